@@ -1,0 +1,54 @@
+// Command policylens analyses privacy policies: it turns a text, Markdown,
+// HTML or PDF policy into classified clauses and key facts, and trains and
+// evaluates the clause classifier.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+const usage = `usage: policylens <command> [flags] [args]
+
+commands:
+  analyze [--format json|text] FILE|-   analyse one policy and print its clauses
+  train --corpus DIR [--out FILE]       train the clause classifier
+  eval FILE.csv                         evaluate the classifier on a labelled CSV
+
+Run 'policylens <command> -h' for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one command line and returns the process exit code: 0 on
+// success, 1 when the command failed, 2 on a usage error.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) int{
+		"analyze": runAnalyze,
+		"train":   runTrain,
+		"eval":    runEval,
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "policylens: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return cmd(ctx, args[1:], stdin, stdout, stderr)
+}

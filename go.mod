@@ -1,0 +1,3 @@
+module github.com/policylens/policylens
+
+go 1.26

@@ -1,0 +1,67 @@
+// Package topology describes the AWS resources of policylens once, for every
+// place that creates or uses them: the CDK stack (infra), the local
+// development system (make dev) and the store. Names, keys, indexes, queue
+// settings and environment variable names live here and nowhere else.
+package topology
+
+// Table keys. Every item has a string partition key and a string sort key.
+const (
+	PartitionKey = "pk"
+	SortKey      = "sk"
+)
+
+// Index is a global secondary index of the table. All attributes are
+// projected; both keys are strings.
+type Index struct {
+	Name         string
+	PartitionKey string
+	SortKey      string
+}
+
+// The table's global secondary indexes.
+var (
+	// ByLabel holds one entry per (clause, label) pair, partitioned by label
+	// and shard, sorted by score: clauses of one label across all policies.
+	ByLabel = Index{Name: "byLabel", PartitionKey: "gsi1pk", SortKey: "gsi1sk"}
+	// ByRecency holds one entry per policy, partitioned by shard, sorted by
+	// the time the policy was last updated: the newest policies first.
+	ByRecency = Index{Name: "byRecency", PartitionKey: "gsi2pk", SortKey: "gsi2sk"}
+)
+
+// Indexes lists every global secondary index.
+var Indexes = []Index{ByLabel, ByRecency}
+
+// Shards is the number of partitions each index key is spread over, so that
+// no single label or listing becomes one hot partition. Changing it changes
+// where existing items are found: it is fixed for the life of a table.
+const Shards = 16
+
+// Queue settings shared by the stack and the local system.
+const (
+	// MaxReceiveCount is how many times a message is received before it
+	// moves to the dead-letter queue.
+	MaxReceiveCount = 5
+	// DLQRetentionDays is how long the dead-letter queue keeps messages.
+	DLQRetentionDays = 14
+)
+
+// Default resource names for the local development system. In AWS,
+// CloudFormation names the resources and passes them in environment variables.
+const (
+	LocalBucket = "policylens-local"
+	LocalTable  = "policylens-local"
+	LocalQueue  = "policylens-local-ingest"
+	LocalDLQ    = "policylens-local-ingest-dlq"
+)
+
+// Environment variables read by the functions.
+const (
+	EnvTableName    = "TABLE_NAME"       // DynamoDB table (both functions)
+	EnvMaxBytes     = "MAX_OBJECT_BYTES" // ingest: largest object accepted
+	EnvMaxPages     = "MAX_PDF_PAGES"    // ingest: most PDF pages accepted
+	EnvPDFTimeout   = "PDF_TIMEOUT"      // ingest: PDF extraction time limit (Go duration)
+	EnvKeyPrefix    = "KEY_PREFIX"       // ingest: only keys under this prefix are policies
+	EnvLogLevel     = "LOG_LEVEL"        // both: debug, info, warn, error
+	EnvCursorSecret = "CURSOR_SECRET"    // lookup: key that signs pagination cursors
+	EnvMaxPageSize  = "MAX_PAGE_SIZE"    // lookup: largest `limit` accepted
+)
