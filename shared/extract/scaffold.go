@@ -4,7 +4,7 @@ package extract
 
 import (
 	"bytes"
-	"context"
+
 	"strings"
 )
 
@@ -32,7 +32,3 @@ func extractText(data []byte) (*Document, error) {
 func extractMarkdown(data []byte) (*Document, error) { return extractText(data) }
 
 func extractHTML(data []byte) (*Document, error) { return extractText(data) }
-
-func extractPDF(ctx context.Context, data []byte, lim Limits) (*Document, error) {
-	return nil, inputErr(ErrUnsupportedFormat, "PDF not implemented yet")
-}
