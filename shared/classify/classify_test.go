@@ -1,0 +1,461 @@
+package classify
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/policylens/policylens/shared/corpus"
+	"github.com/policylens/policylens/shared/labels"
+)
+
+func mustDefault(t testing.TB) *Model {
+	t.Helper()
+	m, err := Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	return m
+}
+
+func index(t testing.TB, name string) int {
+	t.Helper()
+	i, ok := labels.Index(name)
+	if !ok {
+		t.Fatalf("no label %q", name)
+	}
+	return i
+}
+
+// Clauses written for these tests, in the style of privacy policies.
+var ownClauses = []struct {
+	text string
+	want string
+}{
+	{"Cookies and your choices. You can block or delete cookies in your browser settings, and you may opt out of interest-based advertising at any time with the opt-out link at the bottom of every page.",
+		"User Choice/Control"},
+	{"Do Not Track. Some browsers let you send a Do Not Track signal. Our site does not currently respond to Do Not Track signals.",
+		"Do Not Track"},
+	{"How long we keep your data. We retain your account details for as long as your account is open, and we delete them within ninety days after you close it unless the law requires us to keep them longer.",
+		"Data Retention"},
+	{"Security. We protect the information we hold with encryption in transit and at rest, firewalls, and strict access controls for our staff, although no method of transmission over the internet is completely secure.",
+		"Data Security"},
+	{"Changes to this policy. We may revise this privacy policy from time to time. If we make material changes we will notify you by email and post the new version on this page with a new effective date.",
+		"Policy Change"},
+	{"Children. Our service is not directed to children under 13, and we do not knowingly collect personal information from children under 13. If we learn that we have, we will delete it.",
+		"International and Specific Audiences"},
+	{"Contact us. If you have any questions about this privacy policy or our practices, please email our privacy team at privacy@example.org or write to us at 12 Harbour Street, Springfield.",
+		"Privacy contact information"},
+	{"Your rights. You can review and correct the information in your profile at any time, and you may ask us to delete your account and the personal information linked to it from the account settings page.",
+		"User Access, Edit and Deletion"},
+	{"We share your email address and purchase history with advertising partners and analytics companies, who may combine it with information they collect elsewhere to show you ads.",
+		"Third Party Sharing/Collection"},
+	{"Information we collect. When you register we collect your name, email address and phone number, and when you use the app we record the pages you view, and we use this information to run and improve our service.",
+		"First Party Collection/Use"},
+}
+
+func TestDefaultScoresOwnClauses(t *testing.T) {
+	m := mustDefault(t)
+	for _, tt := range ownClauses {
+		t.Run(tt.want, func(t *testing.T) {
+			s := m.Scores(tt.text)
+			i := index(t, tt.want)
+			if s[i] < m.Threshold(i) {
+				t.Errorf("score %.3f below threshold %.3f; scores %v", s[i], m.Threshold(i), fmtScores(s))
+			}
+			assigned := m.Assign(s)
+			if len(assigned) == 0 || assigned[0].Label != tt.want {
+				t.Errorf("Assign = %v, want %q first", assigned, tt.want)
+			}
+		})
+	}
+}
+
+func fmtScores(s Scores) string {
+	var b strings.Builder
+	for i, v := range s {
+		if v >= 0.05 {
+			fmt.Fprintf(&b, "%s=%.2f ", labels.All[i].Slug, v)
+		}
+	}
+	return b.String()
+}
+
+func TestScoresInRange(t *testing.T) {
+	m := mustDefault(t)
+	for _, text := range []string{
+		"",
+		"   ",
+		"!!! ??? ...",
+		"Ünïcödé Текст 中文 文本 🙂 with 12345 digits",
+		strings.Repeat("cookies tracking opt out delete ", 2000),
+		"\xff\xfe invalid utf-8 \xc3",
+	} {
+		s := m.Scores(text)
+		for i, v := range s {
+			if !(v >= 0 && v <= 1) {
+				t.Errorf("Scores(%.20q)[%d] = %v, outside [0,1]", text, i, v)
+			}
+		}
+	}
+}
+
+func TestAssign(t *testing.T) {
+	m := &Model{}
+	for i := range m.thresholds {
+		m.thresholds[i] = 0.5
+	}
+	var s Scores
+	s[index(t, "Data Security")] = 0.6
+	s[index(t, "Policy Change")] = 0.9
+	s[index(t, "Do Not Track")] = 0.5
+	s[index(t, "Data Retention")] = 0.49
+	got := m.Assign(s)
+	want := []LabelScore{{"Policy Change", 0.9}, {"Data Security", 0.6}, {"Do Not Track", 0.5}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Assign = %v, want %v", got, want)
+	}
+	if got := m.Assign(Scores{}); len(got) != 0 {
+		t.Errorf("Assign(zero scores) = %v, want none", got)
+	}
+	m.fallback = 0.3
+	var low Scores
+	low[index(t, "Data Retention")] = 0.4
+	low[index(t, "Data Security")] = 0.35
+	if got := m.Assign(low); len(got) != 1 || got[0].Label != "Data Retention" {
+		t.Errorf("Assign with fallback = %v, want Data Retention alone", got)
+	}
+	if got := m.Assign(Scores{}); len(got) != 0 {
+		t.Errorf("Assign(zero scores) with fallback = %v, want none", got)
+	}
+}
+
+func TestDefaultIsLoadedOnceAndConcurrencySafe(t *testing.T) {
+	a, b := mustDefault(t), mustDefault(t)
+	if a != b {
+		t.Error("Default returned two different models")
+	}
+	if ok, _ := regexp.MatchString(`^[0-9a-f]{12}$`, a.Version()); !ok {
+		t.Errorf("Version = %q, want 12 hex digits", a.Version())
+	}
+	want := make([]Scores, len(ownClauses))
+	for i, c := range ownClauses {
+		want[i] = a.Scores(c.text)
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for r := range 50 {
+				i := (g + r) % len(ownClauses)
+				if got := a.Scores(ownClauses[i].text); got != want[i] {
+					t.Errorf("concurrent Scores differ for clause %d", i)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestWriteLoadRoundTrip(t *testing.T) {
+	m := mustDefault(t)
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := Load(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ownClauses {
+		if a, b := m.Scores(c.text), m2.Scores(c.text); a != b {
+			t.Errorf("scores differ after a round trip: %v vs %v", a, b)
+		}
+	}
+	if m.Meta() != m2.Meta() || m.Features() != m2.Features() {
+		t.Error("notes or features differ after a round trip")
+	}
+}
+
+func gz(t *testing.T, raw []byte) []byte {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write(raw)
+	zw.Close()
+	return b.Bytes()
+}
+
+func TestLoadRejectsBadFiles(t *testing.T) {
+	good := embedded
+	zr, err := gzip.NewReader(bytes.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rawBuf bytes.Buffer
+	rawBuf.ReadFrom(zr)
+	raw := rawBuf.Bytes()
+
+	flipped := bytes.Clone(good)
+	flipped[len(flipped)/2] ^= 0x40
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"empty", nil, "EOF"},
+		{"not gzip", []byte("policylens-classify\x00 plain"), "invalid header"},
+		{"truncated gzip", good[:len(good)/2], "unexpected EOF"},
+		{"flipped byte", flipped, ""},
+		{"other content", gz(t, []byte("hello, world")), "not a policylens classifier weights file"},
+		{"newer format", gz(t, append([]byte(magic), 99)), "format version 99"},
+		{"content cut in the weights", gz(t, raw[:len(raw)/2]), "truncated"},
+		{"content cut in the header", gz(t, raw[:len(magic)+3]), "truncated"},
+		{"trailing bytes", gz(t, append(bytes.Clone(raw), 1, 2, 3)), "unexpected bytes"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := LoadBytes(tt.data)
+			if err == nil {
+				t.Fatal("Load accepted a bad file")
+			}
+			if !errors.Is(err, ErrBadModel) {
+				t.Errorf("error %v does not wrap ErrBadModel", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHalfPrecision(t *testing.T) {
+	tests := []struct {
+		in, want float32
+	}{
+		{0, 0},
+		{1, 1},
+		{-2.5, -2.5},
+		{0.1, 0.0999755859375},
+		{65504, 65504},
+		{1e6, 65504},
+		{-1e6, -65504},
+		{6.1035156e-05, 6.1035156e-05},         // smallest normal
+		{5.9604645e-08, 5.9604645e-08},         // smallest subnormal
+		{1e-9, 0},                              // underflows
+		{1.0009765625 / 2, 0.50048828125},      // exactly representable
+		{1 + 1.0/2048, 1},                      // halfway: round to even
+		{1 + 3.0/2048, 1 + 2.0/1024},           // halfway: round to even (up)
+		{2.9802322e-08 * 3, 5.9604645e-08 * 2}, // subnormal halfway rounds to even
+	}
+	for _, tt := range tests {
+		if got := f16to32(f32to16(tt.in)); got != tt.want {
+			t.Errorf("f16(%g) = %g, want %g", tt.in, got, tt.want)
+		}
+	}
+	// Every finite half converts to float32 and back unchanged.
+	for h := range uint16(0x7c00) {
+		for _, v := range []uint16{h, h | 0x8000} {
+			if got := f32to16(f16to32(v)); got != v && !(v == 0x8000 && got == 0x8000) {
+				t.Fatalf("half %#04x round-trips to %#04x", v, got)
+			}
+		}
+	}
+}
+
+// syntheticCorpus builds a labelled corpus from word lists that mark each
+// label, with shared filler words, so Train has something to learn.
+func syntheticCorpus(n int, seed uint64) []corpus.Example {
+	cues := [labels.Count][]string{
+		{"collect", "gather", "record", "usage"},
+		{"share", "partners", "advertisers", "sell"},
+		{"optout", "choose", "preferences", "consent"},
+		{"access", "correct", "erase", "export"},
+		{"retain", "keep", "period", "archive"},
+		{"encrypt", "secure", "firewall", "safeguard"},
+		{"update", "revise", "notify", "amend"},
+		{"donottrack", "signal", "browser", "header"},
+		{"children", "california", "europe", "minors"},
+		{"welcome", "overview", "scope", "applies"},
+		{"misc", "other", "unrelated", "beyond"},
+		{"contact", "email", "address", "officer"},
+	}
+	filler := []string{"the", "we", "our", "your", "information", "may", "and", "service", "this", "policy"}
+	rng := rand.New(rand.NewPCG(seed, 7))
+	out := make([]corpus.Example, 0, n)
+	for k := range n {
+		var set corpus.LabelSet
+		var words []string
+		for range 1 + rng.IntN(2) {
+			l := rng.IntN(labels.Count)
+			set = set.With(l)
+			for range 3 {
+				words = append(words, cues[l][rng.IntN(len(cues[l]))])
+			}
+		}
+		for range 8 {
+			words = append(words, filler[rng.IntN(len(filler))])
+		}
+		rng.Shuffle(len(words), func(i, j int) { words[i], words[j] = words[j], words[i] })
+		out = append(out, corpus.Example{Text: fmt.Sprintf("%s (%d)", strings.Join(words, " "), k), Labels: set})
+	}
+	return out
+}
+
+func trainBytes(t *testing.T, ex []corpus.Example, seed uint64) ([]byte, *Model) {
+	t.Helper()
+	m, _, err := Train(context.Background(), ex, TrainOptions{Seed: seed, C: []float64{0.3, 1}, Folds: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes(), m
+}
+
+func TestTrainDeterministic(t *testing.T) {
+	train := syntheticCorpus(300, 1)
+	a, m := trainBytes(t, train, 42)
+	b, _ := trainBytes(t, train, 42)
+	if !bytes.Equal(a, b) {
+		t.Error("two trainings with the same seed wrote different weights")
+	}
+	// The model learned the cues: it does well on fresh synthetic examples.
+	test := syntheticCorpus(200, 2)
+	if mt := Evaluate(m, test); mt.MicroF1() < 0.9 {
+		t.Errorf("micro-F1 %.3f on held-out synthetic examples, want >= 0.9", mt.MicroF1())
+	}
+	loaded, err := LoadBytes(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := Evaluate(loaded, test).MicroF1(), Evaluate(m, test).MicroF1(); math.Abs(got-want) > 0.01 {
+		t.Errorf("half-precision weights change micro-F1 from %.3f to %.3f", want, got)
+	}
+}
+
+func TestTrainRejects(t *testing.T) {
+	ctx := context.Background()
+	if _, _, err := Train(ctx, syntheticCorpus(5, 1), TrainOptions{}); err == nil {
+		t.Error("Train accepted 5 examples for 5 folds")
+	}
+	if _, _, err := Train(ctx, syntheticCorpus(50, 1), TrainOptions{Model: "forest"}); err == nil {
+		t.Error("Train accepted an unknown model")
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err := Train(cancelled, syntheticCorpus(50, 1), TrainOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Train with a cancelled context: %v", err)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	// Four examples, hand-checked:
+	//   gold {A}    pred {A}      A: TP
+	//   gold {A,B}  pred {B}      A: FN, B: TP
+	//   gold {B}    pred {A,B}    A: FP, B: TP
+	//   gold {C}    pred {}       C: FN
+	// A: TP1 FP1 FN1 -> P .5 R .5 F1 .5
+	// B: TP2 FP0 FN0 -> F1 1
+	// C: TP0 FP0 FN1 -> F1 0
+	// micro: TP3 FP1 FN2 -> F1 6/9
+	// macro: (0.5+1+0)/3 = 0.5 (the 9 labels absent everywhere are left out)
+	a, b, c := index(t, "Data Security"), index(t, "Policy Change"), index(t, "Do Not Track")
+	var s corpus.LabelSet
+	gold := []corpus.LabelSet{s.With(a), s.With(a).With(b), s.With(b), s.With(c)}
+	pred := []corpus.LabelSet{s.With(a), s.With(b), s.With(a).With(b), 0}
+	m := Compare(gold, pred)
+	if got := m.Labels[a]; got != (Counts{TP: 1, FP: 1, FN: 1}) {
+		t.Errorf("counts of A = %+v", got)
+	}
+	checks := []struct {
+		name      string
+		got, want float64
+	}{
+		{"precision A", m.Labels[a].Precision(), 0.5},
+		{"recall A", m.Labels[a].Recall(), 0.5},
+		{"F1 B", m.Labels[b].F1(), 1},
+		{"F1 C", m.Labels[c].F1(), 0},
+		{"micro-F1", m.MicroF1(), 6.0 / 9},
+		{"macro-F1", m.MacroF1(), 0.5},
+	}
+	for _, ch := range checks {
+		if math.Abs(ch.got-ch.want) > 1e-12 {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+	var out bytes.Buffer
+	if err := m.WriteTable(&out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if last := lines[len(lines)-1]; last != "micro-F1 0.667 macro-F1 0.500" {
+		t.Errorf("last line %q", last)
+	}
+	for _, l := range labels.All {
+		if !strings.Contains(out.String(), l.Name) {
+			t.Errorf("table lacks %q:\n%s", l.Name, out.String())
+		}
+	}
+	if !regexp.MustCompile(`(?m)^\s*Data Security\s+0\.500\s+0\.500\s+0\.500\s+2\s+2\s*$`).MatchString(out.String()) {
+		t.Errorf("row for Data Security not as expected:\n%s", out.String())
+	}
+}
+
+// TestValidationBar checks the shipped model against the project's bar on
+// the OPP-115 validation split. It needs the corpus beside the repository
+// (../shared/corpus/opp115, or the folder named by POLICYLENS_CORPUS) and
+// skips without it.
+func TestValidationBar(t *testing.T) {
+	dir := os.Getenv("POLICYLENS_CORPUS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "corpus", "opp115")
+	}
+	path := filepath.Join(dir, "validation.csv")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("corpus not available: %v", err)
+	}
+	ex, err := corpus.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt := Evaluate(mustDefault(t), ex)
+	if mt.MicroF1() < 0.80 || mt.MacroF1() < 0.74 {
+		t.Errorf("validation micro-F1 %.3f macro-F1 %.3f, want >= 0.80 and >= 0.74", mt.MicroF1(), mt.MacroF1())
+	}
+}
+
+func BenchmarkScores(b *testing.B) {
+	m := mustDefault(b)
+	bytesTotal := 0
+	for _, c := range ownClauses {
+		bytesTotal += len(c.text)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		m.Scores(ownClauses[i%len(ownClauses)].text)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "clauses/s")
+	b.SetBytes(int64(bytesTotal / len(ownClauses)))
+}
+
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadBytes(embedded); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

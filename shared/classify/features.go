@@ -1,0 +1,180 @@
+package classify
+
+import (
+	"fmt"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Features says which n-grams a model reads from a text. It is stored in the
+// weights file, so a model always scores with the features it was trained on.
+type Features struct {
+	// WordMin and WordMax bound the word n-gram lengths; WordMax 0 turns word
+	// n-grams off.
+	WordMin, WordMax int
+	// CharMin and CharMax bound the character n-gram lengths, taken inside
+	// words padded with one space on each side; CharMax 0 turns them off.
+	CharMin, CharMax int
+	// Lead marks the word n-grams among the first Lead words apart from the
+	// rest, as clauses often open with their section title.
+	Lead int
+}
+
+// DefaultFeatures are the features of the shipped model.
+var DefaultFeatures = Features{WordMin: 1, WordMax: 2, CharMin: 2, CharMax: 5, Lead: 0}
+
+// maxWordN bounds the word n-gram length.
+const maxWordN = 8
+
+func (f Features) validate() error {
+	switch {
+	case f.WordMax == 0 && f.CharMax == 0:
+		return fmt.Errorf("features: no n-grams")
+	case f.WordMax > 0 && (f.WordMin < 1 || f.WordMin > f.WordMax || f.WordMax > maxWordN):
+		return fmt.Errorf("features: word n-gram range %d-%d outside 1-%d", f.WordMin, f.WordMax, maxWordN)
+	case f.Lead < 0 || f.Lead > 64:
+		return fmt.Errorf("features: lead %d outside 0-64", f.Lead)
+	case f.CharMax > 0 && (f.CharMin < 1 || f.CharMin > f.CharMax || f.CharMax > 16):
+		return fmt.Errorf("features: character n-gram range %d-%d outside 1-16", f.CharMin, f.CharMax)
+	}
+	return nil
+}
+
+const (
+	groupWord = 0
+	groupChar = 1
+	nGroups   = 2
+
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// mix finalises a 64-bit hash (the MurmurHash3 fmix64 steps) and folds in
+// the n-gram kind, so word and character n-grams of the same bytes differ.
+func mix(h uint64, kind uint64) uint32 {
+	h ^= kind * 0x9e3779b97f4a7c15
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return uint32(h)
+}
+
+// normalize writes text to buf in lower case with every digit replaced by
+// '0' and every run of characters that are not letters or digits replaced
+// by one space, with a space at each end. It returns the grown buffer.
+func normalize(buf []byte, text string) []byte {
+	buf = append(buf[:0], ' ')
+	space := true
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case '0' <= c && c <= '9':
+				c = '0'
+			default:
+				if !space {
+					buf = append(buf, ' ')
+					space = true
+				}
+				continue
+			}
+			buf = append(buf, c)
+			space = false
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		switch {
+		case unicode.IsLetter(r) || unicode.IsMark(r):
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			space = false
+		case unicode.IsDigit(r):
+			buf = append(buf, '0')
+			space = false
+		case r == '\u2019' || r == '\u2018':
+			// Typographic apostrophes split words like ASCII ones do.
+			fallthrough
+		default:
+			if !space {
+				buf = append(buf, ' ')
+				space = true
+			}
+		}
+	}
+	if !space {
+		buf = append(buf, ' ')
+	}
+	return buf
+}
+
+// each calls emit with the key and group of every n-gram of the normalized
+// text norm (as made by normalize), in a fixed order; keys repeat when
+// n-grams do.
+func (f Features) each(norm []byte, emit func(key uint32, group int)) {
+	var wordHashes [maxWordN]uint64
+	nw, words := 0, 0
+	start := -1
+	for i := 0; i < len(norm); i++ {
+		if norm[i] != ' ' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start < 0 {
+			continue
+		}
+		// norm[start:i] is a word; norm[start-1] and norm[i] are spaces.
+		word := norm[start:i]
+		if f.CharMax > 0 {
+			padded := norm[start-1 : i+1]
+			for s := 0; s < len(padded); s++ {
+				h := uint64(fnvOffset)
+				end := min(s+f.CharMax, len(padded))
+				for j := s; j < end; j++ {
+					h = (h ^ uint64(padded[j])) * fnvPrime
+					if n := j - s + 1; n >= f.CharMin {
+						emit(mix(h, uint64(16+n)), groupChar)
+					}
+				}
+			}
+		}
+		if f.WordMax > 0 {
+			h := uint64(fnvOffset)
+			for _, c := range word {
+				h = (h ^ uint64(c)) * fnvPrime
+			}
+			lead := words < f.Lead
+			words++
+			if f.WordMin <= 1 {
+				emit(mix(h, 1), groupWord)
+				if lead {
+					emit(mix(h, 101), groupWord)
+				}
+			}
+			// Keep the hashes of the last words to build longer n-grams.
+			if nw < len(wordHashes) {
+				nw++
+			}
+			copy(wordHashes[1:], wordHashes[:len(wordHashes)-1])
+			wordHashes[0] = h
+			g := h
+			for n := 2; n <= f.WordMax && n <= nw; n++ {
+				g = g*0x100000001b3 ^ wordHashes[n-1]*0x9e3779b97f4a7c15
+				if n >= f.WordMin {
+					emit(mix(g, uint64(n)), groupWord)
+					if lead {
+						emit(mix(g, uint64(100+n)), groupWord)
+					}
+				}
+			}
+		}
+		start = -1
+	}
+}
