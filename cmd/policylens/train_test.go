@@ -118,8 +118,12 @@ func TestTrainThenEval(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("eval exit %d:\n%s", code, errOut)
 	}
-	if got := lastLine(out); got != "micro-F1 1.000 macro-F1 1.000" {
-		t.Errorf("eval of a separable synthetic corpus: %q", got)
+	var micro, macro float64
+	if _, err := fmt.Sscanf(lastLine(out), "micro-F1 %f macro-F1 %f", &micro, &macro); err != nil {
+		t.Fatalf("last line %q: %v", lastLine(out), err)
+	}
+	if micro < 0.95 || macro < 0.95 {
+		t.Errorf("eval of a cleanly separable synthetic corpus: %q, want both >= 0.95", lastLine(out))
 	}
 
 	for _, args := range [][]string{

@@ -36,7 +36,10 @@ type Model struct {
 	// Rows [0, nWord) are word n-grams, the rest character n-grams.
 	nWord int
 	keys  []uint32
-	idf   []float32
+	// df counts the training texts each row's n-gram occurs in, out of docs.
+	df   []uint32
+	docs int
+	idf  []float32
 	// w holds labels.Count weights per row, row-major.
 	w    []float32
 	bias [labels.Count]float32

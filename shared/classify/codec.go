@@ -19,10 +19,13 @@ import (
 //	magic "policylens-classify\x00", format version byte
 //	uvarint WordMin, WordMax, CharMin, CharMax, Lead
 //	float32 group weights (word, char)
-//	uvarint rows, uvarint word rows
+//	uvarint training texts, uvarint rows, uvarint word rows
 //	keys: per group, ascending, as uvarint deltas from the previous key
-//	float16 idf per row
-//	float16 weights, labels.Count per row (row-major)
+//	uvarint document frequency per row (the IDF is computed from it)
+//	float32 weight scale per label
+//	int8 weight codes, labels.Count per row (row-major); a code q stands
+//	for sign(q)*(q/127)^2 times the label's scale, which keeps precision
+//	for the many small weights
 //	per label: float32 bias, labels.Count+1 float64 calibration
 //	coefficients, float64 threshold
 //	float64 fallback
@@ -150,17 +153,18 @@ func decode(raw []byte) (*Model, error) {
 	for g := range m.groupWeight {
 		m.groupWeight[g] = d.f32("group weights")
 	}
+	docs := d.uvarint("row count")
 	rows := d.uvarint("row count")
 	nWord := d.uvarint("row count")
 	if d.err != nil {
 		return nil, d.err
 	}
-	if rows > maxRows || nWord > rows {
-		return nil, fmt.Errorf("implausible row counts %d/%d", nWord, rows)
+	if rows > maxRows || nWord > rows || docs > math.MaxInt32 {
+		return nil, fmt.Errorf("implausible counts %d/%d/%d", docs, nWord, rows)
 	}
-	// Every row needs at least 1+2+2*labels.Count bytes, so a short file
+	// Every row needs at least 1+1+labels.Count bytes, so a short file
 	// cannot declare many rows.
-	if need := rows * (1 + 2 + 2*labels.Count); need > uint64(len(d.b)) {
+	if need := rows * (1 + 1 + labels.Count); need > uint64(len(d.b)) {
 		return nil, fmt.Errorf("truncated: %d rows need at least %d bytes, %d left", rows, need, len(d.b))
 	}
 	m.nWord = int(nWord)
@@ -181,19 +185,24 @@ func decode(raw []byte) (*Model, error) {
 		}
 		m.keys[i] = uint32(key)
 	}
-	p := d.take(2*int(rows), "idf")
-	m.idf = make([]float32, rows)
-	for i := range m.idf {
-		if p != nil {
-			m.idf[i] = f16to32(binary.LittleEndian.Uint16(p[2*i:]))
+	m.docs = int(docs)
+	m.df = make([]uint32, rows)
+	for i := range m.df {
+		v := d.uvarint("document frequencies")
+		if d.err == nil && (v == 0 || v > docs) {
+			d.fail("row %d: document frequency %d outside 1-%d", i, v, docs)
+		}
+		m.df[i] = uint32(v)
+	}
+	var scales [labels.Count]float32
+	for i := range scales {
+		scales[i] = d.f32("weight scales")
+		if d.err == nil && !(scales[i] >= 0 && scales[i] < math.MaxFloat32) {
+			d.fail("label %d: weight scale %v", i, scales[i])
 		}
 	}
-	p = d.take(2*int(rows)*labels.Count, "weights")
-	m.w = make([]float32, int(rows)*labels.Count)
-	for i := range m.w {
-		if p != nil {
-			m.w[i] = f16to32(binary.LittleEndian.Uint16(p[2*i:]))
-		}
+	if p := d.take(int(rows)*labels.Count, "weights"); p != nil {
+		m.setWeights(scales, p)
 	}
 	for i := range labels.Count {
 		m.bias[i] = d.f32("bias")
@@ -224,16 +233,7 @@ func decode(raw []byte) (*Model, error) {
 			return nil, fmt.Errorf("label %d: threshold %v outside [0,1]", i, t)
 		}
 	}
-	for i, v := range m.idf {
-		if !(v > 0) || math.IsInf(float64(v), 0) {
-			return nil, fmt.Errorf("row %d: idf %v is not a positive number", i, v)
-		}
-	}
-	for _, v := range m.w {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-			return nil, errors.New("weights are not finite")
-		}
-	}
+	m.setIDF()
 	if err := m.buildTable(); err != nil {
 		return nil, err
 	}
@@ -251,6 +251,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	for _, v := range m.groupWeight {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
 	}
+	b = binary.AppendUvarint(b, uint64(m.docs))
 	b = binary.AppendUvarint(b, uint64(len(m.keys)))
 	b = binary.AppendUvarint(b, uint64(m.nWord))
 	for i, k := range m.keys {
@@ -260,12 +261,14 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 			b = binary.AppendUvarint(b, uint64(k-m.keys[i-1]))
 		}
 	}
-	for _, v := range m.idf {
-		b = binary.LittleEndian.AppendUint16(b, f32to16(v))
+	for _, v := range m.df {
+		b = binary.AppendUvarint(b, uint64(v))
 	}
-	for _, v := range m.w {
-		b = binary.LittleEndian.AppendUint16(b, f32to16(v))
+	scales, codes := m.quantize()
+	for _, v := range scales {
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(v))
 	}
+	b = append(b, codes...)
 	for i := range labels.Count {
 		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(m.bias[i]))
 		for _, v := range m.calib[i] {
@@ -292,64 +295,50 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
-// f32to16 converts to IEEE 754 half precision, rounding to nearest even;
-// values beyond its range become ±65504.
-func f32to16(f float32) uint16 {
-	bits := math.Float32bits(f)
-	sign := uint16(bits>>16) & 0x8000
-	exp := int(bits>>23&0xff) - 127 + 15
-	mant := bits & 0x7fffff
-	switch {
-	case bits&0x7fffffff == 0:
-		return sign
-	case exp >= 31:
-		return sign | 0x7bff
-	case exp <= 0:
-		if exp < -10 {
-			return sign
+// quantize returns each label's weight scale (its largest absolute weight)
+// and the weight codes: q = round(127*sign(w)*sqrt(|w|/scale)).
+func (m *Model) quantize() ([labels.Count]float32, []byte) {
+	var scales [labels.Count]float32
+	for i, v := range m.w {
+		l := i % labels.Count
+		scales[l] = max(scales[l], float32(math.Abs(float64(v))))
+	}
+	codes := make([]byte, len(m.w))
+	for i, v := range m.w {
+		s := scales[i%labels.Count]
+		if s == 0 {
+			continue
 		}
-		mant |= 0x800000
-		shift := uint(14 - exp)
-		half := uint32(1) << (shift - 1)
-		rest := mant & (1<<shift - 1)
-		m := mant >> shift
-		if rest > half || (rest == half && m&1 == 1) {
-			m++
-		}
-		return sign | uint16(m)
+		q := math.Round(127 * math.Sqrt(math.Abs(float64(v))/float64(s)))
+		codes[i] = byte(int8(math.Copysign(min(q, 127), float64(v))))
 	}
-	m := mant >> 13
-	rest := mant & 0x1fff
-	h := uint32(exp)<<10 | m
-	if rest > 0x1000 || (rest == 0x1000 && m&1 == 1) {
-		h++ // may carry into the exponent, which is still correct
-	}
-	if h >= 0x7c00 {
-		return sign | 0x7bff
-	}
-	return sign | uint16(h)
+	return scales, codes
 }
 
-// f16to32 converts from IEEE 754 half precision.
-func f16to32(h uint16) float32 {
-	sign := uint32(h&0x8000) << 16
-	exp := uint32(h>>10) & 0x1f
-	mant := uint32(h & 0x3ff)
-	switch {
-	case exp == 0:
-		return math.Float32frombits(sign) + float32(math.Ldexp(float64(mant), -24))*signOf(sign)
-	case exp == 31:
-		if mant == 0 {
-			return math.Float32frombits(sign | 0x7f800000)
+// setWeights decodes weight codes made by quantize.
+func (m *Model) setWeights(scales [labels.Count]float32, codes []byte) {
+	var table [labels.Count][256]float32
+	for l, s := range scales {
+		for c := range 256 {
+			q := float32(int8(uint8(c)))
+			v := q * q / (127 * 127) * s
+			if q < 0 {
+				v = -v
+			}
+			table[l][c] = v
 		}
-		return float32(math.NaN())
 	}
-	return math.Float32frombits(sign | (exp-15+127)<<23 | mant<<13)
+	m.w = make([]float32, len(codes))
+	for i, c := range codes {
+		m.w[i] = table[i%labels.Count][c]
+	}
 }
 
-func signOf(sign uint32) float32 {
-	if sign != 0 {
-		return -1
+// setIDF computes the smoothed IDF of every row from its document
+// frequency: ln((1+docs)/(1+df)) + 1.
+func (m *Model) setIDF() {
+	m.idf = make([]float32, len(m.df))
+	for i, df := range m.df {
+		m.idf[i] = float32(math.Log(float64(1+m.docs)/float64(1+df)) + 1)
 	}
-	return 1
 }

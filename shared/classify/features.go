@@ -21,7 +21,7 @@ type Features struct {
 }
 
 // DefaultFeatures are the features of the shipped model.
-var DefaultFeatures = Features{WordMin: 1, WordMax: 2, CharMin: 2, CharMax: 5, Lead: 0}
+var DefaultFeatures = Features{WordMin: 1, WordMax: 2, CharMin: 2, CharMax: 5, Lead: 8}
 
 // maxWordN bounds the word n-gram length.
 const maxWordN = 8

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/policylens/policylens/shared/corpus"
 	"github.com/policylens/policylens/shared/labels"
@@ -114,24 +113,26 @@ func Evaluate(m *Model, examples []corpus.Example) Metrics {
 	return Compare(gold, m.Predict(examples))
 }
 
-// WriteTable writes a per-label table of precision, recall, F1 and support,
-// then the micro and macro averages, and last a line of the form
-// "micro-F1 0.812 macro-F1 0.751".
+// WriteTable writes a per-label table of precision, recall, F1, support
+// and the number of predictions, then the micro and macro averages, and last
+// a line of the form "micro-F1 0.812 macro-F1 0.751".
 func (m Metrics) WriteTable(w io.Writer) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "label\tprecision\trecall\tF1\tsupport\tpredicted\t")
+	width := len("macro average")
+	for _, l := range labels.All {
+		width = max(width, len(l.Name))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-*s %9s %6s %6s %7s %9s\n", width, "label", "precision", "recall", "F1", "support", "predicted")
 	row := func(name string, c Counts) {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%d\t%d\t\n", name, c.Precision(), c.Recall(), c.F1(), c.Support(), c.TP+c.FP)
+		fmt.Fprintf(&b, "%-*s %9.3f %6.3f %6.3f %7d %9d\n", width, name, c.Precision(), c.Recall(), c.F1(), c.Support(), c.TP+c.FP)
 	}
 	for i, l := range labels.All {
 		row(l.Name, m.Labels[i])
 	}
-	fmt.Fprintf(tw, "%s\t\t\t\t\t\t\n", strings.Repeat("-", 5))
+	fmt.Fprintln(&b)
 	row("micro average", m.Micro())
-	fmt.Fprintf(tw, "macro average\t\t\t%.3f\t\t\t\n", m.MacroF1())
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprintf(w, "%d examples\nmicro-F1 %.3f macro-F1 %.3f\n", m.Examples, m.MicroF1(), m.MacroF1())
+	fmt.Fprintf(&b, "%-*s %9s %6s %6.3f\n", width, "macro average", "", "", m.MacroF1())
+	fmt.Fprintf(&b, "\n%d examples\nmicro-F1 %.3f macro-F1 %.3f\n", m.Examples, m.MicroF1(), m.MacroF1())
+	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -23,14 +23,16 @@ type TrainOptions struct {
 	// CharWeight scales the character n-gram block against the word block
 	// (each is L2-normalised first); 0 means 1.
 	CharWeight float64
-	// MinDF drops n-grams seen in fewer training texts; 0 means 2.
+	// MinDF drops n-grams seen in fewer training texts; 0 means
+	// DefaultMinDF.
 	MinDF int
 	// C lists the candidate costs of the linear SVM (inverse regularisation);
 	// each label takes the one with the best cross-validated log-loss.
 	// Empty means DefaultC.
 	C []float64
 	// PosWeight weights a label's positive examples by
-	// (negatives/positives)^PosWeight: 0 is unweighted, 1 fully balanced.
+	// (negatives/positives)^PosWeight: 1 is fully balanced; 0 means
+	// DefaultPosWeight, and a negative value leaves the classes unweighted.
 	PosWeight float64
 	// Folds is the number of cross-validation folds on the training data,
 	// used to calibrate scores and tune thresholds; 0 means 5. Folds are
@@ -44,16 +46,16 @@ type TrainOptions struct {
 	// Model is "svm", "nbsvm" or "both" (the mean of the two); empty means
 	// DefaultModel.
 	Model string
-	// Stack, when above 0, lets each label's calibration read the margins of
-	// all labels (a logistic regression on the 12 cross-validated margins,
-	// its cross-label coefficients L2-penalised by Stack), so that label
-	// co-occurrence and competition inform the scores. 0 is plain Platt
-	// scaling.
+	// Stack lets each label's calibration read the margins of all labels (a
+	// logistic regression on the 12 cross-validated margins, its cross-label
+	// coefficients L2-penalised by Stack), so that label co-occurrence and
+	// competition inform the scores. 0 means DefaultStack; a negative value
+	// gives plain Platt scaling of the label's own margin.
 	Stack float64
-	// Joint refines the per-label thresholds by coordinate ascent on the
-	// sum of micro- and macro-F1 of the cross-validated predictions, since
-	// thresholds that maximise each label's F1 alone over-predict.
-	Joint bool
+	// PerLabel keeps the thresholds that maximise each label's F1 alone. By
+	// default they are then refined by coordinate ascent on the sum of
+	// micro- and macro-F1 of the cross-validated predictions.
+	PerLabel bool
 	// Refit trains the final weights of each label on all the training
 	// data; by default they are the mean of the cross-validation folds'
 	// weights, which keeps the scale of the margins that calibration and
@@ -62,7 +64,7 @@ type TrainOptions struct {
 	// Workers bounds the goroutines used; 0 means 2.
 	Workers int
 	// Log, when set, receives progress lines.
-	Log io.Writer
+	Log io.Writer `json:"-"`
 }
 
 // DefaultC are the candidate SVM costs.
@@ -72,7 +74,8 @@ var DefaultC = []float64{0.1, 0.3, 1, 3}
 // the training split.
 const (
 	DefaultPosWeight  = 0.5
-	DefaultCharWeight = 1.0
+	DefaultCharWeight = 0.5
+	DefaultMinDF      = 3
 	DefaultModel      = "both"
 	DefaultStack      = 1.0
 )
@@ -88,7 +91,13 @@ func (o *TrainOptions) defaults() {
 		o.Model = DefaultModel
 	}
 	if o.MinDF == 0 {
-		o.MinDF = 2
+		o.MinDF = DefaultMinDF
+	}
+	if o.Stack == 0 {
+		o.Stack = DefaultStack
+	}
+	if o.PosWeight == 0 {
+		o.PosWeight = DefaultPosWeight
 	}
 	if len(o.C) == 0 {
 		o.C = DefaultC
@@ -103,11 +112,10 @@ func (o *TrainOptions) defaults() {
 
 // TrainReport describes a training run.
 type TrainReport struct {
-	Examples int     `json:"examples"`
-	Rows     int     `json:"features"`
-	Seed     uint64  `json:"seed"`
-	Folds    int     `json:"folds"`
-	PosWeigh float64 `json:"posWeight"`
+	Examples int `json:"examples"`
+	Rows     int `json:"features"`
+	// Options are the options trained with, defaults filled in.
+	Options TrainOptions `json:"options"`
 	// C is the cost chosen per label.
 	C [labels.Count]float64 `json:"c"`
 	// CV are the cross-validated figures on the training data with the
@@ -134,8 +142,8 @@ func Train(ctx context.Context, examples []corpus.Example, opt TrainOptions) (*M
 	if err := opt.Features.validate(); err != nil {
 		return nil, nil, err
 	}
-	if opt.Model != "svm" && opt.Model != "nbsvm" && opt.Model != "both" {
-		return nil, nil, fmt.Errorf("train: unknown model %q (want svm, nbsvm or both)", opt.Model)
+	if opt.Model != "svm" && opt.Model != "nbsvm" && opt.Model != "both" && opt.Model != "lr" {
+		return nil, nil, fmt.Errorf("train: unknown model %q (want svm, nbsvm, both or lr)", opt.Model)
 	}
 	if len(examples) < 2*opt.Folds {
 		return nil, nil, fmt.Errorf("train: %d examples are too few for %d folds", len(examples), opt.Folds)
@@ -199,7 +207,7 @@ func Train(ctx context.Context, examples []corpus.Example, opt TrainOptions) (*M
 
 	// Per label: the cost with the best calibrated log-loss, its Platt
 	// scaling, and the threshold with the best F1.
-	rep := &TrainReport{Examples: n, Rows: len(m.keys), Seed: opt.Seed, Folds: opt.Folds, PosWeigh: opt.PosWeight}
+	rep := &TrainReport{Examples: n, Rows: len(m.keys), Options: opt}
 	probs := make([][labels.Count]float64, n)
 	chosen := make([]int, labels.Count)
 	for l := range labels.Count {
@@ -239,7 +247,7 @@ func Train(ctx context.Context, examples []corpus.Example, opt TrainOptions) (*M
 			margins[k][l] = oof[chosen[l]][k][l]
 		}
 	}
-	if opt.Stack > 0 {
+	if opt.Stack > 0 { // defaults() turned 0 into DefaultStack
 		for l := range labels.Count {
 			m.calib[l] = stack(margins, d.y, l, m.calib[l], opt.Stack)
 		}
@@ -256,7 +264,7 @@ func Train(ctx context.Context, examples []corpus.Example, opt TrainOptions) (*M
 		m.thresholds[l] = bestThreshold(p, y)
 	}
 	m.fallback = bestFallback(m, probs, d.y)
-	if opt.Joint {
+	if !opt.PerLabel {
 		jointThresholds(m, probs, d.y)
 	}
 	gold := d.y
@@ -305,6 +313,8 @@ func Train(ctx context.Context, examples []corpus.Example, opt TrainOptions) (*M
 	if err := ctx.Err(); err != nil {
 		return nil, nil, fmt.Errorf("train: %w", err)
 	}
+	// Keep the weights as the file will store them.
+	m.setWeights(m.quantize())
 	meta, err := json.Marshal(rep)
 	if err != nil {
 		return nil, nil, err
@@ -403,16 +413,16 @@ func buildVocabulary(examples []corpus.Example, opt TrainOptions) *Model {
 	m := &Model{feat: opt.Features}
 	m.groupWeight = [nGroups]float32{1, float32(opt.CharWeight)}
 	m.keys = make([]uint32, len(rows))
-	m.idf = make([]float32, len(rows))
-	n := float64(len(examples))
+	m.df = make([]uint32, len(rows))
+	m.docs = len(examples)
 	for i, r := range rows {
 		m.keys[i] = r.key
-		// Round through float16 so training sees the stored values.
-		m.idf[i] = f16to32(f32to16(float32(math.Log((1+n)/(1+float64(r.df))) + 1)))
+		m.df[i] = uint32(r.df)
 		if r.group == groupWord {
 			m.nWord = i + 1
 		}
 	}
+	m.setIDF()
 	m.w = make([]float32, len(rows)*labels.Count)
 	if err := m.buildTable(); err != nil {
 		panic(err) // keys are distinct map keys
@@ -465,6 +475,8 @@ func fit(d *dataset, idx []int, label int, C float64, opt TrainOptions, dim int,
 		return trainSVM(d, idx, label, C, opt.PosWeight, dim, false, src)
 	case "nbsvm":
 		return trainSVM(d, idx, label, C, opt.PosWeight, dim, true, src)
+	case "lr":
+		return trainLR(d, idx, label, C, opt.PosWeight, dim, src)
 	}
 	// The mean of both: still one linear model.
 	w1, b1 := trainSVM(d, idx, label, C, opt.PosWeight, dim, false, src)
@@ -560,6 +572,99 @@ func trainSVM(d *dataset, idx []int, label int, C, posWeight float64, dim int, n
 	}
 	for r := range scale {
 		w[r] *= scale[r]
+	}
+	return w, b
+}
+
+// trainLR fits an L2-regularised logistic regression for one label on the
+// examples idx by dual coordinate descent (Yu, Huang and Lin, Machine
+// Learning 2011), with a regularised bias as a constant feature of 1.
+func trainLR(d *dataset, idx []int, label int, C, posWeight float64, dim int, src rand.Source) ([]float64, float64) {
+	rng := rand.New(src)
+	npos := 0
+	for _, k := range idx {
+		if d.y[k].Has(label) {
+			npos++
+		}
+	}
+	cpos, cneg := C, C
+	if npos > 0 && posWeight > 0 {
+		cpos = C * math.Pow(float64(len(idx)-npos)/float64(npos), posWeight)
+	}
+	w := make([]float64, dim)
+	b := 0.0
+	n := len(idx)
+	alpha := make([]float64, 2*n)
+	y := make([]float64, n)
+	upper := make([]float64, n)
+	qd := make([]float64, n)
+	add := func(k int, f float64) {
+		for j := d.start[k]; j < d.start[k+1]; j++ {
+			w[d.rows[j]] += f * float64(d.vals[j])
+		}
+		b += f
+	}
+	for i, k := range idx {
+		y[i], upper[i] = -1, cneg
+		if d.y[k].Has(label) {
+			y[i], upper[i] = 1, cpos
+		}
+		qd[i] = d.sqnorm[k] + 1
+		alpha[2*i] = min(0.001*upper[i], 1e-8)
+		alpha[2*i+1] = upper[i] - alpha[2*i]
+		add(k, y[i]*alpha[2*i])
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	const eps, maxIter, maxInner = 0.01, 1000, 100
+	innerEps, innerEpsMin := 1e-2, 1e-8
+	for range maxIter {
+		rng.Shuffle(n, func(a, c int) { order[a], order[c] = order[c], order[a] })
+		newtonIter := 0
+		gmax := 0.0
+		for _, i := range order {
+			k := idx[i]
+			c := upper[i]
+			ywx := y[i] * (d.dot(k, w) + b)
+			a := qd[i]
+			i1, i2, sign := 2*i, 2*i+1, 1.0
+			if 0.5*a*(alpha[i2]-alpha[i1])+ywx < 0 {
+				i1, i2, sign = 2*i+1, 2*i, -1
+			}
+			old := alpha[i1]
+			z := old
+			if c-z < 0.5*c {
+				z *= 0.1
+			}
+			gp := a*(z-old) + sign*ywx + math.Log(z/(c-z))
+			gmax = max(gmax, math.Abs(gp))
+			inner := 0
+			for ; inner < maxInner; inner++ {
+				if math.Abs(gp) < innerEps {
+					break
+				}
+				gpp := a + c/(c-z)/z
+				if tz := z - gp/gpp; tz <= 0 {
+					z *= 0.1
+				} else {
+					z = tz
+				}
+				gp = a*(z-old) + sign*ywx + math.Log(z/(c-z))
+			}
+			newtonIter += inner
+			if inner > 0 {
+				alpha[i1], alpha[i2] = z, c-z
+				add(k, sign*(z-old)*y[i])
+			}
+		}
+		if gmax < eps {
+			break
+		}
+		if newtonIter <= n/10 {
+			innerEps = max(innerEpsMin, 0.1*innerEps)
+		}
 	}
 	return w, b
 }
