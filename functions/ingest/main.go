@@ -40,7 +40,7 @@ func main() {
 		os.Exit(1)
 	}
 	h := &ingest.Handler{
-		S3:        s3.NewFromConfig(aws, func(o *s3.Options) { o.UsePathStyle = settings.S3PathStyle(os.Getenv) }),
+		S3:        s3.NewFromConfig(aws, settings.S3Options(os.Getenv)),
 		Store:     store.New(dynamodb.NewFromConfig(aws), cfg.Table),
 		Analyzer:  analyze.New(model, cfg.Limits),
 		Log:       log,

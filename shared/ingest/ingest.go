@@ -113,7 +113,7 @@ func (h *Handler) Invoke(ctx context.Context, payload json.RawMessage) (any, err
 		if err := json.Unmarshal(payload, &ev); err != nil {
 			return nil, fmt.Errorf("%w: SQS event: %v", errMalformed, err)
 		}
-		return h.HandleSQS(ctx, ev), nil
+		return h.HandleSQS(ctx, ev)
 	case probe.Records[0].EventSource == "aws:s3":
 		var ev s3Event
 		if err := json.Unmarshal(payload, &ev); err != nil {
@@ -126,15 +126,16 @@ func (h *Handler) Invoke(ctx context.Context, payload json.RawMessage) (any, err
 }
 
 // HandleSQS processes the messages of an SQS event one after the other and
-// reports those that failed, so that only they are delivered again.
-func (h *Handler) HandleSQS(ctx context.Context, ev events.SQSEvent) events.SQSEventResponse {
+// reports those that failed, so that only they are delivered again. It
+// never returns an error: a failure is always one message's.
+func (h *Handler) HandleSQS(ctx context.Context, ev events.SQSEvent) (events.SQSEventResponse, error) {
 	resp := events.SQSEventResponse{BatchItemFailures: []events.SQSBatchItemFailure{}}
 	for _, m := range ev.Records {
 		if err := h.message(ctx, m); err != nil {
 			resp.BatchItemFailures = append(resp.BatchItemFailures, events.SQSBatchItemFailure{ItemIdentifier: m.MessageId})
 		}
 	}
-	return resp
+	return resp, nil
 }
 
 func (h *Handler) message(ctx context.Context, m events.SQSMessage) error {

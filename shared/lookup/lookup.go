@@ -62,6 +62,17 @@ type Route struct {
 // Routes lists the routes of the API.
 func Routes() []Route { return slices.Clone(routes) }
 
+// RouteKeys returns the route keys of the API as API Gateway writes them,
+// such as "GET /policies/{id}": for the stack's HTTP API and the local
+// server.
+func RouteKeys() []string {
+	keys := make([]string, len(routes))
+	for i, r := range routes {
+		keys[i] = r.Method + " " + r.Pattern
+	}
+	return keys
+}
+
 var routes = []Route{
 	{http.MethodGet, "/health", nil, (*Handler).health},
 	{http.MethodGet, "/labels", nil, (*Handler).labels},

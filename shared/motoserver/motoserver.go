@@ -222,3 +222,44 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// Lazy starts a server the first time it is needed, for test packages
+// whose unit tests should run without one:
+//
+//	var moto motoserver.Lazy
+//
+//	func TestMain(m *testing.M) {
+//		code := m.Run()
+//		moto.Stop()
+//		os.Exit(code)
+//	}
+//
+// A test that needs the emulator calls moto.Get, which also points the
+// SDK's environment variables at it.
+type Lazy struct {
+	mu  sync.Mutex
+	srv *Server
+	err error
+}
+
+// Get returns the server, starting it on first use.
+func (l *Lazy) Get() (*Server, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.srv == nil && l.err == nil {
+		l.srv, l.err = Start(context.Background(), Options{})
+		if l.err == nil {
+			l.err = l.srv.SetEnv()
+		}
+	}
+	return l.srv, l.err
+}
+
+// Stop stops the server if it was started.
+func (l *Lazy) Stop() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.srv != nil {
+		l.srv.Stop()
+	}
+}

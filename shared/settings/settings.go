@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/policylens/policylens/shared/extract"
 	"github.com/policylens/policylens/shared/topology"
 )
@@ -91,6 +93,18 @@ func LoadLookup(getenv func(string) string) (Lookup, error) {
 // emulator, whose host name has no per-bucket subdomains.
 func S3PathStyle(getenv func(string) string) bool {
 	return getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""
+}
+
+// S3Options configures an S3 client for the environment read through
+// getenv: path-style addressing under an endpoint override (see
+// S3PathStyle), and no log line for responses that carry no checksum, as
+// emulators' do not.
+func S3Options(getenv func(string) string) func(*s3.Options) {
+	pathStyle := S3PathStyle(getenv)
+	return func(o *s3.Options) {
+		o.UsePathStyle = pathStyle
+		o.DisableLogOutputChecksumValidationSkipped = true
+	}
 }
 
 func required(getenv func(string) string, name string) (string, error) {
