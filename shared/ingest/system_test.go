@@ -312,9 +312,9 @@ type (
 		NextCursor string      `json:"nextCursor"`
 	}
 	clauseDoc struct {
-		Ordinal int                `json:"ordinal"`
-		Heading []string           `json:"heading"`
-		Text    string             `json:"text"`
+		Ordinal int      `json:"ordinal"`
+		Heading []string `json:"heading"`
+		Text    string   `json:"text"`
 		Labels  []struct {
 			Label string  `json:"label"`
 			Slug  string  `json:"slug"`
