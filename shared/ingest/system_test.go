@@ -70,10 +70,12 @@ type system struct {
 // options change the system a test builds.
 type options struct {
 	maxBytes int64
-	// db wraps the table client the store uses.
-	db func(store.DB) store.DB
+	// db wraps the table client the store uses; bucket is the system's.
+	db func(db store.DB, bucket string) store.DB
 	// visibility is the queue's visibility timeout.
 	visibility time.Duration
+	// maxPageSize is the lookup API's largest page.
+	maxPageSize int
 }
 
 var sysSeq struct {
@@ -107,7 +109,7 @@ func newSystem(t *testing.T, opt options) *system {
 	s := &system{t: t, res: res, s3: cl.S3, sqs: cl.SQS, db: cl.DynamoDB, logs: &syncBuffer{}, region: cfg.Region}
 	var db store.DB = cl.DynamoDB
 	if opt.db != nil {
-		db = opt.db(db)
+		db = opt.db(db, res.Bucket)
 	}
 	s.store = store.New(db, res.Table)
 	model, err := classify.Default()
@@ -128,7 +130,11 @@ func newSystem(t *testing.T, opt options) *system {
 		MaxBytes: lim.MaxBytes,
 		Reserve:  ingest.DefaultReserve,
 	}
-	s.lookup = lookup.New(store.New(cl.DynamoDB, res.Table), settings.Lookup{Table: res.Table, MaxPageSize: settings.DefaultMaxPageSize}, log)
+	pageSize := settings.DefaultMaxPageSize
+	if opt.maxPageSize > 0 {
+		pageSize = opt.maxPageSize
+	}
+	s.lookup = lookup.New(store.New(cl.DynamoDB, res.Table), settings.Lookup{Table: res.Table, MaxPageSize: pageSize}, log)
 	srv, err := localapi.New(s.lookup.Handle, lookup.RouteKeys(), nil)
 	if err != nil {
 		t.Fatal(err)
