@@ -98,8 +98,9 @@ func start(ctx context.Context, path string, port int, opt Options) (*Server, er
 	}
 	s.cmd.Stdout = w
 	s.cmd.Stderr = w
-	// Its own process group, so that Stop reaches anything it spawns.
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group, so that Stop reaches anything it spawns; and
+	// killed if this process dies without stopping it (a test that panics).
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
