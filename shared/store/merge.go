@@ -5,9 +5,13 @@ import (
 	"maps"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
+
+// maxChunk bounds how many items one shard query reads.
+const maxChunk = 256
 
 // querier is the Query call of the table.
 type querier interface {
@@ -71,6 +75,11 @@ func (m *merger) fill(ctx context.Context) error {
 			s.lek = out.LastEvaluatedKey
 			if len(s.lek) == 0 {
 				s.done = true
+			}
+			// A shard read again is one the page needs more of: read
+			// more at a time.
+			if s.in.Limit != nil && *s.in.Limit < maxChunk {
+				s.in.Limit = aws.Int32(min(2**s.in.Limit, maxChunk))
 			}
 		})
 	}

@@ -285,7 +285,7 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 		for _, lc := range batch {
 			examined++
 			lastPos = lc.position
-			if p := current[lc.PolicyID]; p != nil && p.Status == Ready && p.Gen == lc.Gen {
+			if p := current[lc.PolicyID]; p != nil && p.Status != Deleted && p.Gen == lc.Gen {
 				page.Items = append(page.Items, lc)
 				if len(page.Items) > q.Limit {
 					break
