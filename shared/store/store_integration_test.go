@@ -398,7 +398,12 @@ func TestPoliciesListingMergesShards(t *testing.T) {
 	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
 	tick := 0
-	s.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); tick++; return base.Add(time.Duration(tick) * time.Minute) }
+	s.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		tick++
+		return base.Add(time.Duration(tick) * time.Minute)
+	}
 	var want []string
 	for i := range 24 {
 		v := version(t, fmt.Sprintf("list/%02d.txt", i), "50")
