@@ -366,7 +366,11 @@ func (h *Handler) ingest(ctx context.Context, c change, rep *report) error {
 		return fmt.Errorf("read s3://%s/%s: %w", v.Bucket, v.Key, err)
 	}
 	if int64(len(data)) > limit {
-		return fail(nil, tooLarge(int64(len(data)), limit))
+		// The object is longer than its Content-Length said: its size is
+		// not known, only that it is over the limit.
+		rep.bytes = 0
+		return fail(nil, fmt.Sprintf("the object is over the limit of %s (%s); split the policy into smaller files or raise the limit",
+			sizeText(limit), topology.EnvMaxBytes))
 	}
 	rep.bytes = int64(len(data))
 	res, err := h.Analyzer.Analyze(ctx, path.Base(v.Key), data)
