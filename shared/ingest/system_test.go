@@ -53,7 +53,7 @@ func TestMain(m *testing.M) {
 
 // system is one isolated copy of policylens in the emulator.
 type system struct {
-	t        *testing.T
+	t        testing.TB
 	res      provision.Resources
 	s3       *s3.Client
 	sqs      *sqs.Client
@@ -83,7 +83,7 @@ var sysSeq struct {
 	n int
 }
 
-func newSystem(t *testing.T, opt options) *system {
+func newSystem(t testing.TB, opt options) *system {
 	t.Helper()
 	if _, err := moto.Get(); err != nil {
 		t.Fatalf("integration tests need moto_server: %v", err)
