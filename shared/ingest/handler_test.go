@@ -217,6 +217,8 @@ func TestHandlerOutcomes(t *testing.T) {
 			failed: true, calls: []string{"Snapshot", "Begin"}, outcome: "error"},
 		{name: "outside the key prefix", key: "other/p.txt", prefix: "policies/", s3: &fakeS3{}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
 			outcome: "ignored"},
+		{name: "folder marker", key: "policies/", s3: &fakeS3{}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
+			outcome: "ignored"},
 		{name: "id collision", key: "p.txt", s3: &fakeS3{}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "other.txt", Seq: token("01")}},
 			analyzer: &fakeAnalyzer{}, failed: true, calls: []string{"Snapshot"}, outcome: "error"},
 	}

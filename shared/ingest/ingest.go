@@ -228,6 +228,11 @@ func (h *Handler) record(ctx context.Context, r s3Record, messageID string) (err
 		rep.outcome = outIgnored
 		return nil
 	}
+	if strings.HasSuffix(c.version.Key, "/") {
+		// A folder marker, as the S3 console creates.
+		rep.outcome, rep.reason = outIgnored, "key names a folder"
+		return nil
+	}
 	if h.KeyPrefix != "" && !strings.HasPrefix(c.version.Key, h.KeyPrefix) {
 		rep.outcome, rep.reason = outIgnored, "key is outside "+topology.EnvKeyPrefix
 		return nil
