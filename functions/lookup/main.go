@@ -9,12 +9,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/policylens/policylens/shared/logging"
 	"github.com/policylens/policylens/shared/lookup"
 	"github.com/policylens/policylens/shared/settings"
-	"github.com/policylens/policylens/shared/store"
 )
 
 func main() {
@@ -24,12 +22,12 @@ func main() {
 		log.Error("bad configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	// Endpoints for emulators come from AWS_ENDPOINT_URL[_<SERVICE>].
-	aws, err := config.LoadDefaultConfig(context.Background())
+	// Once per cold start. Endpoints for emulators come from the SDK's own
+	// AWS_ENDPOINT_URL[_<SERVICE>] variables.
+	awsCfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		log.Error("load AWS configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	h := lookup.New(store.New(dynamodb.NewFromConfig(aws), cfg.Table), cfg, log)
-	lambda.Start(h.Handle)
+	lambda.Start(lookup.NewFromConfig(awsCfg, cfg, log).Handle)
 }

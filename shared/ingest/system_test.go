@@ -107,34 +107,33 @@ func newSystem(t testing.TB, opt options) *system {
 		t.Fatalf("provision: %v", err)
 	}
 	s := &system{t: t, res: res, s3: cl.S3, sqs: cl.SQS, db: cl.DynamoDB, logs: &syncBuffer{}, region: cfg.Region}
+	lim := extract.DefaultLimits()
+	if opt.maxBytes > 0 {
+		lim.MaxBytes = opt.maxBytes
+	}
+	log := logging.New(s.logs, slog.LevelDebug)
+	// The handlers as the functions build them.
+	s.ingest, err = ingest.NewFromConfig(cfg, settings.Ingest{Table: res.Table, Limits: lim}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var db store.DB = cl.DynamoDB
 	if opt.db != nil {
 		db = opt.db(db, res.Bucket)
 	}
 	s.store = store.New(db, res.Table)
+	s.ingest.Store = s.store
+	// The reference the stored analyses are compared with.
 	model, err := classify.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	lim := extract.DefaultLimits()
-	if opt.maxBytes > 0 {
-		lim.MaxBytes = opt.maxBytes
-	}
 	s.analyzer = analyze.New(model, lim)
-	log := logging.New(s.logs, slog.LevelDebug)
-	s.ingest = &ingest.Handler{
-		S3:       s3.NewFromConfig(cfg, settings.S3Options(os.Getenv)),
-		Store:    s.store,
-		Analyzer: s.analyzer,
-		Log:      log,
-		MaxBytes: lim.MaxBytes,
-		Reserve:  ingest.DefaultReserve,
-	}
 	pageSize := settings.DefaultMaxPageSize
 	if opt.maxPageSize > 0 {
 		pageSize = opt.maxPageSize
 	}
-	s.lookup = lookup.New(store.New(cl.DynamoDB, res.Table), settings.Lookup{Table: res.Table, MaxPageSize: pageSize}, log)
+	s.lookup = lookup.NewFromConfig(cfg, settings.Lookup{Table: res.Table, MaxPageSize: pageSize}, log)
 	srv, err := localapi.New(s.lookup.Handle, lookup.RouteKeys(), nil)
 	if err != nil {
 		t.Fatal(err)
