@@ -70,7 +70,8 @@ func TestLoadLookup(t *testing.T) {
 }
 
 // events/env.json, for sam local --env-vars, sets only variables the
-// functions read, with values they accept.
+// functions read, with values they accept. AWS_ENDPOINT_URL, empty unless
+// the functions should talk to an emulator, is the SDK's own.
 func TestSAMEnvFile(t *testing.T) {
 	b, err := os.ReadFile("../../events/env.json")
 	if err != nil {
@@ -81,7 +82,7 @@ func TestSAMEnvFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	known := []string{topology.EnvTableName, topology.EnvMaxBytes, topology.EnvMaxPages, topology.EnvPDFTimeout,
-		topology.EnvKeyPrefix, topology.EnvLogLevel, topology.EnvCursorSecret, topology.EnvMaxPageSize}
+		topology.EnvKeyPrefix, topology.EnvLogLevel, topology.EnvCursorSecret, topology.EnvMaxPageSize, "AWS_ENDPOINT_URL"}
 	for fn, vars := range fns {
 		for k := range vars {
 			if !slices.Contains(known, k) {
