@@ -124,4 +124,3 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 		t.Errorf("logged outcomes %v, want %v\n%s", outcomes, want, logs.String())
 	}
 }
-
