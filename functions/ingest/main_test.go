@@ -77,8 +77,7 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 	if _, err := cl.S3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(res.Bucket), Key: aws.String(key), Body: bytes.NewReader(data)}); err != nil {
 		t.Fatal(err)
 	}
-	var logs bytes.Buffer
-	p, err := runtimeapi.Run(bin, env, &logs)
+	p, err := runtimeapi.Run(bin, env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +90,7 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 		}
 		out, err := p.Invoke(ctx, payload, time.Minute)
 		if err != nil {
-			t.Fatalf("%s: %v\n%s", file, err, logs.String())
+			t.Fatalf("%s: %v\n%s", file, err, string(p.Output()))
 		}
 		return out
 	}
@@ -99,11 +98,11 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 	id := store.PolicyID(res.Bucket, key)
 
 	if out := invoke("sqs-s3-put.json"); string(out) != `{"batchItemFailures":[]}` {
-		t.Errorf("sqs-s3-put.json: response %s, want no failures\n%s", out, logs.String())
+		t.Errorf("sqs-s3-put.json: response %s, want no failures\n%s", out, string(p.Output()))
 	}
 	pol, err := st.Policy(ctx, id)
 	if err != nil || pol.Status != store.Ready || pol.Clauses == 0 {
-		t.Fatalf("policy after the sample upload: %+v %v\n%s", pol, err, logs.String())
+		t.Fatalf("policy after the sample upload: %+v %v\n%s", pol, err, string(p.Output()))
 	}
 	if out := invoke("s3-put.json"); string(out) != "null" {
 		t.Errorf("s3-put.json: response %s", out)
@@ -114,13 +113,13 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 		t.Errorf("policy after the sample delete: %v, want not found", err)
 	}
 	var outcomes []string
-	for _, line := range bytes.Split(logs.Bytes(), []byte("\n")) {
+	for _, line := range bytes.Split(p.Output(), []byte("\n")) {
 		var rec map[string]any
 		if json.Unmarshal(line, &rec) == nil && rec["outcome"] != nil {
 			outcomes = append(outcomes, rec["outcome"].(string))
 		}
 	}
 	if want := []string{"ready", "duplicate", "ignored", "deleted"}; !slices.Equal(outcomes, want) {
-		t.Errorf("logged outcomes %v, want %v\n%s", outcomes, want, logs.String())
+		t.Errorf("logged outcomes %v, want %v\n%s", outcomes, want, string(p.Output()))
 	}
 }

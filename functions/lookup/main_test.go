@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -63,8 +62,7 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 	if err := provision.CreateTable(context.Background(), dynamodb.NewFromConfig(cfg), fns["LookupFunction"]["TABLE_NAME"]); err != nil {
 		t.Fatal(err)
 	}
-	var logs bytes.Buffer
-	p, err := runtimeapi.Run(bin, env, &logs)
+	p, err := runtimeapi.Run(bin, env, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +75,7 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 		}
 		out, err := p.Invoke(context.Background(), payload, 30*time.Second)
 		if err != nil {
-			t.Fatalf("%s: %v\n%s", f, err, logs.String())
+			t.Fatalf("%s: %v\n%s", f, err, string(p.Output()))
 		}
 		var resp events.APIGatewayV2HTTPResponse
 		if err := json.Unmarshal(out, &resp); err != nil {

@@ -53,7 +53,9 @@ func detailOf(p *store.Policy) policyDetail {
 		policySummary: summaryOf(p), VersionID: p.VersionID, ETag: p.ETag, SHA256: p.SHA256,
 		Encoding: p.Encoding, FactsTruncated: p.FactsTruncated, LabelCounts: p.LabelCounts,
 	}
-	if p.Status == store.Ready {
+	// Facts and counts describe the current generation: a READY policy's,
+	// or the previous version's while a new one is PROCESSING.
+	if p.Gen != "" {
 		f := p.Facts
 		f.Emails, f.URLs, f.Regulations = nonNil(f.Emails), nonNil(f.URLs), nonNil(f.Regulations)
 		d.Facts = &f

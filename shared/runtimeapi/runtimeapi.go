@@ -6,6 +6,7 @@
 package runtimeapi
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -147,10 +148,13 @@ type Process struct {
 	*Server
 	cmd  *exec.Cmd
 	done chan struct{}
+	mu   sync.Mutex
+	out  bytes.Buffer
 }
 
 // Run starts the function binary with environment env (plus
-// AWS_LAMBDA_RUNTIME_API) and its output going to out.
+// AWS_LAMBDA_RUNTIME_API). Its output is kept (see Output) and, when out is
+// not nil, copied to out.
 func Run(binary string, env []string, out io.Writer) (*Process, error) {
 	s, err := Start()
 	if err != nil {
@@ -158,18 +162,37 @@ func Run(binary string, env []string, out io.Writer) (*Process, error) {
 	}
 	cmd := exec.Command(binary)
 	cmd.Env = append(env, "AWS_LAMBDA_RUNTIME_API="+s.Addr())
-	cmd.Stdout, cmd.Stderr = out, out
+	p := &Process{Server: s, cmd: cmd, done: make(chan struct{})}
+	var w io.Writer = (*processOutput)(p)
+	if out != nil {
+		w = io.MultiWriter(w, out)
+	}
+	cmd.Stdout, cmd.Stderr = w, w
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("start %s: %w", binary, err)
 	}
-	p := &Process{Server: s, cmd: cmd, done: make(chan struct{})}
 	go func() {
 		cmd.Wait()
 		close(p.done)
 	}()
 	return p, nil
+}
+
+// Output returns what the process has printed so far.
+func (p *Process) Output() []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return bytes.Clone(p.out.Bytes())
+}
+
+type processOutput Process
+
+func (o *processOutput) Write(b []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.out.Write(b)
 }
 
 // Stop ends the process, by its PID, and the server.
