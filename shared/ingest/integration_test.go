@@ -540,3 +540,34 @@ func TestMalformedMessageFailsAlone(t *testing.T) {
 		t.Errorf("the good message's policy is %s, want READY", p.Status)
 	}
 }
+
+// A notification for an object that has been overwritten since is not
+// analysed: the object S3 now holds is the newer upload's, whose own
+// notification follows.
+func TestOverwrittenObjectIsLeftToItsNewerNotification(t *testing.T) {
+	s := newSystem(t, options{})
+	const key = "over/policy.txt"
+	v1, v2 := policyText("first upload", 4), policyText("second upload", 2)
+	s.put(key, v1)
+	s.put(key, v2)
+	msgs := s.receiveS3()
+	if len(msgs) != 2 {
+		t.Fatalf("%d notifications, want 2", len(msgs))
+	}
+	if f := s.handle(msgs[0]); len(f) != 0 {
+		t.Fatalf("first notification failed: %v", f)
+	}
+	id := store.PolicyID(s.res.Bucket, key)
+	if n := s.items("P#" + id); n != 0 {
+		t.Errorf("the first notification stored a policy for content it never saw")
+	}
+	if f := s.handle(msgs[1]); len(f) != 0 {
+		t.Fatalf("second notification failed: %v", f)
+	}
+	if got, want := texts(s.allClauses(id, "", 100)), wantTexts(s.analysis("policy.txt", v2)); !slices.Equal(got, want) {
+		t.Errorf("clauses %q, want the second upload's %q", got, want)
+	}
+	if outs := s.outcomes(key); !slices.Equal(outs, []string{"superseded", "ready"}) {
+		t.Errorf("logged outcomes %v, want [superseded ready]", outs)
+	}
+}
