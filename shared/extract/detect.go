@@ -29,7 +29,7 @@ func Detect(name string, data []byte) (Format, error) {
 		return PDF, nil
 	}
 	if what := binarySignature(data); what != "" {
-		return "", inputErr(ErrUnsupportedFormat, "detected %s; %s", what, readsWhat)
+		return "", unsupported(what)
 	}
 	te := sniffEncoding(data)
 	sample := data
@@ -45,7 +45,7 @@ func Detect(name string, data []byte) (Format, error) {
 	}
 	head := strings.TrimLeft(text, " \t\r\n\f\v\u00a0\ufeff")
 	if what := textSignature(head, text, len(sample) == len(data)); what != "" {
-		return "", inputErr(ErrUnsupportedFormat, "detected %s; %s", what, readsWhat)
+		return "", unsupported(what)
 	}
 	if looksHTML(head) {
 		return HTML, nil
@@ -63,6 +63,11 @@ func Detect(name string, data []byte) (Format, error) {
 		return Markdown, nil
 	}
 	return Text, nil
+}
+
+// unsupported reports an input of a type policylens does not read.
+func unsupported(what string) error {
+	return inputErr(ErrUnsupportedFormat, "detected %s; %s (save or export the policy as one of these)", what, readsWhat)
 }
 
 // isPDF reports whether a PDF header ("%PDF-" and a version digit) starts
@@ -122,8 +127,8 @@ var signatures = []signature{
 	{0, "MM\x00*", "a TIFF image"},
 	{0, "8BPS", "a Photoshop image"},
 	{0, "\x00\x00\x01\x00", "an icon image"},
-	{0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Microsoft Office file (DOC, XLS or PPT); save it as PDF or plain text"},
-	{0, "{\\rtf", "an RTF document; save it as PDF or plain text"},
+	{0, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Microsoft Office file (DOC, XLS or PPT)"},
+	{0, "{\\rtf", "an RTF document"},
 	{0, "\x1f\x8b", "a gzip archive"},
 	{0, "\xfd7zXZ\x00", "an xz archive"},
 	{0, "7z\xbc\xaf\x27\x1c", "a 7-Zip archive"},
@@ -135,7 +140,7 @@ var signatures = []signature{
 	{0, "\xca\xfe\xba\xbe", "a Java class or Mach-O binary"},
 	{0, "\x00asm", "a WebAssembly module"},
 	{0, "SQLite format 3\x00", "an SQLite database"},
-	{0, "%!PS", "a PostScript file; convert it to PDF"},
+	{0, "%!PS", "a PostScript file"},
 	{0, "ID3\x02", "an MP3 audio file"},
 	{0, "ID3\x03", "an MP3 audio file"},
 	{0, "ID3\x04", "an MP3 audio file"},
@@ -181,13 +186,13 @@ func zipKind(data []byte) string {
 	head := data[:min(len(data), 64<<10)]
 	switch {
 	case bytes.Contains(head, []byte("mimetypeapplication/vnd.oasis.opendocument.text")):
-		return "an OpenDocument text (ODT, a ZIP archive); save it as PDF or plain text"
+		return "an OpenDocument text (ODT, a ZIP archive)"
 	case bytes.Contains(head, []byte("mimetypeapplication/vnd.oasis.opendocument")):
 		return "an OpenDocument file (a ZIP archive)"
 	case bytes.Contains(head, []byte("mimetypeapplication/epub+zip")):
 		return "an EPUB e-book (a ZIP archive)"
 	case bytes.Contains(head, []byte("word/")):
-		return "a Word document (DOCX, a ZIP archive); save it as PDF or plain text"
+		return "a Word document (DOCX, a ZIP archive)"
 	case bytes.Contains(head, []byte("xl/")):
 		return "an Excel workbook (XLSX, a ZIP archive)"
 	case bytes.Contains(head, []byte("ppt/")):
@@ -274,11 +279,12 @@ func hasTag(text string) bool {
 }
 
 // looksMarkdown reports whether text carries strong Markdown signals: two
-// or more ATX headings ("## Title"), or one with other Markdown syntax
-// (links, bold, fences, setext underlines), or several inline links.
+// or more ATX headings ("## Title") or setext underlines, or one with other
+// Markdown syntax (links, bold, fences), or several inline links.
 func looksMarkdown(text string) bool {
-	var atx, setext, fences, links, bold int
+	var atx, setext, fences int
 	prevText := false
+	all := text
 	for len(text) > 0 {
 		var line string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
@@ -286,27 +292,31 @@ func looksMarkdown(text string) bool {
 		} else {
 			line, text = text, ""
 		}
-		t := strings.TrimRight(line, " \t")
-		lead := len(t) - len(strings.TrimLeft(t, " "))
-		if lead <= 3 {
-			t = t[lead:]
-			switch {
-			case atxLevel(t) > 0:
-				atx++
-			case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
-				fences++
-			case prevText && len(t) >= 3 && strings.Trim(t, "=") == "":
-				setext++
+		t := strings.TrimLeft(line, " ")
+		if len(line)-len(t) <= 3 && len(t) > 0 {
+			switch t[0] {
+			case '#':
+				if atxLevel(strings.TrimRight(t, " \t")) > 0 {
+					atx++
+				}
+			case '`', '~':
+				if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+					fences++
+				}
+			case '=':
+				if prevText && len(strings.TrimRight(t, " \t")) >= 3 && strings.Trim(t, "= \t") == "" {
+					setext++
+				}
 			}
 		}
-		links += strings.Count(line, "](http") + strings.Count(line, "](mailto:") + strings.Count(line, "](#") + strings.Count(line, "](/")
-		bold += strings.Count(line, "**") / 2
 		prevText = strings.TrimSpace(line) != ""
 	}
-	switch {
-	case atx >= 2, setext >= 2:
+	if atx >= 2 || setext >= 2 {
 		return true
-	case atx == 1 || setext == 1:
+	}
+	links := strings.Count(all, "](http") + strings.Count(all, "](mailto:") + strings.Count(all, "](#") + strings.Count(all, "](/")
+	bold := strings.Count(all, "**") / 2
+	if atx == 1 || setext == 1 {
 		return links > 0 || bold > 0 || fences > 0
 	}
 	return links >= 3 || links >= 1 && bold >= 2

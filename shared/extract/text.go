@@ -181,17 +181,13 @@ func cleanASCIIish(s string) (bool, int) {
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= 0x20 && c < 0x7F || c == '\n' || c == '\t' {
+		switch byteClass[c] {
+		case plainByte:
 			n++
-			continue
-		}
-		if c < 0x80 {
-			return false, 0
-		}
-		// A multi-byte sequence: count runes by their lead bytes and look
-		// for the few that cleanText rewrites.
-		if utf8.RuneStart(c) {
+		case continuationByte:
+		case leadByte:
 			n++
+			// Look for the few multi-byte sequences cleanText rewrites.
 			switch c {
 			case 0xC2: // U+0080..U+00BF: C1 controls, soft hyphen
 				if i+1 < len(s) && (s[i+1] < 0xA0 || s[i+1] == 0xAD) {
@@ -206,6 +202,8 @@ func cleanASCIIish(s string) (bool, int) {
 					return false, 0
 				}
 			}
+		default:
+			return false, 0
 		}
 	}
 	if !utf8.ValidString(s) {
@@ -213,6 +211,30 @@ func cleanASCIIish(s string) (bool, int) {
 	}
 	return true, n
 }
+
+// Byte classes for cleanASCIIish.
+const (
+	controlByte      = iota // a control character other than tab and LF, or an invalid byte
+	plainByte               // printable ASCII, tab, LF
+	leadByte                // the first byte of a multi-byte sequence
+	continuationByte        // a later byte of one
+)
+
+var byteClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= 0x20 && c < 0x7F, c == '\n', c == '\t':
+			t[c] = plainByte
+		case c >= 0x80 && c < 0xC0:
+			t[c] = continuationByte
+		case c >= 0xC2 && c < 0xF5:
+			t[c] = leadByte
+		default:
+			t[c] = controlByte
+		}
+	}
+	return t
+}()
 
 // binaryText reports whether a decoded text with this many runes and
 // suspicious runes is really binary data: more than 2% of it controls or
