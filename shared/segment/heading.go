@@ -81,15 +81,25 @@ func markedHeading(text string, level int) heading {
 // or capitals; a final '?' when the line is short.
 func lineHeading(line string, mode headingMode) (heading, bool) {
 	t := strings.TrimSpace(line)
-	n := utf8.RuneCountInString(t)
-	if mode == headingsNone || n < 2 || n > 120 {
+	// Cheap rejections first: most lines are prose.
+	if mode == headingsNone || len(t) < 2 || len(t) > 4*120 {
 		return heading{}, false
 	}
-	if strings.ContainsAny(t, "@|") || strings.Contains(t, "://") || strings.Contains(strings.ToLower(t), "www.") {
+	switch t[len(t)-1] {
+	case '.', ',', ';', '!':
+		if !strings.HasSuffix(t, "**") {
+			return heading{}, false
+		}
+	}
+	if words := countWords(t); words > 15 {
+		return heading{}, false
+	}
+	n := utf8.RuneCountInString(t)
+	if n > 120 || strings.ContainsAny(t, "@|") || strings.Contains(t, "://") || containsFoldASCII(t, "www.") {
 		return heading{}, false
 	}
 	first, _ := utf8.DecodeRuneInString(t)
-	if isBulletRune(first) || unicode.IsLower(first) {
+	if mk, enum := listMarker(t); mk > 0 && !enum || unicode.IsLower(first) {
 		return heading{}, false
 	}
 	body := strings.Trim(t, "*_=#~ ")
@@ -104,20 +114,19 @@ func lineHeading(line string, mode headingMode) (heading, bool) {
 	case '.', ',', ';', '!':
 		return heading{}, false
 	}
-	h := heading{text: cleanHeading(t)}
-	h.toc = isTOC(h.text)
+	h := heading{}
 
 	if depth, rest, ok := decimalNumber(body); ok {
 		if headingRest(rest, colon, 14) {
 			h.fam, h.rank = famNumber, depth
-			return h, true
+			return named(h, t), true
 		}
 		return heading{}, false
 	}
 	if rest, ok := sectionNumber(body); ok {
 		if rest == "" || headingRest(strings.TrimLeft(rest, "-–—:. "), colon, 14) {
 			h.fam = famSection
-			return h, true
+			return named(h, t), true
 		}
 		return heading{}, false
 	}
@@ -127,7 +136,7 @@ func lineHeading(line string, mode headingMode) (heading, bool) {
 			if roman {
 				h.fam = famRoman
 			}
-			return h, true
+			return named(h, t), true
 		}
 		return heading{}, false
 	}
@@ -135,7 +144,7 @@ func lineHeading(line string, mode headingMode) (heading, bool) {
 	if isAllCaps(body) {
 		if len(words) <= 14 && !strings.Contains(body, ": ") && !question {
 			h.fam = famCaps
-			return h, true
+			return named(h, t), true
 		}
 		return heading{}, false
 	}
@@ -147,7 +156,7 @@ func lineHeading(line string, mode headingMode) (heading, bool) {
 			return heading{}, false // dates, amounts, phone numbers
 		}
 	}
-	if functionWords[strings.ToLower(words[len(words)-1])] {
+	if isFunctionWord(words[len(words)-1]) {
 		return heading{}, false // a wrapped line, not a title
 	}
 	title := isTitleCase(words)
@@ -170,7 +179,44 @@ func lineHeading(line string, mode headingMode) (heading, bool) {
 		}
 	}
 	h.fam = famLine
-	return h, true
+	return named(h, t), true
+}
+
+// named completes a heading recognised in line t with its text.
+func named(h heading, t string) heading {
+	h.text = cleanHeading(t)
+	h.toc = isTOC(h.text)
+	return h
+}
+
+// hasPrefixFold is strings.HasPrefix ignoring ASCII case.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// countWords counts the space-separated words of s.
+func countWords(s string) int {
+	n := 0
+	in := false
+	for i := 0; i < len(s); i++ {
+		space := s[i] == ' ' || s[i] == '\t'
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
+// containsFoldASCII reports whether s contains sub (lower-case ASCII),
+// ignoring ASCII case.
+func containsFoldASCII(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // headingRest checks the text after a heading number: it starts with a
@@ -239,14 +285,13 @@ func decimalNumber(s string) (depth int, rest string, ok bool) {
 // sectionNumber parses "Section 3", "ARTICLE 5", "Part II", "Chapter 2",
 // "§ 4" at the start of s and returns the rest.
 func sectionNumber(s string) (rest string, ok bool) {
-	ls := strings.ToLower(s)
 	var i int
 	switch {
-	case strings.HasPrefix(ls, "§"):
+	case strings.HasPrefix(s, "§"):
 		i = len("§")
-	default:
+	case s[0] == 'S' || s[0] == 'A' || s[0] == 'P' || s[0] == 'C':
 		for _, w := range []string{"section ", "article ", "part ", "chapter ", "schedule ", "annex ", "appendix "} {
-			if strings.HasPrefix(ls, w) {
+			if hasPrefixFold(s, w) {
 				i = len(w)
 				break
 			}
@@ -254,6 +299,8 @@ func sectionNumber(s string) (rest string, ok bool) {
 		if i == 0 {
 			return "", false
 		}
+	default:
+		return "", false
 	}
 	for i < len(s) && s[i] == ' ' {
 		i++
@@ -458,6 +505,18 @@ var tocNames = map[string]bool{
 
 func isTOC(text string) bool {
 	return len(text) < 30 && tocNames[strings.ToLower(strings.TrimRight(text, ": "))]
+}
+
+// isFunctionWord reports whether w is one of functionWords, ignoring case.
+func isFunctionWord(w string) bool {
+	if len(w) > 5 {
+		return false
+	}
+	var buf [5]byte
+	for i := 0; i < len(w); i++ {
+		buf[i] = w[i] | 0x20
+	}
+	return functionWords[string(buf[:len(w)])]
 }
 
 // enumerator returns the enumerator of a numbered list line without its

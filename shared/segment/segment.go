@@ -176,6 +176,7 @@ func newSplitter(doc *extract.Document, opt Options) *splitter {
 
 // buildUnits turns the blocks into units.
 func (sp *splitter) buildUnits() {
+	sp.units = make([]unit, 0, 2*len(sp.doc.Blocks))
 	off := 0
 	for i, b := range sp.doc.Blocks {
 		if i > 0 {
@@ -295,7 +296,11 @@ func (sp *splitter) paragraph(s, e, page int) {
 		l.colon = strings.HasSuffix(t, ":")
 		mk, enum := listMarker(t)
 		l.item, l.enum = mk > 0, enum
-		l.head, l.cand = lineHeading(t, sp.mode)
+		// A heading opens the block or follows the end of a sentence; short
+		// lines are checked too, for runs of them (tables of contents).
+		if i == 0 || lines[i-1].end || lines[i-1].colon || l.runes < 60 {
+			l.head, l.cand = lineHeading(t, sp.mode)
+		}
 	}
 	for i := range lines {
 		// A heading is not followed by a line that continues its sentence.
@@ -459,7 +464,7 @@ func continues(prev, t string) bool {
 		return true
 	}
 	ws := strings.LastIndexFunc(prev, unicode.IsSpace) + 1
-	return functionWords[strings.ToLower(prev[ws:])]
+	return isFunctionWord(prev[ws:])
 }
 
 func startsLower(t string) bool {
@@ -494,10 +499,11 @@ func (sp *splitter) markSentenceLayout() {
 }
 
 // markTitle finds the document title among the headings: the first
-// heading, with at most two short paragraphs before it, that names the
-// document (the extractor's title, or words like "privacy policy") or whose
-// style no later heading shares. It stays out of the heading paths, which
-// would otherwise repeat it on every clause.
+// heading, with at most two short paragraphs before it, and any headings of
+// the same style right after it (a subtitle), when one of them names the
+// document (the extractor's title, or words like "privacy policy") or it is
+// the only top-level (h1, '#') heading. They stay out of the heading paths,
+// which would otherwise repeat the title on every clause.
 func (sp *splitter) markTitle() {
 	first := -1
 	before := 0
@@ -517,27 +523,41 @@ func (sp *splitter) markTitle() {
 		return
 	}
 	h := sp.units[first].head
-	title := strings.EqualFold(h.text, strings.TrimSpace(sp.doc.Title))
-	if !title && h.fam != famNumber && h.fam != famSection && h.fam != famRoman && h.fam != famAlpha {
-		lt := strings.ToLower(h.text)
+	last := first
+	for last+1 < len(sp.units) && sp.units[last+1].kind == uHeading && sameStyle(sp.units[last+1].head, h) {
+		last++
+	}
+	title := false
+	for _, u := range sp.units[first : last+1] {
+		if strings.EqualFold(u.head.text, strings.TrimSpace(sp.doc.Title)) {
+			title = true
+		}
+		if h.fam == famNumber || h.fam == famSection || h.fam == famRoman || h.fam == famAlpha {
+			continue
+		}
+		lt := strings.ToLower(u.head.text)
 		for _, w := range []string{"privacy", "policy", "notice", "statement", "terms", "cookie"} {
 			if strings.Contains(lt, w) {
 				title = true
-				break
 			}
 		}
 	}
-	if !title {
+	if !title && h.fam == famLevel && h.rank == 1 {
+		// A page's only top-level heading is its title.
 		title = true
-		for _, u := range sp.units[first+1:] {
-			if u.kind == uHeading && u.head.fam == h.fam && u.head.rank == h.rank {
+		for _, u := range sp.units[last+1:] {
+			if u.kind == uHeading && sameStyle(u.head, h) {
 				title = false
 				break
 			}
 		}
 	}
-	sp.units[first].title = title
+	for i := first; i <= last; i++ {
+		sp.units[i].title = title
+	}
 }
+
+func sameStyle(a, b heading) bool { return a.fam == b.fam && a.rank == b.rank }
 
 // emit walks the units, tracking the heading path, and turns each run of
 // text between headings into clauses.
@@ -854,7 +874,7 @@ func (sp *splitter) cutWords(s, e, page int, add func(piece)) {
 			continue
 		}
 		if has && cur.n+1+wn > sp.max {
-			if bestEnd > 0 && bestN*2 >= sp.max {
+			if bestEnd > 0 && bestEnd < cur.e && bestN*2 >= sp.max {
 				// Cut at the last clause punctuation and carry the rest.
 				rest := piece{s: nextNonSpace(sp.text, bestEnd, e), e: cur.e, page: page}
 				rest.n, rest.words = collapsedLen(sp.text[rest.s:rest.e])
@@ -934,7 +954,7 @@ func (sp *splitter) mergeTiny() {
 func trimSpan(text string, s, e int) (int, int) {
 	for s < e {
 		c := text[s]
-		if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+		if c < utf8.RuneSelf && asciiSpace[c] {
 			s++
 			continue
 		}
@@ -949,7 +969,7 @@ func trimSpan(text string, s, e int) (int, int) {
 	}
 	for e > s {
 		c := text[e-1]
-		if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
+		if c < utf8.RuneSelf && asciiSpace[c] {
 			e--
 			continue
 		}
@@ -973,7 +993,7 @@ func collapsedLen(s string) (n, words int) {
 		c := s[i]
 		var space bool
 		if c < utf8.RuneSelf {
-			space = c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
+			space = asciiSpace[c]
 			i++
 		} else {
 			r, size := utf8.DecodeRuneInString(s[i:])
@@ -996,41 +1016,61 @@ func collapsedLen(s string) (n, words int) {
 	return n, words
 }
 
+// asciiSpace marks the ASCII bytes unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{' ': true, '\n': true, '\t': true, '\r': true, '\f': true, '\v': true}
+
 // collapse returns s with white space runs collapsed to one space and
 // trimmed, as strings.Fields would, decoding invalid UTF-8 bytes to U+FFFD
 // one by one as a []rune conversion does.
 func collapse(s string) string {
-	var sb strings.Builder
-	sb.Grow(len(s))
+	// Fast path: text that needs no change is returned as is.
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || asciiSpace[c] && (c != ' ' || i == 0 || i == len(s)-1 || s[i+1] == ' ') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	buf := make([]byte, 0, len(s))
 	pending := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			i++
-			if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' {
-				pending = sb.Len() > 0
+			if asciiSpace[c] {
+				pending = len(buf) > 0
+				i++
 				continue
 			}
+			// Copy a run of plain ASCII at once.
+			j := i + 1
+			for j < len(s) && s[j] < utf8.RuneSelf && !asciiSpace[s[j]] {
+				j++
+			}
 			if pending {
-				sb.WriteByte(' ')
+				buf = append(buf, ' ')
 				pending = false
 			}
-			sb.WriteByte(c)
+			buf = append(buf, s[i:j]...)
+			i = j
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		if unicode.IsSpace(r) {
-			pending = sb.Len() > 0
+			pending = len(buf) > 0
 			continue
 		}
 		if pending {
-			sb.WriteByte(' ')
+			buf = append(buf, ' ')
 			pending = false
 		}
-		sb.WriteRune(r)
+		buf = utf8.AppendRune(buf, r)
 	}
-	return sb.String()
+	return string(buf)
 }
 
 // runeCursor converts increasing byte offsets of text to code-point

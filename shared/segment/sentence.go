@@ -120,7 +120,7 @@ func sentenceEnd(t string, i int) (end, next int, ok bool) {
 	}
 	if t[i] == '.' {
 		ws := strings.LastIndexFunc(t[:i], unicode.IsSpace) + 1
-		if isAbbreviation(t[ws : i+1]) {
+		if isAbbreviation(t[ws:i+1]) || isEnumerator(t[ws:i]) {
 			return 0, 0, false
 		}
 	}
@@ -174,7 +174,34 @@ func endsSentence(line string) bool {
 		return true
 	case '.':
 		ws := strings.LastIndexFunc(t, unicode.IsSpace) + 1
-		return !isAbbreviation(t[ws:]) || strings.HasSuffix(strings.ToLower(t), "etc.")
+		return !isAbbreviation(t[ws:]) || len(t) >= 4 && strings.EqualFold(t[len(t)-4:], "etc.")
 	}
 	return false
+}
+
+// isEnumerator reports whether word (without its final period) is a
+// section or list number such as "3", "2.1" or "IV": the start of what
+// follows, not the end of a sentence.
+func isEnumerator(word string) bool {
+	if word == "" || len(word) > 8 {
+		return false
+	}
+	if strings.Trim(word, "IVX") == "" {
+		return true
+	}
+	digits := 0
+	for i := 0; i < len(word); i++ {
+		switch c := word[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+			if digits > 3 {
+				return false
+			}
+		case c == '.' && digits > 0:
+			digits = 0
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
