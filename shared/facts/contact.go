@@ -3,6 +3,8 @@ package facts
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // findEmails returns the e-mail addresses in text in order of appearance,
@@ -46,7 +48,7 @@ func findEmails(text, lower string) []string {
 			off = de
 		}
 	}
-	if strings.Contains(lower, "at]") || strings.Contains(lower, "at)") || strings.Contains(lower, "at }") || strings.Contains(lower, "at}") {
+	if hasBracketedAt(lower) {
 		for _, m := range obfuscatedEmail.FindAllStringSubmatch(text, -1) {
 			domain := dotWord.ReplaceAllString(m[2], ".")
 			domain = strings.Join(strings.Fields(domain), "")
@@ -56,6 +58,28 @@ func findEmails(text, lower string) []string {
 		}
 	}
 	return out
+}
+
+// hasBracketedAt reports whether lower contains "[at]", "(at)" or "{at}",
+// with optional spaces: the sign of an obfuscated address.
+func hasBracketedAt(lower string) bool {
+	for _, open := range []byte{'[', '(', '{'} {
+		for off := 0; off < len(lower); {
+			i := strings.IndexByte(lower[off:], open)
+			if i < 0 {
+				break
+			}
+			j := off + i + 1
+			for j < len(lower) && lower[j] == ' ' {
+				j++
+			}
+			if strings.HasPrefix(lower[j:], "at") {
+				return true
+			}
+			off = off + i + 1
+		}
+	}
+	return false
 }
 
 var (
@@ -159,12 +183,27 @@ func nextURLStart(lower string, off int) (int, int) {
 		default:
 			i, n = off+w, len("www.")
 		}
-		if n > 0 && (i == 0 || !isURLByte(lower[i-1]) || lower[i-1] == '(' || lower[i-1] == '[') {
+		if n > 0 && urlMayStart(lower, i) {
 			return i, n
 		}
 		off = i + 1
 	}
 	return -1, 0
+}
+
+// urlMayStart reports whether a URL may start at lower[i]: at the start
+// of the text or after white space or punctuation, not inside a word or
+// another URL.
+func urlMayStart(lower string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	c := lower[i-1]
+	if c >= utf8.RuneSelf {
+		r, _ := utf8.DecodeLastRuneInString(lower[:i])
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}
+	return !isURLByte(c) || c == '(' || c == '[' || c == '\'' || c == ':' || c == ','
 }
 
 // isURLByte reports whether c may be part of a URL as written in prose:
