@@ -916,38 +916,55 @@ func nextNonSpace(text string, p, e int) int {
 // in MaxChars.
 func (sp *splitter) mergeTiny() {
 	ps := sp.pieces
-	for i := 0; i < len(ps); i++ {
-		p := ps[i]
-		if p.words > 2 || p.n >= 40 || len(ps) == 1 {
+	if len(ps) < 2 {
+		return
+	}
+	tiny := func(p piece) bool { return p.words <= 2 && p.n < 40 }
+	out := ps[:0] // compacts in place: out never overtakes the loop
+	var carry piece
+	hasCarry := false
+	backward := func(p piece) {
+		if k := len(out) - 1; k >= 0 {
+			if j, ok := sp.join(out[k], p); ok {
+				out[k] = j
+				return
+			}
+		}
+		out = append(out, p)
+	}
+	for _, p := range ps {
+		if hasCarry {
+			hasCarry = false
+			if j, ok := sp.join(carry, p); ok {
+				p = j
+			} else {
+				backward(carry)
+			}
+		}
+		if tiny(p) {
+			carry, hasCarry = p, true
 			continue
 		}
-		if i+1 < len(ps) {
-			next := ps[i+1]
-			gap := 1
-			if next.glued {
-				gap = 0
-			}
-			if p.n+gap+next.n <= sp.max {
-				ps[i+1] = piece{s: p.s, e: next.e, n: p.n + gap + next.n, words: p.words + next.words, page: p.page, glued: p.glued}
-				ps = append(ps[:i], ps[i+1:]...)
-				i--
-				continue
-			}
-		}
-		if i > 0 {
-			prev := ps[i-1]
-			gap := 1
-			if p.glued {
-				gap = 0
-			}
-			if prev.n+gap+p.n <= sp.max {
-				ps[i-1].e, ps[i-1].n, ps[i-1].words = p.e, prev.n+gap+p.n, prev.words+p.words
-				ps = append(ps[:i], ps[i+1:]...)
-				i--
-			}
-		}
+		out = append(out, p)
 	}
-	sp.pieces = ps
+	if hasCarry {
+		backward(carry)
+	}
+	sp.pieces = out
+}
+
+// join returns pieces a and b, adjacent in the text, as one piece, if it
+// fits in MaxChars.
+func (sp *splitter) join(a, b piece) (piece, bool) {
+	gap := 1
+	if b.glued {
+		gap = 0
+	}
+	n := a.n + gap + b.n
+	if n > sp.max {
+		return piece{}, false
+	}
+	return piece{s: a.s, e: b.e, n: n, words: a.words + b.words, page: a.page, glued: a.glued}, true
 }
 
 // trimSpan narrows text[s:e] to exclude leading and trailing white space.
