@@ -30,6 +30,8 @@ func TestDetect(t *testing.T) {
 		{name: "policy.txt", file: "policies/lumen-fitness.txt", want: Text},
 		{name: "policy.html", file: "policies/harbor-books.html", want: HTML},
 		{name: "policy.md", file: "policies/quillmate.md", want: Markdown},
+		{name: "cookies.markdown", file: "markdown/cookie-notice.markdown", want: Markdown},
+		{name: "signals.txt", file: "markdown/signals.txt", want: Markdown},
 		{name: "utf16.txt", file: "text/utf16le-bom.txt", want: Text},
 		{name: "utf16.html", file: "html/utf16le.html", want: HTML},
 		{name: "latin1.html", file: "html/latin1-declared.html", want: HTML},

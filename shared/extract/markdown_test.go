@@ -41,6 +41,27 @@ func TestMarkdownPolicy(t *testing.T) {
 	}
 }
 
+func TestMarkdownCookieNotice(t *testing.T) {
+	doc := extractFixture(t, "markdown/cookie-notice.markdown")
+	want := "heading1:Lantern Cloud Cookie Notice / paragraph:Effective 2023-11-01 / " +
+		"paragraph:Lantern Cloud Ltd. uses cookies and similar technologies on lanterncloud.example. This notice explains which ones and how to control them. / " +
+		"heading2:What are cookies? / " +
+		"paragraph:Cookies are small text files that a website stores in your browser. Session cookies disappear when you close the browser; persistent cookies stay until they expire or you delete them. / " +
+		"heading2:Cookies we use / paragraph:We group our cookies as follows: / " +
+		"list-item:• Strictly necessary: sign-in, load balancing and your cookie choices. / list-item:• Preferences: language and time zone. / " +
+		"list-item:• We keep these for 12 months. / list-item:• Analytics: counting visits with our self-hosted analytics tool. / " +
+		"paragraph:Cookie | Purpose | Lifetime / paragraph:lc_session | Keeps you signed in | Session / paragraph:lc_consent | Remembers your choices | 12 months / " +
+		"heading2:Your choices / list-item:1. Open Cookie settings at the foot of any page. / list-item:2. Switch off the categories you do not want. / list-item:3. Save your choices. / " +
+		"paragraph:You can also block cookies in your browser. See the help pages for instructions, or email privacy@lanterncloud.example. / " +
+		"paragraph:Example: lc_consent=analytics:0;preferences:1 / paragraph:Blocking strictly necessary cookies will stop sign-in from working."
+	if got := blocksString(doc.Blocks); got != want {
+		t.Errorf("blocks\n got %q\nwant %q", got, want)
+	}
+	if doc.Title != "Lantern Cloud Cookie Notice" {
+		t.Errorf("title %q", doc.Title)
+	}
+}
+
 func TestMarkdownBlocks(t *testing.T) {
 	tests := []struct {
 		name, in, want string

@@ -479,7 +479,7 @@ func (sp *splitter) markSentenceLayout() {
 	paras, singles := 0, 0
 	for i := range sp.units {
 		u := &sp.units[i]
-		if u.kind != uPara || u.merge {
+		if u.kind != uPara || u.merge || u.row {
 			continue
 		}
 		paras++
@@ -492,7 +492,7 @@ func (sp *splitter) markSentenceLayout() {
 	}
 	for i := range sp.units {
 		u := &sp.units[i]
-		if u.kind == uPara && u.n <= singleSentenceChars && !hasSentenceBreak(sp.text[u.s:u.e]) {
+		if u.kind == uPara && !u.row && u.n <= singleSentenceChars && !hasSentenceBreak(sp.text[u.s:u.e]) {
 			u.merge = true
 		}
 	}

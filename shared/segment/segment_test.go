@@ -64,7 +64,7 @@ func checkClauses(t *testing.T, name string, doc *extract.Document, clauses []se
 var fixtures = []string{
 	"policies/lumen-fitness.txt", "policies/pebble-kids.txt", "policies/tidewater-dental.txt",
 	"policies/harbor-books.html", "policies/quillmate.md",
-	"text/single-line.txt", "text/sentence-per-line.txt", "text/sentence-per-paragraph.txt",
+	"markdown/cookie-notice.markdown", "markdown/signals.txt", "text/single-line.txt", "text/sentence-per-line.txt", "text/sentence-per-paragraph.txt",
 	"text/headings.txt", "text/lists.txt", "text/chrome.txt", "text/wrapped.txt",
 	"text/crlf.txt", "text/cr.txt", "text/encoding-source.txt", "text/utf16be-bom.txt",
 	"text/windows-1252.txt", "html/latin1-declared.html", "html/utf16le.html",
@@ -216,6 +216,16 @@ func TestHeadingPaths(t *testing.T) {
 			// The table of contents is dropped; numbering that starts again is
 			// a heading.
 			{"1. Scope", "This notice covers the Shop app and website."},
+		}},
+		{"markdown/cookie-notice.markdown", []want{
+			{"", "Effective 2023-11-01 Lantern Cloud Ltd. uses cookies"},
+			{"What are cookies?", "Cookies are small text files"},
+			{"Cookies we use", "We group our cookies as follows: • Strictly necessary: sign-in, load balancing and your cookie choices. • Preferences"},
+			{"Cookies we use", "Cookie | Purpose | Lifetime lc_session | Keeps you signed in | Session lc_consent"},
+			{"Your choices", "1. Open Cookie settings at the foot of any page. 2. Switch off"},
+			{"Your choices", "You can also block cookies"},
+			{"Your choices", "Example: lc_consent=analytics:0;preferences:1"},
+			{"Your choices", "Blocking strictly necessary cookies"},
 		}},
 		{"text/chrome.txt", []want{
 			{"", "We use cookies to remember"},
