@@ -5,18 +5,23 @@
 // Markdown '#', PDF headings) and, in plain text, from the lines
 // themselves: numbered ("4. Sharing", "4.2 Service providers", "IV.
 // Rights", "Section 3 - Contact"), ALL CAPS, and short title-case or
-// sentence-case lines without a final period. Heading paths nest by
-// explicit level or numbering depth; headings of other styles nest under
-// the open ones and replace a heading of their own style.
+// sentence-case lines without a final period (a final ':' only when the
+// line is title case). Heading paths nest by explicit level or numbering
+// depth; headings of another style nest under the open ones and replace a
+// heading of their own style. The document's title (its first heading when
+// it names the document) and tables of contents stay out of the paths.
 //
 // Clauses follow the document's paragraphs. A sentence ending in ':'
-// keeps the short list that follows it. Layouts without paragraphs fall
-// back to sentence boundaries: a long line or paragraph is cut into groups
-// of sentences of about TargetChars, one-sentence-per-line and
-// one-sentence-per-paragraph text is grouped into paragraphs of about that
-// size, and no clause is ever longer than Options.MaxChars (a sentence
-// longer than that is cut at word boundaries). Page furniture ("Back to
-// top", lone bullets) is dropped; tiny fragments join a neighbour.
+// keeps the list (or table) that follows it when the whole is at most
+// ListChars. Layouts without paragraphs fall back to sentence boundaries
+// (abbreviations such as "e.g.", "Inc." and "U.S.", decimals, URLs and
+// e-mail addresses do not end sentences): a paragraph longer than
+// Options.MaxChars is cut into groups of sentences of about TargetChars,
+// one-sentence-per-line and one-sentence-per-paragraph text is grouped into
+// paragraphs of about that size, and no clause is ever longer than
+// Options.MaxChars (a sentence longer than that is cut at word boundaries,
+// after a ';' or ',' where possible). Page furniture ("Back to top", lone
+// bullets) is dropped; fragments of one or two words join a neighbour.
 package segment
 
 import (
@@ -87,7 +92,19 @@ func Split(doc *extract.Document, opt Options) []Clause {
 	sp.markSentenceLayout()
 	sp.markTitle()
 	sp.scanHeadings()
-	return sp.emit()
+	out := sp.emit()
+	if len(out) == 0 {
+		// Nothing but headings (a one-line file that reads like a title):
+		// the lines are the content.
+		for i := range sp.units {
+			if u := &sp.units[i]; u.kind == uHeading {
+				u.kind = uPara
+				u.n, u.words = collapsedLen(sp.text[u.s:u.e])
+			}
+		}
+		out = sp.emit()
+	}
+	return out
 }
 
 type unitKind uint8

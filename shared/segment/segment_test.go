@@ -402,7 +402,8 @@ func TestSplitSmallDocuments(t *testing.T) {
 		wants  []want
 	}{
 		{"no blocks", nil, nil},
-		{"only a heading", []extract.Block{{Kind: extract.Heading, Level: 1, Text: "Privacy"}}, nil},
+		{"only headings are the content", []extract.Block{{Kind: extract.Heading, Level: 1, Text: "Privacy"}, {Text: "We Collect Nothing"}},
+			[]want{{"", "Privacy We Collect Nothing"}}},
 		{"lone bullet and furniture dropped", []extract.Block{{Text: "•"}, {Text: "We keep logs for 30 days."}, {Kind: extract.ListItem, Text: "• "}, {Text: "Back to top"}},
 			[]want{{"", "We keep logs for 30 days."}}},
 		{"a one-word fragment joins the next paragraph", []extract.Block{{Text: "Yes."}, {Text: "We keep logs for 30 days."}},
