@@ -20,7 +20,8 @@ import (
 // Paragraph with the cells separated by " | "; tables used for page layout
 // are read like the rest of the page. Page chrome is dropped: scripts,
 // styles, templates, navigation, site headers and footers (those outside
-// article, main and section), asides, form controls, dialogs, hidden
+// article, main and section; a header holding the page's h1 is kept),
+// asides, form controls, dialogs, hidden
 // elements (the hidden attribute, aria-hidden, inline display:none or
 // visibility:hidden) and screen-reader-only or cookie-banner elements
 // marked by common class names. The <title> becomes Document.Title.
@@ -359,7 +360,13 @@ func (w *htmlWalker) dropped(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Nav, atom.Aside, atom.Dialog, atom.Label:
 		return true
-	case atom.Header, atom.Footer:
+	case atom.Header:
+		// A site header, unless it is the page's own header: one holding
+		// the page's h1 (often with the policy's date).
+		if w.sectioning == 0 && !hasDescendant(n, atom.H1) {
+			return true
+		}
+	case atom.Footer:
 		if w.sectioning == 0 {
 			return true
 		}
@@ -457,6 +464,16 @@ func isInline(n *html.Node) bool {
 		return inlineAtoms[n.DataAtom]
 	}
 	return !strings.Contains(n.Data, "-")
+}
+
+// hasDescendant reports whether an element a is inside n.
+func hasDescendant(n *html.Node, a atom.Atom) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (c.DataAtom == a || hasDescendant(c, a)) {
+			return true
+		}
+	}
+	return false
 }
 
 func attr(n *html.Node, key string) string {

@@ -123,9 +123,9 @@ func TestHTMLBlocks(t *testing.T) {
 		{"text only inside chrome is still read",
 			`<body><header><h1>Tiny policy</h1><p>We collect nothing.</p></header></body>`,
 			"heading1:Tiny policy / paragraph:We collect nothing."},
-		{"long heading text is kept as a heading block",
-			`<h3>Contact</h3><p>Email us.</p>`,
-			"heading3:Contact / paragraph:Email us."},
+		{"a top-level header with the page's h1 is the page's own",
+			`<header><a href="/">Logo</a><nav>Menu</nav><h1>Privacy Policy</h1><p>Last updated: May 1, 2024</p></header><main><p>Body.</p></main>`,
+			"paragraph:Logo / heading1:Privacy Policy / paragraph:Last updated: May 1, 2024 / paragraph:Body."},
 	}
 	for _, tt := range tests {
 		doc, err := extractHTML([]byte(tt.in))
