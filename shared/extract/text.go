@@ -121,12 +121,9 @@ func decodeBytes(data []byte, enc textEncoding) string {
 	default:
 		dec = utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM).NewDecoder()
 	}
-	out, err := dec.Bytes(data)
-	if err != nil {
-		// The x/text Unicode decoders replace malformed input rather than
-		// fail; keep whatever came out.
-		return string(out)
-	}
+	// The x/text Unicode decoders replace malformed input with U+FFFD
+	// rather than fail; whatever came out is the text.
+	out, _ := dec.Bytes(data)
 	return string(out)
 }
 

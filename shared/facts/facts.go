@@ -158,8 +158,7 @@ func placeholderTitle(t string) bool {
 	return false
 }
 
-// isWordByte reports whether the rune starting or ending at a byte
-// boundary is a letter or digit.
+// isWordRune reports whether r is a letter or digit.
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }

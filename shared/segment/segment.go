@@ -1024,12 +1024,28 @@ func trimSpan(text string, s, e int) (int, int) {
 func collapsedLen(s string) (n, words int) {
 	inWord := false
 	for i := 0; i < len(s); {
-		c := s[i]
 		var space bool
-		if c < utf8.RuneSelf {
-			space = asciiSpace[c]
+		switch byteKind[s[i]] {
+		case kindPlain:
+			// A run of printable ASCII: one code point per byte.
+			j := i + 1
+			for j < len(s) && byteKind[s[j]] == kindPlain {
+				j++
+			}
+			if !inWord {
+				if words > 0 {
+					n++
+				}
+				words++
+				inWord = true
+			}
+			n += j - i
+			i = j
+			continue
+		case kindSpace:
+			space = true
 			i++
-		} else {
+		default:
 			r, size := utf8.DecodeRuneInString(s[i:])
 			space = unicode.IsSpace(r)
 			i += size
@@ -1049,6 +1065,25 @@ func collapsedLen(s string) (n, words int) {
 	}
 	return n, words
 }
+
+// Byte kinds for the scanning loops.
+const (
+	kindPlain = iota // ASCII other than white space
+	kindSpace        // ASCII white space
+	kindHigh         // a byte of a multi-byte sequence (or invalid)
+)
+
+var byteKind = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = kindHigh
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			t[c] = kindSpace
+		}
+	}
+	return t
+}()
 
 // asciiSpace marks the ASCII bytes unicode.IsSpace accepts.
 var asciiSpace = [utf8.RuneSelf]bool{' ': true, '\n': true, '\t': true, '\r': true, '\f': true, '\v': true}
