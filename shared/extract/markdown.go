@@ -208,6 +208,10 @@ func (p *mdParser) flushAs(k Kind, level int) {
 	}
 	text := strings.Join(p.para, "\n")
 	p.para = p.para[:0]
+	if k == Paragraph && boldLine(text) {
+		// A line that is all bold is a heading, as in HTML.
+		k = Heading
+	}
 	text = inlineMarkdown(text)
 	if k == Heading {
 		text = strings.Join(strings.Fields(text), " ")
@@ -222,6 +226,24 @@ func (p *mdParser) flushAs(k Kind, level int) {
 		text = marker + text
 	}
 	p.blocks = append(p.blocks, Block{Kind: k, Level: level, Text: text})
+}
+
+// boldLine reports whether a paragraph is one line of bold text
+// ("**Cookies**", "__Your rights:__") that reads as a heading.
+func boldLine(text string) bool {
+	if strings.IndexByte(text, '\n') >= 0 || len(text) < 5 {
+		return false
+	}
+	for _, m := range []string{"**", "__"} {
+		if strings.HasPrefix(text, m) {
+			inner := strings.TrimSuffix(strings.TrimSuffix(text[2:], ":"), m)
+			if len(inner) == len(text)-2 || strings.Contains(inner, m) {
+				return false
+			}
+			return boldHeading(strings.TrimSpace(inner))
+		}
+	}
+	return false
 }
 
 // flushRaw ends a fenced code block, kept verbatim as a paragraph.
