@@ -91,6 +91,7 @@ func Split(doc *extract.Document, opt Options) []Clause {
 	sp.buildUnits()
 	sp.markSentenceLayout()
 	sp.markTitle()
+	sp.keepHeadingText()
 	sp.scanHeadings()
 	out := sp.emit()
 	if len(out) == 0 {
@@ -619,6 +620,60 @@ func (sp *splitter) emit() []Clause {
 		sp.run(sp.units[start:], path)
 	}
 	return sp.out
+}
+
+// keepHeadingText turns headings that head nothing back into text, so
+// that no words are lost: headings after the last text of the document are
+// text (but the first of several heads the others), and a run of two or
+// more heading-like lines of one style with no text between them is a
+// list ("1. Opt out of marketing", "2. Delete your account"). Headings the
+// source marks with a level (HTML, Markdown), tables of contents and the
+// title are left alone.
+func (sp *splitter) keepHeadingText() {
+	us := sp.units
+	inferred := func(u unit) bool {
+		return u.kind == uHeading && !u.title && !u.head.toc && u.head.fam != famLevel
+	}
+	end := len(us) - 1
+	for end >= 0 && us[end].kind == uBreak {
+		end--
+	}
+	first := end + 1
+	for first > 0 && us[first-1].kind == uHeading {
+		first--
+	}
+	for k := first; k <= end; k++ {
+		if inferred(us[k]) && (k > first || k == end) {
+			sp.asText(&us[k], uPara)
+		}
+	}
+	for i := 0; i < len(us); {
+		if !inferred(us[i]) {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(us) && inferred(us[j]) && sameStyle(us[j].head, us[i].head) {
+			j++
+		}
+		if j-i >= 2 {
+			for k := i; k < j; k++ {
+				sp.asText(&us[k], uList)
+			}
+		}
+		i = j
+	}
+}
+
+// asText turns heading unit u into text of kind k.
+func (sp *splitter) asText(u *unit, k unitKind) {
+	t := sp.text[u.s:u.e]
+	u.kind = k
+	u.n, u.words = collapsedLen(t)
+	u.colon = strings.HasSuffix(t, ":")
+	if k == uList {
+		u.enum = enumerator(t)
+	}
 }
 
 // scanHeadings records where each heading family first and last occurs
