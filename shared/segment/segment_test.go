@@ -475,3 +475,51 @@ func TestPlainTextHeadings(t *testing.T) {
 		expect(t, tt.name, clauses, tt.wants)
 	}
 }
+
+// TestNothingLost checks that every word of the extracted text ends up in
+// a clause or a heading path, apart from the page furniture, the title and
+// the table of contents that segmentation drops on purpose (words are
+// compared ignoring case, as a table of contents repeats the headings).
+func TestNothingLost(t *testing.T) {
+	tests := []struct {
+		file    string
+		dropped string // the words allowed to disappear
+	}{
+		{"policies/lumen-fitness.txt", "LUMEN FITNESS PRIVACY POLICY Contents"},
+		{"policies/pebble-kids.txt", "Pebble Kids Learning Games – Privacy Policy"},
+		{"policies/tidewater-dental.txt", "Tidewater Family Dental Notice of Privacy Practices and Website Privacy Statement"},
+		{"policies/harbor-books.html", "Harbor Books Privacy Notice Back to top"},
+		{"policies/quillmate.md", "QuillMate Privacy Policy"},
+		{"text/chrome.txt", "Cookie Notice Back to top • Print this page"},
+		{"text/lists.txt", "Contents Data"},
+		{"text/sentence-per-line.txt", "Brightwater Bank Online Privacy Statement"},
+		{"text/single-line.txt", ""},
+	}
+	for _, tt := range tests {
+		doc := load(t, tt.file)
+		kept := map[string]bool{}
+		for _, c := range segment.Split(doc, segment.Options{}) {
+			for _, w := range strings.Fields(c.Text) {
+				kept[strings.ToLower(w)] = true
+			}
+			for _, h := range c.Heading {
+				for _, w := range strings.Fields(h) {
+					kept[strings.ToLower(w)] = true
+				}
+			}
+		}
+		allowed := map[string]bool{}
+		for _, w := range strings.Fields(tt.dropped) {
+			allowed[w] = true
+		}
+		var lost []string
+		for _, w := range strings.Fields(doc.Text()) {
+			if !kept[strings.ToLower(w)] && !allowed[w] && !allowed[strings.TrimRight(w, ":")] {
+				lost = append(lost, w)
+			}
+		}
+		if len(lost) > 0 {
+			t.Errorf("%s: words lost: %q", tt.file, lost)
+		}
+	}
+}
