@@ -1,11 +1,13 @@
 module github.com/policylens/policylens
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/aws/aws-sdk-go-v2 v1.47.7
 	github.com/aws/aws-sdk-go-v2/service/sqs v1.52.10
+	golang.org/x/net v0.62.0
+	golang.org/x/text v0.43.0
 )
 
 require (
