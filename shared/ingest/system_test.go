@@ -74,8 +74,6 @@ type options struct {
 	db func(db store.DB, bucket string) store.DB
 	// visibility is the queue's visibility timeout.
 	visibility time.Duration
-	// maxPageSize is the lookup API's largest page.
-	maxPageSize int
 }
 
 var sysSeq struct {
@@ -129,11 +127,7 @@ func newSystem(t testing.TB, opt options) *system {
 		t.Fatal(err)
 	}
 	s.analyzer = analyze.New(model, lim)
-	pageSize := settings.DefaultMaxPageSize
-	if opt.maxPageSize > 0 {
-		pageSize = opt.maxPageSize
-	}
-	s.lookup = lookup.NewFromConfig(cfg, settings.Lookup{Table: res.Table, MaxPageSize: pageSize}, log)
+	s.lookup = lookup.NewFromConfig(cfg, settings.Lookup{Table: res.Table, MaxPageSize: settings.DefaultMaxPageSize}, log)
 	srv, err := localapi.New(s.lookup.Handle, lookup.RouteKeys(), nil)
 	if err != nil {
 		t.Fatal(err)
