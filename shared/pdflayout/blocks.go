@@ -83,6 +83,7 @@ func Blocks(pages []*PageRows) []Block {
 		return ok && utf8.RuneCountInString(lineText(l)) <= 200
 	}
 	vocab := vocabulary(lines)
+	parindent := firstLineIndent(lines, geom)
 
 	var blocks []Block
 	var cur []*line
@@ -133,6 +134,9 @@ func Blocks(pages []*PageRows) []Block {
 		case kind == ListItem:
 			// Hanging or flush continuation lines.
 			conts = append(conts[:0], l.words[1].x0-l.x0+indent, indent)
+		case parindent > 0 && math.Abs(indent-parindent) < 0.3*l.size:
+			// The document's first-line indent.
+			conts = append(conts[:0], 0)
 		case indent > 0.5*l.size:
 			// A first-line indent, or an indented block.
 			conts = append(conts[:0], 0, indent)
@@ -302,6 +306,34 @@ func regionGeometry(lines []line) map[regionKey]regionGeom {
 		out[k] = g
 	}
 	return out
+}
+
+// firstLineIndent is the document's paragraph indent, if it indents the
+// first lines of paragraphs: the indent most often seen on a line followed
+// by a flush line of the same column. Zero if there is none.
+func firstLineIndent(lines []line, geom map[regionKey]regionGeom) float64 {
+	count := map[float64]int{}
+	for i := 0; i+1 < len(lines); i++ {
+		a, b := &lines[i], &lines[i+1]
+		if a.page != b.page || a.region != b.region {
+			continue
+		}
+		g := geom[regionKey{a.page, a.region}]
+		da, db := a.x0-g.left, b.x0-g.left
+		if da > 0.5*a.size && da < 4*a.size && math.Abs(db) < 0.3*b.size {
+			count[math.Round(da)]++
+		}
+	}
+	best, bestN := 0.0, 0
+	for d, n := range count {
+		if n > bestN || (n == bestN && d < best) {
+			best, bestN = d, n
+		}
+	}
+	if bestN < 2 {
+		return 0
+	}
+	return best
 }
 
 // typicalLeading is the median baseline distance between consecutive body

@@ -53,14 +53,15 @@ func (o Options) withDefaults() Options {
 
 // Doc is an open PDF.
 type Doc struct {
-	r        *pdf.Reader
-	opt      Options
-	pages    []pageRef
-	fonts    map[string]*font
-	forms    map[string][]byte
-	title    string
-	repaired bool
-	ops      int
+	r       *pdf.Reader
+	opt     Options
+	pages   []pageRef
+	fonts   map[string]*font
+	forms   map[string][]byte
+	title   string
+	rebuilt bool
+	aes     bool
+	ops     int
 }
 
 type pageRef struct {
@@ -75,6 +76,11 @@ type pageRef struct {
 // version, data after the last %%EOF and a damaged or missing xref table
 // are tolerated. Errors wrap ErrEncrypted, ErrCorrupt, ErrTooManyPages or
 // ErrTooComplex.
+//
+// Files with object streams are read through a rebuilt cross-reference
+// table that has their objects copied out (see OpenRebuilt): the library
+// would otherwise inflate an object stream for every object it resolves.
+// Other files are read through their own table, and rebuilt if that fails.
 func Open(data []byte, opt Options) (*Doc, error) {
 	opt = opt.withDefaults()
 	norm, err := normalize(data)
@@ -85,36 +91,64 @@ func Open(data []byte, opt Options) (*Doc, error) {
 	if err := checkStructureStreams(norm, sr, opt.MaxStream, 4*opt.MaxStream); err != nil {
 		return nil, err
 	}
-	d, err := open(norm, sr, opt)
+	first, second := openOriginal, openRebuilt
+	if sr.objStms > 0 && !sr.encrypt {
+		first, second = openRebuilt, openOriginal
+	}
+	d, err := first(norm, sr, opt)
 	if err == nil || errors.Is(err, ErrEncrypted) || errors.Is(err, ErrTooManyPages) || errors.Is(err, ErrTooComplex) {
 		return d, err
 	}
-	d2, err2 := OpenRepaired(norm, opt)
+	d2, err2 := second(norm, sr, opt)
 	if err2 != nil {
+		if errors.Is(err2, ErrTooManyPages) || errors.Is(err2, ErrTooComplex) {
+			return nil, err2
+		}
 		return nil, err
 	}
 	return d2, nil
 }
 
-// OpenRepaired is Open with the cross-reference table rebuilt from a scan
-// of the file's objects, ignoring the file's own.
-func OpenRepaired(data []byte, opt Options) (*Doc, error) {
+// OpenRebuilt is Open, reading the file through a cross-reference table
+// rebuilt from a scan of its objects, whether or not its own is intact.
+func OpenRebuilt(data []byte, opt Options) (*Doc, error) {
+	return openMode(data, opt, openRebuilt)
+}
+
+// OpenOriginal is Open, reading the file through its own cross-reference
+// table only.
+func OpenOriginal(data []byte, opt Options) (*Doc, error) {
+	return openMode(data, opt, openOriginal)
+}
+
+func openMode(data []byte, opt Options, mode func([]byte, *scanResult, Options) (*Doc, error)) (*Doc, error) {
 	opt = opt.withDefaults()
 	norm, err := normalize(data)
 	if err != nil {
 		return nil, err
 	}
 	sr := scanFile(norm)
+	if err := checkStructureStreams(norm, sr, opt.MaxStream, 4*opt.MaxStream); err != nil {
+		return nil, err
+	}
+	return mode(norm, sr, opt)
+}
+
+func openOriginal(data []byte, sr *scanResult, opt Options) (*Doc, error) {
+	return open(data, sr, opt)
+}
+
+func openRebuilt(data []byte, sr *scanResult, opt Options) (*Doc, error) {
 	if sr.encrypt {
 		return nil, encryptedErr()
 	}
-	fixed, err := rebuild(norm, sr, opt.MaxStream)
+	fixed, err := rebuild(data, sr, opt.MaxStream)
 	if err != nil {
 		return nil, err
 	}
 	d, err := open(fixed, sr, opt)
 	if d != nil {
-		d.repaired = true
+		d.rebuilt = true
 	}
 	return d, err
 }
@@ -177,7 +211,9 @@ func open(data []byte, sr *scanResult, opt Options) (d *Doc, err error) {
 	if err := d.walkPages(); err != nil {
 		return nil, err
 	}
-	d.title = infoText(r.Trailer().Key("Info").Key("Title"))
+	enc := r.Trailer().Key("Encrypt")
+	d.aes = enc.Key("V").Int64() >= 4
+	d.title = infoText(r.Trailer().Key("Info").Key("Title"), d.aes)
 	return d, nil
 }
 
@@ -187,14 +223,21 @@ func (d *Doc) NumPages() int { return len(d.pages) }
 // Title is the document title from the info dictionary, if any.
 func (d *Doc) Title() string { return d.title }
 
-// Repaired reports whether the document was read through a rebuilt
+// Rebuilt reports whether the document was read through a rebuilt
 // cross-reference table.
-func (d *Doc) Repaired() bool { return d.repaired }
+func (d *Doc) Rebuilt() bool { return d.rebuilt }
 
 // infoText decodes a text string of the info dictionary (PDFDocEncoding,
 // UTF-16 with BOM, or UTF-8 with BOM as PDF 2.0 allows).
-func infoText(v pdf.Value) string {
+func infoText(v pdf.Value, aes bool) string {
 	raw := v.RawString()
+	if aes {
+		// ledongthuc/pdf leaves the AES padding on decrypted strings.
+		if n := len(raw); n > 0 && int(raw[n-1]) >= 1 && int(raw[n-1]) <= 16 && int(raw[n-1]) <= n &&
+			strings.Count(raw[n-int(raw[n-1]):], raw[n-1:]) == int(raw[n-1]) {
+			raw = raw[:n-int(raw[n-1])]
+		}
+	}
 	var s string
 	switch {
 	case strings.HasPrefix(raw, "\xef\xbb\xbf"):
@@ -206,7 +249,7 @@ func infoText(v pdf.Value) string {
 		}
 		s = string(utf16.Decode(u))
 	default:
-		s = v.Text()
+		s = textString([]byte(raw))
 	}
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")

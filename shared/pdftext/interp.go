@@ -367,8 +367,18 @@ func (in *interp) pushMark(m mark) {
 	}
 }
 
+// pdfDocHigh is PDFDocEncoding from 0x80 to 0xA0 (PDF 32000-1 Annex D);
+// elsewhere it agrees with Latin-1 for text.
+var pdfDocHigh = [33]rune{
+	0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044,
+	0x2039, 0x203a, 0x2212, 0x2030, 0x201e, 0x201c, 0x201d, 0x2018,
+	0x2019, 0x201a, 0x2122, 0xfb01, 0xfb02, 0x0141, 0x0152, 0x0160,
+	0x0178, 0x017d, 0x0131, 0x0142, 0x0153, 0x0161, 0x017e, 0xfffd,
+	0x20ac,
+}
+
 // textString decodes a PDF text string: UTF-16BE with a byte order mark,
-// UTF-8 with one, or PDFDocEncoding (Latin-1 for our purposes).
+// UTF-8 with one, or PDFDocEncoding.
 func textString(b []byte) string {
 	switch {
 	case len(b) >= 2 && b[0] == 0xfe && b[1] == 0xff:
@@ -379,6 +389,9 @@ func textString(b []byte) string {
 	r := make([]rune, len(b))
 	for i, c := range b {
 		r[i] = rune(c)
+		if c >= 0x80 && c <= 0xa0 {
+			r[i] = pdfDocHigh[c-0x80]
+		}
 	}
 	return string(r)
 }

@@ -28,6 +28,7 @@ type scanResult struct {
 	objs     []scanObj // in file order
 	trailers []trailer // trailer dictionaries and XRef stream dictionaries, in file order
 	encrypt  bool
+	objStms  int // object streams found
 }
 
 type trailer struct {
@@ -74,6 +75,8 @@ func scanFile(data []byte) *scanResult {
 					o.catalog = true
 				case "XRef":
 					sr.trailers = append(sr.trailers, trailer{off, o.dict})
+				case "ObjStm":
+					sr.objStms++
 				}
 			}
 			save := lx.i
