@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -42,6 +43,38 @@ type pdfResponse struct {
 	Doc    *Document
 	Kind   string // Error() of the sentinel error, empty on success
 	Detail string
+	Bug    string // a panic in our own code, with its stack
+}
+
+// bugError is the error for a panic in our own code (not in the PDF
+// library): the user gets ErrCorrupt, and the panic is logged as a bug.
+type bugError struct {
+	ie    *InputError
+	value any
+	stack []byte
+}
+
+func (e *bugError) Error() string { return e.ie.Error() }
+func (e *bugError) Unwrap() error { return e.ie }
+
+// bugHook, when set (by tests), is called for every bug reported.
+var bugHook func(msg string)
+
+func reportBug(msg string) {
+	slog.Error("bug in pdf extraction", "panic", msg)
+	if bugHook != nil {
+		bugHook(msg)
+	}
+}
+
+// reportedBug reports a bug carried by err and returns the plain error.
+func reportedBug(err error) error {
+	var be *bugError
+	if errors.As(err, &be) {
+		reportBug(fmt.Sprintf("%v\n%s", be.value, be.stack))
+		return be.ie
+	}
+	return err
 }
 
 // inputKinds are the sentinel errors a worker may report.
@@ -63,6 +96,10 @@ func servePDF(in []byte) ([]byte, error) {
 			return nil, err
 		}
 		resp.Kind, resp.Detail = ie.Err.Error(), ie.Detail
+		var be *bugError
+		if errors.As(err, &be) {
+			resp.Bug = fmt.Sprintf("%v\n%s", be.value, be.stack)
+		}
 	} else {
 		resp.Doc = doc
 	}
@@ -103,6 +140,9 @@ func extractPDF(ctx context.Context, data []byte, lim Limits) (*Document, error)
 	if err := gob.NewDecoder(bytes.NewReader(out)).Decode(&resp); err != nil {
 		return nil, fmt.Errorf("extract pdf: decode response: %w", err)
 	}
+	if resp.Bug != "" {
+		reportBug(resp.Bug)
+	}
 	if resp.Kind != "" {
 		for _, k := range inputKinds {
 			if k.Error() == resp.Kind {
@@ -129,7 +169,8 @@ func firstLine(s string) string {
 // enforced by abandoning the work (the goroutine may go on running).
 func extractPDFInProcess(ctx context.Context, data []byte, lim Limits) (*Document, error) {
 	if lim.Timeout <= 0 {
-		return pdfDocument(ctx, data, lim)
+		doc, err := pdfDocument(ctx, data, lim)
+		return doc, reportedBug(err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -146,7 +187,7 @@ func extractPDFInProcess(ctx context.Context, data []byte, lim Limits) (*Documen
 	defer t.Stop()
 	select {
 	case r := <-ch:
-		return r.doc, r.err
+		return r.doc, reportedBug(r.err)
 	case <-ctx.Done():
 		return nil, fmt.Errorf("extract pdf: %w", ctx.Err())
 	case <-t.C:
@@ -165,7 +206,17 @@ func pdfDocument(ctx context.Context, data []byte, lim Limits) (doc *Document, e
 	lim = lim.withDefaults()
 	defer func() {
 		if r := recover(); r != nil {
-			doc, err = nil, inputErr(ErrCorrupt, "the PDF is damaged and cannot be read (%v)", r)
+			var stack []byte
+			if b, ok := r.(*pdftext.Bug); ok {
+				r, stack = b.Value, b.Stack
+			} else if st := debug.Stack(); !pdftext.PanickedInLibrary(st) {
+				stack = st
+			}
+			ie := &InputError{Err: ErrCorrupt, Detail: fmt.Sprintf("the PDF is damaged and cannot be read (%v)", r)}
+			doc, err = nil, ie
+			if stack != nil {
+				err = &bugError{ie: ie, value: r, stack: stack}
+			}
 		}
 	}()
 	opt := pdftext.Options{MaxPages: lim.MaxPages, MaxStream: streamLimit(lim.MaxMemory)}

@@ -467,6 +467,8 @@ func TestPDFMutations(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	lim := Limits{Timeout: 8 * time.Second}
 	outcomes := map[string]int{}
+	bugHook = func(msg string) { t.Errorf("bug: %s", msg) }
+	defer func() { bugHook = nil }()
 	for i := 0; i < 150; i++ {
 		data := mutate(rng, srcs[i%len(srcs)])
 		start := time.Now()

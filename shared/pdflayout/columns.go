@@ -85,7 +85,7 @@ func findGutters(rows []row, minWidth float64) []gutter {
 		if g.a-left < 0.18*width || right-g.b < 0.18*width {
 			continue
 		}
-		both, l, r := 0, 0, 0
+		l, r := 0, 0
 		for _, row := range rows {
 			hasL, hasR := false, false
 			for _, w := range row.words {
@@ -102,11 +102,8 @@ func findGutters(rows []row, minWidth float64) []gutter {
 			if hasR {
 				r++
 			}
-			if hasL && hasR {
-				both++
-			}
 		}
-		if both < 2 || l < 3 || r < 3 {
+		if l < 3 || r < 3 {
 			continue
 		}
 		out = append(out, g)
@@ -148,21 +145,19 @@ func pageLines(p *PageRows, bodySize float64) []line {
 	var out []line
 	mk := func(words []word, region int) line {
 		l := line{words: words, page: p.Number, region: region, x0: words[0].x0, x1: words[0].x1}
-		sizes := map[float64]int{}
+		var sizes counter
 		boldN, n := 0, 0
-		var ys float64
 		for _, w := range words {
 			l.x0 = math.Min(l.x0, w.x0)
 			l.x1 = math.Max(l.x1, w.x1)
 			c := len(w.text)
-			sizes[math.Round(w.size*2)/2] += c
+			sizes.add(math.Round(w.size*2)/2, c)
 			if w.bold {
 				boldN += c
 			}
 			n += c
 		}
-		_ = ys
-		l.size = argmax(sizes)
+		l.size = sizes.argmax()
 		l.bold = boldN*10 >= n*7
 		return l
 	}

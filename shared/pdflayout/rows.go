@@ -49,7 +49,8 @@ type PageRows struct {
 
 // Page rebuilds the words and rows of a page. Only text in the page's
 // dominant direction is kept (rotated stamps and margin notes are dropped),
-// and the page is turned so that this text runs left to right.
+// and the page is turned so that this text runs left to right. It reorders
+// and changes p.Glyphs.
 func Page(p *pdftext.Page) *PageRows {
 	pr := &PageRows{Number: p.Number, Width: p.Width, Height: p.Height}
 	if len(p.Glyphs) == 0 {
@@ -65,7 +66,7 @@ func Page(p *pdftext.Page) *PageRows {
 			dir = d
 		}
 	}
-	gs := make([]pdftext.Glyph, 0, len(p.Glyphs))
+	gs := p.Glyphs[:0]
 	for _, g := range p.Glyphs {
 		if g.Dir != dir {
 			continue
@@ -124,8 +125,7 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 		cur, curN, curBold = word{}, 0, 0
 	}
 	// Font size and weight by character count, and the dominant baseline.
-	sizeChars := map[float64]int{}
-	yChars := map[float64]int{}
+	var sizeChars, yChars counter
 	boldChars, chars := 0, 0
 	// A space glyph separates words only if it takes room: Chromium draws
 	// soft hyphens as zero-width spaces inside words.
@@ -167,16 +167,16 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 			boldChars += n
 		}
 		chars += n
-		sizeChars[math.Round(g.Size*2)/2] += n
-		yChars[math.Round(g.Y*2)/2] += n
+		sizeChars.add(math.Round(g.Size*2)/2, n)
+		yChars.add(math.Round(g.Y*2)/2, n)
 		prev = g
 	}
 	flush()
 	if len(r.words) == 0 {
 		return r, false
 	}
-	r.size = argmax(sizeChars)
-	r.y = argmax(yChars)
+	r.size = sizeChars.argmax()
+	r.y = yChars.argmax()
 	r.bold = boldChars*10 >= chars*7
 	r.x0, r.x1 = r.words[0].x0, r.words[0].x1
 	for _, w := range r.words {
@@ -186,12 +186,35 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 	return r, true
 }
 
-// argmax returns the key with the largest count (the largest key on ties,
-// so results do not depend on map order).
-func argmax(m map[float64]int) float64 {
+// counter counts characters per value; rows and lines have few distinct
+// sizes and baselines, so a slice beats a map.
+type counter struct {
+	keys []float64
+	ns   []int
+	buf  [4]float64
+	nbuf [4]int
+}
+
+func (c *counter) add(k float64, n int) {
+	if c.keys == nil {
+		c.keys, c.ns = c.buf[:0], c.nbuf[:0]
+	}
+	for i, x := range c.keys {
+		if x == k {
+			c.ns[i] += n
+			return
+		}
+	}
+	c.keys = append(c.keys, k)
+	c.ns = append(c.ns, n)
+}
+
+// argmax returns the value with the most characters (the largest value on
+// ties).
+func (c *counter) argmax() float64 {
 	best, bestN := 0.0, -1
-	for k, n := range m {
-		if n > bestN || (n == bestN && k > best) {
+	for i, k := range c.keys {
+		if n := c.ns[i]; n > bestN || (n == bestN && k > best) {
 			best, bestN = k, n
 		}
 	}

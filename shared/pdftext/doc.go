@@ -62,6 +62,8 @@ type Doc struct {
 	rebuilt bool
 	aes     bool
 	ops     int
+	// glyphBuf is reused from page to page.
+	glyphBuf []Glyph
 }
 
 type pageRef struct {
@@ -197,6 +199,7 @@ func normalize(data []byte) ([]byte, error) {
 func open(data []byte, sr *scanResult, opt Options) (d *Doc, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			rethrowBug(r)
 			d, err = nil, fmt.Errorf("%w: %v", ErrCorrupt, r)
 		}
 	}()
@@ -381,6 +384,7 @@ func (d *Doc) readStream(v pdf.Value) ([]byte, error) {
 func (d *Doc) readStreamPrefix(v pdf.Value, max int64) (b []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
+			rethrowBug(r)
 			b, err = nil, fmt.Errorf("%w: unreadable stream: %v", ErrCorrupt, r)
 		}
 	}()

@@ -61,6 +61,7 @@ func (d *Doc) loadFont(fv pdf.Value) (f *font) {
 	name := stripSubset(fv.Key("BaseFont").Name())
 	defer func() {
 		if r := recover(); r != nil {
+			rethrowBug(r)
 			f = fallbackFont(name)
 		}
 	}()

@@ -35,7 +35,9 @@ type FontInfo struct {
 	Bold bool
 }
 
-// Page is the positioned text of one page.
+// Page is the positioned text of one page. Its Glyphs share memory with
+// the next page read from the same Doc: use them before calling Doc.Page
+// again.
 type Page struct {
 	Number        int // 1-based
 	Width, Height float64
@@ -122,6 +124,7 @@ func (d *Doc) Page(i int) (p *Page, err error) {
 				p, err = nil, fmt.Errorf("%w: page %d: %s", ErrTooComplex, i+1, c.msg)
 				return
 			}
+			rethrowBug(r)
 			p, err = nil, fmt.Errorf("%w: page %d: %v", ErrCorrupt, i+1, r)
 		}
 	}()
@@ -138,7 +141,12 @@ func (d *Doc) Page(i int) (p *Page, err error) {
 		ctm = ctm.mul(matrix{0, 1, -1, 0, h, 0})
 		w, h = h, w
 	}
-	p = &Page{Number: i + 1, Width: w, Height: h}
+	p = &Page{Number: i + 1, Width: w, Height: h, Glyphs: d.glyphBuf[:0]}
+	defer func() {
+		if p != nil {
+			d.glyphBuf = p.Glyphs[:0]
+		}
+	}()
 	contents := pr.v.Key("Contents")
 	var data []byte
 	switch contents.Kind() {
