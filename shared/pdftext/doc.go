@@ -46,7 +46,7 @@ func (o Options) withDefaults() Options {
 		o.MaxStream = 64 << 20
 	}
 	if o.MaxOps <= 0 {
-		o.MaxOps = 50_000_000
+		o.MaxOps = 200_000_000
 	}
 	return o
 }
@@ -166,7 +166,18 @@ func normalize(data []byte) ([]byte, error) {
 	if len(head) > 1024 {
 		head = head[:1024]
 	}
-	i := bytes.Index(head, []byte("%PDF-"))
+	i := -1
+	for off := 0; off < len(head); {
+		j := bytes.Index(head[off:], []byte("%PDF-"))
+		if j < 0 {
+			break
+		}
+		if k := off + j + 5; k < len(data) && data[k] >= '0' && data[k] <= '9' {
+			i = off + j
+			break
+		}
+		off += j + 5
+	}
 	if i < 0 {
 		return nil, fmt.Errorf("%w: no %%PDF- header in the first 1024 bytes", ErrCorrupt)
 	}

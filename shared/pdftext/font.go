@@ -2,6 +2,7 @@ package pdftext
 
 import (
 	"bytes"
+	"sort"
 	"strings"
 	"unicode/utf16"
 
@@ -107,6 +108,23 @@ func (d *Doc) loadFont(fv pdf.Value) (f *font) {
 	}
 	d.simpleText(f, fv, desc)
 	d.simpleWidths(f, fv, desc)
+	if subtype == "Type3" {
+		// A Type 3 font's em is not defined; take the median advance as
+		// half an em, as in text fonts.
+		var ws []float64
+		for _, w := range f.width {
+			if w > 0 {
+				ws = append(ws, w)
+			}
+		}
+		if len(ws) > 0 {
+			sort.Float64s(ws)
+			// sizeScale is |FontMatrix[3]|*1000 here.
+			if s := 2 * ws[len(ws)/2] * f.sizeScale / 1000; s > 0.05 && s < 20 {
+				f.sizeScale = s
+			}
+		}
+	}
 	return f
 }
 

@@ -218,6 +218,7 @@ func TestNormalize(t *testing.T) {
 	}{
 		{"as is", good, nil},
 		{"junk before the header", append([]byte("Content-Type: application/pdf\r\n\r\n"), good...), nil},
+		{"junk naming %PDF- before the header", append([]byte("a %PDF- file follows\n"), good...), nil},
 		{"PDF 2.0 header", append([]byte("%PDF-2.0"), good[8:]...), nil},
 		{"header without newline", append([]byte("%PDF-1.4 %\xe2\xe3"), good[8:]...), nil},
 		{"data after %%EOF", append(bytes.Clone(good), bytes.Repeat([]byte("<html>trailing</html>\x00"), 50)...), nil},

@@ -337,6 +337,10 @@ func checkStructureStreams(data []byte, sr *scanResult, perStream, total int64) 
 	return nil
 }
 
+// maxObjNum bounds the object numbers a rebuilt table accepts, so that a
+// stray "99999999 0 obj" cannot make it huge.
+const maxObjNum = 4_000_000
+
 // xrefEntry is one row of a rebuilt cross-reference table.
 type xrefEntry struct {
 	typ      byte // 1: at offset; 2: in an object stream
@@ -363,6 +367,9 @@ func rebuild(data []byte, sr *scanResult, maxStream int64) ([]byte, error) {
 	var flats []flat
 	var catalog = -1
 	for _, o := range sr.objs {
+		if o.num > maxObjNum {
+			continue
+		}
 		if o.num > maxNum {
 			maxNum = o.num
 		}
@@ -408,6 +415,9 @@ func rebuild(data []byte, sr *scanResult, maxStream int64) ([]byte, error) {
 			pairs = append(pairs, pair{int(a), int(b)})
 		}
 		for k, p := range pairs {
+			if p.num > maxObjNum {
+				continue
+			}
 			if p.num > maxNum {
 				maxNum = p.num
 			}
