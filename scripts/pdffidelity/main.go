@@ -46,6 +46,7 @@ func main() {
 		{"northwind-libreoffice.pdf", one("northwind")},
 		{"brightleaf-chromium.pdf", one("brightleaf")},
 		{"cobalt-pdflatex.pdf", one("cobalt")},
+		{"cobalt-type3.pdf", one("cobalt")},
 		{"harbor-twocolumn.pdf", one("harbor")},
 		{"many-pages.pdf", longSource},
 	}

@@ -48,6 +48,10 @@ func main() {
 	copyFile(ch, o("brightleaf-chromium.pdf"))
 	tx := pdflatex(dir, "cobalt", texFancy(cobalt, "Cobalt Analytics GmbH", "Privacy Statement"), 1)
 	copyFile(tx, o("cobalt-pdflatex.pdf"))
+	// With an empty font map pdfTeX embeds bitmap (Type 3) fonts whose
+	// glyphs are named by code, as older TeX PDFs have them.
+	t3 := pdflatex(dir, "cobalt-type3", `\pdfmapfile{}`+"\n"+texFancy(cobalt, "Cobalt Analytics GmbH", "Privacy Statement"), 1)
+	copyFile(t3, o("cobalt-type3.pdf"))
 	tc := pdflatex(dir, "harbor", texTwoColumn(harbor), 1)
 	copyFile(tc, o("harbor-twocolumn.pdf"))
 	long := pdflatex(dir, "long", texLong([]*policy{northwind, brightleaf, cobalt, harbor}, *longParts), 2)

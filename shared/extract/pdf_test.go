@@ -186,6 +186,9 @@ func TestPDFProducers(t *testing.T) {
 			onPage: map[string]int{"4. Legal Bases": 1, "5. Recipients": 2},
 			levels: map[string]int{"Cobalt Analytics Privacy Statement": 1, "1. Scope and Roles": 2, "2.1 Account and billing data": 3}},
 		{file: "pdf20.pdf", source: "cobalt", pages: 2},
+		// pdfTeX with bitmap (Type 3) fonts: glyphs named by TeX code.
+		{file: "cobalt-type3.pdf", source: "cobalt", pages: 2,
+			levels: map[string]int{"Cobalt Analytics Privacy Statement": 1, "1. Scope and Roles": 2}},
 		{file: "harbor-twocolumn.pdf", source: "harbor", pages: 2,
 			onPage: map[string]int{"Limiting Our Sharing": 1, "How We Protect Information": 2},
 			levels: map[string]int{"Harbor Credit Union Privacy Notice": 1, "What We Collect": 2}},

@@ -12,7 +12,8 @@ import (
 // same height on a good share of the pages. Page numbers ("7", "- 7 -",
 // "Page 7 of 12", "vii") in those places go even when they do not repeat.
 const (
-	marginZone   = 0.12 // of the page height, at the top and at the bottom
+	marginZone   = 0.15 // of the page height, at the top and at the bottom
+	numberZone   = 0.25 // the same, for page numbers
 	outerRows    = 3    // rows from the top or bottom that may be running
 	sameY        = 6.0  // points
 	repeatsShare = 0.4  // of the pages
@@ -46,6 +47,7 @@ type candidate struct {
 	page, row int
 	key       string
 	y         float64
+	inMargin  bool // within marginZone; otherwise only within numberZone
 }
 
 // removeRunning deletes running headers, footers and page numbers from the
@@ -56,12 +58,13 @@ func removeRunning(pages []*PageRows) {
 		n := len(p.rows)
 		for ri := range p.rows {
 			r := &p.rows[ri]
-			top := ri < outerRows && r.y >= p.Height*(1-marginZone)
-			bottom := ri >= n-outerRows && r.y <= p.Height*marginZone
-			if !top && !bottom {
+			in := (ri < outerRows && r.y >= p.Height*(1-marginZone)) || (ri >= n-outerRows && r.y <= p.Height*marginZone)
+			// A page number may sit further in, if it is the outermost row.
+			outer := (ri == 0 && r.y >= p.Height*(1-numberZone)) || (ri == n-1 && r.y <= p.Height*numberZone)
+			if !in && !outer {
 				continue
 			}
-			cands = append(cands, candidate{pi, ri, runningKey(r.text()), r.y})
+			cands = append(cands, candidate{pi, ri, runningKey(r.text()), r.y, in})
 		}
 	}
 	drop := map[[2]int]bool{}
@@ -78,7 +81,7 @@ func removeRunning(pages []*PageRows) {
 			drop[[2]int{c.page, c.row}] = true
 			continue
 		}
-		if len(pages) < 2 {
+		if len(pages) < 2 || !c.inMargin {
 			continue
 		}
 		seen := map[int]bool{}

@@ -202,6 +202,7 @@ func (d *Doc) simpleText(f *font, fv, desc pdf.Value) {
 	if enc.Kind() == pdf.Dict {
 		diffs := enc.Key("Differences")
 		var lib pdf.TextEncoding
+		tex := fv.Key("Subtype").Name() == "Type3" && texBitmapNames(diffs)
 		code := 0
 		for i := 0; i < diffs.Len() && i < 4096; i++ {
 			x := diffs.Index(i)
@@ -220,6 +221,9 @@ func (d *Doc) simpleText(f *font, fv, desc pdf.Value) {
 						if rs := []rune(lib.Decode(string([]byte{byte(code)}))); len(rs) == 1 && rs[0] != rune(code) && rs[0] != 0xfffd {
 							t = string(rs[0])
 						}
+					}
+					if t == "" {
+						t = numericGlyph(x.Name(), tex)
 					}
 					f.text[code] = t
 				}
@@ -241,6 +245,55 @@ func (d *Doc) simpleText(f *font, fv, desc pdf.Value) {
 			f.text[c] = " "
 		}
 	}
+}
+
+// texBitmapNames reports whether a Differences array names its glyphs
+// "a<code>", as pdfTeX does for bitmap (PK) fonts.
+func texBitmapNames(diffs pdf.Value) bool {
+	names := 0
+	for i := 0; i < diffs.Len() && i < 4096; i++ {
+		x := diffs.Index(i)
+		if x.Kind() != pdf.Name || x.Name() == ".notdef" {
+			continue
+		}
+		n := x.Name()
+		if len(n) < 2 || n[0] != 'a' || strings.TrimLeft(n[1:], "0123456789") != "" {
+			return false
+		}
+		names++
+	}
+	return names > 0
+}
+
+// ot1 is the text of the TeX OT1 positions that differ from ASCII.
+var ot1 = map[int]string{
+	11: "ff", 12: "fi", 13: "fl", 14: "ffi", 15: "ffl", 16: "ı", 25: "ß", 26: "æ", 27: "œ",
+	28: "ø", 29: "Æ", 30: "Œ", 31: "Ø", 34: "”", 39: "’", 60: "¡", 62: "¿", 92: "“", 96: "‘",
+	123: "–", 124: "—",
+}
+
+// numericGlyph maps glyph names made of a short prefix and a character
+// code ("a65", "g3", "c32"), as some producers name the glyphs of Type 3
+// and subset fonts, to the character of that code: ASCII, or the TeX OT1
+// layout for pdfTeX's bitmap fonts.
+func numericGlyph(name string, tex bool) string {
+	i := strings.IndexAny(name, "0123456789")
+	if i < 1 || i > 3 || strings.TrimLeft(name[i:], "0123456789") != "" || len(name)-i > 3 {
+		return ""
+	}
+	n := 0
+	for _, c := range name[i:] {
+		n = n*10 + int(c-'0')
+	}
+	if tex {
+		if t, ok := ot1[n]; ok {
+			return t
+		}
+	}
+	if n >= 33 && n <= 126 {
+		return string(rune(n))
+	}
+	return ""
 }
 
 // type1Encoding reads the built-in encoding vector ("dup 12 /fi put") from
