@@ -104,13 +104,17 @@ type interp struct {
 	// glyphs drawn inside (Chromium marks ligatures and soft hyphens so).
 	marks  []mark
 	actual int // index of the outermost mark with ActualText, or -1
+	// artifacts counts open marks of pagination artifacts (tagged PDFs
+	// mark running headers and footers so); their text is dropped.
+	artifacts int
 }
 
 type mark struct {
-	text  string
-	has   bool
-	used  bool
-	glyph int // the glyph that carries the text, or -1
+	text     string
+	has      bool
+	used     bool
+	glyph    int  // the glyph that carries the text, or -1
+	artifact bool // a pagination artifact: running header, footer, page number
 }
 
 // Page reads the positioned text of page i (0-based). A page the library
@@ -347,6 +351,9 @@ func (in *interp) exec(op string, rc *resCtx) {
 				if t, ok := o.dictGet("ActualText"); ok && t.kind == oStr {
 					m = mark{text: textString(t.b), has: true}
 				}
+				if len(in.stack) >= 2 && in.stack[len(in.stack)-2].kind == oName && string(in.stack[len(in.stack)-2].b) == "Artifact" {
+					m.artifact = paginationArtifact(o)
+				}
 			case oName:
 				props := rc.res.Key("Properties").Key(string(o.b))
 				if t := props.Key("ActualText"); t.Kind() == pdf.String {
@@ -357,6 +364,9 @@ func (in *interp) exec(op string, rc *resCtx) {
 		in.pushMark(m)
 	case "EMC":
 		if n := len(in.marks); n > 0 {
+			if in.marks[n-1].artifact {
+				in.artifacts--
+			}
 			in.marks = in.marks[:n-1]
 			if in.actual >= len(in.marks) {
 				in.actual = -1
@@ -365,9 +375,27 @@ func (in *interp) exec(op string, rc *resCtx) {
 	}
 }
 
+// paginationArtifact reports whether an /Artifact property list marks a
+// running header or footer, a page number or a watermark.
+func paginationArtifact(props operand) bool {
+	if t, ok := props.dictGet("Type"); ok && t.kind == oName && string(t.b) == "Pagination" {
+		return true
+	}
+	if t, ok := props.dictGet("Subtype"); ok && t.kind == oName {
+		switch string(t.b) {
+		case "Header", "Footer", "Watermark":
+			return true
+		}
+	}
+	return false
+}
+
 func (in *interp) pushMark(m mark) {
 	if len(in.marks) >= maxGStack {
 		return
+	}
+	if m.artifact {
+		in.artifacts++
 	}
 	in.marks = append(in.marks, m)
 	if m.has && in.actual < 0 {
@@ -539,6 +567,9 @@ func (in *interp) show(s []byte) {
 			}
 			mk.glyph = len(in.page.Glyphs)
 		}
+		if in.artifacts > 0 {
+			continue
+		}
 		if text == "" || text == "\ufffd" {
 			in.page.Unmapped++
 			continue
@@ -615,11 +646,11 @@ func (in *interp) form(rc *resCtx, name string) {
 		in.g.ctm = a.mul(in.g.ctm)
 	}
 	in.depth++
-	stack, gbase, marks, actual := in.stack, in.gbase, len(in.marks), in.actual
+	stack, gbase, marks, actual, artifacts := in.stack, in.gbase, len(in.marks), in.actual, in.artifacts
 	in.stack, in.gbase = nil, len(in.gstack)
 	in.run(data, sub)
 	in.stack, in.gbase = stack[:0], gbase
-	in.marks, in.actual = in.marks[:marks], actual
+	in.marks, in.actual, in.artifacts = in.marks[:marks], actual, artifacts
 	in.depth--
 	in.g = saved
 	in.gstack = in.gstack[:savedStack]

@@ -108,6 +108,8 @@ func TestTextState(t *testing.T) {
 			text: "fix"},
 		{name: "actual text in UTF-16 from properties", content: "BT /F1 10 Tf 100 700 Td /Span /P0 BDC (ab) Tj EMC ET",
 			res: "<< /Font << /F1 5 0 R >> /Properties << /P0 << /ActualText <FEFF00E9> >> >> >>", text: "é"},
+		{name: "pagination artifacts are dropped", content: "BT /F1 10 Tf 100 700 Td /Artifact <</Type /Pagination /Subtype /Footer>> BDC (7) Tj EMC /Artifact BMC (a) Tj EMC /P <</MCID 0>> BDC (b) Tj EMC ET",
+			text: "ab"},
 		{name: "form xobject with matrix", content: "q 1 0 0 1 50 0 cm /X0 Do Q",
 			res:   "<< /Font << /F1 5 0 R >> /XObject << /X0 10 0 R >> >>",
 			extra: []string{"<< /Type /XObject /Subtype /Form /BBox [0 0 600 800] /Matrix [1 0 0 1 10 0] /Length 35 >>\nstream\nBT /F1 10 Tf 100 700 Td (f) Tj ET\nendstream"},
