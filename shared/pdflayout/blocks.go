@@ -211,7 +211,9 @@ func bodyStyle(pages []*PageRows) style {
 	for _, p := range pages {
 		for _, r := range p.rows {
 			for _, w := range r.words {
-				count[style{math.Round(w.size*2) / 2, w.bold}] += len(w.text)
+				if !w.shape {
+					count[style{math.Round(w.size*2) / 2, w.bold}] += len(w.text)
+				}
 			}
 		}
 	}

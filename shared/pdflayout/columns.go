@@ -112,6 +112,28 @@ func findGutters(rows []row, minWidth float64) []gutter {
 	return out
 }
 
+// bulletShapes keeps a shape word only where it is a list bullet: first
+// in a line that has text after it.
+func bulletShapes(ws []word) []word {
+	keep := true
+	for i, w := range ws {
+		if w.shape && (i > 0 || len(ws) < 2 || ws[1].shape) {
+			keep = false
+			break
+		}
+	}
+	if keep {
+		return ws
+	}
+	out := make([]word, 0, len(ws))
+	for i, w := range ws {
+		if !w.shape || (i == 0 && len(ws) > 1 && !ws[1].shape) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
 // crosses reports whether a row runs across the gutter: a word covers its
 // middle, or the words on either side are closer than a column gap.
 func crosses(r row, g gutter, minWidth float64) bool {
@@ -144,12 +166,16 @@ func pageLines(p *PageRows, bodySize float64) []line {
 	gutters := findGutters(p.rows, minGutter)
 	var out []line
 	mk := func(words []word, region int) line {
+		words = bulletShapes(words)
 		l := line{words: words, page: p.Number, region: region, x0: words[0].x0, x1: words[0].x1}
 		var sizes counter
 		boldN, n := 0, 0
 		for _, w := range words {
 			l.x0 = math.Min(l.x0, w.x0)
 			l.x1 = math.Max(l.x1, w.x1)
+			if w.shape {
+				continue
+			}
 			c := len(w.text)
 			sizes.add(math.Round(w.size*2)/2, c)
 			if w.bold {
@@ -163,6 +189,9 @@ func pageLines(p *PageRows, bodySize float64) []line {
 	}
 	if len(gutters) == 0 {
 		for _, r := range p.rows {
+			if len(bulletShapes(r.words)) == 0 {
+				continue
+			}
 			l := mk(r.words, 0)
 			l.y = r.y
 			out = append(out, l)
@@ -189,9 +218,11 @@ func pageLines(p *PageRows, bodySize float64) []line {
 			}
 		}
 		if spanning {
-			l := mk(r.words, band*(cols+1))
-			l.y = r.y
-			out = append(out, l)
+			if len(bulletShapes(r.words)) > 0 {
+				l := mk(r.words, band*(cols+1))
+				l.y = r.y
+				out = append(out, l)
+			}
 			band++
 			i++
 			continue

@@ -186,6 +186,25 @@ func TestLists(t *testing.T) {
 		"L0:1. First numbered item.", "L0:2. Second numbered item.")
 }
 
+func TestShapeBullets(t *testing.T) {
+	// Bullets drawn as filled shapes start list items; other small shapes
+	// (a dot in a logo, one inside a line) are not text.
+	ts := newTypesetter().page()
+	shape := func(x, y float64) {
+		ts.p.Glyphs = append(ts.p.Glyphs, pdftext.Glyph{X: x, Y: y, W: 3.5, Size: 10, Text: "•", Shape: true})
+	}
+	ts.line(72, 700, 10, false, "Our partners are:")
+	shape(80, 688)
+	ts.line(92, 686, 10, false, "payment providers;")
+	shape(80, 676)
+	ts.line(92, 674, 10, false, "delivery companies.")
+	shape(300, 640)
+	ts.line(72, 620, 10, false, "After the list")
+	shape(150, 622)
+	ts.line(160, 620, 10, false, "a sentence goes on.")
+	check(t, ts.blocks(), "P0:Our partners are:", "L0:payment providers;", "L0:delivery companies.", "P0:After the list a sentence goes on.")
+}
+
 func TestHeadingLevels(t *testing.T) {
 	ts := newTypesetter().page()
 	ts.line(72, 760, 18, true, "Title")

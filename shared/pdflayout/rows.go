@@ -28,6 +28,7 @@ type word struct {
 	x0, x1 float64
 	size   float64
 	bold   bool
+	shape  bool // a filled shape that may be a bullet
 }
 
 // row is the words sharing a baseline on a page, left to right. A row may
@@ -139,6 +140,12 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 			pendingSpace = true
 			continue
 		}
+		if g.Shape {
+			flush()
+			r.words = append(r.words, word{text: g.Text, x0: g.X, x1: g.X + g.W, size: g.Size, shape: true})
+			prev = nil
+			continue
+		}
 		if prev != nil {
 			// The same glyph drawn twice (fake bold, shadows) counts once.
 			if g.Text == prev.Text && math.Abs(g.X-prev.X) < 0.15*g.Size && math.Abs(g.Y-prev.Y) < 0.15*g.Size {
@@ -172,8 +179,8 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 		prev = g
 	}
 	flush()
-	if len(r.words) == 0 {
-		return r, false
+	if chars == 0 {
+		return r, false // nothing but shapes
 	}
 	r.size = sizeChars.argmax()
 	r.y = yChars.argmax()

@@ -27,6 +27,9 @@ type Glyph struct {
 	// Dir is the text direction: 0 left to right, 1 upwards, 2 right to
 	// left (upside down), 3 downwards, 4 skewed.
 	Dir uint8
+	// Shape marks a small filled shape drawn as a path, which may be a
+	// list bullet (Chromium draws them so); its Text is "•".
+	Shape bool
 }
 
 // FontInfo describes a font used on a page.
@@ -107,6 +110,11 @@ type interp struct {
 	// artifacts counts open marks of pagination artifacts (tagged PDFs
 	// mark running headers and footers so); their text is dropped.
 	artifacts int
+	// The bounding box of the current path, in page space.
+	path     bool
+	px0, py0 float64
+	px1, py1 float64
+	shapes   int
 }
 
 type mark struct {
@@ -341,6 +349,31 @@ func (in *interp) exec(op string, rc *resCtx) {
 		if o, ok := in.last(); ok && o.kind == oName {
 			in.form(rc, string(o.b))
 		}
+	case "m", "l":
+		if a, ok := in.nums(2); ok {
+			in.pathPoint(a[0], a[1])
+		}
+	case "c":
+		if a, ok := in.nums(6); ok {
+			in.pathPoint(a[0], a[1])
+			in.pathPoint(a[2], a[3])
+			in.pathPoint(a[4], a[5])
+		}
+	case "v", "y":
+		if a, ok := in.nums(4); ok {
+			in.pathPoint(a[0], a[1])
+			in.pathPoint(a[2], a[3])
+		}
+	case "re":
+		if a, ok := in.nums(4); ok {
+			in.pathPoint(a[0], a[1])
+			in.pathPoint(a[0]+a[2], a[1]+a[3])
+		}
+	case "f", "F", "f*", "B", "B*", "b", "b*":
+		in.fillShape()
+		in.path = false
+	case "S", "s", "n":
+		in.path = false
 	case "BMC":
 		in.pushMark(mark{})
 	case "BDC":
@@ -373,6 +406,42 @@ func (in *interp) exec(op string, rc *resCtx) {
 			}
 		}
 	}
+}
+
+// pathPoint adds a point, in user space, to the current path's box.
+func (in *interp) pathPoint(x, y float64) {
+	m := in.g.ctm
+	dx, dy := x*m[0]+y*m[2]+m[4], x*m[1]+y*m[3]+m[5]
+	if !in.path {
+		in.path, in.px0, in.py0, in.px1, in.py1 = true, dx, dy, dx, dy
+		return
+	}
+	in.px0, in.py0 = math.Min(in.px0, dx), math.Min(in.py0, dy)
+	in.px1, in.py1 = math.Max(in.px1, dx), math.Max(in.py1, dy)
+}
+
+// Limits of a filled path that may be a bullet, in points.
+const (
+	minBullet       = 1.5
+	maxBullet       = 10
+	maxShapesByPage = 5000
+)
+
+// fillShape records a small, roughly square filled path as a possible
+// bullet glyph.
+func (in *interp) fillShape() {
+	if !in.path || in.artifacts > 0 || in.shapes >= maxShapesByPage {
+		return
+	}
+	w, h := in.px1-in.px0, in.py1-in.py0
+	if w < minBullet || h < minBullet || w > maxBullet || h > maxBullet || w > 1.6*h || h > 1.6*w {
+		return
+	}
+	if in.px0 < 0 || in.py0 < 0 || in.px1 > in.w || in.py1 > in.h {
+		return
+	}
+	in.shapes++
+	in.page.Glyphs = append(in.page.Glyphs, Glyph{X: in.px0, Y: in.py0, W: w, Size: h / 0.35, Text: "•", Shape: true})
 }
 
 // paginationArtifact reports whether an /Artifact property list marks a

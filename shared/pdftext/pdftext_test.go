@@ -146,6 +146,24 @@ func TestTextState(t *testing.T) {
 	}
 }
 
+func TestShapes(t *testing.T) {
+	// A small filled disc (Bezier curves) is a possible bullet; a thin
+	// filled rule, a big box and a stroked square are not.
+	content := `100 700 m 104 700 l 104 704 l 100 704 l h f
+		1 0 0 1 0 -20 cm 100 700 m 100 702.2 101.8 704 104 704 c 106.2 704 108 702.2 108 700 c 108 697.8 106.2 696 104 696 c 101.8 696 100 697.8 100 700 c f
+		50 600 400 0.5 re f 50 500 100 100 re f 50 400 5 5 re S`
+	p := pageGlyphs(t, buildPDF(content, ""))
+	if len(p.Glyphs) != 2 {
+		t.Fatalf("%d shapes, want 2: %+v", len(p.Glyphs), p.Glyphs)
+	}
+	for i, want := range [][2]float64{{100, 700}, {100, 676}} {
+		g := p.Glyphs[i]
+		if !g.Shape || g.Text != "•" || !near(g.X, want[0]) || !near(g.Y, want[1]) {
+			t.Errorf("shape %d: %+v, want a bullet at %v", i, g, want)
+		}
+	}
+}
+
 func TestLexer(t *testing.T) {
 	lx := &lexer{b: []byte(`% comment
 		12 -3.5 .5 --4 1.2.3 (a\(b\)c\\\n\101\
