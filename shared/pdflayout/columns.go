@@ -250,10 +250,10 @@ func pageLines(p *PageRows, bodySize float64) []line {
 				parts[c] = append(parts[c], w)
 			}
 			for c, ws := range parts {
-				if len(ws) == 0 {
+				sort.Slice(ws, func(a, b int) bool { return ws[a].x0 < ws[b].x0 })
+				if len(bulletShapes(ws)) == 0 {
 					continue
 				}
-				sort.Slice(ws, func(a, b int) bool { return ws[a].x0 < ws[b].x0 })
 				l := mk(ws, band*(cols+1)+1+c)
 				l.y = r.y
 				perCol[c] = append(perCol[c], l)
