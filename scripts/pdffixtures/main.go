@@ -223,16 +223,17 @@ BT /F1 11 Tf 72 640 Td (Contact) Tj 44 0 Td (the) Tj 20 0 Td (office) Tj 34 0 Td
 	return w.finish("/Root 1 0 R /Info 7 0 R")
 }
 
-// cyclicPagesPDF has a page tree whose second kid is a Pages node listing
-// the root again: readers that follow it naively never stop.
+// cyclicPagesPDF has a page tree whose first kid is a Pages node listing
+// the root again: ledongthuc/pdf's Reader.Page descends into it forever.
+// The second kid is a real page.
 func cyclicPagesPDF() []byte {
 	w := newPDF()
 	w.obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
-	w.obj(2, "<< /Type /Pages /Kids [3 0 R 6 0 R] /Count 5 >>")
+	w.obj(2, "<< /Type /Pages /Kids [6 0 R 3 0 R] /Count 2 >>")
 	w.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>")
 	w.stream(4, "", []byte("BT /F1 12 Tf 72 700 Td (This page is reachable; the page tree also loops back on itself.) Tj ET\n"))
 	w.obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-	w.obj(6, "<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 6 0 R] /Count 4 >>")
+	w.obj(6, "<< /Type /Pages /Parent 2 0 R /Kids [2 0 R] /Count 5 >>")
 	return w.finish("/Root 1 0 R")
 }
 
