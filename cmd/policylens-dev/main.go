@@ -20,6 +20,9 @@ import (
 	"github.com/policylens/policylens/shared/logging"
 )
 
+// demoPDF is added to the demo's default policies.
+var demoPDF = filepath.Join("testdata", "pdf", "northwind-libreoffice.pdf")
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -66,6 +69,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 					files = append(files, f)
 				}
 			}
+		}
+		// One PDF too, made by LibreOffice from a policy written for the tests.
+		if _, err := os.Stat(demoPDF); err == nil {
+			files = append(files, demoPDF)
 		}
 		if len(files) == 0 {
 			fmt.Fprintln(stderr, "policylens-dev demo: no files given and none in testdata/policies (run it from the repository root)")
