@@ -1,13 +1,16 @@
 // Package classify assigns OPP-115 privacy-practice labels to clause text
 // with a calibrated score per label.
 //
-// The model is a one-vs-rest linear classifier over hashed word 1-2-grams and
-// character 2-5-grams (inside words), each group weighted by sublinear
-// TF-IDF and L2-normalised. Each label's margin is mapped to a probability
-// by Platt scaling fitted on cross-validated margins, and each label has
-// its own threshold, tuned by cross-validation on the training split. The
-// weights are trained by Train and stored in a compact gzip file (see Load);
-// the model shipped with policylens is embedded in the binary.
+// The model is one-vs-rest and linear over hashed n-grams: word 1-2-grams
+// (those of the first words, usually the section title, also apart) and
+// character 2-5-grams inside words, each block weighted by sublinear TF-IDF
+// and L2-normalised. Each label's weights are the mean of a linear SVM and
+// an NB-SVM. A logistic layer over all twelve margins, fitted on
+// cross-validated margins, turns them into probabilities, and each label has
+// its own threshold, tuned by cross-validation on the training split. Train
+// fits a model; the weights are stored in a compact gzip file (see Load and
+// docs/model-card.md), and the model shipped with policylens is embedded in
+// the binary.
 package classify
 
 import (

@@ -306,9 +306,9 @@ func syntheticCorpus(n int, seed uint64) []corpus.Example {
 	return out
 }
 
-func trainBytes(t *testing.T, ex []corpus.Example, seed uint64) ([]byte, *Model) {
+func trainBytes(t *testing.T, ex []corpus.Example, seed uint64, workers int) ([]byte, *Model) {
 	t.Helper()
-	m, _, err := Train(context.Background(), ex, TrainOptions{Seed: seed, C: []float64{0.3, 1}, Folds: 3})
+	m, _, err := Train(context.Background(), ex, TrainOptions{Seed: seed, C: []float64{0.3, 1}, Folds: 3, Workers: workers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,10 +321,13 @@ func trainBytes(t *testing.T, ex []corpus.Example, seed uint64) ([]byte, *Model)
 
 func TestTrainDeterministic(t *testing.T) {
 	train := syntheticCorpus(300, 1)
-	a, m := trainBytes(t, train, 42)
-	b, _ := trainBytes(t, train, 42)
+	a, m := trainBytes(t, train, 42, 2)
+	b, _ := trainBytes(t, train, 42, 2)
 	if !bytes.Equal(a, b) {
 		t.Error("two trainings with the same seed wrote different weights")
+	}
+	if c, _ := trainBytes(t, train, 42, 1); !bytes.Equal(a, c) {
+		t.Error("training on one goroutine wrote different weights than on two")
 	}
 	// The model learned the cues: it does well on fresh synthetic examples.
 	test := syntheticCorpus(200, 2)

@@ -40,7 +40,7 @@ const (
 	// make Load allocate without limit.
 	maxRows = 1 << 24
 	// maxFileSize bounds the decompressed size of a weights file.
-	maxFileSize = 1 << 30
+	maxFileSize = 64 << 20
 )
 
 // ErrBadModel is wrapped by every error about a malformed weights file.

@@ -61,8 +61,9 @@ type TrainOptions struct {
 	// weights, which keeps the scale of the margins that calibration and
 	// thresholds were fitted on.
 	Refit bool
-	// Workers bounds the goroutines used; 0 means 2.
-	Workers int
+	// Workers bounds the goroutines used; 0 means 2. It does not change
+	// the result.
+	Workers int `json:"-"`
 	// Log, when set, receives progress lines.
 	Log io.Writer `json:"-"`
 }
