@@ -30,7 +30,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.Float64Var(&opt.PosWeight, "pos-weight", classify.DefaultPosWeight, "weight positives by (negatives/positives)^X (negative: unweighted)")
 	fs.Float64Var(&opt.CharWeight, "char-weight", classify.DefaultCharWeight, "weight of the character n-gram block against the word block")
 	fs.IntVar(&opt.MinDF, "min-df", classify.DefaultMinDF, "drop n-grams found in fewer training texts")
-	fs.IntVar(&opt.Folds, "folds", 5, "cross-validation folds on the training split")
+	fs.IntVar(&opt.Folds, "folds", classify.DefaultFolds, "cross-validation folds on the training split")
 	fs.BoolVar(&opt.Refit, "refit", false, "train the final weights on all the data instead of averaging the folds' weights")
 	fs.StringVar(&opt.Model, "learner", classify.DefaultModel, "linear model: svm, nbsvm, both (the mean of svm and nbsvm) or lr")
 	fs.Float64Var(&opt.Stack, "stack", classify.DefaultStack, "L2 penalty of the cross-label calibration terms (negative: plain Platt scaling per label)")

@@ -35,7 +35,8 @@ type TrainOptions struct {
 	// DefaultPosWeight, and a negative value leaves the classes unweighted.
 	PosWeight float64
 	// Folds is the number of cross-validation folds on the training data,
-	// used to calibrate scores and tune thresholds; 0 means 5. Folds are
+	// used to calibrate scores and tune thresholds; 0 means DefaultFolds.
+	// The final weights are the mean of the folds' models. Folds are
 	// contiguous blocks of the corpus, so that (as OPP-115 lists the segments
 	// of one policy together) a fold mostly holds policies the rest has not
 	// seen.
@@ -77,6 +78,7 @@ const (
 	DefaultPosWeight  = 0.5
 	DefaultCharWeight = 0.5
 	DefaultMinDF      = 3
+	DefaultFolds      = 10
 	DefaultModel      = "both"
 	DefaultStack      = 1.0
 )
@@ -104,7 +106,7 @@ func (o *TrainOptions) defaults() {
 		o.C = DefaultC
 	}
 	if o.Folds == 0 {
-		o.Folds = 5
+		o.Folds = DefaultFolds
 	}
 	if o.Workers <= 0 {
 		o.Workers = 2
