@@ -51,7 +51,8 @@ type Example struct {
 const spreadsheetArtefact = "#NAME?"
 
 // Read parses a corpus CSV and returns one example per distinct text, in the
-// order the texts first appear. Labels may be written as their exact name,
+// order the texts first appear; white space around a text or label is
+// ignored. Labels may be written as their exact name,
 // in any letter case, or as slugs. A first row of exactly "text,label" is
 // taken as a header and skipped, as is the spreadsheet artefact "#NAME?".
 // A row with an unknown label, an empty text or the wrong number of fields
