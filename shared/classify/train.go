@@ -208,8 +208,9 @@ func Train(ctx context.Context, examples []corpus.Example, opt TrainOptions) (*M
 	}
 	logf("train: cross-validated %d costs x %d folds x %d labels", nc, opt.Folds, labels.Count)
 
-	// Per label: the cost with the best calibrated log-loss, its Platt
-	// scaling, and the threshold with the best F1.
+	// Per label: the cost whose Platt-scaled margins have the best log-loss.
+	// Then the calibration over all margins, the thresholds and the fallback,
+	// all on the cross-validated margins.
 	rep := &TrainReport{Examples: n, Rows: len(m.keys), Options: opt}
 	probs := make([][labels.Count]float64, n)
 	chosen := make([]int, labels.Count)
