@@ -27,13 +27,13 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	words := fs.String("words", rangeString(opt.Features.WordMin, opt.Features.WordMax), "word n-gram lengths, MIN-MAX (0 for none)")
 	chars := fs.String("chars", rangeString(opt.Features.CharMin, opt.Features.CharMax), "character n-gram lengths inside words, MIN-MAX (0 for none)")
 	costs := fs.String("c", joinFloats(classify.DefaultC), "candidate SVM costs, comma-separated; each label picks one by cross-validation")
-	fs.Float64Var(&opt.PosWeight, "pos-weight", classify.DefaultPosWeight, "weight positives by (negatives/positives)^X (negative: unweighted)")
+	fs.Float64Var(&opt.PosWeight, "pos-weight", classify.DefaultPosWeight, "weight positives by (negatives/positives)^X (0: unweighted)")
 	fs.Float64Var(&opt.CharWeight, "char-weight", classify.DefaultCharWeight, "weight of the character n-gram block against the word block")
 	fs.IntVar(&opt.MinDF, "min-df", classify.DefaultMinDF, "drop n-grams found in fewer training texts")
 	fs.IntVar(&opt.Folds, "folds", classify.DefaultFolds, "cross-validation folds on the training split")
 	fs.BoolVar(&opt.Refit, "refit", false, "train the final weights on all the data instead of averaging the folds' weights")
 	fs.StringVar(&opt.Model, "learner", classify.DefaultModel, "linear model: svm, nbsvm, both (the mean of svm and nbsvm) or lr")
-	fs.Float64Var(&opt.Stack, "stack", classify.DefaultStack, "L2 penalty of the cross-label calibration terms (negative: plain Platt scaling per label)")
+	fs.Float64Var(&opt.Stack, "stack", classify.DefaultStack, "L2 penalty of the cross-label calibration terms (0: plain Platt scaling per label)")
 	fs.IntVar(&opt.Features.Lead, "lead", classify.DefaultFeatures.Lead, "mark the word n-grams of the first N words apart (section titles)")
 	fs.BoolVar(&opt.PerLabel, "per-label", false, "keep each label's F1-best threshold instead of tuning them jointly for micro+macro F1")
 	fs.IntVar(&opt.Workers, "workers", 2, "goroutines to train with")
@@ -61,6 +61,18 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	if opt.C, err = parseFloats(*costs); err != nil {
 		fmt.Fprintf(stderr, "policylens train: --c: %v\n", err)
+		return 2
+	}
+	// The library reads zero as "default"; on the command line an explicit 0
+	// means none.
+	if opt.PosWeight == 0 {
+		opt.PosWeight = -1
+	}
+	if opt.Stack == 0 {
+		opt.Stack = -1
+	}
+	if !(opt.CharWeight > 0) {
+		fmt.Fprintf(stderr, "policylens train: --char-weight must be positive, not %v\n", opt.CharWeight)
 		return 2
 	}
 	opt.Seed = *seed

@@ -130,6 +130,7 @@ func TestTrainThenEval(t *testing.T) {
 		{"train"},
 		{"train", "--corpus", dir, "--words", "3-1"},
 		{"train", "--corpus", dir, "--c", "0"},
+		{"train", "--corpus", dir, "--char-weight", "0"},
 	} {
 		if code, _, _ := runCmd(args...); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
