@@ -170,11 +170,8 @@ func (b *builder) storage() {
 		RemovalPolicy:     b.removal,
 		AutoDeleteObjects: jsii.Bool(!b.cfg.Retain),
 	})
-	cdknag.NagSuppressions_AddResourceSuppressions(logs, &[]*cdknag.NagPackSuppression{{
-		Id:     jsii.String("AwsSolutions-S1"),
-		Reason: jsii.String("This is the server access log bucket of the upload bucket; logging it too would need yet another bucket, and its own writes come only from the S3 logging service."),
-	}}, jsii.Bool(true))
-
+	// cdk-nag accepts a bucket that receives server access logs without
+	// logging it in turn (AwsSolutions-S1).
 	b.bucket = awss3.NewBucket(b.stack, jsii.String("Uploads"), &awss3.BucketProps{
 		Encryption:             awss3.BucketEncryption_S3_MANAGED,
 		BlockPublicAccess:      awss3.BlockPublicAccess_BLOCK_ALL(),
@@ -237,11 +234,6 @@ func (b *builder) notifications() {
 				Id:        jsii.String("AwsSolutions-IAM4"),
 				Reason:    jsii.String("CDK's bucket-notifications handler, a singleton of aws-cdk-lib, uses the AWSLambdaBasicExecutionRole managed policy only to write its own logs."),
 				AppliesTo: &[]interface{}{jsii.String("Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")},
-			},
-			{
-				Id:        jsii.String("AwsSolutions-IAM5"),
-				Reason:    jsii.String("CDK's bucket-notifications handler must call s3:PutBucketNotification, which does not support resource-level scoping in the policy aws-cdk-lib generates."),
-				AppliesTo: &[]interface{}{jsii.String("Resource::*")},
 			},
 		}, jsii.Bool(true))
 	}
