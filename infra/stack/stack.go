@@ -58,6 +58,12 @@ var Routes = []string{
 	"/policies/{id}/clauses",
 }
 
+// endpointEnv is the AWS SDK's standard variable for a custom endpoint.
+// Both functions declare it empty, which the SDK ignores, because `sam local
+// --env-vars` only sets variables the template declares: events/env.json can
+// then point the functions at local emulators (make dev's moto_server).
+const endpointEnv = "AWS_ENDPOINT_URL"
+
 // Output names of the stack.
 const (
 	OutputBucketName     = "BucketName"
@@ -365,6 +371,7 @@ func (b *builder) ingestFunction() {
 			topology.EnvPDFTimeout: jsii.String(c.PDFTimeout.String()),
 			topology.EnvKeyPrefix:  jsii.String(c.KeyPrefix),
 			topology.EnvLogLevel:   jsii.String(c.LogLevel),
+			endpointEnv:            jsii.String(""),
 		}, role, logs)
 	b.ingest.AddEventSource(awslambdaeventsources.NewSqsEventSource(b.queue, &awslambdaeventsources.SqsEventSourceProps{
 		BatchSize:               jsii.Number(float64(c.IngestBatchSize)),
@@ -410,6 +417,7 @@ func (b *builder) lookupFunction() {
 			topology.EnvCursorSecret: b.secret.SecretValue().UnsafeUnwrap(),
 			topology.EnvMaxPageSize:  jsii.String(strconv.Itoa(c.MaxPageSize)),
 			topology.EnvLogLevel:     jsii.String(c.LogLevel),
+			endpointEnv:              jsii.String(""),
 		}, role, logs)
 }
 

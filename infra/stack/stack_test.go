@@ -197,6 +197,7 @@ func TestIngestFunction(t *testing.T) {
 				topology.EnvPDFTimeout: c.PDFTimeout.String(),
 				topology.EnvKeyPrefix:  c.KeyPrefix,
 				topology.EnvLogLevel:   c.LogLevel,
+				endpointEnv:            "",
 			}
 			checkFunction(t, fn, c.IngestMemoryMB, c.IngestTimeout.Seconds(), wantEnv, logsID)
 			check(t, "SQS event source with partial batch failures and bounded concurrency", func() {
@@ -234,6 +235,7 @@ func TestLookupFunction(t *testing.T) {
 				}}},
 				topology.EnvMaxPageSize: fmt.Sprint(c.MaxPageSize),
 				topology.EnvLogLevel:    c.LogLevel,
+				endpointEnv:             "",
 			}
 			checkFunction(t, fn, c.LookupMemoryMB, c.LookupTimeout.Seconds(), wantEnv, logsID)
 			gen, _ := props(secret)["GenerateSecretString"].(map[string]any)
