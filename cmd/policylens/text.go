@@ -1,14 +1,118 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/policylens/policylens/shared/analyze"
+	"github.com/policylens/policylens/shared/labels"
 )
 
-// SCAFFOLDING: the human-readable layout is finished with the core.
+// wrapWidth is the column at which clause text wraps in text output.
+const wrapWidth = 96
+
+// writeText prints res for people: a summary of the policy, the clause count
+// per label, then every clause with its heading path, page and labels.
 func writeText(w io.Writer, res *analyze.Result) error {
-	_, err := fmt.Fprintf(w, "%s: %d clauses\n", res.Policy.Source, res.Policy.Clauses)
-	return err
+	bw := bufio.NewWriter(w)
+	p := res.Policy
+	title := p.Title
+	if title == "" {
+		title = p.Source
+	}
+	fmt.Fprintf(bw, "%s\n%s\n", title, strings.Repeat("=", min(len([]rune(title)), wrapWidth)))
+	file := fmt.Sprintf("%s (%s", p.Source, p.Format)
+	if p.Pages > 0 {
+		file += fmt.Sprintf(", %d pages", p.Pages)
+	}
+	if p.Encoding != "" && p.Encoding != "utf-8" {
+		file += ", " + p.Encoding
+	}
+	file += fmt.Sprintf(", %d bytes)", p.Bytes)
+	field(bw, "File", file)
+	if p.Updated != nil {
+		d := p.Updated.AsWritten
+		if p.Updated.ISO != "" && p.Updated.ISO != d {
+			d += " (" + p.Updated.ISO + ")"
+		}
+		field(bw, "Updated", d)
+	}
+	field(bw, "Contacts", strings.Join(p.Emails, ", "))
+	field(bw, "Regulations", strings.Join(p.Regulations, ", "))
+	field(bw, "URLs", strings.Join(p.URLs, ", "))
+	field(bw, "Clauses", fmt.Sprint(p.Clauses))
+	field(bw, "Model", p.ModelVersion)
+
+	fmt.Fprintf(bw, "\nClauses per label\n")
+	most := 0
+	for _, n := range p.LabelCounts {
+		most = max(most, n)
+	}
+	for _, l := range labels.All {
+		n := p.LabelCounts[l.Name]
+		bar := ""
+		if most > 0 {
+			bar = strings.Repeat("#", (n*30+most-1)/most)
+		}
+		fmt.Fprintf(bw, "  %-38s %5d  %s\n", l.Name, n, bar)
+	}
+
+	for _, c := range res.Clauses {
+		fmt.Fprintf(bw, "\n[%d]", c.Ordinal)
+		if len(c.Heading) > 0 {
+			fmt.Fprintf(bw, " %s", strings.Join(c.Heading, " > "))
+		}
+		if c.Page > 0 {
+			fmt.Fprintf(bw, "  (page %d)", c.Page)
+		}
+		fmt.Fprintln(bw)
+		if len(c.Labels) == 0 {
+			fmt.Fprintln(bw, "    labels: none")
+		} else {
+			parts := make([]string, len(c.Labels))
+			for i, l := range c.Labels {
+				parts[i] = fmt.Sprintf("%s %.2f", l.Label, l.Score)
+			}
+			fmt.Fprintf(bw, "    labels: %s\n", strings.Join(parts, "; "))
+		}
+		for _, line := range wrap(c.Text, wrapWidth-4) {
+			fmt.Fprintf(bw, "    %s\n", line)
+		}
+	}
+	return bw.Flush()
+}
+
+func field(w io.Writer, name, value string) {
+	if value == "" {
+		value = "-"
+	}
+	fmt.Fprintf(w, "%-12s %s\n", name+":", value)
+}
+
+// wrap breaks text into lines of at most width runes at spaces; a word longer
+// than width gets a line of its own.
+func wrap(text string, width int) []string {
+	var lines []string
+	var cur strings.Builder
+	n := 0
+	for _, word := range strings.Fields(text) {
+		wl := len([]rune(word))
+		if n > 0 && n+1+wl > width {
+			lines = append(lines, cur.String())
+			cur.Reset()
+			n = 0
+		}
+		if n > 0 {
+			cur.WriteByte(' ')
+			n++
+		}
+		cur.WriteString(word)
+		n += wl
+	}
+	if n > 0 {
+		lines = append(lines, cur.String())
+	}
+	return lines
 }
