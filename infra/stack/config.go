@@ -278,8 +278,9 @@ func (c Config) Validate() error {
 	if c.MaxPDFPages < 1 {
 		bad(CtxMaxPDFPages, "%d must be positive", c.MaxPDFPages)
 	}
-	if c.MaxPageSize < 1 {
-		bad(CtxMaxPageSize, "%d must be positive", c.MaxPageSize)
+	// The lookup function refuses a MAX_PAGE_SIZE over 1000 at cold start.
+	if c.MaxPageSize < 1 || c.MaxPageSize > 1000 {
+		bad(CtxMaxPageSize, "%d is outside 1 to 1000", c.MaxPageSize)
 	}
 	return errors.Join(errs...)
 }

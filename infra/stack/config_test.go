@@ -62,9 +62,10 @@ func TestConfigFromContext(t *testing.T) {
 			ctx: map[string]any{
 				CtxIngestMemoryMB: "64", CtxLookupTimeoutSeconds: "31", CtxIngestMaxConcurrency: "1",
 				CtxLogRetentionDays: "31", CtxIngestBatchSize: "0", CtxAlarmEmail: "not an address",
+				CtxMaxPageSize: "5000",
 			},
 			wantErr: []string{CtxIngestMemoryMB, CtxLookupTimeoutSeconds, CtxIngestMaxConcurrency,
-				CtxLogRetentionDays, CtxIngestBatchSize, CtxAlarmEmail},
+				CtxLogRetentionDays, CtxIngestBatchSize, CtxAlarmEmail, CtxMaxPageSize},
 		},
 		{
 			name:    "a batch of slow PDFs must fit in the timeout",
