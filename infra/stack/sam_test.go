@@ -4,11 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/policylens/policylens/shared/extract"
 )
 
 // TestSAMFindsFunctions checks what `sam local invoke -t
@@ -105,6 +110,111 @@ func TestSAMEnvVars(t *testing.T) {
 			if _, ok := declared[v]; !ok {
 				t.Errorf("events/env.json sets %s for %s, which the template does not declare: SAM would ignore it", v, name)
 			}
+		}
+	}
+}
+
+// TestSAMEvents checks the sample events SAM is run with: each file decodes
+// as the event its function handles, an S3 notification names an object the
+// bucket's notification filters would deliver, and an HTTP request carries
+// one of the API's route keys.
+func TestSAMEvents(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(repoRoot, "events", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == "env.json" })
+	if len(files) == 0 {
+		t.Skip("no sample events in events/ yet")
+	}
+	routeKeys := map[string]bool{}
+	for _, r := range defaultStack.resources("AWS::ApiGatewayV2::Route") {
+		routeKeys[props(r)["RouteKey"].(string)] = true
+	}
+	kinds := map[string]int{}
+	for _, f := range files {
+		name := filepath.Base(f)
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var probe struct {
+			Records []struct {
+				EventSource string `json:"eventSource"`
+			} `json:"Records"`
+			RouteKey string `json:"routeKey"`
+			Version  string `json:"version"`
+		}
+		if err := json.Unmarshal(raw, &probe); err != nil {
+			t.Errorf("%s: not JSON: %v", name, err)
+			continue
+		}
+		switch {
+		case len(probe.Records) > 0 && probe.Records[0].EventSource == "aws:s3":
+			var ev events.S3Event
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				t.Errorf("%s: not an S3 event: %v", name, err)
+				continue
+			}
+			kinds["s3"]++
+			checkS3Records(t, name, ev.Records)
+		case len(probe.Records) > 0 && probe.Records[0].EventSource == "aws:sqs":
+			var ev events.SQSEvent
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				t.Errorf("%s: not an SQS event: %v", name, err)
+				continue
+			}
+			kinds["sqs"]++
+			for _, m := range ev.Records {
+				var body events.S3Event
+				if err := json.Unmarshal([]byte(m.Body), &body); err != nil || len(body.Records) == 0 {
+					t.Errorf("%s: message %s does not carry an S3 notification: %v", name, m.MessageId, err)
+					continue
+				}
+				checkS3Records(t, name, body.Records)
+			}
+		case probe.Version == "2.0" && probe.RouteKey != "":
+			var ev events.APIGatewayV2HTTPRequest
+			if err := json.Unmarshal(raw, &ev); err != nil {
+				t.Errorf("%s: not an HTTP API v2 request: %v", name, err)
+				continue
+			}
+			kinds["http"]++
+			if !routeKeys[ev.RouteKey] {
+				t.Errorf("%s: route key %q is not one of the API's", name, ev.RouteKey)
+			}
+			if ev.RequestContext.HTTP.Method == "" || !strings.HasPrefix(ev.RawPath, "/") {
+				t.Errorf("%s: no method or raw path (%q %q)", name, ev.RequestContext.HTTP.Method, ev.RawPath)
+			}
+		default:
+			t.Errorf("%s: neither an S3, an SQS nor an HTTP API v2 event", name)
+		}
+	}
+	for _, k := range []string{"s3", "sqs", "http"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s sample event in events/", k)
+		}
+	}
+}
+
+// checkS3Records checks that the stack's notification filters would deliver
+// each record: an ObjectCreated or ObjectRemoved event for a key (URL-encoded,
+// as S3 sends it) ending in an accepted suffix.
+func checkS3Records(t *testing.T, name string, recs []events.S3EventRecord) {
+	t.Helper()
+	for _, r := range recs {
+		if !strings.HasPrefix(r.EventName, "ObjectCreated:") && !strings.HasPrefix(r.EventName, "ObjectRemoved:") {
+			t.Errorf("%s: event %q is neither ObjectCreated nor ObjectRemoved", name, r.EventName)
+		}
+		if r.S3.Bucket.Name == "" {
+			t.Errorf("%s: no bucket name", name)
+		}
+		key, err := url.QueryUnescape(r.S3.Object.Key)
+		if err != nil {
+			t.Errorf("%s: key %q is not URL-encoded as S3 sends it: %v", name, r.S3.Object.Key, err)
+		}
+		if !slices.ContainsFunc(extract.Extensions, func(s string) bool { return strings.HasSuffix(key, s) }) {
+			t.Errorf("%s: key %q has no suffix the notifications deliver (%v)", name, key, extract.Extensions)
 		}
 	}
 }
