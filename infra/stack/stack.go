@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
@@ -297,24 +298,35 @@ func (b *builder) logGroup(id string) awslogs.LogGroup {
 	})
 }
 
+// functionSpec is what differs between the two functions.
+type functionSpec struct {
+	id, description string
+	asset           string // directory holding bootstrap
+	memoryMB        int
+	timeout         time.Duration
+	env             map[string]*string
+	role            awsiam.Role
+	logs            awslogs.LogGroup
+}
+
 // function creates a Go function on provided.al2023 for arm64 whose
-// logical ID is exactly id, so that SAM and events/env.json can name it.
-func (b *builder) function(id, dir, description string, memoryMB int, timeout float64, env map[string]*string, role awsiam.Role, logs awslogs.LogGroup) awslambda.Function {
-	fn := awslambda.NewFunction(b.stack, jsii.String(id), &awslambda.FunctionProps{
-		Description:   jsii.String(description),
+// logical ID is exactly spec.id, so that SAM and events/env.json can name it.
+func (b *builder) function(spec functionSpec) awslambda.Function {
+	fn := awslambda.NewFunction(b.stack, jsii.String(spec.id), &awslambda.FunctionProps{
+		Description:   jsii.String(spec.description),
 		Runtime:       awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture:  awslambda.Architecture_ARM_64(),
 		Handler:       jsii.String("bootstrap"),
-		Code:          awslambda.Code_FromAsset(jsii.String(dir), nil),
-		MemorySize:    jsii.Number(float64(memoryMB)),
-		Timeout:       seconds(timeout),
-		Environment:   &env,
-		Role:          role,
-		LogGroup:      logs,
+		Code:          awslambda.Code_FromAsset(jsii.String(spec.asset), nil),
+		MemorySize:    jsii.Number(float64(spec.memoryMB)),
+		Timeout:       seconds(spec.timeout.Seconds()),
+		Environment:   &spec.env,
+		Role:          spec.role,
+		LogGroup:      spec.logs,
 		LoggingFormat: awslambda.LoggingFormat_JSON,
 		RecursiveLoop: awslambda.RecursiveLoop_TERMINATE,
 	})
-	fn.Node().DefaultChild().(awslambda.CfnFunction).OverrideLogicalId(jsii.String(id))
+	fn.Node().DefaultChild().(awslambda.CfnFunction).OverrideLogicalId(jsii.String(spec.id))
 	return fn
 }
 
@@ -362,9 +374,15 @@ func (b *builder) ingestFunction() {
 	}}, jsii.Bool(true))
 
 	c := b.cfg
-	b.ingest = b.function(IngestFunctionID, c.assetPath("ingest"),
-		"policylens ingest: turns uploaded policies into classified clauses",
-		c.IngestMemoryMB, c.IngestTimeout.Seconds(), map[string]*string{
+	b.ingest = b.function(functionSpec{
+		id:          IngestFunctionID,
+		description: "policylens ingest: turns uploaded policies into classified clauses",
+		asset:       c.assetPath("ingest"),
+		memoryMB:    c.IngestMemoryMB,
+		timeout:     c.IngestTimeout,
+		role:        role,
+		logs:        logs,
+		env: map[string]*string{
 			topology.EnvTableName:  b.table.TableName(),
 			topology.EnvMaxBytes:   jsii.String(strconv.FormatInt(c.MaxObjectBytes, 10)),
 			topology.EnvMaxPages:   jsii.String(strconv.Itoa(c.MaxPDFPages)),
@@ -372,7 +390,8 @@ func (b *builder) ingestFunction() {
 			topology.EnvKeyPrefix:  jsii.String(c.KeyPrefix),
 			topology.EnvLogLevel:   jsii.String(c.LogLevel),
 			endpointEnv:            jsii.String(""),
-		}, role, logs)
+		},
+	})
 	b.ingest.AddEventSource(awslambdaeventsources.NewSqsEventSource(b.queue, &awslambdaeventsources.SqsEventSourceProps{
 		BatchSize:               jsii.Number(float64(c.IngestBatchSize)),
 		ReportBatchItemFailures: jsii.Bool(true),
@@ -410,15 +429,22 @@ func (b *builder) lookupFunction() {
 		Resources: ptrs(b.indexArns()),
 	}))
 	c := b.cfg
-	b.lookup = b.function(LookupFunctionID, c.assetPath("lookup"),
-		"policylens lookup: the read-only HTTP API over policies and clauses",
-		c.LookupMemoryMB, c.LookupTimeout.Seconds(), map[string]*string{
+	b.lookup = b.function(functionSpec{
+		id:          LookupFunctionID,
+		description: "policylens lookup: the read-only HTTP API over policies and clauses",
+		asset:       c.assetPath("lookup"),
+		memoryMB:    c.LookupMemoryMB,
+		timeout:     c.LookupTimeout,
+		role:        role,
+		logs:        logs,
+		env: map[string]*string{
 			topology.EnvTableName:    b.table.TableName(),
 			topology.EnvCursorSecret: b.secret.SecretValue().UnsafeUnwrap(),
 			topology.EnvMaxPageSize:  jsii.String(strconv.Itoa(c.MaxPageSize)),
 			topology.EnvLogLevel:     jsii.String(c.LogLevel),
 			endpointEnv:              jsii.String(""),
-		}, role, logs)
+		},
+	})
 }
 
 // accessLogs implements awsapigatewayv2.IAccessLogSettings.
