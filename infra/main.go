@@ -23,9 +23,8 @@ func main() {
 
 func run() error {
 	app := awscdk.NewApp(nil)
-	cfg, err := stack.ConfigFromContext(func(key string) any {
-		return app.Node().TryGetContext(jsii.String(key))
-	})
+	ctx, _ := app.Node().GetAllContext(nil).(map[string]any)
+	cfg, err := stack.ConfigFromContext(ctx)
 	if err != nil {
 		return err
 	}

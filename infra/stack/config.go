@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,15 @@ const (
 	CtxPDFTimeout           = "policylens:pdfTimeout"
 	CtxMaxPageSize          = "policylens:maxPageSize"
 )
+
+// contextKeys lists every option, to catch misspelt ones.
+var contextKeys = []string{
+	CtxStackName, CtxAssetDir, CtxKeyPrefix, CtxRemovalPolicy, CtxAuthMode, CtxJWTIssuer,
+	CtxJWTAudience, CtxAlarmEmail, CtxAlarmTopic, CtxIngestMemoryMB, CtxIngestTimeoutSeconds,
+	CtxIngestBatchSize, CtxIngestMaxConcurrency, CtxLookupMemoryMB, CtxLookupTimeoutSeconds,
+	CtxThrottleRate, CtxThrottleBurst, CtxLogRetentionDays, CtxLogLevel, CtxMaxObjectBytes,
+	CtxMaxPDFPages, CtxPDFTimeout, CtxMaxPageSize,
+}
 
 // Config is everything about the stack that a user may choose. The zero
 // value is not useful: start from DefaultConfig or ConfigFromContext.
@@ -132,12 +142,18 @@ func DefaultConfig() Config {
 // (including the event source's own retries on throttling).
 func (c Config) VisibilityTimeout() time.Duration { return 6 * c.IngestTimeout }
 
-// ConfigFromContext reads the options from the CDK context. get returns the
-// value of a context key, or nil when the key is not set: a string when given
-// with -c, a JSON value when written in cdk.json.
-func ConfigFromContext(get func(key string) any) (Config, error) {
+// ConfigFromContext reads the options from the CDK context (all of it, as
+// Node.GetAllContext returns it): a value is a string when given with -c, a
+// JSON value when written in cdk.json. A "policylens:" key that is not an
+// option is an error, so that a misspelt option is not silently ignored.
+func ConfigFromContext(ctx map[string]any) (Config, error) {
 	c := DefaultConfig()
-	r := reader{get: get}
+	r := reader{get: func(key string) any { return ctx[key] }}
+	for key := range ctx {
+		if strings.HasPrefix(key, "policylens:") && !slices.Contains(contextKeys, key) {
+			r.errs = append(r.errs, fmt.Errorf("%s: unknown option (the options are listed in docs/deploy.md)", key))
+		}
+	}
 	r.str(CtxStackName, &c.StackName)
 	r.str(CtxAssetDir, &c.AssetDir)
 	r.str(CtxKeyPrefix, &c.KeyPrefix)

@@ -53,6 +53,11 @@ func TestConfigFromContext(t *testing.T) {
 			wantErr: []string{CtxJWTIssuer, CtxJWTAudience},
 		},
 		{
+			name:    "misspelt option",
+			ctx:     map[string]any{"policylens:authmode": "jwt", "@aws-cdk/core:target-partitions": []any{"aws"}},
+			wantErr: []string{"policylens:authmode: unknown option"},
+		},
+		{
 			name:    "unknown auth mode",
 			ctx:     map[string]any{CtxAuthMode: "apikey"},
 			wantErr: []string{CtxAuthMode},
@@ -85,7 +90,7 @@ func TestConfigFromContext(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ConfigFromContext(func(k string) any { return tt.ctx[k] })
+			got, err := ConfigFromContext(tt.ctx)
 			if len(tt.wantErr) > 0 {
 				if err == nil {
 					t.Fatalf("no error, want one naming %q", tt.wantErr)
@@ -106,6 +111,19 @@ func TestConfigFromContext(t *testing.T) {
 				t.Errorf("got  %+v\nwant %+v", got, want)
 			}
 		})
+	}
+}
+
+// TestOptionsDocumented keeps docs/deploy.md in step with the options.
+func TestOptionsDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "deploy.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range contextKeys {
+		if !strings.Contains(string(doc), "| `"+key+"` |") {
+			t.Errorf("docs/deploy.md has no row for %s in its table of options", key)
+		}
 	}
 }
 

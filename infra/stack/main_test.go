@@ -75,8 +75,7 @@ func run(m *testing.M) (int, error) {
 
 	assemblyDir = filepath.Join(tmp, "cdk.out")
 	app := awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(assemblyDir)})
-	get := func(key string) any { return app.Node().TryGetContext(jsii.String(key)) }
-	base, err := ConfigFromContext(get)
+	base, err := ConfigFromContext(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("cdk.json context: %w", err)
 	}
