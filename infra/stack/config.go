@@ -120,8 +120,8 @@ func DefaultConfig() Config {
 		Retain:               true,
 		AuthMode:             AuthIAM,
 		IngestMemoryMB:       1024,
-		IngestTimeout:        180 * time.Second,
-		IngestBatchSize:      5,
+		IngestTimeout:        300 * time.Second,
+		IngestBatchSize:      4,
 		IngestMaxConcurrency: 5,
 		LookupMemoryMB:       512,
 		LookupTimeout:        10 * time.Second,
@@ -131,7 +131,7 @@ func DefaultConfig() Config {
 		LogLevel:             "info",
 		MaxObjectBytes:       extract.DefaultMaxBytes,
 		MaxPDFPages:          extract.DefaultMaxPages,
-		PDFTimeout:           30 * time.Second,
+		PDFTimeout:           extract.DefaultTimeout,
 		MaxPageSize:          100,
 	}
 }

@@ -75,7 +75,7 @@ func TestConfigFromContext(t *testing.T) {
 		{
 			name:    "a batch of slow PDFs must fit in the timeout",
 			ctx:     map[string]any{CtxIngestTimeoutSeconds: "60", CtxPDFTimeout: "30s"},
-			wantErr: []string{CtxIngestTimeoutSeconds + ": 1m0s is too short for 5 PDFs"},
+			wantErr: []string{CtxIngestTimeoutSeconds + ": 1m0s is too short for 4 PDFs"},
 		},
 		{
 			name:    "prefix must be a literal S3 key prefix",
