@@ -99,4 +99,3 @@ func displayName(name string) string {
 	}
 	return filepath.Base(name)
 }
-

@@ -32,12 +32,12 @@ type Queue interface {
 
 // Poller feeds one queue to one handler.
 type Poller struct {
-	queue    Queue
-	url      string
-	arn      string
-	region   string
-	handler  Handler
-	log      *slog.Logger
+	queue   Queue
+	url     string
+	arn     string
+	region  string
+	handler Handler
+	log     *slog.Logger
 	// BatchSize is the most messages per invocation (1-10).
 	BatchSize int32
 	// Wait is the long-poll wait of each receive.

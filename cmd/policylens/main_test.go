@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/labels"
+)
+
+const samplePolicy = `Harbor Notes Privacy Policy
+
+Last updated: March 3, 2025
+
+1. Information We Collect
+
+When you create an account we collect your name, your email address and the notes you store with us.
+
+2. Contact
+
+Questions about this policy can be sent to privacy@harbornotes.example.
+`
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunExitCodes(t *testing.T) {
+	good := writeFile(t, "policy.txt", []byte(samplePolicy))
+	empty := writeFile(t, "empty.txt", nil)
+	png := writeFile(t, "logo.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"))
+	tests := []struct {
+		name     string
+		args     []string
+		stdin    string
+		code     int
+		inStderr string
+	}{
+		{"no command", nil, "", 2, "usage"},
+		{"unknown command", []string{"frobnicate"}, "", 2, `unknown command "frobnicate"`},
+		{"analyze without file", []string{"analyze"}, "", 2, "usage"},
+		{"analyze bad format flag", []string{"analyze", "--format", "xml", good}, "", 2, "--format must be json or text"},
+		{"analyze missing file", []string{"analyze", filepath.Join(t.TempDir(), "nope.txt")}, "", 1, "no such file"},
+		{"analyze directory", []string{"analyze", t.TempDir()}, "", 1, "is a directory"},
+		{"analyze empty file", []string{"analyze", empty}, "", 1, "empty"},
+		{"analyze image", []string{"analyze", png}, "", 1, "unsupported format"},
+		{"analyze over max bytes", []string{"analyze", "--max-bytes", "10", good}, "", 1, "too large"},
+		{"analyze text", []string{"analyze", good}, "", 0, ""},
+		{"analyze stdin", []string{"analyze", "--format", "json", "-"}, samplePolicy, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(tt.stdin), &stdout, &stderr)
+			if code != tt.code {
+				t.Fatalf("exit code %d, want %d; stderr: %s", code, tt.code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tt.inStderr) {
+				t.Errorf("stderr %q does not mention %q", stderr.String(), tt.inStderr)
+			}
+			if tt.code != 0 && stdout.Len() > 0 {
+				t.Errorf("failed command wrote to stdout: %q", stdout.String())
+			}
+		})
+	}
+}
+
+func TestAnalyzeJSON(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	p := writeFile(t, "harbor.txt", []byte(samplePolicy))
+	if code := run(context.Background(), []string{"analyze", "--format", "json", p}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	var out struct {
+		Policy struct {
+			Source      string         `json:"source"`
+			Format      string         `json:"format"`
+			Clauses     int            `json:"clauses"`
+			LabelCounts map[string]int `json:"labelCounts"`
+		} `json:"policy"`
+		Clauses []struct {
+			Ordinal *int                `json:"ordinal"`
+			Heading []string            `json:"heading"`
+			Text    string              `json:"text"`
+			Page    *int                `json:"page"`
+			Labels  []map[string]any    `json:"labels"`
+			Scores  map[string]*float64 `json:"scores"`
+		} `json:"clauses"`
+	}
+	dec := json.NewDecoder(&stdout)
+	if err := dec.Decode(&out); err != nil {
+		t.Fatalf("output is not one JSON document: %v", err)
+	}
+	if dec.More() {
+		t.Fatal("output holds more than one JSON document")
+	}
+	if out.Policy.Source != "harbor.txt" || out.Policy.Format != "text" {
+		t.Errorf("policy source/format = %q/%q", out.Policy.Source, out.Policy.Format)
+	}
+	if len(out.Clauses) == 0 || out.Policy.Clauses != len(out.Clauses) {
+		t.Fatalf("policy says %d clauses, output has %d", out.Policy.Clauses, len(out.Clauses))
+	}
+	if len(out.Policy.LabelCounts) != labels.Count {
+		t.Errorf("labelCounts has %d labels, want %d", len(out.Policy.LabelCounts), labels.Count)
+	}
+	found := false
+	for i, c := range out.Clauses {
+		if c.Ordinal == nil || *c.Ordinal != i+1 {
+			t.Errorf("clause %d: ordinal %v", i, c.Ordinal)
+		}
+		if c.Page == nil || c.Heading == nil || c.Labels == nil {
+			t.Errorf("clause %d: page, heading and labels must always be present: %+v", i, c)
+		}
+		if len(c.Scores) != labels.Count {
+			t.Errorf("clause %d: %d scores, want %d", i, len(c.Scores), labels.Count)
+		}
+		for name, s := range c.Scores {
+			if _, ok := labels.Index(name); !ok || s == nil || *s < 0 || *s > 1 {
+				t.Errorf("clause %d: bad score %q=%v", i, name, s)
+			}
+		}
+		if strings.Contains(c.Text, "When you create an account") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the collection clause is missing from the output")
+	}
+}
+
+func TestAnalyzeTextOutput(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	p := writeFile(t, "harbor.txt", []byte(samplePolicy))
+	if code := run(context.Background(), []string{"analyze", p}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{"harbor.txt", "Clauses per label", "When you create an account", labels.All[4].Name} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if len([]rune(line)) > wrapWidth+2 && !strings.HasPrefix(line, "URLs:") {
+			t.Errorf("line longer than %d columns: %q", wrapWidth, line)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	tests := []struct {
+		text  string
+		width int
+		want  []string
+	}{
+		{"", 10, nil},
+		{"one two three", 7, []string{"one two", "three"}},
+		{"  spaced   out  ", 20, []string{"spaced out"}},
+		{"averyveryverylongword x", 5, []string{"averyveryverylongword", "x"}},
+	}
+	for _, tt := range tests {
+		got := wrap(tt.text, tt.width)
+		if strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("wrap(%q, %d) = %q, want %q", tt.text, tt.width, got, tt.want)
+		}
+	}
+}

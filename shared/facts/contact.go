@@ -1,0 +1,287 @@
+package facts
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// findEmails returns the e-mail addresses in text in order of appearance,
+// without duplicates (compared case-insensitively), with the domain in
+// lower case. Addresses written to dodge harvesters, "privacy [at]
+// example [dot] com" or "privacy (at) example.com", are included in their
+// plain form. Image file names that look like addresses ("logo@2x.png")
+// are not.
+func findEmails(text, lower string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	addEmail := func(local, domain string) {
+		if len(out) >= MaxEmails {
+			return
+		}
+		e := local + "@" + strings.ToLower(domain)
+		if k := strings.ToLower(e); !seen[k] {
+			seen[k] = true
+			out = append(out, e)
+		}
+	}
+	for off := 0; off < len(text); {
+		i := strings.IndexByte(text[off:], '@')
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 1
+		ls := i
+		for ls > 0 && isLocalByte(text[ls-1]) {
+			ls--
+		}
+		de := i + 1
+		for de < len(text) && isDomainByte(text[de]) {
+			de++
+		}
+		local := strings.TrimLeft(text[ls:i], ".")
+		domain := strings.TrimRight(text[i+1:de], ".-")
+		if validEmail(local, domain) {
+			addEmail(local, domain)
+			off = de
+		}
+	}
+	if hasBracketedAt(lower) {
+		for _, m := range obfuscatedEmail.FindAllStringSubmatch(text, -1) {
+			domain := dotWord.ReplaceAllString(m[2], ".")
+			domain = strings.Join(strings.Fields(domain), "")
+			if validEmail(m[1], domain) {
+				addEmail(m[1], domain)
+			}
+		}
+	}
+	return out
+}
+
+// hasBracketedAt reports whether lower contains "[at]", "(at)" or "{at}",
+// with optional spaces: the sign of an obfuscated address.
+func hasBracketedAt(lower string) bool {
+	for _, open := range []byte{'[', '(', '{'} {
+		for off := 0; off < len(lower); {
+			i := strings.IndexByte(lower[off:], open)
+			if i < 0 {
+				break
+			}
+			j := off + i + 1
+			for j < len(lower) && lower[j] == ' ' {
+				j++
+			}
+			if strings.HasPrefix(lower[j:], "at") {
+				return true
+			}
+			off = off + i + 1
+		}
+	}
+	return false
+}
+
+var (
+	obfuscatedEmail = regexp.MustCompile(`(?i)\b([a-z0-9][a-z0-9._%+-]*)\s*[\[({]\s*at\s*[\])}]\s*([a-z0-9-]+(?:(?:\s*[\[({]\s*dot\s*[\])}]\s*|\.)[a-z0-9-]+)+)`)
+	dotWord         = regexp.MustCompile(`(?i)\s*[\[({]\s*dot\s*[\])}]\s*`)
+)
+
+func isLocalByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._%+-'", c) >= 0
+}
+
+func isDomainByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+}
+
+// fileSuffixes are "top-level domains" that are really file types.
+var fileSuffixes = map[string]bool{
+	"png": true, "jpg": true, "jpeg": true, "gif": true, "svg": true,
+	"webp": true, "css": true, "js": true, "ico": true, "bmp": true,
+}
+
+// validEmail checks the shape of an address: a local part without leading,
+// trailing or doubled dots, and a domain of two or more labels whose last
+// is two or more letters.
+func validEmail(local, domain string) bool {
+	local = strings.TrimLeft(local, "'")
+	if local == "" || len(local) > 64 || len(domain) > 253 || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return false
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+	}
+	tld := strings.ToLower(labels[len(labels)-1])
+	if len(tld) < 2 || fileSuffixes[tld] {
+		return false
+	}
+	for i := 0; i < len(tld); i++ {
+		if tld[i] < 'a' || tld[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// findURLs returns the http, https and www. URLs in text in order of
+// appearance, with trailing punctuation trimmed and duplicates removed
+// (scheme and host compared case-insensitively, a final '/' ignored).
+// At most MaxURLs are returned; URLs longer than MaxURLChars are skipped.
+func findURLs(text, lower string) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for off := 0; off < len(lower) && len(out) < MaxURLs; {
+		i, n := nextURLStart(lower, off)
+		if i < 0 {
+			break
+		}
+		j := i + n
+		for j < len(text) && isURLByte(text[j]) {
+			j++
+		}
+		off = j
+		u := trimURL(text[i:j])
+		if len(u) <= n || len(u) > MaxURLChars || !validHost(u, n) {
+			continue
+		}
+		k := urlKey(u)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// nextURLStart finds the next "http://", "https://" or "www." in lower at
+// or after off that starts a word; it returns its index and the length of
+// the prefix, or -1.
+func nextURLStart(lower string, off int) (int, int) {
+	for off < len(lower) {
+		h := strings.Index(lower[off:], "http")
+		w := strings.Index(lower[off:], "www.")
+		if h < 0 && w < 0 {
+			return -1, 0
+		}
+		var i, n int
+		switch {
+		case h >= 0 && (w < 0 || h < w):
+			i = off + h
+			switch {
+			case strings.HasPrefix(lower[i:], "https://"):
+				n = len("https://")
+			case strings.HasPrefix(lower[i:], "http://"):
+				n = len("http://")
+			}
+		default:
+			i, n = off+w, len("www.")
+		}
+		if n > 0 && urlMayStart(lower, i) {
+			return i, n
+		}
+		off = i + 1
+	}
+	return -1, 0
+}
+
+// urlMayStart reports whether a URL may start at lower[i]: at the start
+// of the text or after white space or punctuation, not inside a word or
+// another URL.
+func urlMayStart(lower string, i int) bool {
+	if i == 0 {
+		return true
+	}
+	c := lower[i-1]
+	if c >= utf8.RuneSelf {
+		r, _ := utf8.DecodeLastRuneInString(lower[:i])
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}
+	return !isURLByte(c) || c == '(' || c == '[' || c == '\'' || c == ':' || c == ','
+}
+
+// isURLByte reports whether c may be part of a URL as written in prose:
+// anything but white space, controls, quotes and angle brackets. Non-ASCII
+// bytes are accepted (internationalised paths).
+func isURLByte(c byte) bool {
+	if c <= ' ' || c == 0x7F {
+		return false
+	}
+	switch c {
+	case '"', '<', '>', '`', '{', '}', '|', '\\', '^':
+		return false
+	}
+	return true
+}
+
+// trimURL removes punctuation that ends the sentence rather than the URL:
+// trailing ".,;:!?'*" and closing brackets without an opening one inside
+// the URL.
+func trimURL(u string) string {
+	for len(u) > 0 {
+		c := u[len(u)-1]
+		switch {
+		case strings.IndexByte(".,;:!?'*", c) >= 0:
+			u = u[:len(u)-1]
+		case c == ')' && strings.Count(u, "(") < strings.Count(u, ")"),
+			c == ']' && strings.Count(u, "[") < strings.Count(u, "]"):
+			u = u[:len(u)-1]
+		case strings.HasSuffix(u, "…"), strings.HasSuffix(u, "”"), strings.HasSuffix(u, "’"), strings.HasSuffix(u, "»"):
+			_, size := lastRune(u)
+			u = u[:len(u)-size]
+		default:
+			return u
+		}
+	}
+	return u
+}
+
+func lastRune(s string) (rune, int) {
+	for i := len(s) - 1; i >= 0 && i >= len(s)-4; i-- {
+		if s[i]&0xC0 != 0x80 {
+			return []rune(s[i:])[0], len(s) - i
+		}
+	}
+	return 0, 1
+}
+
+// validHost reports whether the URL after its prefix of n bytes has a host
+// with a dot in it (or is localhost).
+func validHost(u string, n int) bool {
+	host := u[n:]
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	}
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	}
+	if i := strings.IndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	dot := strings.IndexByte(host, '.')
+	return dot > 0 && dot < len(host)-1
+}
+
+// urlKey is the form in which URLs are compared: scheme and host in lower
+// case, no final '/'.
+func urlKey(u string) string {
+	i := strings.Index(u, "://")
+	start := 0
+	if i >= 0 {
+		start = i + 3
+	}
+	end := len(u)
+	if j := strings.IndexAny(u[start:], "/?#"); j >= 0 {
+		end = start + j
+	}
+	return strings.ToLower(u[:end]) + strings.TrimRight(u[end:], "/")
+}
