@@ -1,9 +1,22 @@
-# policylens: see README.md. `make dev` runs the system locally, `make test` runs every check.
+# policylens. The two commands of the README:
+#   make dev    run the whole system locally (no AWS account needed)
+#   make test   run every check, as CI does
+# See README.md for the rest.
 SHELL := /bin/bash
 GO ?= go
 FUNCTIONS := ingest lookup
 
-.PHONY: build test unit
+# make dev: fixed ports that can be changed, e.g. `make dev S3_PORT=5100 API_PORT=3100`.
+# The defaults match devstack.DefaultS3Port/DefaultAPIPort and topology.LocalBucket
+# (a test keeps them in step).
+S3_PORT ?= 5000
+API_PORT ?= 3000
+BUCKET ?= policylens-local
+
+# moto_server: on PATH, or installed into .venv by scripts/ensure-moto.sh.
+WITH_MOTO = p=$$(scripts/ensure-moto.sh) && export PATH="$${p:+$$p:}$$PATH" &&
+
+.PHONY: build dev demo upload test deps fmt-check vet go-test clean
 
 # Lambda binaries for provided.al2023 on arm64, as CDK and SAM expect them.
 build:
@@ -13,10 +26,48 @@ build:
 	    -o build/$$f/bootstrap ./functions/$$f || exit 1; \
 	done
 
-unit:
-	$(GO) test ./...
+bin/policylens-dev: FORCE
+	@$(GO) build -o $@ ./cmd/policylens-dev
 
-test: unit
+bin/policylens: FORCE
+	@$(GO) build -o $@ ./cmd/policylens
+
+# The whole system on this machine: moto_server (S3, SQS, DynamoDB), the real
+# ingest handler on the queue and the real lookup handler behind a local HTTP API.
+dev: bin/policylens-dev
+	@$(WITH_MOTO) exec bin/policylens-dev up --s3-port $(S3_PORT) --api-port $(API_PORT)
+
+# Uploads the sample policies to a fresh local system, waits until they are
+# processed and prints what the lookup API returns.
+demo: bin/policylens-dev
+	@$(WITH_MOTO) bin/policylens-dev demo
+
+# Upload one file to the system `make dev` runs: make upload FILE=policy.pdf
+upload:
+	@test -n "$(FILE)" || { echo "usage: make upload FILE=path/to/policy.pdf" >&2; exit 2; }
+	AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
+	  aws --endpoint-url http://127.0.0.1:$(S3_PORT) s3 cp "$(FILE)" s3://$(BUCKET)/
+
+deps:
+	$(GO) mod download
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+# Unit and integration tests (the integration tests start moto_server themselves).
+go-test:
+	@$(WITH_MOTO) $(GO) test ./...
+
+test: deps fmt-check vet go-test cdk-check
+
+clean:
+	rm -rf build bin cdk.out
+
+FORCE:
 
 # --- CDK (infra/, cdk.json; see docs/deploy.md) ---------------------------
 # The CDK CLI is pinned in package.json; `npm ci` installs it from package-lock.json.
@@ -41,10 +92,11 @@ deploy: $(CDK)
 diff: $(CDK)
 	$(CDK) diff $(CDK_FLAGS)
 
-# Assertion and cdk-nag tests of the stack (also part of `go test ./...`).
+# Assertion and cdk-nag tests of the stack (also part of go-test).
 cdk-test:
 	$(GO) test ./infra/...
 
-# CLI synth of the stack and two variants, cfn-lint, and the inputs SAM needs.
+# CLI synth of the stack and two variants with the real binaries, cfn-lint,
+# and the inputs SAM needs (scripts/cdk-check.sh).
 cdk-check: $(CDK)
 	scripts/cdk-check.sh

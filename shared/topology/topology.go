@@ -10,6 +10,11 @@ const (
 	SortKey      = "sk"
 )
 
+// TTLAttribute is the table's time-to-live attribute (a number, seconds
+// since the epoch): the store sets it on the tombstones of deleted policies
+// so that DynamoDB removes them after a while. Enable TTL on it.
+const TTLAttribute = "expiresAt"
+
 // Index is a global secondary index of the table. All attributes are
 // projected; both keys are strings.
 type Index struct {

@@ -1,0 +1,107 @@
+// Command policylens-dev runs the whole of policylens locally, with no AWS
+// account: `up` (make dev) starts the emulator, the resources, the ingest
+// consumer and the lookup API and runs until interrupted; `demo` (make demo)
+// does the same on free ports, uploads sample policies, prints what the API
+// returns and stops.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/policylens/policylens/shared/devstack"
+	"github.com/policylens/policylens/shared/logging"
+)
+
+// demoPDF is added to the demo's default policies.
+var demoPDF = filepath.Join("testdata", "pdf", "northwind-libreoffice.pdf")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmd := "up"
+	if len(args) > 0 && (args[0] == "up" || args[0] == "demo") {
+		cmd, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("policylens-dev "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	opt := devstack.Options{}
+	if cmd == "up" {
+		opt.S3Port, opt.APIPort = devstack.DefaultS3Port, devstack.DefaultAPIPort
+	}
+	fs.IntVar(&opt.S3Port, "s3-port", opt.S3Port, "port of the S3/SQS/DynamoDB emulator (0: any free port)")
+	fs.IntVar(&opt.APIPort, "api-port", opt.APIPort, "port of the lookup API (0: any free port)")
+	motoLog := fs.String("emulator-log", "", "file for moto_server's own output (default: discarded)")
+	verbose := fs.Bool("v", cmd == "up", "print the functions' JSON logs")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *verbose {
+		opt.Log = logging.New(stderr, slog.LevelInfo)
+	}
+	if *motoLog != "" {
+		f, err := os.Create(*motoLog)
+		if err != nil {
+			fmt.Fprintf(stderr, "policylens-dev: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		opt.EmulatorOutput = f
+	}
+	files := fs.Args()
+	if cmd == "demo" && len(files) == 0 {
+		for _, pat := range []string{"*.txt", "*.md", "*.html", "*.pdf"} {
+			m, _ := filepath.Glob(filepath.Join("testdata", "policies", pat))
+			for _, f := range m {
+				if filepath.Base(f) != "README.md" {
+					files = append(files, f)
+				}
+			}
+		}
+		// One PDF too, made by LibreOffice from a policy written for the tests.
+		if _, err := os.Stat(demoPDF); err == nil {
+			files = append(files, demoPDF)
+		}
+		if len(files) == 0 {
+			fmt.Fprintln(stderr, "policylens-dev demo: no files given and none in testdata/policies (run it from the repository root)")
+			return 2
+		}
+	}
+
+	st, err := devstack.Start(ctx, opt)
+	if err != nil {
+		fmt.Fprintf(stderr, "policylens-dev: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+
+	if cmd == "demo" {
+		if err := st.Demo(ctx, stdout, files); err != nil {
+			fmt.Fprintf(stderr, "policylens-dev demo: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "S3 endpoint: %s\nBucket: %s\nAPI: %s\n", st.S3Endpoint, st.Resources.Bucket, st.API)
+	fmt.Fprintf(stdout, `
+policylens is running locally (emulator pid %d). Try:
+  aws --endpoint-url %s s3 cp testdata/policies/lumen-fitness.txt s3://%s/
+  curl %s/policies
+Press Ctrl-C to stop everything.
+`, st.MotoPID, st.S3Endpoint, st.Resources.Bucket, st.API)
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "stopping")
+	return 0
+}

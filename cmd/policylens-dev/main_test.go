@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestUpPrintsEndpointsAndStopsOnInterrupt checks the contract scripts and the
+// README rely on: three lines naming the S3 endpoint, the bucket and the API,
+// each on its own line, a working API, and a clean stop when interrupted.
+func TestUpPrintsEndpointsAndStopsOnInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int)
+	go func() {
+		code := run(ctx, []string{"up", "--s3-port", "0", "--api-port", "0", "-v=false"}, pw, io.Discard)
+		pw.Close()
+		done <- code
+	}()
+	want := map[string]*regexp.Regexp{
+		"S3 endpoint": regexp.MustCompile(`^S3 endpoint: (http://127\.0\.0\.1:\d+)$`),
+		"Bucket":      regexp.MustCompile(`^Bucket: ([a-z0-9.-]+)$`),
+		"API":         regexp.MustCompile(`^API: (http://127\.0\.0\.1:\d+)$`),
+	}
+	got := map[string]string{}
+	sc := bufio.NewScanner(pr)
+	deadline := time.AfterFunc(time.Minute, func() { pw.CloseWithError(io.ErrUnexpectedEOF) })
+	defer deadline.Stop()
+	for len(got) < len(want) && sc.Scan() {
+		for name, re := range want {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				got[name] = m[1]
+			}
+		}
+	}
+	if len(got) != len(want) {
+		t.Fatalf("printed %v before stopping; want all of S3 endpoint, Bucket, API", got)
+	}
+	go io.Copy(io.Discard, pr)
+	resp, err := http.Get(got["API"] + "/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /health: %s", resp.Status)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit code %d after interrupt", code)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("did not stop after interrupt")
+	}
+	if _, err := http.Get(got["S3 endpoint"]); err == nil {
+		t.Error("emulator still answers after stop")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	var stderr strings.Builder
+	if code := run(context.Background(), []string{"up", "--no-such-flag"}, io.Discard, &stderr); code != 2 {
+		t.Errorf("exit %d, want 2", code)
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/policylens/policylens/shared/motoserver"
+	"github.com/policylens/policylens/shared/provision"
+	"github.com/policylens/policylens/shared/runtimeapi"
+)
+
+// The built function answers the sample requests of events/ through the
+// Lambda Runtime API, configured by events/env.json, as under
+// `sam local invoke`.
+func TestBinaryAnswersSampleEvents(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "bootstrap")
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-tags", "lambda.norpc", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	moto, err := motoserver.Start(context.Background(), motoserver.Options{})
+	if err != nil {
+		t.Fatalf("this test needs moto_server: %v", err)
+	}
+	defer moto.Stop()
+	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
+	for k, v := range moto.Env() {
+		env = append(env, k+"="+v)
+	}
+	var fns map[string]map[string]string
+	b, err := os.ReadFile("../../events/env.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &fns); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range fns["LookupFunction"] {
+		if k == "AWS_ENDPOINT_URL" {
+			continue // moto's
+		}
+		env = append(env, k+"="+v)
+	}
+	for k, v := range moto.Env() {
+		os.Setenv(k, v)
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := provision.CreateTable(context.Background(), dynamodb.NewFromConfig(cfg), fns["LookupFunction"]["TABLE_NAME"]); err != nil {
+		t.Fatal(err)
+	}
+	p, err := runtimeapi.Run(bin, env, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Stop()
+	files, _ := filepath.Glob("../../events/api-*.json")
+	for _, f := range files {
+		payload, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := p.Invoke(context.Background(), payload, 30*time.Second)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", f, err, string(p.Output()))
+		}
+		var resp events.APIGatewayV2HTTPResponse
+		if err := json.Unmarshal(out, &resp); err != nil {
+			t.Fatalf("%s: response %s: %v", f, out, err)
+		}
+		// The table is empty: the policy of the sample events is unknown.
+		want := 200
+		if strings.Contains(f, "api-policy") && !strings.Contains(f, "policies") {
+			want = 404
+		}
+		if resp.StatusCode != want {
+			t.Errorf("%s: status %d, want %d: %s", f, resp.StatusCode, want, resp.Body)
+		}
+	}
+}

@@ -1,0 +1,426 @@
+package pdflayout
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Kind is what a block is.
+type Kind uint8
+
+const (
+	Paragraph Kind = iota
+	Heading
+	ListItem
+)
+
+// Block is a paragraph, heading or list item in reading order.
+type Block struct {
+	Kind  Kind
+	Level int // heading level, 1 for the largest headings; 0 otherwise
+	Text  string
+	Page  int // 1-based page of the block's first line
+}
+
+// style is the font size (to half a point) and weight of a line.
+type style struct {
+	size float64
+	bold bool
+}
+
+func lineStyle(l *line) style { return style{math.Round(l.size*2) / 2, l.bold} }
+
+// listMarker matches the first word of a list item: a bullet symbol or an
+// enumerator such as "1.", "2)", "(a)", "iv.".
+var listMarker = regexp.MustCompile(`^([•◦▪▫■□●○‣⁃∙·*–—\-➢►▶✓✔❖◆◇]|\(?\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$`)
+
+func isBulletSymbol(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	if n != len(s) {
+		return false
+	}
+	if r >= 0xe000 && r <= 0xf8ff { // symbol fonts map bullets to the private use area
+		return true
+	}
+	return strings.ContainsRune("•◦▪▫■□●○‣⁃∙·*–—-➢►▶✓✔❖◆◇", r)
+}
+
+func startsListItem(l *line) bool {
+	if len(l.words) < 2 {
+		return false
+	}
+	return listMarker.MatchString(l.words[0].text) || isBulletSymbol(l.words[0].text)
+}
+
+// regionGeom is the left edge (most common line start) and right edge of
+// the lines of one region.
+type regionGeom struct{ left, right float64 }
+
+type regionKey struct{ page, region int }
+
+// Blocks lays out all pages and returns the document's blocks in reading
+// order. It removes running headers, footers and page numbers first, so it
+// needs all pages at once.
+func Blocks(pages []*PageRows) []Block {
+	removeRunning(pages)
+	body := bodyStyle(pages)
+	var lines []line
+	for _, p := range pages {
+		lines = append(lines, pageLines(p, body.size)...)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	geom := regionGeometry(lines)
+	lead := typicalLeading(lines, body)
+	levels := headingLevels(lines, body)
+	isHeading := func(l *line) bool {
+		_, ok := levels[lineStyle(l)]
+		return ok && utf8.RuneCountInString(lineText(l)) <= 200
+	}
+	vocab := vocabulary(lines)
+	parindent := firstLineIndent(lines, geom)
+
+	var blocks []Block
+	var cur []*line
+	var curKind Kind
+	// Where continuation lines may start, relative to their region's left
+	// edge: after a first line, where the second line started.
+	var conts []float64
+	var indented []bool // per block: all lines indented well past the margin
+	flush := func() {
+		if len(cur) == 0 {
+			return
+		}
+		b := Block{Kind: curKind, Page: cur[0].page, Text: joinLines(cur, vocab)}
+		if curKind == Heading {
+			b.Level = levels[lineStyle(cur[0])]
+			// A long run of emphasised lines is a paragraph, not a heading.
+			if len(cur) > 3 || utf8.RuneCountInString(b.Text) > 250 {
+				b.Kind, b.Level = Paragraph, 0
+			}
+		}
+		if curKind == ListItem {
+			b.Text = stripBullet(b.Text)
+		}
+		if b.Text != "" {
+			blocks = append(blocks, b)
+			indented = append(indented, b.Kind == Paragraph && allIndented(cur, geom))
+		}
+		cur = cur[:0]
+	}
+	for i := range lines {
+		l := &lines[i]
+		h := isHeading(l)
+		kind := Paragraph
+		switch {
+		case h:
+			kind = Heading
+		case startsListItem(l):
+			kind = ListItem
+		}
+		if len(cur) > 0 && !continues(cur, curKind, l, kind, conts, geom, lead, body) {
+			flush()
+		}
+		indent := l.x0 - geom[regionKey{l.page, l.region}].left
+		switch {
+		case len(cur) == 1:
+			conts = append(conts[:0], indent)
+		case len(cur) > 1:
+		case kind == ListItem:
+			// Hanging or flush continuation lines.
+			conts = append(conts[:0], l.words[1].x0-l.x0+indent, indent)
+		case parindent > 0 && math.Abs(indent-parindent) < 0.3*l.size:
+			// The document's first-line indent.
+			conts = append(conts[:0], 0)
+		case indent > 0.5*l.size:
+			// A first-line indent, or an indented block.
+			conts = append(conts[:0], 0, indent)
+		default:
+			conts = append(conts[:0], indent)
+		}
+		if len(cur) == 0 {
+			curKind = kind
+		}
+		cur = append(cur, l)
+	}
+	flush()
+	markIndentedLists(blocks, indented)
+	return blocks
+}
+
+// continues decides whether line l continues the block made of cur.
+func continues(cur []*line, kind Kind, l *line, lkind Kind, conts []float64, geom map[regionKey]regionGeom, lead float64, body style) bool {
+	p := cur[len(cur)-1]
+	if lkind == ListItem || (kind == Heading) != (lkind == Heading) {
+		return false
+	}
+	sameRegion := p.page == l.page && p.region == l.region
+	size := math.Max(l.size, 1)
+	if kind == Heading {
+		gap, limit := p.y-l.y, 1.8*size
+		if endsWithHyphen(lineText(p)) {
+			limit = 2.5 * size
+		}
+		return sameRegion && lineStyle(p) == lineStyle(l) && gap > 0 && gap < limit
+	}
+	g := geom[regionKey{l.page, l.region}]
+	if sameRegion {
+		gap := p.y - l.y
+		expected := lead * size / body.size
+		if gap <= 0 || gap > 1.3*expected {
+			return false
+		}
+	}
+	// Indented more than the block's continuation lines: a new paragraph.
+	// Less: the end of a list item or of an indented block.
+	indent := l.x0 - g.left
+	fits := false
+	for _, c := range conts {
+		if math.Abs(indent-c) <= 0.8*size {
+			fits = true
+		}
+	}
+	if !fits {
+		return false
+	}
+	// The previous line ended early although the next line's first word
+	// would have fitted: the writer broke the line, ending a paragraph.
+	pg := geom[regionKey{p.page, p.region}]
+	if !endsWithHyphen(lineText(p)) {
+		first := l.words[0].x1 - l.words[0].x0
+		if pg.right-p.x1 > first+0.6*size {
+			return false
+		}
+	}
+	return true
+}
+
+func endsWithHyphen(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r == '-' || r == '\u2010' || r == '\u00ad'
+}
+
+// bodyStyle is the style of most characters in the document.
+func bodyStyle(pages []*PageRows) style {
+	count := map[style]int{}
+	for _, p := range pages {
+		for _, r := range p.rows {
+			for _, w := range r.words {
+				if !w.shape {
+					count[style{math.Round(w.size*2) / 2, w.bold}] += len(w.text)
+				}
+			}
+		}
+	}
+	var best style
+	bestN := -1
+	for s, n := range count {
+		if n > bestN || (n == bestN && (s.size > best.size || (s.size == best.size && !s.bold))) {
+			best, bestN = s, n
+		}
+	}
+	if best.size <= 0 {
+		best.size = 10
+	}
+	return best
+}
+
+// headingLevels finds the styles used for headings (larger than the body
+// text, or bold when the body is not) and ranks them: the largest is
+// level 1.
+func headingLevels(lines []line, body style) map[style]int {
+	seen := map[style]bool{}
+	for i := range lines {
+		s := lineStyle(&lines[i])
+		if s.size >= body.size*1.15 || (s.bold && !body.bold && s.size >= body.size*0.9) {
+			if hasLetter(lineText(&lines[i])) {
+				seen[s] = true
+			}
+		}
+	}
+	var ss []style
+	for s := range seen {
+		ss = append(ss, s)
+	}
+	sort.Slice(ss, func(i, j int) bool {
+		if ss[i].size != ss[j].size {
+			return ss[i].size > ss[j].size
+		}
+		return ss[i].bold && !ss[j].bold
+	})
+	levels := map[style]int{}
+	for i, s := range ss {
+		levels[s] = min(i+1, 6)
+	}
+	return levels
+}
+
+// regionGeometry computes the left and right edges of each region: the
+// most common line start, and the end of the longer lines (a high
+// percentile, so that one overfull line does not move the edge).
+func regionGeometry(lines []line) map[regionKey]regionGeom {
+	starts := map[regionKey]map[float64]int{}
+	ends := map[regionKey][]float64{}
+	out := map[regionKey]regionGeom{}
+	for i := range lines {
+		l := &lines[i]
+		k := regionKey{l.page, l.region}
+		if starts[k] == nil {
+			starts[k] = map[float64]int{}
+		}
+		starts[k][math.Round(l.x0)]++
+		ends[k] = append(ends[k], l.x1)
+	}
+	for k, m := range starts {
+		e := ends[k]
+		sort.Float64s(e)
+		g := regionGeom{right: e[len(e)*3/4]}
+		// The left margin is the leftmost start shared by a few lines: not
+		// the most common start, which in a column of list items is the
+		// items' indentation, and not an outlier.
+		xs := make([]float64, 0, len(m))
+		total := 0
+		for x, n := range m {
+			xs = append(xs, x)
+			total += n
+		}
+		sort.Float64s(xs)
+		need := max(2, total/10)
+		if total < 2 {
+			need = 1
+		}
+		g.left = xs[0]
+		for i, x := range xs {
+			n := m[x]
+			if i+1 < len(xs) && xs[i+1]-x <= 1 {
+				n += m[xs[i+1]]
+			}
+			if n >= need {
+				g.left = x
+				break
+			}
+		}
+		out[k] = g
+	}
+	return out
+}
+
+// firstLineIndent is the document's paragraph indent, if it indents the
+// first lines of paragraphs: the indent most often seen on a line followed
+// by a flush line of the same column. Zero if there is none.
+func firstLineIndent(lines []line, geom map[regionKey]regionGeom) float64 {
+	count := map[float64]int{}
+	for i := 0; i+1 < len(lines); i++ {
+		a, b := &lines[i], &lines[i+1]
+		if a.page != b.page || a.region != b.region {
+			continue
+		}
+		g := geom[regionKey{a.page, a.region}]
+		da, db := a.x0-g.left, b.x0-g.left
+		if da > 0.5*a.size && da < 4*a.size && math.Abs(db) < 0.3*b.size {
+			count[math.Round(da)]++
+		}
+	}
+	best, bestN := 0.0, 0
+	for d, n := range count {
+		if n > bestN || (n == bestN && d < best) {
+			best, bestN = d, n
+		}
+	}
+	if bestN < 2 {
+		return 0
+	}
+	return best
+}
+
+// typicalLeading is the median baseline distance between consecutive body
+// lines of the same region.
+func typicalLeading(lines []line, body style) float64 {
+	var d []float64
+	for i := 1; i < len(lines); i++ {
+		p, l := &lines[i-1], &lines[i]
+		if p.page != l.page || p.region != l.region || lineStyle(p) != body || lineStyle(l) != body {
+			continue
+		}
+		if g := p.y - l.y; g > 0.5*body.size && g < 3*body.size {
+			d = append(d, g)
+		}
+	}
+	if len(d) == 0 {
+		return 1.2 * body.size
+	}
+	sort.Float64s(d)
+	return d[len(d)/2]
+}
+
+func lineText(l *line) string {
+	var b strings.Builder
+	for i, w := range l.words {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.text)
+	}
+	return b.String()
+}
+
+// allIndented reports whether every line of a block starts well to the
+// right of its column's margin, and the block is not centred.
+func allIndented(ls []*line, geom map[regionKey]regionGeom) bool {
+	for _, l := range ls {
+		g := geom[regionKey{l.page, l.region}]
+		left, right := l.x0-g.left, g.right-l.x1
+		if left < 2*l.size || (len(ls) == 1 && math.Abs(left-right) < l.size) {
+			return false
+		}
+	}
+	return true
+}
+
+// markIndentedLists turns indented paragraphs that follow a sentence ending
+// in ':' (or another such item) into list items: lists whose bullets are
+// drawn as shapes rather than text.
+func markIndentedLists(blocks []Block, indented []bool) {
+	for i := range blocks {
+		if !indented[i] || i == 0 {
+			continue
+		}
+		prev := blocks[i-1]
+		if strings.HasSuffix(prev.Text, ":") || (prev.Kind == ListItem && indented[i-1]) {
+			blocks[i].Kind = ListItem
+		}
+	}
+}
+
+// stripBullet removes a leading bullet symbol (not an enumerator).
+func stripBullet(s string) string {
+	f, rest, ok := strings.Cut(s, " ")
+	if ok && isBulletSymbol(f) {
+		return strings.TrimSpace(rest)
+	}
+	return s
+}
+
+// vocabulary collects the hyphenated and plain words of the document, to
+// decide whether a line-end hyphen belongs to the word.
+func vocabulary(lines []line) map[string]bool {
+	v := map[string]bool{}
+	for i := range lines {
+		ws := lines[i].words
+		for k, w := range ws {
+			if k == 0 || k == len(ws)-1 {
+				continue // may be a fragment of a word broken across lines
+			}
+			t := strings.ToLower(strings.TrimFunc(cleanText(w.text), func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }))
+			if t != "" {
+				v[t] = true
+			}
+		}
+	}
+	return v
+}

@@ -1,0 +1,69 @@
+package pdftext
+
+// winAnsi is WinAnsiEncoding (PDF 32000-1 Annex D): Latin-1 plus the
+// Windows-1252 punctuation block, with 0xA0 as a space and 0xAD as a hyphen.
+var winAnsi = func() (t [256]rune) {
+	for i := 0x20; i < 0x7f; i++ {
+		t[i] = rune(i)
+	}
+	for i := 0xa0; i <= 0xff; i++ {
+		t[i] = rune(i)
+	}
+	t[0xa0] = ' '
+	t[0xad] = '-'
+	hi := []rune{
+		0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
+		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
+	}
+	copy(t[0x80:], hi)
+	t['\t'], t['\n'], t['\r'] = ' ', ' ', ' '
+	return t
+}()
+
+// standard is StandardEncoding, the built-in encoding of most Type 1 fonts.
+var standard = func() (t [256]rune) {
+	for i := 0x20; i < 0x7f; i++ {
+		t[i] = rune(i)
+	}
+	t[0x27] = 0x2019
+	t[0x60] = 0x2018
+	m := map[int]rune{
+		0xa1: 0xa1, 0xa2: 0xa2, 0xa3: 0xa3, 0xa4: 0x2044, 0xa5: 0xa5, 0xa6: 0x0192, 0xa7: 0xa7,
+		0xa8: 0xa4, 0xa9: 0x27, 0xaa: 0x201c, 0xab: 0xab, 0xac: 0x2039, 0xad: 0x203a,
+		0xae: 0xfb01, 0xaf: 0xfb02, 0xb1: 0x2013, 0xb2: 0x2020, 0xb3: 0x2021, 0xb4: 0xb7,
+		0xb6: 0xb6, 0xb7: 0x2022, 0xb8: 0x201a, 0xb9: 0x201e, 0xba: 0x201d, 0xbb: 0xbb,
+		0xbc: 0x2026, 0xbd: 0x2030, 0xbf: 0xbf, 0xc1: 0x60, 0xc2: 0xb4, 0xc3: 0x02c6,
+		0xc4: 0x02dc, 0xc5: 0xaf, 0xc6: 0x02d8, 0xc7: 0x02d9, 0xc8: 0xa8, 0xca: 0x02da,
+		0xcb: 0xb8, 0xcd: 0x02dd, 0xce: 0x02db, 0xcf: 0x02c7, 0xd0: 0x2014, 0xe1: 0xc6,
+		0xe3: 0xaa, 0xe8: 0x0141, 0xe9: 0xd8, 0xea: 0x0152, 0xeb: 0xba, 0xf1: 0xe6,
+		0xf5: 0x0131, 0xf8: 0x0142, 0xf9: 0xf8, 0xfa: 0x0153, 0xfb: 0xdf,
+	}
+	for k, v := range m {
+		t[k] = v
+	}
+	return t
+}()
+
+// Approximate advance widths (in 1/1000 em) of the printable ASCII
+// characters 0x20..0x7e in a Helvetica-like and a Times-like face, used
+// only for fonts that come without a /Widths array (the standard 14 fonts).
+// They need only be good enough to tell a word gap from a letter gap.
+var sansWidths = [95]uint16{
+	278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,
+	556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,
+	1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,
+	667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,
+	333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,
+	556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
+}
+
+var serifWidths = [95]uint16{
+	250, 333, 408, 500, 500, 833, 778, 180, 333, 333, 500, 564, 250, 333, 250, 278,
+	500, 500, 500, 500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444,
+	921, 722, 667, 667, 722, 611, 556, 722, 722, 333, 389, 722, 611, 889, 722, 722,
+	556, 722, 667, 556, 611, 722, 722, 944, 722, 722, 611, 333, 278, 333, 469, 500,
+	333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500, 278, 778, 500, 500,
+	500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+}
