@@ -38,6 +38,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/policylens/policylens/shared/extract"
+	"github.com/policylens/policylens/shared/lookup"
 	"github.com/policylens/policylens/shared/topology"
 )
 
@@ -46,18 +47,6 @@ const (
 	IngestFunctionID = "IngestFunction"
 	LookupFunctionID = "LookupFunction"
 )
-
-// Routes are the lookup API's routes (all GET). Anything else reaches the
-// lookup function through the $default route, so that unknown paths and
-// methods get its problem+json 404 and 405 answers.
-var Routes = []string{
-	"/health",
-	"/labels",
-	"/labels/{label}/clauses",
-	"/policies",
-	"/policies/{id}",
-	"/policies/{id}/clauses",
-}
 
 // endpointEnv is the AWS SDK's standard variable for a custom endpoint.
 // Both functions declare it empty, which the SDK ignores, because `sam local
@@ -491,10 +480,14 @@ func (b *builder) httpAPI() {
 		// which answers them with problem+json.
 		DefaultIntegration: integration,
 	})
-	for _, path := range Routes {
+	// The lookup handler's own route table: one source for the API, the
+	// local server of make dev and the OpenAPI description. Anything else
+	// reaches the function through the $default route, so that unknown
+	// paths and methods get its problem+json 404 and 405 answers.
+	for _, r := range lookup.Routes() {
 		b.api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
-			Path:        jsii.String(path),
-			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod_GET},
+			Path:        jsii.String(r.Pattern),
+			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},
 			Integration: integration,
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/policylens/policylens/shared/extract"
+	"github.com/policylens/policylens/shared/lookup"
 	"github.com/policylens/policylens/shared/topology"
 )
 
@@ -474,10 +475,7 @@ func TestHTTPAPI(t *testing.T) {
 					t.Errorf("route %s authorization %v %v, want %s %v", p["RouteKey"], p["AuthorizationType"], p["AuthorizerId"], authType, authorizer)
 				}
 			}
-			want := []string{"$default"}
-			for _, r := range Routes {
-				want = append(want, "GET "+r)
-			}
+			want := append([]string{"$default"}, lookup.RouteKeys()...)
 			sort.Strings(got)
 			sort.Strings(want)
 			if !slices.Equal(got, want) {
