@@ -54,6 +54,13 @@ for v in "${variants[@]}"; do
 		exit 1
 	}
 	echo "cdk-check: synthesized $stack in $((SECONDS - start))s"
+	# The app applies cdk-nag's AwsSolutions checks (errors fail the synth);
+	# its report proves they ran.
+	report=$out/AwsSolutions-$stack-NagReport.csv
+	if ! grep -q '"Compliant"' "$report" 2>/dev/null; then
+		echo "cdk-check: $report missing or empty: is the cdk-nag aspect applied in infra/main.go?" >&2
+		exit 1
+	fi
 	templates+=("$out/$stack.template.json")
 done
 
