@@ -245,6 +245,8 @@ func (b *builder) newTable() {
 		},
 		DeletionProtection: jsii.Bool(b.cfg.Retain),
 		RemovalPolicy:      b.removal,
+		// Tombstones of deleted policies expire (see the README's data model).
+		TimeToLiveAttribute: jsii.String(topology.TTLAttribute),
 	}
 	b.table = awsdynamodb.NewTable(b.stack, jsii.String("Table"), props)
 	for _, idx := range topology.Indexes {

@@ -294,7 +294,7 @@ func TestTable(t *testing.T) {
 			if !s.cfg.Retain {
 				policy = "Delete"
 			}
-			check(t, "keys and indexes from topology, on-demand, PITR, deletion protection", func() {
+			check(t, "keys and indexes from topology, on-demand, PITR, deletion protection, TTL", func() {
 				s.template.HasResource(jsii.String("AWS::DynamoDB::Table"), like(map[string]any{
 					"DeletionPolicy":      policy,
 					"UpdateReplacePolicy": policy,
@@ -308,6 +308,7 @@ func TestTable(t *testing.T) {
 						"BillingMode":                      "PAY_PER_REQUEST",
 						"PointInTimeRecoverySpecification": map[string]any{"PointInTimeRecoveryEnabled": true},
 						"DeletionProtectionEnabled":        s.cfg.Retain,
+						"TimeToLiveSpecification":          map[string]any{"AttributeName": topology.TTLAttribute, "Enabled": true},
 						"Tags":                             anyValue(),
 					},
 				}))
