@@ -30,7 +30,7 @@ const (
 )
 
 // Context keys, set in cdk.json or with `cdk synth -c key=value`. They are
-// documented in docs/deploy.md; every one is optional.
+// documented in README.md (Configuration); every one is optional.
 const (
 	CtxStackName            = "policylens:stackName"
 	CtxAssetDir             = "policylens:assetDir"
@@ -151,7 +151,7 @@ func ConfigFromContext(ctx map[string]any) (Config, error) {
 	r := reader{get: func(key string) any { return ctx[key] }}
 	for key := range ctx {
 		if strings.HasPrefix(key, "policylens:") && !slices.Contains(contextKeys, key) {
-			r.errs = append(r.errs, fmt.Errorf("%s: unknown option (the options are listed in docs/deploy.md)", key))
+			r.errs = append(r.errs, fmt.Errorf("%s: unknown option (the options are listed in README.md, Configuration)", key))
 		}
 	}
 	r.str(CtxStackName, &c.StackName)

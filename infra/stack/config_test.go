@@ -114,15 +114,15 @@ func TestConfigFromContext(t *testing.T) {
 	}
 }
 
-// TestOptionsDocumented keeps docs/deploy.md in step with the options.
+// TestOptionsDocumented keeps the README in step with the options.
 func TestOptionsDocumented(t *testing.T) {
-	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "deploy.md"))
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, key := range contextKeys {
 		if !strings.Contains(string(doc), "| `"+key+"` |") {
-			t.Errorf("docs/deploy.md has no row for %s in its table of options", key)
+			t.Errorf("README.md has no row for %s in its table of options", key)
 		}
 	}
 }
