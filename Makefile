@@ -62,9 +62,41 @@ vet:
 go-test:
 	@$(WITH_MOTO) $(GO) test ./...
 
-test: deps fmt-check vet go-test
+test: deps fmt-check vet go-test cdk-check
 
 clean:
 	rm -rf build bin cdk.out
 
 FORCE:
+
+# --- CDK (infra/, cdk.json; see docs/deploy.md) ---------------------------
+# The CDK CLI is pinned in package.json; `npm ci` installs it from package-lock.json.
+CDK := node_modules/.bin/cdk
+# Extra CDK options, e.g. CDK_FLAGS='-c policylens:alarmEmail=ops@example.com'.
+CDK_FLAGS ?=
+
+.PHONY: synth deploy diff cdk-test cdk-check
+
+$(CDK): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# cdk.out/PolicyLens.template.json; cdk.json's "build" step runs `make build` first.
+synth: $(CDK)
+	$(CDK) synth --quiet $(CDK_FLAGS)
+
+# Deploys to the account and region of your AWS credentials (bootstrap once first).
+deploy: $(CDK)
+	$(CDK) deploy $(CDK_FLAGS)
+
+diff: $(CDK)
+	$(CDK) diff $(CDK_FLAGS)
+
+# Assertion and cdk-nag tests of the stack (also part of go-test).
+cdk-test:
+	$(GO) test ./infra/...
+
+# CLI synth of the stack and two variants with the real binaries, cfn-lint,
+# and the inputs SAM needs (scripts/cdk-check.sh).
+cdk-check: $(CDK)
+	scripts/cdk-check.sh
