@@ -86,6 +86,10 @@ func (m *Model) Version() string { return m.version }
 // Threshold returns the score at or above which label i is assigned.
 func (m *Model) Threshold(i int) float64 { return m.thresholds[i] }
 
+// Fallback returns the score at or above which a clause that no threshold
+// admits still gets its best label (see Assign); 0 means never.
+func (m *Model) Fallback() float64 { return m.fallback }
+
 // Features returns the n-grams the model reads.
 func (m *Model) Features() Features { return m.feat }
 

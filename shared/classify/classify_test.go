@@ -130,6 +130,9 @@ func TestAssign(t *testing.T) {
 		t.Errorf("Assign(zero scores) = %v, want none", got)
 	}
 	m.fallback = 0.3
+	if m.Fallback() != 0.3 {
+		t.Errorf("Fallback = %v", m.Fallback())
+	}
 	var low Scores
 	low[index(t, "Data Retention")] = 0.4
 	low[index(t, "Data Security")] = 0.35
