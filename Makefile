@@ -16,7 +16,7 @@ BUCKET ?= policylens-local
 # moto_server: on PATH, or installed into .venv by scripts/ensure-moto.sh.
 WITH_MOTO = p=$$(scripts/ensure-moto.sh) && export PATH="$${p:+$$p:}$$PATH" &&
 
-.PHONY: build dev demo upload test deps fmt-check vet go-test clean
+.PHONY: build dev demo upload test deps fmt-check vet go-test model-check clean
 
 # Lambda binaries for provided.al2023 on arm64, as CDK and SAM expect them.
 build:
@@ -62,7 +62,19 @@ vet:
 go-test:
 	@$(WITH_MOTO) $(GO) test ./...
 
-test: deps fmt-check vet go-test cdk-check
+# The classifier's bar on the OPP-115 validation split: micro-F1 >= 0.80 and
+# macro-F1 >= 0.74. The corpus is not part of the repository; without it this
+# check says so and passes.
+CORPUS ?= ../shared/corpus/opp115
+model-check: bin/policylens
+	@if [ ! -f "$(CORPUS)/validation.csv" ]; then \
+	  echo "model-check: skipped, no $(CORPUS)/validation.csv (set CORPUS=dir to check the model)"; exit 0; fi; \
+	line=$$(bin/policylens eval "$(CORPUS)/validation.csv" | tail -n 1) || exit 1; \
+	echo "model-check: $$line"; \
+	echo "$$line" | awk '$$1 != "micro-F1" || $$3 != "macro-F1" { print "model-check: unexpected output"; exit 1 } \
+	  $$2 < 0.80 || $$4 < 0.74 { print "model-check: below the bar (micro-F1 0.80, macro-F1 0.74)"; exit 1 }'
+
+test: deps fmt-check vet go-test model-check cdk-check
 
 clean:
 	rm -rf build bin cdk.out

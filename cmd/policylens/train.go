@@ -35,6 +35,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.StringVar(&opt.Model, "learner", classify.DefaultModel, "linear model: svm, nbsvm, both (the mean of svm and nbsvm) or lr")
 	fs.Float64Var(&opt.Stack, "stack", classify.DefaultStack, "L2 penalty of the cross-label calibration terms (0: plain Platt scaling per label)")
 	fs.IntVar(&opt.Features.Lead, "lead", classify.DefaultFeatures.Lead, "mark the word n-grams of the first N words apart (section titles)")
+	fs.BoolVar(&opt.Fallback, "fallback", false, "give a clause that no threshold admits its best label when that scores high enough (labels then include one below its threshold)")
 	fs.BoolVar(&opt.PerLabel, "per-label", false, "keep each label's F1-best threshold instead of tuning them jointly for micro+macro F1")
 	fs.IntVar(&opt.Workers, "workers", 2, "goroutines to train with")
 	fs.Usage = func() {

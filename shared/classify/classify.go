@@ -9,7 +9,7 @@
 // cross-validated margins, turns them into probabilities, and each label has
 // its own threshold, tuned by cross-validation on the training split. Train
 // fits a model; the weights are stored in a compact gzip file (see Load and
-// docs/model-card.md), and the model shipped with policylens is embedded in
+// the README's model card), and the model shipped with policylens is embedded in
 // the binary.
 package classify
 

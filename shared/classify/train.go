@@ -53,6 +53,11 @@ type TrainOptions struct {
 	// competition inform the scores. 0 means DefaultStack; a negative value
 	// gives plain Platt scaling of the label's own margin.
 	Stack float64
+	// Fallback, when set, tunes a score at or above which a clause that no
+	// threshold admits still gets its best label. It is off by default: then
+	// a clause's labels are exactly those at or above their thresholds, as
+	// the output formats promise.
+	Fallback bool
 	// PerLabel keeps the thresholds that maximise each label's F1 alone. By
 	// default they are then refined by coordinate ascent on the sum of
 	// micro- and macro-F1 of the cross-validated predictions.
@@ -267,7 +272,9 @@ func Train(ctx context.Context, examples []corpus.Example, opt TrainOptions) (*M
 		}
 		m.thresholds[l] = bestThreshold(p, y)
 	}
-	m.fallback = bestFallback(m, probs, d.y)
+	if opt.Fallback {
+		m.fallback = bestFallback(m, probs, d.y)
+	}
 	if !opt.PerLabel {
 		jointThresholds(m, probs, d.y)
 	}
