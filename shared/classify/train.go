@@ -506,16 +506,7 @@ func fit(d *dataset, idx []int, label int, C float64, opt TrainOptions, dim int,
 // folded into the returned weights, so they apply to unscaled vectors.
 func trainSVM(d *dataset, idx []int, label int, C, posWeight float64, dim int, nb bool, src rand.Source) ([]float64, float64) {
 	rng := rand.New(src)
-	npos := 0
-	for _, k := range idx {
-		if d.y[k].Has(label) {
-			npos++
-		}
-	}
-	cpos, cneg := C, C
-	if npos > 0 && posWeight > 0 {
-		cpos = C * math.Pow(float64(len(idx)-npos)/float64(npos), posWeight)
-	}
+	cpos, cneg := classCosts(d, idx, label, C, posWeight)
 	var scale []float64
 	if nb {
 		scale = nbRatios(d, idx, label, dim)
@@ -587,21 +578,29 @@ func trainSVM(d *dataset, idx []int, label int, C, posWeight float64, dim int, n
 	return w, b
 }
 
-// trainLR fits an L2-regularised logistic regression for one label on the
-// examples idx by dual coordinate descent (Yu, Huang and Lin, Machine
-// Learning 2011), with a regularised bias as a constant feature of 1.
-func trainLR(d *dataset, idx []int, label int, C, posWeight float64, dim int, src rand.Source) ([]float64, float64) {
-	rng := rand.New(src)
+// classCosts returns the costs of positive and negative examples of label
+// among idx: C for both, with positives weighted by
+// (negatives/positives)^posWeight when posWeight > 0.
+func classCosts(d *dataset, idx []int, label int, C, posWeight float64) (cpos, cneg float64) {
 	npos := 0
 	for _, k := range idx {
 		if d.y[k].Has(label) {
 			npos++
 		}
 	}
-	cpos, cneg := C, C
+	cpos, cneg = C, C
 	if npos > 0 && posWeight > 0 {
 		cpos = C * math.Pow(float64(len(idx)-npos)/float64(npos), posWeight)
 	}
+	return cpos, cneg
+}
+
+// trainLR fits an L2-regularised logistic regression for one label on the
+// examples idx by dual coordinate descent (Yu, Huang and Lin, Machine
+// Learning 2011), with a regularised bias as a constant feature of 1.
+func trainLR(d *dataset, idx []int, label int, C, posWeight float64, dim int, src rand.Source) ([]float64, float64) {
+	rng := rand.New(src)
+	cpos, cneg := classCosts(d, idx, label, C, posWeight)
 	w := make([]float64, dim)
 	b := 0.0
 	n := len(idx)

@@ -209,6 +209,33 @@ var errLimit = errors.New("decoded size over the limit")
 // its dictionary, refusing to produce more than max bytes. Unsupported
 // filters give an error.
 func decodeStream(raw []byte, dict operand, max int64) ([]byte, error) {
+	r, err := streamDecoder(raw, dict)
+	if err != nil {
+		return nil, err
+	}
+	out, err := io.ReadAll(io.LimitReader(r, max+1))
+	if int64(len(out)) > max {
+		return nil, errLimit
+	}
+	if err != nil && len(out) == 0 {
+		return nil, err
+	}
+	return out, nil
+}
+
+// inflatedSize counts the decoded size of a stream, up to max+1 bytes,
+// without keeping the data.
+func inflatedSize(raw []byte, dict operand, max int64) (int64, error) {
+	r, err := streamDecoder(raw, dict)
+	if err != nil {
+		return 0, err
+	}
+	return io.Copy(io.Discard, io.LimitReader(r, max+1))
+}
+
+// streamDecoder returns a reader of the stream's data decoded with the
+// filters its dictionary names, in order.
+func streamDecoder(raw []byte, dict operand) (io.Reader, error) {
 	var filters []string
 	if f, ok := dict.dictGet("Filter"); ok {
 		switch f.kind {
@@ -235,46 +262,7 @@ func decodeStream(raw []byte, dict operand, max int64) ([]byte, error) {
 			return nil, fmt.Errorf("unsupported filter %s", f)
 		}
 	}
-	out, err := io.ReadAll(io.LimitReader(r, max+1))
-	if int64(len(out)) > max {
-		return nil, errLimit
-	}
-	if err != nil && len(out) == 0 {
-		return nil, err
-	}
-	return out, nil
-}
-
-// inflatedSize counts the decoded size of a stream, up to max+1 bytes,
-// without keeping the data.
-func inflatedSize(raw []byte, dict operand, max int64) (int64, error) {
-	var filters []string
-	if f, ok := dict.dictGet("Filter"); ok {
-		switch f.kind {
-		case oName:
-			filters = append(filters, string(f.b))
-		case oArr:
-			for _, e := range f.arr {
-				filters = append(filters, string(e.b))
-			}
-		}
-	}
-	var r io.Reader = bytes.NewReader(raw)
-	for _, f := range filters {
-		switch f {
-		case "FlateDecode", "Fl":
-			zr, err := zlib.NewReader(r)
-			if err != nil {
-				return 0, err
-			}
-			r = zr
-		case "ASCII85Decode", "A85":
-			r = ascii85.NewDecoder(&a85Cleaner{r: r})
-		default:
-			return 0, fmt.Errorf("unsupported filter %s", f)
-		}
-	}
-	return io.Copy(io.Discard, io.LimitReader(r, max+1))
+	return r, nil
 }
 
 // a85Cleaner drops whitespace and stops at the "~>" end marker, which

@@ -85,22 +85,8 @@ func (s *Store) Begin(ctx context.Context, v Version) (*Policy, error) {
 	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
 	e.Remove(topology.TTLAttribute)
-	cond := fmt.Sprintf("attribute_not_exists(%s) OR %s < %s OR (%s = %s AND %s = %s)",
-		e.n(topology.PartitionKey), e.n("seq"), e.v(str(v.Seq)),
-		e.n("seq"), e.v(str(v.Seq)), e.n("status"), e.v(str(string(Processing))))
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 &s.table,
-		Key:                       policyKey(id),
-		UpdateExpression:          e.Update(),
-		ConditionExpression:       &cond,
-		ExpressionAttributeNames:  e.Names(),
-		ExpressionAttributeValues: e.Values(),
-		ReturnValues:              types.ReturnValueAllOld,
-	})
+	out, err := s.claim(ctx, id, v.Seq, Processing, e, types.ReturnValueAllOld)
 	if err != nil {
-		if isConditionFailed(err) {
-			return nil, ErrSuperseded
-		}
 		return nil, fmt.Errorf("begin policy %s: %w", id, err)
 	}
 	if len(out.Attributes) == 0 {
@@ -242,6 +228,30 @@ func staleGens(prev *Policy, gen string) []string {
 	return out
 }
 
+// claim applies the update e to policy id for the event with order token
+// seq, on condition that no event at least as new has been applied: the item
+// is absent, its seq is older, or it is this same event, redelivered, and the
+// item is still in state again (an unfinished claim). A failed condition is
+// ErrSuperseded.
+func (s *Store) claim(ctx context.Context, id, seq string, again Status, e *expr, rv types.ReturnValue) (*dynamodb.UpdateItemOutput, error) {
+	cond := fmt.Sprintf("attribute_not_exists(%s) OR %s < %s OR (%s = %s AND %s = %s)",
+		e.n(topology.PartitionKey), e.n("seq"), e.v(str(seq)),
+		e.n("seq"), e.v(str(seq)), e.n("status"), e.v(str(string(again))))
+	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:                 &s.table,
+		Key:                       policyKey(id),
+		UpdateExpression:          e.Update(),
+		ConditionExpression:       &cond,
+		ExpressionAttributeNames:  e.Names(),
+		ExpressionAttributeValues: e.Values(),
+		ReturnValues:              rv,
+	})
+	if isConditionFailed(err) {
+		return nil, ErrSuperseded
+	}
+	return out, err
+}
+
 // Remove deletes the policy of version v's object, with all its clauses,
 // unless a newer event has been applied (ErrSuperseded). It leaves a
 // tombstone that remembers the deletion for 30 days, so that an older
@@ -262,22 +272,8 @@ func (s *Store) Remove(ctx context.Context, v Version) error {
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
 		"sha256", "format", "encoding", "pages", "bytes", "title", "facts", "factsTruncated",
 		"labelCounts", "modelVersion", "createdAt")
-	cond := fmt.Sprintf("attribute_not_exists(%s) OR %s < %s OR (%s = %s AND %s = %s)",
-		e.n(topology.PartitionKey), e.n("seq"), e.v(str(v.Seq)),
-		e.n("seq"), e.v(str(v.Seq)), e.n("status"), e.v(str(string(Deleted))))
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-		TableName:                 &s.table,
-		Key:                       policyKey(id),
-		UpdateExpression:          e.Update(),
-		ConditionExpression:       &cond,
-		ExpressionAttributeNames:  e.Names(),
-		ExpressionAttributeValues: e.Values(),
-		ReturnValues:              types.ReturnValueAllNew,
-	})
+	out, err := s.claim(ctx, id, v.Seq, Deleted, e, types.ReturnValueAllNew)
 	if err != nil {
-		if isConditionFailed(err) {
-			return ErrSuperseded
-		}
 		return fmt.Errorf("remove policy %s: %w", id, err)
 	}
 	p, err := unmarshalPolicy(out.Attributes)
