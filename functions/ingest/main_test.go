@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -29,9 +27,8 @@ import (
 // plain S3 event (a duplicate), then the deletion.
 func TestBinaryProcessesSampleEvents(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "bootstrap")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-tags", "lambda.norpc", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	if err := runtimeapi.Build(".", bin); err != nil {
+		t.Fatal(err)
 	}
 	ctx := context.Background()
 	moto, err := motoserver.Start(ctx, motoserver.Options{})
@@ -46,19 +43,12 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 	for k, v := range moto.Env() {
 		env = append(env, k+"="+v)
 	}
-	var fns map[string]map[string]string
-	b, err := os.ReadFile("../../events/env.json")
+	// events/env.json as SAM would apply it, but with moto's endpoint.
+	fnEnv, err := runtimeapi.FunctionEnv("../../events/env.json", "IngestFunction", "AWS_ENDPOINT_URL")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &fns); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range fns["IngestFunction"] {
-		if k != "AWS_ENDPOINT_URL" {
-			env = append(env, k+"="+v)
-		}
-	}
+	env = append(env, fnEnv...)
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -25,9 +23,8 @@ import (
 // `sam local invoke`.
 func TestBinaryAnswersSampleEvents(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "bootstrap")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-tags", "lambda.norpc", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	if err := runtimeapi.Build(".", bin); err != nil {
+		t.Fatal(err)
 	}
 	moto, err := motoserver.Start(context.Background(), motoserver.Options{})
 	if err != nil {
@@ -38,20 +35,12 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 	for k, v := range moto.Env() {
 		env = append(env, k+"="+v)
 	}
-	var fns map[string]map[string]string
-	b, err := os.ReadFile("../../events/env.json")
+	// events/env.json as SAM would apply it, but with moto's endpoint.
+	fnEnv, err := runtimeapi.FunctionEnv("../../events/env.json", "LookupFunction", "AWS_ENDPOINT_URL")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, &fns); err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range fns["LookupFunction"] {
-		if k == "AWS_ENDPOINT_URL" {
-			continue // moto's
-		}
-		env = append(env, k+"="+v)
-	}
+	env = append(env, fnEnv...)
 	for k, v := range moto.Env() {
 		os.Setenv(k, v)
 	}
@@ -59,7 +48,7 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := provision.CreateTable(context.Background(), dynamodb.NewFromConfig(cfg), fns["LookupFunction"]["TABLE_NAME"]); err != nil {
+	if err := provision.CreateTable(context.Background(), dynamodb.NewFromConfig(cfg), provision.LocalNames().Table); err != nil {
 		t.Fatal(err)
 	}
 	p, err := runtimeapi.Run(bin, env, nil)
