@@ -154,13 +154,21 @@ type scratch struct {
 	counts  []uint16
 	touched []int32
 	vals    []float32
+	// words caches, per padded word, the rows of its character n-grams
+	// that are features, in emission order. Words repeat within and across
+	// policies, so most of a text's character n-grams are found here
+	// instead of hashed and looked up again. Bounded by maxCachedWords.
+	words map[string][]int32
 }
+
+// maxCachedWords bounds scratch.words (a few MB at most).
+const maxCachedWords = 20000
 
 func (m *Model) getScratch() *scratch {
 	if s, ok := m.scratch.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{counts: make([]uint16, len(m.keys))}
+	return &scratch{counts: make([]uint16, len(m.keys)), words: map[string][]int32{}}
 }
 
 // lookup returns the row of key, or -1.
@@ -189,17 +197,34 @@ var sublinear = func() (t [256]float32) {
 func (m *Model) vector(text string, s *scratch) {
 	s.norm = normalize(s.norm, text)
 	s.touched = s.touched[:0]
-	m.feat.each(s.norm, func(key uint32, _ int) {
-		row := m.lookup(key)
-		if row < 0 {
-			return
-		}
+	count := func(row int32) {
 		c := s.counts[row]
 		if c == 0 {
 			s.touched = append(s.touched, row)
 		}
 		if c < math.MaxUint16 {
 			s.counts[row] = c + 1
+		}
+	}
+	m.feat.walk(s.norm, func(padded []byte) {
+		rows, ok := s.words[string(padded)]
+		if !ok {
+			m.feat.charGrams(padded, func(key uint32, _ int) {
+				if row := m.lookup(key); row >= 0 {
+					rows = append(rows, row)
+				}
+			})
+			if len(s.words) >= maxCachedWords {
+				clear(s.words)
+			}
+			s.words[string(padded)] = rows
+		}
+		for _, row := range rows {
+			count(row)
+		}
+	}, func(key uint32, _ int) {
+		if row := m.lookup(key); row >= 0 {
+			count(row)
 		}
 	})
 	s.vals = s.vals[:0]

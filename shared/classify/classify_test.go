@@ -466,3 +466,40 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	}
 }
+
+// TestWordCacheKeepsScores checks that the per-word cache of character
+// n-gram rows changes no score: a text scored by a model that has never seen
+// its words (every word computed) and again once they are cached gives
+// bit-identical scores, also when the cache is cleared in between.
+func TestWordCacheKeepsScores(t *testing.T) {
+	texts := []string{"", "a", "Cookies, cookies and more cookies!"}
+	for _, c := range ownClauses {
+		texts = append(texts, c.text, strings.ToUpper(c.text))
+	}
+	fresh := func() *Model {
+		m, err := LoadBytes(embedded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	for _, text := range texts {
+		cold := fresh().Scores(text)
+		m := fresh()
+		m.Scores(text)
+		if warm := m.Scores(text); warm != cold {
+			t.Errorf("%q: cached scores %v differ from uncached %v", text, warm, cold)
+		}
+	}
+	// A cache filled by other texts, and one cleared when full, serve the
+	// same rows.
+	m := fresh()
+	for i := 0; i < maxCachedWords+10; i++ {
+		m.Scores(fmt.Sprintf("w%dx", i))
+	}
+	for _, text := range texts {
+		if got, want := m.Scores(text), fresh().Scores(text); got != want {
+			t.Errorf("%q: scores %v after cache churn, want %v", text, got, want)
+		}
+	}
+}

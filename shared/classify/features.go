@@ -117,6 +117,29 @@ func normalize(buf []byte, text string) []byte {
 // text norm (as made by normalize), in a fixed order; keys repeat when
 // n-grams do.
 func (f Features) each(norm []byte, emit func(key uint32, group int)) {
+	f.walk(norm, func(padded []byte) { f.charGrams(padded, emit) }, emit)
+}
+
+// charGrams calls emit with the key of every character n-gram of one word
+// padded with a space on each side, in a fixed order.
+func (f Features) charGrams(padded []byte, emit func(key uint32, group int)) {
+	for s := 0; s < len(padded); s++ {
+		h := uint64(fnvOffset)
+		end := min(s+f.CharMax, len(padded))
+		for j := s; j < end; j++ {
+			h = (h ^ uint64(padded[j])) * fnvPrime
+			if n := j - s + 1; n >= f.CharMin {
+				emit(mix(h, uint64(16+n)), groupChar)
+			}
+		}
+	}
+}
+
+// walk visits the words of norm in order: for each, chars receives the word
+// padded with a space on each side (when character n-grams are on), then
+// emit receives the keys of the word n-grams it ends. The character n-grams
+// of a word depend on the word alone, so a caller may cache them per word.
+func (f Features) walk(norm []byte, chars func(padded []byte), emit func(key uint32, group int)) {
 	var wordHashes [maxWordN]uint64
 	nw, words := 0, 0
 	start := -1
@@ -133,17 +156,7 @@ func (f Features) each(norm []byte, emit func(key uint32, group int)) {
 		// norm[start:i] is a word; norm[start-1] and norm[i] are spaces.
 		word := norm[start:i]
 		if f.CharMax > 0 {
-			padded := norm[start-1 : i+1]
-			for s := 0; s < len(padded); s++ {
-				h := uint64(fnvOffset)
-				end := min(s+f.CharMax, len(padded))
-				for j := s; j < end; j++ {
-					h = (h ^ uint64(padded[j])) * fnvPrime
-					if n := j - s + 1; n >= f.CharMin {
-						emit(mix(h, uint64(16+n)), groupChar)
-					}
-				}
-			}
+			chars(norm[start-1 : i+1])
 		}
 		if f.WordMax > 0 {
 			h := uint64(fnvOffset)
