@@ -146,3 +146,31 @@ func BenchmarkAnalyzeText30KB(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAnalyzeText30KBCold is BenchmarkAnalyzeText30KB for the first
+// policy a process analyses: every iteration gets a freshly loaded model,
+// whose per-word cache is empty (the load itself is not timed).
+func BenchmarkAnalyzeText30KBCold(b *testing.B) {
+	data, err := os.ReadFile("../../testdata/policies/lumen-fitness.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	weights, err := os.ReadFile("../classify/model.bin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		m, err := classify.LoadBytes(weights)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a := New(m, extract.Limits{})
+		b.StartTimer()
+		if _, err := a.Analyze(context.Background(), "lumen-fitness.txt", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
