@@ -21,11 +21,7 @@ import (
 // Upload puts the named files into the stack's bucket under their base
 // names, as `aws s3 cp FILE s3://BUCKET/` would.
 func (s *Stack) Upload(ctx context.Context, files ...string) error {
-	cfg, err := s.AWSConfig(ctx)
-	if err != nil {
-		return err
-	}
-	client := s3.NewFromConfig(cfg, settings.S3Options(os.Getenv))
+	client := s3.NewFromConfig(s.cfg, settings.S3Options(os.Getenv))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {

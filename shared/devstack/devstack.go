@@ -67,6 +67,7 @@ type Stack struct {
 	MotoPID int
 
 	moto   *motoserver.Server
+	cfg    aws.Config
 	server *http.Server
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -125,7 +126,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	if err != nil {
 		return fmt.Errorf("create the bucket, queues and table: %w", err)
 	}
-	s.Resources = res
+	s.Resources, s.cfg = res, awsCfg
 
 	ing, err := ingest.NewFromConfig(awsCfg, settings.Ingest{Table: res.Table, Limits: lim, KeyPrefix: names.KeyPrefix}, log)
 	if err != nil {
@@ -170,11 +171,6 @@ func (s *Stack) Close() {
 		s.wg.Wait()
 		s.moto.Stop()
 	})
-}
-
-// AWSConfig returns an SDK configuration pointed at the emulator.
-func (s *Stack) AWSConfig(ctx context.Context) (aws.Config, error) {
-	return config.LoadDefaultConfig(ctx)
 }
 
 func portFree(port int) error {

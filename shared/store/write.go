@@ -73,11 +73,6 @@ func (s *Store) Begin(ctx context.Context, v Version) (*Policy, error) {
 	id := v.ID()
 	now := formatTime(s.Now())
 	e := newExpr()
-	e.Set("type", str(typePolicy))
-	e.Set("id", str(id))
-	e.Set("bucket", str(v.Bucket))
-	e.Set("key", str(v.Key))
-	e.Set("seq", str(v.Seq))
 	e.Set("status", str(string(Processing)))
 	e.Set("updatedAt", str(now))
 	e.SetIfMissing("createdAt", str(now))
@@ -85,7 +80,7 @@ func (s *Store) Begin(ctx context.Context, v Version) (*Policy, error) {
 	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
 	e.Remove(topology.TTLAttribute)
-	out, err := s.claim(ctx, id, v.Seq, Processing, e, types.ReturnValueAllOld)
+	out, err := s.claim(ctx, v, Processing, e, types.ReturnValueAllOld)
 	if err != nil {
 		return nil, fmt.Errorf("begin policy %s: %w", id, err)
 	}
@@ -228,12 +223,18 @@ func staleGens(prev *Policy, gen string) []string {
 	return out
 }
 
-// claim applies the update e to policy id for the event with order token
-// seq, on condition that no event at least as new has been applied: the item
-// is absent, its seq is older, or it is this same event, redelivered, and the
-// item is still in state again (an unfinished claim). A failed condition is
-// ErrSuperseded.
-func (s *Store) claim(ctx context.Context, id, seq string, again Status, e *expr, rv types.ReturnValue) (*dynamodb.UpdateItemOutput, error) {
+// claim applies the update e to the policy of version v, recording v's
+// object and order token, on condition that no event at least as new has
+// been applied: the item is absent, its seq is older, or it is this same
+// event, redelivered, and the item is still in state again (an unfinished
+// claim). A failed condition is ErrSuperseded.
+func (s *Store) claim(ctx context.Context, v Version, again Status, e *expr, rv types.ReturnValue) (*dynamodb.UpdateItemOutput, error) {
+	id, seq := v.ID(), v.Seq
+	e.Set("type", str(typePolicy))
+	e.Set("id", str(id))
+	e.Set("bucket", str(v.Bucket))
+	e.Set("key", str(v.Key))
+	e.Set("seq", str(seq))
 	cond := fmt.Sprintf("attribute_not_exists(%s) OR %s < %s OR (%s = %s AND %s = %s)",
 		e.n(topology.PartitionKey), e.n("seq"), e.v(str(seq)),
 		e.n("seq"), e.v(str(seq)), e.n("status"), e.v(str(string(again))))
@@ -260,11 +261,6 @@ func (s *Store) Remove(ctx context.Context, v Version) error {
 	id := v.ID()
 	now := s.Now()
 	e := newExpr()
-	e.Set("type", str(typePolicy))
-	e.Set("id", str(id))
-	e.Set("bucket", str(v.Bucket))
-	e.Set("key", str(v.Key))
-	e.Set("seq", str(v.Seq))
 	e.Set("status", str(string(Deleted)))
 	e.Set("updatedAt", str(formatTime(now)))
 	e.Set("clauses", num(0))
@@ -272,7 +268,7 @@ func (s *Store) Remove(ctx context.Context, v Version) error {
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
 		"sha256", "format", "encoding", "pages", "bytes", "title", "facts", "factsTruncated",
 		"labelCounts", "modelVersion", "createdAt")
-	out, err := s.claim(ctx, id, v.Seq, Deleted, e, types.ReturnValueAllNew)
+	out, err := s.claim(ctx, v, Deleted, e, types.ReturnValueAllNew)
 	if err != nil {
 		return fmt.Errorf("remove policy %s: %w", id, err)
 	}
