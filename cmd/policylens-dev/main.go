@@ -16,8 +16,8 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/policylens/policylens/shared/devstack"
-	"github.com/policylens/policylens/shared/logging"
+	"github.com/policylens/policylens/shared/local/devstack"
+	"github.com/policylens/policylens/shared/service/logging"
 )
 
 // demoPDF is added to the demo's default policies.

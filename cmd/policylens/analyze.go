@@ -9,16 +9,17 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/policylens/policylens/shared/analyze"
-	"github.com/policylens/policylens/shared/classify"
-	"github.com/policylens/policylens/shared/extract"
+	"github.com/policylens/policylens/shared/analysis/analyze"
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/domain/fault"
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: json or text")
-	lim := extract.DefaultLimits()
+	lim := policy.DefaultLimits()
 	fs.Int64Var(&lim.MaxBytes, "max-bytes", lim.MaxBytes, "largest input accepted, in bytes")
 	fs.IntVar(&lim.MaxPages, "max-pages", lim.MaxPages, "most PDF pages accepted")
 	fs.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit for PDF extraction")
@@ -87,8 +88,8 @@ func readInput(name string, stdin io.Reader, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if int64(len(data)) > max {
-		return nil, fmt.Errorf("read %s: %w", name, &extract.InputError{Err: extract.ErrTooLarge,
-			Detail: fmt.Sprintf("over the limit of %d bytes (raise it with --max-bytes)", max)})
+		return nil, fmt.Errorf("read %s: %w", name, fault.E(fault.TooLarge,
+			"over the limit of %d bytes (raise it with --max-bytes)", max))
 	}
 	return data, nil
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policylens/policylens/shared/labels"
+	"github.com/policylens/policylens/shared/domain/labels"
 )
 
 const samplePolicy = `Harbor Notes Privacy Policy

@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/policylens/policylens/shared/analyze"
-	"github.com/policylens/policylens/shared/labels"
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // wrapWidth is the column at which clause text wraps in text output.
@@ -15,7 +15,7 @@ const wrapWidth = 96
 
 // writeText prints res for people: a summary of the policy, the clause count
 // per label, then every clause with its heading path, page and labels.
-func writeText(w io.Writer, res *analyze.Result) error {
+func writeText(w io.Writer, res *policy.Analysis) error {
 	bw := bufio.NewWriter(w)
 	p := res.Policy
 	title := p.Title

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/policylens/policylens/shared/classify"
-	"github.com/policylens/policylens/shared/corpus"
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/corpus"
 )
 
 func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -12,7 +12,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policylens/policylens/shared/labels"
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/local/fixture"
 )
 
 var finalLine = regexp.MustCompile(`^micro-F1 \d\.\d{3} macro-F1 \d\.\d{3}$`)
@@ -39,12 +40,12 @@ func TestEval(t *testing.T) {
 		code    int
 		errWant string
 	}{
-		{"embedded model", []string{"eval", "../../testdata/classify/eval-small.csv"}, 0, ""},
+		{"embedded model", []string{"eval", fixture.Path("testdata", "classify", "eval-small.csv")}, 0, ""},
 		{"no file", []string{"eval"}, 2, "usage: policylens eval"},
 		{"two files", []string{"eval", "a.csv", "b.csv"}, 2, "usage: policylens eval"},
-		{"missing file", []string{"eval", "../../testdata/classify/missing.csv"}, 1, "no such file"},
-		{"unknown label", []string{"eval", "../../testdata/classify/bad-label.csv"}, 1, `line 2: unknown label "Contact Info"`},
-		{"bad model", []string{"eval", "--model", bad, "../../testdata/classify/eval-small.csv"}, 1, "bad model file"},
+		{"missing file", []string{"eval", fixture.Path("testdata", "classify", "missing.csv")}, 1, "no such file"},
+		{"unknown label", []string{"eval", fixture.Path("testdata", "classify", "bad-label.csv")}, 1, `line 2: unknown label "Contact Info"`},
+		{"bad model", []string{"eval", "--model", bad, fixture.Path("testdata", "classify", "eval-small.csv")}, 1, "bad model file"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

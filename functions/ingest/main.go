@@ -10,9 +10,9 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/policylens/policylens/shared/ingest"
-	"github.com/policylens/policylens/shared/logging"
-	"github.com/policylens/policylens/shared/settings"
+	"github.com/policylens/policylens/shared/service/ingest"
+	"github.com/policylens/policylens/shared/service/logging"
+	"github.com/policylens/policylens/shared/service/settings"
 )
 
 func main() {

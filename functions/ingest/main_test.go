@@ -15,10 +15,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/policylens/policylens/shared/motoserver"
-	"github.com/policylens/policylens/shared/provision"
-	"github.com/policylens/policylens/shared/runtimeapi"
-	"github.com/policylens/policylens/shared/store"
+	"github.com/policylens/policylens/shared/local/fixture"
+	"github.com/policylens/policylens/shared/local/motoserver"
+	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/local/runtimeapi"
+	"github.com/policylens/policylens/shared/service/store"
 )
 
 // The built function processes the sample events of events/ through the
@@ -44,7 +45,7 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 		env = append(env, k+"="+v)
 	}
 	// events/env.json as SAM would apply it, but with moto's endpoint.
-	fnEnv, err := runtimeapi.FunctionEnv("../../events/env.json", "IngestFunction", "AWS_ENDPOINT_URL")
+	fnEnv, err := runtimeapi.FunctionEnv(fixture.Path("events", "env.json"), "IngestFunction", "AWS_ENDPOINT_URL")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 	}
 	// The object the sample events describe (its ETag is in them).
 	const key = "policies/Privacy Policy+2025.txt"
-	data, err := os.ReadFile("../../testdata/aws/privacy-policy-2025.txt")
+	data, err := os.ReadFile(fixture.Path("testdata", "aws", "privacy-policy-2025.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 	defer p.Stop()
 	invoke := func(file string) []byte {
 		t.Helper()
-		payload, err := os.ReadFile("../../events/" + file)
+		payload, err := os.ReadFile(fixture.Path("events", file))
 		if err != nil {
 			t.Fatal(err)
 		}

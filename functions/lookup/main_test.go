@@ -13,9 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"github.com/policylens/policylens/shared/motoserver"
-	"github.com/policylens/policylens/shared/provision"
-	"github.com/policylens/policylens/shared/runtimeapi"
+	"github.com/policylens/policylens/shared/local/fixture"
+	"github.com/policylens/policylens/shared/local/motoserver"
+	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/local/runtimeapi"
 )
 
 // The built function answers the sample requests of events/ through the
@@ -36,7 +37,7 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 		env = append(env, k+"="+v)
 	}
 	// events/env.json as SAM would apply it, but with moto's endpoint.
-	fnEnv, err := runtimeapi.FunctionEnv("../../events/env.json", "LookupFunction", "AWS_ENDPOINT_URL")
+	fnEnv, err := runtimeapi.FunctionEnv(fixture.Path("events", "env.json"), "LookupFunction", "AWS_ENDPOINT_URL")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Stop()
-	files, _ := filepath.Glob("../../events/api-*.json")
+	files, _ := filepath.Glob(fixture.Path("events", "api-*.json"))
 	for _, f := range files {
 		payload, err := os.ReadFile(f)
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/policylens/policylens/shared/extract"
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // AuthMode says how callers of the lookup API authenticate.
@@ -129,9 +129,9 @@ func DefaultConfig() Config {
 		ThrottleBurst:        100,
 		LogRetentionDays:     30,
 		LogLevel:             "info",
-		MaxObjectBytes:       extract.DefaultMaxBytes,
-		MaxPDFPages:          extract.DefaultMaxPages,
-		PDFTimeout:           extract.DefaultTimeout,
+		MaxObjectBytes:       policy.DefaultMaxBytes,
+		MaxPDFPages:          policy.DefaultMaxPages,
+		PDFTimeout:           policy.DefaultTimeout,
 		MaxPageSize:          100,
 	}
 }

@@ -11,8 +11,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/policylens/policylens/shared/extract"
-	"github.com/policylens/policylens/shared/lookup"
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/lookup"
 )
 
 // TestSAMFindsFunctions checks what `sam local invoke -t
@@ -218,8 +218,8 @@ func checkS3Records(t *testing.T, name string, recs []events.S3EventRecord) {
 		if err != nil {
 			t.Errorf("%s: key %q is not URL-encoded as S3 sends it: %v", name, r.S3.Object.Key, err)
 		}
-		if !slices.ContainsFunc(extract.Extensions, func(s string) bool { return strings.HasSuffix(key, s) }) {
-			t.Errorf("%s: key %q has no suffix the notifications deliver (%v)", name, key, extract.Extensions)
+		if !slices.ContainsFunc(policy.Extensions, func(s string) bool { return strings.HasSuffix(key, s) }) {
+			t.Errorf("%s: key %q has no suffix the notifications deliver (%v)", name, key, policy.Extensions)
 		}
 	}
 }

@@ -37,9 +37,9 @@ import (
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
-	"github.com/policylens/policylens/shared/extract"
-	"github.com/policylens/policylens/shared/lookup"
-	"github.com/policylens/policylens/shared/topology"
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/lookup"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // Logical IDs that SAM and events/env.json use to name the functions.
@@ -212,7 +212,7 @@ func (b *builder) queues() {
 func (b *builder) notifications() {
 	dest := awss3notifications.NewSqsDestination(b.queue)
 	for _, event := range []awss3.EventType{awss3.EventType_OBJECT_CREATED, awss3.EventType_OBJECT_REMOVED} {
-		for _, suffix := range extract.Extensions {
+		for _, suffix := range policy.Extensions {
 			filter := &awss3.NotificationKeyFilter{Suffix: jsii.String(suffix)}
 			if b.cfg.KeyPrefix != "" {
 				filter.Prefix = jsii.String(b.cfg.KeyPrefix)

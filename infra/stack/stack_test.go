@@ -10,9 +10,9 @@ import (
 
 	"github.com/aws/jsii-runtime-go"
 
-	"github.com/policylens/policylens/shared/extract"
-	"github.com/policylens/policylens/shared/lookup"
-	"github.com/policylens/policylens/shared/topology"
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/lookup"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 func allStacks() []*synthesized { return []*synthesized{defaultStack, jwtStack, openStack} }
@@ -101,7 +101,7 @@ func TestNotifications(t *testing.T) {
 			}
 			var got, want []string
 			for _, event := range []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*"} {
-				for _, suffix := range extract.Extensions {
+				for _, suffix := range policy.Extensions {
 					want = append(want, fmt.Sprintf("%s prefix=%q suffix=%q", event, s.cfg.KeyPrefix, suffix))
 				}
 			}

@@ -19,7 +19,8 @@ import (
 	"sort"
 	"time"
 
-	"github.com/policylens/policylens/shared/extract"
+	"github.com/policylens/policylens/shared/analysis/extract"
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 func main() {
@@ -70,13 +71,13 @@ func main() {
 	}
 }
 
-func extractFile(path string) (*extract.Document, error) {
+func extractFile(path string) (*policy.Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	// Reading the file is part of the work, as it is for pdftotext.
-	return extract.Extract(context.Background(), filepath.Base(path), data, extract.Limits{})
+	return extract.Extract(context.Background(), filepath.Base(path), data, policy.Limits{})
 }
 
 func median(d []time.Duration) time.Duration {

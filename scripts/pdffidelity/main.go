@@ -24,7 +24,8 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/policylens/policylens/shared/extract"
+	"github.com/policylens/policylens/shared/analysis/extract"
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 type fixture struct {
@@ -58,7 +59,7 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		doc, err := extract.Extract(context.Background(), f.pdf, data, extract.Limits{})
+		doc, err := extract.Extract(context.Background(), f.pdf, data, policy.Limits{})
 		if err != nil {
 			log.Fatalf("%s: %v", f.pdf, err)
 		}
@@ -185,7 +186,7 @@ var enumerator = regexp.MustCompile(`^(\d{1,3}[.)]|\(?[a-z][.)])\s+`)
 
 // exactBlocks counts the source blocks that are, word for word, one block
 // of the document.
-func exactBlocks(src []string, doc *extract.Document) int {
+func exactBlocks(src []string, doc *policy.Document) int {
 	have := map[string]bool{}
 	for _, b := range doc.Blocks {
 		have[strings.Join(words(b.Text), " ")] = true

@@ -1,0 +1,178 @@
+package analyze
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/domain/fault"
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/local/fixture"
+)
+
+func analyzer(t testing.TB) *Analyzer {
+	t.Helper()
+	m, err := classify.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(m, policy.Limits{})
+}
+
+// TestAnalyzeFixtures runs the whole pipeline on one policy of every format
+// and checks what every consumer of a Result relies on.
+func TestAnalyzeFixtures(t *testing.T) {
+	files := []string{
+		fixture.Path("testdata", "policies", "lumen-fitness.txt"),
+		fixture.Path("testdata", "policies", "harbor-books.html"),
+		fixture.Path("testdata", "policies", "quillmate.md"),
+		fixture.Path("testdata", "pdf", "northwind-libreoffice.pdf"),
+	}
+	a := analyzer(t)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := a.Analyze(context.Background(), filepath.Base(f), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := res.Policy
+			if p.Clauses != len(res.Clauses) || p.Clauses == 0 {
+				t.Fatalf("policy says %d clauses, result has %d", p.Clauses, len(res.Clauses))
+			}
+			if p.Bytes != len(data) || len(p.SHA256) != 64 || p.ModelVersion == "" || p.Title == "" {
+				t.Errorf("policy summary incomplete: %+v", p)
+			}
+			counts := map[string]int{}
+			for i, c := range res.Clauses {
+				if c.Ordinal != i+1 {
+					t.Errorf("clause %d has ordinal %d", i, c.Ordinal)
+				}
+				if c.Heading == nil || c.Labels == nil {
+					t.Errorf("clause %d: nil heading or labels would print as null", c.Ordinal)
+				}
+				if len(c.Scores) != labels.Count {
+					t.Errorf("clause %d: %d scores", c.Ordinal, len(c.Scores))
+				}
+				prev := 2.0
+				for _, l := range c.Labels {
+					if l.Score > prev {
+						t.Errorf("clause %d: labels not highest first: %v", c.Ordinal, c.Labels)
+					}
+					prev = l.Score
+					if c.Scores[l.Label] != l.Score {
+						t.Errorf("clause %d: label %s scored %v, scores say %v", c.Ordinal, l.Label, l.Score, c.Scores[l.Label])
+					}
+					counts[l.Label]++
+				}
+				if (p.Format == "pdf") != (c.Page > 0) {
+					t.Errorf("clause %d: page %d in a %s", c.Ordinal, c.Page, p.Format)
+				}
+			}
+			for _, l := range labels.All {
+				if p.LabelCounts[l.Name] != counts[l.Name] {
+					t.Errorf("labelCounts[%s] = %d, clauses carry it %d times", l.Name, p.LabelCounts[l.Name], counts[l.Name])
+				}
+			}
+		})
+	}
+}
+
+func TestAnalyzeInputErrors(t *testing.T) {
+	a := analyzer(t)
+	tests := []struct {
+		name string
+		data string
+		want error
+	}{
+		{"empty.txt", "", fault.Empty},
+		{"logo.png", "\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01", fault.Unsupported},
+		{"broken.pdf", "%PDF-1.7\n1 0 obj <<", fault.Corrupt},
+	}
+	for _, tt := range tests {
+		_, err := a.Analyze(context.Background(), tt.name, []byte(tt.data))
+		if !errors.Is(err, tt.want) || !fault.KindOf(err).Input() {
+			t.Errorf("%s: error %v, want an input error wrapping %v", tt.name, err, tt.want)
+		}
+		if err != nil && !strings.Contains(err.Error(), tt.name) {
+			t.Errorf("%s: error %q does not name the file", tt.name, err)
+		}
+	}
+}
+
+func TestAnalyzeCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := analyzer(t).Analyze(ctx, "p.txt", []byte("We collect your e-mail address."))
+	if !errors.Is(err, context.Canceled) || fault.KindOf(err).Input() {
+		t.Errorf("error %v, want a cancellation that is not an input error", err)
+	}
+}
+
+func TestClassifierInput(t *testing.T) {
+	tests := []struct {
+		heading []string
+		text    string
+		want    string
+	}{
+		{nil, "We collect data.", "We collect data."},
+		{[]string{"2. Sharing", "Service providers"}, "We use processors.", "Service providers We use processors."},
+		{[]string{"Cookies"}, "Cookies are small files.", "Cookies are small files."},
+	}
+	for _, tt := range tests {
+		if got := ClassifierInput(tt.heading, tt.text); got != tt.want {
+			t.Errorf("ClassifierInput(%q, %q) = %q, want %q", tt.heading, tt.text, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkAnalyzeText30KB(b *testing.B) {
+	data, err := os.ReadFile(fixture.Path("testdata", "policies", "lumen-fitness.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := analyzer(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := a.Analyze(context.Background(), "lumen-fitness.txt", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAnalyzeText30KBCold is BenchmarkAnalyzeText30KB for the first
+// policy a process analyses: every iteration gets a freshly loaded model,
+// whose per-word cache is empty (the load itself is not timed).
+func BenchmarkAnalyzeText30KBCold(b *testing.B) {
+	data, err := os.ReadFile(fixture.Path("testdata", "policies", "lumen-fitness.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	weights, err := os.ReadFile("../classify/model.bin")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		m, err := classify.LoadBytes(weights)
+		if err != nil {
+			b.Fatal(err)
+		}
+		a := New(m, policy.Limits{})
+		b.StartTimer()
+		if _, err := a.Analyze(context.Background(), "lumen-fitness.txt", data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

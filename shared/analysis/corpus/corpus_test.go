@@ -1,0 +1,106 @@
+package corpus
+
+import (
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/domain/labels"
+)
+
+func set(names ...string) LabelSet {
+	var s LabelSet
+	for _, n := range names {
+		i, ok := labels.Index(n)
+		if !ok {
+			panic("no label " + n)
+		}
+		s = s.With(i)
+	}
+	return s
+}
+
+func TestReadFile(t *testing.T) {
+	type ex struct {
+		text   string
+		labels LabelSet
+		line   int
+	}
+	tests := []struct {
+		file    string
+		want    []ex
+		wantErr string
+	}{
+		{
+			file: "small.csv",
+			want: []ex{
+				{"We keep your order history for two years, then delete it.", set("Data Retention"), 1},
+				{"Contact our privacy team at the address below.", set("Privacy contact information"), 2},
+				{"Your browser can tell us not to track you; we ignore that signal, like most sites.", set("Do Not Track"), 4},
+				{"Advertising partners may place their own cookies, and you can turn them off in Settings.",
+					set("Third Party Sharing/Collection", "User Choice/Control"), 6},
+				{"Quoted \"words\" and a\nline break stay inside one field.", set("Introductory/Generic"), 8},
+			},
+		},
+		{
+			file: "header-crlf.csv",
+			want: []ex{{"Our servers sit behind locked doors.", set("Data Security"), 2}},
+		},
+		{file: "empty.csv", want: nil},
+		{file: "unknown-label.csv", wantErr: `unknown-label.csv: corpus: line 3: unknown label "Policy Updates"`},
+		{file: "three-fields.csv", wantErr: "line 2: want 2 fields (text,label), got 3"},
+		{file: "empty-text.csv", wantErr: "line 2: empty text"},
+		{file: "bad-quote.csv", wantErr: "corpus: parse error on line 1"},
+		{file: "missing.csv", wantErr: "no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := ReadFile(filepath.Join("testdata", tt.file))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotEx []ex
+			for _, e := range got {
+				gotEx = append(gotEx, ex{e.Text, e.Labels, e.Line})
+			}
+			if !reflect.DeepEqual(gotEx, tt.want) {
+				t.Errorf("got  %+v\nwant %+v", gotEx, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadSkipsOnlyArtefact(t *testing.T) {
+	// "#NAME?" is skipped only as the whole cell; text merely containing it stays.
+	in := "#NAME?,Data Security\n\"See #NAME? in the sheet.\",Data Security\n"
+	got, err := Read(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Text != "See #NAME? in the sheet." {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestLabelSet(t *testing.T) {
+	s := set("Do Not Track", "First Party Collection/Use", "Privacy contact information")
+	if s.Len() != 3 {
+		t.Errorf("Len = %d, want 3", s.Len())
+	}
+	want := []string{"First Party Collection/Use", "Do Not Track", "Privacy contact information"}
+	if got := s.Names(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Names = %q, want %q", got, want)
+	}
+	for _, i := range []int{-1, labels.Count, 1} {
+		if s.Has(i) {
+			t.Errorf("Has(%d) = true", i)
+		}
+	}
+}

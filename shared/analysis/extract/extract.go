@@ -1,0 +1,44 @@
+package extract
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/policylens/policylens/shared/domain/fault"
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// Extract detects the format of data (from its bytes first and the file name
+// second) and extracts its text. Errors caused by the input are *InputError;
+// a cancelled or expired ctx is returned as ctx.Err(), wrapped.
+func Extract(ctx context.Context, name string, data []byte, lim policy.Limits) (*policy.Document, error) {
+	lim = lim.WithDefaults()
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, fault.E(fault.TooLarge, "%d bytes is over the limit of %d bytes", len(data), lim.MaxBytes)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("extract %s: %w", name, err)
+	}
+	f, err := Detect(name, data)
+	if err != nil {
+		return nil, err
+	}
+	var doc *policy.Document
+	switch f {
+	case policy.PDF:
+		doc, err = extractPDF(ctx, data, lim)
+	case policy.HTML:
+		doc, err = extractHTML(data)
+	case policy.Markdown:
+		doc, err = extractMarkdown(data)
+	default:
+		doc, err = extractText(data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(doc.Blocks) == 0 {
+		return nil, fault.E(fault.Empty, "the %s file contains no text", f)
+	}
+	return doc, nil
+}

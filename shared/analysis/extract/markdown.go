@@ -1,0 +1,351 @@
+package extract
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// extractMarkdown reads a Markdown policy. ATX ("## Title") and setext
+// (underlined) headings become Heading blocks with their level, list items
+// ListItem blocks with a "• " or "1. " marker, and other text Paragraph
+// blocks that keep their line breaks like plain text. Inline syntax is
+// reduced to its text: emphasis and code markers are removed, links become
+// their text, images and raw HTML tags are dropped, entities and backslash
+// escapes are decoded. Table rows become paragraphs with the cells joined by
+// " | ". A YAML front matter "title:" becomes Document.Title.
+func extractMarkdown(data []byte) (*policy.Document, error) {
+	text, enc, err := decodeAll(data)
+	if err != nil {
+		return nil, err
+	}
+	doc := &policy.Document{Format: policy.Markdown, Encoding: enc}
+	lines := strings.Split(text, "\n")
+	lines, doc.Title = frontMatter(lines)
+	p := mdParser{}
+	p.parse(lines)
+	doc.Blocks = p.blocks
+	return doc, nil
+}
+
+// frontMatter removes a leading YAML front matter block and returns its
+// title.
+func frontMatter(lines []string) ([]string, string) {
+	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
+		return lines, ""
+	}
+	for i := 1; i < len(lines) && i < 100; i++ {
+		l := strings.TrimSpace(lines[i])
+		if l == "---" || l == "..." {
+			title := ""
+			for _, fl := range lines[1:i] {
+				if k, v, ok := strings.Cut(fl, ":"); ok && strings.EqualFold(strings.TrimSpace(k), "title") {
+					title = strings.Trim(strings.TrimSpace(v), `"'`)
+				}
+			}
+			return lines[i+1:], title
+		}
+		if l != "" && !strings.Contains(l, ":") && !strings.HasPrefix(l, "-") && !strings.HasPrefix(l, "#") {
+			return lines, ""
+		}
+	}
+	return lines, ""
+}
+
+// mdParser turns Markdown lines into blocks.
+type mdParser struct {
+	blocks []policy.Block
+	// para holds the lines of the open paragraph or list item.
+	para   []string
+	kind   policy.Kind
+	marker string
+	// fence is the open code fence ("```" or "~~~"), or "".
+	fence   string
+	comment bool // inside a multi-line HTML comment
+}
+
+var (
+	mdBullet    = regexp.MustCompile(`^\s{0,12}([-*+])\s+(.*)$`)
+	mdOrdered   = regexp.MustCompile(`^\s{0,12}(\d{1,9})[.)]\s+(.*)$`)
+	mdTableSep  = regexp.MustCompile(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`)
+	mdRefDef    = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*\S+`)
+	mdImage     = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]`)
+	mdLink      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)|\[([^\]]+)\]\[[^\]]*\]`)
+	mdAutolink  = regexp.MustCompile(`<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>`)
+	mdHTMLTag   = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->`)
+	mdTaskBox   = regexp.MustCompile(`^\[[ xX]\]\s+`)
+	mdBreakTags = regexp.MustCompile(`(?i)<br\s*/?>`)
+)
+
+func (p *mdParser) parse(lines []string) {
+	for _, raw := range lines {
+		line := strings.TrimRight(raw, " \t")
+		if p.fence != "" {
+			if strings.HasPrefix(strings.TrimSpace(line), p.fence) {
+				p.flushRaw()
+				p.fence = ""
+				continue
+			}
+			p.para = append(p.para, strings.TrimSpace(line))
+			continue
+		}
+		if p.comment {
+			if i := strings.Index(line, "-->"); i >= 0 {
+				p.comment = false
+				line = line[i+3:]
+				if strings.TrimSpace(line) == "" {
+					continue
+				}
+			} else {
+				continue
+			}
+		}
+		t := strings.TrimSpace(line)
+		lead := len(line) - len(strings.TrimLeft(line, " \t"))
+		switch {
+		case t == "":
+			p.flush()
+			continue
+		case strings.HasPrefix(t, "<!--") && !strings.Contains(t, "-->"):
+			p.flush()
+			p.comment = true
+			continue
+		case strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~"):
+			p.flush()
+			p.fence = t[:3]
+			p.kind = policy.Paragraph
+			continue
+		case lead <= 3 && atxLevel(t) > 0:
+			p.flush()
+			level := atxLevel(t)
+			h := strings.TrimSpace(t[level:])
+			h = strings.TrimSpace(strings.TrimRight(h, "#"))
+			if h = inlineMarkdown(h); h != "" {
+				p.blocks = append(p.blocks, policy.Block{Kind: policy.Heading, Level: level, Text: h})
+			}
+			continue
+		case lead <= 3 && len(p.para) > 0 && p.kind == policy.Paragraph && isUnderline(t, '='):
+			p.flushAs(policy.Heading, 1)
+			continue
+		case lead <= 3 && len(p.para) > 0 && p.kind == policy.Paragraph && isUnderline(t, '-'):
+			p.flushAs(policy.Heading, 2)
+			continue
+		case lead <= 3 && isDecorationLine(t) && !strings.ContainsAny(t, "=#~+.") && strings.ContainsAny(t, "-*_"):
+			// Thematic break.
+			p.flush()
+			continue
+		case mdTableSep.MatchString(t) && strings.Contains(t, "-") && (strings.Contains(t, "|") || len(p.para) > 0 && strings.Contains(p.para[len(p.para)-1], "|")):
+			// The delimiter row under a table header: the header row was
+			// read as a paragraph line; end it as a row of its own.
+			p.flush()
+			continue
+		case strings.HasPrefix(t, "|") && strings.Count(t, "|") >= 2:
+			p.flush()
+			if row := tableRow(t); row != "" {
+				p.blocks = append(p.blocks, policy.Block{Kind: policy.Paragraph, Text: row})
+			}
+			continue
+		case mdRefDef.MatchString(line):
+			p.flush()
+			continue
+		}
+		if m := mdBullet.FindStringSubmatch(line); m != nil && !isDecorationLine(t) {
+			p.flush()
+			p.kind, p.marker = policy.ListItem, "• "
+			p.para = append(p.para, mdTaskBox.ReplaceAllString(m[2], ""))
+			continue
+		}
+		if m := mdOrdered.FindStringSubmatch(line); m != nil && (p.kind == policy.ListItem || len(p.para) == 0) {
+			p.flush()
+			p.kind, p.marker = policy.ListItem, strings.TrimLeft(m[1], "0")+". "
+			if p.marker == ". " {
+				p.marker = "0. "
+			}
+			p.para = append(p.para, m[2])
+			continue
+		}
+		if strings.HasPrefix(t, ">") {
+			t = strings.TrimSpace(strings.TrimLeft(t, "> "))
+			if t == "" {
+				p.flush()
+				continue
+			}
+		}
+		if len(p.para) == 0 {
+			p.kind, p.marker = policy.Paragraph, ""
+		}
+		p.para = append(p.para, t)
+	}
+	if p.fence != "" {
+		p.flushRaw()
+	}
+	p.flush()
+}
+
+// isUnderline reports whether t is a setext underline of character c.
+func isUnderline(t string, c byte) bool {
+	if len(t) == 0 {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if t[i] != c {
+			return false
+		}
+	}
+	return true
+}
+
+func (p *mdParser) flush() {
+	p.flushAs(p.kind, 0)
+}
+
+// flushAs ends the open paragraph or list item as a block of kind k.
+func (p *mdParser) flushAs(k policy.Kind, level int) {
+	if len(p.para) == 0 {
+		return
+	}
+	text := strings.Join(p.para, "\n")
+	p.para = p.para[:0]
+	if k == policy.Paragraph && boldLine(text) {
+		// A line that is all bold is a heading, as in HTML.
+		k = policy.Heading
+	}
+	text = inlineMarkdown(text)
+	if k == policy.Heading {
+		text = strings.Join(strings.Fields(text), " ")
+	}
+	marker := p.marker
+	p.marker = ""
+	p.kind = policy.Paragraph
+	if text == "" {
+		return
+	}
+	if k == policy.ListItem {
+		text = marker + text
+	}
+	p.blocks = append(p.blocks, policy.Block{Kind: k, Level: level, Text: text})
+}
+
+// boldLine reports whether a paragraph is one line of bold text
+// ("**Cookies**", "__Your rights:__") that reads as a heading.
+func boldLine(text string) bool {
+	if strings.IndexByte(text, '\n') >= 0 || len(text) < 5 {
+		return false
+	}
+	for _, m := range []string{"**", "__"} {
+		if strings.HasPrefix(text, m) {
+			inner := strings.TrimSuffix(strings.TrimSuffix(text[2:], ":"), m)
+			if len(inner) == len(text)-2 || strings.Contains(inner, m) {
+				return false
+			}
+			return boldHeading(strings.TrimSpace(inner))
+		}
+	}
+	return false
+}
+
+// flushRaw ends a fenced code block, kept verbatim as a paragraph.
+func (p *mdParser) flushRaw() {
+	var lines []string
+	for _, l := range p.para {
+		if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	p.para = p.para[:0]
+	if len(lines) > 0 {
+		p.blocks = append(p.blocks, policy.Block{Kind: policy.Paragraph, Text: strings.Join(lines, "\n")})
+	}
+}
+
+// tableRow returns the cells of a Markdown table row joined by " | ".
+func tableRow(t string) string {
+	t = strings.TrimSpace(strings.Trim(t, "|"))
+	var cells []string
+	for _, c := range strings.Split(t, "|") {
+		if c = inlineMarkdown(strings.TrimSpace(c)); c != "" {
+			cells = append(cells, c)
+		}
+	}
+	return strings.Join(cells, " | ")
+}
+
+// inlineMarkdown reduces inline Markdown to its text, keeping line breaks.
+func inlineMarkdown(s string) string {
+	if strings.ContainsAny(s, "![<") {
+		s = mdImage.ReplaceAllString(s, "")
+		s = mdLink.ReplaceAllString(s, "$1$2")
+		s = mdAutolink.ReplaceAllString(s, "$1")
+		s = mdBreakTags.ReplaceAllString(s, "\n")
+		s = mdHTMLTag.ReplaceAllString(s, "")
+	}
+	s = stripEmphasis(s)
+	if strings.ContainsRune(s, '&') {
+		s = html.UnescapeString(s)
+	}
+	lines := strings.Split(s, "\n")
+	out := lines[:0]
+	for _, l := range lines {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// stripEmphasis removes emphasis, strikethrough and code markers ('*',
+// '_', '~' and '`' runs that open or close a span) and resolves backslash
+// escapes. A marker opens when followed by a non-space and not preceded by
+// a letter or digit, and closes when preceded by a non-space and not
+// followed by a letter or digit, so "snake_case", "5 * 3" and "a*b" keep
+// their characters.
+func stripEmphasis(s string) string {
+	if !strings.ContainsAny(s, "*_~`\\") {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) && strings.IndexByte("\\`*_{}[]()#+-.!|~<>", s[i+1]) >= 0 {
+			sb.WriteByte(s[i+1])
+			i += 2
+			continue
+		}
+		if c != '*' && c != '_' && c != '~' && c != '`' {
+			sb.WriteByte(c)
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == c {
+			j++
+		}
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[j:])
+		if i == 0 {
+			before = ' '
+		}
+		if j == len(s) {
+			after = ' '
+		}
+		opens := !unicode.IsSpace(after) && !isWordRune(before)
+		closes := !unicode.IsSpace(before) && !isWordRune(after)
+		if c == '~' && j-i < 2 {
+			opens, closes = false, false
+		}
+		if !opens && !closes {
+			sb.WriteString(s[i:j])
+		}
+		i = j
+	}
+	return sb.String()
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}

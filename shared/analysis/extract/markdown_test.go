@@ -1,0 +1,112 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+func TestMarkdownPolicy(t *testing.T) {
+	doc := extractFixture(t, "policies/quillmate.md")
+	if doc.Format != policy.Markdown || doc.Title != "QuillMate Privacy Policy" {
+		t.Errorf("format %q title %q", doc.Format, doc.Title)
+	}
+	text := doc.Text()
+	for _, syntax := range []string{"**", "](", "_Last", "layout: legal", "|---", "> ", "<https"} {
+		if strings.Contains(text, syntax) {
+			t.Errorf("text keeps Markdown syntax %q", syntax)
+		}
+	}
+	want := []string{
+		"heading1:QuillMate Privacy Policy",
+		"paragraph:Last revised: 2024-05-20",
+		"heading2:1. Data we process",
+		"heading3:1.2 Your text",
+		"list-item:• when you send a document to support",
+		"list-item:1. a cloud hosting provider",
+		"paragraph:Purpose | Data used | Legal basis under the GDPR",
+		"paragraph:Providing suggestions | Your text, settings | Contract",
+		"paragraph:Short version: we process your text",
+	}
+	got := blocksString(doc.Blocks)
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("no block %q in\n%s", w, got)
+		}
+	}
+	// Links become their text, autolinks their URL.
+	for _, s := range []string{"as described in section 4.", "available at https://quillmate.example/security.", "kept in our archive."} {
+		if !strings.Contains(text, s) {
+			t.Errorf("text lacks %q", s)
+		}
+	}
+}
+
+func TestMarkdownCookieNotice(t *testing.T) {
+	doc := extractFixture(t, "markdown/cookie-notice.markdown")
+	want := "heading1:Lantern Cloud Cookie Notice / paragraph:Effective 2023-11-01 / " +
+		"paragraph:Lantern Cloud Ltd. uses cookies and similar technologies on lanterncloud.example. This notice explains which ones and how to control them. / " +
+		"heading2:What are cookies? / " +
+		"paragraph:Cookies are small text files that a website stores in your browser. Session cookies disappear when you close the browser; persistent cookies stay until they expire or you delete them. / " +
+		"heading2:Cookies we use / paragraph:We group our cookies as follows: / " +
+		"list-item:• Strictly necessary: sign-in, load balancing and your cookie choices. / list-item:• Preferences: language and time zone. / " +
+		"list-item:• We keep these for 12 months. / list-item:• Analytics: counting visits with our self-hosted analytics tool. / " +
+		"paragraph:Cookie | Purpose | Lifetime / paragraph:lc_session | Keeps you signed in | Session / paragraph:lc_consent | Remembers your choices | 12 months / " +
+		"heading2:Your choices / list-item:1. Open Cookie settings at the foot of any page. / list-item:2. Switch off the categories you do not want. / list-item:3. Save your choices. / " +
+		"paragraph:You can also block cookies in your browser. See the help pages for instructions, or email privacy@lanterncloud.example. / " +
+		"paragraph:Example: lc_consent=analytics:0;preferences:1 / paragraph:Blocking strictly necessary cookies will stop sign-in from working."
+	if got := blocksString(doc.Blocks); got != want {
+		t.Errorf("blocks\n got %q\nwant %q", got, want)
+	}
+	if doc.Title != "Lantern Cloud Cookie Notice" {
+		t.Errorf("title %q", doc.Title)
+	}
+}
+
+func TestMarkdownBlocks(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"atx and setext headings",
+			"# Title #\n\nIntro.\n\nData\n----\n\nText\nover two lines.\n\nMore\n===\n",
+			"heading1:Title / paragraph:Intro. / heading2:Data / paragraph:Text\nover two lines. / heading1:More"},
+		{"emphasis, code and strikethrough removed",
+			"We **never** sell *your* data, __ever__, see `settings` and ~~old~~ terms.",
+			"paragraph:We never sell your data, ever, see settings and old terms."},
+		{"underscores and asterisks inside words or maths stay",
+			"Set snake_case_name to 5 * 3 or a*b.",
+			"paragraph:Set snake_case_name to 5 * 3 or a*b."},
+		{"links, images, references, html",
+			"Read [the terms](https://x.example/terms \"Terms\") and [FAQ][faq].![logo](logo.png) <b>Bold</b><br>next &amp; more\n\n[faq]: https://x.example/faq",
+			"paragraph:Read the terms and FAQ. Bold\nnext & more"},
+		{"lists with continuation and task boxes",
+			"Intro:\n\n- first item\n  continues here\n* [x] done item\n+ third\n\n1. one\n2) two\n",
+			"paragraph:Intro: / list-item:• first item\ncontinues here / list-item:• done item / list-item:• third / list-item:1. one / list-item:2. two"},
+		{"thematic breaks and comments dropped",
+			"Above.\n\n***\n\n<!--\nhidden note\n-->\nBelow.\n\n- - -\n",
+			"paragraph:Above. / paragraph:Below."},
+		{"fenced code kept as text",
+			"```\nDo-Not-Track: 1\n```\n",
+			"paragraph:Do-Not-Track: 1"},
+		{"blockquote",
+			"> **Note:** we changed this.\n",
+			"paragraph:Note: we changed this."},
+		{"bold-only lines are headings",
+			"**Cookies**\n\nWe use cookies.\n\n__Your rights:__\n\n**This whole sentence is bold.**\n\n**Note:** not a heading.",
+			"heading:Cookies / paragraph:We use cookies. / heading:Your rights: / paragraph:This whole sentence is bold. / paragraph:Note: not a heading."},
+		{"escapes",
+			`Prices \*before\* tax \_and\_ fees.`,
+			"paragraph:Prices *before* tax _and_ fees."},
+	}
+	for _, tt := range tests {
+		doc, err := extractMarkdown([]byte(tt.in))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if got := blocksString(doc.Blocks); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}

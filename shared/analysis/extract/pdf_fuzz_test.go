@@ -1,0 +1,52 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/policylens/policylens/shared/domain/fault"
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// FuzzExtractPDF checks that any input gives either a well-formed document
+// or an input error (fault.Kind.Input), and never a panic in our own code (panics inside the
+// PDF library are expected and recovered). It runs in-process, so that the
+// fuzzer sees our code; an input that makes the library loop forever ends
+// in fault.Timeout and leaves a goroutine behind.
+func FuzzExtractPDF(f *testing.F) {
+	for _, name := range []string{"base14.pdf", "cyclic-pages.pdf", "blank.pdf", "harbor-twocolumn.pdf", "corrupt.pdf", "truncated.pdf"} {
+		f.Add(readPDF(f, name))
+	}
+	f.Add([]byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj trailer<</Root 1 0 R>>\n%%EOF"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var bug string
+		bugHook = func(msg string) { bug = msg }
+		defer func() { bugHook = nil }()
+		lim := policy.Limits{Timeout: 5 * time.Second, MaxPages: 50, MaxMemory: 256 << 20}
+		doc, err := extractPDFInProcess(context.Background(), data, lim)
+		if bug != "" {
+			t.Fatalf("panic in our code: %s", bug)
+		}
+		if err != nil {
+			if !fault.KindOf(err).Input() {
+				t.Fatalf("err = %v, want an input error (fault.Kind.Input)", err)
+			}
+			if errors.Is(err, fault.Timeout) {
+				t.Skip("library loops on this input; the worker process would be killed")
+			}
+			return
+		}
+		if doc.Format != policy.PDF || len(doc.Blocks) == 0 || doc.Pages < 1 || doc.Pages > lim.MaxPages {
+			t.Fatalf("bad document: format %q, %d blocks, %d pages", doc.Format, len(doc.Blocks), doc.Pages)
+		}
+		for _, b := range doc.Blocks {
+			if b.Text == "" || !utf8.ValidString(b.Text) || strings.ContainsAny(b.Text, "\n\r") || b.Page < 1 || b.Page > doc.Pages {
+				t.Fatalf("bad block %+v", b)
+			}
+		}
+	})
+}

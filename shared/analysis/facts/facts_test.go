@@ -1,0 +1,268 @@
+package facts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/analysis/extract"
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/local/fixture"
+)
+
+func load(t testing.TB, path string) *policy.Document {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(fixture.Path("testdata"), path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := extract.Extract(context.Background(), path, data, policy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func textDoc(s string) *policy.Document {
+	doc := &policy.Document{Format: policy.Text}
+	for _, p := range strings.Split(s, "\n\n") {
+		doc.Blocks = append(doc.Blocks, policy.Block{Text: p})
+	}
+	return doc
+}
+
+func TestFindOnPolicies(t *testing.T) {
+	tests := []struct {
+		file string
+		want policy.Facts
+	}{
+		{"policies/lumen-fitness.txt", policy.Facts{
+			Title:   "LUMEN FITNESS PRIVACY POLICY",
+			Updated: &policy.Date{AsWritten: "March 3, 2024", ISO: "2024-03-03"},
+			Emails:  []string{"privacy@lumenfitness.example", "dpo@lumenfitness.example", "security@lumenfitness.example"},
+			URLs: []string{"www.lumenfitness.example", "https://www.lumenfitness.example/privacy/requests",
+				"https://www.lumenfitness.example/privacy/health-data", "https://www.lumenfitness.example/security",
+				"https://www.lumenfitness.example/privacy/archive", "https://www.lumenfitness.example/privacy"},
+			Regulations: []string{GDPR, UKGDPR, CCPA, CPRA, COPPA, PIPEDA, LGPD, HIPAA, CANSPAM, Shield, DPF},
+		}},
+		{"policies/harbor-books.html", policy.Facts{
+			Title:       "Privacy Notice | Harbor Books",
+			Updated:     &policy.Date{AsWritten: "12 January 2024", ISO: "2024-01-12"},
+			Emails:      []string{"privacy@harborbooks.example"},
+			URLs:        []string{},
+			Regulations: []string{CCPA, COPPA, CANSPAM},
+		}},
+		{"policies/quillmate.md", policy.Facts{
+			Title:       "QuillMate Privacy Policy",
+			Updated:     &policy.Date{AsWritten: "2024-05-20", ISO: "2024-05-20"},
+			Emails:      []string{"dpo@quillmate.example", "privacy@quillmate.example"},
+			URLs:        []string{"https://quillmate.example/legal/processors", "https://quillmate.example/security"},
+			Regulations: []string{GDPR, UKGDPR, LGPD, DPF},
+		}},
+		{"policies/pebble-kids.txt", policy.Facts{
+			Title:       "Pebble Kids Learning Games – Privacy Policy",
+			Updated:     &policy.Date{AsWritten: "January 2024"},
+			Emails:      []string{"privacy@pebblekids.example"},
+			URLs:        []string{},
+			Regulations: []string{CCPA, COPPA, CalOPPA, CANSPAM},
+		}},
+		{"policies/tidewater-dental.txt", policy.Facts{
+			Title:       "Tidewater Family Dental",
+			Updated:     &policy.Date{AsWritten: "1 April 2023", ISO: "2023-04-01"},
+			Emails:      []string{"privacy@tidewaterdental.example"},
+			URLs:        []string{"https://www.tidewaterdental.example"},
+			Regulations: []string{PIPEDA, HIPAA},
+		}},
+		{"text/windows-1252.txt", policy.Facts{
+			Title:       "Café Crème Privacy Notice",
+			Updated:     &policy.Date{AsWritten: "5 February 2024", ISO: "2024-02-05"},
+			Emails:      []string{"privacy@cafecreme.example"},
+			URLs:        []string{},
+			Regulations: []string{},
+		}},
+		{"text/sentence-per-line.txt", policy.Facts{
+			Title:       "Brightwater Bank Online Privacy Statement",
+			Updated:     &policy.Date{AsWritten: "June 1, 2023", ISO: "2023-06-01"},
+			Emails:      []string{"privacy@brightwaterbank.example"},
+			URLs:        []string{},
+			Regulations: []string{},
+		}},
+	}
+	for _, tt := range tests {
+		got := Find(load(t, tt.file))
+		if !reflect.DeepEqual(got, tt.want) {
+			g, _ := json.MarshalIndent(got, "", "  ")
+			w, _ := json.MarshalIndent(tt.want, "", "  ")
+			t.Errorf("%s:\n got %s\nwant %s", tt.file, g, w)
+		}
+	}
+}
+
+func TestFindJSONHasEmptyLists(t *testing.T) {
+	b, err := json.Marshal(Find(textDoc("We collect nothing.")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(b); got != `{"emails":[],"urls":[],"regulations":[]}` {
+		t.Errorf("JSON %s", got)
+	}
+}
+
+func TestDates(t *testing.T) {
+	tests := []struct {
+		text      string
+		asWritten string
+		iso       string
+	}{
+		{"Last updated: March 3, 2024", "March 3, 2024", "2024-03-03"},
+		{"LAST UPDATED ON Mar. 3rd, 2024.", "Mar. 3rd, 2024", "2024-03-03"},
+		{"Effective Date: 2024-03-03", "2024-03-03", "2024-03-03"},
+		{"Effective as of 3 March 2024", "3 March 2024", "2024-03-03"},
+		{"This policy was last revised on the 3rd of March, 2024.", "3rd of March, 2024", "2024-03-03"},
+		{"Updated January 2024", "January 2024", ""},
+		{"Last modified: 2024/3/3", "2024/3/3", "2024-03-03"},
+		{"Last updated 03.04.2024", "03.04.2024", "2024-04-03"},
+		// Numeric dates: one order only when the numbers settle it.
+		{"Last updated: 03/03/2024", "03/03/2024", "2024-03-03"},
+		{"Last updated: 03/13/2024", "03/13/2024", "2024-03-13"},
+		{"Last updated: 13/03/2024", "13/03/2024", "2024-03-13"},
+		{"Last updated: 03/04/2024", "03/04/2024", ""},
+		{"Last updated: 3-4-24", "3-4-24", ""},
+		{"Last updated: 12/25/23", "12/25/23", "2023-12-25"},
+		// A last-updated date wins over an effective date, wherever it is.
+		{"Effective date: 1 January 2024\n\nWe collect data.\n\nLast updated: 5 February 2024", "5 February 2024", "2024-02-05"},
+		// With no cue, a date alone on a line near the top.
+		{"Acme Privacy Policy\n\nMay 5, 2022\n\nWe collect data.", "May 5, 2022", "2022-05-05"},
+	}
+	for _, tt := range tests {
+		d := Find(textDoc(tt.text)).Updated
+		if d == nil || d.AsWritten != tt.asWritten || d.ISO != tt.iso {
+			t.Errorf("date in %q = %+v, want %q %q", tt.text, d, tt.asWritten, tt.iso)
+		}
+	}
+	for _, text := range []string{
+		"We updated our app in 2024.",
+		"Last updated: February 30, 2024",
+		"Effective immediately for all users.",
+		"Updated: soon",
+		"Call 03/04 for help.",
+		"We collect data.\n\nIn 1985 we were founded.\n\nOffice hours 9.30 to 17.00.",
+	} {
+		if d := Find(textDoc(text)).Updated; d != nil {
+			t.Errorf("date in %q = %+v, want none", text, d)
+		}
+	}
+}
+
+func TestEmails(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Write to Privacy@Example.COM or privacy@example.com.", []string{"Privacy@example.com"}},
+		{"Contact dpo@example.co.uk, legal-team+gdpr@sub.example.org; or mailto:help@example.io", []string{"dpo@example.co.uk", "legal-team+gdpr@sub.example.org", "help@example.io"}},
+		{"Email privacy [at] example [dot] com or help(at)example.org or ops { at } example { dot } net.", []string{"privacy@example.com", "help@example.org", "ops@example.net"}},
+		{"Our logo@2x.png and icon@3x.jpg are not addresses, nor is user@localhost or @handle.", []string{}},
+		{"Not an address: a..b@example.com or .x@example.com. But x.y@example.com is.", []string{"x@example.com", "x.y@example.com"}},
+	}
+	for _, tt := range tests {
+		if got := Find(textDoc(tt.text)).Emails; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("emails in %q = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestURLs(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"See https://example.com/privacy. Also (https://example.com/terms), and <http://example.org/a?b=1&c=2>!",
+			[]string{"https://example.com/privacy", "https://example.com/terms", "http://example.org/a?b=1&c=2"}},
+		{"Visit www.example.com, WWW.EXAMPLE.COM/ or https://en.wikipedia.org/wiki/Privacy_(law).",
+			[]string{"www.example.com", "https://en.wikipedia.org/wiki/Privacy_(law)"}},
+		{"Same: HTTPS://Example.com/Path and https://example.com/Path/ but not https://example.com/path",
+			[]string{"HTTPS://Example.com/Path", "https://example.com/path"}},
+		{"Not URLs: http://, https://nodot, swww.example.com, email@www.example.com", []string{}},
+		{"Quoted “https://example.com/a” and ‘https://example.com/b’…", []string{"https://example.com/a", "https://example.com/b"}},
+	}
+	for _, tt := range tests {
+		if got := Find(textDoc(tt.text)).URLs; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("URLs in %q = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	var many strings.Builder
+	for i := 0; i < 200; i++ {
+		fmt.Fprintf(&many, "https://example.com/page/%d ", i)
+	}
+	many.WriteString("https://example.com/" + strings.Repeat("x", 1000))
+	if got := Find(textDoc(many.String())).URLs; len(got) != MaxURLs {
+		t.Errorf("%d URLs kept, want the cap of %d", len(got), MaxURLs)
+	}
+}
+
+func TestRegulations(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"We comply with the GDPR.", []string{GDPR}},
+		{"Under the General Data Protection Regulation (EU) 2016/679 you have rights.", []string{GDPR}},
+		// The UK GDPR is not also the GDPR...
+		{"UK residents have rights under the UK GDPR.", []string{UKGDPR}},
+		{"See the United Kingdom General Data Protection Regulation and the UK-GDPR.", []string{UKGDPR}},
+		// ...unless the GDPR is named too.
+		{"Both the GDPR and the UK GDPR apply.", []string{GDPR, UKGDPR}},
+		{"Under the EU and UK GDPR you may object.", []string{GDPR, UKGDPR}},
+		{"The California Consumer Privacy Act, as amended by the California Privacy Rights Act.", []string{CCPA, CPRA}},
+		{"Our CCPA/CPRA notice.", []string{CCPA, CPRA}},
+		{"We follow COPPA and CalOPPA.", []string{COPPA, CalOPPA}},
+		{"The Children’s Online Privacy Protection Act and the California Online Privacy Protection Act.", []string{COPPA, CalOPPA}},
+		{"Canada's PIPEDA and Brazil's Lei Geral de Proteção de Dados.", []string{PIPEDA, LGPD}},
+		{"We are not a covered entity under HIPAA. We follow the CAN-SPAM Act.", []string{HIPAA, CANSPAM}},
+		{"We left the EU-U.S. Privacy Shield and joined the EU-U.S. Data Privacy Framework (DPF).", []string{Shield, DPF}},
+		// False positives.
+		{"Our HIPAAcompliant partner, the GDPRS project and NONHIPAA data.", []string{}},
+		{"We can spam-proof your inbox; you can spam-filter it. Brazil's general data protection ideas.", []string{}},
+		{"Our privacy shield against trackers is a browser setting.", []string{}},
+		{"The ccpa in lower case is not the acronym; dpf neither.", []string{}},
+	}
+	for _, tt := range tests {
+		if got := Find(textDoc(tt.text)).Regulations; !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("regulations in %q = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestTitle(t *testing.T) {
+	tests := []struct {
+		doc  *policy.Document
+		want string
+	}{
+		{&policy.Document{Title: "  Privacy   Policy  ", Blocks: []policy.Block{{Text: "x"}}}, "Privacy Policy"},
+		{&policy.Document{Title: "Microsoft Word - policy_v3.docx", Blocks: []policy.Block{{Kind: policy.Heading, Text: "Acme Privacy Notice"}}}, "Acme Privacy Notice"},
+		{&policy.Document{Title: "untitled", Blocks: []policy.Block{{Text: "Last updated: May 1, 2024\nAcme Privacy Notice\nWe collect data."}}}, "Acme Privacy Notice"},
+		{textDoc("## Cookie Policy ##\n\nText."), "Cookie Policy"},
+		{textDoc("We collect your name and email address when you register for an account with us."), ""},
+	}
+	for _, tt := range tests {
+		if got := Find(tt.doc).Title; got != tt.want {
+			t.Errorf("title of %+v = %q, want %q", tt.doc.Blocks, got, tt.want)
+		}
+	}
+}
+
+// BenchmarkFind finds the key facts of the 29 KB plain-text policy.
+func BenchmarkFind(b *testing.B) {
+	doc := load(b, "policies/lumen-fitness.txt")
+	b.SetBytes(int64(len(doc.Text())))
+	b.ReportAllocs()
+	for b.Loop() {
+		Find(doc)
+	}
+}

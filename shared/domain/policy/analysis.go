@@ -1,0 +1,70 @@
+package policy
+
+// Clause is one paragraph-level unit of a policy: what the segmenter cuts
+// from a document, and, once classified, its labels and scores.
+type Clause struct {
+	// Ordinal numbers the clauses of a document from 1 in reading order.
+	Ordinal int `json:"ordinal"`
+	// Heading is the path of section headings the clause sits under,
+	// outermost first, e.g. ["4. Sharing", "Service providers"]; empty
+	// before the first heading.
+	Heading []string `json:"heading"`
+	// Text is the clause's text with runs of white space collapsed to one
+	// space.
+	Text string `json:"text"`
+	// Start and End are the clause's offsets in Document.Text(), counted in
+	// Unicode code points, End exclusive.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Page is the PDF page the clause starts on, 0 for formats without pages.
+	Page int `json:"page"`
+	// Labels are the labels the clause carries, highest score first.
+	Labels []LabelScore `json:"labels"`
+	// Scores holds the score of every label, keyed by label name.
+	Scores map[string]float64 `json:"scores"`
+}
+
+// LabelScore is one label a clause carries, with its score in [0,1].
+type LabelScore struct {
+	Label string  `json:"label"`
+	Score float64 `json:"score"`
+}
+
+// Date is a date as the policy writes it and, where it parses, as an ISO
+// 8601 calendar date (YYYY-MM-DD).
+type Date struct {
+	AsWritten string `json:"asWritten"`
+	ISO       string `json:"iso,omitempty"`
+}
+
+// Facts are the key facts of one policy.
+type Facts struct {
+	Title string `json:"title,omitempty"`
+	// Updated is the last-updated or effective date, nil when none is found.
+	Updated     *Date    `json:"updated,omitempty"`
+	Emails      []string `json:"emails"`
+	URLs        []string `json:"urls"`
+	Regulations []string `json:"regulations"`
+}
+
+// Summary describes one analysed policy file.
+type Summary struct {
+	// Source is the file name the policy was read from.
+	Source   string `json:"source"`
+	Format   string `json:"format"`
+	Encoding string `json:"encoding,omitempty"`
+	Pages    int    `json:"pages,omitempty"`
+	Bytes    int    `json:"bytes"`
+	SHA256   string `json:"sha256"`
+	Facts
+	Clauses int `json:"clauses"`
+	// LabelCounts counts the clauses carrying each label, for all 12 labels.
+	LabelCounts  map[string]int `json:"labelCounts"`
+	ModelVersion string         `json:"modelVersion"`
+}
+
+// Analysis is the analysis of one policy file.
+type Analysis struct {
+	Policy  Summary  `json:"policy"`
+	Clauses []Clause `json:"clauses"`
+}

@@ -1,0 +1,464 @@
+// Package lookup is the lookup function: the read API of policylens behind
+// an API Gateway HTTP API (payload format 2.0). The routes, parameters and
+// errors are described in api/openapi.yaml and docs/api.md.
+package lookup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/service/settings"
+	"github.com/policylens/policylens/shared/service/store"
+)
+
+// Store is what lookup reads; *store.Store implements it.
+type Store interface {
+	Policy(ctx context.Context, id string) (*store.Policy, error)
+	Policies(ctx context.Context, after string, limit int) (store.Page[store.Policy], error)
+	Clauses(ctx context.Context, p *store.Policy, gen string, q store.ClauseQuery) (store.Page[store.Clause], error)
+	LabelClauses(ctx context.Context, slug string, q store.LabelQuery) (store.Page[store.LabelClause], error)
+	Ping(ctx context.Context) error
+}
+
+// Handler serves the lookup API.
+type Handler struct {
+	store       Store
+	log         *slog.Logger
+	key         []byte
+	maxPageSize int
+}
+
+// New returns a Handler reading s. cfg.Table names the table the cursor
+// key is derived from when cfg.CursorSecret is empty.
+func New(s Store, cfg settings.Lookup, log *slog.Logger) *Handler {
+	n := cfg.MaxPageSize
+	if n <= 0 {
+		n = settings.DefaultMaxPageSize
+	}
+	return &Handler{store: s, log: log, key: cursorKey(cfg.CursorSecret, cfg.Table), maxPageSize: n}
+}
+
+// Route describes one route of the API.
+type Route struct {
+	Method string
+	// Pattern is the path with {name} for path parameters.
+	Pattern string
+	// Query lists the query parameters the route accepts.
+	Query  []string
+	handle func(*Handler, context.Context, *request) *response
+}
+
+// Routes lists the routes of the API.
+func Routes() []Route { return slices.Clone(routes) }
+
+// RouteKeys returns the route keys of the API as API Gateway writes them,
+// such as "GET /policies/{id}": for the stack's HTTP API and the local
+// server.
+func RouteKeys() []string {
+	keys := make([]string, len(routes))
+	for i, r := range routes {
+		keys[i] = r.Method + " " + r.Pattern
+	}
+	return keys
+}
+
+var routes = []Route{
+	{http.MethodGet, "/health", nil, (*Handler).health},
+	{http.MethodGet, "/labels", nil, (*Handler).labels},
+	{http.MethodGet, "/labels/{label}/clauses", []string{"minScore", "limit", "cursor"}, (*Handler).labelClauses},
+	{http.MethodGet, "/policies", []string{"limit", "cursor"}, (*Handler).policies},
+	{http.MethodGet, "/policies/{id}", nil, (*Handler).policy},
+	{http.MethodGet, "/policies/{id}/clauses", []string{"label", "minScore", "limit", "cursor"}, (*Handler).clauses},
+}
+
+// request is a matched request.
+type request struct {
+	route *Route
+	path  map[string]string
+	query url.Values
+}
+
+// Handle answers one API Gateway request. It always returns a response:
+// errors are problem documents, never a Lambda error.
+func (h *Handler) Handle(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (resp events.APIGatewayV2HTTPResponse, _ error) {
+	instance := requestPath(ev)
+	defer func() {
+		if p := recover(); p != nil {
+			h.log.ErrorContext(ctx, "panic while serving a request", "path", instance,
+				"error", fmt.Sprint(p), "stack", string(debug.Stack()))
+			resp = h.internal(ctx, fmt.Errorf("panic: %v", p)).encode(instance, ev.RequestContext.RequestID)
+		}
+	}()
+	r := h.serve(ctx, ev, instance)
+	if r.status >= 500 {
+		h.log.ErrorContext(ctx, "request failed", "path", instance, "status", r.status)
+	} else {
+		h.log.DebugContext(ctx, "request served", "path", instance, "status", r.status)
+	}
+	return r.encode(instance, ev.RequestContext.RequestID), nil
+}
+
+func (h *Handler) serve(ctx context.Context, ev events.APIGatewayV2HTTPRequest, path string) *response {
+	method := ev.RequestContext.HTTP.Method
+	if method == "" {
+		method, _, _ = strings.Cut(ev.RouteKey, " ")
+	}
+	route, params, found := match(ev, path)
+	if !found {
+		return notFound(fmt.Sprintf("no route matches %s; the routes are listed in the API description", path))
+	}
+	if method != route.Method {
+		r := problem(http.StatusMethodNotAllowed, probMethodNotAllowed,
+			fmt.Sprintf("%s is not allowed on %s; use %s", method, route.Pattern, route.Method))
+		r.headers = map[string]string{"Allow": route.Method}
+		return r
+	}
+	q, bad := query(ev)
+	if bad != nil {
+		return bad
+	}
+	for name := range q {
+		if !slices.Contains(route.Query, name) {
+			detail := fmt.Sprintf("unknown query parameter %q", name)
+			if len(route.Query) > 0 {
+				detail += "; this route accepts " + strings.Join(route.Query, ", ")
+			} else {
+				detail += "; this route takes no query parameters"
+			}
+			return badParam(name, detail)
+		}
+	}
+	return route.handle(h, ctx, &request{route: route, path: params, query: q})
+}
+
+// requestPath returns the path of the request without the stage: API
+// Gateway puts the stage in rawPath when it is not $default.
+func requestPath(ev events.APIGatewayV2HTTPRequest) string {
+	p := ev.RawPath
+	if p == "" {
+		p = ev.RequestContext.HTTP.Path
+	}
+	if st := ev.RequestContext.Stage; st != "" && st != "$default" {
+		if rest, ok := strings.CutPrefix(p, "/"+st); ok && (rest == "" || rest[0] == '/') {
+			p = rest
+		}
+	}
+	if p == "" {
+		p = "/"
+	}
+	return p
+}
+
+// match finds the route of a request. A request that API Gateway matched
+// to one of the routes (route key "GET /policies/{id}") is taken with its
+// path parameters; any other ($default, a local server) is matched on its
+// path, whose segments are percent-decoded.
+func match(ev events.APIGatewayV2HTTPRequest, path string) (*Route, map[string]string, bool) {
+	if _, pattern, ok := strings.Cut(ev.RouteKey, " "); ok {
+		for i := range routes {
+			r := &routes[i]
+			if r.Pattern != pattern {
+				continue
+			}
+			params := map[string]string{}
+			complete := true
+			for _, name := range paramNames(pattern) {
+				v, ok := ev.PathParameters[name]
+				if !ok {
+					complete = false
+					break
+				}
+				if d, err := url.PathUnescape(v); err == nil {
+					v = d
+				}
+				params[name] = v
+			}
+			if complete {
+				return r, params, true
+			}
+		}
+	}
+	segs := strings.Split(strings.TrimSuffix(path, "/"), "/")
+	if path == "/" {
+		segs = []string{""}
+	}
+	for i := range routes {
+		r := &routes[i]
+		pat := strings.Split(r.Pattern, "/")
+		if len(pat) != len(segs) {
+			continue
+		}
+		params := map[string]string{}
+		matched := true
+		for j, p := range pat {
+			s, err := url.PathUnescape(segs[j])
+			if err != nil {
+				matched = false
+				break
+			}
+			if name, ok := strings.CutPrefix(p, "{"); ok {
+				if s == "" {
+					matched = false
+					break
+				}
+				params[strings.TrimSuffix(name, "}")] = s
+			} else if p != s {
+				matched = false
+				break
+			}
+		}
+		if matched {
+			return r, params, true
+		}
+	}
+	return nil, nil, false
+}
+
+func paramNames(pattern string) []string {
+	var out []string
+	for _, s := range strings.Split(pattern, "/") {
+		if name, ok := strings.CutPrefix(s, "{"); ok {
+			out = append(out, strings.TrimSuffix(name, "}"))
+		}
+	}
+	return out
+}
+
+// query returns the query parameters of a request. A parameter given more
+// than once is an error: the API never takes lists.
+func query(ev events.APIGatewayV2HTTPRequest) (url.Values, *response) {
+	if ev.RawQueryString == "" {
+		q := url.Values{}
+		for k, v := range ev.QueryStringParameters {
+			if strings.Contains(v, ",") && k != "cursor" && k != "label" {
+				// API Gateway joins repeated parameters with commas.
+				return nil, badParam(k, fmt.Sprintf("parameter %q is given more than once", k))
+			}
+			q.Set(k, v)
+		}
+		return q, nil
+	}
+	q, err := url.ParseQuery(ev.RawQueryString)
+	if err != nil {
+		return nil, badParam("", "the query string is not valid URL encoding")
+	}
+	for k, v := range q {
+		if len(v) > 1 {
+			return nil, badParam(k, fmt.Sprintf("parameter %q is given more than once", k))
+		}
+	}
+	return q, nil
+}
+
+// pageParams reads limit and cursor. A cursor must come from the same
+// route and scope.
+func (h *Handler) pageParams(r *request, scope string) (int, *cursor, *response) {
+	limit := settings.DefaultPageSize
+	if limit > h.maxPageSize {
+		limit = h.maxPageSize
+	}
+	if v, ok := r.query["limit"]; ok {
+		n, err := strconv.Atoi(v[0])
+		if err != nil || n < 1 || n > h.maxPageSize {
+			return 0, nil, badParam("limit", fmt.Sprintf("limit must be a whole number from 1 to %d, not %q", h.maxPageSize, v[0]))
+		}
+		limit = n
+	}
+	v, ok := r.query["cursor"]
+	if !ok {
+		return limit, nil, nil
+	}
+	c, err := decodeCursor(h.key, v[0])
+	if err != nil {
+		return 0, nil, badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
+	}
+	if c.Route != r.route.Pattern || c.Scope != scope {
+		return 0, nil, badParam("cursor", "cursor belongs to a different query: keep the path and the other parameters of the page that returned it")
+	}
+	return limit, &c, nil
+}
+
+// minScore reads the minScore parameter: a number from 0 to 1.
+func minScore(r *request) (float64, *response) {
+	v, ok := r.query["minScore"]
+	if !ok {
+		return 0, nil
+	}
+	f, err := strconv.ParseFloat(v[0], 64)
+	if err != nil || f < 0 || f > 1 || f != f {
+		return 0, badParam("minScore", fmt.Sprintf("minScore must be a number from 0 to 1, not %q", v[0]))
+	}
+	return f, nil
+}
+
+// labelOf returns the label named by s: its slug or exact name, in any
+// letter case.
+func labelOf(s string) (labels.Label, bool) {
+	i, ok := labels.Index(s)
+	if !ok {
+		return labels.Label{}, false
+	}
+	return labels.All[i], true
+}
+
+func (h *Handler) internal(ctx context.Context, err error) *response {
+	h.log.ErrorContext(ctx, "internal error", "error", err.Error())
+	return problem(http.StatusInternalServerError, probInternal,
+		"the request could not be served; try again, and report the requestId if it persists")
+}
+
+func (h *Handler) health(ctx context.Context, r *request) *response {
+	if err := h.store.Ping(ctx); err != nil {
+		h.log.ErrorContext(ctx, "health check failed", "error", err.Error())
+		return problem(http.StatusServiceUnavailable, probUnavailable, "the policy table cannot be read")
+	}
+	return ok(map[string]string{"status": "ok"})
+}
+
+func (h *Handler) labels(ctx context.Context, r *request) *response {
+	return ok(map[string]any{"items": labels.All})
+}
+
+func (h *Handler) policies(ctx context.Context, r *request) *response {
+	limit, cur, bad := h.pageParams(r, "")
+	if bad != nil {
+		return bad
+	}
+	after := ""
+	if cur != nil {
+		if !store.ValidPolicyPosition(cur.Pos) {
+			return badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
+		}
+		after = cur.Pos
+	}
+	page, err := h.store.Policies(ctx, after, limit)
+	if err != nil {
+		return h.internal(ctx, err)
+	}
+	out := policyList{Items: make([]policySummary, 0, len(page.Items))}
+	for _, p := range page.Items {
+		out.Items = append(out.Items, summaryOf(&p))
+	}
+	if page.Next != "" {
+		out.NextCursor = cursor{Route: r.route.Pattern, Pos: page.Next}.encode(h.key)
+	}
+	return ok(out)
+}
+
+func (h *Handler) policy(ctx context.Context, r *request) *response {
+	p, bad := h.findPolicy(ctx, r.path["id"])
+	if bad != nil {
+		return bad
+	}
+	return ok(detailOf(p))
+}
+
+func (h *Handler) findPolicy(ctx context.Context, id string) (*store.Policy, *response) {
+	p, err := h.store.Policy(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, notFound(fmt.Sprintf("no policy has the id %q", id))
+	}
+	if err != nil {
+		return nil, h.internal(ctx, err)
+	}
+	return p, nil
+}
+
+func (h *Handler) clauses(ctx context.Context, r *request) *response {
+	id := r.path["id"]
+	q := store.ClauseQuery{}
+	var slugName string
+	if v, ok := r.query["label"]; ok {
+		l, found := labelOf(v[0])
+		if !found {
+			return badParam("label", fmt.Sprintf("label %q is not one of the 12 labels; GET /labels lists their names and slugs", v[0]))
+		}
+		q.Label, slugName = l.Slug, l.Slug
+	}
+	var bad *response
+	if q.MinScore, bad = minScore(r); bad != nil {
+		return bad
+	}
+	scope := fmt.Sprintf("id=%s&label=%s&minScore=%g", id, slugName, q.MinScore)
+	var cur *cursor
+	if q.Limit, cur, bad = h.pageParams(r, scope); bad != nil {
+		return bad
+	}
+	gen := ""
+	if cur != nil {
+		n, err := strconv.Atoi(cur.Pos)
+		if err != nil || n < 1 || cur.Gen == "" {
+			return badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
+		}
+		q.After, gen = n, cur.Gen
+	}
+	p, bad := h.findPolicy(ctx, id)
+	if bad != nil {
+		return bad
+	}
+	page, err := h.store.Clauses(ctx, p, gen, q)
+	if errors.Is(err, store.ErrGenerationChanged) {
+		return problem(http.StatusConflict, probPolicyChanged,
+			"the policy was re-analysed after the first page was served; start again without a cursor")
+	}
+	if err != nil {
+		return h.internal(ctx, err)
+	}
+	out := clauseList{PolicyID: p.ID, Status: string(p.Status), Items: make([]clauseView, 0, len(page.Items))}
+	for _, c := range page.Items {
+		out.Items = append(out.Items, clauseViewOf(c))
+	}
+	if page.Next != "" {
+		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next, Gen: p.Gen}.encode(h.key)
+	}
+	return ok(out)
+}
+
+func (h *Handler) labelClauses(ctx context.Context, r *request) *response {
+	l, found := labelOf(r.path["label"])
+	if !found {
+		return notFound(fmt.Sprintf("no label is named %q; GET /labels lists their names and slugs", r.path["label"]))
+	}
+	q := store.LabelQuery{}
+	var bad *response
+	if q.MinScore, bad = minScore(r); bad != nil {
+		return bad
+	}
+	scope := fmt.Sprintf("label=%s&minScore=%g", l.Slug, q.MinScore)
+	var cur *cursor
+	if q.Limit, cur, bad = h.pageParams(r, scope); bad != nil {
+		return bad
+	}
+	if cur != nil {
+		if !store.ValidLabelPosition(cur.Pos) {
+			return badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
+		}
+		q.After = cur.Pos
+	}
+	page, err := h.store.LabelClauses(ctx, l.Slug, q)
+	if err != nil {
+		return h.internal(ctx, err)
+	}
+	out := labelClauseList{Label: labelRef{Name: l.Name, Slug: l.Slug}, Items: make([]labelClauseView, 0, len(page.Items))}
+	for _, c := range page.Items {
+		out.Items = append(out.Items, labelClauseView{
+			PolicyID: c.PolicyID, Ordinal: c.Ordinal, Heading: nonNil(c.Heading), Text: c.Text,
+			Truncated: c.Truncated, Page: c.Page, Score: c.Score,
+		})
+	}
+	if page.Next != "" {
+		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next}.encode(h.key)
+	}
+	return ok(out)
+}

@@ -1,0 +1,295 @@
+package lookup
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"maps"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-lambda-go/events"
+	"gopkg.in/yaml.v3"
+
+	"github.com/policylens/policylens/shared/local/fixture"
+	"github.com/policylens/policylens/shared/service/settings"
+	"github.com/policylens/policylens/shared/service/store"
+)
+
+// fakeStore answers from memory and records what it was asked.
+type fakeStore struct {
+	policy   *store.Policy
+	err      error
+	pingErr  error
+	limits   []int
+	clauseQ  []store.ClauseQuery
+	labelQ   []store.LabelQuery
+	labelArg []string
+}
+
+func (f *fakeStore) Policy(ctx context.Context, id string) (*store.Policy, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	if f.policy == nil || f.policy.ID != id {
+		return nil, store.ErrNotFound
+	}
+	return f.policy, nil
+}
+
+func (f *fakeStore) Policies(ctx context.Context, after string, limit int) (store.Page[store.Policy], error) {
+	f.limits = append(f.limits, limit)
+	if f.err != nil {
+		return store.Page[store.Policy]{}, f.err
+	}
+	return store.Page[store.Policy]{Items: []store.Policy{*f.policy}}, nil
+}
+
+func (f *fakeStore) Clauses(ctx context.Context, p *store.Policy, gen string, q store.ClauseQuery) (store.Page[store.Clause], error) {
+	f.clauseQ = append(f.clauseQ, q)
+	return store.Page[store.Clause]{Items: []store.Clause{{Ordinal: 1, Text: "We keep data."}}, Next: "1"}, nil
+}
+
+func (f *fakeStore) LabelClauses(ctx context.Context, slug string, q store.LabelQuery) (store.Page[store.LabelClause], error) {
+	f.labelArg = append(f.labelArg, slug)
+	f.labelQ = append(f.labelQ, q)
+	return store.Page[store.LabelClause]{}, f.err
+}
+
+func (f *fakeStore) Ping(ctx context.Context) error { return f.pingErr }
+
+const testID = "policies-privacy-policy-2025-txt-4336eb770257"
+
+func newTestHandler(f *fakeStore, maxPage int) *Handler {
+	if f.policy == nil {
+		f.policy = &store.Policy{ID: testID, Bucket: "b", Key: "k", Status: store.Ready, Gen: "a1", UpdatedAt: "2025-01-01T00:00:00.000000Z"}
+	}
+	return New(f, settings.Lookup{Table: "t", MaxPageSize: maxPage}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+}
+
+func get(h *Handler, rawPath, rawQuery string) events.APIGatewayV2HTTPResponse {
+	resp, _ := h.Handle(context.Background(), events.APIGatewayV2HTTPRequest{
+		RouteKey: "$default", RawPath: rawPath, RawQueryString: rawQuery,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "req-1", Stage: "$default",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: rawPath}},
+	})
+	return resp
+}
+
+// Every sample request in events/ reaches its route.
+func TestSampleEvents(t *testing.T) {
+	files, err := os.ReadDir(fixture.Path("events"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, f := range files {
+		if !strings.HasPrefix(f.Name(), "api-") {
+			continue
+		}
+		b, err := os.ReadFile(fixture.Path("events", f.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ev events.APIGatewayV2HTTPRequest
+		if err := json.Unmarshal(b, &ev); err != nil {
+			t.Fatalf("%s: %v", f.Name(), err)
+		}
+		h := newTestHandler(&fakeStore{}, 0)
+		resp, err := h.Handle(context.Background(), ev)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: %d %v %s", f.Name(), resp.StatusCode, err, resp.Body)
+		}
+		seen[ev.RouteKey] = true
+	}
+	for _, k := range RouteKeys() {
+		if !seen[k] {
+			t.Errorf("no sample event in events/ for %s", k)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	tests := []struct {
+		maxPage   int
+		query     string
+		wantLimit int
+		status    int
+	}{
+		{0, "", settings.DefaultPageSize, 200},
+		{0, "limit=100", 100, 200},
+		{0, "limit=101", 0, 400},
+		{500, "limit=500", 500, 200},
+		{10, "", 10, 200},
+		{10, "limit=11", 0, 400},
+	}
+	for _, tt := range tests {
+		f := &fakeStore{}
+		resp := get(newTestHandler(f, tt.maxPage), "/policies", tt.query)
+		if resp.StatusCode != tt.status {
+			t.Errorf("max %d, %q: status %d, want %d", tt.maxPage, tt.query, resp.StatusCode, tt.status)
+			continue
+		}
+		if tt.status == 200 && (len(f.limits) != 1 || f.limits[0] != tt.wantLimit) {
+			t.Errorf("max %d, %q: store asked for %v, want %d", tt.maxPage, tt.query, f.limits, tt.wantLimit)
+		}
+	}
+}
+
+// Server errors say nothing about internals, and give the request id.
+func TestInternalErrors(t *testing.T) {
+	secret := "dial tcp 10.0.0.7:443: table arn:aws:dynamodb:eu-west-1:123456789012:table/x"
+	h := newTestHandler(&fakeStore{err: errors.New(secret)}, 0)
+	for _, path := range []string{"/policies", "/policies/" + testID, "/labels/data-retention/clauses"} {
+		resp := get(h, path, "")
+		var p Problem
+		json.Unmarshal([]byte(resp.Body), &p)
+		if resp.StatusCode != 500 || p.Status != 500 || p.RequestID != "req-1" || strings.Contains(resp.Body, "10.0.0.7") || strings.Contains(resp.Body, "arn:") {
+			t.Errorf("GET %s: %d %s", path, resp.StatusCode, resp.Body)
+		}
+		if resp.Headers["Content-Type"] != "application/problem+json" {
+			t.Errorf("GET %s: Content-Type %q", path, resp.Headers["Content-Type"])
+		}
+	}
+	resp := get(newTestHandler(&fakeStore{pingErr: errors.New(secret)}, 0), "/health", "")
+	if resp.StatusCode != 503 || strings.Contains(resp.Body, "10.0.0.7") {
+		t.Errorf("GET /health with the table unreadable: %d %s", resp.StatusCode, resp.Body)
+	}
+}
+
+// Filters reach the store in canonical form.
+func TestFiltersReachStore(t *testing.T) {
+	f := &fakeStore{}
+	h := newTestHandler(f, 0)
+	if r := get(h, "/policies/"+testID+"/clauses", "label=User+Access%2C+Edit+and+Deletion&minScore=0.25&limit=3"); r.StatusCode != 200 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	if q := f.clauseQ[0]; q.Label != "user-access-edit-and-deletion" || q.MinScore != 0.25 || q.Limit != 3 || q.After != 0 {
+		t.Errorf("clause query %+v", q)
+	}
+	if r := get(h, "/labels/First%20Party%20Collection%2FUse/clauses", "minScore=0.5"); r.StatusCode != 200 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	if f.labelArg[0] != "first-party-collection-use" || f.labelQ[0].MinScore != 0.5 {
+		t.Errorf("label query %s %+v", f.labelArg[0], f.labelQ[0])
+	}
+}
+
+func TestCursor(t *testing.T) {
+	key := cursorKey(nil, "table")
+	c := cursor{Route: "/policies", Scope: "s", Pos: "p", Gen: "g"}
+	s := c.encode(key)
+	got, err := decodeCursor(key, s)
+	if err != nil || got != c {
+		t.Fatalf("round trip: %+v %v", got, err)
+	}
+	if _, err := decodeCursor(cursorKey(nil, "other-table"), s); err == nil {
+		t.Error("a cursor of another deployment was accepted")
+	}
+	if _, err := decodeCursor(cursorKey([]byte("secret"), "table"), s); err == nil {
+		t.Error("a cursor signed with another key was accepted")
+	}
+	for i := range len(s) {
+		b := []byte(s)
+		b[i] ^= 1
+		if got, err := decodeCursor(key, string(b)); err == nil && got != c {
+			t.Errorf("altered cursor %q accepted as %+v", b, got)
+		}
+	}
+	if _, err := decodeCursor(key, strings.Repeat("a", 2000)); err == nil {
+		t.Error("an over-long cursor was accepted")
+	}
+}
+
+// openAPI is the part of the OpenAPI document the test compares.
+type openAPI struct {
+	Paths      map[string]map[string]operation `yaml:"paths"`
+	Components struct {
+		Parameters map[string]parameter `yaml:"parameters"`
+	} `yaml:"components"`
+}
+
+type operation struct {
+	Parameters []parameter          `yaml:"parameters"`
+	Responses  map[string]yaml.Node `yaml:"responses"`
+}
+
+type parameter struct {
+	Ref  string `yaml:"$ref"`
+	Name string `yaml:"name"`
+	In   string `yaml:"in"`
+}
+
+// The OpenAPI document describes exactly the handler's routes, methods and
+// parameters.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	b, err := os.ReadFile(fixture.Path("api", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc openAPI
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("api/openapi.yaml: %v", err)
+	}
+	documented := map[string]operation{}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			documented[strings.ToUpper(method)+" "+path] = op
+		}
+	}
+	keys := RouteKeys()
+	if got := slices.Sorted(maps.Keys(documented)); !slices.Equal(got, slices.Sorted(slices.Values(keys))) {
+		t.Fatalf("documented operations %v, handler routes %v", got, keys)
+	}
+	for _, r := range Routes() {
+		op := documented[r.Method+" "+r.Pattern]
+		var query, path []string
+		for _, p := range op.Parameters {
+			if p.Ref != "" {
+				p = doc.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+			}
+			switch p.In {
+			case "query":
+				query = append(query, p.Name)
+			case "path":
+				path = append(path, p.Name)
+			}
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(query)), slices.Sorted(slices.Values(r.Query))) {
+			t.Errorf("%s %s: documented query parameters %v, handler accepts %v", r.Method, r.Pattern, query, r.Query)
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(path)), slices.Sorted(slices.Values(paramNames(r.Pattern)))) {
+			t.Errorf("%s %s: documented path parameters %v", r.Method, r.Pattern, path)
+		}
+		for _, code := range []string{"200", "400", "404", "405", "500"} {
+			if _, ok := op.Responses[code]; !ok {
+				t.Errorf("%s %s: response %s not documented", r.Method, r.Pattern, code)
+			}
+		}
+	}
+	if _, ok := documented["GET /policies/{id}/clauses"].Responses["409"]; !ok {
+		t.Error("409 of the clause listing not documented")
+	}
+	if _, ok := documented["GET /health"].Responses["503"]; !ok {
+		t.Error("503 of the health check not documented")
+	}
+}
+
+// Every problem type the handler uses is documented in docs/api.md under
+// the anchor its URI names.
+func TestProblemTypesDocumented(t *testing.T) {
+	b, err := os.ReadFile(fixture.Path("docs", "api.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for kind := range problemTitles {
+		if !strings.Contains(string(b), `<a id="`+kind+`"></a>`) {
+			t.Errorf("docs/api.md has no anchor %q for problem type %s", kind, problemBase+kind)
+		}
+	}
+}

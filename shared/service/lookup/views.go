@@ -1,0 +1,138 @@
+package lookup
+
+import (
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/store"
+)
+
+// The JSON documents of the API. Their schemas are in api/openapi.yaml.
+
+type policySummary struct {
+	ID           string `json:"id"`
+	Bucket       string `json:"bucket"`
+	Key          string `json:"key"`
+	Status       string `json:"status"`
+	Reason       string `json:"reason,omitempty"`
+	Title        string `json:"title,omitempty"`
+	Format       string `json:"format,omitempty"`
+	Pages        int    `json:"pages,omitempty"`
+	Bytes        int64  `json:"bytes,omitempty"`
+	Clauses      int    `json:"clauses"`
+	ModelVersion string `json:"modelVersion,omitempty"`
+	CreatedAt    string `json:"createdAt,omitempty"`
+	UpdatedAt    string `json:"updatedAt"`
+}
+
+type policyList struct {
+	Items      []policySummary `json:"items"`
+	NextCursor string          `json:"nextCursor,omitempty"`
+}
+
+type policyDetail struct {
+	policySummary
+	VersionID      string         `json:"versionId,omitempty"`
+	ETag           string         `json:"eTag,omitempty"`
+	SHA256         string         `json:"sha256,omitempty"`
+	Encoding       string         `json:"encoding,omitempty"`
+	Facts          *policy.Facts  `json:"facts,omitempty"`
+	FactsTruncated bool           `json:"factsTruncated,omitempty"`
+	LabelCounts    map[string]int `json:"labelCounts,omitempty"`
+}
+
+func summaryOf(p *store.Policy) policySummary {
+	return policySummary{
+		ID: p.ID, Bucket: p.Bucket, Key: p.Key, Status: string(p.Status), Reason: p.Reason,
+		Title: p.Title, Format: p.Format, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
+		ModelVersion: p.ModelVersion, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+func detailOf(p *store.Policy) policyDetail {
+	d := policyDetail{
+		policySummary: summaryOf(p), VersionID: p.VersionID, ETag: p.ETag, SHA256: p.SHA256,
+		Encoding: p.Encoding, FactsTruncated: p.FactsTruncated, LabelCounts: p.LabelCounts,
+	}
+	// Facts and counts describe the current generation: a READY policy's,
+	// or the previous version's while a new one is PROCESSING.
+	if p.Gen != "" {
+		f := p.Facts
+		f.Emails, f.URLs, f.Regulations = nonNil(f.Emails), nonNil(f.URLs), nonNil(f.Regulations)
+		d.Facts = &f
+		if d.LabelCounts == nil {
+			d.LabelCounts = map[string]int{}
+		}
+	}
+	return d
+}
+
+type labelRef struct {
+	Name string `json:"name"`
+	Slug string `json:"slug"`
+}
+
+type labelScore struct {
+	Label string  `json:"label"`
+	Slug  string  `json:"slug"`
+	Score float64 `json:"score"`
+}
+
+type clauseView struct {
+	Ordinal   int                `json:"ordinal"`
+	Heading   []string           `json:"heading"`
+	Text      string             `json:"text"`
+	Truncated bool               `json:"truncated,omitempty"`
+	Start     int                `json:"start"`
+	End       int                `json:"end"`
+	Page      int                `json:"page,omitempty"`
+	Labels    []labelScore       `json:"labels"`
+	Scores    map[string]float64 `json:"scores"`
+}
+
+func clauseViewOf(c store.Clause) clauseView {
+	v := clauseView{
+		Ordinal: c.Ordinal, Heading: nonNil(c.Heading), Text: c.Text, Truncated: c.Truncated,
+		Start: c.Start, End: c.End, Page: c.Page, Labels: make([]labelScore, 0, len(c.Labels)), Scores: c.Scores,
+	}
+	if v.Scores == nil {
+		v.Scores = map[string]float64{}
+	}
+	for _, l := range c.Labels {
+		ls := labelScore{Label: l.Label, Score: l.Score}
+		if i, ok := labels.Index(l.Label); ok {
+			ls.Slug = labels.All[i].Slug
+		}
+		v.Labels = append(v.Labels, ls)
+	}
+	return v
+}
+
+type clauseList struct {
+	PolicyID   string       `json:"policyId"`
+	Status     string       `json:"status"`
+	Items      []clauseView `json:"items"`
+	NextCursor string       `json:"nextCursor,omitempty"`
+}
+
+type labelClauseView struct {
+	PolicyID  string   `json:"policyId"`
+	Ordinal   int      `json:"ordinal"`
+	Heading   []string `json:"heading"`
+	Text      string   `json:"text"`
+	Truncated bool     `json:"truncated,omitempty"`
+	Page      int      `json:"page,omitempty"`
+	Score     float64  `json:"score"`
+}
+
+type labelClauseList struct {
+	Label      labelRef          `json:"label"`
+	Items      []labelClauseView `json:"items"`
+	NextCursor string            `json:"nextCursor,omitempty"`
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

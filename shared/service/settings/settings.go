@@ -1,0 +1,147 @@
+// Package settings reads the configuration of the policylens functions from
+// their environment variables, named in package topology. Every variable
+// has a documented default except the table name; a malformed value is an
+// error naming the variable, so a misconfigured function fails at its cold
+// start instead of misbehaving.
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/topology"
+)
+
+// Page sizes of the lookup API.
+const (
+	DefaultPageSize    = 20   // `limit` when the request gives none
+	DefaultMaxPageSize = 100  // largest `limit` accepted unless MAX_PAGE_SIZE says otherwise
+	MaxMaxPageSize     = 1000 // largest MAX_PAGE_SIZE accepted
+)
+
+// Ingest is the configuration of the ingest function.
+type Ingest struct {
+	Table string
+	// Limits bound the work on one object: MaxBytes from MAX_OBJECT_BYTES,
+	// MaxPages from MAX_PDF_PAGES, Timeout from PDF_TIMEOUT.
+	Limits policy.Limits
+	// KeyPrefix, when set, restricts ingestion to keys under it.
+	KeyPrefix string
+	LogLevel  slog.Level
+}
+
+// Lookup is the configuration of the lookup function.
+type Lookup struct {
+	Table string
+	// CursorSecret signs pagination cursors. When empty, cursors are still
+	// checked for integrity and validated, but can be forged by anyone who
+	// reads the source.
+	CursorSecret []byte
+	MaxPageSize  int
+	LogLevel     slog.Level
+}
+
+// LoadIngest reads the ingest configuration through getenv (os.Getenv).
+func LoadIngest(getenv func(string) string) (Ingest, error) {
+	c := Ingest{Limits: policy.DefaultLimits(), KeyPrefix: getenv(topology.EnvKeyPrefix)}
+	var errs []error
+	var err error
+	c.Table, err = required(getenv, topology.EnvTableName)
+	errs = append(errs, err)
+	c.Limits.MaxBytes, err = positive(getenv, topology.EnvMaxBytes, c.Limits.MaxBytes, 1<<40)
+	errs = append(errs, err)
+	pages, err := positive(getenv, topology.EnvMaxPages, int64(c.Limits.MaxPages), 1<<20)
+	c.Limits.MaxPages = int(pages)
+	errs = append(errs, err)
+	if v := getenv(topology.EnvPDFTimeout); v != "" {
+		d, perr := time.ParseDuration(v)
+		if perr != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s=%q: want a positive Go duration such as 60s or 2m", topology.EnvPDFTimeout, v))
+		} else {
+			c.Limits.Timeout = d
+		}
+	}
+	c.LogLevel, err = logLevel(getenv)
+	errs = append(errs, err)
+	return c, errors.Join(errs...)
+}
+
+// LoadLookup reads the lookup configuration through getenv (os.Getenv).
+func LoadLookup(getenv func(string) string) (Lookup, error) {
+	c := Lookup{CursorSecret: []byte(getenv(topology.EnvCursorSecret))}
+	var errs []error
+	var err error
+	c.Table, err = required(getenv, topology.EnvTableName)
+	errs = append(errs, err)
+	n, err := positive(getenv, topology.EnvMaxPageSize, DefaultMaxPageSize, MaxMaxPageSize)
+	c.MaxPageSize = int(n)
+	errs = append(errs, err)
+	c.LogLevel, err = logLevel(getenv)
+	errs = append(errs, err)
+	return c, errors.Join(errs...)
+}
+
+// S3PathStyle reports whether S3 requests should use path-style addressing
+// (http://host/bucket/key): when an endpoint override points the SDK at an
+// emulator, whose host name has no per-bucket subdomains.
+func S3PathStyle(getenv func(string) string) bool {
+	return getenv("AWS_ENDPOINT_URL_S3") != "" || getenv("AWS_ENDPOINT_URL") != ""
+}
+
+// S3Options configures an S3 client for the environment read through
+// getenv: path-style addressing under an endpoint override (see
+// S3PathStyle), and no log line for responses that carry no checksum, as
+// emulators' do not.
+func S3Options(getenv func(string) string) func(*s3.Options) {
+	pathStyle := S3PathStyle(getenv)
+	return func(o *s3.Options) {
+		o.UsePathStyle = pathStyle
+		o.DisableLogOutputChecksumValidationSkipped = true
+	}
+}
+
+func required(getenv func(string) string, name string) (string, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return "", fmt.Errorf("%s is not set", name)
+	}
+	return v, nil
+}
+
+func positive(getenv func(string) string, name string, def, max int64) (int64, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n <= 0 || n > max {
+		return def, fmt.Errorf("%s=%q: want a whole number from 1 to %d", name, v, max)
+	}
+	return n, nil
+}
+
+// logLevel reads LOG_LEVEL, falling back to the level Lambda's advanced
+// logging controls set in AWS_LAMBDA_LOG_LEVEL.
+func logLevel(getenv func(string) string) (slog.Level, error) {
+	name := topology.EnvLogLevel
+	v := getenv(name)
+	if v == "" {
+		name = "AWS_LAMBDA_LOG_LEVEL"
+		v = getenv(name)
+	}
+	if v == "" {
+		return slog.LevelInfo, nil
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(strings.TrimSpace(v)))); err != nil {
+		return slog.LevelInfo, fmt.Errorf("%s=%q: want debug, info, warn or error", name, v)
+	}
+	return l, nil
+}

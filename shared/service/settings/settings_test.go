@@ -1,0 +1,116 @@
+package settings
+
+import (
+	"encoding/json"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/local/fixture"
+	"github.com/policylens/policylens/shared/service/topology"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadIngest(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		check   func(Ingest) bool
+		wantErr string
+	}{
+		{"defaults", map[string]string{"TABLE_NAME": "t"}, func(c Ingest) bool {
+			return c.Table == "t" && c.Limits == policy.DefaultLimits() && c.KeyPrefix == "" && c.LogLevel == slog.LevelInfo
+		}, ""},
+		{"all set", map[string]string{"TABLE_NAME": "t", "MAX_OBJECT_BYTES": "1000", "MAX_PDF_PAGES": "20", "PDF_TIMEOUT": "90s",
+			"KEY_PREFIX": "policies/", "LOG_LEVEL": "debug"}, func(c Ingest) bool {
+			return c.Limits.MaxBytes == 1000 && c.Limits.MaxPages == 20 && c.Limits.Timeout == 90*time.Second &&
+				c.KeyPrefix == "policies/" && c.LogLevel == slog.LevelDebug
+		}, ""},
+		{"Lambda's log level", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_LOG_LEVEL": "WARN"}, func(c Ingest) bool {
+			return c.LogLevel == slog.LevelWarn
+		}, ""},
+		{"no table", map[string]string{}, nil, "TABLE_NAME is not set"},
+		{"bad size", map[string]string{"TABLE_NAME": "t", "MAX_OBJECT_BYTES": "50MB"}, nil, "MAX_OBJECT_BYTES"},
+		{"zero pages", map[string]string{"TABLE_NAME": "t", "MAX_PDF_PAGES": "0"}, nil, "MAX_PDF_PAGES"},
+		{"bad timeout", map[string]string{"TABLE_NAME": "t", "PDF_TIMEOUT": "60"}, nil, "PDF_TIMEOUT"},
+		{"bad level", map[string]string{"TABLE_NAME": "t", "LOG_LEVEL": "loud"}, nil, "LOG_LEVEL"},
+	}
+	for _, tt := range tests {
+		c, err := LoadIngest(env(tt.env))
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("%s: error %v, want one naming %s", tt.name, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || !tt.check(c) {
+			t.Errorf("%s: %+v, %v", tt.name, c, err)
+		}
+	}
+}
+
+func TestLoadLookup(t *testing.T) {
+	c, err := LoadLookup(env(map[string]string{"TABLE_NAME": "t"}))
+	if err != nil || c.MaxPageSize != DefaultMaxPageSize || len(c.CursorSecret) != 0 {
+		t.Errorf("defaults: %+v %v", c, err)
+	}
+	c, err = LoadLookup(env(map[string]string{"TABLE_NAME": "t", "MAX_PAGE_SIZE": "500", "CURSOR_SECRET": "s3cret"}))
+	if err != nil || c.MaxPageSize != 500 || string(c.CursorSecret) != "s3cret" {
+		t.Errorf("set: %+v %v", c, err)
+	}
+	for _, bad := range []string{"0", "1001", "many"} {
+		if _, err := LoadLookup(env(map[string]string{"TABLE_NAME": "t", "MAX_PAGE_SIZE": bad})); err == nil || !strings.Contains(err.Error(), "MAX_PAGE_SIZE") {
+			t.Errorf("MAX_PAGE_SIZE=%s: %v", bad, err)
+		}
+	}
+}
+
+// events/env.json, for sam local --env-vars, sets only variables the
+// functions read, with values they accept. AWS_ENDPOINT_URL, empty unless
+// the functions should talk to an emulator, is the SDK's own.
+func TestSAMEnvFile(t *testing.T) {
+	b, err := os.ReadFile(fixture.Path("events", "env.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fns map[string]map[string]string
+	if err := json.Unmarshal(b, &fns); err != nil {
+		t.Fatal(err)
+	}
+	known := []string{topology.EnvTableName, topology.EnvMaxBytes, topology.EnvMaxPages, topology.EnvPDFTimeout,
+		topology.EnvKeyPrefix, topology.EnvLogLevel, topology.EnvCursorSecret, topology.EnvMaxPageSize, "AWS_ENDPOINT_URL"}
+	for fn, vars := range fns {
+		for k := range vars {
+			if !slices.Contains(known, k) {
+				t.Errorf("%s sets %s, which no function reads", fn, k)
+			}
+		}
+	}
+	if _, err := LoadIngest(env(fns["IngestFunction"])); err != nil {
+		t.Errorf("IngestFunction: %v", err)
+	}
+	if _, err := LoadLookup(env(fns["LookupFunction"])); err != nil {
+		t.Errorf("LookupFunction: %v", err)
+	}
+}
+
+func TestS3PathStyle(t *testing.T) {
+	for _, tt := range []struct {
+		env  map[string]string
+		want bool
+	}{
+		{map[string]string{}, false},
+		{map[string]string{"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}, true},
+		{map[string]string{"AWS_ENDPOINT_URL_S3": "http://127.0.0.1:5000"}, true},
+		{map[string]string{"AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:5000"}, false},
+	} {
+		if got := S3PathStyle(env(tt.env)); got != tt.want {
+			t.Errorf("S3PathStyle(%v) = %v", tt.env, got)
+		}
+	}
+}

@@ -1,0 +1,380 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/policylens/policylens/shared/service/topology"
+)
+
+// Policy returns the policy with the given id, or ErrNotFound.
+func (s *Store) Policy(ctx context.Context, id string) (*Policy, error) {
+	if !ValidPolicyID(id) {
+		return nil, ErrNotFound
+	}
+	p, err := s.Snapshot(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil || p.Status == Deleted {
+		return nil, ErrNotFound
+	}
+	return p, nil
+}
+
+// Page is one page of a listing. Next is the position to resume after, or
+// empty at the end of the listing.
+type Page[T any] struct {
+	Items []T
+	Next  string
+}
+
+// policySummary are the attributes a policy listing reads.
+var policySummary = []string{"id", "bucket", "key", "status", "reason", "title", "format", "pages", "bytes",
+	"clauses", "createdAt", "updatedAt", "modelVersion", topology.ByRecency.SortKey}
+
+// Policies lists policies, most recently updated first, after position
+// after (empty for the first page). Listed policies carry the attributes of
+// a summary only: no facts or label counts.
+func (s *Store) Policies(ctx context.Context, after string, limit int) (Page[Policy], error) {
+	if after != "" && !ValidPolicyPosition(after) {
+		return Page[Policy]{}, fmt.Errorf("bad listing position %q", after)
+	}
+	chunk := shardChunk(limit)
+	ins := make([]*dynamodb.QueryInput, topology.Shards)
+	for shard := range topology.Shards {
+		e := newExpr()
+		kc := e.n(topology.ByRecency.PartitionKey) + " = " + e.v(str(recencyPK(shard)))
+		if after != "" {
+			kc += " AND " + e.n(topology.ByRecency.SortKey) + " < " + e.v(str(after))
+		}
+		names := make([]string, len(policySummary))
+		for i, a := range policySummary {
+			names[i] = e.n(a)
+		}
+		proj := strings.Join(names, ", ")
+		ins[shard] = &dynamodb.QueryInput{
+			TableName:                 &s.table,
+			IndexName:                 aws.String(topology.ByRecency.Name),
+			KeyConditionExpression:    &kc,
+			ProjectionExpression:      &proj,
+			ExpressionAttributeNames:  e.Names(),
+			ExpressionAttributeValues: e.Values(),
+			ScanIndexForward:          aws.Bool(false),
+			Limit:                     aws.Int32(chunk),
+		}
+	}
+	m := newMerger(s.db, topology.ByRecency.SortKey, true, ins)
+	var page Page[Policy]
+	for len(page.Items) <= limit {
+		item, err := m.next(ctx)
+		if err != nil {
+			return Page[Policy]{}, fmt.Errorf("list policies: %w", err)
+		}
+		if item == nil {
+			return page, nil
+		}
+		p, err := unmarshalPolicy(item)
+		if err != nil {
+			return Page[Policy]{}, err
+		}
+		page.Items = append(page.Items, *p)
+	}
+	page.Items = page.Items[:limit]
+	page.Next = page.Items[limit-1].position
+	return page, nil
+}
+
+// shardChunk is how many items each shard query fetches at a time for a
+// page of limit items: a little more than a fair share.
+func shardChunk(limit int) int32 {
+	return int32(min(1000, (limit+1)/topology.Shards+4))
+}
+
+// ClauseQuery selects clauses of one policy.
+type ClauseQuery struct {
+	// Label, when set, is the slug of a label the clauses must carry.
+	Label string
+	// MinScore keeps clauses whose score for Label (without Label: whose
+	// highest score) is at least MinScore.
+	MinScore float64
+	// After is the ordinal to resume after; 0 starts at the beginning.
+	After int
+	Limit int
+}
+
+// Clauses lists clauses of policy p in ordinal order. p must come from
+// Policy; gen is the generation the listing started on (empty on the first
+// page): if p has moved on since, Clauses returns ErrGenerationChanged.
+// Page.Next, when set, is the ordinal to resume after, in decimal.
+func (s *Store) Clauses(ctx context.Context, p *Policy, gen string, q ClauseQuery) (Page[Clause], error) {
+	if gen != "" && gen != p.Gen {
+		return Page[Clause]{}, ErrGenerationChanged
+	}
+	if p.Gen == "" || q.Limit <= 0 {
+		return Page[Clause]{}, nil
+	}
+	pk := genPK(p.ID, p.Gen)
+	var from, to string
+	if q.Label == "" {
+		from, to = clauseSK(q.After+1), clauseSK(maxOrdinal())
+	} else {
+		from, to = labelSK(q.Label, q.After+1), labelSK(q.Label, maxOrdinal())
+	}
+	e := newExpr()
+	kc := fmt.Sprintf("%s = %s AND %s BETWEEN %s AND %s", e.n(topology.PartitionKey), e.v(str(pk)),
+		e.n(topology.SortKey), e.v(str(from)), e.v(str(to)))
+	in := &dynamodb.QueryInput{
+		TableName:              &s.table,
+		KeyConditionExpression: &kc,
+		ConsistentRead:         aws.Bool(true),
+		Limit:                  aws.Int32(int32(q.Limit + 1)),
+	}
+	if q.MinScore > 0 {
+		attr := "top"
+		if q.Label != "" {
+			attr = "score"
+		}
+		f := fmt.Sprintf("%s >= %s", e.n(attr), e.v(&types.AttributeValueMemberN{Value: fmt.Sprint(q.MinScore)}))
+		in.FilterExpression = &f
+		// A filter drops items after Limit counts them: read more at once.
+		in.Limit = aws.Int32(int32(max(q.Limit+1, 200)))
+	}
+	if q.Label != "" {
+		proj := e.n(topology.SortKey)
+		in.ProjectionExpression = &proj
+	}
+	in.ExpressionAttributeNames = e.Names()
+	in.ExpressionAttributeValues = e.Values()
+	var items []map[string]types.AttributeValue
+	for len(items) <= q.Limit {
+		out, err := s.db.Query(ctx, in)
+		if err != nil {
+			return Page[Clause]{}, fmt.Errorf("list clauses of %s: %w", p.ID, err)
+		}
+		items = append(items, out.Items...)
+		if len(out.LastEvaluatedKey) == 0 {
+			break
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+	var page Page[Clause]
+	if len(items) > q.Limit {
+		items = items[:q.Limit]
+		last, _ := parseOrdinal(sortKeyOf(items[len(items)-1], topology.SortKey))
+		page.Next = fmt.Sprint(last)
+	}
+	if q.Label != "" {
+		// The label entries give the ordinals; the clause items the rest.
+		keys := make([]map[string]types.AttributeValue, 0, len(items))
+		for _, it := range items {
+			o, ok := parseOrdinal(sortKeyOf(it, topology.SortKey))
+			if !ok {
+				return Page[Clause]{}, fmt.Errorf("bad label entry key %q", sortKeyOf(it, topology.SortKey))
+			}
+			keys = append(keys, map[string]types.AttributeValue{
+				topology.PartitionKey: str(pk), topology.SortKey: str(clauseSK(o)),
+			})
+		}
+		var err error
+		if items, err = s.batchGet(ctx, keys, ""); err != nil {
+			return Page[Clause]{}, fmt.Errorf("read clauses of %s: %w", p.ID, err)
+		}
+	}
+	page.Items = make([]Clause, 0, len(items))
+	for _, it := range items {
+		var c Clause
+		if err := attributevalue.UnmarshalMap(it, &c); err != nil {
+			return Page[Clause]{}, fmt.Errorf("read clause item: %w", err)
+		}
+		page.Items = append(page.Items, c)
+	}
+	slices.SortFunc(page.Items, func(a, b Clause) int { return a.Ordinal - b.Ordinal })
+	return page, nil
+}
+
+func maxOrdinal() int { return int(math.Pow10(ordinalWidth)) - 1 }
+
+// LabelQuery selects clauses of one label across all policies.
+type LabelQuery struct {
+	// MinScore keeps clauses whose score for the label is at least MinScore.
+	MinScore float64
+	// After is the position to resume after: a Page.Next of a previous call.
+	After string
+	Limit int
+}
+
+// LabelClauses lists the clauses carrying the label with the given slug
+// across all policies, highest score first (ties by policy id, then
+// ordinal). Only clauses of each policy's current generation are listed.
+func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Page[LabelClause], error) {
+	if q.After != "" && !ValidLabelPosition(q.After) {
+		return Page[LabelClause]{}, fmt.Errorf("bad listing position %q", q.After)
+	}
+	if q.Limit <= 0 {
+		return Page[LabelClause]{}, nil
+	}
+	// Entries past bound score below MinScore.
+	bound := ""
+	if q.MinScore > 0 {
+		bound = fmt.Sprintf("%05d", scoreScale-int(math.Ceil(q.MinScore*scoreScale-1e-9))+1)
+	}
+	chunk := shardChunk(q.Limit)
+	ins := make([]*dynamodb.QueryInput, topology.Shards)
+	for shard := range topology.Shards {
+		e := newExpr()
+		kc := e.n(topology.ByLabel.PartitionKey) + " = " + e.v(str(labelPK(slug, shard)))
+		switch {
+		case q.After != "":
+			kc += " AND " + e.n(topology.ByLabel.SortKey) + " > " + e.v(str(q.After))
+		case bound != "":
+			kc += " AND " + e.n(topology.ByLabel.SortKey) + " < " + e.v(str(bound))
+		}
+		ins[shard] = &dynamodb.QueryInput{
+			TableName:                 &s.table,
+			IndexName:                 aws.String(topology.ByLabel.Name),
+			KeyConditionExpression:    &kc,
+			ExpressionAttributeNames:  e.Names(),
+			ExpressionAttributeValues: e.Values(),
+			Limit:                     aws.Int32(chunk),
+		}
+	}
+	m := newMerger(s.db, topology.ByLabel.SortKey, false, ins)
+	// Entries of replaced or unfinished generations are skipped; so that a
+	// page of them cannot cost without bound, a page examines at most
+	// budget entries and may come back short, with a position to go on.
+	budget := max(4*q.Limit, 200)
+	current := map[string]*Policy{}
+	var (
+		page     Page[LabelClause]
+		examined int
+		lastPos  string
+		done     bool
+	)
+	for len(page.Items) <= q.Limit && examined < budget && !done {
+		// Take a batch of candidates, then look up their policies at once.
+		var batch []LabelClause
+		for len(batch) < q.Limit+1-len(page.Items) && examined+len(batch) < budget {
+			item, err := m.next(ctx)
+			if err != nil {
+				return Page[LabelClause]{}, fmt.Errorf("list label %s: %w", slug, err)
+			}
+			pos := sortKeyOf(item, topology.ByLabel.SortKey)
+			if item == nil || (bound != "" && pos >= bound) {
+				done = true
+				break
+			}
+			var lc LabelClause
+			if err := attributevalue.UnmarshalMap(item, &lc); err != nil {
+				return Page[LabelClause]{}, fmt.Errorf("read label entry: %w", err)
+			}
+			lc.position = pos
+			batch = append(batch, lc)
+		}
+		if err := s.currentPolicies(ctx, batch, current); err != nil {
+			return Page[LabelClause]{}, fmt.Errorf("list label %s: %w", slug, err)
+		}
+		for _, lc := range batch {
+			examined++
+			lastPos = lc.position
+			if p := current[lc.PolicyID]; p != nil && p.Status != Deleted && p.Gen == lc.Gen {
+				page.Items = append(page.Items, lc)
+				if len(page.Items) > q.Limit {
+					break
+				}
+			}
+		}
+	}
+	switch {
+	case len(page.Items) > q.Limit:
+		page.Items = page.Items[:q.Limit]
+		page.Next = page.Items[q.Limit-1].position
+	case !done && lastPos != "":
+		page.Next = lastPos
+	}
+	return page, nil
+}
+
+// currentPolicies adds to known the status and generation of the policies
+// of entries that it does not know yet.
+func (s *Store) currentPolicies(ctx context.Context, entries []LabelClause, known map[string]*Policy) error {
+	var keys []map[string]types.AttributeValue
+	seen := map[string]bool{}
+	for _, lc := range entries {
+		if _, ok := known[lc.PolicyID]; ok || seen[lc.PolicyID] {
+			continue
+		}
+		seen[lc.PolicyID] = true
+		known[lc.PolicyID] = nil
+		keys = append(keys, policyKey(lc.PolicyID))
+	}
+	items, err := s.batchGet(ctx, keys, "id, gen, #status")
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		p, err := unmarshalPolicy(it)
+		if err != nil {
+			return err
+		}
+		known[p.ID] = p
+	}
+	return nil
+}
+
+// batchGet reads the items with the given keys, consistently, 100 at a
+// time, retrying unprocessed keys. proj, when set, is a projection
+// expression in which #status stands for the status attribute.
+func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue, proj string) ([]map[string]types.AttributeValue, error) {
+	var out []map[string]types.AttributeValue
+	for i := 0; i < len(keys); i += 100 {
+		ka := types.KeysAndAttributes{Keys: keys[i:min(i+100, len(keys))], ConsistentRead: aws.Bool(true)}
+		if proj != "" {
+			ka.ProjectionExpression = &proj
+			ka.ExpressionAttributeNames = map[string]string{"#status": "status"}
+		}
+		req := map[string]types.KeysAndAttributes{s.table: ka}
+		for attempt := 0; len(req) > 0; attempt++ {
+			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+			if err != nil && !isThrottle(err) {
+				return nil, err
+			}
+			if err == nil {
+				out = append(out, res.Responses[s.table]...)
+				req = res.UnprocessedKeys
+				if len(req) == 0 {
+					break
+				}
+			}
+			if attempt+1 >= s.Retry.Attempts {
+				return nil, fmt.Errorf("batch get: keys still unprocessed after %d attempts", attempt+1)
+			}
+			if err := s.Retry.wait(ctx, attempt); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// Ping checks that the table can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	_, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table,
+		Key: map[string]types.AttributeValue{
+			topology.PartitionKey: str("health"), topology.SortKey: str("health"),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("read table %s: %w", s.table, err)
+	}
+	return nil
+}

@@ -1,0 +1,538 @@
+package store_test
+
+// The store against DynamoDB as moto_server emulates it: the conditional
+// writes that make ingest order-safe, what readers see during a switch,
+// and the listings that merge index shards.
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/local/motoserver"
+	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/service/store"
+	"github.com/policylens/policylens/shared/service/topology"
+)
+
+var moto motoserver.Lazy
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	moto.Stop()
+	os.Exit(code)
+}
+
+var tables struct {
+	sync.Mutex
+	n int
+}
+
+// newTable creates a table in the emulator and returns a store on it and
+// the raw client.
+func newTable(t *testing.T) (*store.Store, *dynamodb.Client) {
+	t.Helper()
+	if _, err := moto.Get(); err != nil {
+		t.Fatalf("integration tests need moto_server: %v", err)
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := dynamodb.NewFromConfig(cfg)
+	tables.Lock()
+	tables.n++
+	name := fmt.Sprintf("store-%d", tables.n)
+	tables.Unlock()
+	if err := provision.CreateTable(context.Background(), db, name); err != nil {
+		t.Fatal(err)
+	}
+	return store.New(db, name), db
+}
+
+const bucket = "policies"
+
+// version returns the version of key whose event has sequencer seq.
+func version(t *testing.T, key, seq string) store.Version {
+	t.Helper()
+	tok, err := store.OrderToken(seq, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.Version{Bucket: bucket, Key: key, Seq: tok, ETag: "etag-" + seq}
+}
+
+// result builds an analysis of n clauses whose texts name tag; every
+// clause carries Data Retention with a score that falls with the ordinal.
+func result(tag string, n int) *policy.Analysis {
+	r := &policy.Analysis{Policy: policy.Summary{Format: "text", SHA256: tag, Clauses: n,
+		LabelCounts: map[string]int{"Data Retention": n}, ModelVersion: "test",
+		Facts: policy.Facts{Title: tag, Emails: []string{}, URLs: []string{}, Regulations: []string{}}}}
+	for i := 1; i <= n; i++ {
+		score := 0.9 - float64(i)/1000
+		c := policy.Clause{Ordinal: i, Heading: []string{}, Text: fmt.Sprintf("%s clause %d", tag, i),
+			Labels: []policy.LabelScore{{Label: "Data Retention", Score: score}},
+			Scores: map[string]float64{}}
+		for _, l := range labels.All {
+			c.Scores[l.Name] = 0
+		}
+		c.Scores["Data Retention"] = score
+		r.Clauses = append(r.Clauses, c)
+	}
+	return r
+}
+
+// apply runs a version through Begin, WriteClauses and Finish.
+func apply(t *testing.T, s *store.Store, v store.Version, r *policy.Analysis) {
+	t.Helper()
+	ctx := context.Background()
+	prev, err := s.Begin(ctx, v)
+	if err != nil {
+		t.Fatalf("begin %s: %v", v.Seq, err)
+	}
+	if err := s.WriteClauses(ctx, v, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, v, prev, store.Outcome{Result: r, Bytes: 10}); err != nil {
+		t.Fatalf("finish %s: %v", v.Seq, err)
+	}
+}
+
+func clauseTexts(t *testing.T, s *store.Store, id string) []string {
+	t.Helper()
+	p, err := s.Policy(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := s.Clauses(context.Background(), p, "", store.ClauseQuery{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, c := range page.Items {
+		out = append(out, c.Text)
+	}
+	return out
+}
+
+func labelTexts(t *testing.T, s *store.Store) []string {
+	t.Helper()
+	var out []string
+	q := store.LabelQuery{Limit: 3}
+	for {
+		page, err := s.LabelClauses(context.Background(), "data-retention", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range page.Items {
+			out = append(out, c.Text)
+		}
+		if page.Next == "" {
+			return out
+		}
+		q.After = page.Next
+	}
+}
+
+func texts(tag string, n int) []string {
+	var out []string
+	for i := 1; i <= n; i++ {
+		out = append(out, fmt.Sprintf("%s clause %d", tag, i))
+	}
+	return out
+}
+
+// countItems counts the items whose partition key starts with prefix.
+func countItems(t *testing.T, db *dynamodb.Client, table, prefix string) int {
+	t.Helper()
+	out, err := db.Scan(context.Background(), &dynamodb.ScanInput{
+		TableName:                 aws.String(table),
+		FilterExpression:          aws.String("begins_with(pk, :p)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: prefix}},
+		ProjectionExpression:      aws.String("pk"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(out.Items)
+}
+
+// An older event that began before a newer one cannot finish; it removes
+// what it wrote, and the newer one wins.
+func TestInterleavedVersions(t *testing.T) {
+	s, db := newTable(t)
+	ctx := context.Background()
+	v1, v2 := version(t, "a.txt", "0A"), version(t, "a.txt", "0B")
+	p1, err := s.Begin(ctx, v1)
+	if err != nil || p1 != nil {
+		t.Fatalf("begin v1: %v %v", p1, err)
+	}
+	p2, err := s.Begin(ctx, v2)
+	if err != nil {
+		t.Fatalf("begin v2: %v", err)
+	}
+	if err := s.WriteClauses(ctx, v1, result("one", 4)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, v1, p1, store.Outcome{Result: result("one", 4)}); !errors.Is(err, store.ErrSuperseded) {
+		t.Fatalf("finish v1 after v2 began: %v, want ErrSuperseded", err)
+	}
+	if err := s.Abandon(ctx, v1); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteClauses(ctx, v2, result("two", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, v2, p2, store.Outcome{Result: result("two", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := clauseTexts(t, s, v2.ID()); !slices.Equal(got, texts("two", 2)) {
+		t.Errorf("clauses %q, want version two's", got)
+	}
+	if n := countItems(t, db, s.Table(), "C#"); n != 4 {
+		t.Errorf("%d clause items, want 4 (two clauses with one label each)", n)
+	}
+	// Too late now.
+	if _, err := s.Begin(ctx, v1); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("begin v1 after v2 finished: %v, want ErrSuperseded", err)
+	}
+	if err := s.Remove(ctx, v1); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("remove with v1's order token: %v, want ErrSuperseded", err)
+	}
+	if got := clauseTexts(t, s, v2.ID()); !slices.Equal(got, texts("two", 2)) {
+		t.Errorf("clauses after stale events %q", got)
+	}
+}
+
+// While a new version is written, readers see the old version only; after
+// the switch, the new one only.
+func TestReadersNeverSeeAMix(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	v1, v2 := version(t, "b.txt", "10"), version(t, "b.txt", "11")
+	apply(t, s, v1, result("old", 5))
+	prev, err := s.Begin(ctx, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteClauses(ctx, v2, result("new", 3)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.Policy(ctx, v1.ID())
+	if err != nil || p.Status != store.Processing {
+		t.Fatalf("policy during the switch: %+v %v", p, err)
+	}
+	if got := clauseTexts(t, s, v1.ID()); !slices.Equal(got, texts("old", 5)) {
+		t.Errorf("clauses during the switch %q, want the old version's", got)
+	}
+	if got := labelTexts(t, s); !slices.Equal(got, texts("old", 5)) {
+		t.Errorf("label clauses during the switch %q, want the old version's", got)
+	}
+	if err := s.Finish(ctx, v2, prev, store.Outcome{Result: result("new", 3)}); err != nil {
+		t.Fatal(err)
+	}
+	if got := clauseTexts(t, s, v1.ID()); !slices.Equal(got, texts("new", 3)) {
+		t.Errorf("clauses after the switch %q", got)
+	}
+	if got := labelTexts(t, s); !slices.Equal(got, texts("new", 3)) {
+		t.Errorf("label clauses after the switch %q", got)
+	}
+}
+
+// Removal leaves a tombstone that refuses older events for 30 days.
+func TestRemoveLeavesTombstone(t *testing.T) {
+	s, db := newTable(t)
+	ctx := context.Background()
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	s.Now = func() time.Time { return now }
+	v1, del, late, again := version(t, "c.txt", "20"), version(t, "c.txt", "22"), version(t, "c.txt", "21"), version(t, "c.txt", "23")
+	apply(t, s, v1, result("c", 3))
+	if err := s.Remove(ctx, del); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Remove(ctx, del); err != nil {
+		t.Errorf("removing twice: %v", err)
+	}
+	if _, err := s.Policy(ctx, v1.ID()); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Policy after removal: %v, want ErrNotFound", err)
+	}
+	if n := countItems(t, db, s.Table(), "C#"); n != 0 {
+		t.Errorf("%d clause items after removal", n)
+	}
+	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table()), Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "P#" + v1.ID()}, "sk": &types.AttributeValueMemberS{Value: "P"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttl, ok := out.Item[topology.TTLAttribute].(*types.AttributeValueMemberN)
+	if want := fmt.Sprint(now.Add(30 * 24 * time.Hour).Unix()); !ok || ttl.Value != want {
+		t.Errorf("tombstone %s = %v, want %s", topology.TTLAttribute, out.Item[topology.TTLAttribute], want)
+	}
+	if _, ok := out.Item[topology.ByRecency.PartitionKey]; ok {
+		t.Error("the tombstone is still in the byRecency index")
+	}
+	if _, err := s.Begin(ctx, late); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("an upload older than the removal: %v, want ErrSuperseded", err)
+	}
+	apply(t, s, again, result("again", 1))
+	p, err := s.Policy(ctx, v1.ID())
+	if err != nil || p.Status != store.Ready || p.CreatedAt == "" {
+		t.Errorf("policy uploaded after removal: %+v %v", p, err)
+	}
+	raw, _ := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table()), Key: map[string]types.AttributeValue{
+		"pk": &types.AttributeValueMemberS{Value: "P#" + v1.ID()}, "sk": &types.AttributeValueMemberS{Value: "P"},
+	}})
+	if _, ok := raw.Item[topology.TTLAttribute]; ok {
+		t.Error("a live policy kept the tombstone's expiry")
+	}
+}
+
+// failDeletes fails batch deletes, as a crash right after the switch would
+// leave them undone.
+type failDeletes struct{ store.DB }
+
+func (f failDeletes) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
+	for _, reqs := range in.RequestItems {
+		if len(reqs) > 0 && reqs[0].DeleteRequest != nil {
+			return nil, errors.New("connection reset")
+		}
+	}
+	return f.DB.BatchWriteItem(ctx, in, opts...)
+}
+
+// Generations left behind by an interrupted clean-up are remembered and
+// swept later.
+func TestInterruptedCleanUpIsSwept(t *testing.T) {
+	s, db := newTable(t)
+	ctx := context.Background()
+	v1, v2 := version(t, "d.txt", "30"), version(t, "d.txt", "31")
+	apply(t, s, v1, result("d1", 3))
+	broken := store.New(failDeletes{db}, s.Table())
+	prev, err := broken.Begin(ctx, v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := broken.WriteClauses(ctx, v2, result("d2", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := broken.Finish(ctx, v2, prev, store.Outcome{Result: result("d2", 2)}); err == nil {
+		t.Fatal("Finish reported success although the old generation was not deleted")
+	}
+	snap, err := s.Snapshot(ctx, v2.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Gen != v2.Gen() || !slices.Equal(snap.StaleGens, []string{v1.Gen()}) {
+		t.Fatalf("after the interrupted clean-up: gen %q, stale %v; want %q, [%s]", snap.Gen, snap.StaleGens, v2.Gen(), v1.Gen())
+	}
+	if got := labelTexts(t, s); !slices.Equal(got, texts("d2", 2)) {
+		t.Errorf("label clauses with a stale generation present: %q", got)
+	}
+	if err := s.Sweep(ctx, snap); err != nil {
+		t.Fatal(err)
+	}
+	if n := countItems(t, db, s.Table(), "C#"+v1.ID()+"#"+v1.Gen()); n != 0 {
+		t.Errorf("%d items of the stale generation remain", n)
+	}
+	if snap, _ = s.Snapshot(ctx, v2.ID()); len(snap.StaleGens) != 0 {
+		t.Errorf("stale generations still listed: %v", snap.StaleGens)
+	}
+}
+
+// No item exceeds DynamoDB's limit, whatever the analysis holds.
+func TestOversizedFieldsAreBounded(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	r := result("big", 2)
+	r.Clauses[0].Text = strings.Repeat("é", 600_000) // 1.2 MB
+	r.Clauses[1].Heading = slices.Repeat([]string{strings.Repeat("h", 5000)}, 100)
+	many := make([]string, 10_000)
+	for i := range many {
+		many[i] = fmt.Sprintf("person%d@example.org", i)
+	}
+	r.Policy.Facts.Emails = many
+	r.Policy.Facts.URLs = []string{strings.Repeat("u", 100_000)}
+	v := version(t, "e.txt", "40")
+	apply(t, s, v, r)
+	p, err := s.Policy(ctx, v.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.FactsTruncated || len(p.Facts.Emails) != 50 || len(p.Facts.URLs[0]) != 1024 {
+		t.Errorf("facts: truncated %v, %d emails, url of %d bytes", p.FactsTruncated, len(p.Facts.Emails), len(p.Facts.URLs[0]))
+	}
+	page, err := s.Clauses(ctx, p, "", store.ClauseQuery{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c0, c1 := page.Items[0], page.Items[1]
+	if !c0.Truncated || len(c0.Text) != 64<<10 || !strings.HasPrefix(r.Clauses[0].Text, c0.Text) {
+		t.Errorf("enormous clause: truncated %v, %d bytes", c0.Truncated, len(c0.Text))
+	}
+	if c1.Truncated || len(c1.Heading) != 16 || len(c1.Heading[0]) != 1024 {
+		t.Errorf("deep heading: %d levels of %d bytes", len(c1.Heading), len(c1.Heading[0]))
+	}
+}
+
+// The policy listing merges the index shards: newest first, every policy
+// once, whatever the page size.
+func TestPoliciesListingMergesShards(t *testing.T) {
+	s, db := newTable(t)
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	tick := 0
+	s.Now = func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		tick++
+		return base.Add(time.Duration(tick) * time.Minute)
+	}
+	var want []string
+	for i := range 24 {
+		v := version(t, fmt.Sprintf("list/%02d.txt", i), "50")
+		apply(t, s, v, result("x", 0))
+		want = append(want, v.ID())
+	}
+	slices.Reverse(want)
+	out, err := db.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(s.Table()), ProjectionExpression: aws.String("gsi2pk")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shards := map[string]bool{}
+	for _, it := range out.Items {
+		if v, ok := it["gsi2pk"]; ok {
+			shards[v.(*types.AttributeValueMemberS).Value] = true
+		}
+	}
+	if len(shards) < 6 {
+		t.Errorf("24 policies sit in %d index shards; the key does not spread them", len(shards))
+	}
+	for _, limit := range []int{3, 8, 100} {
+		var got []string
+		after := ""
+		for {
+			page, err := s.Policies(context.Background(), after, limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Items) > limit {
+				t.Fatalf("page of %d with limit %d", len(page.Items), limit)
+			}
+			for _, p := range page.Items {
+				got = append(got, p.ID)
+			}
+			if after = page.Next; after == "" {
+				break
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("limit %d: listed %v, want %v", limit, got, want)
+		}
+	}
+}
+
+// Entries of unfinished generations are skipped even when there are many
+// of them: pages may come back short, but the listing is complete and
+// ends.
+func TestLabelListingSkipsOrphans(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	apply(t, s, version(t, "f.txt", "60"), result("kept", 3))
+	// A newer version of another policy began and wrote many entries with
+	// higher scores, then stopped: they are orphans until it finishes.
+	orphan := version(t, "g.txt", "61")
+	if _, err := s.Begin(ctx, orphan); err != nil {
+		t.Fatal(err)
+	}
+	r := result("orphan", 300)
+	for i := range r.Clauses {
+		r.Clauses[i].Labels[0].Score = 0.99
+	}
+	if err := s.WriteClauses(ctx, orphan, r); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	q := store.LabelQuery{Limit: 2}
+	pages := 0
+	for {
+		page, err := s.LabelClauses(ctx, "data-retention", q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, c := range page.Items {
+			got = append(got, c.Text)
+		}
+		if page.Next == "" {
+			break
+		}
+		q.After = page.Next
+	}
+	if !slices.Equal(got, texts("kept", 3)) {
+		t.Errorf("label listing = %q, want only the finished policy's clauses", got)
+	}
+	if pages < 2 {
+		t.Errorf("%d pages: 300 orphans were skipped without bound", pages)
+	}
+}
+
+// The label listing returns clauses across many policies in score order.
+func TestLabelListingOrder(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	type hit struct {
+		id      string
+		ordinal int
+		score   float64
+	}
+	var want []hit
+	for i := range 12 {
+		v := version(t, fmt.Sprintf("order/%02d.txt", i), "70")
+		r := result(fmt.Sprint(i), 5)
+		for j := range r.Clauses {
+			sc := float64((i*7+j*3)%10)/10 + 0.05 // ties across policies
+			r.Clauses[j].Labels[0].Score = sc
+			want = append(want, hit{v.ID(), j + 1, sc})
+		}
+		apply(t, s, v, r)
+	}
+	slices.SortFunc(want, func(a, b hit) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.id, b.id), cmp.Compare(a.ordinal, b.ordinal))
+	})
+	for _, limit := range []int{4, 13, 100} {
+		var got []hit
+		q := store.LabelQuery{Limit: limit, MinScore: 0.35}
+		for {
+			page, err := s.LabelClauses(ctx, "data-retention", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range page.Items {
+				got = append(got, hit{c.PolicyID, c.Ordinal, c.Score})
+			}
+			if page.Next == "" {
+				break
+			}
+			q.After = page.Next
+		}
+		w := slices.DeleteFunc(slices.Clone(want), func(h hit) bool { return h.score < 0.35 })
+		if !slices.Equal(got, w) {
+			t.Errorf("limit %d: %v\nwant %v", limit, got, w)
+		}
+	}
+}
