@@ -15,12 +15,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
 	"github.com/policylens/policylens/shared/local/motoserver"
 	"github.com/policylens/policylens/shared/local/provision"
 	"github.com/policylens/policylens/shared/local/runtimeapi"
+	"github.com/policylens/policylens/shared/service/s3event"
 	"github.com/policylens/policylens/shared/service/store"
 )
+
+func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m)) }
 
 // The built function processes the sample events of events/ through the
 // Lambda Runtime API, configured by events/env.json, as under
@@ -32,14 +36,7 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	moto, err := motoserver.Start(ctx, motoserver.Options{})
-	if err != nil {
-		t.Fatalf("this test needs moto_server: %v", err)
-	}
-	defer moto.Stop()
-	if err := moto.SetEnv(); err != nil {
-		t.Fatal(err)
-	}
+	moto := motoserver.ForTest(t)
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	for k, v := range moto.Env() {
 		env = append(env, k+"="+v)
@@ -86,13 +83,13 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 		return out
 	}
 	st := store.New(cl.DynamoDB, res.Table)
-	id := store.PolicyID(res.Bucket, key)
+	id := s3event.PolicyID(res.Bucket, key)
 
 	if out := invoke("sqs-s3-put.json"); string(out) != `{"batchItemFailures":[]}` {
 		t.Errorf("sqs-s3-put.json: response %s, want no failures\n%s", out, string(p.Output()))
 	}
 	pol, err := st.Policy(ctx, id)
-	if err != nil || pol.Status != store.Ready || pol.Clauses == 0 {
+	if err != nil || pol.Status != policy.Ready || pol.Clauses == 0 {
 		t.Fatalf("policy after the sample upload: %+v %v\n%s", pol, err, string(p.Output()))
 	}
 	if out := invoke("s3-put.json"); string(out) != "null" {

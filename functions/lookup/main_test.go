@@ -19,6 +19,8 @@ import (
 	"github.com/policylens/policylens/shared/local/runtimeapi"
 )
 
+func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m)) }
+
 // The built function answers the sample requests of events/ through the
 // Lambda Runtime API, configured by events/env.json, as under
 // `sam local invoke`.
@@ -27,11 +29,7 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 	if err := runtimeapi.Build(".", bin); err != nil {
 		t.Fatal(err)
 	}
-	moto, err := motoserver.Start(context.Background(), motoserver.Options{})
-	if err != nil {
-		t.Fatalf("this test needs moto_server: %v", err)
-	}
-	defer moto.Stop()
+	moto := motoserver.ForTest(t)
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 	for k, v := range moto.Env() {
 		env = append(env, k+"="+v)
@@ -42,9 +40,6 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	env = append(env, fnEnv...)
-	for k, v := range moto.Env() {
-		os.Setenv(k, v)
-	}
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)

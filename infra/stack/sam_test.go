@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/policylens/policylens/shared/domain/policy"
-	"github.com/policylens/policylens/shared/service/lookup"
+	"github.com/policylens/policylens/shared/service/api"
 )
 
 // TestSAMFindsFunctions checks what `sam local invoke -t
@@ -74,7 +74,7 @@ func TestSAMRoutes(t *testing.T) {
 	}
 	slices.Sort(paths)
 	var want []string
-	for _, r := range lookup.Routes() {
+	for _, r := range api.Routes() {
 		want = append(want, r.Pattern)
 	}
 	slices.Sort(want)

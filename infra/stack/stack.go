@@ -38,7 +38,7 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/policylens/policylens/shared/domain/policy"
-	"github.com/policylens/policylens/shared/service/lookup"
+	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/topology"
 )
 
@@ -486,7 +486,7 @@ func (b *builder) httpAPI() {
 	// local server of make dev and the OpenAPI description. Anything else
 	// reaches the function through the $default route, so that unknown
 	// paths and methods get its problem+json 404 and 405 answers.
-	for _, r := range lookup.Routes() {
+	for _, r := range api.Routes() {
 		b.api.AddRoutes(&awsapigatewayv2.AddRoutesOptions{
 			Path:        jsii.String(r.Pattern),
 			Methods:     &[]awsapigatewayv2.HttpMethod{awsapigatewayv2.HttpMethod(r.Method)},

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/policylens/policylens/shared/domain/policy"
-	"github.com/policylens/policylens/shared/service/lookup"
+	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/topology"
 )
 
@@ -476,7 +476,7 @@ func TestHTTPAPI(t *testing.T) {
 					t.Errorf("route %s authorization %v %v, want %s %v", p["RouteKey"], p["AuthorizationType"], p["AuthorizerId"], authType, authorizer)
 				}
 			}
-			want := append([]string{"$default"}, lookup.RouteKeys()...)
+			want := append([]string{"$default"}, api.RouteKeys()...)
 			sort.Strings(got)
 			sort.Strings(want)
 			if !slices.Equal(got, want) {

@@ -1,32 +1,15 @@
 package facts
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/policylens/policylens/shared/analysis/extract"
+	"github.com/policylens/policylens/shared/analysis/extract/extracttest"
 	"github.com/policylens/policylens/shared/domain/policy"
-	"github.com/policylens/policylens/shared/local/fixture"
 )
-
-func load(t testing.TB, path string) *policy.Document {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(fixture.Path("testdata"), path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := extract.Extract(context.Background(), path, data, policy.Limits{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
 
 func textDoc(s string) *policy.Document {
 	doc := &policy.Document{Format: policy.Text}
@@ -94,7 +77,7 @@ func TestFindOnPolicies(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		got := Find(load(t, tt.file))
+		got := Find(extracttest.Load(t, tt.file))
 		if !reflect.DeepEqual(got, tt.want) {
 			g, _ := json.MarshalIndent(got, "", "  ")
 			w, _ := json.MarshalIndent(tt.want, "", "  ")
@@ -259,7 +242,7 @@ func TestTitle(t *testing.T) {
 
 // BenchmarkFind finds the key facts of the 29 KB plain-text policy.
 func BenchmarkFind(b *testing.B) {
-	doc := load(b, "policies/lumen-fitness.txt")
+	doc := extracttest.Load(b, "policies/lumen-fitness.txt")
 	b.SetBytes(int64(len(doc.Text())))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -2,15 +2,15 @@ package segment_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/policylens/policylens/shared/analysis/extract"
+	"github.com/policylens/policylens/shared/analysis/extract/extracttest"
 	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/analysis/segment"
 	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/local/fixture"
 )
 
 // FuzzSplit builds documents from arbitrary text (blocks split at "\n\n",
@@ -18,11 +18,7 @@ import (
 // that Split never panics and keeps its contract for several bounds.
 func FuzzSplit(f *testing.F) {
 	for _, path := range []string{"text/lists.txt", "text/headings.txt", "text/sentence-per-line.txt", "policies/tidewater-dental.txt"} {
-		data, err := os.ReadFile(filepath.Join(testdata, path))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(data), uint16(0))
+		f.Add(string(fixture.Read(f, "testdata", path)), uint16(0))
 	}
 	f.Add("1. A\n\n1.1 B\n\n- x\n- y\n\nIV. C:\n\na) z\n\n§ 9", uint16(7))
 	f.Add(strings.Repeat("word ", 700)+strings.Repeat("x", 3000), uint16(1))
@@ -53,7 +49,7 @@ func FuzzSplit(f *testing.F) {
 }
 
 func benchmarkSplit(b *testing.B, path string) {
-	doc := load(b, path)
+	doc := extracttest.Load(b, path)
 	b.SetBytes(int64(len(doc.Text())))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -75,10 +71,7 @@ func BenchmarkSplitHTML(b *testing.B) { benchmarkSplit(b, "policies/harbor-books
 // facts.
 func BenchmarkTextPipeline(b *testing.B) {
 	path := "policies/lumen-fitness.txt"
-	data, err := os.ReadFile(filepath.Join(testdata, path))
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := fixture.Read(b, "testdata", path)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	ctx := context.Background()

@@ -2,33 +2,16 @@ package segment_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/analysis/extract"
+	"github.com/policylens/policylens/shared/analysis/extract/extracttest"
 	"github.com/policylens/policylens/shared/analysis/segment"
 	"github.com/policylens/policylens/shared/domain/policy"
-	"github.com/policylens/policylens/shared/local/fixture"
 )
-
-var testdata = fixture.Path("testdata")
-
-func load(t testing.TB, path string) *policy.Document {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join(testdata, path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := extract.Extract(context.Background(), path, data, policy.Limits{})
-	if err != nil {
-		t.Fatalf("Extract(%s): %v", path, err)
-	}
-	return doc
-}
 
 // checkClauses verifies the contract of Split on every clause: ordinals
 // from 1, offsets in order and inside the text, Text equal to the collapsed
@@ -74,7 +57,7 @@ var fixtures = []string{
 
 func TestInvariantsOnFixtures(t *testing.T) {
 	for _, path := range fixtures {
-		doc := load(t, path)
+		doc := extracttest.Load(t, path)
 		for _, max := range []int{0, 2000, 600, 150, 40} {
 			clauses := segment.Split(doc, segment.Options{MaxChars: max})
 			if max == 0 {
@@ -242,7 +225,7 @@ func TestHeadingPaths(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		doc := load(t, tt.file)
+		doc := extracttest.Load(t, tt.file)
 		clauses := segment.Split(doc, segment.Options{})
 		checkClauses(t, tt.file, doc, clauses, segment.DefaultMaxChars)
 		expect(t, tt.file, clauses, tt.wants)
@@ -250,7 +233,7 @@ func TestHeadingPaths(t *testing.T) {
 }
 
 func TestLumenStructure(t *testing.T) {
-	doc := load(t, "policies/lumen-fitness.txt")
+	doc := extracttest.Load(t, "policies/lumen-fitness.txt")
 	clauses := segment.Split(doc, segment.Options{})
 	checkClauses(t, "lumen", doc, clauses, segment.DefaultMaxChars)
 	paths := map[string]bool{}
@@ -298,7 +281,7 @@ func TestLumenStructure(t *testing.T) {
 // character line, one sentence per line, one sentence per paragraph.
 func TestMessyLayouts(t *testing.T) {
 	for _, file := range []string{"text/single-line.txt", "text/sentence-per-line.txt", "text/sentence-per-paragraph.txt"} {
-		doc := load(t, file)
+		doc := extracttest.Load(t, file)
 		clauses := segment.Split(doc, segment.Options{})
 		checkClauses(t, file, doc, clauses, segment.DefaultMaxChars)
 		total := 0
@@ -325,7 +308,7 @@ func TestMessyLayouts(t *testing.T) {
 		}
 	}
 	// One sentence per line still finds the headings.
-	clauses := segment.Split(load(t, "text/sentence-per-line.txt"), segment.Options{})
+	clauses := segment.Split(extracttest.Load(t, "text/sentence-per-line.txt"), segment.Options{})
 	var headings []string
 	for _, c := range clauses {
 		headings = append(headings, strings.Join(c.Heading, " > "))
@@ -334,7 +317,7 @@ func TestMessyLayouts(t *testing.T) {
 		t.Errorf("sentence-per-line headings %q", got)
 	}
 	// The 26,000-character line has no headings to find, only sentences.
-	single := segment.Split(load(t, "text/single-line.txt"), segment.Options{})
+	single := segment.Split(extracttest.Load(t, "text/single-line.txt"), segment.Options{})
 	if len(single) < 35 || len(single) > 80 {
 		t.Errorf("single line: %d clauses, want about one per 400-700 characters", len(single))
 	}
@@ -498,7 +481,7 @@ func TestNothingLost(t *testing.T) {
 		{"text/single-line.txt", ""},
 	}
 	for _, tt := range tests {
-		doc := load(t, tt.file)
+		doc := extracttest.Load(t, tt.file)
 		kept := map[string]bool{}
 		for _, c := range segment.Split(doc, segment.Options{}) {
 			for _, w := range strings.Fields(c.Text) {

@@ -27,6 +27,7 @@ import (
 	"github.com/policylens/policylens/shared/local/localapi"
 	"github.com/policylens/policylens/shared/local/motoserver"
 	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/ingest"
 	"github.com/policylens/policylens/shared/service/lookup"
 	"github.com/policylens/policylens/shared/service/settings"
@@ -132,8 +133,8 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	if err != nil {
 		return fmt.Errorf("start ingest: %w", err)
 	}
-	lk := lookup.NewFromConfig(awsCfg, settings.Lookup{Table: res.Table, MaxPageSize: settings.DefaultMaxPageSize}, log)
-	api, err := localapi.New(lk.Handle, lookup.RouteKeys(), log)
+	lk := lookup.NewFromConfig(awsCfg, settings.Lookup{Table: res.Table, MaxPageSize: api.DefaultMaxPageSize}, log)
+	api, err := localapi.New(lk.Handle, api.RouteKeys(), log)
 	if err != nil {
 		return fmt.Errorf("start the API: %w", err)
 	}

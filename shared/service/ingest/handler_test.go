@@ -27,6 +27,7 @@ import (
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
 	"github.com/policylens/policylens/shared/service/ingest"
+	"github.com/policylens/policylens/shared/service/s3event"
 	"github.com/policylens/policylens/shared/service/store"
 )
 
@@ -87,28 +88,28 @@ func (f *fakeStore) Snapshot(ctx context.Context, id string) (*store.Policy, err
 	return f.snapshot, nil
 }
 
-func (f *fakeStore) Begin(ctx context.Context, v store.Version) (*store.Policy, error) {
+func (f *fakeStore) Begin(ctx context.Context, v policy.Version) (*store.Policy, error) {
 	f.call("Begin")
 	return nil, f.beginErr
 }
 
-func (f *fakeStore) WriteClauses(ctx context.Context, v store.Version, res *policy.Analysis) error {
+func (f *fakeStore) WriteClauses(ctx context.Context, v policy.Version, res *policy.Analysis) error {
 	f.call("WriteClauses")
 	return f.writeErr
 }
 
-func (f *fakeStore) Finish(ctx context.Context, v store.Version, prev *store.Policy, o store.Outcome) error {
+func (f *fakeStore) Finish(ctx context.Context, v policy.Version, prev *store.Policy, o store.Outcome) error {
 	f.call("Finish")
 	f.outcome = &o
 	return f.finErr
 }
 
-func (f *fakeStore) Remove(ctx context.Context, v store.Version) error {
+func (f *fakeStore) Remove(ctx context.Context, v policy.Version) error {
 	f.call("Remove")
 	return nil
 }
 
-func (f *fakeStore) Abandon(ctx context.Context, v store.Version) error {
+func (f *fakeStore) Abandon(ctx context.Context, v policy.Version) error {
 	f.call("Abandon")
 	return nil
 }
@@ -204,11 +205,11 @@ func TestHandlerOutcomes(t *testing.T) {
 			calls: []string{"Snapshot"}, outcome: "gone"},
 		{name: "object replaced since", key: "p.txt", s3: &fakeS3{err: apiErr("PreconditionFailed")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
 			calls: []string{"Snapshot"}, outcome: "superseded"},
-		{name: "newer event applied", key: "p.txt", s3: &fakeS3{}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: strings.Repeat("f", 32), Status: store.Ready}},
+		{name: "newer event applied", key: "p.txt", s3: &fakeS3{}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: strings.Repeat("f", 32), Status: policy.Ready}},
 			analyzer: &fakeAnalyzer{}, calls: []string{"Snapshot", "Abandon", "Sweep"}, outcome: "stale"},
-		{name: "same event applied", key: "p.txt", s3: &fakeS3{}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: token("0A"), Status: store.Ready}},
+		{name: "same event applied", key: "p.txt", s3: &fakeS3{}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: token("0A"), Status: policy.Ready}},
 			analyzer: &fakeAnalyzer{}, calls: []string{"Snapshot", "Sweep"}, outcome: "duplicate"},
-		{name: "same event unfinished", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: token("0A"), Status: store.Processing}},
+		{name: "same event unfinished", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: token("0A"), Status: policy.Processing}},
 			analyzer: &fakeAnalyzer{res: oneClause()}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
 		{name: "claim lost at begin", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{beginErr: store.ErrSuperseded}, analyzer: &fakeAnalyzer{res: oneClause()},
 			calls: []string{"Snapshot", "Begin", "Abandon"}, outcome: "stale"},
@@ -265,7 +266,7 @@ func TestHandlerOutcomes(t *testing.T) {
 }
 
 func token(seq string) string {
-	t, _ := store.OrderToken(seq, "")
+	t, _ := s3event.OrderToken(seq, "")
 	return t
 }
 

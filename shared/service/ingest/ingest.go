@@ -30,6 +30,7 @@ import (
 
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/s3event"
 	"github.com/policylens/policylens/shared/service/store"
 	"github.com/policylens/policylens/shared/service/topology"
 )
@@ -42,11 +43,11 @@ type Objects interface {
 // Store is what ingest needs of the store; *store.Store implements it.
 type Store interface {
 	Snapshot(ctx context.Context, id string) (*store.Policy, error)
-	Begin(ctx context.Context, v store.Version) (*store.Policy, error)
-	WriteClauses(ctx context.Context, v store.Version, res *policy.Analysis) error
-	Finish(ctx context.Context, v store.Version, prev *store.Policy, o store.Outcome) error
-	Remove(ctx context.Context, v store.Version) error
-	Abandon(ctx context.Context, v store.Version) error
+	Begin(ctx context.Context, v policy.Version) (*store.Policy, error)
+	WriteClauses(ctx context.Context, v policy.Version, res *policy.Analysis) error
+	Finish(ctx context.Context, v policy.Version, prev *store.Policy, o store.Outcome) error
+	Remove(ctx context.Context, v policy.Version) error
+	Abandon(ctx context.Context, v policy.Version) error
 	Sweep(ctx context.Context, p *store.Policy) error
 }
 
@@ -100,28 +101,28 @@ func (h *Handler) Invoke(ctx context.Context, payload json.RawMessage) (any, err
 		Event string `json:"Event"`
 	}
 	if err := json.Unmarshal(payload, &probe); err != nil {
-		return nil, fmt.Errorf("%w: invocation payload is not JSON: %v", errMalformed, err)
+		return nil, fault.E(fault.Invalid, "invocation payload is not JSON: %v", err)
 	}
 	switch {
 	case probe.Event == "s3:TestEvent":
 		h.Log.InfoContext(ctx, "S3 test event ignored")
 		return nil, nil
 	case len(probe.Records) == 0:
-		return nil, fmt.Errorf("%w: invocation payload has no Records", errMalformed)
+		return nil, fault.E(fault.Invalid, "invocation payload has no Records")
 	case probe.Records[0].EventSource == "aws:sqs":
 		var ev events.SQSEvent
 		if err := json.Unmarshal(payload, &ev); err != nil {
-			return nil, fmt.Errorf("%w: SQS event: %v", errMalformed, err)
+			return nil, fault.E(fault.Invalid, "SQS event: %v", err)
 		}
 		return h.HandleSQS(ctx, ev)
 	case probe.Records[0].EventSource == "aws:s3":
-		var ev s3Event
+		var ev s3event.Event
 		if err := json.Unmarshal(payload, &ev); err != nil {
-			return nil, fmt.Errorf("%w: S3 event: %v", errMalformed, err)
+			return nil, fault.E(fault.Invalid, "S3 event: %v", err)
 		}
 		return nil, h.handleRecords(ctx, ev.Records, "")
 	default:
-		return nil, fmt.Errorf("%w: events from %q are not handled", errMalformed, probe.Records[0].EventSource)
+		return nil, fault.E(fault.Invalid, "events from %q are not handled", probe.Records[0].EventSource)
 	}
 }
 
@@ -144,7 +145,7 @@ func (h *Handler) message(ctx context.Context, m events.SQSMessage) error {
 			"messageId", m.MessageId, "outcome", outError)
 		return context.DeadlineExceeded
 	}
-	recs, err := parseBody(m.Body)
+	recs, err := s3event.ParseBody(m.Body)
 	if err != nil {
 		h.Log.ErrorContext(ctx, "message cannot be processed", "messageId", m.MessageId,
 			"outcome", outError, "error", err.Error())
@@ -158,7 +159,7 @@ func (h *Handler) message(ctx context.Context, m events.SQSMessage) error {
 }
 
 // handleRecords processes every record and returns the first failure.
-func (h *Handler) handleRecords(ctx context.Context, recs []s3Record, messageID string) error {
+func (h *Handler) handleRecords(ctx context.Context, recs []s3event.Record, messageID string) error {
 	var first error
 	for _, r := range recs {
 		if err := h.record(ctx, r, messageID); err != nil && first == nil {
@@ -179,27 +180,27 @@ type report struct {
 
 // record processes one S3 event record and logs one line about it. It
 // never panics: a panic fails the record.
-func (h *Handler) record(ctx context.Context, r s3Record, messageID string) (err error) {
+func (h *Handler) record(ctx context.Context, r s3event.Record, messageID string) (err error) {
 	start := time.Now()
 	rep := report{}
-	c, derr := decode(r)
+	c, derr := s3event.Decode(r)
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
 			h.Log.ErrorContext(ctx, "panic while processing a record", "error", err.Error(), "stack", string(debug.Stack()))
 		}
 		attrs := []any{
-			"event", r.EventName, "bucket", c.version.Bucket, "key", c.version.Key,
+			"event", r.EventName, "bucket", c.Version.Bucket, "key", c.Version.Key,
 			"durationMs", time.Since(start).Milliseconds(),
 		}
 		if messageID != "" {
 			attrs = append(attrs, "messageId", messageID)
 		}
-		if c.version.Key != "" {
-			attrs = append(attrs, "policyId", c.version.ID())
+		if c.Version.Key != "" {
+			attrs = append(attrs, "policyId", c.Version.ID)
 		}
-		if c.version.VersionID != "" {
-			attrs = append(attrs, "versionId", c.version.VersionID)
+		if c.Version.VersionID != "" {
+			attrs = append(attrs, "versionId", c.Version.VersionID)
 		}
 		if rep.bytes > 0 {
 			attrs = append(attrs, "bytes", rep.bytes)
@@ -224,22 +225,22 @@ func (h *Handler) record(ctx context.Context, r s3Record, messageID string) (err
 	if derr != nil {
 		return derr
 	}
-	if c.kind == other {
+	if c.Kind == s3event.Other {
 		rep.outcome = outIgnored
 		return nil
 	}
-	if strings.HasSuffix(c.version.Key, "/") {
+	if strings.HasSuffix(c.Version.Key, "/") {
 		// A folder marker, as the S3 console creates.
 		rep.outcome, rep.reason = outIgnored, "key names a folder"
 		return nil
 	}
-	if h.KeyPrefix != "" && !strings.HasPrefix(c.version.Key, h.KeyPrefix) {
+	if h.KeyPrefix != "" && !strings.HasPrefix(c.Version.Key, h.KeyPrefix) {
 		rep.outcome, rep.reason = outIgnored, "key is outside "+topology.EnvKeyPrefix
 		return nil
 	}
 	ctx, cancel := h.workContext(ctx)
 	defer cancel()
-	if c.kind == removed {
+	if c.Kind == s3event.Removed {
 		return h.remove(ctx, c, &rep)
 	}
 	return h.ingest(ctx, c, &rep)
@@ -259,9 +260,9 @@ func (h *Handler) outOfTime(ctx context.Context) bool {
 }
 
 // remove applies a removal event.
-func (h *Handler) remove(ctx context.Context, c change, rep *report) error {
-	v := c.version
-	snap, err := h.Store.Snapshot(ctx, v.ID())
+func (h *Handler) remove(ctx context.Context, c s3event.Change, rep *report) error {
+	v := c.Version
+	snap, err := h.Store.Snapshot(ctx, v.ID)
 	if err != nil {
 		return err
 	}
@@ -271,8 +272,8 @@ func (h *Handler) remove(ctx context.Context, c change, rep *report) error {
 	}
 	// Permanently deleting an older version of a versioned object leaves
 	// the analysed version in place.
-	if c.eventName == "ObjectRemoved:Delete" && v.VersionID != "" && snap != nil &&
-		snap.Status != store.Deleted && snap.VersionID != "" && snap.VersionID != v.VersionID {
+	if c.EventName == "ObjectRemoved:Delete" && v.VersionID != "" && snap != nil &&
+		snap.Status != policy.Deleted && snap.VersionID != "" && snap.VersionID != v.VersionID {
 		rep.outcome, rep.reason = outIgnored, "a noncurrent version was deleted"
 		return nil
 	}
@@ -289,15 +290,15 @@ func (h *Handler) remove(ctx context.Context, c change, rep *report) error {
 
 // ingest applies a creation event: it reads the object, analyses it and
 // stores the result.
-func (h *Handler) ingest(ctx context.Context, c change, rep *report) error {
-	v := c.version
-	rep.bytes = c.size
-	snap, err := h.Store.Snapshot(ctx, v.ID())
+func (h *Handler) ingest(ctx context.Context, c s3event.Change, rep *report) error {
+	v := c.Version
+	rep.bytes = c.Size
+	snap, err := h.Store.Snapshot(ctx, v.ID)
 	if err != nil {
 		return err
 	}
 	if snap != nil && (snap.Bucket != v.Bucket || snap.Key != v.Key) {
-		return fmt.Errorf("policy id %s already belongs to s3://%s/%s", v.ID(), snap.Bucket, snap.Key)
+		return fmt.Errorf("policy id %s already belongs to s3://%s/%s", v.ID, snap.Bucket, snap.Key)
 	}
 	if snap != nil && snap.Seq > v.Seq {
 		rep.outcome = outStale
@@ -308,7 +309,7 @@ func (h *Handler) ingest(ctx context.Context, c change, rep *report) error {
 		}
 		return h.Store.Sweep(ctx, snap)
 	}
-	if snap != nil && snap.Seq == v.Seq && snap.Status != store.Processing {
+	if snap != nil && snap.Seq == v.Seq && snap.Status != policy.Processing {
 		rep.outcome = outDuplicate
 		return h.Store.Sweep(ctx, snap)
 	}
@@ -322,16 +323,8 @@ func (h *Handler) ingest(ctx context.Context, c change, rep *report) error {
 		in.IfMatch = aws.String(`"` + v.ETag + `"`)
 	}
 	obj, err := h.S3.GetObject(ctx, in)
-	switch code := apiErrorCode(err); {
-	case err == nil:
-	case code == "NoSuchKey" || code == "NoSuchVersion" || code == "NotFound":
-		rep.outcome = outGone
-		return nil
-	case code == "PreconditionFailed":
-		rep.outcome = outSuperseded
-		return nil
-	default:
-		return fmt.Errorf("get s3://%s/%s: %w", v.Bucket, v.Key, err)
+	if err != nil {
+		return h.settle(ctx, v, nil, nil, objectError(v, err), rep)
 	}
 	defer obj.Body.Close()
 	size := aws.ToInt64(obj.ContentLength)
@@ -347,60 +340,110 @@ func (h *Handler) ingest(ctx context.Context, c change, rep *report) error {
 	if err != nil {
 		return err
 	}
-	fail := func(res *policy.Analysis, reason string) error {
-		rep.reason = reason
-		switch err := h.Store.Finish(ctx, v, prev, store.Outcome{Result: res, Reason: reason, Bytes: rep.bytes}); {
-		case errors.Is(err, store.ErrSuperseded):
-			rep.outcome = outSuperseded
-			return nil
-		case err != nil:
-			return err
-		}
-		rep.outcome = outFailed
-		return nil
+	res, err := h.analyse(ctx, v, obj.Body, rep)
+	if err != nil {
+		return h.settle(ctx, v, prev, res, err, rep)
 	}
+	if err := h.Store.WriteClauses(ctx, v, res); err != nil {
+		return err
+	}
+	rep.clauses = len(res.Clauses)
+	return h.finish(ctx, v, prev, store.Outcome{Result: res, Bytes: rep.bytes}, outReady, rep)
+}
+
+// settle decides, from its kind alone, what an error of version v means:
+// the file's fault marks the policy FAILED with the error as the reason;
+// an object that is gone or was replaced leaves the decision to that
+// object's own later event; anything else fails the record, so that its
+// message is delivered again. prev and res are what Begin and the analysis
+// returned, if they ran.
+func (h *Handler) settle(ctx context.Context, v policy.Version, prev *store.Policy, res *policy.Analysis, err error, rep *report) error {
+	switch k := fault.KindOf(err); {
+	case k.Input():
+		rep.reason = fault.Message(err)
+		return h.finish(ctx, v, prev, store.Outcome{Result: res, Reason: rep.reason, Bytes: rep.bytes}, outFailed, rep)
+	case k == fault.NotFound:
+		rep.outcome = outGone
+		return nil
+	case k == fault.Conflict:
+		rep.outcome = outSuperseded
+		return nil
+	default:
+		return err
+	}
+}
+
+// objectError classifies an error of reading version v from S3: a missing
+// key or version is fault.NotFound; an ETag that no longer matches (a newer
+// upload replaced the object) is fault.Conflict; S3 asking to slow down is
+// fault.Throttled.
+func objectError(v policy.Version, err error) error {
+	k := fault.Other
+	switch apiErrorCode(err) {
+	case "NoSuchKey", "NoSuchVersion", "NotFound":
+		k = fault.NotFound
+	case "PreconditionFailed":
+		k = fault.Conflict
+	case "SlowDown", "ServiceUnavailable", "RequestTimeout":
+		k = fault.Throttled
+	}
+	err = fmt.Errorf("get s3://%s/%s: %w", v.Bucket, v.Key, err)
+	if k == fault.Other {
+		return err
+	}
+	return fault.Wrap(k, err, "")
+}
+
+// analyse reads the object's body and analyses it. The ways the file can
+// be at fault (an unsupported type, too large, too many clauses, or
+// anything the analysis rejects) are errors of an input kind; the analysis
+// is returned with them when there is one, to record what is known.
+func (h *Handler) analyse(ctx context.Context, v policy.Version, body io.Reader, rep *report) (*policy.Analysis, error) {
 	if reason := unsupportedType(v.Key); reason != "" {
-		return fail(nil, reason)
+		return nil, fault.E(fault.Unsupported, "%s", reason)
 	}
 	limit := h.maxBytes()
 	if rep.bytes > limit {
-		return fail(nil, tooLarge(rep.bytes, limit))
+		return nil, fault.E(fault.TooLarge, "%s", tooLarge(rep.bytes, limit))
 	}
-	data, err := io.ReadAll(io.LimitReader(obj.Body, limit+1))
+	data, err := io.ReadAll(io.LimitReader(body, limit+1))
 	if err != nil {
-		return fmt.Errorf("read s3://%s/%s: %w", v.Bucket, v.Key, err)
+		return nil, fmt.Errorf("read s3://%s/%s: %w", v.Bucket, v.Key, err)
 	}
 	if int64(len(data)) > limit {
 		// The object is longer than its Content-Length said: its size is
 		// not known, only that it is over the limit.
 		rep.bytes = 0
-		return fail(nil, fmt.Sprintf("the object is over the limit of %s (%s); split the policy into smaller files or raise the limit",
-			sizeText(limit), topology.EnvMaxBytes))
+		return nil, fault.E(fault.TooLarge, "the object is over the limit of %s (%s); split the policy into smaller files or raise the limit",
+			sizeText(limit), topology.EnvMaxBytes)
 	}
 	rep.bytes = int64(len(data))
 	res, err := h.Analyzer.Analyze(ctx, path.Base(v.Key), data)
 	if err != nil {
-		if fault.KindOf(err).Input() {
-			return fail(nil, fault.Message(err))
-		}
-		return err
+		return nil, err
 	}
 	rep.pages = res.Policy.Pages
 	if n := len(res.Clauses); n > store.MaxClauses {
-		return fail(res, fmt.Sprintf("the policy has %d clauses, more than the %d policylens keeps for one policy; split it into smaller files",
-			n, store.MaxClauses))
+		return res, fault.E(fault.TooLarge, "the policy has %d clauses, more than the %d policylens keeps for one policy; split it into smaller files",
+			n, store.MaxClauses)
 	}
-	if err := h.Store.WriteClauses(ctx, v, res); err != nil {
-		return err
-	}
-	switch err := h.Store.Finish(ctx, v, prev, store.Outcome{Result: res, Bytes: rep.bytes}); {
+	return res, nil
+}
+
+// finish records the outcome and reports it as done; when a newer event
+// claimed the policy meanwhile, what this event wrote is abandoned.
+func (h *Handler) finish(ctx context.Context, v policy.Version, prev *store.Policy, o store.Outcome, done string, rep *report) error {
+	switch err := h.Store.Finish(ctx, v, prev, o); {
 	case errors.Is(err, store.ErrSuperseded):
 		rep.outcome = outSuperseded
+		if o.Reason != "" {
+			return nil
+		}
 		return h.Store.Abandon(ctx, v)
 	case err != nil:
 		return err
 	}
-	rep.outcome, rep.clauses = outReady, len(res.Clauses)
+	rep.outcome = done
 	return nil
 }
 

@@ -5,7 +5,6 @@ package lookup
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -17,7 +16,9 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/settings"
 	"github.com/policylens/policylens/shared/service/store"
 )
@@ -44,47 +45,45 @@ type Handler struct {
 func New(s Store, cfg settings.Lookup, log *slog.Logger) *Handler {
 	n := cfg.MaxPageSize
 	if n <= 0 {
-		n = settings.DefaultMaxPageSize
+		n = api.DefaultMaxPageSize
 	}
 	return &Handler{store: s, log: log, key: cursorKey(cfg.CursorSecret, cfg.Table), maxPageSize: n}
 }
 
-// Route describes one route of the API.
-type Route struct {
-	Method string
-	// Pattern is the path with {name} for path parameters.
-	Pattern string
-	// Query lists the query parameters the route accepts.
-	Query  []string
+// route is a route of the API with the method that serves it.
+type route struct {
+	api.Route
 	handle func(*Handler, context.Context, *request) *response
 }
 
-// Routes lists the routes of the API.
-func Routes() []Route { return slices.Clone(routes) }
+// handlers attach the handler's methods to the API's routes by pattern.
+var handlers = map[string]func(*Handler, context.Context, *request) *response{
+	"/health":                 (*Handler).health,
+	"/labels":                 (*Handler).labels,
+	"/labels/{label}/clauses": (*Handler).labelClauses,
+	"/policies":               (*Handler).policies,
+	"/policies/{id}":          (*Handler).policy,
+	"/policies/{id}/clauses":  (*Handler).clauses,
+}
 
-// RouteKeys returns the route keys of the API as API Gateway writes them,
-// such as "GET /policies/{id}": for the stack's HTTP API and the local
-// server.
-func RouteKeys() []string {
-	keys := make([]string, len(routes))
-	for i, r := range routes {
-		keys[i] = r.Method + " " + r.Pattern
+// routes are the API's routes, each with its handler. A route of package
+// api without a handler stops the program at start: a test keeps them in
+// step.
+var routes = func() []route {
+	var out []route
+	for _, r := range api.Routes() {
+		h, ok := handlers[r.Pattern]
+		if !ok {
+			panic("lookup: no handler for " + r.Key())
+		}
+		out = append(out, route{r, h})
 	}
-	return keys
-}
-
-var routes = []Route{
-	{http.MethodGet, "/health", nil, (*Handler).health},
-	{http.MethodGet, "/labels", nil, (*Handler).labels},
-	{http.MethodGet, "/labels/{label}/clauses", []string{"minScore", "limit", "cursor"}, (*Handler).labelClauses},
-	{http.MethodGet, "/policies", []string{"limit", "cursor"}, (*Handler).policies},
-	{http.MethodGet, "/policies/{id}", nil, (*Handler).policy},
-	{http.MethodGet, "/policies/{id}/clauses", []string{"label", "minScore", "limit", "cursor"}, (*Handler).clauses},
-}
+	return out
+}()
 
 // request is a matched request.
 type request struct {
-	route *Route
+	route *route
 	path  map[string]string
 	query url.Values
 }
@@ -164,7 +163,7 @@ func requestPath(ev events.APIGatewayV2HTTPRequest) string {
 // to one of the routes (route key "GET /policies/{id}") is taken with its
 // path parameters; any other ($default, a local server) is matched on its
 // path, whose segments are percent-decoded.
-func match(ev events.APIGatewayV2HTTPRequest, path string) (*Route, map[string]string, bool) {
+func match(ev events.APIGatewayV2HTTPRequest, path string) (*route, map[string]string, bool) {
 	if _, pattern, ok := strings.Cut(ev.RouteKey, " "); ok {
 		for i := range routes {
 			r := &routes[i]
@@ -264,7 +263,7 @@ func query(ev events.APIGatewayV2HTTPRequest) (url.Values, *response) {
 // pageParams reads limit and cursor. A cursor must come from the same
 // route and scope.
 func (h *Handler) pageParams(r *request, scope string) (int, *cursor, *response) {
-	limit := settings.DefaultPageSize
+	limit := api.DefaultPageSize
 	if limit > h.maxPageSize {
 		limit = h.maxPageSize
 	}
@@ -312,6 +311,37 @@ func labelOf(s string) (labels.Label, bool) {
 	return labels.All[i], true
 }
 
+// problemOf maps the kind of an error a read returned to the problem the
+// client gets, with the detail it gets unless the caller knows better.
+// Kinds not listed are internal errors (500).
+var problemOf = map[fault.Kind]struct {
+	status int
+	typ    string
+	detail string
+}{
+	fault.Invalid:   {http.StatusBadRequest, probInvalidParameter, "the request is not valid"},
+	fault.NotFound:  {http.StatusNotFound, probNotFound, "not found"},
+	fault.Conflict:  {http.StatusConflict, probPolicyChanged, "the policy changed while it was read; try again"},
+	fault.Throttled: {http.StatusServiceUnavailable, probUnavailable, "the policy table is busy; try again in a few seconds"},
+}
+
+// failure is the response to err: the problem its kind maps to, with
+// detail when err is of the kind the caller expected.
+func (h *Handler) failure(ctx context.Context, err error, expected fault.Kind, detail string) *response {
+	k := fault.KindOf(err)
+	p, ok := problemOf[k]
+	if !ok {
+		return h.internal(ctx, err)
+	}
+	if k != expected || detail == "" {
+		detail = p.detail
+	}
+	if p.status >= 500 {
+		h.log.ErrorContext(ctx, "request failed", "error", err.Error())
+	}
+	return problem(p.status, p.typ, detail)
+}
+
 func (h *Handler) internal(ctx context.Context, err error) *response {
 	h.log.ErrorContext(ctx, "internal error", "error", err.Error())
 	return problem(http.StatusInternalServerError, probInternal,
@@ -344,7 +374,7 @@ func (h *Handler) policies(ctx context.Context, r *request) *response {
 	}
 	page, err := h.store.Policies(ctx, after, limit)
 	if err != nil {
-		return h.internal(ctx, err)
+		return h.failure(ctx, err, fault.Other, "")
 	}
 	out := policyList{Items: make([]policySummary, 0, len(page.Items))}
 	for _, p := range page.Items {
@@ -366,11 +396,8 @@ func (h *Handler) policy(ctx context.Context, r *request) *response {
 
 func (h *Handler) findPolicy(ctx context.Context, id string) (*store.Policy, *response) {
 	p, err := h.store.Policy(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound(fmt.Sprintf("no policy has the id %q", id))
-	}
 	if err != nil {
-		return nil, h.internal(ctx, err)
+		return nil, h.failure(ctx, err, fault.NotFound, fmt.Sprintf("no policy has the id %q", id))
 	}
 	return p, nil
 }
@@ -408,12 +435,9 @@ func (h *Handler) clauses(ctx context.Context, r *request) *response {
 		return bad
 	}
 	page, err := h.store.Clauses(ctx, p, gen, q)
-	if errors.Is(err, store.ErrGenerationChanged) {
-		return problem(http.StatusConflict, probPolicyChanged,
-			"the policy was re-analysed after the first page was served; start again without a cursor")
-	}
 	if err != nil {
-		return h.internal(ctx, err)
+		return h.failure(ctx, err, fault.Conflict,
+			"the policy was re-analysed after the first page was served; start again without a cursor")
 	}
 	out := clauseList{PolicyID: p.ID, Status: string(p.Status), Items: make([]clauseView, 0, len(page.Items))}
 	for _, c := range page.Items {
@@ -448,7 +472,7 @@ func (h *Handler) labelClauses(ctx context.Context, r *request) *response {
 	}
 	page, err := h.store.LabelClauses(ctx, l.Slug, q)
 	if err != nil {
-		return h.internal(ctx, err)
+		return h.failure(ctx, err, fault.Other, "")
 	}
 	out := labelClauseList{Label: labelRef{Name: l.Name, Slug: l.Slug}, Items: make([]labelClauseView, 0, len(page.Items))}
 	for _, c := range page.Items {

@@ -16,7 +16,9 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"gopkg.in/yaml.v3"
 
+	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
+	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/settings"
 	"github.com/policylens/policylens/shared/service/store"
 )
@@ -67,7 +69,7 @@ const testID = "policies-privacy-policy-2025-txt-4336eb770257"
 
 func newTestHandler(f *fakeStore, maxPage int) *Handler {
 	if f.policy == nil {
-		f.policy = &store.Policy{ID: testID, Bucket: "b", Key: "k", Status: store.Ready, Gen: "a1", UpdatedAt: "2025-01-01T00:00:00.000000Z"}
+		f.policy = &store.Policy{ID: testID, Bucket: "b", Key: "k", Status: policy.Ready, Gen: "a1", UpdatedAt: "2025-01-01T00:00:00.000000Z"}
 	}
 	return New(f, settings.Lookup{Table: "t", MaxPageSize: maxPage}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 }
@@ -107,7 +109,7 @@ func TestSampleEvents(t *testing.T) {
 		}
 		seen[ev.RouteKey] = true
 	}
-	for _, k := range RouteKeys() {
+	for _, k := range api.RouteKeys() {
 		if !seen[k] {
 			t.Errorf("no sample event in events/ for %s", k)
 		}
@@ -121,7 +123,7 @@ func TestLimits(t *testing.T) {
 		wantLimit int
 		status    int
 	}{
-		{0, "", settings.DefaultPageSize, 200},
+		{0, "", api.DefaultPageSize, 200},
 		{0, "limit=100", 100, 200},
 		{0, "limit=101", 0, 400},
 		{500, "limit=500", 500, 200},
@@ -242,11 +244,11 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			documented[strings.ToUpper(method)+" "+path] = op
 		}
 	}
-	keys := RouteKeys()
+	keys := api.RouteKeys()
 	if got := slices.Sorted(maps.Keys(documented)); !slices.Equal(got, slices.Sorted(slices.Values(keys))) {
 		t.Fatalf("documented operations %v, handler routes %v", got, keys)
 	}
-	for _, r := range Routes() {
+	for _, r := range api.Routes() {
 		op := documented[r.Method+" "+r.Pattern]
 		var query, path []string
 		for _, p := range op.Parameters {

@@ -16,14 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/topology"
-)
-
-// Page sizes of the lookup API.
-const (
-	DefaultPageSize    = 20   // `limit` when the request gives none
-	DefaultMaxPageSize = 100  // largest `limit` accepted unless MAX_PAGE_SIZE says otherwise
-	MaxMaxPageSize     = 1000 // largest MAX_PAGE_SIZE accepted
 )
 
 // Ingest is the configuration of the ingest function.
@@ -80,7 +74,7 @@ func LoadLookup(getenv func(string) string) (Lookup, error) {
 	var err error
 	c.Table, err = required(getenv, topology.EnvTableName)
 	errs = append(errs, err)
-	n, err := positive(getenv, topology.EnvMaxPageSize, DefaultMaxPageSize, MaxMaxPageSize)
+	n, err := positive(getenv, topology.EnvMaxPageSize, api.DefaultMaxPageSize, api.MaxMaxPageSize)
 	c.MaxPageSize = int(n)
 	errs = append(errs, err)
 	c.LogLevel, err = logLevel(getenv)

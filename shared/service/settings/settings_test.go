@@ -11,6 +11,7 @@ import (
 
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
+	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/topology"
 )
 
@@ -56,7 +57,7 @@ func TestLoadIngest(t *testing.T) {
 
 func TestLoadLookup(t *testing.T) {
 	c, err := LoadLookup(env(map[string]string{"TABLE_NAME": "t"}))
-	if err != nil || c.MaxPageSize != DefaultMaxPageSize || len(c.CursorSecret) != 0 {
+	if err != nil || c.MaxPageSize != api.DefaultMaxPageSize || len(c.CursorSecret) != 0 {
 		t.Errorf("defaults: %+v %v", c, err)
 	}
 	c, err = LoadLookup(env(map[string]string{"TABLE_NAME": "t", "MAX_PAGE_SIZE": "500", "CURSOR_SECRET": "s3cret"}))

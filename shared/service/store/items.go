@@ -12,19 +12,6 @@ import (
 	"github.com/policylens/policylens/shared/service/topology"
 )
 
-// Status is the processing state of a policy.
-type Status string
-
-// Policy states. Deleted marks a tombstone: the item that remembers a
-// deletion so that an older event arriving late cannot bring the policy
-// back. Readers never see tombstones.
-const (
-	Processing Status = "PROCESSING"
-	Ready      Status = "READY"
-	Failed     Status = "FAILED"
-	Deleted    Status = "DELETED"
-)
-
 // Item types, stored in the "type" attribute of every item.
 const (
 	typePolicy = "policy"
@@ -61,8 +48,8 @@ type Policy struct {
 	Seq string `dynamodbav:"seq"`
 	// Gen is the generation holding the current clauses; empty when there
 	// are none.
-	Gen    string `dynamodbav:"gen,omitempty"`
-	Status Status `dynamodbav:"status"`
+	Gen    string        `dynamodbav:"gen,omitempty"`
+	Status policy.Status `dynamodbav:"status"`
 	// Reason says, for a FAILED policy, why it could not be analysed and
 	// what to do about it.
 	Reason         string         `dynamodbav:"reason,omitempty"`

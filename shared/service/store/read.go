@@ -12,19 +12,21 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/s3event"
 	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // Policy returns the policy with the given id, or ErrNotFound.
 func (s *Store) Policy(ctx context.Context, id string) (*Policy, error) {
-	if !ValidPolicyID(id) {
+	if !s3event.ValidPolicyID(id) {
 		return nil, ErrNotFound
 	}
 	p, err := s.Snapshot(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if p == nil || p.Status == Deleted {
+	if p == nil || p.Status == policy.Deleted {
 		return nil, ErrNotFound
 	}
 	return p, nil
@@ -285,7 +287,7 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 		for _, lc := range batch {
 			examined++
 			lastPos = lc.position
-			if p := current[lc.PolicyID]; p != nil && p.Status != Deleted && p.Gen == lc.Gen {
+			if p := current[lc.PolicyID]; p != nil && p.Status != policy.Deleted && p.Gen == lc.Gen {
 				page.Items = append(page.Items, lc)
 				if len(page.Items) > q.Limit {
 					break

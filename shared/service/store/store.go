@@ -11,11 +11,12 @@ package store
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"github.com/policylens/policylens/shared/domain/fault"
 )
 
 // DB is the part of the DynamoDB API the store uses; *dynamodb.Client
@@ -28,16 +29,17 @@ type DB interface {
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
 }
 
-// Errors of the store.
+// Errors of the store, of the kinds fault.NotFound and fault.Conflict.
+// Throttling that outlasts the retries is a fault.Throttled error.
 var (
 	// ErrNotFound reports a policy that does not exist or was deleted.
-	ErrNotFound = errors.New("policy not found")
+	ErrNotFound error = &fault.Error{Kind: fault.NotFound, Detail: "policy not found"}
 	// ErrSuperseded reports a write refused because a newer event of the
 	// same object has been applied.
-	ErrSuperseded = errors.New("a newer event of this object has been applied")
+	ErrSuperseded error = &fault.Error{Kind: fault.Conflict, Detail: "a newer event of this object has been applied"}
 	// ErrGenerationChanged reports a listing resumed after the policy was
 	// re-analysed: its clauses are not the ones the listing started on.
-	ErrGenerationChanged = errors.New("the policy was re-analysed since the listing started")
+	ErrGenerationChanged error = &fault.Error{Kind: fault.Conflict, Detail: "the policy was re-analysed since the listing started"}
 )
 
 // Store reads and writes the policylens table.

@@ -25,17 +25,12 @@ import (
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/motoserver"
 	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/service/s3event"
 	"github.com/policylens/policylens/shared/service/store"
 	"github.com/policylens/policylens/shared/service/topology"
 )
 
-var moto motoserver.Lazy
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m)) }
 
 var tables struct {
 	sync.Mutex
@@ -46,9 +41,7 @@ var tables struct {
 // the raw client.
 func newTable(t *testing.T) (*store.Store, *dynamodb.Client) {
 	t.Helper()
-	if _, err := moto.Get(); err != nil {
-		t.Fatalf("integration tests need moto_server: %v", err)
-	}
+	motoserver.ForTest(t)
 	cfg, err := config.LoadDefaultConfig(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -67,13 +60,13 @@ func newTable(t *testing.T) (*store.Store, *dynamodb.Client) {
 const bucket = "policies"
 
 // version returns the version of key whose event has sequencer seq.
-func version(t *testing.T, key, seq string) store.Version {
+func version(t *testing.T, key, seq string) policy.Version {
 	t.Helper()
-	tok, err := store.OrderToken(seq, "")
+	tok, err := s3event.OrderToken(seq, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return store.Version{Bucket: bucket, Key: key, Seq: tok, ETag: "etag-" + seq}
+	return s3event.NewVersion(bucket, key, "", "etag-"+seq, tok)
 }
 
 // result builds an analysis of n clauses whose texts name tag; every
@@ -97,7 +90,7 @@ func result(tag string, n int) *policy.Analysis {
 }
 
 // apply runs a version through Begin, WriteClauses and Finish.
-func apply(t *testing.T, s *store.Store, v store.Version, r *policy.Analysis) {
+func apply(t *testing.T, s *store.Store, v policy.Version, r *policy.Analysis) {
 	t.Helper()
 	ctx := context.Background()
 	prev, err := s.Begin(ctx, v)
@@ -200,7 +193,7 @@ func TestInterleavedVersions(t *testing.T) {
 	if err := s.Finish(ctx, v2, p2, store.Outcome{Result: result("two", 2)}); err != nil {
 		t.Fatal(err)
 	}
-	if got := clauseTexts(t, s, v2.ID()); !slices.Equal(got, texts("two", 2)) {
+	if got := clauseTexts(t, s, v2.ID); !slices.Equal(got, texts("two", 2)) {
 		t.Errorf("clauses %q, want version two's", got)
 	}
 	if n := countItems(t, db, s.Table(), "C#"); n != 4 {
@@ -213,7 +206,7 @@ func TestInterleavedVersions(t *testing.T) {
 	if err := s.Remove(ctx, v1); !errors.Is(err, store.ErrSuperseded) {
 		t.Errorf("remove with v1's order token: %v, want ErrSuperseded", err)
 	}
-	if got := clauseTexts(t, s, v2.ID()); !slices.Equal(got, texts("two", 2)) {
+	if got := clauseTexts(t, s, v2.ID); !slices.Equal(got, texts("two", 2)) {
 		t.Errorf("clauses after stale events %q", got)
 	}
 }
@@ -232,11 +225,11 @@ func TestReadersNeverSeeAMix(t *testing.T) {
 	if err := s.WriteClauses(ctx, v2, result("new", 3)); err != nil {
 		t.Fatal(err)
 	}
-	p, err := s.Policy(ctx, v1.ID())
-	if err != nil || p.Status != store.Processing {
+	p, err := s.Policy(ctx, v1.ID)
+	if err != nil || p.Status != policy.Processing {
 		t.Fatalf("policy during the switch: %+v %v", p, err)
 	}
-	if got := clauseTexts(t, s, v1.ID()); !slices.Equal(got, texts("old", 5)) {
+	if got := clauseTexts(t, s, v1.ID); !slices.Equal(got, texts("old", 5)) {
 		t.Errorf("clauses during the switch %q, want the old version's", got)
 	}
 	if got := labelTexts(t, s); !slices.Equal(got, texts("old", 5)) {
@@ -245,7 +238,7 @@ func TestReadersNeverSeeAMix(t *testing.T) {
 	if err := s.Finish(ctx, v2, prev, store.Outcome{Result: result("new", 3)}); err != nil {
 		t.Fatal(err)
 	}
-	if got := clauseTexts(t, s, v1.ID()); !slices.Equal(got, texts("new", 3)) {
+	if got := clauseTexts(t, s, v1.ID); !slices.Equal(got, texts("new", 3)) {
 		t.Errorf("clauses after the switch %q", got)
 	}
 	if got := labelTexts(t, s); !slices.Equal(got, texts("new", 3)) {
@@ -267,14 +260,14 @@ func TestRemoveLeavesTombstone(t *testing.T) {
 	if err := s.Remove(ctx, del); err != nil {
 		t.Errorf("removing twice: %v", err)
 	}
-	if _, err := s.Policy(ctx, v1.ID()); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.Policy(ctx, v1.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Policy after removal: %v, want ErrNotFound", err)
 	}
 	if n := countItems(t, db, s.Table(), "C#"); n != 0 {
 		t.Errorf("%d clause items after removal", n)
 	}
 	out, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table()), Key: map[string]types.AttributeValue{
-		"pk": &types.AttributeValueMemberS{Value: "P#" + v1.ID()}, "sk": &types.AttributeValueMemberS{Value: "P"},
+		"pk": &types.AttributeValueMemberS{Value: "P#" + v1.ID}, "sk": &types.AttributeValueMemberS{Value: "P"},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -290,12 +283,12 @@ func TestRemoveLeavesTombstone(t *testing.T) {
 		t.Errorf("an upload older than the removal: %v, want ErrSuperseded", err)
 	}
 	apply(t, s, again, result("again", 1))
-	p, err := s.Policy(ctx, v1.ID())
-	if err != nil || p.Status != store.Ready || p.CreatedAt == "" {
+	p, err := s.Policy(ctx, v1.ID)
+	if err != nil || p.Status != policy.Ready || p.CreatedAt == "" {
 		t.Errorf("policy uploaded after removal: %+v %v", p, err)
 	}
 	raw, _ := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(s.Table()), Key: map[string]types.AttributeValue{
-		"pk": &types.AttributeValueMemberS{Value: "P#" + v1.ID()}, "sk": &types.AttributeValueMemberS{Value: "P"},
+		"pk": &types.AttributeValueMemberS{Value: "P#" + v1.ID}, "sk": &types.AttributeValueMemberS{Value: "P"},
 	}})
 	if _, ok := raw.Item[topology.TTLAttribute]; ok {
 		t.Error("a live policy kept the tombstone's expiry")
@@ -333,12 +326,12 @@ func TestInterruptedCleanUpIsSwept(t *testing.T) {
 	if err := broken.Finish(ctx, v2, prev, store.Outcome{Result: result("d2", 2)}); err == nil {
 		t.Fatal("Finish reported success although the old generation was not deleted")
 	}
-	snap, err := s.Snapshot(ctx, v2.ID())
+	snap, err := s.Snapshot(ctx, v2.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if snap.Gen != v2.Gen() || !slices.Equal(snap.StaleGens, []string{v1.Gen()}) {
-		t.Fatalf("after the interrupted clean-up: gen %q, stale %v; want %q, [%s]", snap.Gen, snap.StaleGens, v2.Gen(), v1.Gen())
+	if snap.Gen != store.Generation(v2.Seq) || !slices.Equal(snap.StaleGens, []string{store.Generation(v1.Seq)}) {
+		t.Fatalf("after the interrupted clean-up: gen %q, stale %v; want %q, [%s]", snap.Gen, snap.StaleGens, store.Generation(v2.Seq), store.Generation(v1.Seq))
 	}
 	if got := labelTexts(t, s); !slices.Equal(got, texts("d2", 2)) {
 		t.Errorf("label clauses with a stale generation present: %q", got)
@@ -346,10 +339,10 @@ func TestInterruptedCleanUpIsSwept(t *testing.T) {
 	if err := s.Sweep(ctx, snap); err != nil {
 		t.Fatal(err)
 	}
-	if n := countItems(t, db, s.Table(), "C#"+v1.ID()+"#"+v1.Gen()); n != 0 {
+	if n := countItems(t, db, s.Table(), "C#"+v1.ID+"#"+store.Generation(v1.Seq)); n != 0 {
 		t.Errorf("%d items of the stale generation remain", n)
 	}
-	if snap, _ = s.Snapshot(ctx, v2.ID()); len(snap.StaleGens) != 0 {
+	if snap, _ = s.Snapshot(ctx, v2.ID); len(snap.StaleGens) != 0 {
 		t.Errorf("stale generations still listed: %v", snap.StaleGens)
 	}
 }
@@ -369,7 +362,7 @@ func TestOversizedFieldsAreBounded(t *testing.T) {
 	r.Policy.Facts.URLs = []string{strings.Repeat("u", 100_000)}
 	v := version(t, "e.txt", "40")
 	apply(t, s, v, r)
-	p, err := s.Policy(ctx, v.ID())
+	p, err := s.Policy(ctx, v.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +399,7 @@ func TestPoliciesListingMergesShards(t *testing.T) {
 	for i := range 24 {
 		v := version(t, fmt.Sprintf("list/%02d.txt", i), "50")
 		apply(t, s, v, result("x", 0))
-		want = append(want, v.ID())
+		want = append(want, v.ID)
 	}
 	slices.Reverse(want)
 	out, err := db.Scan(context.Background(), &dynamodb.ScanInput{TableName: aws.String(s.Table()), ProjectionExpression: aws.String("gsi2pk")})
@@ -507,7 +500,7 @@ func TestLabelListingOrder(t *testing.T) {
 		for j := range r.Clauses {
 			sc := float64((i*7+j*3)%10)/10 + 0.05 // ties across policies
 			r.Clauses[j].Labels[0].Score = sc
-			want = append(want, hit{v.ID(), j + 1, sc})
+			want = append(want, hit{v.ID, j + 1, sc})
 		}
 		apply(t, s, v, r)
 	}

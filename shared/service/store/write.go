@@ -13,26 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/smithy-go"
 
+	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/service/topology"
 )
-
-// Version identifies the object version an S3 event is about.
-type Version struct {
-	Bucket, Key string
-	// VersionID is the S3 version id, empty for unversioned buckets.
-	VersionID string
-	// ETag is the object's entity tag without quotes, when known.
-	ETag string
-	// Seq is the event's order token (see OrderToken).
-	Seq string
-}
-
-// ID returns the id of the policy the version belongs to.
-func (v Version) ID() string { return PolicyID(v.Bucket, v.Key) }
-
-// Gen returns the generation the version's clauses are written to.
-func (v Version) Gen() string { return genOf(v.Seq) }
 
 // Outcome is what Finish records: an analysis, or a failure with a reason.
 type Outcome struct {
@@ -68,18 +52,18 @@ func (s *Store) Snapshot(ctx context.Context, id string) (*Policy, error) {
 // event whose processing did not finish may claim again. The clauses of
 // the previous version stay visible until Finish. Begin returns the item as
 // it was before, nil for a new policy.
-func (s *Store) Begin(ctx context.Context, v Version) (*Policy, error) {
-	id := v.ID()
+func (s *Store) Begin(ctx context.Context, v policy.Version) (*Policy, error) {
+	id := v.ID
 	now := formatTime(s.Now())
 	e := newExpr()
-	e.Set("status", str(string(Processing)))
+	e.Set("status", str(string(policy.Processing)))
 	e.Set("updatedAt", str(now))
 	e.SetIfMissing("createdAt", str(now))
 	e.SetIfMissing("clauses", num(0))
 	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
 	e.Remove(topology.TTLAttribute)
-	out, err := s.claim(ctx, v, Processing, e, types.ReturnValueAllOld)
+	out, err := s.claim(ctx, v, policy.Processing, e, types.ReturnValueAllOld)
 	if err != nil {
 		return nil, fmt.Errorf("begin policy %s: %w", id, err)
 	}
@@ -91,8 +75,8 @@ func (s *Store) Begin(ctx context.Context, v Version) (*Policy, error) {
 
 // WriteClauses writes the clauses of res to version v's generation. It can
 // run again for the same version: it writes the same items.
-func (s *Store) WriteClauses(ctx context.Context, v Version, res *policy.Analysis) error {
-	id, gen := v.ID(), v.Gen()
+func (s *Store) WriteClauses(ctx context.Context, v policy.Version, res *policy.Analysis) error {
+	id, gen := v.ID, Generation(v.Seq)
 	var reqs []types.WriteRequest
 	for _, c := range res.Clauses {
 		items, err := clauseItems(id, gen, c)
@@ -114,18 +98,18 @@ func (s *Store) WriteClauses(ctx context.Context, v Version, res *policy.Analysi
 // it returns ErrSuperseded and the caller should Abandon. prev is what
 // Begin returned: the generations it held are deleted once the switch is
 // made, so no stale clause survives.
-func (s *Store) Finish(ctx context.Context, v Version, prev *Policy, o Outcome) error {
-	id := v.ID()
-	gen := v.Gen()
+func (s *Store) Finish(ctx context.Context, v policy.Version, prev *Policy, o Outcome) error {
+	id := v.ID
+	gen := Generation(v.Seq)
 	failed := o.Reason != ""
 	if failed {
 		gen = ""
 	}
 	now := formatTime(s.Now())
 	e := newExpr()
-	status := Ready
+	status := policy.Ready
 	if failed {
-		status = Failed
+		status = policy.Failed
 	}
 	e.Set("status", str(string(status)))
 	e.Set("updatedAt", str(now))
@@ -227,8 +211,8 @@ func staleGens(prev *Policy, gen string) []string {
 // been applied: the item is absent, its seq is older, or it is this same
 // event, redelivered, and the item is still in state again (an unfinished
 // claim). A failed condition is ErrSuperseded.
-func (s *Store) claim(ctx context.Context, v Version, again Status, e *expr, rv types.ReturnValue) (*dynamodb.UpdateItemOutput, error) {
-	id, seq := v.ID(), v.Seq
+func (s *Store) claim(ctx context.Context, v policy.Version, again policy.Status, e *expr, rv types.ReturnValue) (*dynamodb.UpdateItemOutput, error) {
+	id, seq := v.ID, v.Seq
 	e.Set("type", str(typePolicy))
 	e.Set("id", str(id))
 	e.Set("bucket", str(v.Bucket))
@@ -256,18 +240,18 @@ func (s *Store) claim(ctx context.Context, v Version, again Status, e *expr, rv 
 // unless a newer event has been applied (ErrSuperseded). It leaves a
 // tombstone that remembers the deletion for 30 days, so that an older
 // upload event delivered late cannot bring the policy back.
-func (s *Store) Remove(ctx context.Context, v Version) error {
-	id := v.ID()
+func (s *Store) Remove(ctx context.Context, v policy.Version) error {
+	id := v.ID
 	now := s.Now()
 	e := newExpr()
-	e.Set("status", str(string(Deleted)))
+	e.Set("status", str(string(policy.Deleted)))
 	e.Set("updatedAt", str(formatTime(now)))
 	e.Set("clauses", num(0))
 	e.Set(topology.TTLAttribute, num(now.Unix()+tombstoneTTLDays*24*3600))
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
 		"sha256", "format", "encoding", "pages", "bytes", "title", "facts", "factsTruncated",
 		"labelCounts", "modelVersion", "createdAt")
-	out, err := s.claim(ctx, v, Deleted, e, types.ReturnValueAllNew)
+	out, err := s.claim(ctx, v, policy.Deleted, e, types.ReturnValueAllNew)
 	if err != nil {
 		return fmt.Errorf("remove policy %s: %w", id, err)
 	}
@@ -286,14 +270,14 @@ func (s *Store) Sweep(ctx context.Context, p *Policy) error {
 		return nil
 	}
 	keep := p.Gen
-	if p.Status == Deleted {
+	if p.Status == policy.Deleted {
 		keep = ""
 	}
 	gens := staleGens(p, keep)
 	if len(gens) == 0 {
 		return nil
 	}
-	return s.sweep(ctx, p.ID, p.Seq, gens, p.Status == Deleted)
+	return s.sweep(ctx, p.ID, p.Seq, gens, p.Status == policy.Deleted)
 }
 
 // sweep deletes gens of policy id, then forgets them. For a tombstone
@@ -313,7 +297,7 @@ func (s *Store) sweep(ctx context.Context, id, seq string, gens []string, tomb b
 	in := &dynamodb.UpdateItemInput{TableName: &s.table, Key: policyKey(id)}
 	if tomb {
 		e.Remove("gen")
-		cond := fmt.Sprintf("%s = %s AND %s = %s", e.n("seq"), e.v(str(seq)), e.n("status"), e.v(str(string(Deleted))))
+		cond := fmt.Sprintf("%s = %s AND %s = %s", e.n("seq"), e.v(str(seq)), e.n("status"), e.v(str(string(policy.Deleted))))
 		in.ConditionExpression = &cond
 	} else {
 		// Only forget what is there: never recreate a deleted item.
@@ -331,15 +315,15 @@ func (s *Store) sweep(ctx context.Context, id, seq string, gens []string, tomb b
 
 // Abandon deletes what version v wrote, unless it became the current
 // generation. Call it when v was superseded.
-func (s *Store) Abandon(ctx context.Context, v Version) error {
-	p, err := s.Snapshot(ctx, v.ID())
+func (s *Store) Abandon(ctx context.Context, v policy.Version) error {
+	p, err := s.Snapshot(ctx, v.ID)
 	if err != nil {
 		return err
 	}
-	if p != nil && p.Gen == v.Gen() && p.Status != Deleted {
+	if p != nil && p.Gen == Generation(v.Seq) && p.Status != policy.Deleted {
 		return nil
 	}
-	return s.DeleteGeneration(ctx, v.ID(), v.Gen())
+	return s.DeleteGeneration(ctx, v.ID, Generation(v.Seq))
 }
 
 // DeleteGeneration deletes every item of generation gen of policy id.
@@ -442,9 +426,9 @@ func (s *Store) writeBatch(ctx context.Context, reqs []types.WriteRequest) error
 		}
 		if attempt+1 >= s.Retry.Attempts {
 			if err != nil {
-				return fmt.Errorf("still throttled after %d attempts: %w", attempt+1, err)
+				return fault.Wrap(fault.Throttled, err, fmt.Sprintf("still throttled after %d attempts: %v", attempt+1, err))
 			}
-			return fmt.Errorf("%d items still unprocessed after %d attempts", len(reqs), attempt+1)
+			return fault.E(fault.Throttled, "%d items still unprocessed after %d attempts", len(reqs), attempt+1)
 		}
 		if werr := s.Retry.wait(ctx, attempt); werr != nil {
 			return werr
@@ -484,6 +468,3 @@ func isThrottle(err error) bool {
 	}
 	return false
 }
-
-// IsThrottle reports whether err is DynamoDB asking the caller to slow down.
-func IsThrottle(err error) bool { return isThrottle(err) }

@@ -1,4 +1,4 @@
-package ingest_test
+package systemtest_test
 
 import (
 	"fmt"
@@ -12,7 +12,7 @@ import (
 // emulator is far slower than DynamoDB. It also reports the analysis alone
 // and the heap in use after it, to size the function's memory.
 //
-//	go test ./shared/ingest -run '^$' -bench Ingest -benchtime 3x
+//	go test ./shared/local/systemtest -run '^$' -bench Ingest -benchtime 3x
 func BenchmarkIngest(b *testing.B) {
 	for _, n := range []int{300, 3000} {
 		b.Run(fmt.Sprintf("clauses=%d", n), func(b *testing.B) {

@@ -1,4 +1,4 @@
-package ingest_test
+package systemtest_test
 
 // The system under test: the real ingest and lookup handlers on a bucket,
 // queue and table in moto_server, created from topology by package
@@ -36,6 +36,7 @@ import (
 	"github.com/policylens/policylens/shared/local/localapi"
 	"github.com/policylens/policylens/shared/local/motoserver"
 	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/ingest"
 	"github.com/policylens/policylens/shared/service/logging"
 	"github.com/policylens/policylens/shared/service/lookup"
@@ -43,13 +44,7 @@ import (
 	"github.com/policylens/policylens/shared/service/store"
 )
 
-var moto motoserver.Lazy
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	moto.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m)) }
 
 // system is one isolated copy of policylens in the emulator.
 type system struct {
@@ -83,9 +78,7 @@ var sysSeq struct {
 
 func newSystem(t testing.TB, opt options) *system {
 	t.Helper()
-	if _, err := moto.Get(); err != nil {
-		t.Fatalf("integration tests need moto_server: %v", err)
-	}
+	motoserver.ForTest(t)
 	ctx := context.Background()
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -127,8 +120,8 @@ func newSystem(t testing.TB, opt options) *system {
 		t.Fatal(err)
 	}
 	s.analyzer = analyze.New(model, lim)
-	s.lookup = lookup.NewFromConfig(cfg, settings.Lookup{Table: res.Table, MaxPageSize: settings.DefaultMaxPageSize}, log)
-	srv, err := localapi.New(s.lookup.Handle, lookup.RouteKeys(), nil)
+	s.lookup = lookup.NewFromConfig(cfg, settings.Lookup{Table: res.Table, MaxPageSize: api.DefaultMaxPageSize}, log)
+	srv, err := localapi.New(s.lookup.Handle, api.RouteKeys(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package ingest_test
+package systemtest_test
 
 import (
 	"context"
@@ -23,6 +23,7 @@ import (
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/eventsource"
 	"github.com/policylens/policylens/shared/local/fixture"
+	"github.com/policylens/policylens/shared/service/s3event"
 	"github.com/policylens/policylens/shared/service/store"
 	"github.com/policylens/policylens/shared/service/topology"
 )
@@ -45,7 +46,7 @@ func TestUploadIsAnalysedAndServed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := store.PolicyID(s.res.Bucket, key)
+	id := s3event.PolicyID(s.res.Bucket, key)
 	var list policyListDoc
 	s.mustGet("/policies", &list)
 	if len(list.Items) != 1 || list.Items[0].ID != id || list.Items[0].Key != key || list.Items[0].Bucket != s.res.Bucket || list.Items[0].Status != "READY" {
@@ -170,7 +171,7 @@ func TestDuplicateDeliveryKeepsOneCopy(t *testing.T) {
 	}
 	wg.Wait()
 	want := s.analysis("policy.txt", data)
-	id := store.PolicyID(s.res.Bucket, key)
+	id := s3event.PolicyID(s.res.Bucket, key)
 	if got := s.genPartitions(id); len(got) != 1 {
 		t.Errorf("clause partitions = %v, want one", got)
 	}
@@ -204,7 +205,7 @@ func TestOlderVersionArrivingLateIsIgnored(t *testing.T) {
 	if f := s.handle(msgs[0]); len(f) != 0 {
 		t.Fatalf("older version failed: %v", f)
 	}
-	id := store.PolicyID(s.res.Bucket, key)
+	id := s3event.PolicyID(s.res.Bucket, key)
 	want := s.analysis("policy.md", v2)
 	if got := texts(s.allClauses(id, "", 100)); !slices.Equal(got, wantTexts(want)) {
 		t.Errorf("clauses = %q, want version two's %q", got, wantTexts(want))
@@ -226,7 +227,7 @@ func TestShorterVersionLeavesNoStaleClauses(t *testing.T) {
 	v2 := policyText("short version", 3)
 	s.put(key, v2)
 	s.drain()
-	id := store.PolicyID(s.res.Bucket, key)
+	id := s3event.PolicyID(s.res.Bucket, key)
 	want := s.analysis("policy.txt", v2)
 	if got := texts(s.allClauses(id, "", 5)); !slices.Equal(got, wantTexts(want)) {
 		t.Errorf("clauses = %q, want %q", got, wantTexts(want))
@@ -251,7 +252,7 @@ func TestDeletionRemovesPolicyAndClauses(t *testing.T) {
 	if f := s.handle(created...); len(f) != 0 {
 		t.Fatalf("upload failed: %v", f)
 	}
-	id := store.PolicyID(s.res.Bucket, key)
+	id := s3event.PolicyID(s.res.Bucket, key)
 	s.remove(key)
 	removed := s.receiveS3()
 	if len(removed) != 1 || !strings.Contains(removed[0].Body, "ObjectRemoved") {
@@ -331,7 +332,7 @@ func TestUnanalysableFilesAreMarkedFailed(t *testing.T) {
 			s.drain()
 			s.put(tt.key, tt.data)
 			s.drain()
-			id := store.PolicyID(s.res.Bucket, tt.key)
+			id := s3event.PolicyID(s.res.Bucket, tt.key)
 			var p policyDoc
 			s.mustGet("/policies/"+id, &p)
 			if p.Status != "FAILED" || !tt.reason(p.Reason) {
@@ -362,7 +363,7 @@ func TestPolicyOfThreeThousandClauses(t *testing.T) {
 	start := time.Now()
 	s.drain()
 	t.Logf("ingested %d clauses (%d bytes, %d items) in %v (moto_server)", len(want.Clauses), len(data), itemsOf(want), time.Since(start))
-	id := store.PolicyID(s.res.Bucket, key)
+	id := s3event.PolicyID(s.res.Bucket, key)
 	var p policyDoc
 	s.mustGet("/policies/"+id, &p)
 	if p.Status != "READY" || p.Clauses != len(want.Clauses) {
@@ -446,7 +447,7 @@ func TestThrottlingFailsOnlyAffectedMessage(t *testing.T) {
 	s := newSystem(t, options{
 		visibility: time.Second,
 		db: func(db store.DB, bucket string) store.DB {
-			return throttler{DB: db, id: store.PolicyID(bucket, slowKey)}
+			return throttler{DB: db, id: s3event.PolicyID(bucket, slowKey)}
 		},
 	})
 	s.store.Retry = store.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond, Attempts: 3}
@@ -461,11 +462,11 @@ func TestThrottlingFailsOnlyAffectedMessage(t *testing.T) {
 		t.Fatalf("failed messages = %v, want only %s", failed, msgs[0].MessageId)
 	}
 	var p policyDoc
-	s.mustGet("/policies/"+store.PolicyID(s.res.Bucket, fastKey), &p)
+	s.mustGet("/policies/"+s3event.PolicyID(s.res.Bucket, fastKey), &p)
 	if p.Status != "READY" {
 		t.Errorf("unaffected policy is %s, want READY", p.Status)
 	}
-	s.mustGet("/policies/"+store.PolicyID(s.res.Bucket, slowKey), &p)
+	s.mustGet("/policies/"+s3event.PolicyID(s.res.Bucket, slowKey), &p)
 	if p.Status != "PROCESSING" {
 		t.Errorf("throttled policy is %s, want PROCESSING until a delivery succeeds", p.Status)
 	}
@@ -523,7 +524,7 @@ func TestMalformedMessageFailsAlone(t *testing.T) {
 		t.Errorf("failed messages = %v, want only the malformed one", failed)
 	}
 	var p policyDoc
-	s.mustGet("/policies/"+store.PolicyID(s.res.Bucket, "ok/policy.txt"), &p)
+	s.mustGet("/policies/"+s3event.PolicyID(s.res.Bucket, "ok/policy.txt"), &p)
 	if p.Status != "READY" {
 		t.Errorf("the good message's policy is %s, want READY", p.Status)
 	}
@@ -545,7 +546,7 @@ func TestOverwrittenObjectIsLeftToItsNewerNotification(t *testing.T) {
 	if f := s.handle(msgs[0]); len(f) != 0 {
 		t.Fatalf("first notification failed: %v", f)
 	}
-	id := store.PolicyID(s.res.Bucket, key)
+	id := s3event.PolicyID(s.res.Bucket, key)
 	if n := s.items("P#" + id); n != 0 {
 		t.Errorf("the first notification stored a policy for content it never saw")
 	}

@@ -1,4 +1,4 @@
-package ingest_test
+package systemtest_test
 
 // The lookup API on a table filled by the real store: every route, every
 // 4xx path, and cursors that are tampered with or reused.
@@ -20,6 +20,7 @@ import (
 
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/s3event"
 	"github.com/policylens/policylens/shared/service/store"
 )
 
@@ -28,11 +29,11 @@ import (
 func (s *system) publish(key string, clauses []policy.Clause) string {
 	s.t.Helper()
 	ctx := context.Background()
-	seq, err := store.OrderToken("", s.store.Now().UTC().Format(time.RFC3339Nano))
+	seq, err := s3event.OrderToken("", s.store.Now().UTC().Format(time.RFC3339Nano))
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	v := store.Version{Bucket: s.res.Bucket, Key: key, Seq: seq}
+	v := s3event.NewVersion(s.res.Bucket, key, "", "", seq)
 	res := &policy.Analysis{
 		Policy: policy.Summary{Source: key, Format: "text", SHA256: "00", Clauses: len(clauses),
 			LabelCounts: map[string]int{}, ModelVersion: "test"},
@@ -53,7 +54,7 @@ func (s *system) publish(key string, clauses []policy.Clause) string {
 	if err := s.store.Finish(ctx, v, prev, store.Outcome{Result: res, Bytes: 100}); err != nil {
 		s.t.Fatal(err)
 	}
-	return v.ID()
+	return v.ID
 }
 
 // clause builds a classified clause: scores maps label slugs to scores,

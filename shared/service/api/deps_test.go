@@ -1,0 +1,47 @@
+package api_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/local/fixture"
+)
+
+// analysisOnly are packages only the analysis needs: the PDF library and
+// interpreter, page layout, the worker processes, segmentation, the
+// classifier, and the training corpus reader.
+var analysisOnly = []string{
+	"github.com/ledongthuc/pdf",
+	"github.com/policylens/policylens/shared/analysis/pdftext",
+	"github.com/policylens/policylens/shared/analysis/pdflayout",
+	"github.com/policylens/policylens/shared/analysis/isolate",
+	"github.com/policylens/policylens/shared/analysis/segment",
+	"github.com/policylens/policylens/shared/analysis/classify",
+	"github.com/policylens/policylens/shared/analysis/corpus",
+}
+
+// The read-only lookup function and the CDK app share this package's
+// routes and the domain's limits; neither links any analysis code.
+func TestLookupAndInfraLinkNoAnalysis(t *testing.T) {
+	for _, pkg := range []string{"./functions/lookup", "./infra"} {
+		for _, dep := range goListDeps(t, pkg) {
+			for _, bad := range analysisOnly {
+				if dep == bad || strings.HasPrefix(dep, bad+"/") {
+					t.Errorf("%s links %s", pkg, dep)
+				}
+			}
+		}
+	}
+}
+
+func goListDeps(t *testing.T, pkg string) []string {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps", pkg)
+	cmd.Dir = fixture.Root()
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -deps %s: %v", pkg, err)
+	}
+	return strings.Fields(string(out))
+}
