@@ -22,7 +22,7 @@ WITH_MOTO = p=$$(scripts/ensure-moto.sh) && export PATH="$${p:+$$p:}$$PATH" &&
 build:
 	@for f in $(FUNCTIONS); do \
 	  echo "building build/$$f/bootstrap"; \
-	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w" \
+	  GOWORK=off CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -tags lambda.norpc -trimpath -ldflags "-s -w" \
 	    -o build/$$f/bootstrap ./functions/$$f || exit 1; \
 	done
 
@@ -48,19 +48,23 @@ upload:
 	AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
 	  aws --endpoint-url http://127.0.0.1:$(S3_PORT) s3 cp "$(FILE)" s3://$(BUCKET)/
 
+# Two Go modules: the project's (go.mod: the functions, the CLI, shared/)
+# and the CDK app's (infra/go.mod, with the CDK and jsii and the tools they
+# bring), tied together by go.work so that `go run ./infra` works from here.
 deps:
 	$(GO) mod download
+	cd infra && $(GO) mod download
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet ./... ./infra/...
 
 # Unit and integration tests (the integration tests start moto_server themselves).
 go-test:
-	@$(WITH_MOTO) $(GO) test ./...
+	@$(WITH_MOTO) $(GO) test ./... ./infra/...
 
 # The classifier's bar on the OPP-115 validation split: micro-F1 >= 0.80 and
 # macro-F1 >= 0.74. The corpus is not part of the repository; without it this

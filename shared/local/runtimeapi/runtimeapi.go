@@ -33,6 +33,10 @@ type Server struct {
 	seq     int
 	// InitError receives the body of an init error report.
 	initErr chan string
+	// ready is closed when the function first asks for an invocation: its
+	// initialisation is over.
+	ready     chan struct{}
+	readyOnce sync.Once
 }
 
 type invocation struct {
@@ -53,7 +57,7 @@ func Start() (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	s := &Server{ln: ln, pending: make(chan *invocation), running: map[string]*invocation{}, initErr: make(chan string, 1)}
+	s := &Server{ln: ln, pending: make(chan *invocation), running: map[string]*invocation{}, initErr: make(chan string, 1), ready: make(chan struct{})}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+prefix+"invocation/next", s.next)
 	mux.HandleFunc("POST "+prefix+"invocation/{id}/response", s.finish(false))
@@ -109,7 +113,13 @@ func (s *Server) Invoke(ctx context.Context, payload []byte, timeout time.Durati
 	}
 }
 
+// Ready is closed when the function first asks for an invocation, that
+// is, when its initialisation (everything main does before lambda.Start
+// polls) is over.
+func (s *Server) Ready() <-chan struct{} { return s.ready }
+
 func (s *Server) next(w http.ResponseWriter, r *http.Request) {
+	s.readyOnce.Do(func() { close(s.ready) })
 	select {
 	case inv := <-s.pending:
 		s.mu.Lock()

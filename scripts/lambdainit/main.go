@@ -1,0 +1,125 @@
+// Command lambdainit measures what a Lambda cold start costs in each
+// function: the size of the binary as deployed (linux/arm64, stripped) and
+// the init time, from exec until the binary first asks the Runtime API for
+// an invocation, on this machine, against a hello-world function with the
+// AWS SDK and a DynamoDB client measured in the same run.
+//
+//	go run ./scripts/lambdainit [-n 31] [-root checkout] [dir ...]
+//
+// The directories default to ./functions/ingest and ./functions/lookup;
+// the reference is ./scripts/lambdainit/hello, always of this checkout.
+// With -root, the functions are built in another checkout (a git worktree
+// of an older commit, say), to compare before and after in one run.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"github.com/policylens/policylens/shared/local/runtimeapi"
+)
+
+const reference = "./scripts/lambdainit/hello"
+
+func main() {
+	n := flag.Int("n", 31, "cold starts per function")
+	root := flag.String("root", "", "build the functions in this checkout instead of this one")
+	flag.Parse()
+	dirs := flag.Args()
+	if len(dirs) == 0 {
+		dirs = []string{"./functions/ingest", "./functions/lookup"}
+	}
+	dirs = append([]string{reference}, dirs...)
+	tmp, err := os.MkdirTemp("", "lambdainit")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(tmp)
+	fmt.Printf("%-28s %14s %12s %12s %8s\n", "function", "arm64 bytes", "init p50", "init p90", "ratio")
+	var ref time.Duration
+	for i, dir := range dirs {
+		arm := filepath.Join(tmp, fmt.Sprintf("arm%d", i))
+		host := filepath.Join(tmp, fmt.Sprintf("host%d", i))
+		in := ""
+		if i > 0 {
+			in = *root
+		}
+		if err := build(in, dir, arm, "linux", "arm64"); err != nil {
+			fail(err)
+		}
+		if err := build(in, dir, host, "", ""); err != nil {
+			fail(err)
+		}
+		st, err := os.Stat(arm)
+		if err != nil {
+			fail(err)
+		}
+		times, err := inits(host, *n)
+		if err != nil {
+			fail(fmt.Errorf("%s: %w", dir, err))
+		}
+		p50, p90 := times[len(times)/2], times[len(times)*9/10]
+		if i == 0 {
+			ref = p50
+		}
+		name := dir
+		if i > 0 && *root != "" {
+			name = filepath.Join(*root, dir)
+		}
+		fmt.Printf("%-28s %14d %12s %12s %7.2fx\n", name, st.Size(), p50.Round(10*time.Microsecond), p90.Round(10*time.Microsecond), float64(p50)/float64(ref))
+	}
+}
+
+// build compiles dir of the checkout root (this one when empty) as the
+// Makefile builds a function for Lambda, for goos/goarch (this machine when
+// empty).
+func build(root, dir, out, goos, goarch string) error {
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, dir)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOWORK=off")
+	if goos != "" {
+		cmd.Env = append(cmd.Env, "GOOS="+goos, "GOARCH="+goarch)
+	}
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build %s: %v\n%s", dir, err, b)
+	}
+	return nil
+}
+
+// inits starts the binary n times and returns the init times, sorted.
+func inits(bin string, n int) ([]time.Duration, error) {
+	env := []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + os.TempDir(),
+		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
+		"AWS_EC2_METADATA_DISABLED=true", "TABLE_NAME=policylens-init", "AWS_LAMBDA_FUNCTION_NAME=init",
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024",
+	}
+	var out []time.Duration
+	for range n {
+		start := time.Now()
+		p, err := runtimeapi.Run(bin, env, nil)
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case <-p.Ready():
+			out = append(out, time.Since(start))
+		case <-time.After(10 * time.Second):
+			p.Stop()
+			return nil, fmt.Errorf("no request for an invocation within 10s; output:\n%s", p.Output())
+		}
+		p.Stop()
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "lambdainit:", err)
+	os.Exit(1)
+}
