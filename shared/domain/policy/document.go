@@ -28,6 +28,10 @@ const (
 	Heading
 	// ListItem is one item of a bulleted or numbered list.
 	ListItem
+	// TableRow is one row of a table, read as text: each cell after its
+	// column's header, "Category: Identifiers. Examples: name, e-mail
+	// address." (cells joined by "; " when the table has no header row).
+	TableRow
 )
 
 func (k Kind) String() string {
@@ -36,6 +40,8 @@ func (k Kind) String() string {
 		return "heading"
 	case ListItem:
 		return "list-item"
+	case TableRow:
+		return "table-row"
 	default:
 		return "paragraph"
 	}
