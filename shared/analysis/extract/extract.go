@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/hyphen"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -40,5 +42,18 @@ func Extract(ctx context.Context, name string, data []byte, lim policy.Limits) (
 	if len(doc.Blocks) == 0 {
 		return nil, fault.E(fault.Empty, "the %s file contains no text", f)
 	}
+	hyphen.Repair(doc, lexicon())
 	return doc, nil
+}
+
+// lexicon is the language's vocabulary for mending words broken at line
+// ends: the words the classifier was trained on (its model is loaded once
+// per process, and the analysis loads it anyway). Nil if the model cannot
+// be loaded, which leaves the document's own words.
+func lexicon() hyphen.Lexicon {
+	m, err := classify.Default()
+	if err != nil {
+		return nil
+	}
+	return m
 }

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -82,7 +81,6 @@ func Blocks(pages []*PageRows) []Block {
 		_, ok := levels[lineStyle(l)]
 		return ok && utf8.RuneCountInString(lineText(l)) <= 200
 	}
-	vocab := vocabulary(lines)
 	parindent := firstLineIndent(lines, geom)
 
 	var blocks []Block
@@ -96,7 +94,7 @@ func Blocks(pages []*PageRows) []Block {
 		if len(cur) == 0 {
 			return
 		}
-		b := Block{Kind: curKind, Page: cur[0].page, Text: joinLines(cur, vocab)}
+		b := Block{Kind: curKind, Page: cur[0].page, Text: joinLines(cur)}
 		if curKind == Heading {
 			b.Level = levels[lineStyle(cur[0])]
 			// A long run of emphasised lines is a paragraph, not a heading.
@@ -404,23 +402,4 @@ func stripBullet(s string) string {
 		return strings.TrimSpace(rest)
 	}
 	return s
-}
-
-// vocabulary collects the hyphenated and plain words of the document, to
-// decide whether a line-end hyphen belongs to the word.
-func vocabulary(lines []line) map[string]bool {
-	v := map[string]bool{}
-	for i := range lines {
-		ws := lines[i].words
-		for k, w := range ws {
-			if k == 0 || k == len(ws)-1 {
-				continue // may be a fragment of a word broken across lines
-			}
-			t := strings.ToLower(strings.TrimFunc(cleanText(w.text), func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }))
-			if t != "" {
-				v[t] = true
-			}
-		}
-	}
-	return v
 }

@@ -137,6 +137,9 @@ func bulletShapes(ws []word) []word {
 // crosses reports whether a row runs across the gutter: a word covers its
 // middle, or the words on either side are closer than a column gap.
 func crosses(r row, g gutter, minWidth float64) bool {
+	if overflows(r, g) {
+		return false
+	}
 	mid := (g.a + g.b) / 2
 	var leftEnd, rightStart = math.Inf(-1), math.Inf(1)
 	for _, w := range r.words {
@@ -150,6 +153,23 @@ func crosses(r row, g gutter, minWidth float64) bool {
 		}
 	}
 	return rightStart-leftEnd < 0.5*minWidth
+}
+
+// overflows reports whether a row crosses the gutter only because a word
+// of the left column runs over the text of the right one (an overfull
+// line, such as a long URL, drawn over the next column's line).
+func overflows(r row, g gutter) bool {
+	for i, a := range r.words {
+		if a.x0 >= g.a {
+			continue
+		}
+		for _, b := range r.words[i+1:] {
+			if b.x0 >= g.b-1 && a.x1 > b.x0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pageLines orders the rows of a page into lines: rows that cross no
@@ -168,7 +188,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 	mk := func(words []word, region int) line {
 		words = bulletShapes(words)
 		l := line{words: words, page: p.Number, region: region, x0: words[0].x0, x1: words[0].x1}
-		var sizes counter
+		var sizes, ys counter
 		boldN, n := 0, 0
 		for _, w := range words {
 			l.x0 = math.Min(l.x0, w.x0)
@@ -178,6 +198,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 			}
 			c := len(w.text)
 			sizes.add(math.Round(w.size*2)/2, c)
+			ys.add(math.Round(w.y*2)/2, c)
 			if w.bold {
 				boldN += c
 			}
@@ -185,6 +206,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		}
 		l.size = sizes.argmax()
 		l.bold = boldN*10 >= n*7
+		l.y = ys.argmax()
 		return l
 	}
 	if len(gutters) == 0 {
@@ -193,16 +215,16 @@ func pageLines(p *PageRows, bodySize float64) []line {
 				continue
 			}
 			l := mk(r.words, 0)
-			l.y = r.y
 			out = append(out, l)
 		}
 		return out
 	}
 	cols := len(gutters) + 1
+	// A word belongs to the column it starts in (a long URL may run on
+	// into the next).
 	colOf := func(w word) int {
 		c := 0
-		mid := (w.x0 + w.x1) / 2
-		for c < len(gutters) && mid > (gutters[c].a+gutters[c].b)/2 {
+		for c < len(gutters) && w.x0 > (gutters[c].a+gutters[c].b)/2 {
 			c++
 		}
 		return c
@@ -220,7 +242,6 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		if spanning {
 			if len(bulletShapes(r.words)) > 0 {
 				l := mk(r.words, band*(cols+1))
-				l.y = r.y
 				out = append(out, l)
 			}
 			band++
@@ -255,7 +276,6 @@ func pageLines(p *PageRows, bodySize float64) []line {
 					continue
 				}
 				l := mk(ws, band*(cols+1)+1+c)
-				l.y = r.y
 				perCol[c] = append(perCol[c], l)
 			}
 		}
