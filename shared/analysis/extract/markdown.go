@@ -16,8 +16,9 @@ import (
 // blocks that keep their line breaks like plain text. Inline syntax is
 // reduced to its text: emphasis and code markers are removed, links become
 // their text, images and raw HTML tags are dropped, entities and backslash
-// escapes are decoded. Table rows become paragraphs with the cells joined by
-// " | ". A YAML front matter "title:" becomes Document.Title.
+// escapes are decoded. Tables become TableRow blocks, one per row, each
+// cell after its column's header. A YAML front matter "title:" becomes
+// Document.Title.
 func extractMarkdown(data []byte) (*policy.Document, error) {
 	text, enc, err := decodeAll(data)
 	if err != nil {
@@ -66,6 +67,11 @@ type mdParser struct {
 	// fence is the open code fence ("```" or "~~~"), or "".
 	fence   string
 	comment bool // inside a multi-line HTML comment
+	// An open table: its header (once the delimiter row has been seen)
+	// and rows.
+	inTable bool
+	header  []string
+	rows    [][]string
 }
 
 var (
@@ -106,6 +112,9 @@ func (p *mdParser) parse(lines []string) {
 		}
 		t := strings.TrimSpace(line)
 		lead := len(line) - len(strings.TrimLeft(line, " \t"))
+		if p.inTable && (t == "" || !strings.Contains(t, "|")) {
+			p.flushTable()
+		}
 		switch {
 		case t == "":
 			p.flush()
@@ -139,15 +148,27 @@ func (p *mdParser) parse(lines []string) {
 			p.flush()
 			continue
 		case mdTableSep.MatchString(t) && strings.Contains(t, "-") && (strings.Contains(t, "|") || len(p.para) > 0 && strings.Contains(p.para[len(p.para)-1], "|")):
-			// The delimiter row under a table header: the header row was
-			// read as a paragraph line; end it as a row of its own.
-			p.flush()
-			continue
-		case strings.HasPrefix(t, "|") && strings.Count(t, "|") >= 2:
-			p.flush()
-			if row := tableRow(t); row != "" {
-				p.blocks = append(p.blocks, policy.Block{Kind: policy.Paragraph, Text: row})
+			// The delimiter row under a table's header row.
+			switch {
+			case p.inTable && len(p.rows) == 1 && p.header == nil:
+				p.header, p.rows = p.rows[0], nil
+			case !p.inTable && len(p.para) > 0 && p.kind == policy.Paragraph:
+				// A header row without a leading '|', read as a paragraph
+				// line.
+				h := p.para[len(p.para)-1]
+				p.para = p.para[:len(p.para)-1]
+				p.flush()
+				p.inTable, p.header = true, tableCells(h)
+			default:
+				p.flush()
 			}
+			continue
+		case isPipeRow(t) || p.inTable:
+			if !p.inTable {
+				p.flush()
+				p.inTable = true
+			}
+			p.rows = append(p.rows, tableCells(t))
 			continue
 		case mdRefDef.MatchString(line):
 			p.flush()
@@ -184,6 +205,16 @@ func (p *mdParser) parse(lines []string) {
 		p.flushRaw()
 	}
 	p.flush()
+	p.flushTable()
+}
+
+// flushTable ends the open table, if any, as TableRow blocks.
+func (p *mdParser) flushTable() {
+	if !p.inTable {
+		return
+	}
+	p.blocks = tableBlocks(p.blocks, p.header, p.rows)
+	p.inTable, p.header, p.rows = false, nil, nil
 }
 
 // isUnderline reports whether t is a setext underline of character c.
@@ -262,16 +293,13 @@ func (p *mdParser) flushRaw() {
 	}
 }
 
-// tableRow returns the cells of a Markdown table row joined by " | ".
-func tableRow(t string) string {
-	t = strings.TrimSpace(strings.Trim(t, "|"))
-	var cells []string
-	for _, c := range strings.Split(t, "|") {
-		if c = inlineMarkdown(strings.TrimSpace(c)); c != "" {
-			cells = append(cells, c)
-		}
+// tableCells returns the cells of a Markdown table row as text.
+func tableCells(t string) []string {
+	cells := pipeCells(t)
+	for i, c := range cells {
+		cells[i] = strings.Join(strings.Fields(inlineMarkdown(c)), " ")
 	}
-	return strings.Join(cells, " | ")
+	return cells
 }
 
 // inlineMarkdown reduces inline Markdown to its text, keeping line breaks.

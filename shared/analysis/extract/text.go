@@ -266,7 +266,9 @@ const readsWhat = "policylens reads PDF, HTML, Markdown and plain text"
 // indentation of its second and later lines (which tells a list item's
 // continuation from the next paragraph), with trailing white space
 // removed. Lines made only of decoration ("=====", "-----", "* * *")
-// separate paragraphs and are dropped.
+// separate paragraphs and are dropped. A pipe table ("| a | b |" rows, a
+// "|---|---|" row under the header) becomes TableRow blocks, as in
+// Markdown.
 func extractText(data []byte) (*policy.Document, error) {
 	text, enc, err := decodeAll(data)
 	if err != nil {
@@ -277,13 +279,20 @@ func extractText(data []byte) (*policy.Document, error) {
 	return doc, nil
 }
 
-// textBlocks appends the paragraphs of text to blocks.
+// textBlocks appends the paragraphs and tables of text to blocks.
 func textBlocks(text string, blocks []policy.Block) []policy.Block {
 	var para strings.Builder
+	var rows [][]string
+	var header []string
+	inTable := false
 	flush := func() {
 		if para.Len() > 0 {
 			blocks = append(blocks, policy.Block{Kind: policy.Paragraph, Text: para.String()})
 			para.Reset()
+		}
+		if inTable {
+			blocks = tableBlocks(blocks, header, rows)
+			rows, header, inTable = nil, nil, false
 		}
 	}
 	for len(text) > 0 {
@@ -294,7 +303,25 @@ func textBlocks(text string, blocks []policy.Block) []policy.Block {
 			line, text = text, ""
 		}
 		line = strings.TrimRightFunc(line, unicode.IsSpace)
-		if t := strings.TrimLeftFunc(line, unicode.IsSpace); t == "" || isDecorationLine(t) {
+		t := strings.TrimLeftFunc(line, unicode.IsSpace)
+		switch {
+		case isPipeRow(t):
+			if !inTable {
+				flush()
+				inTable = true
+			}
+			if mdTableSep.MatchString(t) {
+				if len(rows) == 1 && header == nil {
+					header, rows = rows[0], nil
+				}
+				continue
+			}
+			rows = append(rows, pipeCells(t))
+			continue
+		case inTable:
+			flush()
+		}
+		if t == "" || isDecorationLine(t) {
 			flush()
 			continue
 		} else if para.Len() == 0 {

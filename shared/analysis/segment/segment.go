@@ -107,8 +107,7 @@ type unit struct {
 	// merge: a sentence of a one-sentence-per-line layout, to be grouped
 	// with its neighbours.
 	merge bool
-	// row: a table row (cells joined by " | "), grouped with the rows
-	// around it.
+	// row: a table row, grouped with the rows around it.
 	row bool
 	// enum is the enumerator of a numbered list item ("3", "b", "2.1").
 	enum  string

@@ -159,8 +159,9 @@ func TestHeadingPaths(t *testing.T) {
 			{"How we share it > Publishers and authors", "If you buy a ticket"},
 			{"How we share it > Legal reasons", "We disclose information when"},
 			{"How we share it > Legal reasons", "We do not sell personal information"},
-			// The table stays with the sentence that introduces it.
-			{"Cookies", "We use the following kinds of cookies: Type | Purpose | Can you turn it off? Essential |"},
+			// The table stays with the sentence that introduces it, read row
+			// by row under its headers.
+			{"Cookies", "We use the following kinds of cookies: Type: Essential. Purpose: Keep your basket and sign-in working. Can you turn it off? No. Type: Analytics."},
 			{"Your choices and rights", "You can review"},
 			{"Your choices and rights", "To make a request"},
 			{"Children", "Our website and app"},
@@ -176,8 +177,8 @@ func TestHeadingPaths(t *testing.T) {
 			{"1. Data we process > 1.2 Your text", "The extension is switched off"},
 			{"1. Data we process > 1.3 Usage and device data", "We collect the version"},
 			{"1. Data we process > 1.4 Billing data", "Payments for QuillMate Pro"},
-			// Table rows are grouped.
-			{"2. Why we process data", "Purpose | Data used | Legal basis under the GDPR Providing suggestions |"},
+			// Table rows are grouped, each read under the headers.
+			{"2. Why we process data", "Purpose: Providing suggestions. Data used: Your text, settings. Legal basis under the GDPR: Contract. Purpose: Running your account."},
 			{"2. Why we process data", "We do not make decisions"},
 			{"3. Who receives data", "We use a small number of processors, each bound by a data processing agreement: 1. a cloud hosting provider"},
 			{"3. Who receives data", "If you use QuillMate Teams"},
@@ -206,7 +207,7 @@ func TestHeadingPaths(t *testing.T) {
 			{"", "Effective 2023-11-01 Lantern Cloud Ltd. uses cookies"},
 			{"What are cookies?", "Cookies are small text files"},
 			{"Cookies we use", "We group our cookies as follows: • Strictly necessary: sign-in, load balancing and your cookie choices. • Preferences"},
-			{"Cookies we use", "Cookie | Purpose | Lifetime lc_session | Keeps you signed in | Session lc_consent"},
+			{"Cookies we use", "Cookie: lc_session. Purpose: Keeps you signed in. Lifetime: Session. Cookie: lc_consent."},
 			{"Your choices", "1. Open Cookie settings at the foot of any page. 2. Switch off"},
 			{"Your choices", "You can also block cookies"},
 			{"Your choices", "Example: lc_consent=analytics:0;preferences:1"},

@@ -45,6 +45,9 @@ func (sp *splitter) block(b policy.Block, off int) {
 		}
 		sp.addText(uList, s, e, b.Page).enum = enumerator(sp.text[s:e])
 		return
+	case policy.TableRow:
+		sp.addText(uPara, s, e, b.Page).row = true
+		return
 	}
 	sp.paragraph(s, e, b.Page)
 }
@@ -59,7 +62,7 @@ func (sp *splitter) addHeading(s, e, page int, h heading) {
 func (sp *splitter) addText(k unitKind, s, e, page int) *unit {
 	n, words := collapsedLen(sp.text[s:e])
 	t := sp.text[s:e]
-	sp.add(unit{kind: k, s: s, e: e, n: n, words: words, page: page, colon: t[len(t)-1] == ':', row: k == uPara && strings.Contains(t, " | ")})
+	sp.add(unit{kind: k, s: s, e: e, n: n, words: words, page: page, colon: t[len(t)-1] == ':'})
 	return &sp.units[len(sp.units)-1]
 }
 
