@@ -79,6 +79,9 @@ func fodt(p *policy, header string) string {
  </text:list-style>
 </office:styles>
 <office:automatic-styles>
+ <style:style style:name="Cell" style:family="table-cell">
+  <style:table-cell-properties fo:padding="0.1cm" fo:border-bottom="0.5pt solid #999999"/>
+ </style:style>
  <style:page-layout style:name="pm1">
   <style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="1.2cm" fo:margin-bottom="1.2cm" fo:margin-left="2.4cm" fo:margin-right="2.4cm"/>
   <style:header-style><style:header-footer-properties fo:min-height="0.5cm" fo:margin-bottom="0.6cm"/></style:header-style>
@@ -126,7 +129,7 @@ func fodt(p *policy, header string) string {
 				}
 				b.WriteString("<table:table-row>")
 				for _, c := range cells {
-					fmt.Fprintf(&b, "<table:table-cell office:value-type=\"string\"><text:p text:style-name=%q>%s</text:p></table:table-cell>", style, esc(c))
+					fmt.Fprintf(&b, "<table:table-cell table:style-name=\"Cell\" office:value-type=\"string\"><text:p text:style-name=%q>%s</text:p></table:table-cell>", style, esc(c))
 				}
 				b.WriteString("</table:table-row>")
 				if r == 0 {
@@ -270,7 +273,9 @@ func texBody(p *policy, titleBlock bool) string {
 			i--
 			fmt.Fprintf(&b, "\\end{%s}\n", env)
 		case nLines:
-			fmt.Fprintf(&b, "\\noindent %s\n\n", joinEscaped(n.lines, texEscape, "\\\\\n"))
+			// A gap sets the block apart, as the blank line around it does
+			// in the text.
+			fmt.Fprintf(&b, "\\noindent %s\\par\\smallskip\n\n", joinEscaped(n.lines, texEscape, "\\\\\n"))
 		case nRow:
 			rows := tableRows(p.nodes, i)
 			cols := len(rows[0])

@@ -256,14 +256,19 @@ func pdfDocument(ctx context.Context, data []byte, lim policy.Limits) (doc *poli
 	doc = &policy.Document{Format: policy.PDF, Title: d.Title(), Pages: d.NumPages()}
 	doc.Blocks = make([]policy.Block, 0, len(blocks))
 	for _, b := range blocks {
-		k := policy.Paragraph
+		k, text := policy.Paragraph, b.Text
 		switch b.Kind {
 		case pdflayout.Heading:
 			k = policy.Heading
 		case pdflayout.ListItem:
 			k = policy.ListItem
+		case pdflayout.TableRow:
+			k, text = policy.TableRow, tableRowText(b.Header, b.Cells)
+			if text == "" {
+				continue
+			}
 		}
-		doc.Blocks = append(doc.Blocks, policy.Block{Kind: k, Level: b.Level, Text: b.Text, Page: b.Page})
+		doc.Blocks = append(doc.Blocks, policy.Block{Kind: k, Level: b.Level, Text: text, Page: b.Page})
 	}
 	if len(doc.Blocks) == 0 {
 		return nil, fault.E(fault.NoText, "the PDF contains no readable text; OCR is not supported")

@@ -8,13 +8,16 @@ import (
 // line is a line of text in reading order: the words of one row within one
 // column.
 type line struct {
-	words  []word
-	page   int
-	region int // lines of one column (or of the full width) on a page
-	y      float64
-	size   float64
-	bold   bool
-	x0, x1 float64
+	words []word
+	// hardBreak: the writer broke the line before this one inside its
+	// block (an address); joinLines keeps the break.
+	hardBreak bool
+	page      int
+	region    int // lines of one column (or of the full width) on a page
+	y         float64
+	size      float64
+	bold      bool
+	x0, x1    float64
 }
 
 // gutter is an empty vertical strip between columns.
@@ -135,16 +138,25 @@ func bulletShapes(ws []word) []word {
 }
 
 // crosses reports whether a row runs across the gutter: a word covers its
-// middle, or the words on either side are closer than a column gap.
-func crosses(r row, g gutter, minWidth float64) bool {
+// middle, or the words on either side are closer than a column gap. A
+// long word (a URL) that a line of the left column cannot hold and that
+// runs into the gutter, or over it at the end of a line starting at the
+// left edge, does not make a row cross; neither does one drawn over the
+// right column's line (see overflows). left is the page's left text edge.
+func crosses(r row, g gutter, minWidth, left float64) bool {
 	if overflows(r, g) {
 		return false
 	}
 	mid := (g.a + g.b) / 2
 	var leftEnd, rightStart = math.Inf(-1), math.Inf(1)
-	for _, w := range r.words {
+	for i, w := range r.words {
 		if w.x0 < mid && w.x1 > mid {
-			return true
+			overfull := w.x1 <= g.b || i == len(r.words)-1 && r.words[0].x0 <= left+3*w.size
+			if !overfull {
+				return true
+			}
+			leftEnd = math.Max(leftEnd, math.Min(w.x1, g.a))
+			continue
 		}
 		if w.x1 <= mid {
 			leftEnd = math.Max(leftEnd, w.x1)
@@ -184,6 +196,10 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		minGutter = 4
 	}
 	gutters := findGutters(p.rows, minGutter)
+	left := math.Inf(1)
+	for _, r := range p.rows {
+		left = math.Min(left, r.x0)
+	}
 	var out []line
 	mk := func(words []word, region int) line {
 		words = bulletShapes(words)
@@ -234,7 +250,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		r := p.rows[i]
 		spanning := false
 		for _, g := range gutters {
-			if crosses(r, g, minGutter) {
+			if crosses(r, g, minGutter, left) {
 				spanning = true
 				break
 			}
@@ -253,7 +269,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		for j < len(p.rows) {
 			sp := false
 			for _, g := range gutters {
-				if crosses(p.rows[j], g, minGutter) {
+				if crosses(p.rows[j], g, minGutter, left) {
 					sp = true
 					break
 				}

@@ -24,7 +24,8 @@ func cleanText(s string) string {
 }
 
 // joinLines reflows the lines of a block into one line: lines are joined
-// with a space, except that a line ending in a hyphen after a letter and
+// with a space (with a line break where the writer broke the line), except
+// that a line ending in a hyphen after a letter and
 // followed by a letter is joined with hyphen.Mark in place of the hyphen
 // (whether the hyphen belongs to the word is for hyphen.Repair to decide,
 // with the whole document's words), a number broken after a hyphen
@@ -45,6 +46,11 @@ func joinLines(ls []*line) string {
 				b.WriteRune(hyphen.Mark)
 			case hy == "-" && unicode.IsDigit(last) && unicode.IsDigit(first):
 				b.WriteString(hy)
+			case l.hardBreak:
+				if hy != "\u00ad" {
+					b.WriteString(hy)
+				}
+				b.WriteByte('\n')
 			case hy == "" && (last == '@' || last == '/'):
 			default:
 				if hy != "\u00ad" {
@@ -63,7 +69,22 @@ func joinLines(ls []*line) string {
 	if hy != "" && hy != "\u00ad" {
 		b.WriteString(hy)
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return collapseLines(b.String())
+}
+
+// collapseLines collapses the white space of each line of s to single
+// spaces and drops empty lines.
+func collapseLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return strings.Join(strings.Fields(s), " ")
+	}
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func trimHyphen(s string) string {

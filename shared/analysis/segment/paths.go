@@ -69,11 +69,13 @@ func sameStyle(a, b heading) bool { return a.fam == b.fam && a.rank == b.rank }
 
 // keepHeadingText turns headings that head nothing back into text, so
 // that no words are lost: headings after the last text of the document are
-// text (but the first of several heads the others), and a run of two or
-// more heading-like lines of one style with no text between them is a
-// list ("1. Opt out of marketing", "2. Delete your account"). Headings the
-// source marks with a level (HTML, Markdown), tables of contents and the
-// title are left alone.
+// text (but the first of several heads the others), and a run of
+// heading-like lines of one style with no text between them is a list:
+// two or more numbered ones ("1. Opt out of marketing", "2. Delete your
+// account"), three or more others (two unnumbered ones are a section
+// heading and the heading of its first subsection, "What we collect",
+// "Information you give us"). Headings the source marks with a level
+// (HTML, Markdown), tables of contents and the title are left alone.
 func (sp *splitter) keepHeadingText() {
 	us := sp.units
 	inferred := func(u unit) bool {
@@ -101,7 +103,7 @@ func (sp *splitter) keepHeadingText() {
 		for j < len(us) && inferred(us[j]) && sameStyle(us[j].head, us[i].head) {
 			j++
 		}
-		if j-i >= 2 {
+		if need := 3 - btoi(us[i].head.fam.numbered()); j-i >= need {
 			for k := i; k < j; k++ {
 				sp.asText(&us[k], uList)
 			}
@@ -206,4 +208,11 @@ func leadingInt(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
