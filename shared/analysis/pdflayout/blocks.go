@@ -131,10 +131,13 @@ func Blocks(pages []*PageRows) []Block {
 			continue
 		}
 		l := &lines[i]
-		h := isHeading(l)
 		kind := Paragraph
 		switch {
-		case h:
+		case startsListItem(l) && (isBulletSymbol(l.words[0].text) || l.words[0].shape):
+			// A bulleted line is a list item even when it is set like a
+			// heading (bold items).
+			kind = ListItem
+		case isHeading(l):
 			kind = Heading
 		case startsListItem(l):
 			kind = ListItem

@@ -216,3 +216,27 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// promoteLoneHeadings turns a lone line between headings that reads as a
+// heading ("3. Retention Period" read as the next item of a list, or a
+// heading the extractor did not mark) into a heading, so that a heading is
+// never a clause on its own.
+func (sp *splitter) promoteLoneHeadings() {
+	us := sp.units
+	for i := range us {
+		u := &us[i]
+		if u.kind != uPara && u.kind != uList || i+1 >= len(us) || us[i+1].kind != uHeading || us[i+1].head.toc {
+			continue
+		}
+		if i > 0 && us[i-1].kind != uHeading && us[i-1].kind != uBreak {
+			continue
+		}
+		t := sp.text[u.s:u.e]
+		if strings.IndexByte(t, '\n') >= 0 || u.n > 100 {
+			continue
+		}
+		if h, ok := lineHeading(t, headingsAll); ok {
+			u.kind, u.head = uHeading, h
+		}
+	}
+}

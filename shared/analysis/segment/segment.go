@@ -10,6 +10,9 @@
 // depth; headings of another style nest under the open ones and replace a
 // heading of their own style. The document's title (its first heading when
 // it names the document) and tables of contents stay out of the paths.
+// A table of contents is a heading such as "Contents" with its list, or
+// any run of short lines most of which repeat later headings; it is
+// dropped from the clauses, and a line it names is a heading.
 //
 // Clauses follow the document's paragraphs. A sentence ending in ':'
 // keeps the list (or table) that follows it when the whole is at most
@@ -67,9 +70,11 @@ func Split(doc *policy.Document, opt Options) []policy.Clause {
 	}
 	sp := newSplitter(doc, opt)
 	sp.buildUnits()
+	sp.markContents()
 	sp.markSentenceLayout()
 	sp.markTitle()
 	sp.keepHeadingText()
+	sp.promoteLoneHeadings()
 	sp.scanHeadings()
 	out := sp.emit()
 	if len(out) == 0 {

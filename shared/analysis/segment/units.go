@@ -34,6 +34,11 @@ func (sp *splitter) block(b policy.Block, off int) {
 	switch b.Kind {
 	case policy.Heading:
 		t := cleanHeading(sp.text[s:e])
+		if mk, enum := listMarker(sp.text[s:e]); mk > 0 && !enum {
+			// A bulleted line set like a heading is a list item.
+			sp.addText(uList, s, e, b.Page)
+			return
+		}
 		if hasAlnum(t) && utf8.RuneCountInString(t) <= maxHeadingChars && !isChrome(t) {
 			sp.addHeading(s, e, b.Page, markedHeading(t, b.Level))
 			return

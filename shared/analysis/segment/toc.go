@@ -1,0 +1,123 @@
+package segment
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Tables of contents: a run of short lines (list items or one-line
+// paragraphs) most of which repeat a later heading or line of the
+// document is navigation, not policy text. markContents drops it from the
+// clauses, together with the heading above it when that heads nothing
+// else ("Contents", "In this notice"), and uses it as a list of the
+// document's headings: a later one-line paragraph that an entry names
+// becomes a heading, even if it would not read as one by itself.
+
+const (
+	// tocMinEntries is the fewest entries that make a table of contents.
+	tocMinEntries = 3
+	// tocMaxChars bounds an entry.
+	tocMaxChars = 120
+)
+
+func (sp *splitter) markContents() {
+	us := sp.units
+	for i := 0; i < len(us); {
+		j := i
+		for j < len(us) && sp.tocEntryLike(us[j]) {
+			j++
+		}
+		if j-i < tocMinEntries {
+			i = max(j, i+1)
+			continue
+		}
+		later := map[string][]int{}
+		for k := j; k < len(us); k++ {
+			u := us[k]
+			if u.kind == uHeading || u.kind == uPara && sp.oneLine(u) {
+				if key := tocKey(sp.text[u.s:u.e]); key != "" {
+					later[key] = append(later[key], k)
+				}
+			}
+		}
+		matched := 0
+		for k := i; k < j; k++ {
+			if len(later[tocKey(sp.text[us[k].s:us[k].e])]) > 0 {
+				matched++
+			}
+		}
+		if matched < tocMinEntries || matched*10 < (j-i)*6 {
+			i = j
+			continue
+		}
+		for k := i; k < j; k++ {
+			for _, m := range later[tocKey(sp.text[us[k].s:us[k].e])] {
+				if u := &us[m]; u.kind == uPara {
+					u.kind = uHeading
+					u.head = tocHeading(sp.text[u.s:u.e])
+				}
+			}
+			us[k].kind = uBreak
+		}
+		if i > 0 && us[i-1].kind == uHeading {
+			us[i-1].head.toc = true
+		}
+		i = j
+	}
+}
+
+// tocEntryLike reports whether u can be an entry of a table of contents:
+// a list item or paragraph of one short line.
+func (sp *splitter) tocEntryLike(u unit) bool {
+	return (u.kind == uList || u.kind == uPara && !u.row) && u.n <= tocMaxChars && sp.oneLine(u) && !u.colon
+}
+
+// oneLine reports whether unit u spans one line of the text.
+func (sp *splitter) oneLine(u unit) bool {
+	return strings.IndexByte(sp.text[u.s:u.e], '\n') < 0
+}
+
+// tocHeading is the heading of a line that a table of contents names.
+func tocHeading(line string) heading {
+	if h, ok := lineHeading(line, headingsAll); ok {
+		return h
+	}
+	return heading{text: cleanHeading(line), fam: famMarked}
+}
+
+// tocKey is how an entry of a table of contents and the heading it names
+// compare: in lower case, without a number or bullet in front, dot leaders
+// and a page number at the end, or punctuation.
+func tocKey(s string) string {
+	s = strings.TrimSpace(s)
+	if n, _ := listMarker(s); n > 0 {
+		s = s[n:]
+	} else if _, rest, ok := decimalNumber(s); ok {
+		s = rest
+	} else if rest, _, ok := letterNumber(s); ok {
+		s = rest
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case unicode.IsLetter(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		case unicode.IsDigit(r):
+			// Page numbers and section numbers inside go.
+			space = true
+		default:
+			space = true
+		}
+	}
+	k := b.String()
+	if utf8.RuneCountInString(k) < 3 {
+		return ""
+	}
+	return k
+}
