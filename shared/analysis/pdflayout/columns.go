@@ -195,7 +195,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 	if minGutter < 4 {
 		minGutter = 4
 	}
-	gutters := findGutters(p.rows, minGutter)
+	gutters := findGutters(withoutTables(p.rows), minGutter)
 	left := math.Inf(1)
 	for _, r := range p.rows {
 		left = math.Min(left, r.x0)

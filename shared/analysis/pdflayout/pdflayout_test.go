@@ -83,7 +83,7 @@ func (ts *typesetter) blocks() []Block {
 func texts(bs []Block) []string {
 	var out []string
 	for _, b := range bs {
-		out = append(out, fmt.Sprintf("%s%d:%s", []string{"P", "H", "L"}[b.Kind], b.Level, b.Text))
+		out = append(out, fmt.Sprintf("%s%d:%s", []string{"P", "H", "L", "T"}[b.Kind], b.Level, b.Text))
 	}
 	return out
 }

@@ -224,7 +224,7 @@ func sortRunsApart(gs []pdftext.Glyph) bool {
 	for i := range runs {
 		for j := i + 1; j < len(runs); j++ {
 			a, b := runs[i], runs[j]
-			if math.Min(a.x1, b.x1)-math.Max(a.x0, b.x0) > 2*gs[a.start].Size {
+			if math.Min(a.x1, b.x1)-math.Max(a.x0, b.x0) > 0.5*gs[a.start].Size {
 				overlap = true
 			}
 		}

@@ -10,9 +10,10 @@ import (
 // Tables: a run of lines of one column whose words fall into the same
 // columns of cells, the cells apart by more than a word space, is read row
 // by row. A row begins at a line with text in the first column: where the
-// table sets its rows apart by a gap, at a gap; where it does not (pdfTeX),
-// when that text begins with a capital or a digit (a cell's own lines go
-// on in lower case). The first row is the header when it is bold. A table
+// table sets its rows apart by a gap, at a gap (every line, when all are
+// further apart than text is set); where it does not (pdfTeX), when that
+// text begins with a capital or a digit (a cell's own lines go on in lower
+// case). The first row is the header when it is bold. A table
 // that goes on at the top of the next column or page keeps its header
 // (and drops the header row the producer repeats there).
 
@@ -205,6 +206,8 @@ func (t *table) read(ls []line) {
 		minGap, maxGap = math.Min(minGap, g), math.Max(maxGap, g)
 	}
 	gaps = maxGap > 1.15*minGap
+	// Lines further apart than text is set are rows of their own.
+	spaced := minGap > 1.55*ls[0].size
 	var rows [][][]*line // row, column, the cell's lines
 	var rowBold []bool
 	for k := range ls {
@@ -220,9 +223,12 @@ func (t *table) read(ls []line) {
 		}
 		newRow := k == 0
 		if !newRow && parts[0] != nil {
-			if gaps {
+			switch {
+			case spaced:
+				newRow = true
+			case gaps:
 				newRow = ls[k-1].y-l.y > 1.15*minGap
-			} else {
+			default:
 				r, _ := utf8.DecodeRuneInString(parts[0].words[0].text)
 				newRow = unicode.IsUpper(r) || unicode.IsDigit(r)
 			}
@@ -288,7 +294,8 @@ func equalCells(a, b []string) bool {
 	return true
 }
 
-// wordSpace is the typical gap between the words of body lines.
+// wordSpace is the typical gap between the words of body lines (gaps
+// wider than 0.6 em, between the cells of a table, left out).
 func wordSpace(lines []line, body style) float64 {
 	var gaps []float64
 	for i := range lines {
@@ -297,7 +304,7 @@ func wordSpace(lines []line, body style) float64 {
 			continue
 		}
 		for k := 1; k < len(l.words); k++ {
-			if g := l.words[k].x0 - l.words[k-1].x1; g > 0 {
+			if g := l.words[k].x0 - l.words[k-1].x1; g > 0 && g < 0.6*l.size {
 				gaps = append(gaps, g)
 			}
 		}
@@ -307,6 +314,52 @@ func wordSpace(lines []line, body style) float64 {
 	}
 	if len(gaps) == 0 {
 		return 0.25 * body.size
+	}
+	sort.Float64s(gaps)
+	return gaps[len(gaps)/2]
+}
+
+// withoutTables returns the rows of a page that are not rows of a table,
+// so that the gaps between a table's columns are not taken for the gutter
+// of a page set in columns.
+func withoutTables(rows []row) []row {
+	if len(rows) < 4 {
+		return rows
+	}
+	ls := make([]line, 0, len(rows))
+	for _, r := range rows {
+		ls = append(ls, line{words: r.words, y: r.y, size: r.size, bold: r.bold, x0: r.x0, x1: r.x1})
+	}
+	tables := findTables(ls, rowSpace(rows))
+	if len(tables) == 0 {
+		return rows
+	}
+	out := make([]row, 0, len(rows))
+	k := 0
+	for _, t := range tables {
+		for ; k < t.start; k++ {
+			out = append(out, rows[k])
+		}
+		k = t.end
+	}
+	return append(out, rows[k:]...)
+}
+
+// rowSpace is the typical gap between the words of a page's rows (gaps
+// wider than 0.6 em left out).
+func rowSpace(rows []row) float64 {
+	var gaps []float64
+	size := 10.0
+	for _, r := range rows {
+		for k := 1; k < len(r.words); k++ {
+			if g := r.words[k].x0 - r.words[k-1].x1; g > 0 && g < 0.6*r.size {
+				gaps = append(gaps, g)
+			}
+		}
+		size = r.size
+	}
+	if len(gaps) == 0 {
+		return 0.25 * size
 	}
 	sort.Float64s(gaps)
 	return gaps[len(gaps)/2]
