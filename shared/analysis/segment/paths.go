@@ -217,10 +217,12 @@ func btoi(b bool) int {
 	return 0
 }
 
-// promoteLoneHeadings turns a lone line between headings that reads as a
-// heading ("3. Retention Period" read as the next item of a list, or a
-// heading the extractor did not mark) into a heading, so that a heading is
-// never a clause on its own.
+// promoteLoneHeadings turns a line that reads as a heading and heads the
+// heading after it into a heading, so that a heading is never a clause,
+// or part of a list, on its own: a lone line between headings (a heading
+// the extractor did not mark), or a numbered line at the end of a list
+// whose number the next heading's continues ("3. Retention Period" read as
+// the next item of the list, above "3.1 Accounts").
 func (sp *splitter) promoteLoneHeadings() {
 	us := sp.units
 	for i := range us {
@@ -228,7 +230,9 @@ func (sp *splitter) promoteLoneHeadings() {
 		if u.kind != uPara && u.kind != uList || i+1 >= len(us) || us[i+1].kind != uHeading || us[i+1].head.toc {
 			continue
 		}
-		if i > 0 && us[i-1].kind != uHeading && us[i-1].kind != uBreak {
+		lone := i == 0 || us[i-1].kind == uHeading || us[i-1].kind == uBreak
+		parent := u.enum != "" && strings.HasPrefix(us[i+1].head.text, u.enum+".")
+		if !lone && !parent {
 			continue
 		}
 		t := sp.text[u.s:u.e]
@@ -236,6 +240,10 @@ func (sp *splitter) promoteLoneHeadings() {
 			continue
 		}
 		if h, ok := lineHeading(t, headingsAll); ok {
+			if next := us[i+1].head; next.fam == famLevel && next.rank > 1 {
+				// One level above the heading it heads.
+				h.fam, h.rank = famLevel, next.rank-1
+			}
 			u.kind, u.head = uHeading, h
 		}
 	}

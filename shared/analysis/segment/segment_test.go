@@ -509,3 +509,61 @@ func TestNothingLost(t *testing.T) {
 		}
 	}
 }
+
+// A table of contents is found by its entries repeating later headings,
+// whatever it is called: it gives no clause, is not the title, and an
+// entry makes the line it names a heading.
+func TestTableOfContents(t *testing.T) {
+	text := "Acme Privacy Policy\n\n" +
+		"What this policy covers\n\n" +
+		"- Information we collect\n- How we use information ........ 2\n- Who we share data with\n- Your choices\n\n" +
+		"Information we collect\n\nWe collect your name and email address.\n\n" +
+		"How we use information\n\nWe use it to run the service.\n\n" +
+		// Not a heading by its looks (a line ending in "with" is a
+		// sentence cut by a line break), but the contents name it.
+		"Who we share data with\n\nWe share it with our host only.\n\n" +
+		"Your choices\n\nYou can delete your account."
+	doc, err := extract.Extract(context.Background(), "p.md", []byte(text), policy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clauses := segment.Split(doc, segment.Options{})
+	checkClauses(t, "toc", doc, clauses, segment.DefaultMaxChars)
+	expect(t, "toc", clauses, []want{
+		{"Information we collect", "We collect your name"},
+		{"How we use information", "We use it"},
+		{"Who we share data with", "We share it"},
+		{"Your choices", "You can delete"},
+	})
+}
+
+// A line between headings that reads as a heading is one, never a clause
+// of its own; a bulleted line marked as a heading is a list item.
+func TestLoneHeadingsAndBulletedHeadings(t *testing.T) {
+	doc := &policy.Document{Format: policy.PDF, Blocks: []policy.Block{
+		{Kind: policy.Heading, Level: 1, Text: "Acme Privacy Policy", Page: 1},
+		{Kind: policy.Heading, Level: 2, Text: "Our Practices", Page: 1},
+		{Text: "We collect the following:", Page: 1},
+		{Kind: policy.ListItem, Text: "1. your name;", Page: 1},
+		{Kind: policy.ListItem, Text: "2. your address.", Page: 1},
+		// Read as the next item of the list above, it is a heading.
+		{Kind: policy.ListItem, Text: "3. Retention Period", Page: 1},
+		{Kind: policy.Heading, Level: 3, Text: "3.1 Accounts", Page: 1},
+		{Text: "We keep account data for a year.", Page: 1},
+		{Kind: policy.Heading, Level: 2, Text: "4. Logs", Page: 2},
+		{Kind: policy.Heading, Level: 3, Text: "Server Logs", Page: 2},
+		{Text: "Our servers record the following:", Page: 2},
+		{Kind: policy.Heading, Level: 3, Text: "• URL of pages visited; and", Page: 2},
+		{Kind: policy.ListItem, Text: "• the time of the visit.", Page: 2},
+		{Kind: policy.Heading, Level: 2, Text: "5. Contact", Page: 2},
+		{Text: "Write to us.", Page: 2},
+	}}
+	clauses := segment.Split(doc, segment.Options{})
+	checkClauses(t, "lone", doc, clauses, segment.DefaultMaxChars)
+	expect(t, "lone", clauses, []want{
+		{"Our Practices", "We collect the following: 1. your name; 2. your address."},
+		{"3. Retention Period > 3.1 Accounts", "We keep account data for a year."},
+		{"4. Logs > Server Logs", "Our servers record the following: • URL of pages visited; and • the time of the visit."},
+		{"5. Contact", "Write to us."},
+	})
+}

@@ -51,11 +51,24 @@ func (sp *splitter) markContents() {
 			i = j
 			continue
 		}
+		// The lines an entry names are headings like the others it names.
+		style := map[heading]int{}
+		var common heading
+		for k := i; k < j; k++ {
+			for _, m := range later[tocKey(sp.text[us[k].s:us[k].e])] {
+				if h := us[m].head; us[m].kind == uHeading {
+					key := heading{fam: h.fam, rank: h.rank}
+					if style[key]++; style[key] > style[common] {
+						common = key
+					}
+				}
+			}
+		}
 		for k := i; k < j; k++ {
 			for _, m := range later[tocKey(sp.text[us[k].s:us[k].e])] {
 				if u := &us[m]; u.kind == uPara {
 					u.kind = uHeading
-					u.head = tocHeading(sp.text[u.s:u.e])
+					u.head = tocHeading(sp.text[u.s:u.e], common)
 				}
 			}
 			us[k].kind = uBreak
@@ -78,12 +91,17 @@ func (sp *splitter) oneLine(u unit) bool {
 	return strings.IndexByte(sp.text[u.s:u.e], '\n') < 0
 }
 
-// tocHeading is the heading of a line that a table of contents names.
-func tocHeading(line string) heading {
-	if h, ok := lineHeading(line, headingsAll); ok {
-		return h
+// tocHeading is the heading of a line that a table of contents names:
+// of the style of the other headings it names, if any.
+func tocHeading(line string, like heading) heading {
+	h, ok := lineHeading(line, headingsAll)
+	if !ok {
+		h = heading{text: cleanHeading(line), fam: famMarked}
 	}
-	return heading{text: cleanHeading(line), fam: famMarked}
+	if like.fam != 0 {
+		h.fam, h.rank = like.fam, like.rank
+	}
+	return h
 }
 
 // tocKey is how an entry of a table of contents and the heading it names
