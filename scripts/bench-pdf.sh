@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times PDF extraction by policylens against pdftotext (poppler-utils) on
-# the same PDFs in one run, prints the ratios, and measures the peak memory
-# of extracting the 200-page fixture. Usage: scripts/bench-pdf.sh [runs]
+# the same PDFs in one run: CPU time (user + system) per file, the worker
+# process included, as the product runs it, and the ratios; then the peak
+# memory of extracting the 200-page fixture. Usage: scripts/bench-pdf.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v pdftotext >/dev/null || { echo "bench-pdf: pdftotext not found (apt-get install poppler-utils)" >&2; exit 1; }
@@ -9,9 +10,9 @@ runs=${1:-15}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/pdfbench" ./scripts/pdfbench
-files=(testdata/pdf/northwind-libreoffice.pdf testdata/pdf/brightleaf-chromium.pdf
+files=(testdata/formats/*.pdf testdata/pdf/northwind-libreoffice.pdf testdata/pdf/brightleaf-chromium.pdf
   testdata/pdf/cobalt-pdflatex.pdf testdata/pdf/harbor-twocolumn.pdf testdata/pdf/many-pages.pdf)
-echo "== wall time, median of $runs runs (ratio = policylens / pdftotext)"
+echo "== CPU time (user + system), median of $runs runs (ratio = policylens / pdftotext)"
 "$tmp/pdfbench" -n "$runs" "${files[@]}"
 
 echo
