@@ -3,13 +3,16 @@
 # policies of testdata/formats as Markdown, HTML and PDFs printed by pdfTeX
 # (two columns, hyphenated), Chromium and LibreOffice, against their text
 # version. With a directory argument, figures on the Markdown policies in it
-# instead (e.g. ../shared/corpus/modern-policies).
+# instead (e.g. ../shared/corpus/modern-policies, from the repository root;
+# figures only, no text).
 # Usage: scripts/clause-fidelity.sh [-v] [DIR]
 set -euo pipefail
-cd "$(dirname "$0")/.."
 v=()
 if [ "${1:-}" = "-v" ]; then v=(-v); shift; fi
 if [ $# -gt 0 ]; then
-  exec go run ./scripts/clausefidelity -corpus "$1"
+  corpus=$(cd "$1" && pwd)
+  cd "$(dirname "$0")/.."
+  exec go run ./scripts/clausefidelity -corpus "$corpus"
 fi
+cd "$(dirname "$0")/.."
 exec go run ./scripts/clausefidelity "${v[@]}" -dir testdata/formats

@@ -15,8 +15,9 @@
 //     header): words broken, glued or invented by extraction.
 //
 // With -corpus DIR it reads every Markdown policy of DIR instead and prints
-// figures only (no text): how many get a title and what kind, the tables
-// found, and the distribution of clause lengths.
+// figures only (no text): how many get a title and from where, the tables
+// found, the distribution of clause lengths, and how well line-end hyphens
+// are decided on the policies' own words.
 package main
 
 import (
@@ -32,8 +33,10 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/extract"
 	"github.com/policylens/policylens/shared/analysis/facts"
+	"github.com/policylens/policylens/shared/analysis/hyphen"
 	"github.com/policylens/policylens/shared/analysis/segment"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -203,38 +206,55 @@ func words(s string) []string {
 	return out
 }
 
-// corpusReport prints figures on the Markdown policies of dir.
+// corpusReport prints figures on the Markdown policies of dir: no text,
+// only counts.
 func corpusReport(dir string) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.md"))
 	if err != nil || len(paths) == 0 {
 		log.Fatalf("no Markdown policies in %s", dir)
 	}
 	var lengths []int
-	var titled, named, withTables, tableRows, clauses, lower, tiny, long, atMax int
+	var docs, titled, fromMeta, fromHeading, withTables, tables, tableRows, clauses, lower, tiny, long, atMax, noEnd int
+	var hy hyphenScore
 	for _, p := range paths {
+		if strings.EqualFold(filepath.Base(p), "README.md") {
+			continue
+		}
+		docs++
 		r := clausesOf(p)
 		if r.title != "" {
 			titled++
-			if facts.NamesDocument(r.title) {
-				named++
+			switch {
+			case r.title == strings.Join(strings.Fields(r.doc.Title), " "):
+				fromMeta++
+			case isHeading(r.doc, r.title):
+				fromHeading++
 			}
 		}
-		rows := 0
+		rows, inTable := 0, false
 		for _, b := range r.doc.Blocks {
 			if b.Kind == policy.TableRow {
 				rows++
+				if !inTable {
+					tables++
+				}
 			}
+			inTable = b.Kind == policy.TableRow
 		}
 		if rows > 0 {
 			withTables++
 			tableRows += rows
 		}
-		for _, c := range r.clauses {
-			n := len([]rune(c.Text))
+		for i, c := range r.clauses {
+			rs := []rune(c.Text)
+			n := len(rs)
 			lengths = append(lengths, n)
 			clauses++
-			if first := []rune(c.Text)[0]; unicode.IsLower(first) {
+			if unicode.IsLower(rs[0]) {
 				lower++
+			}
+			if i+1 < len(r.clauses) && !strings.ContainsRune(".!?:;)\"”", rs[n-1]) && unicode.IsLower([]rune(r.clauses[i+1].Text)[0]) {
+				noEnd++
 			}
 			switch {
 			case n < 40:
@@ -245,18 +265,107 @@ func corpusReport(dir string) {
 				long++
 			}
 		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			log.Fatal(err)
+		}
+		hy.add(string(data))
 	}
 	sort.Ints(lengths)
 	pct := func(q float64) int { return lengths[int(q*float64(len(lengths)-1))] }
-	n := len(paths)
-	fmt.Printf("policies: %d\n", n)
-	fmt.Printf("titles: %d of %d have one (%.1f%%); %d of them name the document (privacy, policy, notice, ...)\n", titled, n, 100*float64(titled)/float64(n), named)
-	fmt.Printf("tables: %d policies have tables, %d rows read as 'Header: cell.' text\n", withTables, tableRows)
-	fmt.Printf("clauses: %d, %.1f per policy\n", clauses, float64(clauses)/float64(n))
-	fmt.Printf("clause length (code points): p5 %d, p25 %d, median %d, p75 %d, p95 %d, max %d\n",
+	share := func(a, b int) float64 { return 100 * float64(a) / float64(b) }
+	fmt.Printf("policies: %d\n", docs)
+	fmt.Printf("titles: %d (%.1f%%) have one, all naming the document: %d from the front matter, %d a heading, %d a line of text; %d none\n",
+		titled, share(titled, docs), fromMeta, fromHeading, titled-fromMeta-fromHeading, docs-titled)
+	fmt.Printf("tables: %d in %d policies (%.1f%%), %d rows read as \"Header: cell.\" text\n", tables, withTables, share(withTables, docs), tableRows)
+	fmt.Printf("clauses: %d, %.1f per policy\n", clauses, float64(clauses)/float64(docs))
+	fmt.Printf("clause length in characters: p5 %d, p25 %d, median %d, p75 %d, p95 %d, max %d\n",
 		pct(0.05), pct(0.25), pct(0.5), pct(0.75), pct(0.95), lengths[len(lengths)-1])
-	fmt.Printf("clauses under 40: %d (%.1f%%); over %d: %d (%.1f%%); cut at %d: %d (%.1f%%)\n",
-		tiny, 100*float64(tiny)/float64(clauses), segment.ListChars, long, 100*float64(long)/float64(clauses),
-		segment.DefaultMaxChars, atMax, 100*float64(atMax)/float64(clauses))
-	fmt.Printf("clauses starting in lower case (a sentence cut in two): %d (%.1f%%)\n", lower, 100*float64(lower)/float64(clauses))
+	fmt.Printf("clauses under 40 characters: %d (%.1f%%); over %d: %d (%.1f%%); cut at the %d limit: %d (%.1f%%)\n",
+		tiny, share(tiny, clauses), segment.ListChars, long, share(long, clauses), segment.DefaultMaxChars, atMax, share(atMax, clauses))
+	fmt.Printf("clauses starting in lower case: %d (%.1f%%); ending mid-sentence before one that does: %d (%.1f%%)\n",
+		lower, share(lower, clauses), noEnd, share(noEnd, clauses))
+	fmt.Printf("line-end hyphens (every third word of the policies broken as at a line end, decided from the rest of its policy and the classifier's words):\n")
+	fmt.Printf("  compounds kept whole with their hyphen: %d of %d (%.1f%%); words broken at a syllable joined: %d of %d (%.2f%%)\n",
+		hy.keepOK, hy.keep, share(hy.keepOK, hy.keep), hy.joinOK, hy.join, share(hy.joinOK, hy.join))
+}
+
+func isHeading(doc *policy.Document, title string) bool {
+	for _, b := range doc.Blocks {
+		if b.Kind == policy.Heading && strings.Contains(title, strings.Join(strings.Fields(b.Text), " ")) {
+			return true
+		}
+	}
+	return false
+}
+
+// hyphenScore measures the decisions of package hyphen on a policy's own
+// words: every third word is taken as if broken at the end of a line,
+// with the rest of the policy as the document's words. A hyphenated
+// compound ("opt-out") is broken at its hyphen and must keep it; a word of
+// six letters or more is broken where TeX would (before a consonant that
+// a vowel follows, near the middle, at least two letters before and three
+// after) and must be joined.
+type hyphenScore struct {
+	lex                        hyphen.Lexicon
+	keep, keepOK, join, joinOK int
+}
+
+func (h *hyphenScore) add(text string) {
+	if h.lex == nil {
+		m, err := classify.Default()
+		if err != nil {
+			log.Fatal(err)
+		}
+		h.lex = m
+	}
+	var toks []string
+	for _, f := range strings.Fields(text) {
+		if w := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) })); w != "" {
+			toks = append(toks, w)
+		}
+	}
+	v := hyphen.NewWords()
+	for _, w := range toks {
+		v.Count(w, 1)
+	}
+	ascii := func(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return r < 'a' || r > 'z' }) < 0 }
+	vowel := func(r rune) bool { return strings.ContainsRune("aeiouy", r) }
+	for i, w := range toks {
+		if i%3 != 0 {
+			continue
+		}
+		v.Count(w, -1)
+		if k := strings.IndexByte(w, '-'); k > 0 {
+			if a, b := w[:k], w[k+1:]; b != "" && ascii(a+b) {
+				h.keep++
+				if !v.Join(a, b, h.lex) {
+					h.keepOK++
+				}
+			}
+		} else if rs := []rune(w); len(rs) >= 6 && ascii(w) {
+			cut, best := -1, len(rs)
+			for c := 2; c <= len(rs)-3; c++ {
+				if !vowel(rs[c]) && vowel(rs[c+1]) && (vowel(rs[c-1]) || vowel(rs[c-2])) {
+					if d := abs(c - len(rs)/2); d < best {
+						cut, best = c, d
+					}
+				}
+			}
+			if cut > 0 {
+				h.join++
+				if v.Join(string(rs[:cut]), string(rs[cut:]), h.lex) {
+					h.joinOK++
+				}
+			}
+		}
+		v.Count(w, 1)
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -231,6 +231,10 @@ func TestTitle(t *testing.T) {
 		{&policy.Document{Title: "Microsoft Word - policy_v3.docx", Blocks: []policy.Block{{Kind: policy.Heading, Text: "Acme Privacy Notice"}}}, "Acme Privacy Notice"},
 		{&policy.Document{Title: "untitled", Blocks: []policy.Block{{Text: "Last updated: May 1, 2024\nAcme Privacy Notice\nWe collect data."}}}, "Acme Privacy Notice"},
 		{textDoc("## Cookie Policy ##\n\nText."), "Cookie Policy"},
+		// A remark in brackets at the end is not part of the name; a
+		// company's name may start with "We".
+		{textDoc("Privacy Policy (Last update 19.01.2023)\n\nText."), "Privacy Policy"},
+		{textDoc("We Heart It Privacy Policy\n\nText."), "We Heart It Privacy Policy"},
 		{textDoc("We collect your name and email address when you register for an account with us."), ""},
 		// Nothing names the document: no title rather than a wrong one.
 		{textDoc("Introduction\n\nWe collect data.\n\nA. Definitions\n\nHow to manage the info we use"), ""},

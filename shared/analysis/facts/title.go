@@ -213,7 +213,7 @@ func titleLine(l string) bool {
 		switch {
 		case chromeWords[w]:
 			return false // "Print this policy"
-		case w == "we" || w == "you":
+		case f == "we" || f == "you":
 			return false // a sentence: "At Acme, we believe ..."
 		case gluedLinks(f):
 			return false // "Terms of ServicePrivacy PolicyContent Policy"
@@ -302,10 +302,17 @@ func garbled(t string) bool {
 }
 
 // cleanTitle collapses white space and removes Markdown and decoration
-// characters around a title, and a final colon; it bounds the length.
+// characters around a title, a remark in brackets at its end ("(Last
+// update 19.01.2023)", "(printable version)") and a final colon; it bounds
+// the length.
 func cleanTitle(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	s = strings.Trim(s, "#*_=~ ")
+	if strings.HasSuffix(s, ")") {
+		if i := strings.LastIndex(s, " ("); i > 0 {
+			s = s[:i]
+		}
+	}
 	s = strings.TrimRight(s, ": ")
 	if utf8.RuneCountInString(s) > maxTitleChars {
 		r := []rune(s)[:maxTitleChars]
