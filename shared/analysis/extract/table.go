@@ -48,8 +48,15 @@ func tableRowText(header, cells []string) string {
 }
 
 // tableBlocks appends the rows of a table to blocks: a header (nil if
-// none) and the body rows' cells.
+// none) and the body rows' cells. A header row of empty cells (as HTML
+// converted to Markdown often has) gives way to the first row.
 func tableBlocks(blocks []policy.Block, header []string, rows [][]string) []policy.Block {
+	if header != nil && strings.Join(header, "") == "" {
+		header = nil
+		if len(rows) > 1 {
+			header, rows = rows[0], rows[1:]
+		}
+	}
 	if len(rows) == 0 && header != nil {
 		rows, header = [][]string{header}, nil
 	}
