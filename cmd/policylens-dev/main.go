@@ -2,7 +2,8 @@
 // account: `up` (make dev) starts the emulator, the resources, the ingest
 // consumer and the lookup API and runs until interrupted; `demo` (make demo)
 // does the same on free ports, uploads sample policies, prints what the API
-// returns and stops.
+// returns and stops; `invoke` (make invoke) runs one sample event through a
+// function's deployed binary under the Lambda Runtime Interface Emulator.
 package main
 
 import (
@@ -31,6 +32,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "invoke" {
+		return runInvoke(ctx, args[1:], stdout, stderr)
+	}
 	cmd := "up"
 	if len(args) > 0 && (args[0] == "up" || args[0] == "demo") {
 		cmd, args = args[0], args[1:]
