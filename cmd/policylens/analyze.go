@@ -27,10 +27,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintln(stderr, "usage: policylens analyze [--format json|text] [--max-bytes N] [--max-pages N] [--timeout D] FILE|-")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return 2
 	}
@@ -38,7 +39,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "policylens analyze: --format must be json or text, not %q\n", *format)
 		return 2
 	}
-	name := fs.Arg(0)
+	name := files[0]
 	data, err := readInput(name, stdin, lim.MaxBytes)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylens analyze: %v\n", err)
@@ -57,6 +58,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		err = enc.Encode(res)
 	} else {
 		err = writeText(stdout, res)
