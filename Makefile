@@ -13,8 +13,9 @@ S3_PORT ?= 5000
 API_PORT ?= 3000
 BUCKET ?= policylens-local
 
-# moto_server: on PATH, or installed into .venv by scripts/ensure-moto.sh.
-WITH_MOTO = p=$$(scripts/ensure-moto.sh) && export PATH="$${p:+$$p:}$$PATH" &&
+# The Python tools: on PATH, or installed into .venv by scripts/ensure-tools.sh.
+with-tools = p=$$(scripts/ensure-tools.sh $(1)) && export PATH="$${p:+$$p:}$$PATH" &&
+WITH_MOTO = $(call with-tools,moto_server)
 
 .PHONY: build dev demo upload invoke test deps fmt-check vet go-test model-check clean
 
@@ -48,7 +49,7 @@ demo: bin/policylens-dev
 # looking for real ones.
 upload:
 	@test -n "$(FILE)" || { echo "usage: make upload FILE=path/to/policy.pdf [KEY=key/in/the/bucket]" >&2; exit 2; }
-	AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
+	@$(call with-tools,aws) AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
 	  aws --endpoint-url http://127.0.0.1:$(S3_PORT) s3 cp "$(FILE)" "s3://$(BUCKET)/$(if $(KEY),$(KEY),$(notdir $(FILE)))"
 
 # One event to one function's deployed binary under the Lambda Runtime
@@ -123,4 +124,4 @@ cdk-test:
 # CLI synth of the stack and two variants with the real binaries, cfn-lint,
 # and the inputs SAM needs (scripts/cdk-check.sh).
 cdk-check: $(CDK)
-	scripts/cdk-check.sh
+	@$(call with-tools,cfn-lint) scripts/cdk-check.sh
