@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -35,10 +36,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintln(stderr, "usage: policylens analyze [--format json|text] [--max-bytes N] [--max-pages N] [--max-clauses N] [--timeout D] [--max-memory MB] FILE|-")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return 2
 	}
@@ -52,7 +54,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		// analysis, see docs/limits.md) rather than twice that.
 		debug.SetMemoryLimit(cliMemoryLimit)
 	}
-	name := fs.Arg(0)
+	name := files[0]
 	data, err := readInput(name, stdin, lim.MaxBytes)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylens analyze: %v\n", err)
@@ -81,11 +83,23 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 }
 
 // writeJSON writes res as one indented JSON document, as a json.Encoder
-// with two-space indentation does, a clause at a time: the encoding of a
-// 20,000-clause policy is never held in memory whole.
+// with two-space indentation and no HTML escaping does, a clause at a
+// time: the encoding of a 20,000-clause policy is never held in memory
+// whole.
 func writeJSON(w io.Writer, res *policy.Analysis) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	p, err := json.MarshalIndent(res.Policy, "  ", "  ")
+	var buf bytes.Buffer
+	marshal := func(v any, prefix string) ([]byte, error) {
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent(prefix, "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	}
+	p, err := marshal(res.Policy, "  ")
 	if err != nil {
 		return err
 	}
@@ -101,7 +115,7 @@ func writeJSON(w io.Writer, res *policy.Analysis) error {
 	}
 	bw.WriteString(",\n  \"clauses\": [\n")
 	for i := range res.Clauses {
-		c, err := json.MarshalIndent(&res.Clauses[i], "    ", "  ")
+		c, err := marshal(&res.Clauses[i], "    ")
 		if err != nil {
 			return err
 		}
