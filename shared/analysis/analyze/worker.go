@@ -224,5 +224,11 @@ func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) 
 			return nil, errors.New("worker response: bad heading path")
 		}
 	}
+	// gob sends an empty slice as none: the lists of facts are never nil.
+	for _, l := range []*[]string{&sp.Facts.Emails, &sp.Facts.URLs, &sp.Facts.Regulations} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
 	return &sp, nil
 }
