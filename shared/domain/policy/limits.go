@@ -32,7 +32,7 @@ const (
 	DefaultMaxPages   = 1000
 	DefaultMaxClauses = 20000
 	DefaultTimeout    = 60 * time.Second
-	DefaultMaxMemory  = 192 << 20
+	DefaultMaxMemory  = 184 << 20
 )
 
 // UnitsPerClause bounds the blocks of text (paragraphs, lines, headings,
