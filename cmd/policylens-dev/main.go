@@ -2,7 +2,8 @@
 // account: `up` (make dev) starts the emulator, the resources, the ingest
 // consumer and the lookup API and runs until interrupted; `demo` (make demo)
 // does the same on free ports, uploads sample policies, prints what the API
-// returns and stops.
+// returns and stops; `invoke` (make invoke) runs one sample event through a
+// function's deployed binary under the Lambda Runtime Interface Emulator.
 package main
 
 import (
@@ -14,6 +15,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/policylens/policylens/shared/local/devstack"
@@ -31,6 +34,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "invoke" {
+		return runInvoke(ctx, args[1:], stdout, stderr)
+	}
 	cmd := "up"
 	if len(args) > 0 && (args[0] == "up" || args[0] == "demo") {
 		cmd, args = args[0], args[1:]
@@ -96,12 +102,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "S3 endpoint: %s\nBucket: %s\nAPI: %s\n", st.S3Endpoint, st.Resources.Bucket, st.API)
 	fmt.Fprintf(stdout, `
-policylens is running locally (emulator pid %d). Try:
-  aws --endpoint-url %s s3 cp testdata/policies/lumen-fitness.txt s3://%s/
+policylens is running locally (emulator pid %d). Try, in another terminal:
+  make upload FILE=testdata/policies/lumen-fitness.txt%s
   curl %s/policies
+or with the AWS CLI (the emulator takes any credentials):
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
+    aws --endpoint-url %s s3 cp testdata/policies/lumen-fitness.txt s3://%s/
 Press Ctrl-C to stop everything.
-`, st.MotoPID, st.S3Endpoint, st.Resources.Bucket, st.API)
+`, st.MotoPID, portArg(st.S3Endpoint), st.API, st.S3Endpoint, st.Resources.Bucket)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")
 	return 0
+}
+
+// portArg is the S3_PORT= argument `make upload` needs for an emulator on
+// endpoint, empty for the default port.
+func portArg(endpoint string) string {
+	_, port, found := strings.Cut(strings.TrimPrefix(endpoint, "http://"), ":")
+	if !found || port == strconv.Itoa(devstack.DefaultS3Port) {
+		return ""
+	}
+	return " S3_PORT=" + port
 }

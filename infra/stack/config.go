@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // AuthMode says how callers of the lookup API authenticate.
@@ -119,12 +120,12 @@ func DefaultConfig() Config {
 		AssetDir:             "build",
 		Retain:               true,
 		AuthMode:             AuthIAM,
-		IngestMemoryMB:       1024,
-		IngestTimeout:        300 * time.Second,
+		IngestMemoryMB:       topology.Ingest.MemoryMB,
+		IngestTimeout:        time.Duration(topology.Ingest.TimeoutSeconds) * time.Second,
 		IngestBatchSize:      4,
 		IngestMaxConcurrency: 5,
-		LookupMemoryMB:       512,
-		LookupTimeout:        10 * time.Second,
+		LookupMemoryMB:       topology.Lookup.MemoryMB,
+		LookupTimeout:        time.Duration(topology.Lookup.TimeoutSeconds) * time.Second,
 		ThrottleRate:         50,
 		ThrottleBurst:        100,
 		LogRetentionDays:     30,

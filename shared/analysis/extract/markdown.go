@@ -18,8 +18,9 @@ import (
 // their text, images and raw HTML tags are dropped, entities and backslash
 // escapes are decoded. Tables become TableRow blocks, one per row, each
 // cell after its column's header. A YAML front matter "title:" becomes
-// Document.Title.
-func extractMarkdown(data []byte) (*policy.Document, error) {
+// Document.Title. It stops after maxBlocks+1 blocks when maxBlocks is
+// positive.
+func extractMarkdown(data []byte, maxBlocks int) (*policy.Document, error) {
 	text, enc, err := decodeAll(data)
 	if err != nil {
 		return nil, err
@@ -27,7 +28,7 @@ func extractMarkdown(data []byte) (*policy.Document, error) {
 	doc := &policy.Document{Format: policy.Markdown, Encoding: enc}
 	lines := strings.Split(text, "\n")
 	lines, doc.Title = frontMatter(lines)
-	p := mdParser{}
+	p := mdParser{max: maxBlocks}
 	p.parse(lines)
 	doc.Blocks = p.blocks
 	return doc, nil
@@ -72,6 +73,7 @@ type mdParser struct {
 	inTable bool
 	header  []string
 	rows    [][]string
+	max     int  // stop after max+1 blocks (0: no limit)
 }
 
 var (
@@ -89,6 +91,9 @@ var (
 
 func (p *mdParser) parse(lines []string) {
 	for _, raw := range lines {
+		if p.max > 0 && len(p.blocks)+len(p.rows) > p.max {
+			return
+		}
 		line := strings.TrimRight(raw, " \t")
 		if p.fence != "" {
 			if strings.HasPrefix(strings.TrimSpace(line), p.fence) {

@@ -109,7 +109,7 @@ func TestMarkdownBlocks(t *testing.T) {
 			"table-row:Cookie: lc_session. Lifetime: Session. / paragraph:Text."},
 	}
 	for _, tt := range tests {
-		doc, err := extractMarkdown([]byte(tt.in))
+		doc, err := extractMarkdown([]byte(tt.in), 0)
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue

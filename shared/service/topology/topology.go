@@ -70,3 +70,27 @@ const (
 	EnvCursorSecret = "CURSOR_SECRET"    // lookup: key that signs pagination cursors
 	EnvMaxPageSize  = "MAX_PAGE_SIZE"    // lookup: largest `limit` accepted
 )
+
+// Function is the deployed shape of one Lambda function: what the stack
+// configures by default, and what `make dev` and `make invoke` impose
+// locally as Lambda would.
+type Function struct {
+	// Name is the short name ("ingest"), the directory under functions/
+	// and under build/.
+	Name string
+	// LogicalID is the function's logical ID in the template, which SAM
+	// and events/env.json use.
+	LogicalID string
+	MemoryMB  int
+	// TimeoutSeconds is the function's timeout.
+	TimeoutSeconds int
+}
+
+// The functions, with their default sizes (docs/deploy.md says why).
+var (
+	Ingest = Function{Name: "ingest", LogicalID: "IngestFunction", MemoryMB: 1024, TimeoutSeconds: 300}
+	Lookup = Function{Name: "lookup", LogicalID: "LookupFunction", MemoryMB: 512, TimeoutSeconds: 10}
+)
+
+// Functions lists the functions.
+var Functions = []Function{Ingest, Lookup}
