@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Times PDF extraction by policylens against pdftotext (poppler-utils) on
-# the same PDFs in one run: CPU time (user + system) per file, the worker
-# process included, as the product runs it, and the ratios; then the peak
-# memory of extracting the 200-page fixture. Usage: scripts/bench-pdf.sh [runs]
+# Times policylens against pdftotext (poppler-utils) on the same PDFs in one
+# run, as the product runs it: CPU time (user + system) per file of the
+# worker process that reads the PDF (and splits its clauses), and of the
+# whole analysis with the caller's classification, with the ratios to
+# pdftotext's; then the peak memory of extracting the 200-page fixture.
+# Usage: scripts/bench-pdf.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v pdftotext >/dev/null || { echo "bench-pdf: pdftotext not found (apt-get install poppler-utils)" >&2; exit 1; }
@@ -13,6 +15,8 @@ go build -o "$tmp/pdfbench" ./scripts/pdfbench
 files=(testdata/formats/*.pdf testdata/pdf/northwind-libreoffice.pdf testdata/pdf/brightleaf-chromium.pdf
   testdata/pdf/cobalt-pdflatex.pdf testdata/pdf/harbor-twocolumn.pdf testdata/pdf/many-pages.pdf)
 echo "== CPU time (user + system), median of $runs runs (ratio = policylens / pdftotext)"
+echo "   worker: the analysis worker process (PDF reading, then segmentation and key facts)"
+echo "   +caller: the calling process (sending the file, classifying the clauses); ratio of both together"
 "$tmp/pdfbench" -n "$runs" "${files[@]}"
 
 echo

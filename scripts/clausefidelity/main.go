@@ -317,7 +317,7 @@ func (h *hyphenScore) add(text string) {
 		if err != nil {
 			log.Fatal(err)
 		}
-		h.lex = m
+		h.lex = classify.NewLexicon(m)
 	}
 	var toks []string
 	for _, f := range strings.Fields(text) {

@@ -1,23 +1,79 @@
 package classify
 
 import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
-// DocFreq returns the number of training texts in which phrase, one word or
-// two, occurs, as far as the model's features record it: 0 when the phrase
-// is not one of the model's n-grams (it was seen in fewer texts than
-// training kept, or the model reads no word n-grams of that length).
-// Phrases are compared as the model reads text: in lower case, with digits
-// as 0 and punctuation as spaces, so "Opt-out" is the two words "opt out".
-// A hashed key can rarely stand for another n-gram as well, so treat the
-// count as evidence, not proof.
+// Lexicon is what a model knows of the words of the language: how many of
+// its training texts hold a word, a pair of words or a character n-gram,
+// as far as its features record them (those seen in too few texts are not
+// kept). It tells whether a string is a word without a word list of its
+// own; line-end hyphens are mended with it (package hyphen).
 //
-// It tells whether a word is a word of the language (line-end hyphens are
-// repaired with it, see package hyphen) without a word list of its own.
-func (m *Model) DocFreq(phrase string) int {
+// A Lexicon is small (a few hundred kilobytes as bytes) and quick to
+// decode, unlike the model it comes from: a worker process that gets one
+// from its caller need not load the model. It is safe for concurrent use.
+type Lexicon struct {
+	feat Features
+	// The keys of the word and the character n-grams, ascending, with the
+	// number of training texts that hold each.
+	words, chars []uint32
+	wordDF       []uint32
+	charDF       []uint32
+}
+
+// NewLexicon returns the lexicon of model m.
+func NewLexicon(m *Model) *Lexicon {
+	l := &Lexicon{feat: m.feat}
+	for row, key := range m.keys {
+		if row < m.nWord {
+			l.words = append(l.words, key)
+			l.wordDF = append(l.wordDF, m.df[row])
+		} else {
+			l.chars = append(l.chars, key)
+			l.charDF = append(l.charDF, m.df[row])
+		}
+	}
+	sortKeys(l.words, l.wordDF)
+	sortKeys(l.chars, l.charDF)
+	return l
+}
+
+func sortKeys(keys, df []uint32) {
+	sort.Sort(keyDF{keys, df})
+}
+
+type keyDF struct{ keys, df []uint32 }
+
+func (k keyDF) Len() int           { return len(k.keys) }
+func (k keyDF) Less(i, j int) bool { return k.keys[i] < k.keys[j] }
+func (k keyDF) Swap(i, j int) {
+	k.keys[i], k.keys[j] = k.keys[j], k.keys[i]
+	k.df[i], k.df[j] = k.df[j], k.df[i]
+}
+
+func find(keys, df []uint32, key uint32) int {
+	i := sort.Search(len(keys), func(i int) bool { return keys[i] >= key })
+	if i < len(keys) && keys[i] == key {
+		return int(df[i])
+	}
+	return 0
+}
+
+// DocFreq returns the number of training texts in which phrase, one word or
+// two, occurs: 0 when the phrase is not one of the model's n-grams (it was
+// seen in fewer texts than training kept, or the model reads no word
+// n-grams of that length). Phrases are compared as the model reads text:
+// in lower case, with digits as 0 and punctuation as spaces, so "Opt-out"
+// is the two words "opt out". A hashed key can rarely stand for another
+// n-gram as well, so treat the count as evidence, not proof.
+func (l *Lexicon) DocFreq(phrase string) int {
 	var buf [64]byte
 	norm := normalize(buf[:0], phrase)
 	var hashes [2]uint64
@@ -44,7 +100,7 @@ func (m *Model) DocFreq(phrase string) int {
 		n++
 		start = -1
 	}
-	if n == 0 || n < m.feat.WordMin || n > m.feat.WordMax {
+	if n == 0 || n < l.feat.WordMin || n > l.feat.WordMax {
 		return 0
 	}
 	var key uint32
@@ -54,19 +110,15 @@ func (m *Model) DocFreq(phrase string) int {
 		// As Features.walk combines the hashes of the last two words.
 		key = mix(hashes[1]*0x100000001b3^hashes[0]*0x9e3779b97f4a7c15, 2)
 	}
-	row := m.lookup(key)
-	if row < 0 || int(row) >= m.nWord {
-		return 0
-	}
-	return int(m.df[row])
+	return find(l.words, l.wordDF, key)
 }
 
 // CharFreq returns the number of training texts in which the character
-// n-gram gram occurs inside a word, as far as the model's features record
-// it: 0 when it is not one of them. A space marks the start or end of a
-// word: " con" is how words begin, "ext " how they end. Letters are
-// compared in lower case and digits as 0.
-func (m *Model) CharFreq(gram string) int {
+// n-gram gram occurs inside a word: 0 when it is not one of the model's
+// n-grams. A space marks the start or end of a word: " con" is how words
+// begin, "ext " how they end. Letters are compared in lower case and
+// digits as 0.
+func (l *Lexicon) CharFreq(gram string) int {
 	var buf [64]byte
 	b := buf[:0]
 	for _, r := range strings.ToLower(gram) {
@@ -75,16 +127,68 @@ func (m *Model) CharFreq(gram string) int {
 		}
 		b = utf8.AppendRune(b, r)
 	}
-	if len(b) < m.feat.CharMin || len(b) > m.feat.CharMax || m.feat.CharMax == 0 {
+	if l.feat.CharMax == 0 || len(b) < l.feat.CharMin || len(b) > l.feat.CharMax {
 		return 0
 	}
 	h := uint64(fnvOffset)
 	for _, c := range b {
 		h = (h ^ uint64(c)) * fnvPrime
 	}
-	row := m.lookup(mix(h, uint64(16+len(b))))
-	if row < int32(m.nWord) {
-		return 0
+	return find(l.chars, l.charDF, mix(h, uint64(16+len(b))))
+}
+
+// lexiconMagic starts an encoded lexicon.
+const lexiconMagic = "policylens-lexicon\x00\x01"
+
+// MarshalBinary encodes the lexicon: the magic, the n-gram ranges, then
+// per group the count and the ascending keys as uvarint deltas, each with
+// its uvarint count of texts.
+func (l *Lexicon) MarshalBinary() ([]byte, error) {
+	b := make([]byte, 0, len(lexiconMagic)+4*(len(l.words)+len(l.chars)))
+	b = append(b, lexiconMagic...)
+	for _, v := range []int{l.feat.WordMin, l.feat.WordMax, l.feat.CharMin, l.feat.CharMax} {
+		b = binary.AppendUvarint(b, uint64(v))
 	}
-	return int(m.df[row])
+	for _, g := range [][2][]uint32{{l.words, l.wordDF}, {l.chars, l.charDF}} {
+		b = binary.AppendUvarint(b, uint64(len(g[0])))
+		prev := uint32(0)
+		for i, k := range g[0] {
+			b = binary.AppendUvarint(b, uint64(k-prev))
+			b = binary.AppendUvarint(b, uint64(g[1][i]))
+			prev = k
+		}
+	}
+	return b, nil
+}
+
+// UnmarshalLexicon decodes a lexicon encoded by MarshalBinary.
+func UnmarshalLexicon(b []byte) (*Lexicon, error) {
+	if !strings.HasPrefix(string(b[:min(len(b), len(lexiconMagic))]), lexiconMagic) {
+		return nil, errors.New("not a lexicon")
+	}
+	d := &decoder{b: b[len(lexiconMagic):]}
+	l := &Lexicon{}
+	for _, v := range []*int{&l.feat.WordMin, &l.feat.WordMax, &l.feat.CharMin, &l.feat.CharMax} {
+		*v = int(d.uvarint("lexicon ranges"))
+	}
+	for _, g := range []struct{ keys, df *[]uint32 }{{&l.words, &l.wordDF}, {&l.chars, &l.charDF}} {
+		n := d.uvarint("lexicon size")
+		if n > maxRows || n > uint64(len(d.b)) {
+			return nil, fmt.Errorf("lexicon of %d n-grams in %d bytes", n, len(d.b))
+		}
+		*g.keys, *g.df = make([]uint32, n), make([]uint32, n)
+		key := uint64(0)
+		for i := range *g.keys {
+			key += d.uvarint("lexicon key")
+			if key > 1<<32-1 {
+				return nil, errors.New("lexicon key out of range")
+			}
+			(*g.keys)[i] = uint32(key)
+			(*g.df)[i] = uint32(d.uvarint("lexicon count"))
+		}
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return l, nil
 }

@@ -239,7 +239,7 @@ func TestPDFJunkBeforeHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hyphen.Repair(doc, lexicon()) // as Extract does
+	hyphen.Repair(doc, lexicon(context.Background())) // as Extract does
 	checkAgainstSource(t, doc, readSource(t, "brightleaf"))
 }
 
@@ -410,7 +410,7 @@ func TestPDFInProcess(t *testing.T) {
 		a, errA := Extract(context.Background(), f, data, policy.Limits{})
 		b, errB := extractPDFInProcess(context.Background(), data, policy.DefaultLimits())
 		if errB == nil {
-			hyphen.Repair(b, lexicon()) // as Extract does
+			hyphen.Repair(b, lexicon(context.Background())) // as Extract does
 		}
 		if (errA == nil) != (errB == nil) || (errA != nil && errA.Error() != errB.Error()) {
 			t.Errorf("%s: errors differ: %v / %v", f, errA, errB)

@@ -15,7 +15,7 @@ func model(t *testing.T) hyphen.Lexicon {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return m
+	return classify.NewLexicon(m)
 }
 
 func repair(t *testing.T, lex hyphen.Lexicon, texts ...string) []string {

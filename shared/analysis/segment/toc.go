@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,6 +24,22 @@ const (
 
 func (sp *splitter) markContents() {
 	us := sp.units
+	// Where each heading or one-line paragraph's key occurs, ascending.
+	keys := make([]string, len(us))
+	at := map[string][]int{}
+	for k, u := range us {
+		if u.kind == uHeading || (u.kind == uPara || u.kind == uList) && u.n <= tocMaxChars && sp.oneLine(u) {
+			keys[k] = tocKey(sp.text[u.s:u.e])
+			if keys[k] != "" && (u.kind == uHeading || u.kind == uPara) {
+				at[keys[k]] = append(at[keys[k]], k)
+			}
+		}
+	}
+	// later returns the units after unit j-1 with key.
+	later := func(key string, j int) []int {
+		ks := at[key]
+		return ks[sort.SearchInts(ks, j):]
+	}
 	for i := 0; i < len(us); {
 		j := i
 		for j < len(us) && sp.tocEntryLike(us[j]) {
@@ -32,18 +49,9 @@ func (sp *splitter) markContents() {
 			i = max(j, i+1)
 			continue
 		}
-		later := map[string][]int{}
-		for k := j; k < len(us); k++ {
-			u := us[k]
-			if u.kind == uHeading || u.kind == uPara && sp.oneLine(u) {
-				if key := tocKey(sp.text[u.s:u.e]); key != "" {
-					later[key] = append(later[key], k)
-				}
-			}
-		}
 		matched := 0
 		for k := i; k < j; k++ {
-			if len(later[tocKey(sp.text[us[k].s:us[k].e])]) > 0 {
+			if keys[k] != "" && len(later(keys[k], j)) > 0 {
 				matched++
 			}
 		}
@@ -55,7 +63,7 @@ func (sp *splitter) markContents() {
 		style := map[heading]int{}
 		var common heading
 		for k := i; k < j; k++ {
-			for _, m := range later[tocKey(sp.text[us[k].s:us[k].e])] {
+			for _, m := range later(keys[k], j) {
 				if h := us[m].head; us[m].kind == uHeading {
 					key := heading{fam: h.fam, rank: h.rank}
 					if style[key]++; style[key] > style[common] {
@@ -65,7 +73,7 @@ func (sp *splitter) markContents() {
 			}
 		}
 		for k := i; k < j; k++ {
-			for _, m := range later[tocKey(sp.text[us[k].s:us[k].e])] {
+			for _, m := range later(keys[k], j) {
 				if u := &us[m]; u.kind == uPara {
 					u.kind = uHeading
 					u.head = tocHeading(sp.text[u.s:u.e], common)
