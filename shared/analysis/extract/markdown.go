@@ -73,7 +73,7 @@ type mdParser struct {
 	inTable bool
 	header  []string
 	rows    [][]string
-	max     int  // stop after max+1 blocks (0: no limit)
+	max     int // stop after max+1 blocks (0: no limit)
 }
 
 var (
