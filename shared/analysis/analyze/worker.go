@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/extract"
@@ -75,18 +76,23 @@ type wireClause struct {
 	Start, End, Page int
 }
 
-// serve is the worker: it runs in the child process. The work runs on
-// one thread, and a worker lives for one file: one P spares the CPU time
-// of idle threads and parallel collection, and a heap let to grow to five
-// times what is live (within the memory limit) spares most collections of
-// a heap that starts empty; together they cut the worker's CPU time by
-// about a fifth (scripts/bench-pdf.sh).
+// serve is the worker: it runs in the child process.
 func serve(in []byte) ([]byte, error) {
-	runtime.GOMAXPROCS(1)
-	debug.SetGCPercent(400)
 	req, data, err := decodeRequest(in)
 	if err != nil {
 		return nil, err
+	}
+	if extract.LooksPDF(data) {
+		// Reading a PDF runs on one thread and its heap grows a little at
+		// a time, well under the memory limit (a PDF of 1,000 pages, the
+		// page limit, peaks at about 150 MB): one P spares the CPU time of
+		// idle threads and parallel collection, and a heap let to grow to
+		// five times what is live spares most collections of a heap that
+		// starts empty. Together they cut the worker's CPU time by about a
+		// fifth (scripts/bench-pdf.sh). Not for text, whose large files
+		// come near the limit, where a single P collects too slowly.
+		runtime.GOMAXPROCS(1)
+		debug.SetGCPercent(400)
 	}
 	ctx := context.Background()
 	if len(req.Lexicon) > 0 {
@@ -110,9 +116,13 @@ func serve(in []byte) ([]byte, error) {
 		return nil, fmt.Errorf("encode response: %w", err)
 	}
 	// Give back what the analysis used before the caller allocates the
-	// response: the two processes' peaks then do not add up.
+	// response: the two processes' peaks then do not add up. (Not worth a
+	// collection, about a millisecond, for the few megabytes of a usual
+	// policy.)
 	sp = nil
-	debug.FreeOSMemory()
+	if heapBytes() > freeAbove {
+		debug.FreeOSMemory()
+	}
 	return out.Bytes(), nil
 }
 
@@ -257,4 +267,18 @@ func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) 
 		}
 	}
 	return &sp, nil
+}
+
+// freeAbove is the heap size above which the worker gives its memory back
+// before answering.
+const freeAbove = 32 << 20
+
+// heapBytes is the memory of the worker's heap, live or not yet collected.
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 1 << 62
+	}
+	return s[0].Value.Uint64()
 }

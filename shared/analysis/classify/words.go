@@ -138,24 +138,24 @@ func (l *Lexicon) CharFreq(gram string) int {
 }
 
 // lexiconMagic starts an encoded lexicon.
-const lexiconMagic = "policylens-lexicon\x00\x01"
+const lexiconMagic = "policylens-lexicon\x00\x02"
 
-// MarshalBinary encodes the lexicon: the magic, the n-gram ranges, then
-// per group the count and the ascending keys as uvarint deltas, each with
-// its uvarint count of texts.
+// MarshalBinary encodes the lexicon: the magic, the four n-gram bounds,
+// then per group (words, characters) the count n, the n ascending keys and
+// the n counts of texts, all as 32-bit little-endian numbers, so that
+// decoding is a copy.
 func (l *Lexicon) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, len(lexiconMagic)+4*(len(l.words)+len(l.chars)))
+	b := make([]byte, 0, len(lexiconMagic)+4*(6+2*len(l.words)+2*len(l.chars)))
 	b = append(b, lexiconMagic...)
 	for _, v := range []int{l.feat.WordMin, l.feat.WordMax, l.feat.CharMin, l.feat.CharMax} {
-		b = binary.AppendUvarint(b, uint64(v))
+		b = binary.LittleEndian.AppendUint32(b, uint32(v))
 	}
 	for _, g := range [][2][]uint32{{l.words, l.wordDF}, {l.chars, l.charDF}} {
-		b = binary.AppendUvarint(b, uint64(len(g[0])))
-		prev := uint32(0)
-		for i, k := range g[0] {
-			b = binary.AppendUvarint(b, uint64(k-prev))
-			b = binary.AppendUvarint(b, uint64(g[1][i]))
-			prev = k
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(g[0])))
+		for _, a := range g {
+			for _, v := range a {
+				b = binary.LittleEndian.AppendUint32(b, v)
+			}
 		}
 	}
 	return b, nil
@@ -163,32 +163,46 @@ func (l *Lexicon) MarshalBinary() ([]byte, error) {
 
 // UnmarshalLexicon decodes a lexicon encoded by MarshalBinary.
 func UnmarshalLexicon(b []byte) (*Lexicon, error) {
-	if !strings.HasPrefix(string(b[:min(len(b), len(lexiconMagic))]), lexiconMagic) {
+	if len(b) < len(lexiconMagic) || string(b[:len(lexiconMagic)]) != lexiconMagic {
 		return nil, errors.New("not a lexicon")
 	}
-	d := &decoder{b: b[len(lexiconMagic):]}
+	b = b[len(lexiconMagic):]
+	next := func() (uint32, bool) {
+		if len(b) < 4 {
+			return 0, false
+		}
+		v := binary.LittleEndian.Uint32(b)
+		b = b[4:]
+		return v, true
+	}
 	l := &Lexicon{}
 	for _, v := range []*int{&l.feat.WordMin, &l.feat.WordMax, &l.feat.CharMin, &l.feat.CharMax} {
-		*v = int(d.uvarint("lexicon ranges"))
+		x, ok := next()
+		if !ok || x > 64 {
+			return nil, errors.New("lexicon truncated or damaged")
+		}
+		*v = int(x)
 	}
 	for _, g := range []struct{ keys, df *[]uint32 }{{&l.words, &l.wordDF}, {&l.chars, &l.charDF}} {
-		n := d.uvarint("lexicon size")
-		if n > maxRows || n > uint64(len(d.b)) {
-			return nil, fmt.Errorf("lexicon of %d n-grams in %d bytes", n, len(d.b))
+		n, ok := next()
+		if !ok || uint64(n)*8 > uint64(len(b)) {
+			return nil, errors.New("lexicon truncated or damaged")
 		}
 		*g.keys, *g.df = make([]uint32, n), make([]uint32, n)
-		key := uint64(0)
-		for i := range *g.keys {
-			key += d.uvarint("lexicon key")
-			if key > 1<<32-1 {
-				return nil, errors.New("lexicon key out of range")
+		for _, a := range []*[]uint32{g.keys, g.df} {
+			for i := range *a {
+				(*a)[i] = binary.LittleEndian.Uint32(b[4*i:])
 			}
-			(*g.keys)[i] = uint32(key)
-			(*g.df)[i] = uint32(d.uvarint("lexicon count"))
+			b = b[4*n:]
+		}
+		for i := 1; i < len(*g.keys); i++ {
+			if (*g.keys)[i] <= (*g.keys)[i-1] {
+				return nil, fmt.Errorf("lexicon keys not ascending at %d", i)
+			}
 		}
 	}
-	if d.err != nil {
-		return nil, d.err
+	if len(b) != 0 {
+		return nil, errors.New("lexicon has trailing bytes")
 	}
 	return l, nil
 }

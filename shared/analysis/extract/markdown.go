@@ -68,11 +68,7 @@ type mdParser struct {
 	// fence is the open code fence ("```" or "~~~"), or "".
 	fence   string
 	comment bool // inside a multi-line HTML comment
-	// An open table: its header (once the delimiter row has been seen)
-	// and rows.
-	inTable bool
-	header  []string
-	rows    [][]string
+	table   pipeTable
 	max     int // stop after max+1 blocks (0: no limit)
 }
 
@@ -91,7 +87,7 @@ var (
 
 func (p *mdParser) parse(lines []string) {
 	for _, raw := range lines {
-		if p.max > 0 && len(p.blocks)+len(p.rows) > p.max {
+		if p.max > 0 && len(p.blocks) > p.max {
 			return
 		}
 		line := strings.TrimRight(raw, " \t")
@@ -117,7 +113,7 @@ func (p *mdParser) parse(lines []string) {
 		}
 		t := strings.TrimSpace(line)
 		lead := len(line) - len(strings.TrimLeft(line, " \t"))
-		if p.inTable && (t == "" || !strings.Contains(t, "|")) {
+		if p.table.open && (t == "" || !strings.Contains(t, "|")) {
 			p.flushTable()
 		}
 		switch {
@@ -155,25 +151,25 @@ func (p *mdParser) parse(lines []string) {
 		case mdTableSep.MatchString(t) && strings.Contains(t, "-") && (strings.Contains(t, "|") || len(p.para) > 0 && strings.Contains(p.para[len(p.para)-1], "|")):
 			// The delimiter row under a table's header row.
 			switch {
-			case p.inTable && len(p.rows) == 1 && p.header == nil:
-				p.header, p.rows = p.rows[0], nil
-			case !p.inTable && len(p.para) > 0 && p.kind == policy.Paragraph:
+			case p.table.open:
+				p.table.delimiter()
+			case len(p.para) > 0 && p.kind == policy.Paragraph:
 				// A header row without a leading '|', read as a paragraph
 				// line.
 				h := p.para[len(p.para)-1]
 				p.para = p.para[:len(p.para)-1]
 				p.flush()
-				p.inTable, p.header = true, tableCells(h)
+				p.blocks = p.table.row(p.blocks, tableCells(h))
+				p.table.delimiter()
 			default:
 				p.flush()
 			}
 			continue
-		case isPipeRow(t) || p.inTable:
-			if !p.inTable {
+		case isPipeRow(t) || p.table.open:
+			if !p.table.open {
 				p.flush()
-				p.inTable = true
 			}
-			p.rows = append(p.rows, tableCells(t))
+			p.blocks = p.table.row(p.blocks, tableCells(t))
 			continue
 		case mdRefDef.MatchString(line):
 			p.flush()
@@ -213,13 +209,9 @@ func (p *mdParser) parse(lines []string) {
 	p.flushTable()
 }
 
-// flushTable ends the open table, if any, as TableRow blocks.
+// flushTable ends the open table, if any.
 func (p *mdParser) flushTable() {
-	if !p.inTable {
-		return
-	}
-	p.blocks = tableBlocks(p.blocks, p.header, p.rows)
-	p.inTable, p.header, p.rows = false, nil, nil
+	p.blocks = p.table.end(p.blocks)
 }
 
 // isUnderline reports whether t is a setext underline of character c.
@@ -302,7 +294,9 @@ func (p *mdParser) flushRaw() {
 func tableCells(t string) []string {
 	cells := pipeCells(t)
 	for i, c := range cells {
-		cells[i] = strings.Join(strings.Fields(inlineMarkdown(c)), " ")
+		if strings.ContainsAny(c, "*_~`\\[<&\t") || strings.Contains(c, "  ") {
+			cells[i] = strings.Join(strings.Fields(inlineMarkdown(c)), " ")
+		}
 	}
 	return cells
 }

@@ -68,6 +68,68 @@ func tableBlocks(blocks []policy.Block, header []string, rows [][]string) []poli
 	return blocks
 }
 
+// pipeTable reads a pipe table (Markdown, or plain text) row by row,
+// turning each row into a block as it comes, so that a table of a million
+// rows takes no more memory than a million paragraphs: the first row is
+// the header when a delimiter row ("|---|---|") follows it (when its cells
+// are all empty, the next row is), and a table without a delimiter row
+// has none.
+type pipeTable struct {
+	open    bool
+	first   []string // the first row, until it is known to be the header or not
+	header  []string
+	headed  bool // the header is settled
+	emitted int
+}
+
+// row reads the next row's cells and appends what it settles to blocks.
+func (t *pipeTable) row(blocks []policy.Block, cells []string) []policy.Block {
+	switch {
+	case !t.open:
+		t.open, t.first = true, cells
+		return blocks
+	case !t.headed:
+		// No delimiter row after the first: no header.
+		blocks = t.emit(blocks, t.first)
+		t.first, t.headed = nil, true
+	case t.emitted == 0 && t.header != nil && strings.Join(t.header, "") == "":
+		t.header = cells
+		return blocks
+	}
+	return t.emit(blocks, cells)
+}
+
+// delimiter reads a delimiter row.
+func (t *pipeTable) delimiter() {
+	if t.open && !t.headed {
+		t.header, t.first, t.headed = t.first, nil, true
+	}
+}
+
+// end ends the table, if one is open.
+func (t *pipeTable) end(blocks []policy.Block) []policy.Block {
+	switch {
+	case !t.open:
+	case t.first != nil:
+		blocks = t.emit(blocks, t.first)
+	case t.emitted == 0 && t.header != nil:
+		// A header alone: its cells are the text.
+		h := t.header
+		t.header = nil
+		blocks = t.emit(blocks, h)
+	}
+	*t = pipeTable{}
+	return blocks
+}
+
+func (t *pipeTable) emit(blocks []policy.Block, cells []string) []policy.Block {
+	if s := tableRowText(t.header, cells); s != "" {
+		blocks = append(blocks, policy.Block{Kind: policy.TableRow, Text: s})
+		t.emitted++
+	}
+	return blocks
+}
+
 // pipeCells splits a row of a pipe table ("| a | b |", or "a | b") into
 // its cells, trimmed; an escaped "\|" stays in its cell.
 func pipeCells(line string) []string {
@@ -75,6 +137,13 @@ func pipeCells(line string) []string {
 	t = strings.TrimPrefix(t, "|")
 	if strings.HasSuffix(t, "|") && !strings.HasSuffix(t, `\|`) {
 		t = t[:len(t)-1]
+	}
+	if !strings.Contains(t, `\|`) {
+		cells := strings.Split(t, "|")
+		for i, c := range cells {
+			cells[i] = strings.TrimSpace(c)
+		}
+		return cells
 	}
 	var cells []string
 	var cur strings.Builder

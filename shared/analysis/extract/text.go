@@ -335,20 +335,15 @@ func extractText(data []byte, maxBlocks int) (*policy.Document, error) {
 // stopping after maxBlocks+1 blocks when maxBlocks is positive.
 func textBlocks(text string, blocks []policy.Block, maxBlocks int) []policy.Block {
 	var para strings.Builder
-	var rows [][]string
-	var header []string
-	inTable := false
+	var table pipeTable
 	flush := func() {
 		if para.Len() > 0 {
 			blocks = append(blocks, policy.Block{Kind: policy.Paragraph, Text: para.String()})
 			para.Reset()
 		}
-		if inTable {
-			blocks = tableBlocks(blocks, header, rows)
-			rows, header, inTable = nil, nil, false
-		}
+		blocks = table.end(blocks)
 	}
-	for len(text) > 0 && (maxBlocks <= 0 || len(blocks)+len(rows) <= maxBlocks) {
+	for len(text) > 0 && (maxBlocks <= 0 || len(blocks) <= maxBlocks) {
 		var line string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
 			line, text = text[:i], text[i+1:]
@@ -359,19 +354,16 @@ func textBlocks(text string, blocks []policy.Block, maxBlocks int) []policy.Bloc
 		t := strings.TrimLeftFunc(line, unicode.IsSpace)
 		switch {
 		case isPipeRow(t):
-			if !inTable {
+			if !table.open {
 				flush()
-				inTable = true
 			}
 			if mdTableSep.MatchString(t) {
-				if len(rows) == 1 && header == nil {
-					header, rows = rows[0], nil
-				}
+				table.delimiter()
 				continue
 			}
-			rows = append(rows, pipeCells(t))
+			blocks = table.row(blocks, pipeCells(t))
 			continue
-		case inTable:
+		case table.open:
 			flush()
 		}
 		if t == "" || isDecorationLine(t) {
