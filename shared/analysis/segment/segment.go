@@ -14,9 +14,11 @@
 // any run of short lines most of which repeat later headings; it is
 // dropped from the clauses, and a line it names is a heading.
 //
-// Clauses follow the document's paragraphs. A sentence ending in ':'
-// keeps the list (or table) that follows it when the whole is at most
-// ListChars. Layouts without paragraphs fall back to sentence boundaries
+// Clauses follow the document's paragraphs; a paragraph that stops in the
+// middle of a sentence goes on in the next one when that one goes on in
+// lower case. A sentence ending in ':' keeps the list (or table, whose
+// rows come read under their headers) that follows it when the whole is at
+// most ListChars. Layouts without paragraphs fall back to sentence boundaries
 // (abbreviations such as "e.g.", "Inc." and "U.S.", decimals, URLs and
 // e-mail addresses do not end sentences): a paragraph longer than
 // Options.MaxChars is cut into groups of sentences of about TargetChars,
@@ -88,6 +90,7 @@ func SplitBounded(doc *policy.Document, opt Options) ([]policy.Clause, error) {
 	if sp.over {
 		return nil, tooManyUnits(opt.MaxClauses)
 	}
+	sp.joinCutSentences()
 	sp.markContents()
 	sp.markSentenceLayout()
 	sp.markTitle()

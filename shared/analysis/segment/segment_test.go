@@ -567,3 +567,23 @@ func TestLoneHeadingsAndBulletedHeadings(t *testing.T) {
 		{"5. Contact", "Write to us."},
 	})
 }
+
+// A paragraph that stops in the middle of a sentence goes on in the next
+// one when that one goes on in lower case (a page break, or text converted
+// with a blank line after every line); a paragraph that ends its sentence
+// does not.
+func TestSentenceCutByBlankLine(t *testing.T) {
+	text := "Usage Data\n\nWhen you use the app on a mobile device, this data may include information such\n\n" +
+		"as the type of device you use and its unique ID.\n\nWe keep it for a year.\n\nsee our cookie notice for more."
+	doc, err := extract.Extract(context.Background(), "p.md", []byte(text), policy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clauses := segment.Split(doc, segment.Options{})
+	checkClauses(t, "cut", doc, clauses, segment.DefaultMaxChars)
+	expect(t, "cut", clauses, []want{
+		{"Usage Data", "When you use the app on a mobile device, this data may include information such as the type of device you use and its unique ID."},
+		{"Usage Data", "We keep it for a year."},
+		{"Usage Data", "see our cookie notice for more."},
+	})
+}

@@ -395,3 +395,28 @@ func (sp *splitter) markSentenceLayout() {
 		}
 	}
 }
+
+// joinCutSentences joins a paragraph that stops in the middle of a
+// sentence to the paragraph after it when that one goes on in lower case:
+// a paragraph cut by a page or column break, or text converted with a
+// blank line after every line. ("we collect information such" / "as the
+// type of device you use" is one sentence.)
+func (sp *splitter) joinCutSentences() {
+	us := sp.units
+	out := us[:0]
+	for _, u := range us {
+		if n := len(out); n > 0 && u.kind == uPara && !u.row {
+			p := &out[n-1]
+			t := sp.text[p.s:p.e]
+			last, _ := utf8.DecodeLastRuneInString(t)
+			if p.kind == uPara && !p.row && !p.colon && (unicode.IsLetter(last) || last == ',') &&
+				startsLower(sp.text[u.s:u.e]) && !endsSentence(t) {
+				p.e, p.n, p.words = u.e, p.n+1+u.n, p.words+u.words
+				p.merge = p.merge && u.merge
+				continue
+			}
+		}
+		out = append(out, u)
+	}
+	sp.units = out
+}
