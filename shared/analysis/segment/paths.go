@@ -217,34 +217,53 @@ func btoi(b bool) int {
 	return 0
 }
 
-// promoteLoneHeadings turns a line that reads as a heading and heads the
-// heading after it into a heading, so that a heading is never a clause,
-// or part of a list, on its own: a lone line between headings (a heading
-// the extractor did not mark), or a numbered line at the end of a list
-// whose number the next heading's continues ("3. Retention Period" read as
-// the next item of the list, above "3.1 Accounts").
+// promoteLoneHeadings turns a line that reads as a heading and heads what
+// follows it into a heading, so that a heading is never a clause, or part
+// of a list, on its own:
+//
+//   - a lone line between headings (a heading the extractor did not mark);
+//   - a numbered line at the end of a list whose number the next
+//     heading's continues ("3. Retention Period" read as the next item of
+//     the list, above "3.1 Accounts");
+//   - a lone numbered or ALL CAPS line above text, where the document marks
+//     its other headings ("7. Transfer of Data" in Markdown without '#').
 func (sp *splitter) promoteLoneHeadings() {
 	us := sp.units
 	for i := range us {
 		u := &us[i]
-		if u.kind != uPara && u.kind != uList || i+1 >= len(us) || us[i+1].kind != uHeading || us[i+1].head.toc {
-			continue
-		}
-		lone := i == 0 || us[i-1].kind == uHeading || us[i-1].kind == uBreak
-		parent := u.enum != "" && strings.HasPrefix(us[i+1].head.text, u.enum+".")
-		if !lone && !parent {
+		if u.kind != uPara && u.kind != uList || i+1 >= len(us) {
 			continue
 		}
 		t := sp.text[u.s:u.e]
 		if strings.IndexByte(t, '\n') >= 0 || u.n > 100 {
 			continue
 		}
-		if h, ok := lineHeading(t, headingsAll); ok {
-			if next := us[i+1].head; next.fam == famLevel && next.rank > 1 {
+		next := us[i+1]
+		lone := i == 0 || us[i-1].kind == uHeading || us[i-1].kind == uBreak
+		switch {
+		case next.kind == uHeading && !next.head.toc:
+			parent := u.enum != "" && strings.HasPrefix(next.head.text, u.enum+".")
+			if !lone && !parent {
+				continue
+			}
+			h, ok := lineHeading(t, headingsAll)
+			if !ok {
+				continue
+			}
+			if next.head.fam == famLevel && next.head.rank > 1 {
 				// One level above the heading it heads.
-				h.fam, h.rank = famLevel, next.rank-1
+				h.fam, h.rank = famLevel, next.head.rank-1
 			}
 			u.kind, u.head = uHeading, h
+		case next.kind == uPara || next.kind == uList && next.enum == "":
+			// After the end of a sentence, not in a list an introduction
+			// opens, and not an item of a numbered list.
+			if !lone && (us[i-1].colon || us[i-1].kind == uList || !endsSentence(sp.text[us[i-1].s:us[i-1].e])) {
+				continue
+			}
+			if h, ok := lineHeading(t, headingsStrong); ok && h.fam != famLine {
+				u.kind, u.head = uHeading, h
+			}
 		}
 	}
 }

@@ -587,3 +587,25 @@ func TestSentenceCutByBlankLine(t *testing.T) {
 		{"Usage Data", "see our cookie notice for more."},
 	})
 }
+
+// Where a document marks its headings, a lone numbered or capitalised line
+// above text is a heading it forgot to mark, not a clause; the items of a
+// numbered list are not.
+func TestUnmarkedHeadings(t *testing.T) {
+	text := "# Acme Privacy Policy\n\n## 1. What we collect\n\nWe collect your name.\n\n" +
+		"7. Transfer of Data\n\nWe store data in Ireland.\n\nWHO TO CONTACT\n\nWrite to privacy@acme.example.\n\n" +
+		"## 8. Your choices\n\nYou can:\n\n1. Opt out of marketing\n2. Delete your account\n\nEach takes a minute."
+	doc, err := extract.Extract(context.Background(), "p.md", []byte(text), policy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clauses := segment.Split(doc, segment.Options{})
+	checkClauses(t, "unmarked", doc, clauses, segment.DefaultMaxChars)
+	expect(t, "unmarked", clauses, []want{
+		{"1. What we collect", "We collect your name."},
+		{"1. What we collect > 7. Transfer of Data", "We store data in Ireland."},
+		{"1. What we collect > WHO TO CONTACT", "Write to privacy@acme.example."},
+		{"8. Your choices", "You can: 1. Opt out of marketing 2. Delete your account"},
+		{"8. Your choices", "Each takes a minute."},
+	})
+}
