@@ -29,5 +29,10 @@ func main() {
 		log.Error("load AWS configuration", "error", err.Error())
 		os.Exit(1)
 	}
-	lambda.Start(lookup.NewFromConfig(awsCfg, cfg, log).Handle)
+	h, err := lookup.NewFromConfig(context.Background(), awsCfg, cfg, log)
+	if err != nil {
+		log.Error("start", "error", err.Error())
+		os.Exit(1)
+	}
+	lambda.Start(h.Handle)
 }

@@ -133,7 +133,10 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	if err != nil {
 		return fmt.Errorf("start ingest: %w", err)
 	}
-	lk := lookup.NewFromConfig(awsCfg, settings.Lookup{Table: res.Table, MaxPageSize: api.DefaultMaxPageSize}, log)
+	lk, err := lookup.NewFromConfig(ctx, awsCfg, settings.Lookup{Table: res.Table, MaxPageSize: api.DefaultMaxPageSize}, log)
+	if err != nil {
+		return fmt.Errorf("start lookup: %w", err)
+	}
 	api, err := localapi.New(lk.Handle, api.RouteKeys(), log)
 	if err != nil {
 		return fmt.Errorf("start the API: %w", err)

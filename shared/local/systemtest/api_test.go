@@ -44,14 +44,18 @@ func (s *system) publish(key string, clauses []policy.Clause) string {
 			res.Policy.LabelCounts[l.Label]++
 		}
 	}
-	prev, err := s.store.Begin(ctx, v)
+	seen, err := s.store.Snapshot(ctx, v.ID)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	if err := s.store.WriteClauses(ctx, v, res); err != nil {
+	c, err := s.store.Begin(ctx, v, seen)
+	if err != nil {
 		s.t.Fatal(err)
 	}
-	if err := s.store.Finish(ctx, v, prev, store.Outcome{Result: res, Bytes: 100}); err != nil {
+	if err := s.store.WriteClauses(ctx, v, c, res); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.store.Finish(ctx, v, c, store.Outcome{Result: res, Bytes: 100}); err != nil {
 		s.t.Fatal(err)
 	}
 	return v.ID

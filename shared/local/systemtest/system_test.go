@@ -120,7 +120,10 @@ func newSystem(t testing.TB, opt options) *system {
 		t.Fatal(err)
 	}
 	s.analyzer = analyze.New(model, lim)
-	s.lookup = lookup.NewFromConfig(cfg, settings.Lookup{Table: res.Table, MaxPageSize: api.DefaultMaxPageSize}, log)
+	s.lookup, err = lookup.NewFromConfig(ctx, cfg, settings.Lookup{Table: res.Table, MaxPageSize: api.DefaultMaxPageSize}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := localapi.New(s.lookup.Handle, api.RouteKeys(), nil)
 	if err != nil {
 		t.Fatal(err)

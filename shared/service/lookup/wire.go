@@ -1,19 +1,33 @@
 package lookup
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/policylens/policylens/shared/service/settings"
 	"github.com/policylens/policylens/shared/service/store"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // NewFromConfig builds the handler the lookup function runs, reading the
 // table of cfg with a DynamoDB client from awsCfg (whose endpoint honours
-// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_DYNAMODB). The function's main and
-// the local development system both use it.
-func NewFromConfig(awsCfg aws.Config, cfg settings.Lookup, log *slog.Logger) *Handler {
-	return New(store.New(dynamodb.NewFromConfig(awsCfg), cfg.Table), cfg, log)
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_DYNAMODB), and the cursor secret
+// cfg names through Secrets Manager. Without a secret it signs cursors with
+// a random key of its own. The function's main and the local development
+// system both use it.
+func NewFromConfig(ctx context.Context, awsCfg aws.Config, cfg settings.Lookup, log *slog.Logger) (*Handler, error) {
+	keys := RandomKeys()
+	if cfg.CursorSecretARN != "" {
+		var err error
+		if keys, err = LoadKeys(ctx, secretsmanager.NewFromConfig(awsCfg), cfg.CursorSecretARN, log); err != nil {
+			return nil, err
+		}
+	} else {
+		log.WarnContext(ctx, topology.EnvCursorSecretARN+" is not set: cursors are signed with a random key and are valid on this instance only")
+	}
+	return New(store.New(dynamodb.NewFromConfig(awsCfg), cfg.Table), keys, cfg, log), nil
 }
