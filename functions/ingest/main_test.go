@@ -96,6 +96,10 @@ func TestBinaryProcessesSampleEvents(t *testing.T) {
 		t.Errorf("s3-put.json: response %s", out)
 	}
 	invoke("sqs-s3-test-event.json")
+	// The deletion the sample event reports, then the event.
+	if _, err := cl.S3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(res.Bucket), Key: aws.String(key)}); err != nil {
+		t.Fatal(err)
+	}
 	invoke("s3-delete.json")
 	if _, err := st.Policy(ctx, id); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("policy after the sample delete: %v, want not found", err)

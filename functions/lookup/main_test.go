@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 
 	"github.com/policylens/policylens/shared/local/fixture"
 	"github.com/policylens/policylens/shared/local/motoserver"
@@ -45,6 +46,10 @@ func TestBinaryAnswersSampleEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := provision.CreateTable(context.Background(), dynamodb.NewFromConfig(cfg), provision.LocalNames().Table); err != nil {
+		t.Fatal(err)
+	}
+	// The secret events/env.json names, as make dev makes it.
+	if _, err := provision.CreateCursorSecret(context.Background(), secretsmanager.NewFromConfig(cfg), provision.LocalNames().CursorSecret); err != nil {
 		t.Fatal(err)
 	}
 	p, err := runtimeapi.Run(bin, env, nil)

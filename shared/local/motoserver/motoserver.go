@@ -92,6 +92,9 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 func start(ctx context.Context, path string, port int, opt Options) (*Server, error) {
 	s := &Server{URL: "http://127.0.0.1:" + strconv.Itoa(port), Port: port, out: &syncBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(path, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	// moto writes S3 event times in its local time without a zone; in UTC,
+	// as AWS writes them, they mean the same on every machine.
+	s.cmd.Env = append(os.Environ(), "TZ=UTC")
 	var w io.Writer = s.out
 	if opt.Output != nil {
 		w = io.MultiWriter(s.out, opt.Output)

@@ -65,6 +65,8 @@ type system struct {
 // options change the system a test builds.
 type options struct {
 	maxBytes int64
+	// limits, when set, bound the analysis (maxBytes aside).
+	limits policy.Limits
 	// db wraps the table client the store uses; bucket is the system's.
 	db func(db store.DB, bucket string) store.DB
 	// visibility is the queue's visibility timeout.
@@ -98,7 +100,7 @@ func newSystem(t testing.TB, opt options) *system {
 		t.Fatalf("provision: %v", err)
 	}
 	s := &system{t: t, res: res, s3: cl.S3, sqs: cl.SQS, db: cl.DynamoDB, logs: &syncBuffer{}, region: cfg.Region}
-	lim := policy.DefaultLimits()
+	lim := opt.limits.WithDefaults()
 	if opt.maxBytes > 0 {
 		lim.MaxBytes = opt.maxBytes
 	}

@@ -171,10 +171,10 @@ func (h *Handler) settle(ctx context.Context, kind s3event.Kind, v policy.Versio
 }
 
 // giveUp marks the policy of version v FAILED because the message of its
-// last delivery failed with err; a later delivery of the same event (a
-// redrive) processes it again. It runs on a context of its own, so that a
-// record that ran out of time can still be marked. When the mark cannot be
-// written, err is returned: the message moves to the dead-letter queue.
+// last delivery failed with err, and returns err: the message still fails
+// and moves to the dead-letter queue, where an alarm reports it, and a
+// redrive of it processes the policy again. It runs on a context of its
+// own, so that a record that ran out of time can still be marked.
 func (h *Handler) giveUp(ctx context.Context, v policy.Version, claim *store.Claim, err error, d delivery, rep *report) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), max(h.Reserve, time.Second))
 	defer cancel()
@@ -186,31 +186,22 @@ func (h *Handler) giveUp(ctx context.Context, v policy.Version, claim *store.Cla
 		}
 		if snap != nil && holds(snap, v) && snap.Status == policy.Ready {
 			// An earlier delivery got there.
-			rep.outcome = outDuplicate
-			return nil
+			return err
 		}
 		c, berr := h.Store.Begin(ctx, v, snap)
-		if errors.Is(berr, store.ErrSuperseded) {
-			// Someone else is working on the policy.
-			rep.outcome = outSuperseded
-			return nil
-		}
 		if berr != nil {
+			// Someone else changed the policy: it is not stuck.
 			return err
 		}
 		claim = &c
 	}
 	switch ferr := h.Store.Finish(ctx, v, *claim, store.Outcome{Reason: reason, Retryable: true, Bytes: rep.bytes}); {
 	case errors.Is(ferr, store.ErrSuperseded):
-		rep.outcome = outSuperseded
-		return h.Store.Abandon(ctx, v, *claim)
-	case ferr != nil:
-		return err
+		h.Store.Abandon(ctx, v, *claim)
+	case ferr == nil:
+		rep.outcome, rep.reason = outFailed, reason
 	}
-	h.Log.ErrorContext(ctx, "message failed on its last delivery; policy marked FAILED", "policyId", v.ID,
-		"messageId", d.messageID, "attempt", d.attempt, "error", err.Error())
-	rep.outcome, rep.reason = outFailed, reason
-	return nil
+	return err
 }
 
 // failureText says what went wrong, in words for the reason of a policy

@@ -294,14 +294,14 @@ func TestHandlerOutcomes(t *testing.T) {
 		{name: "cancelled analysis is retried", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{err: context.DeadlineExceeded},
 			failed: true, calls: []string{"Snapshot", "Begin"}, outcome: "error"},
 		{name: "cancelled analysis on the last delivery marks FAILED", key: "p.txt", attempt: 5, s3: &fakeS3{data: []byte("t")}, store: &fakeStore{},
-			analyzer: &fakeAnalyzer{err: context.DeadlineExceeded},
-			calls:    []string{"Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: the invocation ran out of time",
+			analyzer: &fakeAnalyzer{err: context.DeadlineExceeded}, failed: true,
+			calls: []string{"Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: the invocation ran out of time",
 			retryable: true, outcome: "failed"},
 		{name: "S3 throttling is retried", key: "p.txt", attempt: 4, s3: &fakeS3{err: apiErr("SlowDown")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{res: oneClause()},
 			failed: true, calls: []string{"Snapshot"}, outcome: "error"},
 		{name: "S3 throttling on the last delivery marks FAILED", key: "p.txt", attempt: 5, s3: &fakeS3{err: apiErr("SlowDown")}, store: &fakeStore{},
-			analyzer: &fakeAnalyzer{res: oneClause()},
-			calls:    []string{"Snapshot", "Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: throttled:", retryable: true, outcome: "failed"},
+			analyzer: &fakeAnalyzer{res: oneClause()}, failed: true,
+			calls: []string{"Snapshot", "Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: throttled:", retryable: true, outcome: "failed"},
 		{name: "table throttling is retried", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{writeErr: apiErr("ThrottlingException")}, analyzer: &fakeAnalyzer{res: oneClause()},
 			failed: true, calls: []string{"Snapshot", "Begin", "WriteClauses"}, outcome: "error"},
 		{name: "object gone", key: "p.txt", s3: &fakeS3{err: &s3types.NoSuchKey{}}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
@@ -332,7 +332,7 @@ func TestHandlerOutcomes(t *testing.T) {
 		{name: "panic fails the record", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{panic: true},
 			failed: true, calls: []string{"Snapshot", "Begin"}, outcome: "error"},
 		{name: "panic on the last delivery marks FAILED", key: "p.txt", attempt: 5, s3: &fakeS3{data: []byte("t")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{panic: true},
-			calls: []string{"Snapshot", "Begin", "Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: internal error: a bug;",
+			failed: true, calls: []string{"Snapshot", "Begin", "Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: internal error: a bug;",
 			retryable: true, outcome: "failed"},
 		{name: "outside the key prefix", key: "other/p.txt", prefix: "policies/", s3: &fakeS3{}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
 			outcome: "ignored"},
@@ -536,8 +536,9 @@ func TestRemovalIsCheckedAgainstS3(t *testing.T) {
 
 // Close to the deadline, the handler stops and fails the remaining
 // messages, so that they are delivered again, instead of being killed
-// mid-way; a message on its last delivery is tried all the same, and
-// marked FAILED when it cannot finish.
+// mid-way; a message on its last delivery is tried all the same, and its
+// policy marked FAILED when it cannot finish (the message fails too, for
+// the dead-letter queue).
 func TestHandlerStopsBeforeDeadline(t *testing.T) {
 	st := &fakeStore{}
 	h := newHandler(&fakeS3{data: []byte("t")}, st, &fakeAnalyzer{block: true}, io.Discard)
@@ -549,8 +550,8 @@ func TestHandlerStopsBeforeDeadline(t *testing.T) {
 		message(t, "m2", "ObjectCreated:Put", "b.txt", "02"),
 		delivered(message(t, "m3", "ObjectCreated:Put", "c.txt", "03"), 5),
 	}})
-	if got := failures(resp); !slices.Equal(got, []string{"m1", "m2"}) {
-		t.Errorf("failed messages %v, want m1 and m2", got)
+	if got := failures(resp); !slices.Equal(got, []string{"m1", "m2", "m3"}) {
+		t.Errorf("failed messages %v, want all three", got)
 	}
 	if o := st.outcome; o == nil || !o.Retryable || !strings.Contains(o.Reason, "after 5 attempts") {
 		t.Errorf("the last delivery's outcome %+v, want a retryable FAILED", o)

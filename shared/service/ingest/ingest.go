@@ -13,10 +13,10 @@
 // FAILED with a reason the user can act on and the message succeeds. A
 // malformed event is logged and acknowledged: delivering it again cannot
 // help. Anything else that goes wrong (throttled or failing AWS calls,
-// running out of time) fails the message, so SQS delivers it again; on its
-// last delivery (topology.MaxReceiveCount) the policy is marked FAILED
-// before the message moves to the dead-letter queue, so no policy stays
-// PROCESSING.
+// running out of time) fails the message, so SQS delivers it again; when it
+// fails on its last delivery (topology.MaxReceiveCount), the policy is
+// marked FAILED before the message moves to the dead-letter queue, so no
+// policy stays PROCESSING, and a redrive of the message processes it again.
 package ingest
 
 import (
@@ -255,8 +255,13 @@ func (h *Handler) record(ctx context.Context, r s3event.Record, d delivery) (err
 
 // logRecord writes the one line logged per record.
 func (h *Handler) logRecord(ctx context.Context, r s3event.Record, c s3event.Change, d delivery, start time.Time, rep report, err error) {
+	bucket, key := c.Version.Bucket, c.Version.Key
+	if key == "" {
+		// Not decoded: as the event wrote them.
+		bucket, key = excerpt(r.S3.Bucket.Name), excerpt(r.S3.Object.Key)
+	}
 	attrs := []any{
-		"event", r.EventName, "bucket", c.Version.Bucket, "key", c.Version.Key,
+		"event", excerpt(r.EventName), "bucket", bucket, "key", key,
 		"durationMs", h.now().Sub(start).Milliseconds(),
 	}
 	if d.messageID != "" {
@@ -284,11 +289,14 @@ func (h *Handler) logRecord(ctx context.Context, r s3event.Record, c s3event.Cha
 		attrs = append(attrs, "reason", rep.reason)
 	}
 	switch {
+	case err != nil && rep.outcome == outFailed:
+		attrs = append(attrs, "outcome", outFailed, "error", err.Error())
+		h.Log.ErrorContext(ctx, "record failed on its last delivery; policy marked FAILED, message left for the dead-letter queue", attrs...)
 	case err != nil:
 		attrs = append(attrs, "outcome", outError, "error", err.Error())
 		h.Log.ErrorContext(ctx, "record failed; it will be retried", attrs...)
 	case rep.outcome == outMalformed:
-		attrs = append(attrs, "outcome", rep.outcome, "eventTime", r.EventTime)
+		attrs = append(attrs, "outcome", rep.outcome, "eventTime", excerpt(r.EventTime))
 		h.Log.ErrorContext(ctx, "malformed record acknowledged", attrs...)
 	default:
 		attrs = append(attrs, "outcome", rep.outcome)
