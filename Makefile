@@ -16,7 +16,7 @@ BUCKET ?= policylens-local
 # moto_server: on PATH, or installed into .venv by scripts/ensure-moto.sh.
 WITH_MOTO = p=$$(scripts/ensure-moto.sh) && export PATH="$${p:+$$p:}$$PATH" &&
 
-.PHONY: build dev demo upload test deps fmt-check vet go-test model-check clean
+.PHONY: build dev dev-clean redrive demo upload test deps fmt-check vet go-test model-check clean
 
 # Lambda binaries for provided.al2023 on arm64, as CDK and SAM expect them.
 build:
@@ -32,10 +32,22 @@ bin/policylens-dev: FORCE
 bin/policylens: FORCE
 	@$(GO) build -o $@ ./cmd/policylens
 
-# The whole system on this machine: moto_server (S3, SQS, DynamoDB), the real
-# ingest handler on the queue and the real lookup handler behind a local HTTP API.
+# The whole system on this machine: moto_server (S3, SQS, DynamoDB, Secrets
+# Manager), the real ingest function on the queue and the real lookup function
+# behind a local HTTP API, each with its memory and timeout enforced as in
+# Lambda. Uploads are kept in .dev/ and ingested again at the next start;
+# `make dev FRESH=1` (or `make dev-clean`) starts with an empty bucket.
 dev: bin/policylens-dev
-	@$(WITH_MOTO) exec bin/policylens-dev up --s3-port $(S3_PORT) --api-port $(API_PORT)
+	@$(WITH_MOTO) exec bin/policylens-dev up --s3-port $(S3_PORT) --api-port $(API_PORT) $(if $(FRESH),--fresh)
+
+# Forget what make dev kept: the next make dev starts with an empty bucket.
+dev-clean:
+	rm -rf .dev
+
+# Move the messages of make dev's dead-letter queue back to the ingest queue
+# (in AWS: aws sqs start-message-move-task, see docs/operations.md).
+redrive: bin/policylens-dev
+	@bin/policylens-dev redrive --s3-port $(S3_PORT)
 
 # Uploads the sample policies to a fresh local system, waits until they are
 # processed and prints what the lookup API returns.

@@ -130,7 +130,12 @@ func newSystem(t testing.TB, opt options) *system {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.api = httptest.NewServer(srv)
+	// Served as make dev serves it: through the guard that passes paths on
+	// as sent.
+	s.api = httptest.NewUnstartedServer(srv)
+	s.api.Listener = srv.Listener(s.api.Listener)
+	s.api.Config = srv.HTTPServer()
+	s.api.Start()
 	t.Cleanup(s.api.Close)
 	t.Cleanup(func() {
 		if t.Failed() || os.Getenv("SHOW_LOGS") != "" {

@@ -20,6 +20,7 @@ import (
 	"github.com/policylens/policylens/shared/service/logging"
 	"github.com/policylens/policylens/shared/service/settings"
 	"github.com/policylens/policylens/shared/service/store"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // NewFromConfig builds the handler the ingest function runs: SDK clients
@@ -77,6 +78,9 @@ func Start() error {
 		log.Error("start", "error", err.Error())
 		return err
 	}
+	log.Info("ingest started", "functionMemoryMB", os.Getenv(topology.EnvFunctionMemory),
+		"handlerMemoryMB", cfg.HandlerMemory>>20, "workerMemoryMB", cfg.Limits.MaxMemory>>20,
+		"analysisTimeout", cfg.Limits.Timeout.String(), "maxObjectBytes", cfg.Limits.MaxBytes)
 	lambda.Start(h.Invoke)
 	return nil
 }

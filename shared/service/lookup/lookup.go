@@ -116,6 +116,9 @@ func (h *Handler) serve(ctx context.Context, ev events.APIGatewayV2HTTPRequest, 
 	if method == "" {
 		method, _, _ = strings.Cut(ev.RouteKey, " ")
 	}
+	if _, err := url.PathUnescape(path); err != nil {
+		return badParam("", fmt.Sprintf("the path %s is not valid percent-encoding: a %% must be followed by two hexadecimal digits (%%25 stands for a %% sign)", strconv.Quote(path)))
+	}
 	route, params, found := match(ev, path)
 	if !found {
 		return notFound(fmt.Sprintf("no route matches %s; the routes are listed in the API description", path))
