@@ -71,7 +71,10 @@ type Clients struct {
 // addressing.
 func NewClients(cfg aws.Config) Clients {
 	return Clients{
-		S3:             s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.UsePathStyle = true
+			o.DisableLogOutputChecksumValidationSkipped = true // the emulator sends no checksums
+		}),
 		SQS:            sqs.NewFromConfig(cfg),
 		DynamoDB:       dynamodb.NewFromConfig(cfg),
 		SecretsManager: secretsmanager.NewFromConfig(cfg),
