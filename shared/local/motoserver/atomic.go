@@ -2,6 +2,8 @@ package motoserver
 
 import (
 	"context"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -37,6 +39,8 @@ func startWriteSerializer(target string) (*writeSerializer, error) {
 		return nil, err
 	}
 	w := &writeSerializer{ln: ln, rp: httputil.NewSingleHostReverseProxy(u)}
+	// A client that gives up on a request is not news.
+	w.rp.ErrorLog = log.New(io.Discard, "", 0)
 	w.srv = &http.Server{Handler: w, ReadHeaderTimeout: 10 * time.Second}
 	go w.srv.Serve(ln)
 	return w, nil

@@ -137,14 +137,22 @@ func (r Report) String() string {
 		r.Puts+r.Deletes, r.Config.Keys, r.Config.Uploaders, r.Puts, r.Overwrites, r.Deletes)
 	fmt.Fprintf(&b, "%d notifications delivered %d times (%d twice), shuffled, in %d invocations, %d at once; %d failed\n",
 		r.Notifications, r.Notifications+r.Duplicates, r.Duplicates, r.Invocations, r.Config.Invokers, r.FailedInvocations)
-	fmt.Fprintf(&b, "%d invocations killed mid-ingest, holding %d messages, leaving %d policies PROCESSING\n",
-		r.Crashes, r.CrashedMessages, r.LeftProcessing)
+	fmt.Fprintf(&b, "%d %s killed while writing clauses, holding %d %s, leaving %d %s PROCESSING\n",
+		r.Crashes, plural(r.Crashes, "invocation", "invocations"), r.CrashedMessages, plural(r.CrashedMessages, "message", "messages"),
+		r.LeftProcessing, plural(r.LeftProcessing, "policy", "policies"))
 	fmt.Fprintf(&b, "final state: %d objects in the bucket, %d READY policies matching them; lost %d, duplicated %d, stuck %d; %.1f s\n",
 		r.Objects, r.Ready, r.Lost, r.Duplicated, r.Stuck, r.Elapsed.Seconds())
 	for _, p := range r.Problems {
 		fmt.Fprintf(&b, "  %s\n", p)
 	}
 	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // run is one run's state.
