@@ -13,10 +13,11 @@ S3_PORT ?= 5000
 API_PORT ?= 3000
 BUCKET ?= policylens-local
 
-# moto_server: on PATH, or installed into .venv by scripts/ensure-moto.sh.
-WITH_MOTO = p=$$(scripts/ensure-moto.sh) && export PATH="$${p:+$$p:}$$PATH" &&
+# The Python tools: on PATH, or installed into .venv by scripts/ensure-tools.sh.
+with-tools = p=$$(scripts/ensure-tools.sh $(1)) && export PATH="$${p:+$$p:}$$PATH" &&
+WITH_MOTO = $(call with-tools,moto_server)
 
-.PHONY: build dev dev-clean redrive demo upload test deps fmt-check vet go-test model-check clean
+.PHONY: build dev dev-clean redrive demo upload invoke test deps fmt-check vet go-test model-check clean
 
 # Lambda binaries for provided.al2023 on arm64, as CDK and SAM expect them.
 build:
@@ -35,14 +36,14 @@ bin/policylens: FORCE
 # The whole system on this machine: moto_server (S3, SQS, DynamoDB, Secrets
 # Manager), the real ingest function on the queue and the real lookup function
 # behind a local HTTP API, each with its memory and timeout enforced as in
-# Lambda. Uploads are kept in .dev/ and ingested again at the next start;
+# Lambda. Uploads are kept in .dev/bucket/ and ingested again at the next start;
 # `make dev FRESH=1` (or `make dev-clean`) starts with an empty bucket.
 dev: bin/policylens-dev
 	@$(WITH_MOTO) exec bin/policylens-dev up --s3-port $(S3_PORT) --api-port $(API_PORT) $(if $(FRESH),--fresh)
 
 # Forget what make dev kept: the next make dev starts with an empty bucket.
 dev-clean:
-	rm -rf .dev
+	rm -rf .dev/bucket
 
 # Move the messages of make dev's dead-letter queue back to the ingest queue
 # (in AWS: aws sqs start-message-move-task, see docs/operations.md).
@@ -55,14 +56,22 @@ demo: bin/policylens-dev
 	@$(WITH_MOTO) bin/policylens-dev demo
 
 # Upload one file to the system `make dev` runs: make upload FILE=policy.pdf
+# [KEY=policies/policy.pdf] (the key defaults to the file's name). The
+# emulator accepts any credentials; these dummy ones keep the aws CLI from
+# looking for real ones.
 upload:
-	@test -n "$(FILE)" || { echo "usage: make upload FILE=path/to/policy.pdf" >&2; exit 2; }
-	AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
-	  aws --endpoint-url http://127.0.0.1:$(S3_PORT) s3 cp "$(FILE)" s3://$(BUCKET)/
+	@test -n "$(FILE)" || { echo "usage: make upload FILE=path/to/policy.pdf [KEY=key/in/the/bucket]" >&2; exit 2; }
+	@$(call with-tools,aws) AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
+	  aws --endpoint-url http://127.0.0.1:$(S3_PORT) s3 cp "$(FILE)" "s3://$(BUCKET)/$(if $(KEY),$(KEY),$(notdir $(FILE)))"
 
-# Two Go modules: the project's (go.mod: the functions, the CLI, shared/)
-# and the CDK app's (infra/go.mod, with the CDK and jsii and the tools they
-# bring), tied together by go.work so that `go run ./infra` works from here.
+# One event to one function's deployed binary under the Lambda Runtime
+# Interface Emulator (what `sam local invoke` runs in its container), against
+# the system `make dev` runs: make invoke EVENT=events/api-policies.json
+# [FN=ingest|lookup]. Writes .dev/env.json for the ports in use.
+invoke: build bin/policylens-dev
+	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json [FN=ingest|lookup] [S3_PORT=$(S3_PORT)]" >&2; exit 2; }
+	@bin/policylens-dev invoke --event "$(EVENT)" --function "$(FN)" --s3-port $(S3_PORT)
+
 deps:
 	$(GO) mod download
 	cd infra && $(GO) mod download
@@ -127,4 +136,4 @@ cdk-test:
 # CLI synth of the stack and two variants with the real binaries, cfn-lint,
 # and the inputs SAM needs (scripts/cdk-check.sh).
 cdk-check: $(CDK)
-	scripts/cdk-check.sh
+	@$(call with-tools,cfn-lint) scripts/cdk-check.sh

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/.."
 IGNORE_CHECKS=W3005
 
 for tool in node npm cfn-lint python3; do
-	command -v "$tool" >/dev/null || { echo "cdk-check: $tool not found (cfn-lint: pip install cfn-lint)" >&2; exit 1; }
+	command -v "$tool" >/dev/null || { echo "cdk-check: $tool not found (make cdk-check installs cfn-lint into .venv; node and npm: install Node.js 22 or 24 LTS)" >&2; exit 1; }
 done
 if [[ ! -x node_modules/.bin/cdk ]]; then
 	npm ci --no-audit --no-fund

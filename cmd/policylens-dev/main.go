@@ -4,7 +4,9 @@
 // directory, and runs until interrupted; `demo` (make demo) does the same
 // on free ports and without saved state, uploads sample policies, prints
 // what the API returns and stops; `redrive` (make redrive) moves the
-// messages of the local dead-letter queue back to the ingest queue.
+// messages of the local dead-letter queue back to the ingest queue;
+// `invoke` (make invoke) runs one sample event through a function's
+// deployed binary under the Lambda Runtime Interface Emulator.
 package main
 
 import (
@@ -16,6 +18,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/policylens/policylens/shared/local/devstack"
@@ -26,7 +30,7 @@ import (
 var demoPDF = filepath.Join("testdata", "pdf", "northwind-libreoffice.pdf")
 
 // defaultStateDir is where make dev keeps the bucket (git-ignored).
-const defaultStateDir = ".dev"
+const defaultStateDir = ".dev/bucket"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -36,6 +40,9 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "invoke" {
+		return runInvoke(ctx, args[1:], stdout, stderr)
+	}
 	cmd := "up"
 	if len(args) > 0 && (args[0] == "up" || args[0] == "demo" || args[0] == "redrive") {
 		cmd, args = args[0], args[1:]
@@ -123,12 +130,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			opt.StateDir, st.Restored)
 	}
 	fmt.Fprintf(stdout, `
-policylens is running locally (emulator pid %d). Try:
-  aws --endpoint-url %s s3 cp testdata/policies/lumen-fitness.txt s3://%s/
+policylens is running locally (emulator pid %d). Try, in another terminal:
+  make upload FILE=testdata/policies/lumen-fitness.txt%s
   curl %s/policies
+or with the AWS CLI (the emulator takes any credentials):
+  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
+    aws --endpoint-url %s s3 cp testdata/policies/lumen-fitness.txt s3://%s/
 Press Ctrl-C to stop everything.
-`, st.MotoPID, st.S3Endpoint, st.Resources.Bucket, st.API)
+`, st.MotoPID, portArg(st.S3Endpoint), st.API, st.S3Endpoint, st.Resources.Bucket)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")
 	return 0
+}
+
+// portArg is the S3_PORT= argument `make upload` needs for an emulator on
+// endpoint, empty for the default port.
+func portArg(endpoint string) string {
+	_, port, found := strings.Cut(strings.TrimPrefix(endpoint, "http://"), ":")
+	if !found || port == strconv.Itoa(devstack.DefaultS3Port) {
+		return ""
+	}
+	return " S3_PORT=" + port
 }

@@ -44,14 +44,14 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintln(stderr, "cross-validation on it, writes the weights file, then reports DIR/validation.csv.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseArgs(fs, args)
+	if err != nil {
 		return 2
 	}
-	if *dir == "" || fs.NArg() != 0 {
+	if *dir == "" || len(rest) != 0 {
 		fs.Usage()
 		return 2
 	}
-	var err error
 	if opt.Features.WordMin, opt.Features.WordMax, err = parseRange(*words); err != nil {
 		fmt.Fprintf(stderr, "policylens train: --words: %v\n", err)
 		return 2
@@ -133,15 +133,15 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "multi-label example. Prints per-label precision, recall, F1 and support.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	files, err := parseArgs(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
+	if len(files) != 1 {
 		fs.Usage()
 		return 2
 	}
 	var m *classify.Model
-	var err error
 	if *modelPath == "" {
 		m, err = classify.Default()
 	} else {
@@ -155,16 +155,16 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "policylens eval: load model: %v\n", err)
 		return 1
 	}
-	examples, err := corpus.ReadFile(fs.Arg(0))
+	examples, err := corpus.ReadFile(files[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
 		return 1
 	}
 	if len(examples) == 0 {
-		fmt.Fprintf(stderr, "policylens eval: %s holds no examples\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "policylens eval: %s holds no examples\n", files[0])
 		return 1
 	}
-	fmt.Fprintf(stdout, "model %s, %s\n", m.Version(), fs.Arg(0))
+	fmt.Fprintf(stdout, "model %s, %s\n", m.Version(), files[0])
 	if err := classify.Evaluate(m, examples).WriteTable(stdout); err != nil {
 		fmt.Fprintf(stderr, "policylens eval: write output: %v\n", err)
 		return 1

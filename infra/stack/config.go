@@ -125,11 +125,11 @@ func DefaultConfig() Config {
 		Retain:               true,
 		AuthMode:             AuthIAM,
 		IngestMemoryMB:       topology.Ingest.MemoryMB,
-		IngestTimeout:        topology.Ingest.Timeout,
+		IngestTimeout:        topology.Ingest.Timeout(),
 		IngestBatchSize:      topology.IngestBatchSize,
 		IngestMaxConcurrency: topology.IngestMaxConcurrency,
 		LookupMemoryMB:       topology.Lookup.MemoryMB,
-		LookupTimeout:        topology.Lookup.Timeout,
+		LookupTimeout:        topology.Lookup.Timeout(),
 		ThrottleRate:         50,
 		ThrottleBurst:        100,
 		LogRetentionDays:     30,
@@ -255,10 +255,10 @@ func (c Config) Validate() error {
 	// memory: what the handler needs for objects of MaxObjectBytes must
 	// leave the worker enough.
 	if c.IngestMemoryMB >= 128 && c.MaxObjectBytes > 0 {
-		if w := topology.WorkerMemory(c.IngestMemoryMB, c.MaxObjectBytes, policy.DefaultMaxMemory); w < topology.MinWorkerMemory {
-			need := (topology.HandlerMemory(c.MaxObjectBytes) + topology.MinWorkerMemory + 1<<20 - 1) >> 20
-			bad(CtxIngestMemoryMB, "%d MB leaves the analysis worker %d MB beside a handler that needs %d MB for objects of up to %d bytes (%s); give ingest at least %d MB or lower %s",
-				c.IngestMemoryMB, w>>20, topology.HandlerMemory(c.MaxObjectBytes)>>20, c.MaxObjectBytes, CtxMaxObjectBytes, need, CtxMaxObjectBytes)
+		if w := topology.WorkerMemory(c.IngestMemoryMB, c.MaxObjectBytes, policy.DefaultMaxMemory); w < policy.DefaultMaxMemory {
+			need := (topology.HandlerMemory(c.MaxObjectBytes) + policy.DefaultMaxMemory + 1<<20 - 1) >> 20
+			bad(CtxIngestMemoryMB, "%d MB leaves the analysis worker %d MB of the %d MB it needs, beside a handler that needs %d MB for objects of up to %d bytes (%s); give ingest at least %d MB or lower %s",
+				c.IngestMemoryMB, max(w, 0)>>20, policy.DefaultMaxMemory>>20, topology.HandlerMemory(c.MaxObjectBytes)>>20, c.MaxObjectBytes, CtxMaxObjectBytes, need, CtxMaxObjectBytes)
 		}
 	}
 	if c.IngestTimeout < time.Second || c.IngestTimeout > 900*time.Second {

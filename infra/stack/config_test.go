@@ -49,13 +49,13 @@ func TestConfigFromContext(t *testing.T) {
 		},
 		{
 			name:    "the analysis worker must fit beside the handler",
-			ctx:     map[string]any{CtxIngestMemoryMB: "512"},
-			wantErr: []string{CtxIngestMemoryMB + ": 512 MB leaves the analysis worker 184 MB", "give ingest at least 584 MB"},
+			ctx:     map[string]any{CtxIngestMemoryMB: "448"},
+			wantErr: []string{CtxIngestMemoryMB + ": 448 MB leaves the analysis worker 120 MB of the 184 MB it needs", "give ingest at least 512 MB"},
 		},
 		{
 			name: "a smaller function for smaller objects",
-			ctx:  map[string]any{CtxIngestMemoryMB: "512", CtxMaxObjectBytes: "10485760"},
-			want: func(c *Config) { c.IngestMemoryMB, c.MaxObjectBytes = 512, 10<<20 },
+			ctx:  map[string]any{CtxIngestMemoryMB: "384", CtxMaxObjectBytes: "10485760"},
+			want: func(c *Config) { c.IngestMemoryMB, c.MaxObjectBytes = 384, 10<<20 },
 		},
 		{
 			name:    "jwt needs issuer and audience",

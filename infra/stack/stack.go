@@ -43,9 +43,9 @@ import (
 )
 
 // Logical IDs that SAM and events/env.json use to name the functions.
-const (
-	IngestFunctionID = "IngestFunction"
-	LookupFunctionID = "LookupFunction"
+var (
+	IngestFunctionID = topology.Ingest.LogicalID
+	LookupFunctionID = topology.Lookup.LogicalID
 )
 
 // endpointEnv is the AWS SDK's standard variable for a custom endpoint.

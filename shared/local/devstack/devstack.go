@@ -160,7 +160,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	// Long enough that a message is not delivered again while a batch
 	// holding it may still run; shorter than in AWS (6 times), so that a
 	// failed message comes back within minutes.
-	names.VisibilityTimeout = ingestFn.Timeout + 30*time.Second
+	names.VisibilityTimeout = ingestFn.Timeout() + 30*time.Second
 	res, err := provision.Create(ctx, provision.NewClients(awsCfg), names)
 	if err != nil {
 		return fmt.Errorf("create the bucket, queues, table and secret: %w", err)
@@ -172,7 +172,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	s.cancel = cancel
 	q := sqs.NewFromConfig(awsCfg)
 	for range topology.IngestMaxConcurrency {
-		sb, err := runtimeapi.NewSandbox(ingestFunction, ingestFn.MemoryMB, ingestFn.Timeout,
+		sb, err := runtimeapi.NewSandbox(ingestFunction, ingestFn.MemoryMB, ingestFn.Timeout(),
 			ingestEnv(res.Table, names.KeyPrefix, opt.Limits), out.writer())
 		if err != nil {
 			return err
@@ -180,11 +180,11 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 		s.ingest = append(s.ingest, sb)
 		poller := eventsource.New(q, res.QueueURL, res.QueueARN, awsCfg.Region, sqsHandler(sb), log)
 		poller.BatchSize = topology.IngestBatchSize
-		poller.Timeout = ingestFn.Timeout + 10*time.Second
+		poller.Timeout = ingestFn.Timeout() + 10*time.Second
 		s.workers.Go(func() { poller.Run(runCtx) })
 	}
 	s.lookup = newPool(lookupInstances, func() (*runtimeapi.Sandbox, error) {
-		return runtimeapi.NewSandbox(lookupFunction, lookupFn.MemoryMB, lookupFn.Timeout, lookupEnv(res.Table, res.CursorSecretARN), out.writer())
+		return runtimeapi.NewSandbox(lookupFunction, lookupFn.MemoryMB, lookupFn.Timeout(), lookupEnv(res.Table, res.CursorSecretARN), out.writer())
 	})
 	api, err := localapi.New(apiHandler(s.lookup), api.RouteKeys(), log)
 	if err != nil {

@@ -223,7 +223,7 @@ func TestFunctionsRunWithTheirMemory(t *testing.T) {
 	out := &syncBuffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	st, err := Start(ctx, Options{Ingest: topology.Function{MemoryMB: 700, Timeout: time.Minute}, FunctionOutput: out})
+	st, err := Start(ctx, Options{Ingest: topology.Function{MemoryMB: 700, TimeoutSeconds: 60}, FunctionOutput: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestFunctionsRunWithTheirMemory(t *testing.T) {
 	if _, err := st.WaitSettled(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	worker := (700<<20 - topology.HandlerMemory(policy.DefaultMaxBytes)) >> 20
+	worker := topology.WorkerMemory(700, policy.DefaultMaxBytes, policy.DefaultMaxMemory) >> 20
 	if want := fmt.Sprintf(`"functionMemoryMB":"700","handlerMemoryMB":%d,"workerMemoryMB":%d`,
 		topology.HandlerMemory(policy.DefaultMaxBytes)>>20, worker); !strings.Contains(out.String(), want) {
 		t.Errorf("the ingest function did not start with 700 MB (want %s):\n%s", want, out.String())

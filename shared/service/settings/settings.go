@@ -81,10 +81,10 @@ func LoadIngest(getenv func(string) string) (Ingest, error) {
 		switch {
 		case perr != nil || mb <= 0:
 			errs = append(errs, fmt.Errorf("%s=%q: want the function's memory in MB", topology.EnvFunctionMemory, v))
-		case worker < topology.MinWorkerMemory:
-			errs = append(errs, fmt.Errorf("%s=%s leaves %d MB for the analysis worker beside a handler that needs %d MB for objects of up to %d bytes (%s); give the function at least %d MB",
-				topology.EnvFunctionMemory, v, worker>>20, topology.HandlerMemory(c.Limits.MaxBytes)>>20, c.Limits.MaxBytes, topology.EnvMaxBytes,
-				(topology.HandlerMemory(c.Limits.MaxBytes)+topology.MinWorkerMemory)>>20))
+		case worker < c.Limits.MaxMemory:
+			errs = append(errs, fmt.Errorf("%s=%s leaves %d MB for the analysis worker, which needs %d MB, beside a handler that needs %d MB for objects of up to %d bytes (%s); give the function at least %d MB",
+				topology.EnvFunctionMemory, v, max(worker, 0)>>20, c.Limits.MaxMemory>>20, topology.HandlerMemory(c.Limits.MaxBytes)>>20,
+				c.Limits.MaxBytes, topology.EnvMaxBytes, (topology.HandlerMemory(c.Limits.MaxBytes)+c.Limits.MaxMemory+1<<20-1)>>20))
 		default:
 			c.Limits.MaxMemory = worker
 			c.HandlerMemory = topology.HandlerMemory(c.Limits.MaxBytes)

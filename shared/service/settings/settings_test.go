@@ -34,11 +34,13 @@ func TestLoadIngest(t *testing.T) {
 			return c.Limits.MaxMemory == policy.DefaultMaxMemory && c.HandlerMemory == topology.HandlerMemory(policy.DefaultMaxBytes) &&
 				c.HandlerMemory+c.Limits.MaxMemory <= 1024<<20
 		}, ""},
-		{"in a 640 MB function", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "640"}, func(c Ingest) bool {
-			return c.Limits.MaxMemory < policy.DefaultMaxMemory && c.Limits.MaxMemory >= topology.MinWorkerMemory &&
-				c.HandlerMemory+c.Limits.MaxMemory == 640<<20
+		{"in a 512 MB function", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"}, func(c Ingest) bool {
+			return c.Limits.MaxMemory == policy.DefaultMaxMemory && c.HandlerMemory+c.Limits.MaxMemory == 512<<20
 		}, ""},
-		{"too little memory", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"}, nil, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=512"},
+		{"too little memory", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "448"}, nil, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=448 leaves 120 MB"},
+		{"enough for smaller objects", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "448", "MAX_OBJECT_BYTES": "10485760"}, func(c Ingest) bool {
+			return c.Limits.MaxMemory == policy.DefaultMaxMemory
+		}, ""},
 		{"bad memory", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1 GB"}, nil, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"},
 		{"receive count", map[string]string{"TABLE_NAME": "t", "MAX_RECEIVE_COUNT": "3"}, func(c Ingest) bool { return c.MaxReceiveCount == 3 }, ""},
 		{"bad receive count", map[string]string{"TABLE_NAME": "t", "MAX_RECEIVE_COUNT": "0"}, nil, "MAX_RECEIVE_COUNT"},

@@ -54,20 +54,6 @@ const (
 	DLQRetentionDays = 14
 )
 
-// Function is the size of a Lambda function: its memory and its timeout.
-// The CDK stack's defaults come from here, and make dev enforces the same
-// numbers on every local invocation, as Lambda does.
-type Function struct {
-	MemoryMB int
-	Timeout  time.Duration
-}
-
-// The functions' default sizes; the reasons are in docs/deploy.md.
-var (
-	Ingest = Function{MemoryMB: 1024, Timeout: 300 * time.Second}
-	Lookup = Function{MemoryMB: 512, Timeout: 10 * time.Second}
-)
-
 // The ingest queue's event source.
 const (
 	// IngestBatchSize is the most messages per ingest invocation.
@@ -87,13 +73,10 @@ func VisibilityTimeout(functionTimeout time.Duration) time.Duration { return 6 *
 // The handler holds the object, the copy it sends to the worker and the
 // analysis it gets back, each about the size of the object at most, plus
 // the runtime, the model and the SDK clients: HandlerMemory. The worker
-// gets the rest, up to its own cap; less than MinWorkerMemory is a
-// misconfiguration, refused by the stack and by the function at its start.
-const (
-	handlerBaseBytes = 128 << 20
-	// MinWorkerMemory is the least memory the analysis worker may get.
-	MinWorkerMemory = 256 << 20
-)
+// gets the rest, up to its own cap (policy.DefaultMaxMemory); a function
+// that leaves it less than that cap is refused by the stack, and refuses
+// to start.
+const handlerBaseBytes = 128 << 20
 
 // HandlerMemory is the memory the ingest handler keeps for itself beside
 // the analysis worker, for objects of up to maxObjectBytes.
@@ -139,3 +122,30 @@ const (
 	// by make dev) in every function's environment.
 	EnvFunctionMemory = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"
 )
+
+// Function is the deployed shape of one Lambda function: what the stack
+// configures by default, and what `make dev` and `make invoke` impose
+// locally as Lambda would.
+type Function struct {
+	// Name is the short name ("ingest"), the directory under functions/
+	// and under build/.
+	Name string
+	// LogicalID is the function's logical ID in the template, which SAM
+	// and events/env.json use.
+	LogicalID string
+	MemoryMB  int
+	// TimeoutSeconds is the function's timeout.
+	TimeoutSeconds int
+}
+
+// The functions, with their default sizes (docs/deploy.md says why).
+var (
+	Ingest = Function{Name: "ingest", LogicalID: "IngestFunction", MemoryMB: 1024, TimeoutSeconds: 300}
+	Lookup = Function{Name: "lookup", LogicalID: "LookupFunction", MemoryMB: 512, TimeoutSeconds: 10}
+)
+
+// Functions lists the functions.
+var Functions = []Function{Ingest, Lookup}
+
+// Timeout returns the function's timeout.
+func (f Function) Timeout() time.Duration { return time.Duration(f.TimeoutSeconds) * time.Second }

@@ -300,7 +300,7 @@ func (r *run) deliver(ctx context.Context, uploaded <-chan struct{}, region stri
 	var inflight sync.WaitGroup
 	var wg sync.WaitGroup
 	for range r.cfg.Invokers {
-		sb, err := runtimeapi.NewSandbox(function, topology.Ingest.MemoryMB, topology.Ingest.Timeout, []string{
+		sb, err := runtimeapi.NewSandbox(function, topology.Ingest.MemoryMB, topology.Ingest.Timeout(), []string{
 			topology.EnvTableName + "=" + r.res.Table,
 			topology.EnvMaxReceiveCount + "=" + strconv.Itoa(topology.MaxReceiveCount),
 			topology.EnvLogLevel + "=warn",
