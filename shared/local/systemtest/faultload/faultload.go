@@ -20,9 +20,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -148,6 +150,28 @@ func (r Report) String() string {
 	return b.String()
 }
 
+// restoreEnv returns a function that gives the variables names the values
+// they have now.
+func restoreEnv(names []string) func() {
+	saved := map[string]*string{}
+	for _, n := range names {
+		if v, ok := os.LookupEnv(n); ok {
+			saved[n] = &v
+		} else {
+			saved[n] = nil
+		}
+	}
+	return func() {
+		for n, v := range saved {
+			if v == nil {
+				os.Unsetenv(n)
+			} else {
+				os.Setenv(n, *v)
+			}
+		}
+	}
+}
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
@@ -188,7 +212,10 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return r.rep, err
 	}
 	defer moto.Stop()
-	// The functions find the emulator through the SDK's variables.
+	// The functions find the emulator through the SDK's variables, set
+	// for the run only: a test binary's other tests have an emulator of
+	// their own.
+	defer restoreEnv(append(slices.Collect(maps.Keys(moto.Env())), "AWS_SESSION_TOKEN", "AWS_PROFILE"))()
 	if err := moto.SetEnv(); err != nil {
 		return r.rep, err
 	}
