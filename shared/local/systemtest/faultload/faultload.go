@@ -187,7 +187,7 @@ type run struct {
 	s3     *s3.Client
 	sqs    *sqs.Client
 	db     *dynamodb.Client
-	rnd    *rand.Rand
+	rnd    *rand.Rand // the event source's: deliveries and their order
 	mu     sync.Mutex
 	logf   func(string, ...any)
 	crashN int
@@ -253,20 +253,22 @@ func (r *run) upload(ctx context.Context) {
 		del  bool
 		body []byte
 	}
+	// The writes are drawn from the seed alone, before anything runs.
+	rnd := rand.New(rand.NewPCG(r.cfg.Seed, 1))
 	ops := make([]op, r.cfg.Ops)
 	written := map[string]bool{}
 	for i := range ops {
-		key := fmt.Sprintf("load/%03d policy.txt", r.rnd.IntN(r.cfg.Keys))
-		if written[key] && r.rnd.Float64() < r.cfg.DeleteShare {
+		key := fmt.Sprintf("load/%03d policy.txt", rnd.IntN(r.cfg.Keys))
+		if written[key] && rnd.Float64() < r.cfg.DeleteShare {
 			ops[i] = op{key: key, del: true}
 			r.rep.Deletes++
 			continue
 		}
 		// A few large policies, so that an invocation takes long enough
 		// to be killed in the middle of writing.
-		n := 3 + r.rnd.IntN(12)
-		if i < 2*r.cfg.Crashes || r.rnd.IntN(10) == 0 {
-			n = 600 + r.rnd.IntN(400)
+		n := 3 + rnd.IntN(12)
+		if i < 2*r.cfg.Crashes || rnd.IntN(10) == 0 {
+			n = 600 + rnd.IntN(400)
 		}
 		ops[i] = op{key: key, body: policyText(fmt.Sprintf("write %d to %s", i, key), n)}
 		if written[key] {
@@ -282,10 +284,10 @@ func (r *run) upload(ctx context.Context) {
 		// Writes spread over time at about ten a second, so that deletes
 		// and overwrites meet policies already analysed as well as
 		// notifications still queued.
-		rnd := rand.New(rand.NewPCG(r.cfg.Seed, uint64(u)))
+		pause := rand.New(rand.NewPCG(r.cfg.Seed, 100+uint64(u)))
 		wg.Go(func() {
 			for o := range work {
-				time.Sleep(time.Duration(rnd.Int64N(int64(r.cfg.Uploaders) * int64(200*time.Millisecond))))
+				time.Sleep(time.Duration(pause.Int64N(int64(r.cfg.Uploaders) * int64(200*time.Millisecond))))
 				var err error
 				if o.del {
 					_, err = r.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(r.res.Bucket), Key: aws.String(o.key)})
