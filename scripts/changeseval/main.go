@@ -26,6 +26,8 @@
 //     when it covers part of a changed or moved sentence on its side (the
 //     previous version's for a removed clause, the new one's for an added
 //     clause, either for a modified or moved one);
+//   - reported heading changes really changed: one of the headings is a
+//     changed or moved sentence on its side;
 //   - cosmetic-only versions kept quiet (Report.Quiet), and changed
 //     versions reported as quiet.
 //
@@ -70,7 +72,7 @@ type refSentence struct {
 
 type totals struct {
 	pairs, skipped, changedSent, changedFound, movedSent, movedFound int
-	reported, really                                                 int
+	reported, really, headings, headingsReal                         int
 	quietRef, quietKept, loud, loudQuiet                             int
 	analyzeTime, compareTime                                         time.Duration
 }
@@ -136,6 +138,7 @@ func main() {
 	fmt.Printf("changed sentences found:         %s (%d of %d; goal >= 95%%)\n", pct(t.changedFound, t.changedSent), t.changedFound, t.changedSent)
 	fmt.Printf("moved sentences found:           %s (%d of %d)\n", pct(t.movedFound, t.movedSent), t.movedFound, t.movedSent)
 	fmt.Printf("reported clauses really changed: %s (%d of %d; goal >= 90%%)\n", pct(t.really, t.reported), t.really, t.reported)
+	fmt.Printf("reported headings really changed: %s (%d of %d)\n", pct(t.headingsReal, t.headings), t.headingsReal, t.headings)
 	fmt.Printf("cosmetic-only versions quiet:    %d of %d (goal: all)\n", t.quietKept, t.quietRef)
 	fmt.Printf("changed versions reported quiet: %d of %d\n", t.loudQuiet, t.loud)
 	fmt.Printf("time: compare %v for all pairs, %.1f%% of analysing the versions (%v)\n",
@@ -439,6 +442,35 @@ func measure(service string, a, b *version, t *totals, verbose bool) {
 	}
 	t.reported += reported
 	t.really += really
+
+	// A heading change is real when a changed or moved sentence of the
+	// previous version is one of its old headings, or one of the new
+	// version one of its new headings.
+	changedKeys := func(ss []refSentence) map[string]bool {
+		m := map[string]bool{}
+		for _, s := range ss {
+			if s.state != 0 {
+				m[s.key] = true
+			}
+		}
+		return m
+	}
+	ka, kb := changedKeys(a.sents), changedKeys(b.sents)
+	for _, h := range rep.Headings {
+		t.headings++
+		real := false
+		for _, x := range h.Before {
+			real = real || ka[changes.Key(x)]
+		}
+		for _, x := range h.After {
+			real = real || kb[changes.Key(x)]
+		}
+		if real {
+			t.headingsReal++
+		} else if verbose {
+			details = append(details, fmt.Sprintf("    heading change without a change: %q -> %q", h.Before, h.After))
+		}
+	}
 
 	refQuiet := true
 	for _, ss := range [][]refSentence{a.sents, b.sents} {

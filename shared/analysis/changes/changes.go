@@ -46,8 +46,9 @@ type Report struct {
 	Summary Summary       `json:"summary"`
 	Labels  []LabelChange `json:"labels"`
 	Facts   []FactChange  `json:"facts"`
-	// Headings are the heading paths clauses left in place now sit under
-	// (renamed or regrouped sections).
+	// Headings are the heading paths clauses left in place moved from and
+	// to, when a heading of one is new to the other version (a section
+	// renamed, or a new heading over clauses that were there).
 	Headings []HeadingChange `json:"headings"`
 	// Clauses are the added, removed, modified and moved clauses in the
 	// new version's reading order, a removed clause where it stood.
@@ -158,14 +159,16 @@ func newVersion(a *policy.Analysis) version {
 		v.clauses = a.Clauses
 	}
 	v.first = make([]int, len(v.clauses)+1)
+	var at []int
 	for c, cl := range v.clauses {
 		v.first[c] = len(v.sents)
 		for _, sp := range splitSentences(cl.Text) {
-			ws := normalWords(cl.Text[sp.start:sp.end])
+			at = at[:0]
+			ws := normalWords(cl.Text[sp.start:sp.end], &at)
 			// A date line that starts a sentence is a sentence of its own,
 			// and a date line has no words.
-			if n := leadingDateLine(wordTexts(ws)); n > 0 && n < len(ws) && ws[n].at > ws[n-1].at {
-				sp.start += ws[n].at
+			if n := leadingDateLine(ws); n > 0 && n < len(ws) && at[n] > at[n-1] {
+				sp.start += at[n]
 				ws = ws[n:]
 			}
 			words := sentenceWords(ws)
@@ -193,6 +196,12 @@ func Compare(prev, next *policy.Analysis) *Report {
 	al := newAligner(a.sents, b.sents)
 	al.align()
 	p := project(&a, &b, al)
+	if prev != nil {
+		p.titleA = prev.Policy.Title
+	}
+	if next != nil {
+		p.titleB = next.Policy.Title
+	}
 	r := p.report()
 	r.Labels = labelChanges(a.clauses, b.clauses)
 	r.Facts = factChanges(prev, next)
@@ -214,6 +223,10 @@ type projection struct {
 	kept []bool
 	// removed[c]: previous clause c has no sentence in the new version.
 	removed []bool
+	// titleA and titleB are the versions' titles; wordsA and wordsB the
+	// keys of their headings, titles and sentences, made when needed.
+	titleA, titleB string
+	wordsA, wordsB map[string]bool
 }
 
 func project(a, b *version, al *aligner) *projection {
@@ -237,34 +250,39 @@ func project(a, b *version, al *aligner) *projection {
 		if s0 == s1 {
 			continue
 		}
-		any := false
+		matched := false
 		for i := s0; i < s1; i++ {
 			if al.ma[i] >= 0 {
-				any = true
+				matched = true
 				break
 			}
 		}
-		if !any {
+		if !matched {
 			p.removed[c] = true
 			continue
 		}
+		// The nearest matched sentence before each, then after.
+		near := make([]int, s1-s0)
+		last := -1
 		for i := s0; i < s1; i++ {
 			if al.ma[i] >= 0 {
-				continue
+				last = i
 			}
-			k := -1
-			for x := i - 1; x >= s0 && k < 0; x-- {
-				if al.ma[x] >= 0 {
-					k = x
-				}
+			near[i-s0] = last
+		}
+		last = -1
+		for i := s1 - 1; i >= s0; i-- {
+			if al.ma[i] >= 0 {
+				last = i
+			} else if near[i-s0] < 0 {
+				near[i-s0] = last
 			}
-			for x := i + 1; x < s1 && k < 0; x++ {
-				if al.ma[x] >= 0 {
-					k = x
-				}
+		}
+		for i := s0; i < s1; i++ {
+			if al.ma[i] < 0 {
+				nc := b.sents[al.ma[near[i-s0]]].clause
+				p.before[nc] = append(p.before[nc], i)
 			}
-			nc := b.sents[al.ma[k]].clause
-			p.before[nc] = append(p.before[nc], i)
 		}
 	}
 	var seq [][2]int // (src, new clause) of clauses with a source
@@ -359,7 +377,7 @@ func (p *projection) report() *Report {
 		switch {
 		case same && p.kept[j]:
 			r.Summary.Unchanged++
-			if collapse(beforeText) != collapse(cl.Text) {
+			if !sameSpacing(beforeText, cl.Text) {
 				r.Summary.Cosmetic++
 			}
 			p.noteHeading(r, headings, src.Heading, cl.Heading)
@@ -452,10 +470,31 @@ func (p *projection) beforeText(j int) (string, []int) {
 }
 
 // noteHeading records that a clause left in place moved from heading path
-// before to after, when they differ other than cosmetically.
+// before to after, when they differ other than cosmetically and the
+// difference is in words: a heading of one path is not a heading, title
+// or sentence anywhere in the other version. A path that only regroups
+// headings both versions have (a heading found or lost by the segmenter,
+// a heading that became text) is no heading change.
 func (p *projection) noteHeading(r *Report, seen map[string]int, before, after []string) {
 	kb, ka := headingKey(before), headingKey(after)
 	if kb == ka {
+		return
+	}
+	if p.wordsA == nil {
+		p.wordsA, p.wordsB = p.a.headingWords(p.titleA), p.b.headingWords(p.titleB)
+	}
+	news := false
+	for _, h := range after {
+		if k := Key(h); k != "" && !p.wordsA[k] {
+			news = true
+		}
+	}
+	for _, h := range before {
+		if k := Key(h); k != "" && !p.wordsB[k] {
+			news = true
+		}
+	}
+	if !news {
 		return
 	}
 	k := kb + "\x01" + ka
@@ -465,6 +504,25 @@ func (p *projection) noteHeading(r *Report, seen map[string]int, before, after [
 	}
 	seen[k] = len(r.Headings)
 	r.Headings = append(r.Headings, HeadingChange{Before: nonNil(before), After: nonNil(after), Clauses: 1})
+}
+
+// headingWords returns the keys of a version's headings, its title and
+// its sentences.
+func (v *version) headingWords(title string) map[string]bool {
+	m := map[string]bool{Key(title): true}
+	seen := map[string]bool{}
+	for _, c := range v.clauses {
+		for _, h := range c.Heading {
+			if !seen[h] {
+				seen[h] = true
+				m[Key(h)] = true
+			}
+		}
+	}
+	for _, s := range v.sents {
+		m[s.key] = true
+	}
+	return m
 }
 
 // headingKey is the comparison key of a heading path: the keys of its
@@ -498,4 +556,31 @@ func nonNilLabels(l []policy.LabelScore) []policy.LabelScore {
 	return l
 }
 
-func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+// sameSpacing reports whether a and b are the same text up to white space
+// (runs of it, and at either end).
+func sameSpacing(a, b string) bool {
+	i, j := 0, 0
+	for {
+		for i < len(a) && isSpaceByte(a[i]) {
+			i++
+		}
+		for j < len(b) && isSpaceByte(b[j]) {
+			j++
+		}
+		if i == len(a) || j == len(b) {
+			return i == len(a) && j == len(b)
+		}
+		// A run of white space in one must be a run in the other.
+		if (i > 0 && isSpaceByte(a[i-1])) != (j > 0 && isSpaceByte(b[j-1])) && i > 0 && j > 0 {
+			return false
+		}
+		if a[i] != b[j] {
+			return false
+		}
+		i, j = i+1, j+1
+	}
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+}

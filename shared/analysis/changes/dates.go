@@ -69,7 +69,8 @@ func wordSet(lists ...string) map[string]bool {
 // cueGap words.
 const cueWindow = 3
 
-// maxDateLine is the most words a date line has.
+// maxDateLine is the most words a date or a date line has (it bounds the
+// work of looking for them).
 const maxDateLine = 16
 
 // dateNormal replaces each date shortly after a cue in words by dateToken.
@@ -134,7 +135,7 @@ func leadingDateLine(words []string) int {
 	}
 	cue := false
 	end := 0
-	for i := 0; i < len(words); {
+	for i := 0; i < len(words) && i < maxDateLine; {
 		w := words[i]
 		if q, ok := dateRun(words, i, cue); ok {
 			i, end = q, q
@@ -156,14 +157,14 @@ func leadingDateLine(words []string) int {
 // words and date fillers starting at p that holds a month name next to a
 // number, a year (1900-2099), three numbers (a numeric date and time), or,
 // when relativeOK, a relative word; it neither starts nor ends with a
-// filler word.
+// filler word and has at most maxDateLine words.
 func dateRun(words []string, p int, relativeOK bool) (int, bool) {
 	if p >= len(words) || dateFiller[words[p]] && !isNumber(words[p]) {
 		return p, false
 	}
 	end := p
 	last := p // index after the last non-filler word
-	for end < len(words) {
+	for end < len(words) && end-p < maxDateLine {
 		w := words[end]
 		if !(isNumber(w) || isOrdinal(w) || months[w] || relative[w] || dateFiller[w]) {
 			break

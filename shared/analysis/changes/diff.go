@@ -20,9 +20,13 @@ const (
 	OpDelete = "delete"
 )
 
-// maxEdits bounds the work of one word diff: past this many inserted and
-// deleted words the rest is reported as one deletion and one insertion.
-const maxEdits = 1000
+// maxEdits and maxDiffWords bound the work of one word diff: past this
+// many inserted and deleted words, or for texts of more words than that
+// together, what differs is reported as one deletion and one insertion.
+const (
+	maxEdits     = 1000
+	maxDiffWords = 50000
+)
 
 // chunk is a word of a text with the punctuation and white space that
 // follow it; key is its normalised form.
@@ -155,7 +159,7 @@ func editScript(a, b []int32) []byte {
 
 func myers(a, b []int32) []byte {
 	n, m := len(a), len(b)
-	if n == 0 || m == 0 {
+	if n == 0 || m == 0 || n+m > maxDiffWords {
 		return append([]byte(strings.Repeat("-", n)), strings.Repeat("+", m)...)
 	}
 	maxD := min(n+m, maxEdits)

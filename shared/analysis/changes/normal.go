@@ -50,15 +50,14 @@ func Key(text string) string {
 
 // sentenceKey is Key of one sentence.
 func sentenceKey(s string) string {
-	return joinWords(sentenceWords(normalWords(s)))
+	return joinWords(sentenceWords(normalWords(s, nil)))
 }
 
 // sentenceWords returns the words that make the key of a sentence: none
 // for a date line; else the words without the date lines that start at a
 // cue ("... policies: Effective March 7, 2022 Effective January 1, 2020")
 // and with a date shortly after a cue replaced.
-func sentenceWords(ws []word) []string {
-	words := wordTexts(ws)
+func sentenceWords(words []string) []string {
 	if dateLine(words) {
 		return nil
 	}
@@ -89,19 +88,13 @@ func joinWords(words []string) string {
 	return sb.String()
 }
 
-// word is a normalised word and the byte offset of the field (run of
-// non-space characters) it comes from.
-type word struct {
-	text string
-	at   int
-}
-
 // normalWords returns the normalised words of s: runs of letters, digits
 // and combining marks in lower case, URLs and e-mail addresses as one word
-// each (see canonicalURL), without a leading list enumerator.
-func normalWords(s string) []word {
-	var words []word
-	var buf []string
+// each (see canonicalURL), without a leading list enumerator. When at is
+// not nil, it receives the byte offset in s of the field (run of non-space
+// characters) each word comes from.
+func normalWords(s string, at *[]int) []string {
+	var words []string
 	first := true
 	forFields(s, func(f string, start, _ int) {
 		if first {
@@ -110,9 +103,12 @@ func normalWords(s string) []word {
 				return
 			}
 		}
-		buf = appendFieldWords(buf[:0], f)
-		for _, w := range buf {
-			words = append(words, word{w, start})
+		n := len(words)
+		words = appendFieldWords(words, f)
+		if at != nil {
+			for ; n < len(words); n++ {
+				*at = append(*at, start)
+			}
 		}
 	})
 	return words
@@ -122,8 +118,18 @@ func normalWords(s string) []word {
 // byte offsets.
 func forFields(s string, fn func(f string, start, end int)) {
 	start := -1
-	for i, r := range s {
-		if unicode.IsSpace(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		var space bool
+		size := 1
+		if c < utf8.RuneSelf {
+			space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
+		} else {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		if space {
 			if start >= 0 {
 				fn(s[start:i], start, i)
 				start = -1
@@ -131,6 +137,7 @@ func forFields(s string, fn func(f string, start, end int)) {
 		} else if start < 0 {
 			start = i
 		}
+		i += size
 	}
 	if start >= 0 {
 		fn(s[start:], start, len(s))
@@ -301,12 +308,4 @@ func CanonicalURL(s string) string {
 		return u
 	}
 	return strings.ToLower(strings.TrimSpace(s))
-}
-
-func wordTexts(ws []word) []string {
-	out := make([]string, len(ws))
-	for i, w := range ws {
-		out[i] = w.text
-	}
-	return out
 }

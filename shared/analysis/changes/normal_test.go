@@ -116,3 +116,23 @@ func TestSplitSentences(t *testing.T) {
 		}
 	}
 }
+
+func TestSameSpacing(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"a  b", "a b", true},
+		{" a b\n", "a\tb", true},
+		{"ab", "a b", false},
+		{"a b", "ab", false},
+		{"a b", "a c", false},
+		{"a", "a b", false},
+		{"", "  ", true},
+	}
+	for _, tt := range tests {
+		if got := sameSpacing(tt.a, tt.b); got != tt.want {
+			t.Errorf("sameSpacing(%q, %q) = %v", tt.a, tt.b, got)
+		}
+	}
+}
