@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -8,12 +10,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/policylens/policylens/shared/analysis/analyze"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
+
+// cliMemoryLimit is the Go soft memory limit of `policylens analyze`; the
+// worker process sets its own from --max-memory.
+const cliMemoryLimit = 160 << 20
 
 func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
@@ -22,9 +29,11 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	lim := policy.DefaultLimits()
 	fs.Int64Var(&lim.MaxBytes, "max-bytes", lim.MaxBytes, "largest input accepted, in bytes")
 	fs.IntVar(&lim.MaxPages, "max-pages", lim.MaxPages, "most PDF pages accepted")
-	fs.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit for PDF extraction")
+	fs.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit for the analysis of the file (its worker process)")
+	maxMB := fs.Int64("max-memory", lim.MaxMemory>>20, "memory limit of the analysis worker process, in MB")
+	fs.IntVar(&lim.MaxClauses, "max-clauses", lim.MaxClauses, "most clauses accepted")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: policylens analyze [--format json|text] [--max-bytes N] [--max-pages N] [--timeout D] FILE|-")
+		fmt.Fprintln(stderr, "usage: policylens analyze [--format json|text] [--max-bytes N] [--max-pages N] [--max-clauses N] [--timeout D] [--max-memory MB] FILE|-")
 		fs.PrintDefaults()
 	}
 	files, err := parseArgs(fs, args)
@@ -38,6 +47,12 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if *format != "json" && *format != "text" {
 		fmt.Fprintf(stderr, "policylens analyze: --format must be json or text, not %q\n", *format)
 		return 2
+	}
+	lim.MaxMemory = *maxMB << 20
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Keep this process near what it holds (the file and the
+		// analysis, see docs/limits.md) rather than twice that.
+		debug.SetMemoryLimit(cliMemoryLimit)
 	}
 	name := files[0]
 	data, err := readInput(name, stdin, lim.MaxBytes)
@@ -56,10 +71,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		return 1
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		err = enc.Encode(res)
+		err = writeJSON(stdout, res)
 	} else {
 		err = writeText(stdout, res)
 	}
@@ -70,28 +82,105 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return 0
 }
 
+// writeJSON writes res as one indented JSON document, as a json.Encoder
+// with two-space indentation and no HTML escaping does, a clause at a
+// time: the encoding of a 20,000-clause policy is never held in memory
+// whole.
+func writeJSON(w io.Writer, res *policy.Analysis) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	marshal := func(v any, prefix string) ([]byte, error) {
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent(prefix, "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return nil, err
+		}
+		return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	}
+	p, err := marshal(res.Policy, "  ")
+	if err != nil {
+		return err
+	}
+	bw.WriteString("{\n  \"policy\": ")
+	bw.Write(p)
+	switch {
+	case res.Clauses == nil:
+		bw.WriteString(",\n  \"clauses\": null\n}\n")
+		return bw.Flush()
+	case len(res.Clauses) == 0:
+		bw.WriteString(",\n  \"clauses\": []\n}\n")
+		return bw.Flush()
+	}
+	bw.WriteString(",\n  \"clauses\": [\n")
+	for i := range res.Clauses {
+		c, err := marshal(&res.Clauses[i], "    ")
+		if err != nil {
+			return err
+		}
+		bw.WriteString("    ")
+		bw.Write(c)
+		if i < len(res.Clauses)-1 {
+			bw.WriteByte(',')
+		}
+		if _, err := bw.WriteString("\n"); err != nil {
+			return err
+		}
+	}
+	bw.WriteString("  ]\n}\n")
+	return bw.Flush()
+}
+
 // readInput reads the named file, or stdin for "-", refusing more than max
-// bytes without reading them all.
+// bytes without reading them all. A file is read into one buffer of its
+// size.
 func readInput(name string, stdin io.Reader, max int64) ([]byte, error) {
 	r := stdin
+	size := int64(-1)
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
+		st, err := f.Stat()
+		if err == nil && st.IsDir() {
 			return nil, fmt.Errorf("%s is a directory", name)
+		}
+		if err == nil && st.Mode().IsRegular() {
+			size = st.Size()
 		}
 		r = f
 	}
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	tooLarge := func() error {
+		return fmt.Errorf("read %s: %w", name, fault.E(fault.TooLarge,
+			"over the limit of %d bytes (raise it with --max-bytes)", max))
+	}
+	if size > max {
+		return nil, tooLarge()
+	}
+	var data []byte
+	var err error
+	if size >= 0 {
+		data = make([]byte, size)
+		var n int
+		n, err = io.ReadFull(r, data)
+		data = data[:n]
+		if err == nil || err == io.ErrUnexpectedEOF {
+			// The file may have grown since: read what follows too.
+			var rest []byte
+			rest, err = io.ReadAll(io.LimitReader(r, max+1-int64(n)))
+			data = append(data, rest...)
+		}
+	} else {
+		data, err = io.ReadAll(io.LimitReader(r, max+1))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	if int64(len(data)) > max {
-		return nil, fmt.Errorf("read %s: %w", name, fault.E(fault.TooLarge,
-			"over the limit of %d bytes (raise it with --max-bytes)", max))
+		return nil, tooLarge()
 	}
 	return data, nil
 }

@@ -12,9 +12,8 @@ import (
 	"strings"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
-	"github.com/policylens/policylens/shared/analysis/extract"
-	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/analysis/segment"
+	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -27,59 +26,86 @@ type Analyzer struct {
 	segment segment.Options
 }
 
-// New returns an Analyzer that classifies with m and extracts within lim.
+// New returns an Analyzer that classifies with m and analyses within lim
+// (its zero fields take the defaults).
 func New(m *classify.Model, lim policy.Limits) *Analyzer {
-	return &Analyzer{model: m, limits: lim}
+	return &Analyzer{model: m, limits: lim.WithDefaults()}
 }
 
 // Limits returns the extraction limits the analyzer applies.
 func (a *Analyzer) Limits() policy.Limits { return a.limits }
 
 // Analyze analyses the policy in data; name is its file name, used to detect
-// the format when the bytes do not settle it. Errors caused by the input are
-// *extract.InputError.
+// the format when the bytes do not settle it. Extraction, segmentation and
+// key facts run in a worker process within the analyzer's limits (see
+// worker.go); classification runs here, on at most Limits.MaxClauses
+// clauses. Errors caused by the input have a fault kind for which
+// Kind.Input() holds; among them:
+//
+//   - fault.TooLarge: over Limits.MaxBytes, more than Limits.MaxClauses
+//     clauses, or more than Limits.MaxUnits() paragraphs, lines, headings,
+//     list items or HTML elements;
+//   - fault.Timeout: the worker ran out of time (Limits.Timeout);
+//   - fault.TooComplex: the worker ran out of memory (Limits.MaxMemory);
+//   - fault.TooManyPages, Empty, Unsupported, Encrypted, NoText, Corrupt.
+//
+// A cancelled or expired ctx gives ctx.Err(), wrapped, which is not an
+// input error. Every error names the file first.
 func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*policy.Analysis, error) {
-	doc, err := extract.Extract(ctx, name, data, a.limits)
-	if err != nil {
-		return nil, fmt.Errorf("analyze %s: %w", name, err)
+	lim := a.limits
+	if int64(len(data)) > lim.MaxBytes {
+		return nil, fmt.Errorf("analyze %s: %w", name, fault.E(fault.TooLarge, "%d bytes is over the limit of %d bytes", len(data), lim.MaxBytes))
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("analyze %s: %w", name, err)
 	}
-	segs := segment.Split(doc, a.segment)
 	sum := sha256.Sum256(data)
+	sp, err := a.splitIsolated(ctx, name, data)
+	if err != nil {
+		return nil, fmt.Errorf("analyze %s: %w", name, err)
+	}
+	if n := len(sp.Clauses); n > lim.MaxClauses {
+		return nil, fmt.Errorf("analyze %s: the worker sent %d clauses, over the limit of %d", name, n, lim.MaxClauses)
+	}
 	res := &policy.Analysis{
 		Policy: policy.Summary{
 			Source:       name,
-			Format:       string(doc.Format),
-			Encoding:     doc.Encoding,
-			Pages:        doc.Pages,
+			Format:       sp.Format,
+			Encoding:     sp.Encoding,
+			Pages:        sp.Pages,
 			Bytes:        len(data),
 			SHA256:       hex.EncodeToString(sum[:]),
-			Facts:        facts.Find(doc),
-			Clauses:      len(segs),
+			Facts:        sp.Facts,
+			Clauses:      len(sp.Clauses),
 			LabelCounts:  make(map[string]int, labels.Count),
 			ModelVersion: a.model.Version(),
 		},
-		Clauses: make([]policy.Clause, len(segs)),
+		Clauses: make([]policy.Clause, len(sp.Clauses)),
 	}
 	for _, l := range labels.All {
 		res.Policy.LabelCounts[l.Name] = 0
 	}
-	for i, s := range segs {
-		scores := a.model.Scores(ClassifierInput(s.Heading, s.Text))
+	for i := range sp.Clauses {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("analyze %s: %w", name, err)
+			}
+		}
+		s := &sp.Clauses[i]
+		heading := sp.Paths[s.Path]
+		if heading == nil {
+			heading = []string{}
+		}
+		scores := a.model.Scores(ClassifierInput(heading, s.Text))
 		c := policy.Clause{
-			Ordinal: s.Ordinal,
-			Heading: s.Heading,
+			Ordinal: i + 1,
+			Heading: heading,
 			Text:    s.Text,
 			Start:   s.Start,
 			End:     s.End,
 			Page:    s.Page,
 			Labels:  a.model.Assign(scores),
 			Scores:  make(map[string]float64, labels.Count),
-		}
-		if c.Heading == nil {
-			c.Heading = []string{}
 		}
 		if c.Labels == nil {
 			c.Labels = []policy.LabelScore{}
@@ -92,6 +118,7 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 			res.Policy.LabelCounts[c.Labels[k].Label]++
 		}
 		res.Clauses[i] = c
+		*s = wireClause{} // the text lives on in res only
 	}
 	return res, nil
 }

@@ -40,7 +40,7 @@ func Detect(name string, data []byte) (policy.Format, error) {
 		sample = trimPartialRune(data[:te.bom+sniffLen], te.name)
 	}
 	text, runes, bad := cleanText(decodeBytes(sample, te))
-	if binaryText(runes, bad) {
+	if binaryText(runes, bad-forgivenDamage(utf16Damage(sample, te), runes)) {
 		return "", notTextErr()
 	}
 	if isBlank(text) && (len(sample) == len(data) || isBlankEncoded(data, te)) {
@@ -73,21 +73,32 @@ func unsupported(what string) error {
 	return fault.E(fault.Unsupported, "detected %s; %s (save or export the policy as one of these)", what, readsWhat)
 }
 
+// LooksPDF reports whether data starts like a PDF file, as Detect decides.
+func LooksPDF(data []byte) bool { return isPDF(data) }
+
 // isPDF reports whether a PDF header ("%PDF-" and a version digit) starts
-// within the first 1024 bytes.
+// within the first 1024 bytes (the header itself may run past them).
 func isPDF(data []byte) bool {
-	head := data[:min(len(data), 1024)]
-	for off := 0; ; {
-		i := bytes.Index(head[off:], []byte("%PDF-"))
-		if i < 0 {
-			return false
+	return pdfHeader(data) >= 0
+}
+
+// pdfHeader returns the offset of the PDF header that starts within the
+// first 1024 bytes of data, or -1.
+func pdfHeader(data []byte) int {
+	const window, magic = 1024, "%PDF-"
+	head := data[:min(len(data), window+len(magic)-1)]
+	for off := 0; off < window; {
+		i := bytes.Index(head[off:], []byte(magic))
+		if i < 0 || off+i >= window {
+			return -1
 		}
-		j := off + i + 5
-		if j < len(head) && head[j] >= '0' && head[j] <= '9' || j == len(head) && j == len(data) {
-			return true
+		j := off + i + len(magic)
+		if j < len(data) && data[j] >= '0' && data[j] <= '9' || j == len(data) {
+			return off + i
 		}
 		off = j
 	}
+	return -1
 }
 
 // trimPartialRune cuts a trailing incomplete character off a sample of a

@@ -24,21 +24,26 @@ func Extract(ctx context.Context, name string, data []byte, lim policy.Limits) (
 		return nil, err
 	}
 	var doc *policy.Document
+	maxBlocks := lim.MaxUnits()
 	switch f {
 	case policy.PDF:
 		doc, err = extractPDF(ctx, data, lim)
 	case policy.HTML:
-		doc, err = extractHTML(data)
+		doc, err = extractHTML(data, maxBlocks)
 	case policy.Markdown:
-		doc, err = extractMarkdown(data)
+		doc, err = extractMarkdown(data, maxBlocks)
 	default:
-		doc, err = extractText(data)
+		doc, err = extractText(data, maxBlocks)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if len(doc.Blocks) == 0 {
 		return nil, fault.E(fault.Empty, "the %s file contains no text", f)
+	}
+	if len(doc.Blocks) > maxBlocks {
+		return nil, fault.E(fault.TooLarge, "the %s file has more than %d paragraphs, headings, list items and table rows (%d per clause of the %d-clause limit); split it into smaller files",
+			f, maxBlocks, policy.UnitsPerClause, lim.MaxClauses)
 	}
 	return doc, nil
 }

@@ -28,10 +28,17 @@ import (
 // elements (the hidden attribute, aria-hidden, inline display:none or
 // visibility:hidden) and screen-reader-only or cookie-banner elements
 // marked by common class names. The <title> becomes Document.Title.
-func extractHTML(data []byte) (*policy.Document, error) {
+//
+// A page with more than maxElements start tags (when positive) is refused
+// before it is parsed: the parsed tree takes about 100 bytes a node.
+func extractHTML(data []byte, maxElements int) (*policy.Document, error) {
 	text, enc, err := decodeHTML(data)
 	if err != nil {
 		return nil, err
+	}
+	if maxElements > 0 && startTags(text, maxElements) > maxElements {
+		return nil, fault.E(fault.TooLarge, "the HTML has more than %d elements (%d per clause of the %d-clause limit); split the policy into smaller files",
+			maxElements, policy.UnitsPerClause, maxElements/policy.UnitsPerClause)
 	}
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
@@ -51,6 +58,23 @@ func extractHTML(data []byte) (*policy.Document, error) {
 	}
 	doc.Blocks = w.blocks
 	return doc, nil
+}
+
+// startTags counts what looks like a start tag ('<' and a letter) in
+// text, stopping once the count is over max.
+func startTags(text string, max int) int {
+	n := 0
+	for i := strings.IndexByte(text, '<'); i >= 0 && n <= max; {
+		if i+1 < len(text) && (text[i+1]|0x20 >= 'a' && text[i+1]|0x20 <= 'z') {
+			n++
+		}
+		j := strings.IndexByte(text[i+1:], '<')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return n
 }
 
 // decodeHTML converts an HTML file to UTF-8. A byte-order mark wins; then
@@ -81,7 +105,7 @@ func decodeHTML(data []byte) (text, enc string, err error) {
 		}
 	}
 	s, runes, bad := cleanText(s)
-	if binaryText(runes, bad) {
+	if binaryText(runes, bad-forgivenDamage(utf16Damage(data, te), runes)) {
 		return "", "", notTextErr()
 	}
 	return s, enc, nil

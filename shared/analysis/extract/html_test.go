@@ -130,7 +130,7 @@ func TestHTMLBlocks(t *testing.T) {
 			"paragraph:Logo / heading1:Privacy Policy / paragraph:Last updated: May 1, 2024 / paragraph:Body."},
 	}
 	for _, tt := range tests {
-		doc, err := extractHTML([]byte(tt.in))
+		doc, err := extractHTML([]byte(tt.in), 0)
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
@@ -167,7 +167,7 @@ func TestHTMLCharsets(t *testing.T) {
 		}
 	}
 	// A declared legacy charset other than Windows-1252 is honoured.
-	doc, err := extractHTML([]byte("<meta charset=\"iso-8859-2\"><p>Pr\xe1vo na ochranu \xb9kody</p>"))
+	doc, err := extractHTML([]byte("<meta charset=\"iso-8859-2\"><p>Pr\xe1vo na ochranu \xb9kody</p>"), 0)
 	if err != nil || doc.Encoding != "iso-8859-2" || doc.Text() != "Právo na ochranu škody" {
 		t.Errorf("iso-8859-2 page: %v %q %q", err, doc.Encoding, doc.Text())
 	}

@@ -17,8 +17,9 @@ import (
 // reduced to its text: emphasis and code markers are removed, links become
 // their text, images and raw HTML tags are dropped, entities and backslash
 // escapes are decoded. Table rows become paragraphs with the cells joined by
-// " | ". A YAML front matter "title:" becomes Document.Title.
-func extractMarkdown(data []byte) (*policy.Document, error) {
+// " | ". A YAML front matter "title:" becomes Document.Title. It stops
+// after maxBlocks+1 blocks when maxBlocks is positive.
+func extractMarkdown(data []byte, maxBlocks int) (*policy.Document, error) {
 	text, enc, err := decodeAll(data)
 	if err != nil {
 		return nil, err
@@ -26,7 +27,7 @@ func extractMarkdown(data []byte) (*policy.Document, error) {
 	doc := &policy.Document{Format: policy.Markdown, Encoding: enc}
 	lines := strings.Split(text, "\n")
 	lines, doc.Title = frontMatter(lines)
-	p := mdParser{}
+	p := mdParser{max: maxBlocks}
 	p.parse(lines)
 	doc.Blocks = p.blocks
 	return doc, nil
@@ -66,6 +67,7 @@ type mdParser struct {
 	// fence is the open code fence ("```" or "~~~"), or "".
 	fence   string
 	comment bool // inside a multi-line HTML comment
+	max     int  // stop after max+1 blocks (0: no limit)
 }
 
 var (
@@ -83,6 +85,9 @@ var (
 
 func (p *mdParser) parse(lines []string) {
 	for _, raw := range lines {
+		if p.max > 0 && len(p.blocks) > p.max {
+			return
+		}
 		line := strings.TrimRight(raw, " \t")
 		if p.fence != "" {
 			if strings.HasPrefix(strings.TrimSpace(line), p.fence) {

@@ -100,7 +100,7 @@ func TestMarkdownBlocks(t *testing.T) {
 			"paragraph:Prices *before* tax _and_ fees."},
 	}
 	for _, tt := range tests {
-		doc, err := extractMarkdown([]byte(tt.in))
+		doc, err := extractMarkdown([]byte(tt.in), 0)
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/policylens/policylens/shared/analysis/isolate"
@@ -130,7 +129,10 @@ func extractPDF(ctx context.Context, data []byte, lim policy.Limits) (*policy.Do
 	case errors.Is(err, isolate.ErrMemory):
 		return nil, fault.E(fault.TooComplex, "reading the PDF needed more than %d MB of memory", lim.MaxMemory>>20)
 	case errors.As(err, &crash):
-		return nil, fault.E(fault.Corrupt, "the PDF could not be read (the reader failed: %s)", firstLine(crash.Stderr))
+		// What a crashed process printed is Go runtime text: the log gets
+		// it, the user a sentence.
+		slog.Error("pdf worker crashed", "exit", crash.ExitCode, "stderr", crash.Stderr)
+		return nil, fault.E(fault.Corrupt, "the PDF could not be read (the reader crashed on it); the file may be damaged")
 	case errors.Is(err, isolate.ErrUnavailable):
 		slog.Warn("pdf extraction runs in-process: no worker process", "err", err)
 		return extractPDFInProcess(ctx, data, lim)
@@ -154,14 +156,6 @@ func extractPDF(ctx context.Context, data []byte, lim policy.Limits) (*policy.Do
 		return nil, errors.New("extract pdf: empty response")
 	}
 	return resp.Doc, nil
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return s
 }
 
 // extractPDFInProcess extracts in this process, with the time limit
@@ -211,7 +205,7 @@ func pdfDocument(ctx context.Context, data []byte, lim policy.Limits) (doc *poli
 			} else if st := debug.Stack(); !pdftext.PanickedInLibrary(st) {
 				stack = st
 			}
-			fe := &fault.Error{Kind: fault.Corrupt, Detail: fmt.Sprintf("the PDF is damaged and cannot be read (%v)", r)}
+			fe := fault.E(fault.Corrupt, "the PDF is damaged and cannot be read (%v)", r).(*fault.Error)
 			doc, err = nil, fe
 			if stack != nil {
 				err = &bugError{err: fe, value: r, stack: stack}

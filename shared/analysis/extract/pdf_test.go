@@ -493,6 +493,9 @@ func TestPDFMutations(t *testing.T) {
 			var ie *fault.Error
 			errors.As(err, &ie)
 			outcomes[ie.Kind.String()]++
+			if bad := checkMessage(err.Error()); bad != "" {
+				t.Errorf("mutation %d of %s: %s in %q", i, files[i%len(files)], bad, err)
+			}
 		default:
 			t.Errorf("mutation %d of %s: err = %v, want a document or an input error (fault.Kind.Input)", i, files[i%len(files)], err)
 		}

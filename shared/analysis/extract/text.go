@@ -243,12 +243,62 @@ func binaryText(runes, bad int) bool {
 	return bad > 0 && bad*50 > runes
 }
 
+// utf16Damage counts the U+FFFD that decoding UTF-16 data (after its
+// byte-order mark) gives for damage other readers forgive: a lone
+// surrogate, or one trailing odd byte. A few of them are not a sign of
+// binary data; random bytes read as UTF-16 have a lone surrogate in about
+// 3% of their code units.
+func utf16Damage(data []byte, te textEncoding) int {
+	var hi, lo int
+	switch te.name {
+	case encUTF16LE:
+		hi, lo = 1, 0
+	case encUTF16BE:
+		hi, lo = 0, 1
+	default:
+		return 0
+	}
+	data = data[te.bom:]
+	n := len(data) % 2
+	pending := false // a high surrogate waits for its low half
+	for i := 0; i+1 < len(data); i += 2 {
+		u := uint16(data[i+hi])<<8 | uint16(data[i+lo])
+		switch {
+		case u >= 0xD800 && u < 0xDC00:
+			if pending {
+				n++
+			}
+			pending = true
+		case u >= 0xDC00 && u < 0xE000:
+			if !pending {
+				n++
+			}
+			pending = false
+		default:
+			if pending {
+				n++
+			}
+			pending = false
+		}
+	}
+	if pending {
+		n++
+	}
+	return n
+}
+
+// forgivenDamage is how many of damage U+FFFD in a text of this many runes
+// do not count as signs of binary data: up to 2, and 1 in 1000 runes.
+func forgivenDamage(damage, runes int) int {
+	return min(damage, 2+runes/1000)
+}
+
 // decodeAll decodes and cleans a whole text file. It returns an error when
 // the data is not text.
 func decodeAll(data []byte) (text, enc string, err error) {
 	te := sniffEncoding(data)
 	text, runes, bad := cleanText(decodeBytes(data, te))
-	if binaryText(runes, bad) {
+	if binaryText(runes, bad-forgivenDamage(utf16Damage(data, te), runes)) {
 		return "", "", notTextErr()
 	}
 	return text, te.name, nil
@@ -267,18 +317,21 @@ const readsWhat = "policylens reads PDF, HTML, Markdown and plain text"
 // continuation from the next paragraph), with trailing white space
 // removed. Lines made only of decoration ("=====", "-----", "* * *")
 // separate paragraphs and are dropped.
-func extractText(data []byte) (*policy.Document, error) {
+//
+// It stops after maxBlocks+1 blocks when maxBlocks is positive.
+func extractText(data []byte, maxBlocks int) (*policy.Document, error) {
 	text, enc, err := decodeAll(data)
 	if err != nil {
 		return nil, err
 	}
 	doc := &policy.Document{Format: policy.Text, Encoding: enc}
-	doc.Blocks = textBlocks(text, doc.Blocks)
+	doc.Blocks = textBlocks(text, doc.Blocks, maxBlocks)
 	return doc, nil
 }
 
-// textBlocks appends the paragraphs of text to blocks.
-func textBlocks(text string, blocks []policy.Block) []policy.Block {
+// textBlocks appends the paragraphs of text to blocks, stopping after
+// maxBlocks+1 blocks when maxBlocks is positive.
+func textBlocks(text string, blocks []policy.Block, maxBlocks int) []policy.Block {
 	var para strings.Builder
 	flush := func() {
 		if para.Len() > 0 {
@@ -286,7 +339,7 @@ func textBlocks(text string, blocks []policy.Block) []policy.Block {
 			para.Reset()
 		}
 	}
-	for len(text) > 0 {
+	for len(text) > 0 && (maxBlocks <= 0 || len(blocks) <= maxBlocks) {
 		var line string
 		if i := strings.IndexByte(text, '\n'); i >= 0 {
 			line, text = text[:i], text[i+1:]

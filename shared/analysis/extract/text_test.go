@@ -78,7 +78,7 @@ func TestTextLayout(t *testing.T) {
 		{"latin-1 bytes", "Caf\xe9 \x93quoted\x94 \x80", []string{"Café “quoted” €"}},
 	}
 	for _, tt := range tests {
-		doc, err := extractText([]byte(tt.in))
+		doc, err := extractText([]byte(tt.in), 0)
 		if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 			continue
@@ -103,7 +103,7 @@ func TestTextRejectsBinary(t *testing.T) {
 		"short \x01\x02\x03\x04 binary \x05\x06 junk",
 	}
 	for _, in := range tests {
-		if _, err := extractText([]byte(in)); !errors.Is(err, fault.Unsupported) {
+		if _, err := extractText([]byte(in), 0); !errors.Is(err, fault.Unsupported) {
 			t.Errorf("extractText(%q) error %v, want fault.Unsupported", in, err)
 		}
 	}

@@ -14,6 +14,7 @@ package isolate
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -32,11 +33,19 @@ const (
 	envWorker   = "POLICYLENS_ISOLATE_WORKER"
 	envDeadline = "POLICYLENS_ISOLATE_DEADLINE" // Unix time in nanoseconds
 	envMemory   = "POLICYLENS_ISOLATE_MEMORY"   // bytes
+	envSize     = "POLICYLENS_ISOLATE_SIZE"     // request bytes
 )
 
 // resultFD is the file descriptor on which the child writes its result
-// (stdout is left to whatever the linked code prints).
+// (stdout is left to whatever the linked code prints): a status byte (0
+// for a response, 1 for an error message), the length of what follows as
+// 8 bytes big-endian, and the response or message. The parent allocates
+// the response once, at its size, and the child reads a request of known
+// size the same way: a 50 MB input is not copied into growing buffers.
 const resultFD = 3
+
+// headerLen is the size of the result header: status and length.
+const headerLen = 9
 
 // Func is the work done in the child: it gets the request bytes and
 // returns the response bytes. An error is reported to the caller of Run as
@@ -53,6 +62,9 @@ type Limits struct {
 	MaxMemory int64
 	// MaxOutput bounds the response size; zero means 256 MB.
 	MaxOutput int64
+	// Stderr, when set, also gets what the child writes to its standard
+	// error (its log lines), as it writes it.
+	Stderr io.Writer
 }
 
 var (
@@ -125,7 +137,7 @@ func serve(fn Func) (code int) {
 		fmt.Fprintln(os.Stderr, "isolate: no result descriptor")
 		return 2
 	}
-	in, err := io.ReadAll(os.Stdin)
+	in, err := readRequest(os.Stdin, os.Getenv(envSize))
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "isolate: read request: %v\n", err)
 		return 2
@@ -135,11 +147,36 @@ func serve(fn Func) (code int) {
 	if err != nil {
 		status, res = 1, []byte(err.Error())
 	}
-	if _, err := out.Write(append([]byte{status}, res...)); err != nil {
+	var hdr [headerLen]byte
+	hdr[0] = status
+	binary.BigEndian.PutUint64(hdr[1:], uint64(len(res)))
+	if _, err := out.Write(hdr[:]); err != nil {
+		fmt.Fprintf(os.Stderr, "isolate: write result: %v\n", err)
+		return 2
+	}
+	if _, err := out.Write(res); err != nil {
 		fmt.Fprintf(os.Stderr, "isolate: write result: %v\n", err)
 		return 2
 	}
 	return 0
+}
+
+// readRequest reads the whole request: into one buffer of the announced
+// size when there is one.
+func readRequest(r io.Reader, size string) ([]byte, error) {
+	n, err := strconv.ParseInt(size, 10, 64)
+	if err != nil || n < 0 || n > 1<<40 {
+		return io.ReadAll(r)
+	}
+	in := make([]byte, n)
+	if _, err := io.ReadFull(r, in); err != nil {
+		return nil, err
+	}
+	var extra [1]byte
+	if k, _ := r.Read(extra[:]); k > 0 {
+		return nil, errors.New("request longer than announced")
+	}
+	return in, nil
 }
 
 func callSafely(fn Func, in []byte) (out []byte, err error) {
@@ -195,6 +232,13 @@ const pollInterval = 5 * time.Millisecond
 // ctx.Err(), wrapped), at lim.Timeout (ErrTimeout) or when its resident
 // memory exceeds lim.MaxMemory (ErrMemory).
 func Run(ctx context.Context, name string, in []byte, lim Limits) ([]byte, error) {
+	return RunParts(ctx, name, lim, in)
+}
+
+// RunParts is Run with a request made of parts sent one after the other,
+// so that a caller can send a header and a large input without copying
+// them into one buffer.
+func RunParts(ctx context.Context, name string, lim Limits, parts ...[]byte) ([]byte, error) {
 	if _, ok := registry.Load(name); !ok {
 		return nil, fmt.Errorf("%w: no worker %q in this executable", ErrUnavailable, name)
 	}
@@ -231,9 +275,19 @@ func Run(ctx context.Context, name string, in []byte, lim Limits) ([]byte, error
 	if lim.MaxMemory > 0 {
 		cmd.Env = append(cmd.Env, envMemory+"="+strconv.FormatInt(lim.MaxMemory, 10))
 	}
-	cmd.Stdin = bytes.NewReader(in)
+	size := 0
+	readers := make([]io.Reader, len(parts))
+	for i, p := range parts {
+		size += len(p)
+		readers[i] = bytes.NewReader(p)
+	}
+	cmd.Env = append(cmd.Env, envSize+"="+strconv.Itoa(size))
+	cmd.Stdin = io.MultiReader(readers...)
 	stderr := &tailBuffer{max: 4 << 10}
 	cmd.Stderr = stderr
+	if lim.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(stderr, lim.Stderr)
+	}
 	cmd.ExtraFiles = []*os.File{wr}
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {
@@ -243,10 +297,7 @@ func Run(ctx context.Context, name string, in []byte, lim Limits) ([]byte, error
 	wr.Close()
 
 	resCh := make(chan result, 1)
-	go func() {
-		b, err := io.ReadAll(io.LimitReader(rd, maxOut+1))
-		resCh <- result{b, err}
-	}()
+	go func() { resCh <- readResult(rd, maxOut) }()
 	waitCh := make(chan error, 1)
 	go func() { waitCh <- cmd.Wait() }()
 
@@ -269,7 +320,7 @@ func Run(ctx context.Context, name string, in []byte, lim Limits) ([]byte, error
 	for {
 		select {
 		case werr := <-waitCh:
-			return finish(name, werr, resCh, stderr, maxOut)
+			return finish(name, werr, resCh, stderr)
 		case <-ctx.Done():
 			kill()
 			return nil, fmt.Errorf("isolate %s: %w", name, ctx.Err())
@@ -289,11 +340,44 @@ func Run(ctx context.Context, name string, in []byte, lim Limits) ([]byte, error
 }
 
 type result struct {
-	b   []byte
-	err error
+	status byte
+	b      []byte
+	err    error
+	// none: the child wrote nothing (it died before writing its result).
+	none bool
 }
 
-func finish(name string, werr error, resCh chan result, stderr *tailBuffer, maxOut int64) ([]byte, error) {
+// errOutputSize reports a response over the limit.
+var errOutputSize = errors.New("response too large")
+
+// readResult reads the child's result header and the response it
+// announces, in one allocation of its size.
+func readResult(r io.Reader, maxOut int64) result {
+	var hdr [headerLen]byte
+	n, err := io.ReadFull(r, hdr[:])
+	if n == 0 && (err == io.EOF || err == io.ErrUnexpectedEOF) {
+		_, _ = io.Copy(io.Discard, r)
+		return result{none: true}
+	}
+	if err != nil {
+		_, _ = io.Copy(io.Discard, r)
+		return result{err: fmt.Errorf("truncated result header: %w", err)}
+	}
+	size := binary.BigEndian.Uint64(hdr[1:])
+	if size > uint64(maxOut) {
+		_, _ = io.Copy(io.Discard, r)
+		return result{err: fmt.Errorf("%w: %d bytes, limit %d", errOutputSize, size, maxOut)}
+	}
+	b := make([]byte, size)
+	if _, err := io.ReadFull(r, b); err != nil {
+		_, _ = io.Copy(io.Discard, r)
+		return result{err: fmt.Errorf("truncated result: %w", err)}
+	}
+	_, _ = io.Copy(io.Discard, r)
+	return result{status: hdr[0], b: b}
+}
+
+func finish(name string, werr error, resCh chan result, stderr *tailBuffer) ([]byte, error) {
 	res := <-resCh
 	if werr != nil {
 		code := -1
@@ -314,16 +398,13 @@ func finish(name string, werr error, resCh chan result, stderr *tailBuffer, maxO
 	if res.err != nil {
 		return nil, fmt.Errorf("isolate %s: read result: %w", name, res.err)
 	}
-	if int64(len(res.b)) > maxOut+1 {
-		return nil, fmt.Errorf("isolate %s: response over %d bytes", name, maxOut)
-	}
-	if len(res.b) == 0 {
+	if res.none {
 		return nil, fmt.Errorf("isolate %s: %w", name, &CrashError{ExitCode: 0, Stderr: "no result: " + stderr.String()})
 	}
-	if res.b[0] != 0 {
-		return nil, fmt.Errorf("isolate %s: %w", name, &WorkerError{Msg: string(res.b[1:])})
+	if res.status != 0 {
+		return nil, fmt.Errorf("isolate %s: %w", name, &WorkerError{Msg: string(res.b)})
 	}
-	return res.b[1:], nil
+	return res.b, nil
 }
 
 func firstLine(s string) string {

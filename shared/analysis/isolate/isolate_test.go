@@ -154,3 +154,20 @@ func TestUnknownWorker(t *testing.T) {
 		t.Fatalf("err = %v, want ErrUnavailable", err)
 	}
 }
+
+// A request in parts arrives whole; a large response comes back whole, in
+// one buffer of its size, and one over MaxOutput is refused.
+func TestRunPartsAndLargeResponses(t *testing.T) {
+	out, err := RunParts(context.Background(), "test-upper", Limits{Timeout: 10 * time.Second}, []byte("ab"), nil, []byte("cd"))
+	if err != nil || string(out) != "ABCD" {
+		t.Fatalf("RunParts = %q, %v; want ABCD", out, err)
+	}
+	big := bytes.Repeat([]byte("policy "), 3<<20) // 21 MB
+	out, err = Run(context.Background(), "test-upper", big, Limits{Timeout: 20 * time.Second})
+	if err != nil || !bytes.Equal(out, bytes.ToUpper(big)) || cap(out) != len(out) {
+		t.Fatalf("21 MB round trip: %d bytes (cap %d), %v", len(out), cap(out), err)
+	}
+	if _, err := Run(context.Background(), "test-upper", big, Limits{Timeout: 20 * time.Second, MaxOutput: 1 << 20}); err == nil || !strings.Contains(err.Error(), "response too large") {
+		t.Errorf("over MaxOutput: err = %v", err)
+	}
+}

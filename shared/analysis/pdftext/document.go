@@ -150,14 +150,13 @@ func encryptedErr() error {
 // normalize makes data acceptable to ledongthuc/pdf, which insists on a
 // "%PDF-1.x" header at offset 0 and "%%EOF" within the last 100 bytes.
 func normalize(data []byte) ([]byte, error) {
-	head := data
-	if len(head) > 1024 {
-		head = head[:1024]
-	}
+	// The header may start anywhere in the first 1024 bytes and run past
+	// them.
+	head := data[:min(len(data), 1024+4)]
 	i := -1
-	for off := 0; off < len(head); {
+	for off := 0; off < 1024 && off < len(head); {
 		j := bytes.Index(head[off:], []byte("%PDF-"))
-		if j < 0 {
+		if j < 0 || off+j >= 1024 {
 			break
 		}
 		if k := off + j + 5; k < len(data) && data[k] >= '0' && data[k] <= '9' {
@@ -287,9 +286,8 @@ func (d *Doc) walkPages() error {
 	if top.Kind() != pdf.Dict {
 		return fault.E(fault.Corrupt, "the document has no page tree")
 	}
-	if n := top.Key("Count").Int64(); n > int64(d.opt.MaxPages) {
-		return fault.E(fault.TooManyPages, "the PDF has %d pages; the limit is %d", n, d.opt.MaxPages)
-	}
+	// The page count comes from walking the tree, never from /Count,
+	// which a damaged or forged file may set to anything.
 	type item struct {
 		v     pdf.Value
 		inh   inherited
@@ -298,10 +296,14 @@ func (d *Doc) walkPages() error {
 	seen := map[string]bool{}
 	stack := []item{{v: top}}
 	budget := 4*d.opt.MaxPages + 1000
+	extra := 0 // pages found past MaxPages: counted, not kept
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if budget--; budget < 0 {
+			if extra > 0 {
+				return fault.E(fault.TooManyPages, "the PDF has more than %d pages; the limit is %d", len(d.pages)+extra, d.opt.MaxPages)
+			}
 			return fault.E(fault.Corrupt, "the page tree is too large")
 		}
 		v, inh := it.v, it.inh
@@ -321,7 +323,8 @@ func (d *Doc) walkPages() error {
 		isNode := v.Key("Type").Name() == "Pages" || (v.Key("Type").Name() != "Page" && kids.Kind() == pdf.Array)
 		if !isNode {
 			if len(d.pages) >= d.opt.MaxPages {
-				return fault.E(fault.TooManyPages, "the PDF has more than %d pages", d.opt.MaxPages)
+				extra++
+				continue
 			}
 			box := [4]float64{0, 0, 612, 792}
 			switch {
@@ -346,6 +349,9 @@ func (d *Doc) walkPages() error {
 			}
 			stack = append(stack, item{v: k, inh: inh, depth: it.depth + 1})
 		}
+	}
+	if extra > 0 {
+		return fault.E(fault.TooManyPages, "the PDF has %d pages; the limit is %d", len(d.pages)+extra, d.opt.MaxPages)
 	}
 	return nil
 }

@@ -19,6 +19,9 @@ func (sp *splitter) emit() []policy.Clause {
 	start := -1
 	toc := false // inside a table of contents: its list is dropped
 	for i, u := range sp.units {
+		if sp.over {
+			return nil
+		}
 		if toc && u.kind != uList {
 			toc = false
 		}
@@ -100,6 +103,10 @@ func (sp *splitter) run(units []unit, path []string) {
 		k = j
 	}
 	sp.mergeTiny()
+	if sp.maxOut > 0 && len(sp.out)+len(sp.pieces) > sp.maxOut {
+		sp.over = true
+		return
+	}
 	for _, p := range sp.pieces {
 		sp.out = append(sp.out, policy.Clause{
 			Ordinal: len(sp.out) + 1,

@@ -25,6 +25,7 @@
 package segment
 
 import (
+	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
@@ -34,6 +35,12 @@ type Options struct {
 	// split at sentence boundaries, and a sentence longer than this at word
 	// boundaries.
 	MaxChars int
+	// MaxClauses, when positive, is the most clauses SplitBounded returns:
+	// it stops with a fault.TooLarge error as soon as it finds one more,
+	// or when the document has more than policy.UnitsPerClause times as
+	// many paragraphs, lines, headings and list items, so that its work
+	// and memory stay proportional to the cap. Split ignores it.
+	MaxClauses int
 }
 
 // DefaultMaxChars is the default bound on clause length.
@@ -62,17 +69,28 @@ const (
 
 // Split splits doc into clauses.
 func Split(doc *policy.Document, opt Options) []policy.Clause {
+	opt.MaxClauses = 0
+	out, _ := SplitBounded(doc, opt)
+	return out
+}
+
+// SplitBounded splits doc into clauses, as Split does, within
+// opt.MaxClauses. An error is of kind fault.TooLarge and names the cap.
+func SplitBounded(doc *policy.Document, opt Options) ([]policy.Clause, error) {
 	if doc == nil || len(doc.Blocks) == 0 {
-		return nil
+		return nil, nil
 	}
 	sp := newSplitter(doc, opt)
 	sp.buildUnits()
+	if sp.over {
+		return nil, tooManyUnits(opt.MaxClauses)
+	}
 	sp.markSentenceLayout()
 	sp.markTitle()
 	sp.keepHeadingText()
 	sp.scanHeadings()
 	out := sp.emit()
-	if len(out) == 0 {
+	if len(out) == 0 && !sp.over {
 		// Nothing but headings (a one-line file that reads like a title):
 		// the lines are the content.
 		for i := range sp.units {
@@ -83,7 +101,19 @@ func Split(doc *policy.Document, opt Options) []policy.Clause {
 		}
 		out = sp.emit()
 	}
-	return out
+	if sp.over {
+		return nil, tooManyClauses(opt.MaxClauses)
+	}
+	return out, nil
+}
+
+func tooManyClauses(max int) error {
+	return fault.E(fault.TooLarge, "the policy has more than %d clauses, the most policylens keeps for one policy; split it into smaller files", max)
+}
+
+func tooManyUnits(max int) error {
+	return fault.E(fault.TooLarge, "the policy has more than %d paragraphs, lines, headings and list items (%d per clause of the %d-clause limit); split it into smaller files",
+		max*policy.UnitsPerClause, policy.UnitsPerClause, max)
 }
 
 type unitKind uint8
@@ -143,10 +173,17 @@ type splitter struct {
 	pieces            []piece
 	out               []policy.Clause
 	cursor            runeCursor
+	// maxOut and maxUnits bound the clauses and the units (0: no bound);
+	// over says that one of them was reached and the work stopped.
+	maxOut, maxUnits int
+	over             bool
 }
 
 func newSplitter(doc *policy.Document, opt Options) *splitter {
 	sp := &splitter{doc: doc, text: doc.Text(), max: opt.MaxChars}
+	if opt.MaxClauses > 0 {
+		sp.maxOut, sp.maxUnits = opt.MaxClauses, opt.MaxClauses*policy.UnitsPerClause
+	}
 	if sp.max <= 0 {
 		sp.max = DefaultMaxChars
 	}

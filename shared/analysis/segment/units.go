@@ -17,9 +17,16 @@ import (
 func (sp *splitter) buildUnits() {
 	sp.units = make([]unit, 0, 2*len(sp.doc.Blocks))
 	off := 0
+	if sp.maxUnits > 0 && len(sp.doc.Blocks) > sp.maxUnits {
+		sp.over = true
+		return
+	}
 	for i, b := range sp.doc.Blocks {
 		if i > 0 {
 			off += len(policy.BlockSeparator)
+		}
+		if sp.over {
+			return
 		}
 		sp.block(b, off)
 		off += len(b.Text)
@@ -49,7 +56,12 @@ func (sp *splitter) block(b policy.Block, off int) {
 	sp.paragraph(s, e, b.Page)
 }
 
-func (sp *splitter) add(u unit) { sp.units = append(sp.units, u) }
+func (sp *splitter) add(u unit) {
+	if sp.maxUnits > 0 && len(sp.units) >= sp.maxUnits {
+		sp.over = true
+	}
+	sp.units = append(sp.units, u)
+}
 
 func (sp *splitter) addHeading(s, e, page int, h heading) {
 	sp.add(unit{kind: uHeading, s: s, e: e, page: page, head: h})
@@ -128,7 +140,7 @@ func (sp *splitter) paragraph(s, e, page int) {
 // indentation. It reuses the splitter's line buffer.
 func (sp *splitter) splitLines(s, e int) []line {
 	lines := sp.lines[:0]
-	for p := s; p < e; {
+	for p := s; p < e && !sp.over; {
 		q := strings.IndexByte(sp.text[p:e], '\n')
 		if q < 0 {
 			q = e
@@ -137,6 +149,7 @@ func (sp *splitter) splitLines(s, e int) []line {
 		}
 		if ls, le := trimSpan(sp.text, p, q); ls < le {
 			lines = append(lines, line{s: ls, e: le, indent: utf8.RuneCountInString(sp.text[p:ls])})
+			sp.over = sp.over || sp.maxUnits > 0 && len(lines) > sp.maxUnits
 		}
 		p = q + 1
 	}

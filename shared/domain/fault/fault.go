@@ -7,11 +7,23 @@
 // An *Error carries a Kind and a detail a person can act on. Code that
 // wraps an *Error with fmt.Errorf("...: %w", err) keeps its kind; KindOf
 // finds it. errors.Is(err, fault.Encrypted) works too: a Kind is an error.
+//
+// Every message an *Error gives (Error, Detail, Message) is one printable
+// line of at most MaxMessage characters: details are often made from what
+// a damaged file contains, and they end up in a policy's FAILED reason and
+// in API answers. Control characters, line breaks and invalid UTF-8 are
+// replaced, and a Go runtime panic (a runtime.Error) passed to E is not
+// shown: it is logged, and the message says the data is malformed.
 package fault
 
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"runtime"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Kind is the class of an error.
@@ -92,9 +104,9 @@ type Error struct {
 func (e *Error) Error() string {
 	switch {
 	case e.Detail != "":
-		return e.Kind.String() + ": " + e.Detail
+		return Clean(e.Kind.String() + ": " + e.Detail)
 	case e.Err != nil:
-		return e.Kind.String() + ": " + e.Err.Error()
+		return Clean(e.Kind.String() + ": " + e.Err.Error())
 	}
 	return e.Kind.String()
 }
@@ -110,14 +122,29 @@ func (e *Error) Is(target error) bool {
 
 // E returns an error of kind k whose detail is formatted from format and
 // args, as fmt.Sprintf does.
+//
+// An argument that is a Go runtime panic (a runtime.Error, such as "index
+// out of range", recovered from a reader) is logged and shown as
+// "malformed data": its text means nothing to the user.
 func E(k Kind, format string, args ...any) error {
-	return &Error{Kind: k, Detail: fmt.Sprintf(format, args...)}
+	copied := false
+	for i, a := range args {
+		var re runtime.Error
+		if err, ok := a.(error); ok && errors.As(err, &re) {
+			slog.Warn("runtime error in an error detail", "kind", k.String(), "panic", re.Error())
+			if !copied {
+				args, copied = append([]any(nil), args...), true
+			}
+			args[i] = "malformed data"
+		}
+	}
+	return &Error{Kind: k, Detail: Clean(fmt.Sprintf(format, args...))}
 }
 
 // Wrap returns err classified as kind k, keeping err as the cause. The
 // message is err's unless detail is given.
 func Wrap(k Kind, err error, detail string) error {
-	return &Error{Kind: k, Detail: detail, Err: err}
+	return &Error{Kind: k, Detail: Clean(detail), Err: err}
 }
 
 // KindOf returns the kind of the first *Error in err's chain, Other when
@@ -144,12 +171,12 @@ func Is(k Kind, err error) bool { return err != nil && KindOf(err) == k }
 func Detail(err error) string {
 	var e *Error
 	if errors.As(err, &e) && e.Detail != "" {
-		return e.Detail
+		return Clean(e.Detail)
 	}
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return Clean(err.Error())
 }
 
 // Message returns the message of the first *Error in err's chain (its kind
@@ -163,5 +190,82 @@ func Message(err error) string {
 	if err == nil {
 		return ""
 	}
-	return err.Error()
+	return Clean(err.Error())
+}
+
+// MaxMessage bounds the length of a message, in characters.
+const MaxMessage = 300
+
+// Clean makes s fit to show as one line of an error message: white space,
+// line breaks and control characters become single spaces, invalid UTF-8
+// and other unprintable characters become one U+FFFD per run, and the
+// result is cut at a word boundary to at most MaxMessage characters, an
+// ellipsis marking the cut.
+func Clean(s string) string {
+	if isClean(s) {
+		return s
+	}
+	var sb strings.Builder
+	sb.Grow(min(len(s), 4*MaxMessage))
+	n := 0
+	var last rune = ' ' // drops leading space
+	lastSpace := -1     // byte offset in sb of the last space written
+	cut := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			r = utf8.RuneError
+		case unicode.IsSpace(r) || unicode.IsControl(r) && r < 0x20:
+			r = ' '
+		case !unicode.IsPrint(r):
+			r = utf8.RuneError
+		}
+		if r == last && (r == ' ' || r == utf8.RuneError) {
+			continue
+		}
+		if n == MaxMessage-1 {
+			cut = true
+			break
+		}
+		if r == ' ' {
+			lastSpace = sb.Len()
+		}
+		sb.WriteRune(r)
+		last = r
+		n++
+	}
+	out := sb.String()
+	if cut {
+		if lastSpace > len(out)/2 {
+			out = out[:lastSpace]
+		}
+		out = strings.TrimRight(out, " ") + "…"
+	}
+	return strings.TrimRight(out, " ")
+}
+
+// isClean reports whether s is already a clean message: short, printable
+// ASCII or valid printable UTF-8, single spaces, no leading or trailing
+// space.
+func isClean(s string) bool {
+	if len(s) > MaxMessage || s != "" && (s[0] == ' ' || s[len(s)-1] == ' ') {
+		return false
+	}
+	prevSpace := false
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			if prevSpace {
+				return false
+			}
+			prevSpace = true
+			continue
+		case r == utf8.RuneError, !unicode.IsPrint(r):
+			return false
+		}
+		prevSpace = false
+	}
+	return true
 }

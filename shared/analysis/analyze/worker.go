@@ -1,0 +1,239 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"runtime/debug"
+
+	"github.com/policylens/policylens/shared/analysis/extract"
+	"github.com/policylens/policylens/shared/analysis/facts"
+	"github.com/policylens/policylens/shared/analysis/isolate"
+	"github.com/policylens/policylens/shared/analysis/segment"
+	"github.com/policylens/policylens/shared/domain/fault"
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// The work that depends on the shape of the input (extraction,
+// segmentation, key facts) runs in a child process, for every format: a
+// file of a million headings or a deflate bomb can then use at most
+// Limits.MaxMemory and Limits.Timeout before the process is killed, and the
+// caller gets a fault.TooComplex or fault.Timeout error instead of running
+// out of memory itself. The child sends back at most Limits.MaxClauses
+// clauses; the caller classifies them.
+//
+// POLICYLENS_ISOLATION=off (or POLICYLENS_PDF_ISOLATION=off) does the work
+// in-process instead, for platforms that cannot start processes: limits on
+// sizes and counts still hold, but time and memory are not bounded.
+const (
+	worker       = "policylens-analyze"
+	envIsolation = "POLICYLENS_ISOLATION"
+	envPDF       = "POLICYLENS_PDF_ISOLATION"
+)
+
+func init() {
+	isolate.Worker(worker, serve)
+}
+
+// request is the header of a worker request; the file's bytes follow it.
+type request struct {
+	Name     string
+	Limits   policy.Limits
+	MaxChars int
+}
+
+// split is what the worker sends back: the document's summary and its
+// clauses, not yet classified.
+type split struct {
+	Format   string
+	Encoding string
+	Pages    int
+	Facts    policy.Facts
+	// Paths are the distinct heading paths; each clause names its own by
+	// index, so that a path shared by a hundred clauses is sent once.
+	Paths   [][]string
+	Clauses []wireClause
+	// Kind and Detail describe an input error (Kind is fault.Other on
+	// success).
+	Kind   fault.Kind
+	Detail string
+}
+
+type wireClause struct {
+	Path             int
+	Text             string
+	Start, End, Page int
+}
+
+// serve is the worker: it runs in the child process.
+func serve(in []byte) ([]byte, error) {
+	req, data, err := decodeRequest(in)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := splitDocument(context.Background(), req, data)
+	if err != nil {
+		k := fault.KindOf(err)
+		if !k.Input() {
+			return nil, err
+		}
+		sp = &split{Kind: k, Detail: fault.Detail(err)}
+	}
+	var out bytes.Buffer
+	out.Grow(sp.size())
+	if err := gob.NewEncoder(&out).Encode(sp); err != nil {
+		return nil, fmt.Errorf("encode response: %w", err)
+	}
+	// Give back what the analysis used before the caller allocates the
+	// response: the two processes' peaks then do not add up.
+	sp = nil
+	debug.FreeOSMemory()
+	return out.Bytes(), nil
+}
+
+// encodeRequest returns the header part of a request: its length as 4
+// bytes big-endian, then the gob-encoded request.
+func encodeRequest(req request) ([]byte, error) {
+	var b bytes.Buffer
+	b.Write(make([]byte, 4))
+	if err := gob.NewEncoder(&b).Encode(req); err != nil {
+		return nil, err
+	}
+	hdr := b.Bytes()
+	binary.BigEndian.PutUint32(hdr, uint32(len(hdr)-4))
+	return hdr, nil
+}
+
+func decodeRequest(in []byte) (request, []byte, error) {
+	var req request
+	if len(in) < 4 {
+		return req, nil, errors.New("short request")
+	}
+	n := binary.BigEndian.Uint32(in)
+	if uint64(n) > uint64(len(in)-4) {
+		return req, nil, errors.New("bad request header")
+	}
+	if err := gob.NewDecoder(bytes.NewReader(in[4 : 4+n])).Decode(&req); err != nil {
+		return req, nil, fmt.Errorf("decode request: %w", err)
+	}
+	return req, in[4+n:], nil
+}
+
+// splitDocument extracts, segments and finds the key facts of data.
+func splitDocument(ctx context.Context, req request, data []byte) (*split, error) {
+	lim := req.Limits.WithDefaults()
+	doc, err := extract.Extract(ctx, req.Name, data, lim)
+	if err != nil {
+		return nil, err
+	}
+	// Facts first: what they allocate is garbage before segmentation
+	// allocates its own copies of the text.
+	sp := &split{
+		Format:   string(doc.Format),
+		Encoding: doc.Encoding,
+		Pages:    doc.Pages,
+		Facts:    facts.Find(doc),
+	}
+	clauses, err := segment.SplitBounded(doc, segment.Options{MaxChars: req.MaxChars, MaxClauses: lim.MaxClauses})
+	if err != nil {
+		return nil, err
+	}
+	sp.Clauses = make([]wireClause, len(clauses))
+	paths := map[string]int{}
+	var key []byte
+	for i, c := range clauses {
+		key = key[:0]
+		for _, h := range c.Heading {
+			key = append(append(key, h...), 0)
+		}
+		p, ok := paths[string(key)]
+		if !ok {
+			p = len(sp.Paths)
+			paths[string(key)] = p
+			sp.Paths = append(sp.Paths, c.Heading)
+		}
+		sp.Clauses[i] = wireClause{Path: p, Text: c.Text, Start: c.Start, End: c.End, Page: c.Page}
+	}
+	return sp, nil
+}
+
+// size estimates the gob encoding of sp, to allocate it at once.
+func (sp *split) size() int {
+	n := 4096
+	for _, p := range sp.Paths {
+		for _, h := range p {
+			n += len(h) + 4
+		}
+	}
+	for _, c := range sp.Clauses {
+		n += len(c.Text) + 24
+	}
+	return n
+}
+
+// isolated reports whether the analysis runs in a worker process.
+func isolated() bool {
+	return os.Getenv(envIsolation) != "off" && os.Getenv(envPDF) != "off" && !isolate.IsWorker()
+}
+
+// splitIsolated runs splitDocument in a worker process within the limits.
+func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) (*split, error) {
+	lim := a.limits
+	if !isolated() {
+		return splitDocument(ctx, request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
+	}
+	hdr, err := encodeRequest(request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars})
+	if err != nil {
+		return nil, fmt.Errorf("encode request: %w", err)
+	}
+	out, err := isolate.RunParts(ctx, worker, isolate.Limits{Timeout: lim.Timeout, MaxMemory: lim.MaxMemory, Stderr: os.Stderr}, hdr, data)
+	var crash *isolate.CrashError
+	what := "analysing the file"
+	if extract.LooksPDF(data) {
+		what = "reading the PDF"
+	}
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		return nil, ctx.Err()
+	case errors.Is(err, isolate.ErrTimeout):
+		return nil, fault.E(fault.Timeout, "%s took longer than %v; the file may be damaged or too complex", what, lim.Timeout)
+	case errors.Is(err, isolate.ErrMemory):
+		return nil, fault.E(fault.TooComplex, "%s needed more than %d MB of memory; the file may be damaged or too complex", what, lim.MaxMemory>>20)
+	case errors.As(err, &crash):
+		slog.Error("analysis worker crashed", "file", name, "exit", crash.ExitCode, "stderr", crash.Stderr)
+		return nil, fault.E(fault.Corrupt, "%s failed: the reader crashed on this file; it may be damaged", what)
+	case errors.Is(err, isolate.ErrUnavailable):
+		slog.Warn("analysis runs in-process: no worker process", "err", err)
+		return splitDocument(ctx, request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
+	default:
+		return nil, err
+	}
+	var sp split
+	if err := gob.NewDecoder(bytes.NewReader(out)).Decode(&sp); err != nil {
+		return nil, fmt.Errorf("decode worker response: %w", err)
+	}
+	if sp.Kind != fault.Other {
+		if !sp.Kind.Input() {
+			return nil, fmt.Errorf("the worker reported %v: %s", sp.Kind, sp.Detail)
+		}
+		return nil, &fault.Error{Kind: sp.Kind, Detail: sp.Detail}
+	}
+	for _, c := range sp.Clauses {
+		if c.Path < 0 || c.Path >= len(sp.Paths) {
+			return nil, errors.New("worker response: bad heading path")
+		}
+	}
+	// gob sends an empty slice as none: the lists of facts are never nil.
+	for _, l := range []*[]string{&sp.Facts.Emails, &sp.Facts.URLs, &sp.Facts.Regulations} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	return &sp, nil
+}
