@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/policylens/policylens/shared/analysis/analyze"
@@ -27,12 +29,9 @@ func runDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: json or text")
-	lim := policy.DefaultLimits()
-	fs.Int64Var(&lim.MaxBytes, "max-bytes", lim.MaxBytes, "largest input accepted, in bytes")
-	fs.IntVar(&lim.MaxPages, "max-pages", lim.MaxPages, "most PDF pages accepted")
-	fs.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit for PDF extraction")
+	limits := limitFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: policylens diff [--format json|text] [--max-bytes N] [--max-pages N] [--timeout D] OLD NEW")
+		fmt.Fprintln(stderr, "usage: policylens diff [--format json|text] [--max-bytes N] [--max-pages N] [--max-clauses N] [--timeout D] [--max-memory MB] OLD NEW")
 		fmt.Fprintln(stderr, "Compares two versions of a policy (any formats; - reads one from stdin).")
 		fs.PrintDefaults()
 	}
@@ -51,6 +50,10 @@ func runDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if files[0] == "-" && files[1] == "-" {
 		fmt.Fprintln(stderr, "policylens diff: only one of OLD and NEW can be - (stdin)")
 		return 2
+	}
+	lim := limits()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cliMemoryLimit)
 	}
 	m, err := classify.Default()
 	if err != nil {
