@@ -16,9 +16,14 @@ var months = wordSet(
 	"enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre",
 )
 
-// relative are the words of relative dates ("today", "over a week ago");
-// they make a date only next to a cue.
+// relative are the words of relative dates ("today", "over a week ago",
+// "this week"); they make a date only next to a cue, and a unit ("week")
+// only after "ago" or after "this" or "last": "30 days" is a period, not
+// a date.
 var relative = wordSet("today yesterday ago week weeks month months year years day days hour hours minute minutes")
+
+// relativeAnchors make a relative date by themselves.
+var relativeAnchors = wordSet("today yesterday ago")
 
 // dateFiller are words that may stand inside a date ("the 3rd of March",
 // "23 de junio de 2026", "over 2 weeks ago", "10:30 am UTC").
@@ -179,7 +184,7 @@ func dateRun(words []string, p int, relativeOK bool) (int, bool) {
 	}
 	var numbers int
 	var month, rel bool
-	for _, w := range words[p:last] {
+	for i, w := range words[p:last] {
 		switch {
 		case isYear(w):
 			return last, true
@@ -187,7 +192,9 @@ func dateRun(words []string, p int, relativeOK bool) (int, bool) {
 			numbers++
 		case months[w]:
 			month = true
-		case relative[w]:
+		case relativeAnchors[w]:
+			rel = true
+		case relative[w] && p+i > 0 && (words[p+i-1] == "this" || words[p+i-1] == "last"):
 			rel = true
 		}
 	}

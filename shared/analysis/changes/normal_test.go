@@ -35,6 +35,8 @@ func TestKeyCosmetic(t *testing.T) {
 		{"We may update this policy.", "We will update this policy."},
 		{"Data is updated on 5 systems.", "Data is updated on 6 systems."},
 		{"Effective encryption since 2019 protects it.", "Effective encryption since 2020 protects it."},
+		{"Changes are effective 30 days after notice.", "Changes are effective 10 days after notice."},
+		{"Updated records are kept 2 years.", "Updated records are kept 3 years."},
 	}
 	for _, p := range differ {
 		if ka, kb := Key(p[0]), Key(p[1]); ka == kb {
@@ -52,6 +54,7 @@ func TestKeyDateLines(t *testing.T) {
 		"Updated today",
 		"Updated over a week ago",
 		"Updated this week",
+		"Updated last month",
 		"July 10, 2026",
 		"2024-08-28 02:22",
 		"Privacy Policy – last revised 3rd of May, 2024",
