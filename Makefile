@@ -17,7 +17,7 @@ BUCKET ?= policylens-local
 with-tools = p=$$(scripts/ensure-tools.sh $(1)) && export PATH="$${p:+$$p:}$$PATH" &&
 WITH_MOTO = $(call with-tools,moto_server)
 
-.PHONY: build dev demo upload invoke test deps fmt-check vet go-test model-check clean
+.PHONY: build dev dev-clean redrive demo upload invoke test deps fmt-check vet go-test model-check clean
 
 # Lambda binaries for provided.al2023 on arm64, as CDK and SAM expect them.
 build:
@@ -33,10 +33,22 @@ bin/policylens-dev: FORCE
 bin/policylens: FORCE
 	@$(GO) build -o $@ ./cmd/policylens
 
-# The whole system on this machine: moto_server (S3, SQS, DynamoDB), the real
-# ingest handler on the queue and the real lookup handler behind a local HTTP API.
+# The whole system on this machine: moto_server (S3, SQS, DynamoDB, Secrets
+# Manager), the real ingest function on the queue and the real lookup function
+# behind a local HTTP API, each with its memory and timeout enforced as in
+# Lambda. Uploads are kept in .dev/bucket/ and ingested again at the next start;
+# `make dev FRESH=1` (or `make dev-clean`) starts with an empty bucket.
 dev: bin/policylens-dev
-	@$(WITH_MOTO) exec bin/policylens-dev up --s3-port $(S3_PORT) --api-port $(API_PORT)
+	@$(WITH_MOTO) exec bin/policylens-dev up --s3-port $(S3_PORT) --api-port $(API_PORT) $(if $(FRESH),--fresh)
+
+# Forget what make dev kept: the next make dev starts with an empty bucket.
+dev-clean:
+	rm -rf .dev/bucket
+
+# Move the messages of make dev's dead-letter queue back to the ingest queue
+# (in AWS: aws sqs start-message-move-task, see docs/operations.md).
+redrive: bin/policylens-dev
+	@bin/policylens-dev redrive --s3-port $(S3_PORT)
 
 # Uploads the sample policies to a fresh local system, waits until they are
 # processed and prints what the lookup API returns.

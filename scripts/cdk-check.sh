@@ -7,8 +7,8 @@
 #      under its readable logical ID, with asset metadata leading to a
 #      directory whose `bootstrap` is an executable linux/arm64 binary.
 # Besides the default stack it synthesizes two variants that switch on every
-# optional resource (JWT authorizer, alarm topic and email, key prefix,
-# destroy removal policy; open API), so every template shape is linted.
+# optional resource (JWT authorizer, alarm email, key prefix, destroy
+# removal policy; open API), so every template shape is linted.
 # Works offline once Go modules and npm packages are installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,7 @@ trap 'rm -rf "$work"' EXIT
 variants=(
 	"default|PolicyLens|"
 	"jwt|PolicyLensCheckJwt|-c policylens:authMode=jwt -c policylens:jwtIssuer=https://issuer.example.com/ -c policylens:jwtAudience=client-a,client-b -c policylens:alarmEmail=ops@example.com -c policylens:keyPrefix=policies/ -c policylens:removalPolicy=destroy"
-	"open|PolicyLensCheckOpen|-c policylens:authMode=none -c policylens:alarmTopic=true"
+	"open|PolicyLensCheckOpen|-c policylens:authMode=none"
 )
 
 templates=()

@@ -1,9 +1,12 @@
 // Command policylens-dev runs the whole of policylens locally, with no AWS
 // account: `up` (make dev) starts the emulator, the resources, the ingest
-// consumer and the lookup API and runs until interrupted; `demo` (make demo)
-// does the same on free ports, uploads sample policies, prints what the API
-// returns and stops; `invoke` (make invoke) runs one sample event through a
-// function's deployed binary under the Lambda Runtime Interface Emulator.
+// consumer and the lookup API, restores the bucket saved in the state
+// directory, and runs until interrupted; `demo` (make demo) does the same
+// on free ports and without saved state, uploads sample policies, prints
+// what the API returns and stops; `redrive` (make redrive) moves the
+// messages of the local dead-letter queue back to the ingest queue;
+// `invoke` (make invoke) runs one sample event through a function's
+// deployed binary under the Lambda Runtime Interface Emulator.
 package main
 
 import (
@@ -26,6 +29,9 @@ import (
 // demoPDF is added to the demo's default policies.
 var demoPDF = filepath.Join("testdata", "pdf", "northwind-libreoffice.pdf")
 
+// defaultStateDir is where make dev keeps the bucket (git-ignored).
+const defaultStateDir = ".dev/bucket"
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
@@ -38,17 +44,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runInvoke(ctx, args[1:], stdout, stderr)
 	}
 	cmd := "up"
-	if len(args) > 0 && (args[0] == "up" || args[0] == "demo") {
+	if len(args) > 0 && (args[0] == "up" || args[0] == "demo" || args[0] == "redrive") {
 		cmd, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("policylens-dev "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	if cmd == "redrive" {
+		port := fs.Int("s3-port", devstack.DefaultS3Port, "port of the emulator make dev runs")
+		if err := fs.Parse(args); err != nil {
+			return 2
+		}
+		n, err := devstack.Redrive(ctx, fmt.Sprintf("http://127.0.0.1:%d", *port))
+		if err != nil {
+			fmt.Fprintf(stderr, "policylens-dev redrive: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "moved %d messages from the dead-letter queue back to the ingest queue\n", n)
+		return 0
+	}
 	opt := devstack.Options{}
+	stateDir := ""
 	if cmd == "up" {
 		opt.S3Port, opt.APIPort = devstack.DefaultS3Port, devstack.DefaultAPIPort
+		stateDir = defaultStateDir
 	}
 	fs.IntVar(&opt.S3Port, "s3-port", opt.S3Port, "port of the S3/SQS/DynamoDB emulator (0: any free port)")
 	fs.IntVar(&opt.APIPort, "api-port", opt.APIPort, "port of the lookup API (0: any free port)")
+	fs.StringVar(&opt.StateDir, "state-dir", stateDir, "directory that keeps the bucket's objects between runs (empty: keep nothing)")
+	fs.BoolVar(&opt.Fresh, "fresh", false, "empty the state directory first: start with an empty bucket")
 	motoLog := fs.String("emulator-log", "", "file for moto_server's own output (default: discarded)")
 	verbose := fs.Bool("v", cmd == "up", "print the functions' JSON logs")
 	if err := fs.Parse(args); err != nil {
@@ -56,6 +79,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *verbose {
 		opt.Log = logging.New(stderr, slog.LevelInfo)
+		opt.FunctionOutput = stderr
 	}
 	if *motoLog != "" {
 		f, err := os.Create(*motoLog)
@@ -101,6 +125,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	fmt.Fprintf(stdout, "S3 endpoint: %s\nBucket: %s\nAPI: %s\n", st.S3Endpoint, st.Resources.Bucket, st.API)
+	if opt.StateDir != "" {
+		fmt.Fprintf(stdout, "\nUploads are kept in %s/ between runs; %d restored and being ingested again (start empty: make dev-clean).\n",
+			opt.StateDir, st.Restored)
+	}
 	fmt.Fprintf(stdout, `
 policylens is running locally (emulator pid %d). Try, in another terminal:
   make upload FILE=testdata/policies/lumen-fitness.txt%s

@@ -20,7 +20,7 @@ func TestUpPrintsEndpointsAndStopsOnInterrupt(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int)
 	go func() {
-		code := run(ctx, []string{"up", "--s3-port", "0", "--api-port", "0", "-v=false"}, pw, io.Discard)
+		code := run(ctx, []string{"up", "--s3-port", "0", "--api-port", "0", "--state-dir", t.TempDir(), "-v=false"}, pw, io.Discard)
 		pw.Close()
 		done <- code
 	}()

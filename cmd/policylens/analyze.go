@@ -26,12 +26,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	format := fs.String("format", "text", "output format: json or text")
-	lim := policy.DefaultLimits()
-	fs.Int64Var(&lim.MaxBytes, "max-bytes", lim.MaxBytes, "largest input accepted, in bytes")
-	fs.IntVar(&lim.MaxPages, "max-pages", lim.MaxPages, "most PDF pages accepted")
-	fs.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit for the analysis of the file (its worker process)")
-	maxMB := fs.Int64("max-memory", lim.MaxMemory>>20, "memory limit of the analysis worker process, in MB")
-	fs.IntVar(&lim.MaxClauses, "max-clauses", lim.MaxClauses, "most clauses accepted")
+	limits := limitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: policylens analyze [--format json|text] [--max-bytes N] [--max-pages N] [--max-clauses N] [--timeout D] [--max-memory MB] FILE|-")
 		fs.PrintDefaults()
@@ -48,7 +43,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "policylens analyze: --format must be json or text, not %q\n", *format)
 		return 2
 	}
-	lim.MaxMemory = *maxMB << 20
+	lim := limits()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// Keep this process near what it holds (the file and the
 		// analysis, see docs/limits.md) rather than twice that.

@@ -1,6 +1,10 @@
 package main
 
-import "flag"
+import (
+	"flag"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+)
 
 // parseArgs parses fs's flags wherever they stand among the arguments, as
 // people type them ("analyze policy.pdf --format json"), and returns the
@@ -20,5 +24,22 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 			return pos, nil
 		}
 		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// limitFlags adds the flags of the analysis limits to fs (--max-bytes,
+// --max-pages, --timeout, --max-memory, --max-clauses) and returns a
+// function that gives the limits once fs is parsed.
+func limitFlags(fs *flag.FlagSet) func() policy.Limits {
+	lim := policy.DefaultLimits()
+	fs.Int64Var(&lim.MaxBytes, "max-bytes", lim.MaxBytes, "largest input accepted, in bytes")
+	fs.IntVar(&lim.MaxPages, "max-pages", lim.MaxPages, "most PDF pages accepted")
+	fs.DurationVar(&lim.Timeout, "timeout", lim.Timeout, "time limit for the analysis of a file (its worker process)")
+	maxMB := fs.Int64("max-memory", lim.MaxMemory>>20, "memory limit of the analysis worker process, in MB")
+	fs.IntVar(&lim.MaxClauses, "max-clauses", lim.MaxClauses, "most clauses accepted")
+	return func() policy.Limits {
+		l := lim
+		l.MaxMemory = *maxMB << 20
+		return l
 	}
 }

@@ -15,6 +15,7 @@ const usage = `usage: policylens <command> [flags] [args]
 
 commands:
   analyze [--format json|text] FILE|-   analyse one policy and print its clauses
+  diff [--format json|text] OLD NEW     what changed between two versions of a policy
   train --corpus DIR [--out FILE]       train the clause classifier
   eval FILE.csv                         evaluate the classifier on a labelled CSV
 
@@ -37,6 +38,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) int{
 		"analyze": runAnalyze,
+		"diff":    runDiff,
 		"train":   runTrain,
 		"eval":    runEval,
 	}

@@ -41,7 +41,6 @@ const (
 	CtxJWTIssuer            = "policylens:jwtIssuer"
 	CtxJWTAudience          = "policylens:jwtAudience"
 	CtxAlarmEmail           = "policylens:alarmEmail"
-	CtxAlarmTopic           = "policylens:alarmTopic"
 	CtxIngestMemoryMB       = "policylens:ingestMemoryMB"
 	CtxIngestTimeoutSeconds = "policylens:ingestTimeoutSeconds"
 	CtxIngestBatchSize      = "policylens:ingestBatchSize"
@@ -61,10 +60,15 @@ const (
 // contextKeys lists every option, to catch misspelt ones.
 var contextKeys = []string{
 	CtxStackName, CtxAssetDir, CtxKeyPrefix, CtxRemovalPolicy, CtxAuthMode, CtxJWTIssuer,
-	CtxJWTAudience, CtxAlarmEmail, CtxAlarmTopic, CtxIngestMemoryMB, CtxIngestTimeoutSeconds,
+	CtxJWTAudience, CtxAlarmEmail, CtxIngestMemoryMB, CtxIngestTimeoutSeconds,
 	CtxIngestBatchSize, CtxIngestMaxConcurrency, CtxLookupMemoryMB, CtxLookupTimeoutSeconds,
 	CtxThrottleRate, CtxThrottleBurst, CtxLogRetentionDays, CtxLogLevel, CtxMaxObjectBytes,
 	CtxMaxPDFPages, CtxPDFTimeout, CtxMaxPageSize,
+}
+
+// retired are options that no longer exist, with what to do instead.
+var retired = map[string]string{
+	"policylens:alarmTopic": "the alarm topic is always created; subscribe with " + CtxAlarmEmail + " or as docs/operations.md says",
 }
 
 // Config is everything about the stack that a user may choose. The zero
@@ -87,11 +91,10 @@ type Config struct {
 	JWTIssuer   string
 	JWTAudience []string
 
-	// AlarmEmail, when set, subscribes this address to the alarm topic.
+	// AlarmEmail, when set, subscribes this address to the alarm topic,
+	// which the stack always creates. Without it, synthesis warns that
+	// nobody is subscribed.
 	AlarmEmail string
-	// AlarmTopic creates the SNS topic that alarms notify even without an
-	// email subscription (an email implies it).
-	AlarmTopic bool
 
 	IngestMemoryMB       int
 	IngestTimeout        time.Duration
@@ -113,7 +116,8 @@ type Config struct {
 }
 
 // DefaultConfig returns the configuration used for every option not set in
-// the context. The reasons for the numbers are in docs/deploy.md.
+// the context. The functions' sizes come from package topology, where make
+// dev reads them too; the reasons for the numbers are in docs/deploy.md.
 func DefaultConfig() Config {
 	return Config{
 		StackName:            "PolicyLens",
@@ -121,11 +125,11 @@ func DefaultConfig() Config {
 		Retain:               true,
 		AuthMode:             AuthIAM,
 		IngestMemoryMB:       topology.Ingest.MemoryMB,
-		IngestTimeout:        time.Duration(topology.Ingest.TimeoutSeconds) * time.Second,
-		IngestBatchSize:      4,
-		IngestMaxConcurrency: 5,
+		IngestTimeout:        topology.Ingest.Timeout(),
+		IngestBatchSize:      topology.IngestBatchSize,
+		IngestMaxConcurrency: topology.IngestMaxConcurrency,
 		LookupMemoryMB:       topology.Lookup.MemoryMB,
-		LookupTimeout:        time.Duration(topology.Lookup.TimeoutSeconds) * time.Second,
+		LookupTimeout:        topology.Lookup.Timeout(),
 		ThrottleRate:         50,
 		ThrottleBurst:        100,
 		LogRetentionDays:     30,
@@ -141,7 +145,7 @@ func DefaultConfig() Config {
 // function timeout, as AWS recommends for an SQS event source, so that a
 // message is not handed out again while a batch holding it may still run
 // (including the event source's own retries on throttling).
-func (c Config) VisibilityTimeout() time.Duration { return 6 * c.IngestTimeout }
+func (c Config) VisibilityTimeout() time.Duration { return topology.VisibilityTimeout(c.IngestTimeout) }
 
 // ConfigFromContext reads the options from the CDK context (all of it, as
 // Node.GetAllContext returns it): a value is a string when given with -c, a
@@ -151,7 +155,10 @@ func ConfigFromContext(ctx map[string]any) (Config, error) {
 	c := DefaultConfig()
 	r := reader{get: func(key string) any { return ctx[key] }}
 	for key := range ctx {
-		if strings.HasPrefix(key, "policylens:") && !slices.Contains(contextKeys, key) {
+		switch {
+		case retired[key] != "":
+			r.errs = append(r.errs, fmt.Errorf("%s: no longer an option: %s", key, retired[key]))
+		case strings.HasPrefix(key, "policylens:") && !slices.Contains(contextKeys, key):
 			r.errs = append(r.errs, fmt.Errorf("%s: unknown option (the options are listed in README.md, Configuration)", key))
 		}
 	}
@@ -181,7 +188,6 @@ func ConfigFromContext(ctx map[string]any) (Config, error) {
 		}
 	}
 	r.str(CtxAlarmEmail, &c.AlarmEmail)
-	r.boolean(CtxAlarmTopic, &c.AlarmTopic)
 	r.integer(CtxIngestMemoryMB, &c.IngestMemoryMB)
 	r.seconds(CtxIngestTimeoutSeconds, &c.IngestTimeout)
 	r.integer(CtxIngestBatchSize, &c.IngestBatchSize)
@@ -245,6 +251,16 @@ func (c Config) Validate() error {
 	}
 	memory(CtxIngestMemoryMB, c.IngestMemoryMB)
 	memory(CtxLookupMemoryMB, c.LookupMemoryMB)
+	// The analysis worker runs beside the handler, inside the function's
+	// memory: what the handler needs for objects of MaxObjectBytes must
+	// leave the worker enough.
+	if c.IngestMemoryMB >= 128 && c.MaxObjectBytes > 0 {
+		if w := topology.WorkerMemory(c.IngestMemoryMB, c.MaxObjectBytes, policy.DefaultMaxMemory); w < policy.DefaultMaxMemory {
+			need := (topology.HandlerMemory(c.MaxObjectBytes) + policy.DefaultMaxMemory + 1<<20 - 1) >> 20
+			bad(CtxIngestMemoryMB, "%d MB leaves the analysis worker %d MB of the %d MB it needs, beside a handler that needs %d MB for objects of up to %d bytes (%s); give ingest at least %d MB or lower %s",
+				c.IngestMemoryMB, max(w, 0)>>20, policy.DefaultMaxMemory>>20, topology.HandlerMemory(c.MaxObjectBytes)>>20, c.MaxObjectBytes, CtxMaxObjectBytes, need, CtxMaxObjectBytes)
+		}
+	}
 	if c.IngestTimeout < time.Second || c.IngestTimeout > 900*time.Second {
 		bad(CtxIngestTimeoutSeconds, "%s is outside Lambda's 1 to 900 seconds", c.IngestTimeout)
 	}
@@ -367,19 +383,6 @@ func (r *reader) str(key string, dst *string) {
 	if v, ok := r.raw(key); ok {
 		*dst = v
 	}
-}
-
-func (r *reader) boolean(key string, dst *bool) {
-	v, ok := r.raw(key)
-	if !ok || v == "" {
-		return
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		r.errs = append(r.errs, fmt.Errorf("%s: %q is not true or false", key, v))
-		return
-	}
-	*dst = b
 }
 
 func (r *reader) integer(key string, dst *int) bool {

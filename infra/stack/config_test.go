@@ -27,25 +27,35 @@ func TestConfigFromContext(t *testing.T) {
 				CtxJWTIssuer: "https://login.example.com/", CtxJWTAudience: " a, b ,,",
 				CtxAlarmEmail: "ops@example.com", CtxIngestMemoryMB: "2048", CtxIngestTimeoutSeconds: "300",
 				CtxIngestMaxConcurrency: "10", CtxThrottleRate: "12.5", CtxLogRetentionDays: "90",
-				CtxPDFTimeout: "45s", CtxAlarmTopic: "true", CtxStackName: "PolicyLens-dev",
+				CtxPDFTimeout: "45s", CtxStackName: "PolicyLens-dev",
 			},
 			want: func(c *Config) {
 				c.KeyPrefix, c.Retain, c.AuthMode = "policies/", false, AuthJWT
 				c.JWTIssuer, c.JWTAudience = "https://login.example.com/", []string{"a", "b"}
 				c.AlarmEmail, c.IngestMemoryMB, c.IngestTimeout = "ops@example.com", 2048, 300*time.Second
 				c.IngestMaxConcurrency, c.ThrottleRate, c.LogRetentionDays = 10, 12.5, 90
-				c.PDFTimeout, c.AlarmTopic, c.StackName = 45*time.Second, true, "PolicyLens-dev"
+				c.PDFTimeout, c.StackName = 45*time.Second, "PolicyLens-dev"
 			},
 		},
 		{
 			name: "JSON values from cdk.json",
-			ctx:  map[string]any{CtxLookupMemoryMB: float64(256), CtxAlarmTopic: true, CtxMaxPageSize: float64(50)},
-			want: func(c *Config) { c.LookupMemoryMB, c.AlarmTopic, c.MaxPageSize = 256, true, 50 },
+			ctx:  map[string]any{CtxLookupMemoryMB: float64(256), CtxMaxPageSize: float64(50)},
+			want: func(c *Config) { c.LookupMemoryMB, c.MaxPageSize = 256, 50 },
 		},
 		{
 			name:    "every bad value reported at once",
-			ctx:     map[string]any{CtxIngestMemoryMB: "lots", CtxRemovalPolicy: "keep", CtxAlarmTopic: "maybe"},
-			wantErr: []string{CtxIngestMemoryMB, CtxRemovalPolicy, CtxAlarmTopic},
+			ctx:     map[string]any{CtxIngestMemoryMB: "lots", CtxRemovalPolicy: "keep", "policylens:alarmTopic": "true"},
+			wantErr: []string{CtxIngestMemoryMB, CtxRemovalPolicy, "policylens:alarmTopic: no longer an option: the alarm topic is always created"},
+		},
+		{
+			name:    "the analysis worker must fit beside the handler",
+			ctx:     map[string]any{CtxIngestMemoryMB: "448"},
+			wantErr: []string{CtxIngestMemoryMB + ": 448 MB leaves the analysis worker 120 MB of the 184 MB it needs", "give ingest at least 512 MB"},
+		},
+		{
+			name: "a smaller function for smaller objects",
+			ctx:  map[string]any{CtxIngestMemoryMB: "384", CtxMaxObjectBytes: "10485760"},
+			want: func(c *Config) { c.IngestMemoryMB, c.MaxObjectBytes = 384, 10<<20 },
 		},
 		{
 			name:    "jwt needs issuer and audience",

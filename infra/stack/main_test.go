@@ -17,7 +17,7 @@ import (
 // The tests synthesize one app, once per test binary, holding three stacks
 // that between them cover every option: the defaults, a JWT-authorized stack
 // with an alarm email, a key prefix and the destroy removal policy, and an
-// open API with an alarm topic but no email.
+// open API without an alarm email.
 var (
 	defaultStack, jwtStack, openStack *synthesized
 	assemblyDir                       string
@@ -92,7 +92,6 @@ func run(m *testing.M) (int, error) {
 	open := base
 	open.StackName = "PolicyLensOpen"
 	open.AuthMode = AuthNone
-	open.AlarmTopic = true
 
 	var stacks []*synthesized
 	for _, cfg := range []Config{base, jwt, open} {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -198,7 +199,9 @@ func TestIngestFunction(t *testing.T) {
 				topology.EnvPDFTimeout: c.PDFTimeout.String(),
 				topology.EnvKeyPrefix:  c.KeyPrefix,
 				topology.EnvLogLevel:   c.LogLevel,
-				endpointEnv:            "",
+				// The function knows which delivery is the last.
+				topology.EnvMaxReceiveCount: fmt.Sprint(topology.MaxReceiveCount),
+				endpointEnv:                 "",
 			}
 			checkFunction(t, fn, c.IngestMemoryMB, c.IngestTimeout.Seconds(), wantEnv, logsID)
 			check(t, "SQS event source with partial batch failures and bounded concurrency", func() {
@@ -229,14 +232,13 @@ func TestLookupFunction(t *testing.T) {
 			c := s.cfg
 			wantEnv := map[string]any{
 				topology.EnvTableName: ref(tableID),
-				// A dynamic reference: CloudFormation resolves it at deploy
-				// time, so the key is in neither the template nor the repo.
-				topology.EnvCursorSecret: map[string]any{"Fn::Join": []any{"", []any{
-					"{{resolve:secretsmanager:", ref(secretID), ":SecretString:::}}",
-				}}},
-				topology.EnvMaxPageSize: fmt.Sprint(c.MaxPageSize),
-				topology.EnvLogLevel:    c.LogLevel,
-				endpointEnv:             "",
+				// The secret's ARN, not its value: the function reads the
+				// value through the SDK, so GetFunctionConfiguration
+				// shows no key.
+				topology.EnvCursorSecretARN: ref(secretID),
+				topology.EnvMaxPageSize:     fmt.Sprint(c.MaxPageSize),
+				topology.EnvLogLevel:        c.LogLevel,
+				endpointEnv:                 "",
 			}
 			checkFunction(t, fn, c.LookupMemoryMB, c.LookupTimeout.Seconds(), wantEnv, logsID)
 			gen, _ := props(secret)["GenerateSecretString"].(map[string]any)
@@ -415,8 +417,10 @@ func TestLeastPrivilege(t *testing.T) {
 				t.Errorf("ingest role grants:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantIngest, "\n"))
 			}
 
+			secretID, _ := s.only(t, "AWS::SecretsManager::Secret", "CursorSecret")
 			var wantLookup []string
 			wantLookup = append(wantLookup, grant(logs, toJSON(getAtt(lookupLogs, "Arn")))...)
+			wantLookup = append(wantLookup, grant([]string{"secretsmanager:GetSecretValue"}, toJSON(ref(secretID)))...)
 			wantLookup = append(wantLookup, grant(read, table)...)
 			wantLookup = append(wantLookup, grant([]string{"dynamodb:Query"}, indexes...)...)
 			sort.Strings(wantLookup)
@@ -561,13 +565,9 @@ func TestAlarms(t *testing.T) {
 			if len(alarms) != len(want) {
 				t.Errorf("%d alarms, want %d", len(alarms), len(want))
 			}
-			var topic any
-			if s.cfg.AlarmTopic || s.cfg.AlarmEmail != "" {
-				id, _ := s.only(t, "AWS::SNS::Topic", "AlarmTopic")
-				topic = []any{ref(id)}
-			} else if n := len(s.resources("AWS::SNS::Topic")); n != 0 {
-				t.Errorf("%d SNS topics without alarm options", n)
-			}
+			// Every stack has the topic, and every alarm notifies it.
+			topicID, _ := s.only(t, "AWS::SNS::Topic", "AlarmTopic")
+			topic := []any{ref(topicID)}
 			for prefix, m := range want {
 				_, a := s.only(t, "AWS::CloudWatch::Alarm", prefix)
 				p := props(a)
@@ -581,9 +581,6 @@ func TestAlarms(t *testing.T) {
 				if !jsonEqual(p["AlarmActions"], topic) || !jsonEqual(p["OKActions"], topic) {
 					t.Errorf("%s actions %v / %v, want %v", prefix, p["AlarmActions"], p["OKActions"], topic)
 				}
-			}
-			if topic == nil {
-				return
 			}
 			keyID, _ := s.only(t, "AWS::KMS::Key", "AlarmTopicKey")
 			check(t, "alarm topic encrypted with a rotating key CloudWatch may use, TLS-only", func() {
@@ -605,11 +602,20 @@ func TestAlarms(t *testing.T) {
 				}))
 			})
 			subs := s.resources("AWS::SNS::Subscription")
+			warnings := s.annotations.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("nobody is subscribed")))
 			if s.cfg.AlarmEmail == "" {
 				if len(subs) != 0 {
 					t.Errorf("%d subscriptions without an alarm email", len(subs))
 				}
+				// Synthesis, and so every deploy, says that nobody hears
+				// the alarms, and how to change that.
+				if len(*warnings) != 1 || !strings.Contains(fmt.Sprint((*warnings)[0].Entry.Data), CtxAlarmEmail) {
+					t.Errorf("warnings %v, want one saying nobody is subscribed and naming %s", *warnings, CtxAlarmEmail)
+				}
 				return
+			}
+			if len(*warnings) != 0 {
+				t.Errorf("a stack with an alarm email warns: %v", *warnings)
 			}
 			check(t, "email subscription", func() {
 				s.template.ResourceCountIs(jsii.String("AWS::SNS::Subscription"), jsii.Number(1))
@@ -634,10 +640,12 @@ func TestOutputs(t *testing.T) {
 					"https://", ref(apiID), ".execute-api.",
 				))}}))
 			})
-			outputs := s.json["Outputs"].(map[string]any)
-			if _, ok := outputs[OutputAlarmTopicArn]; ok != (s.cfg.AlarmTopic || s.cfg.AlarmEmail != "") {
-				t.Errorf("alarm topic output present = %v", ok)
-			}
+			topicID, _ := s.only(t, "AWS::SNS::Topic", "AlarmTopic")
+			dlqID, _ := s.only(t, "AWS::SQS::Queue", "IngestDeadLetterQueue")
+			check(t, "alarm topic and dead-letter queue ARN outputs", func() {
+				s.template.HasOutput(jsii.String(OutputAlarmTopicArn), like(map[string]any{"Value": ref(topicID)}))
+				s.template.HasOutput(jsii.String(OutputDLQArn), like(map[string]any{"Value": getAtt(dlqID, "Arn")}))
+			})
 		})
 	}
 }

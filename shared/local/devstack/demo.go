@@ -13,8 +13,14 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
+	"github.com/policylens/policylens/shared/local/eventsource"
+	"github.com/policylens/policylens/shared/local/motoserver"
+	"github.com/policylens/policylens/shared/local/provision"
 	"github.com/policylens/policylens/shared/service/settings"
 )
 
@@ -138,4 +144,35 @@ func (s *Stack) Demo(ctx context.Context, w io.Writer, files []string) error {
 		}
 	}
 	return nil
+}
+
+// Redrive moves the messages of the dead-letter queue of the local system
+// whose emulator listens at endpoint back to its ingest queue (see
+// eventsource.Redrive) and returns how many it moved.
+func Redrive(ctx context.Context, endpoint string) (int, error) {
+	cfg, err := config.LoadDefaultConfig(ctx,
+		config.WithRegion(motoserver.Region),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(motoserver.AccessKey, motoserver.SecretKey, "")),
+		config.WithBaseEndpoint(endpoint))
+	if err != nil {
+		return 0, err
+	}
+	q := sqs.NewFromConfig(cfg)
+	names := provision.LocalNames()
+	url := func(name string) (string, error) {
+		out, err := q.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
+		if err != nil {
+			return "", fmt.Errorf("find queue %s at %s (is make dev running?): %w", name, endpoint, err)
+		}
+		return aws.ToString(out.QueueUrl), nil
+	}
+	dlq, err := url(names.DLQ)
+	if err != nil {
+		return 0, err
+	}
+	queue, err := url(names.Queue)
+	if err != nil {
+		return 0, err
+	}
+	return eventsource.Redrive(ctx, q, dlq, queue)
 }

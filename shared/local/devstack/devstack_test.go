@@ -1,21 +1,27 @@
 package devstack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
 	"github.com/policylens/policylens/shared/local/motoserver"
 	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 func startStack(t *testing.T) *Stack {
@@ -124,5 +130,115 @@ func TestMakefileDefaultsMatch(t *testing.T) {
 		if !strings.Contains(string(mk), "\n"+want+"\n") {
 			t.Errorf("Makefile lacks the line %q", want)
 		}
+	}
+}
+
+// syncBuffer collects the functions' output.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// What was uploaded survives a stop: the next start restores the bucket
+// from the state directory and ingests it again; a fresh start forgets it.
+func TestStackKeepsUploadsAcrossRestarts(t *testing.T) {
+	state := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	var files []string
+	for i, text := range []string{"We collect your email address when you register.", "We keep order records for six years."} {
+		f := filepath.Join(dir, fmt.Sprintf("policy-%d.txt", i))
+		os.WriteFile(f, []byte("Privacy Policy\n\n"+text+"\n"), 0o600)
+		files = append(files, f)
+	}
+	start := func(fresh bool) *Stack {
+		t.Helper()
+		st, err := Start(ctx, Options{StateDir: state, Fresh: fresh})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	st := start(false)
+	if st.Restored != 0 {
+		t.Errorf("restored %d objects from an empty state directory", st.Restored)
+	}
+	if err := st.Upload(ctx, files...); err != nil {
+		t.Fatal(err)
+	}
+	before, err := st.WaitSettled(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	st = start(false)
+	if st.Restored != 2 {
+		t.Errorf("restored %d objects, want 2", st.Restored)
+	}
+	after, err := st.WaitSettled(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(before)
+	slices.Sort(after)
+	if !slices.Equal(before, after) {
+		t.Errorf("policies after the restart %v, want %v", after, before)
+	}
+	for _, id := range after {
+		body, err := st.Get(ctx, "/policies/"+id)
+		if err != nil || !strings.Contains(string(body), `"READY"`) {
+			t.Errorf("%s after the restart: %v %s", id, err, body)
+		}
+	}
+	st.Close()
+
+	st = start(true)
+	defer st.Close()
+	if st.Restored != 0 {
+		t.Errorf("a fresh start restored %d objects", st.Restored)
+	}
+	if body, err := st.Get(ctx, "/policies"); err != nil || strings.Contains(string(body), `"id"`) {
+		t.Errorf("a fresh start lists %s (%v)", body, err)
+	}
+}
+
+// The functions run as in Lambda, with their configured memory: ingest
+// splits it between the handler and the analysis worker as it would in
+// AWS.
+func TestFunctionsRunWithTheirMemory(t *testing.T) {
+	out := &syncBuffer{}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	st, err := Start(ctx, Options{Ingest: topology.Function{MemoryMB: 700, TimeoutSeconds: 60}, FunctionOutput: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f := filepath.Join(t.TempDir(), "p.txt")
+	os.WriteFile(f, []byte("Privacy Policy\n\nWe collect your email address.\n"), 0o600)
+	if err := st.Upload(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.WaitSettled(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	worker := topology.WorkerMemory(700, policy.DefaultMaxBytes, policy.DefaultMaxMemory) >> 20
+	if want := fmt.Sprintf(`"functionMemoryMB":"700","handlerMemoryMB":%d,"workerMemoryMB":%d`,
+		topology.HandlerMemory(policy.DefaultMaxBytes)>>20, worker); !strings.Contains(out.String(), want) {
+		t.Errorf("the ingest function did not start with 700 MB (want %s):\n%s", want, out.String())
 	}
 }

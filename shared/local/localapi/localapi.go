@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -68,9 +69,19 @@ func splitPath(p string) []string {
 	return strings.Split(p, "/")
 }
 
-// match returns the route key and path parameters for method and path.
-func (s *Server) match(method, path string) (string, map[string]string) {
-	segs := splitPath(path)
+// match returns the route key and path parameters for method and rawPath,
+// the path as sent: it is split into segments first and each segment
+// decoded then, so that %2F stays inside its segment. A path that is not
+// valid percent-encoding matches no route.
+func (s *Server) match(method, rawPath string) (string, map[string]string) {
+	segs := splitPath(rawPath)
+	for i, seg := range segs {
+		d, err := url.PathUnescape(seg)
+		if err != nil {
+			return "$default", nil
+		}
+		segs[i] = d
+	}
 	for _, r := range s.routes {
 		if r.method != "ANY" && r.method != method {
 			continue
@@ -120,12 +131,19 @@ func (s *Server) Event(r *http.Request) (events.APIGatewayV2HTTPRequest, error) 
 	}
 	// API Gateway passes the path as the client sent it, percent-encoding
 	// included, and decodes path parameters.
-	rawPath := r.URL.EscapedPath()
-	key, params := s.match(r.Method, r.URL.Path)
+	rawPath, rawQuery := r.URL.EscapedPath(), r.URL.RawQuery
+	if t := r.Header.Values(targetHeader); len(t) > 0 {
+		// Through the guard of Listener: the target as sent.
+		rawPath, rawQuery, _ = strings.Cut(t[0], "?")
+	}
+	key, params := s.match(r.Method, rawPath)
 	headers := map[string]string{}
 	var cookies []string
 	for name, vals := range r.Header {
 		lname := strings.ToLower(name)
+		if name == targetHeader {
+			continue
+		}
 		if lname == "cookie" {
 			for _, v := range vals {
 				for _, c := range strings.Split(v, ";") {
@@ -154,7 +172,7 @@ func (s *Server) Event(r *http.Request) (events.APIGatewayV2HTTPRequest, error) 
 		Version:               "2.0",
 		RouteKey:              key,
 		RawPath:               rawPath,
-		RawQueryString:        r.URL.RawQuery,
+		RawQueryString:        rawQuery,
 		Cookies:               cookies,
 		Headers:               headers,
 		QueryStringParameters: query,
@@ -171,7 +189,7 @@ func (s *Server) Event(r *http.Request) (events.APIGatewayV2HTTPRequest, error) 
 			TimeEpoch:    now.UnixMilli(),
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
 				Method:    r.Method,
-				Path:      r.URL.Path,
+				Path:      rawPath,
 				Protocol:  r.Proto,
 				SourceIP:  sourceIP(r.RemoteAddr),
 				UserAgent: r.UserAgent(),

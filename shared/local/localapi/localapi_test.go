@@ -1,10 +1,13 @@
 package localapi
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -181,5 +184,83 @@ func TestServeHTTP(t *testing.T) {
 				t.Errorf("Set-Cookie %q, want %q", res.Header.Values("Set-Cookie"), tt.setCookies)
 			}
 		})
+	}
+}
+
+// rawGet sends a request line as written, which Go's HTTP client would
+// correct, and returns the response.
+func rawGet(t *testing.T, addr, target string, header ...string) *http.Response {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	req := "GET " + target + " HTTP/1.1\r\nHost: local\r\n"
+	for _, h := range header {
+		req += h + "\r\n"
+	}
+	if _, err := io.WriteString(c, req+"\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp
+}
+
+// Paths reach the handler as sent, as API Gateway passes them: a malformed
+// escape too (Go's server alone answers it with its own plain-text 400),
+// and %2F stays inside its segment.
+func TestPercentEncoding(t *testing.T) {
+	var got []events.APIGatewayV2HTTPRequest
+	h := func(ctx context.Context, ev events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+		got = append(got, ev)
+		return events.APIGatewayV2HTTPResponse{StatusCode: 400, Headers: map[string]string{"Content-Type": "application/problem+json"}, Body: `{"status":400}`}, nil
+	}
+	s, err := New(h, routeKeys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := s.HTTPServer()
+	go srv.Serve(s.Listener(ln))
+	defer srv.Close()
+	addr := ln.Addr().String()
+
+	tests := []struct {
+		target, rawPath, routeKey string
+		params                    map[string]string
+		query                     string
+	}{
+		{"/policies/%zz", "/policies/%zz", "$default", nil, ""},
+		{"/policies/50%/clauses?limit=5", "/policies/50%/clauses", "$default", nil, "limit=5"},
+		{"/policies/a%2Fb/clauses", "/policies/a%2Fb/clauses", "GET /policies/{id}/clauses", map[string]string{"id": "a/b"}, ""},
+		{"/labels/Data%20Retention/clauses?minScore=%zz", "/labels/Data%20Retention/clauses", "ANY /labels/{label}/clauses", map[string]string{"label": "Data Retention"}, "minScore=%zz"},
+	}
+	for _, tt := range tests {
+		got = nil
+		resp := rawGet(t, addr, tt.target, targetHeader+": /forged")
+		if resp.StatusCode != 400 || resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s: %s %s, want the handler's problem+json", tt.target, resp.Status, resp.Header.Get("Content-Type"))
+		}
+		if len(got) != 1 {
+			t.Errorf("%s: the handler ran %d times", tt.target, len(got))
+			continue
+		}
+		ev := got[0]
+		if ev.RawPath != tt.rawPath || ev.RouteKey != tt.routeKey || !reflect.DeepEqual(ev.PathParameters, tt.params) || ev.RawQueryString != tt.query {
+			t.Errorf("%s: raw path %q, route %q, params %v, query %q; want %q, %q, %v, %q", tt.target,
+				ev.RawPath, ev.RouteKey, ev.PathParameters, ev.RawQueryString, tt.rawPath, tt.routeKey, tt.params, tt.query)
+		}
+		if _, ok := ev.Headers[strings.ToLower(targetHeader)]; ok {
+			t.Errorf("%s: the guard's header reached the handler", tt.target)
+		}
 	}
 }

@@ -40,11 +40,12 @@ type Server struct {
 	URL  string
 	Port int
 
-	cmd  *exec.Cmd
-	out  *syncBuffer
-	done chan struct{}
-	once sync.Once
-	err  error
+	cmd    *exec.Cmd
+	writes *writeSerializer
+	out    *syncBuffer
+	done   chan struct{}
+	once   sync.Once
+	err    error
 }
 
 // Options configure Start.
@@ -92,6 +93,9 @@ func Start(ctx context.Context, opt Options) (*Server, error) {
 func start(ctx context.Context, path string, port int, opt Options) (*Server, error) {
 	s := &Server{URL: "http://127.0.0.1:" + strconv.Itoa(port), Port: port, out: &syncBuffer{}, done: make(chan struct{})}
 	s.cmd = exec.Command(path, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
+	// moto writes S3 event times in its local time without a zone; in UTC,
+	// as AWS writes them, they mean the same on every machine.
+	s.cmd.Env = append(os.Environ(), "TZ=UTC")
 	var w io.Writer = s.out
 	if opt.Output != nil {
 		w = io.MultiWriter(s.out, opt.Output)
@@ -119,6 +123,12 @@ func start(ctx context.Context, path string, port int, opt Options) (*Server, er
 		s.Stop()
 		return nil, err
 	}
+	proxy, err := startWriteSerializer(s.URL)
+	if err != nil {
+		s.Stop()
+		return nil, fmt.Errorf("start the DynamoDB write proxy: %w", err)
+	}
+	s.writes = proxy
 	return s, nil
 }
 
@@ -155,6 +165,9 @@ func (s *Server) Output() string { return s.out.String() }
 // not exited after five seconds. It is safe to call more than once.
 func (s *Server) Stop() {
 	s.once.Do(func() {
+		if s.writes != nil {
+			s.writes.close()
+		}
 		pid := s.cmd.Process.Pid
 		_ = syscall.Kill(-pid, syscall.SIGTERM)
 		select {
@@ -167,14 +180,20 @@ func (s *Server) Stop() {
 }
 
 // Env returns the environment variables that point the AWS SDK (and the
-// aws CLI) at the server: the endpoint, a region and dummy credentials.
+// aws CLI) at the server: the endpoint (DynamoDB's through the proxy that
+// makes its writes atomic), a region and dummy credentials.
 func (s *Server) Env() map[string]string {
+	dynamo := s.URL
+	if s.writes != nil {
+		dynamo = s.writes.URL()
+	}
 	return map[string]string{
-		"AWS_ENDPOINT_URL":      s.URL,
-		"AWS_REGION":            Region,
-		"AWS_DEFAULT_REGION":    Region,
-		"AWS_ACCESS_KEY_ID":     AccessKey,
-		"AWS_SECRET_ACCESS_KEY": SecretKey,
+		"AWS_ENDPOINT_URL":          s.URL,
+		"AWS_ENDPOINT_URL_DYNAMODB": dynamo,
+		"AWS_REGION":                Region,
+		"AWS_DEFAULT_REGION":        Region,
+		"AWS_ACCESS_KEY_ID":         AccessKey,
+		"AWS_SECRET_ACCESS_KEY":     SecretKey,
 	}
 }
 

@@ -1,13 +1,15 @@
 // Package provision creates the AWS resources of policylens in an emulator
 // (moto_server) from the definitions in package topology: the table and its
-// indexes, the ingest queue and its dead-letter queue, and the upload bucket
-// with its notification to the queue. The integration tests and the local
+// indexes, the cursor secret, the ingest queue and its dead-letter queue,
+// and the upload bucket with its notification to the queue. The integration tests and the local
 // development system (make dev) use it; in AWS the CDK stack creates the
 // same resources from the same definitions.
 package provision
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +22,8 @@ import (
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	smtypes "github.com/aws/aws-sdk-go-v2/service/secretsmanager/types"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/smithy-go"
@@ -30,6 +34,9 @@ import (
 // Names are the names of the resources to create.
 type Names struct {
 	Bucket, Table, Queue, DLQ string
+	// CursorSecret, when set, names the Secrets Manager secret that signs
+	// the lookup API's cursors; Create gives it a new random value.
+	CursorSecret string
 	// KeyPrefix, when set, limits the bucket notification to keys under it.
 	KeyPrefix string
 	// VisibilityTimeout of the ingest queue: how long a received message
@@ -39,7 +46,8 @@ type Names struct {
 
 // LocalNames returns the names of the local development system.
 func LocalNames() Names {
-	return Names{Bucket: topology.LocalBucket, Table: topology.LocalTable, Queue: topology.LocalQueue, DLQ: topology.LocalDLQ}
+	return Names{Bucket: topology.LocalBucket, Table: topology.LocalTable, Queue: topology.LocalQueue, DLQ: topology.LocalDLQ,
+		CursorSecret: topology.LocalCursorSecret}
 }
 
 // Resources describes what Create made.
@@ -47,33 +55,46 @@ type Resources struct {
 	Bucket, Table      string
 	QueueURL, QueueARN string
 	DLQURL, DLQARN     string
+	// CursorSecretARN is the cursor secret's ARN, when one was made.
+	CursorSecretARN string
 }
 
 // Clients are the SDK clients Create uses.
 type Clients struct {
-	S3       *s3.Client
-	SQS      *sqs.Client
-	DynamoDB *dynamodb.Client
+	S3             *s3.Client
+	SQS            *sqs.Client
+	DynamoDB       *dynamodb.Client
+	SecretsManager *secretsmanager.Client
 }
 
 // NewClients builds clients from cfg for an emulator: S3 uses path-style
 // addressing.
 func NewClients(cfg aws.Config) Clients {
 	return Clients{
-		S3:       s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }),
-		SQS:      sqs.NewFromConfig(cfg),
-		DynamoDB: dynamodb.NewFromConfig(cfg),
+		S3: s3.NewFromConfig(cfg, func(o *s3.Options) {
+			o.UsePathStyle = true
+			o.DisableLogOutputChecksumValidationSkipped = true // the emulator sends no checksums
+		}),
+		SQS:            sqs.NewFromConfig(cfg),
+		DynamoDB:       dynamodb.NewFromConfig(cfg),
+		SecretsManager: secretsmanager.NewFromConfig(cfg),
 	}
 }
 
-// Create makes the table, the queues and the bucket, in that order, so
-// that S3's test event lands in a queue that exists.
+// Create makes the table, the cursor secret (when named), the queues and
+// the bucket, in that order, so that S3's test event lands in a queue that
+// exists.
 func Create(ctx context.Context, c Clients, n Names) (Resources, error) {
 	r := Resources{Bucket: n.Bucket, Table: n.Table}
 	if err := CreateTable(ctx, c.DynamoDB, n.Table); err != nil {
 		return r, err
 	}
 	var err error
+	if n.CursorSecret != "" {
+		if r.CursorSecretARN, err = CreateCursorSecret(ctx, c.SecretsManager, n.CursorSecret); err != nil {
+			return r, err
+		}
+	}
 	if r.DLQURL, r.DLQARN, err = createQueue(ctx, c.SQS, n.DLQ, map[string]string{
 		string(sqstypes.QueueAttributeNameMessageRetentionPeriod): strconv.Itoa(topology.DLQRetentionDays * 24 * 3600),
 	}); err != nil {
@@ -151,6 +172,31 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 		return fmt.Errorf("enable time to live on %s: %w", name, err)
 	}
 	return nil
+}
+
+// CreateCursorSecret makes the secret name hold a new random value, as the
+// stack's generated secret holds one in AWS, and returns its ARN. A secret
+// of that name that exists already gets a new version: what it signed
+// before stays valid as its previous version.
+func CreateCursorSecret(ctx context.Context, sm *secretsmanager.Client, name string) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	value := aws.String(hex.EncodeToString(b))
+	out, err := sm.CreateSecret(ctx, &secretsmanager.CreateSecretInput{Name: aws.String(name), SecretString: value})
+	var exists *smtypes.ResourceExistsException
+	if errors.As(err, &exists) {
+		put, perr := sm.PutSecretValue(ctx, &secretsmanager.PutSecretValueInput{SecretId: aws.String(name), SecretString: value})
+		if perr != nil {
+			return "", fmt.Errorf("put a new value in secret %s: %w", name, perr)
+		}
+		return aws.ToString(put.ARN), nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("create secret %s: %w", name, err)
+	}
+	return aws.ToString(out.ARN), nil
 }
 
 // isTTLAlreadyEnabled recognises the error of enabling time to live twice,

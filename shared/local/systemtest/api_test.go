@@ -4,11 +4,14 @@ package systemtest_test
 // 4xx path, and cursors that are tampered with or reused.
 
 import (
+	"bufio"
 	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -44,14 +47,18 @@ func (s *system) publish(key string, clauses []policy.Clause) string {
 			res.Policy.LabelCounts[l.Label]++
 		}
 	}
-	prev, err := s.store.Begin(ctx, v)
+	seen, err := s.store.Snapshot(ctx, v.ID)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	if err := s.store.WriteClauses(ctx, v, res); err != nil {
+	c, err := s.store.Begin(ctx, v, seen)
+	if err != nil {
 		s.t.Fatal(err)
 	}
-	if err := s.store.Finish(ctx, v, prev, store.Outcome{Result: res, Bytes: 100}); err != nil {
+	if err := s.store.WriteClauses(ctx, v, c, res); err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.store.Finish(ctx, v, c, store.Outcome{Result: res, Bytes: 100}); err != nil {
 		s.t.Fatal(err)
 	}
 	return v.ID
@@ -338,6 +345,31 @@ func TestAPIErrors(t *testing.T) {
 		})
 	}
 
+	// Percent-encoding as API Gateway passes it on: %2F stays inside its
+	// segment, and a malformed escape is the client's error, in
+	// problem+json like every other.
+	for _, tt := range []struct {
+		target string
+		status int
+	}{
+		{"/policies/" + a + "%2Fclauses", 404},
+		{"/policies/%zz", 400},
+		{"/policies/" + a + "/clauses%", 400},
+		{"/labels/data%2retention/clauses", 400},
+	} {
+		t.Run("raw "+tt.target, func(t *testing.T) {
+			resp := rawRequest(t, s.api.Listener.Addr().String(), tt.target)
+			var prob problemDoc
+			if err := json.NewDecoder(resp.Body).Decode(&prob); err != nil {
+				t.Fatalf("%s: body is not JSON: %v", resp.Status, err)
+			}
+			checkProblem(t, resp, prob, tt.status, "")
+			if tt.status == 400 && !strings.Contains(prob.Detail, "percent-encoding") {
+				t.Errorf("detail %q does not say what is wrong", prob.Detail)
+			}
+		})
+	}
+
 	t.Run("policy re-analysed between pages", func(t *testing.T) {
 		cur := next("/policies/" + b + "/clauses?limit=2")
 		s.publish("corpus/beta.txt", []policy.Clause{clause(1, "Beta, shorter.", nil)})
@@ -345,6 +377,25 @@ func TestAPIErrors(t *testing.T) {
 		resp := s.get("/policies/"+b+"/clauses?limit=2&cursor="+cur, &prob)
 		checkProblem(t, resp, prob, 409, "")
 	})
+}
+
+// rawRequest sends GET target exactly as written (Go's client would refuse
+// or correct a malformed escape).
+func rawRequest(t *testing.T, addr, target string) *http.Response {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if _, err := io.WriteString(c, "GET "+target+" HTTP/1.1\r\nHost: local\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }
 
 func checkProblem(t *testing.T, resp *http.Response, prob problemDoc, status int, param string) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -213,8 +214,8 @@ func TestOlderVersionArrivingLateIsIgnored(t *testing.T) {
 	if got := s.genPartitions(id); len(got) != 1 {
 		t.Errorf("clause partitions = %v, want one", got)
 	}
-	if outs := s.outcomes(key); !slices.Equal(outs, []string{"ready", "stale"}) {
-		t.Errorf("logged outcomes %v, want [ready stale]", outs)
+	if outs := s.outcomes(key); !slices.Equal(outs, []string{"ready", "superseded"}) {
+		t.Errorf("logged outcomes %v, want [ready superseded]", outs)
 	}
 }
 
@@ -423,16 +424,17 @@ func (s *system) partitionKeys(id string) []string {
 }
 
 // throttler makes DynamoDB refuse every batch write of one policy's
-// clauses, as a throttled table does.
+// clauses, as a throttled table does, until it is turned off.
 type throttler struct {
 	store.DB
-	id string
+	id  string
+	off *atomic.Bool
 }
 
 func (th throttler) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error) {
 	for _, reqs := range in.RequestItems {
 		for _, r := range reqs {
-			if r.PutRequest != nil && strings.HasPrefix(r.PutRequest.Item["pk"].(*types.AttributeValueMemberS).Value, "C#"+th.id+"#") {
+			if !th.off.Load() && r.PutRequest != nil && strings.HasPrefix(r.PutRequest.Item["pk"].(*types.AttributeValueMemberS).Value, "C#"+th.id+"#") {
 				return nil, &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate of requests exceeds the allowed throughput."}
 			}
 		}
@@ -441,13 +443,16 @@ func (th throttler) BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteI
 }
 
 // A throttled table fails only the message it affects; SQS delivers it
-// again and finally moves it to the dead-letter queue.
+// again, and on its last delivery the policy is marked FAILED before the
+// message moves to the dead-letter queue. Moved back (the operations
+// guide's redrive), the message is processed once and the policy is READY.
 func TestThrottlingFailsOnlyAffectedMessage(t *testing.T) {
 	const slowKey, fastKey = "throttle/slow.txt", "throttle/fast.txt"
+	var healed atomic.Bool
 	s := newSystem(t, options{
 		visibility: time.Second,
 		db: func(db store.DB, bucket string) store.DB {
-			return throttler{DB: db, id: s3event.PolicyID(bucket, slowKey)}
+			return throttler{DB: db, id: s3event.PolicyID(bucket, slowKey), off: &healed}
 		},
 	})
 	s.store.Retry = store.Backoff{Base: time.Millisecond, Max: 5 * time.Millisecond, Attempts: 3}
@@ -466,9 +471,10 @@ func TestThrottlingFailsOnlyAffectedMessage(t *testing.T) {
 	if p.Status != "READY" {
 		t.Errorf("unaffected policy is %s, want READY", p.Status)
 	}
-	s.mustGet("/policies/"+s3event.PolicyID(s.res.Bucket, slowKey), &p)
+	slowID := s3event.PolicyID(s.res.Bucket, slowKey)
+	s.mustGet("/policies/"+slowID, &p)
 	if p.Status != "PROCESSING" {
-		t.Errorf("throttled policy is %s, want PROCESSING until a delivery succeeds", p.Status)
+		t.Errorf("throttled policy is %s, want PROCESSING until a delivery succeeds or the last one fails", p.Status)
 	}
 
 	// Through the queue: each failed delivery comes back after the
@@ -485,8 +491,33 @@ func TestThrottlingFailsOnlyAffectedMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(s.logRecordsWith(slowKey, "outcome", "error")); n < topology.MaxReceiveCount {
-		t.Errorf("%d failed attempts logged before the DLQ, want %d", n, topology.MaxReceiveCount)
+	if n := len(s.logRecordsWith(slowKey, "outcome", "error")); n < topology.MaxReceiveCount-1 {
+		t.Errorf("%d failed attempts logged before the DLQ, want %d", n, topology.MaxReceiveCount-1)
+	}
+	s.mustGet("/policies/"+slowID, &p)
+	want := fmt.Sprintf("could not be processed after %d attempts: throttled", topology.MaxReceiveCount)
+	if p.Status != "FAILED" || !strings.HasPrefix(p.Reason, want) {
+		t.Errorf("policy in the DLQ: %s %q, want FAILED with a reason starting %q", p.Status, p.Reason, want)
+	}
+
+	// The table recovers; the operator moves the message back.
+	healed.Store(true)
+	readyBefore := len(s.logRecordsWith(slowKey, "outcome", "ready"))
+	moved, err := eventsource.Redrive(context.Background(), s.sqs, s.res.DLQURL, s.res.QueueURL)
+	if err != nil || moved != 1 {
+		t.Fatalf("redrive moved %d messages, %v; want 1", moved, err)
+	}
+	s.drain()
+	if n := s.queueDepth(s.res.DLQURL) + s.queueDepth(s.res.QueueURL); n != 0 {
+		t.Errorf("%d messages left in the queues after the redrive", n)
+	}
+	if n := len(s.logRecordsWith(slowKey, "outcome", "ready")) - readyBefore; n != 1 {
+		t.Errorf("the redriven message was processed to READY %d times, want once", n)
+	}
+	var after policyDoc
+	s.mustGet("/policies/"+slowID, &after)
+	if want := s.analysis("slow.txt", policyText("throttled again", 4)); after.Status != "READY" || after.Reason != "" || after.Clauses != len(want.Clauses) {
+		t.Errorf("policy after the redrive: %+v, want READY with %d clauses", after, len(want.Clauses))
 	}
 }
 
@@ -514,19 +545,23 @@ func (s *system) logRecordsWith(key, attr, value string) []map[string]any {
 	return out
 }
 
-// A message that is not an S3 event fails alone.
-func TestMalformedMessageFailsAlone(t *testing.T) {
+// A message that is not an S3 event is logged and acknowledged, never
+// delivered again; the others of its batch are processed.
+func TestMalformedMessageIsAcknowledged(t *testing.T) {
 	s := newSystem(t, options{})
 	s.put("ok/policy.txt", policyText("fine", 2))
 	msgs := s.receiveS3()
 	bad := events.SQSMessage{MessageId: "not-an-event", Body: "this is not JSON", EventSource: "aws:sqs"}
-	if failed := s.handle(bad, msgs[0]); !slices.Equal(failed, []string{"not-an-event"}) {
-		t.Errorf("failed messages = %v, want only the malformed one", failed)
+	if failed := s.handle(bad, msgs[0]); len(failed) != 0 {
+		t.Errorf("failed messages = %v, want none", failed)
 	}
 	var p policyDoc
 	s.mustGet("/policies/"+s3event.PolicyID(s.res.Bucket, "ok/policy.txt"), &p)
 	if p.Status != "READY" {
 		t.Errorf("the good message's policy is %s, want READY", p.Status)
+	}
+	if !strings.Contains(s.logs.String(), `"outcome":"malformed"`) {
+		t.Errorf("the malformed message was not logged:\n%s", s.logs.String())
 	}
 }
 

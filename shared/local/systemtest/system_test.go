@@ -65,6 +65,8 @@ type system struct {
 // options change the system a test builds.
 type options struct {
 	maxBytes int64
+	// limits, when set, bound the analysis (maxBytes aside).
+	limits policy.Limits
 	// db wraps the table client the store uses; bucket is the system's.
 	db func(db store.DB, bucket string) store.DB
 	// visibility is the queue's visibility timeout.
@@ -98,7 +100,7 @@ func newSystem(t testing.TB, opt options) *system {
 		t.Fatalf("provision: %v", err)
 	}
 	s := &system{t: t, res: res, s3: cl.S3, sqs: cl.SQS, db: cl.DynamoDB, logs: &syncBuffer{}, region: cfg.Region}
-	lim := policy.DefaultLimits()
+	lim := opt.limits.WithDefaults()
 	if opt.maxBytes > 0 {
 		lim.MaxBytes = opt.maxBytes
 	}
@@ -120,12 +122,20 @@ func newSystem(t testing.TB, opt options) *system {
 		t.Fatal(err)
 	}
 	s.analyzer = analyze.New(model, lim)
-	s.lookup = lookup.NewFromConfig(cfg, settings.Lookup{Table: res.Table, MaxPageSize: api.DefaultMaxPageSize}, log)
+	s.lookup, err = lookup.NewFromConfig(ctx, cfg, settings.Lookup{Table: res.Table, MaxPageSize: api.DefaultMaxPageSize}, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := localapi.New(s.lookup.Handle, api.RouteKeys(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.api = httptest.NewServer(srv)
+	// Served as make dev serves it: through the guard that passes paths on
+	// as sent.
+	s.api = httptest.NewUnstartedServer(srv)
+	s.api.Listener = srv.Listener(s.api.Listener)
+	s.api.Config = srv.HTTPServer()
+	s.api.Start()
 	t.Cleanup(s.api.Close)
 	t.Cleanup(func() {
 		if t.Failed() || os.Getenv("SHOW_LOGS") != "" {

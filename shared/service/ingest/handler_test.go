@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -33,12 +34,23 @@ import (
 
 // fakeS3 serves one object, or an error.
 type fakeS3 struct {
-	data []byte
-	size int64 // ContentLength when not len(data)
-	err  error
-	read int // bytes read from bodies
-	mu   sync.Mutex
-	gets []*s3.GetObjectInput
+	data    []byte
+	size    int64  // ContentLength when not len(data)
+	eTag    string // of the current object; "abc" (the events' ETag) when empty
+	version string // version id of the current object
+	err     error
+	headErr error // HeadObject's error; err when nil
+	read    int   // bytes read from bodies
+	mu      sync.Mutex
+	gets    []*s3.GetObjectInput
+	heads   int
+}
+
+func (f *fakeS3) current() string {
+	if f.eTag == "" {
+		return "abc"
+	}
+	return f.eTag
 }
 
 func (f *fakeS3) GetObject(ctx context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
@@ -48,11 +60,36 @@ func (f *fakeS3) GetObject(ctx context.Context, in *s3.GetObjectInput, _ ...func
 	if f.err != nil {
 		return nil, f.err
 	}
+	if in.IfMatch != nil && *in.IfMatch != `"`+f.current()+`"` {
+		return nil, apiErr("PreconditionFailed")
+	}
 	n := f.size
 	if n == 0 {
 		n = int64(len(f.data))
 	}
-	return &s3.GetObjectOutput{ContentLength: aws.Int64(n), Body: io.NopCloser(&countingReader{r: bytes.NewReader(f.data), f: f})}, nil
+	out := &s3.GetObjectOutput{ContentLength: aws.Int64(n), ETag: aws.String(`"` + f.current() + `"`),
+		Body: io.NopCloser(&countingReader{r: bytes.NewReader(f.data), f: f})}
+	if f.version != "" {
+		out.VersionId = aws.String(f.version)
+	}
+	return out, nil
+}
+
+func (f *fakeS3) HeadObject(ctx context.Context, in *s3.HeadObjectInput, _ ...func(*s3.Options)) (*s3.HeadObjectOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.heads++
+	switch {
+	case f.headErr != nil:
+		return nil, f.headErr
+	case f.err != nil:
+		return nil, f.err
+	}
+	out := &s3.HeadObjectOutput{ContentLength: aws.Int64(int64(len(f.data))), ETag: aws.String(`"` + f.current() + `"`)}
+	if f.version != "" {
+		out.VersionId = aws.String(f.version)
+	}
+	return out, nil
 }
 
 type countingReader struct {
@@ -68,13 +105,15 @@ func (c *countingReader) Read(p []byte) (int, error) {
 
 // fakeStore records the calls ingest makes.
 type fakeStore struct {
-	mu       sync.Mutex
-	snapshot *store.Policy
-	beginErr error
-	writeErr error
-	finErr   error
-	calls    []string
-	outcome  *store.Outcome
+	mu        sync.Mutex
+	snapshot  *store.Policy
+	beginErrs []error // returned by successive Begins, then nil
+	writeErr  error
+	finErr    error
+	removeErr error
+	calls     []string
+	outcome   *store.Outcome
+	begun     []policy.Version
 }
 
 func (f *fakeStore) call(name string) {
@@ -88,28 +127,38 @@ func (f *fakeStore) Snapshot(ctx context.Context, id string) (*store.Policy, err
 	return f.snapshot, nil
 }
 
-func (f *fakeStore) Begin(ctx context.Context, v policy.Version) (*store.Policy, error) {
+func (f *fakeStore) Begin(ctx context.Context, v policy.Version, seen *store.Policy) (store.Claim, error) {
 	f.call("Begin")
-	return nil, f.beginErr
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.begun = append(f.begun, v)
+	if len(f.beginErrs) > 0 {
+		err := f.beginErrs[0]
+		f.beginErrs = f.beginErrs[1:]
+		if err != nil {
+			return store.Claim{}, err
+		}
+	}
+	return store.Claim{Rev: "r1", Gen: "r1", Prev: seen}, nil
 }
 
-func (f *fakeStore) WriteClauses(ctx context.Context, v policy.Version, res *policy.Analysis) error {
+func (f *fakeStore) WriteClauses(ctx context.Context, v policy.Version, c store.Claim, res *policy.Analysis) error {
 	f.call("WriteClauses")
 	return f.writeErr
 }
 
-func (f *fakeStore) Finish(ctx context.Context, v policy.Version, prev *store.Policy, o store.Outcome) error {
+func (f *fakeStore) Finish(ctx context.Context, v policy.Version, c store.Claim, o store.Outcome) error {
 	f.call("Finish")
 	f.outcome = &o
 	return f.finErr
 }
 
-func (f *fakeStore) Remove(ctx context.Context, v policy.Version) error {
+func (f *fakeStore) Remove(ctx context.Context, v policy.Version, seen *store.Policy) error {
 	f.call("Remove")
-	return nil
+	return f.removeErr
 }
 
-func (f *fakeStore) Abandon(ctx context.Context, v policy.Version) error {
+func (f *fakeStore) Abandon(ctx context.Context, v policy.Version, c store.Claim) error {
 	f.call("Abandon")
 	return nil
 }
@@ -119,17 +168,30 @@ func (f *fakeStore) Sweep(ctx context.Context, p *store.Policy) error {
 	return nil
 }
 
-// fakeAnalyzer returns a fixed result or error, or panics.
+// fakeAnalyzer returns a fixed result or error, or panics, or waits for
+// its context to end.
 type fakeAnalyzer struct {
 	res   *policy.Analysis
 	err   error
 	panic bool
+	block bool
+	mu    sync.Mutex
+	// deadlines are the deadlines of the contexts it was called with.
+	deadlines []time.Time
 }
 
 func (f *fakeAnalyzer) Analyze(ctx context.Context, name string, data []byte) (*policy.Analysis, error) {
+	d, _ := ctx.Deadline()
+	f.mu.Lock()
+	f.deadlines = append(f.deadlines, d)
+	f.mu.Unlock()
 	if f.panic {
 		var m map[string]int
 		m["boom"]++ // a nil map write, as a bug would
+	}
+	if f.block {
+		<-ctx.Done()
+		return nil, fmt.Errorf("analyze %s: %w", name, ctx.Err())
 	}
 	return f.res, f.err
 }
@@ -138,23 +200,36 @@ func oneClause() *policy.Analysis {
 	return &policy.Analysis{Clauses: []policy.Clause{{Ordinal: 1, Text: "We keep data."}}}
 }
 
-// message returns an SQS message carrying an S3 event for key.
+// message returns an SQS message carrying an S3 event for key, received
+// for the first time.
 func message(t *testing.T, id, eventName, key, seq string) events.SQSMessage {
 	t.Helper()
+	return messageAt(t, id, eventName, key, seq, "2025-03-03T10:00:00.000Z")
+}
+
+func messageAt(t *testing.T, id, eventName, key, seq, eventTime string) events.SQSMessage {
+	t.Helper()
 	body, err := json.Marshal(map[string]any{"Records": []any{map[string]any{
-		"eventSource": "aws:s3", "eventName": eventName, "eventTime": "2025-03-03T10:00:00.000Z",
+		"eventSource": "aws:s3", "eventName": eventName, "eventTime": eventTime,
 		"s3": map[string]any{"bucket": map[string]any{"name": "bucket"},
 			"object": map[string]any{"key": key, "size": 10, "eTag": "abc", "sequencer": seq}},
 	}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return events.SQSMessage{MessageId: id, Body: string(body), EventSource: "aws:sqs"}
+	return events.SQSMessage{MessageId: id, Body: string(body), EventSource: "aws:sqs",
+		Attributes: map[string]string{"ApproximateReceiveCount": "1"}}
+}
+
+// delivered returns m as received for the nth time.
+func delivered(m events.SQSMessage, n int) events.SQSMessage {
+	m.Attributes = map[string]string{"ApproximateReceiveCount": fmt.Sprint(n)}
+	return m
 }
 
 func newHandler(obj *fakeS3, st *fakeStore, an *fakeAnalyzer, logs io.Writer) *ingest.Handler {
 	return &ingest.Handler{S3: obj, Store: st, Analyzer: an, Log: slog.New(slog.NewJSONHandler(logs, nil)),
-		MaxBytes: 1000, Reserve: time.Second}
+		MaxBytes: 1000, Reserve: time.Second, MaxReceiveCount: 5}
 }
 
 func failures(resp events.SQSEventResponse) []string {
@@ -167,20 +242,35 @@ func failures(resp events.SQSEventResponse) []string {
 
 func apiErr(code string) error { return &smithy.GenericAPIError{Code: code, Message: code} }
 
+// stored returns a policy item for bucket/p.txt holding the object with
+// entity tag eTag, as applied by the event with sequencer seq.
+func stored(status policy.Status, eTag, seq string) *store.Policy {
+	p := &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: token(seq), Status: status, Rev: "r0"}
+	if status == policy.Processing {
+		p.PendingETag = eTag
+	} else {
+		p.ETag = eTag
+	}
+	return p
+}
+
 func TestHandlerOutcomes(t *testing.T) {
 	corrupt := fault.E(fault.Corrupt, "the file ends in the middle of an object; upload it again")
+	huge := strings.Repeat("f", 32)
 	tests := []struct {
 		name     string
 		key      string
+		attempt  int // ApproximateReceiveCount; 1 when 0
 		s3       *fakeS3
 		store    *fakeStore
 		analyzer *fakeAnalyzer
 		prefix   string
 		// what must happen
-		failed  bool
-		calls   []string
-		reason  string // reason recorded by Finish, "" for none
-		outcome string
+		failed    bool
+		calls     []string
+		reason    string // reason recorded by Finish, "" for none
+		retryable bool
+		outcome   string
 	}{
 		{name: "analysed", key: "p.txt", s3: &fakeS3{data: []byte("text")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{res: oneClause()},
 			calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
@@ -189,6 +279,12 @@ func TestHandlerOutcomes(t *testing.T) {
 		{name: "wrapped input error marks FAILED", key: "p.pdf", s3: &fakeS3{data: []byte("%PDF-1.7")}, store: &fakeStore{},
 			analyzer: &fakeAnalyzer{err: errors.Join(errors.New("analyze p.pdf"), corrupt)},
 			calls:    []string{"Snapshot", "Begin", "Finish"}, reason: corrupt.Error(), outcome: "failed"},
+		{name: "analysis out of time marks FAILED", key: "p.md", s3: &fakeS3{data: []byte("# h")}, store: &fakeStore{},
+			analyzer: &fakeAnalyzer{err: fault.E(fault.Timeout, "the analysis took longer than 60s")},
+			calls:    []string{"Snapshot", "Begin", "Finish"}, reason: "took longer than 60s", outcome: "failed"},
+		{name: "analysis out of memory marks FAILED", key: "p.md", s3: &fakeS3{data: []byte("# h")}, store: &fakeStore{},
+			analyzer: &fakeAnalyzer{err: fault.E(fault.TooComplex, "the analysis needed more than 512 MB")},
+			calls:    []string{"Snapshot", "Begin", "Finish"}, reason: "more than 512 MB", outcome: "failed"},
 		{name: "over-size object is not read", key: "p.txt", s3: &fakeS3{data: []byte("x"), size: 5000}, store: &fakeStore{}, analyzer: &fakeAnalyzer{res: oneClause()},
 			calls: []string{"Snapshot", "Begin", "Finish"}, reason: "over the limit of 1000 bytes (MAX_OBJECT_BYTES)", outcome: "failed"},
 		{name: "object longer than it said", key: "p.txt", s3: &fakeS3{data: bytes.Repeat([]byte("x"), 1500), size: 10}, store: &fakeStore{}, analyzer: &fakeAnalyzer{res: oneClause()},
@@ -197,41 +293,61 @@ func TestHandlerOutcomes(t *testing.T) {
 			calls: []string{"Snapshot", "Begin", "Finish"}, reason: `unsupported file type ".docx"`, outcome: "failed"},
 		{name: "cancelled analysis is retried", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{err: context.DeadlineExceeded},
 			failed: true, calls: []string{"Snapshot", "Begin"}, outcome: "error"},
-		{name: "S3 throttling is retried", key: "p.txt", s3: &fakeS3{err: apiErr("SlowDown")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{res: oneClause()},
+		{name: "cancelled analysis on the last delivery marks FAILED", key: "p.txt", attempt: 5, s3: &fakeS3{data: []byte("t")}, store: &fakeStore{},
+			analyzer: &fakeAnalyzer{err: context.DeadlineExceeded}, failed: true,
+			calls: []string{"Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: the invocation ran out of time",
+			retryable: true, outcome: "failed"},
+		{name: "S3 throttling is retried", key: "p.txt", attempt: 4, s3: &fakeS3{err: apiErr("SlowDown")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{res: oneClause()},
 			failed: true, calls: []string{"Snapshot"}, outcome: "error"},
+		{name: "S3 throttling on the last delivery marks FAILED", key: "p.txt", attempt: 5, s3: &fakeS3{err: apiErr("SlowDown")}, store: &fakeStore{},
+			analyzer: &fakeAnalyzer{res: oneClause()}, failed: true,
+			calls: []string{"Snapshot", "Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: throttled:", retryable: true, outcome: "failed"},
 		{name: "table throttling is retried", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{writeErr: apiErr("ThrottlingException")}, analyzer: &fakeAnalyzer{res: oneClause()},
 			failed: true, calls: []string{"Snapshot", "Begin", "WriteClauses"}, outcome: "error"},
 		{name: "object gone", key: "p.txt", s3: &fakeS3{err: &s3types.NoSuchKey{}}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
 			calls: []string{"Snapshot"}, outcome: "gone"},
-		{name: "object replaced since", key: "p.txt", s3: &fakeS3{err: apiErr("PreconditionFailed")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
+		{name: "object replaced since", key: "p.txt", s3: &fakeS3{eTag: "newer"}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
 			calls: []string{"Snapshot"}, outcome: "superseded"},
-		{name: "newer event applied", key: "p.txt", s3: &fakeS3{}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: strings.Repeat("f", 32), Status: policy.Ready}},
-			analyzer: &fakeAnalyzer{}, calls: []string{"Snapshot", "Abandon", "Sweep"}, outcome: "stale"},
-		{name: "same event applied", key: "p.txt", s3: &fakeS3{}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: token("0A"), Status: policy.Ready}},
+		{name: "same object applied", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{snapshot: stored(policy.Ready, "abc", "0A")},
 			analyzer: &fakeAnalyzer{}, calls: []string{"Snapshot", "Sweep"}, outcome: "duplicate"},
-		{name: "same event unfinished", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "p.txt", Seq: token("0A"), Status: policy.Processing}},
+		{name: "same object applied by a newer event", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{snapshot: stored(policy.Failed, "abc", "0B")},
+			analyzer: &fakeAnalyzer{}, calls: []string{"Snapshot", "Sweep"}, outcome: "duplicate"},
+		{name: "same bytes uploaded again", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{snapshot: stored(policy.Failed, "abc", "09")},
 			analyzer: &fakeAnalyzer{res: oneClause()}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
-		{name: "claim lost at begin", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{beginErr: store.ErrSuperseded}, analyzer: &fakeAnalyzer{res: oneClause()},
-			calls: []string{"Snapshot", "Begin", "Abandon"}, outcome: "stale"},
+		{name: "other object under a forged huge token", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{snapshot: stored(policy.Ready, "forged", huge)},
+			analyzer: &fakeAnalyzer{res: oneClause()}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
+		{name: "same object unfinished", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{snapshot: stored(policy.Processing, "abc", "0A")},
+			analyzer: &fakeAnalyzer{res: oneClause()}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
+		{name: "redrive after running out of deliveries", key: "p.txt", s3: &fakeS3{data: []byte("t")},
+			store:    &fakeStore{snapshot: func() *store.Policy { p := stored(policy.Failed, "abc", "0A"); p.Retryable = true; return p }()},
+			analyzer: &fakeAnalyzer{res: oneClause()}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
+		{name: "claim lost once, then won", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{beginErrs: []error{store.ErrSuperseded}},
+			analyzer: &fakeAnalyzer{res: oneClause()}, calls: []string{"Snapshot", "Begin", "Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
+		{name: "claim lost again and again", key: "p.txt", s3: &fakeS3{data: []byte("t")},
+			store:    &fakeStore{beginErrs: []error{store.ErrSuperseded, store.ErrSuperseded, store.ErrSuperseded, store.ErrSuperseded}},
+			analyzer: &fakeAnalyzer{res: oneClause()}, failed: true,
+			calls: []string{"Snapshot", "Begin", "Snapshot", "Begin", "Snapshot", "Begin", "Snapshot", "Begin"}, outcome: "error"},
 		{name: "claim lost at finish", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{finErr: store.ErrSuperseded}, analyzer: &fakeAnalyzer{res: oneClause()},
 			calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish", "Abandon"}, outcome: "superseded"},
 		{name: "panic fails the record", key: "p.txt", s3: &fakeS3{data: []byte("t")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{panic: true},
 			failed: true, calls: []string{"Snapshot", "Begin"}, outcome: "error"},
+		{name: "panic on the last delivery marks FAILED", key: "p.txt", attempt: 5, s3: &fakeS3{data: []byte("t")}, store: &fakeStore{}, analyzer: &fakeAnalyzer{panic: true},
+			failed: true, calls: []string{"Snapshot", "Begin", "Snapshot", "Begin", "Finish"}, reason: "could not be processed after 5 attempts: internal error: a bug;",
+			retryable: true, outcome: "failed"},
 		{name: "outside the key prefix", key: "other/p.txt", prefix: "policies/", s3: &fakeS3{}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
 			outcome: "ignored"},
 		{name: "folder marker", key: "policies/", s3: &fakeS3{}, store: &fakeStore{}, analyzer: &fakeAnalyzer{},
 			outcome: "ignored"},
 		{name: "id collision", key: "p.txt", s3: &fakeS3{}, store: &fakeStore{snapshot: &store.Policy{Bucket: "bucket", Key: "other.txt", Seq: token("01")}},
-			analyzer: &fakeAnalyzer{}, failed: true, calls: []string{"Snapshot"}, outcome: "error"},
+			analyzer: &fakeAnalyzer{}, calls: []string{"Snapshot"}, outcome: "malformed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
 			h := newHandler(tt.s3, tt.store, tt.analyzer, &logs)
 			h.KeyPrefix = tt.prefix
-			resp, err := h.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{
-				message(t, "m1", "ObjectCreated:Put", tt.key, "0A"),
-			}})
+			m := delivered(message(t, "m1", "ObjectCreated:Put", tt.key, "0A"), max(tt.attempt, 1))
+			resp, err := h.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{m}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -246,6 +362,9 @@ func TestHandlerOutcomes(t *testing.T) {
 			}
 			if tt.reason != "" && (tt.store.outcome == nil || !strings.Contains(tt.store.outcome.Reason, tt.reason)) {
 				t.Errorf("recorded outcome %+v, want a reason containing %q", tt.store.outcome, tt.reason)
+			}
+			if o := tt.store.outcome; o != nil && (o.Retryable != tt.retryable || len(o.Reason) > 300 || strings.ContainsAny(o.Reason, "\n\r\t")) {
+				t.Errorf("recorded outcome %+v: want retryable %v and one line of at most 300 bytes", o, tt.retryable)
 			}
 			if strings.Contains(tt.name, "not read") && tt.s3.read != 0 {
 				t.Errorf("read %d bytes of an over-size object", tt.s3.read)
@@ -270,8 +389,9 @@ func token(seq string) string {
 	return t
 }
 
-// Without a version id, the handler asks S3 for the version the event is
-// about (If-Match on its ETag); with one, for that version.
+// Without a version id, the handler asks S3 for the current object on
+// condition that it is the event's (If-Match on its ETag); with one, it also
+// checks that the current object is that version.
 func TestHandlerReadsTheEventsVersion(t *testing.T) {
 	obj := &fakeS3{data: []byte("t")}
 	h := newHandler(obj, &fakeStore{}, &fakeAnalyzer{res: oneClause()}, io.Discard)
@@ -283,52 +403,193 @@ func TestHandlerReadsTheEventsVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	versioned := strings.Replace(string(put), `"sequencer"`, `"versionId": "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY", "sequencer"`, 1)
-	obj.gets = nil
-	if _, err := h.Invoke(context.Background(), json.RawMessage(versioned)); err != nil {
-		t.Fatal(err)
-	}
-	if in := obj.gets[0]; aws.ToString(in.VersionId) != "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY" || in.IfMatch != nil {
-		t.Errorf("GetObject version %q If-Match %v, want the event's version", aws.ToString(in.VersionId), in.IfMatch)
+	const ver = "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"
+	versioned := strings.Replace(string(put), `"sequencer"`, `"versionId": "`+ver+`", "sequencer"`, 1)
+	for _, tt := range []struct {
+		current string
+		want    []string
+	}{
+		{ver, []string{"Snapshot", "Begin", "WriteClauses", "Finish"}},
+		{"a-newer-version", []string{"Snapshot"}},
+	} {
+		obj := &fakeS3{data: []byte("t"), eTag: "df3a94a18c5dede95070053243a04e4e", version: tt.current}
+		st := &fakeStore{}
+		h := newHandler(obj, st, &fakeAnalyzer{res: oneClause()}, io.Discard)
+		if _, err := h.Invoke(context.Background(), json.RawMessage(versioned)); err != nil {
+			t.Fatal(err)
+		}
+		if in := obj.gets[0]; in.VersionId != nil || aws.ToString(in.IfMatch) != `"df3a94a18c5dede95070053243a04e4e"` {
+			t.Errorf("GetObject version %v If-Match %q, want the current object on the event's ETag", in.VersionId, aws.ToString(in.IfMatch))
+		}
+		if !slices.Equal(st.calls, tt.want) {
+			t.Errorf("current version %s: store calls %v, want %v", tt.current, st.calls, tt.want)
+		}
 	}
 }
 
-// One bad message fails alone; the others are processed.
+// Malformed messages and records are acknowledged, so that they are not
+// delivered again and again; a message that failed for a reason that may
+// pass fails alone, and the others are processed.
 func TestHandlerFailsMessagesIndependently(t *testing.T) {
 	st := &fakeStore{}
-	h := newHandler(&fakeS3{data: []byte("t")}, st, &fakeAnalyzer{res: oneClause()}, io.Discard)
+	obj := &fakeS3{data: []byte("t"), headErr: &s3types.NotFound{}}
+	var logs bytes.Buffer
+	h := newHandler(obj, st, &fakeAnalyzer{res: oneClause()}, &logs)
 	resp, _ := h.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{
 		message(t, "m1", "ObjectCreated:Put", "a.txt", "01"),
 		{MessageId: "m2", Body: "{not json"},
 		message(t, "m3", "ObjectRemoved:Delete", "b.txt", "02"),
 		message(t, "m4", "ObjectCreated:Put", "c.txt", "not-a-sequencer"),
+		message(t, "m5", "ObjectCreated:Put", "d.docx", "03"),
 	}})
-	if got := failures(resp); !slices.Equal(got, []string{"m2", "m4"}) {
-		t.Errorf("failed messages %v, want [m2 m4]", got)
+	if got := failures(resp); len(got) != 0 {
+		t.Errorf("failed messages %v, want none", got)
 	}
-	if n := strings.Count(strings.Join(st.calls, " "), "Finish"); n != 1 || !slices.Contains(st.calls, "Remove") {
-		t.Errorf("store calls %v, want one Finish and one Remove", st.calls)
+	if n := strings.Count(strings.Join(st.calls, " "), "Finish"); n != 2 {
+		t.Errorf("store calls %v, want two Finish (one READY, one FAILED)", st.calls)
+	}
+	if n := strings.Count(logs.String(), `"outcome":"malformed"`); n != 2 {
+		t.Errorf("%d malformed outcomes logged, want 2:\n%s", n, logs.String())
+	}
+	// One message whose object S3 cannot read right now.
+	obj.err = apiErr("SlowDown")
+	resp, _ = h.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{
+		message(t, "m6", "ObjectCreated:Put", "e.txt", "04"),
+	}})
+	if got := failures(resp); !slices.Equal(got, []string{"m6"}) {
+		t.Errorf("failed messages %v, want [m6]", got)
+	}
+}
+
+// An event dated more than 15 minutes ahead cannot come from S3: it is
+// logged and acknowledged without touching the store or S3.
+func TestFutureEventIsMalformed(t *testing.T) {
+	for _, name := range []string{"ObjectCreated:Put", "ObjectRemoved:Delete"} {
+		st := &fakeStore{}
+		obj := &fakeS3{data: []byte("t")}
+		var logs bytes.Buffer
+		h := newHandler(obj, st, &fakeAnalyzer{res: oneClause()}, &logs)
+		h.Now = func() time.Time { return time.Date(2025, 3, 3, 10, 0, 0, 0, time.UTC) }
+		resp, _ := h.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{
+			messageAt(t, "m1", name, "p.txt", "", "2099-01-01T00:00:00.000Z"),
+			messageAt(t, "m2", name, "p.txt", "", "2025-03-03T10:14:00.000Z"),
+		}})
+		if len(resp.BatchItemFailures) != 0 {
+			t.Errorf("%s: failures %v", name, failures(resp))
+		}
+		if !strings.Contains(logs.String(), `"outcome":"malformed"`) || !strings.Contains(logs.String(), "in the future") {
+			t.Errorf("%s: no malformed outcome logged:\n%s", name, logs.String())
+		}
+		// Only the second event (a minute of clock skew) reached the store.
+		if st.calls[0] != "Snapshot" || strings.Count(strings.Join(st.calls, " "), "Snapshot") != 1 {
+			t.Errorf("%s: store calls %v, want one event's", name, st.calls)
+		}
+	}
+}
+
+// A removal is applied only when S3 has no object under the key any more.
+func TestRemovalIsCheckedAgainstS3(t *testing.T) {
+	tests := []struct {
+		name    string
+		s3      *fakeS3
+		snap    *store.Policy
+		version string // of the removal event
+		calls   []string
+		outcome string
+	}{
+		{"object gone", &fakeS3{headErr: &s3types.NotFound{}}, stored(policy.Ready, "abc", "01"), "",
+			[]string{"Snapshot", "Remove"}, "deleted"},
+		{"object gone, policy unknown", &fakeS3{headErr: &s3types.NotFound{}}, nil, "",
+			[]string{"Snapshot", "Sweep"}, "deleted"},
+		{"forged removal of an object that exists", &fakeS3{data: []byte("t")}, stored(policy.Ready, "abc", "01"), "",
+			[]string{"Snapshot", "Sweep"}, "ignored"},
+		{"removal before an upload whose event follows", &fakeS3{data: []byte("t"), eTag: "newer"}, stored(policy.Ready, "abc", "01"), "",
+			[]string{"Snapshot"}, "superseded"},
+		{"current version deleted, an older one current again", &fakeS3{data: []byte("t"), eTag: "older", version: "v1"},
+			func() *store.Policy { p := stored(policy.Ready, "abc", "01"); p.VersionID = "v2"; return p }(), "v2",
+			[]string{"Snapshot", "Snapshot", "Begin", "WriteClauses", "Finish"}, "ready"},
+		{"S3 unavailable", &fakeS3{headErr: apiErr("ServiceUnavailable")}, stored(policy.Ready, "abc", "01"), "",
+			[]string{"Snapshot"}, "error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &fakeStore{snapshot: tt.snap}
+			var logs bytes.Buffer
+			h := newHandler(tt.s3, st, &fakeAnalyzer{res: oneClause()}, &logs)
+			m := message(t, "m1", "ObjectRemoved:Delete", "p.txt", "05")
+			if tt.version != "" {
+				m.Body = strings.Replace(m.Body, `"sequencer"`, `"versionId":"`+tt.version+`","sequencer"`, 1)
+			}
+			h.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{m}})
+			if !slices.Equal(st.calls, tt.calls) {
+				t.Errorf("store calls %v, want %v", st.calls, tt.calls)
+			}
+			if !strings.Contains(logs.String(), `"outcome":"`+tt.outcome+`"`) {
+				t.Errorf("want outcome %s:\n%s", tt.outcome, logs.String())
+			}
+			if tt.s3.heads != 1 {
+				t.Errorf("%d HeadObject calls, want 1", tt.s3.heads)
+			}
+		})
 	}
 }
 
 // Close to the deadline, the handler stops and fails the remaining
 // messages, so that they are delivered again, instead of being killed
-// mid-way.
+// mid-way; a message on its last delivery is tried all the same, and its
+// policy marked FAILED when it cannot finish (the message fails too, for
+// the dead-letter queue).
 func TestHandlerStopsBeforeDeadline(t *testing.T) {
 	st := &fakeStore{}
-	h := newHandler(&fakeS3{data: []byte("t")}, st, &fakeAnalyzer{res: oneClause()}, io.Discard)
+	h := newHandler(&fakeS3{data: []byte("t")}, st, &fakeAnalyzer{block: true}, io.Discard)
 	h.Reserve = time.Minute
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	resp, _ := h.HandleSQS(ctx, events.SQSEvent{Records: []events.SQSMessage{
 		message(t, "m1", "ObjectCreated:Put", "a.txt", "01"),
 		message(t, "m2", "ObjectCreated:Put", "b.txt", "02"),
+		delivered(message(t, "m3", "ObjectCreated:Put", "c.txt", "03"), 5),
 	}})
-	if got := failures(resp); !slices.Equal(got, []string{"m1", "m2"}) {
-		t.Errorf("failed messages %v, want both", got)
+	if got := failures(resp); !slices.Equal(got, []string{"m1", "m2", "m3"}) {
+		t.Errorf("failed messages %v, want all three", got)
 	}
-	if len(st.calls) != 0 {
-		t.Errorf("store calls %v with no time left", st.calls)
+	if o := st.outcome; o == nil || !o.Retryable || !strings.Contains(o.Reason, "after 5 attempts") {
+		t.Errorf("the last delivery's outcome %+v, want a retryable FAILED", o)
+	}
+	if len(st.begun) != 1 || st.begun[0].Key != "c.txt" {
+		t.Errorf("claimed %v, want only the message on its last delivery", st.begun)
+	}
+}
+
+// Every message of a batch gets its share of the time left, so that a
+// message that hangs cannot take the time of those behind it; the hung
+// one is retried, the others are processed.
+func TestMessagesShareTheTime(t *testing.T) {
+	st := &fakeStore{}
+	an := &fakeAnalyzer{block: true}
+	h := newHandler(&fakeS3{data: []byte("t")}, st, an, io.Discard)
+	h.Reserve = 100 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	start := time.Now()
+	resp, _ := h.HandleSQS(ctx, events.SQSEvent{Records: []events.SQSMessage{
+		message(t, "m1", "ObjectCreated:Put", "a.txt", "01"),
+		message(t, "m2", "ObjectCreated:Put", "b.txt", "02"),
+		message(t, "m3", "ObjectCreated:Put", "c.txt", "03"),
+	}})
+	if got := failures(resp); !slices.Equal(got, []string{"m1", "m2", "m3"}) {
+		t.Errorf("failed %v, want all three (each hung until its share ran out)", got)
+	}
+	if len(an.deadlines) != 3 {
+		t.Fatalf("%d analyses, want 3: a hung message kept the others from running", len(an.deadlines))
+	}
+	// Shares of what was left: about a third, then a half, then the rest.
+	first := an.deadlines[0].Sub(start)
+	if first > 1200*time.Millisecond || first < 700*time.Millisecond {
+		t.Errorf("the first message had %v of 2.9s for three", first)
+	}
+	if d, _ := ctx.Deadline(); an.deadlines[2].After(d.Add(-h.Reserve)) {
+		t.Errorf("the last message may run into the reserve")
 	}
 }
 
@@ -349,8 +610,11 @@ func TestInvokeSampleEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st := &fakeStore{}
-		obj := &fakeS3{data: []byte("t")}
+		st := &fakeStore{snapshot: &store.Policy{Bucket: "policylens-local", Key: "policies/Privacy Policy+2025.txt", Status: policy.Ready, ETag: "older", Rev: "r0"}}
+		obj := &fakeS3{data: []byte("t"), eTag: "df3a94a18c5dede95070053243a04e4e"}
+		if strings.Contains(tt.file, "delete") {
+			obj.headErr = &s3types.NotFound{}
+		}
 		h := newHandler(obj, st, &fakeAnalyzer{res: oneClause()}, io.Discard)
 		out, err := h.Invoke(context.Background(), payload)
 		if err != nil {

@@ -76,7 +76,7 @@ func (s *pageStore) Ping(ctx context.Context) error { return nil }
 //
 //	go test ./shared/service/lookup -run '^$' -bench Handle -benchmem -cpu 1
 func BenchmarkHandle(b *testing.B) {
-	h := New(newPageStore(20), settings.Lookup{Table: "t", MaxPageSize: 100}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	h := New(newPageStore(20), StaticKeys([]byte("bench key")), settings.Lookup{Table: "t", MaxPageSize: 100}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	files, err := filepath.Glob(fixture.Path("events", "api-*.json"))
 	if err != nil || len(files) == 0 {
 		b.Fatalf("no sample requests: %v", err)

@@ -1,12 +1,14 @@
 package lookup
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 )
 
 // cursor is the state a page hands to the next: where to resume, and which
@@ -22,7 +24,15 @@ type cursor struct {
 	Pos string `json:"p"`
 	// Gen is the policy generation a clause listing started on.
 	Gen string `json:"g,omitempty"`
+	// Expires is when the cursor stops being valid, in seconds since the
+	// epoch.
+	Expires int64 `json:"e"`
 }
+
+// CursorLifetime is how long a cursor stays valid. A key rotation keeps
+// the cursors of the previous key valid, so rotating the secret at most
+// once per lifetime never refuses a cursor that has not expired.
+const CursorLifetime = 24 * time.Hour
 
 // cursorTagLen is the length of the tag in bytes: 128 bits.
 const cursorTagLen = 16
@@ -30,27 +40,22 @@ const cursorTagLen = 16
 // maxCursorLen bounds the cursors accepted, before any decoding.
 const maxCursorLen = 1024
 
-var errBadCursor = errors.New("cursor is malformed or was altered")
+var (
+	errBadCursor     = errors.New("cursor is malformed or was altered")
+	errExpiredCursor = errors.New("cursor has expired")
+)
 
-// cursorKey derives the signing key. With no secret configured, the key is
-// derived from the table name: cursors are then protected against
-// corruption and casual editing, but not against forgery, and the store
-// still validates every position.
-func cursorKey(secret []byte, table string) []byte {
-	if len(secret) > 0 {
-		return secret
-	}
-	sum := sha256.Sum256([]byte("policylens cursor key\x00" + table))
-	return sum[:]
-}
-
-func (c cursor) encode(key []byte) string {
-	payload, _ := json.Marshal(c) // strings only: cannot fail
+// encode signs c, valid for CursorLifetime from now, with the signing key.
+func (c cursor) encode(ctx context.Context, keys *Keys, now time.Time) string {
+	c.Expires = now.Add(CursorLifetime).Unix()
+	payload, _ := json.Marshal(c) // strings and a number only: cannot fail
 	p := base64.RawURLEncoding.EncodeToString(payload)
-	return p + "." + base64.RawURLEncoding.EncodeToString(tag(key, p))
+	return p + "." + base64.RawURLEncoding.EncodeToString(tag(keys.signing(ctx), p))
 }
 
-func decodeCursor(key []byte, s string) (cursor, error) {
+// decodeCursor checks s against the keys and decodes it; an expired cursor
+// is errExpiredCursor.
+func decodeCursor(ctx context.Context, keys *Keys, s string, now time.Time) (cursor, error) {
 	var c cursor
 	if len(s) > maxCursorLen {
 		return c, errBadCursor
@@ -60,7 +65,7 @@ func decodeCursor(key []byte, s string) (cursor, error) {
 		return c, errBadCursor
 	}
 	got, err := base64.RawURLEncoding.DecodeString(t)
-	if err != nil || !hmac.Equal(got, tag(key, p)) {
+	if err != nil || !keys.check(ctx, func(key []byte) bool { return hmac.Equal(got, tag(key, p)) }) {
 		return c, errBadCursor
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(p)
@@ -69,6 +74,9 @@ func decodeCursor(key []byte, s string) (cursor, error) {
 	}
 	if err := json.Unmarshal(payload, &c); err != nil {
 		return c, errBadCursor
+	}
+	if c.Expires <= now.Unix() {
+		return c, errExpiredCursor
 	}
 	return c, nil
 }

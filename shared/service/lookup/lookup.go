@@ -5,6 +5,7 @@ package lookup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -36,18 +38,19 @@ type Store interface {
 type Handler struct {
 	store       Store
 	log         *slog.Logger
-	key         []byte
+	keys        *Keys
 	maxPageSize int
+	// now returns the current time; tests replace it.
+	now func() time.Time
 }
 
-// New returns a Handler reading s. cfg.Table names the table the cursor
-// key is derived from when cfg.CursorSecret is empty.
-func New(s Store, cfg settings.Lookup, log *slog.Logger) *Handler {
+// New returns a Handler reading s, whose cursors keys sign and check.
+func New(s Store, keys *Keys, cfg settings.Lookup, log *slog.Logger) *Handler {
 	n := cfg.MaxPageSize
 	if n <= 0 {
 		n = api.DefaultMaxPageSize
 	}
-	return &Handler{store: s, log: log, key: cursorKey(cfg.CursorSecret, cfg.Table), maxPageSize: n}
+	return &Handler{store: s, log: log, keys: keys, maxPageSize: n, now: time.Now}
 }
 
 // route is a route of the API with the method that serves it.
@@ -112,6 +115,9 @@ func (h *Handler) serve(ctx context.Context, ev events.APIGatewayV2HTTPRequest, 
 	method := ev.RequestContext.HTTP.Method
 	if method == "" {
 		method, _, _ = strings.Cut(ev.RouteKey, " ")
+	}
+	if _, err := url.PathUnescape(path); err != nil {
+		return badParam("", fmt.Sprintf("the path %s is not valid percent-encoding: a %% must be followed by two hexadecimal digits (%%25 stands for a %% sign)", strconv.Quote(path)))
 	}
 	route, params, found := match(ev, path)
 	if !found {
@@ -262,7 +268,7 @@ func query(ev events.APIGatewayV2HTTPRequest) (url.Values, *response) {
 
 // pageParams reads limit and cursor. A cursor must come from the same
 // route and scope.
-func (h *Handler) pageParams(r *request, scope string) (int, *cursor, *response) {
+func (h *Handler) pageParams(ctx context.Context, r *request, scope string) (int, *cursor, *response) {
 	limit := api.DefaultPageSize
 	if limit > h.maxPageSize {
 		limit = h.maxPageSize
@@ -278,7 +284,10 @@ func (h *Handler) pageParams(r *request, scope string) (int, *cursor, *response)
 	if !ok {
 		return limit, nil, nil
 	}
-	c, err := decodeCursor(h.key, v[0])
+	c, err := decodeCursor(ctx, h.keys, v[0], h.now())
+	if errors.Is(err, errExpiredCursor) {
+		return 0, nil, badParam("cursor", "cursor has expired: start again without a cursor")
+	}
 	if err != nil {
 		return 0, nil, badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
 	}
@@ -361,7 +370,7 @@ func (h *Handler) labels(ctx context.Context, r *request) *response {
 }
 
 func (h *Handler) policies(ctx context.Context, r *request) *response {
-	limit, cur, bad := h.pageParams(r, "")
+	limit, cur, bad := h.pageParams(ctx, r, "")
 	if bad != nil {
 		return bad
 	}
@@ -381,7 +390,7 @@ func (h *Handler) policies(ctx context.Context, r *request) *response {
 		out.Items = append(out.Items, summaryOf(&p))
 	}
 	if page.Next != "" {
-		out.NextCursor = cursor{Route: r.route.Pattern, Pos: page.Next}.encode(h.key)
+		out.NextCursor = cursor{Route: r.route.Pattern, Pos: page.Next}.encode(ctx, h.keys, h.now())
 	}
 	return ok(out)
 }
@@ -419,7 +428,7 @@ func (h *Handler) clauses(ctx context.Context, r *request) *response {
 	}
 	scope := fmt.Sprintf("id=%s&label=%s&minScore=%g", id, slugName, q.MinScore)
 	var cur *cursor
-	if q.Limit, cur, bad = h.pageParams(r, scope); bad != nil {
+	if q.Limit, cur, bad = h.pageParams(ctx, r, scope); bad != nil {
 		return bad
 	}
 	gen := ""
@@ -444,7 +453,7 @@ func (h *Handler) clauses(ctx context.Context, r *request) *response {
 		out.Items = append(out.Items, clauseViewOf(c))
 	}
 	if page.Next != "" {
-		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next, Gen: p.Gen}.encode(h.key)
+		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next, Gen: p.Gen}.encode(ctx, h.keys, h.now())
 	}
 	return ok(out)
 }
@@ -461,7 +470,7 @@ func (h *Handler) labelClauses(ctx context.Context, r *request) *response {
 	}
 	scope := fmt.Sprintf("label=%s&minScore=%g", l.Slug, q.MinScore)
 	var cur *cursor
-	if q.Limit, cur, bad = h.pageParams(r, scope); bad != nil {
+	if q.Limit, cur, bad = h.pageParams(ctx, r, scope); bad != nil {
 		return bad
 	}
 	if cur != nil {
@@ -482,7 +491,7 @@ func (h *Handler) labelClauses(ctx context.Context, r *request) *response {
 		})
 	}
 	if page.Next != "" {
-		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next}.encode(h.key)
+		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next}.encode(ctx, h.keys, h.now())
 	}
 	return ok(out)
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 	"gopkg.in/yaml.v3"
@@ -71,7 +72,7 @@ func newTestHandler(f *fakeStore, maxPage int) *Handler {
 	if f.policy == nil {
 		f.policy = &store.Policy{ID: testID, Bucket: "b", Key: "k", Status: policy.Ready, Gen: "a1", UpdatedAt: "2025-01-01T00:00:00.000000Z"}
 	}
-	return New(f, settings.Lookup{Table: "t", MaxPageSize: maxPage}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	return New(f, StaticKeys([]byte("test key")), settings.Lookup{Table: "t", MaxPageSize: maxPage}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 }
 
 func get(h *Handler, rawPath, rawQuery string) events.APIGatewayV2HTTPResponse {
@@ -183,28 +184,57 @@ func TestFiltersReachStore(t *testing.T) {
 }
 
 func TestCursor(t *testing.T) {
-	key := cursorKey(nil, "table")
+	ctx := context.Background()
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	key := StaticKeys([]byte("key"))
 	c := cursor{Route: "/policies", Scope: "s", Pos: "p", Gen: "g"}
-	s := c.encode(key)
-	got, err := decodeCursor(key, s)
-	if err != nil || got != c {
+	s := c.encode(ctx, key, now)
+	got, err := decodeCursor(ctx, key, s, now.Add(time.Hour))
+	if c.Expires = now.Add(CursorLifetime).Unix(); err != nil || got != c {
 		t.Fatalf("round trip: %+v %v", got, err)
 	}
-	if _, err := decodeCursor(cursorKey(nil, "other-table"), s); err == nil {
-		t.Error("a cursor of another deployment was accepted")
-	}
-	if _, err := decodeCursor(cursorKey([]byte("secret"), "table"), s); err == nil {
+	if _, err := decodeCursor(ctx, StaticKeys([]byte("another key")), s, now); err == nil {
 		t.Error("a cursor signed with another key was accepted")
+	}
+	if _, err := decodeCursor(ctx, key, s, now.Add(CursorLifetime)); !errors.Is(err, errExpiredCursor) {
+		t.Errorf("a cursor past its lifetime: %v, want errExpiredCursor", err)
 	}
 	for i := range len(s) {
 		b := []byte(s)
 		b[i] ^= 1
-		if got, err := decodeCursor(key, string(b)); err == nil && got != c {
+		if got, err := decodeCursor(ctx, key, string(b), now); err == nil && got != c {
 			t.Errorf("altered cursor %q accepted as %+v", b, got)
 		}
 	}
-	if _, err := decodeCursor(key, strings.Repeat("a", 2000)); err == nil {
+	if _, err := decodeCursor(ctx, key, strings.Repeat("a", 2000), now); err == nil {
 		t.Error("an over-long cursor was accepted")
+	}
+	// Two instances without a secret do not accept each other's cursors.
+	if _, err := decodeCursor(ctx, RandomKeys(), c.encode(ctx, RandomKeys(), now), now); err == nil {
+		t.Error("random keys agree")
+	}
+}
+
+// An expired cursor is refused with a 400 that says so.
+func TestExpiredCursor(t *testing.T) {
+	h := newTestHandler(&fakeStore{}, 0)
+	start := time.Now()
+	h.now = func() time.Time { return start }
+	resp := get(h, "/policies/"+testID+"/clauses", "limit=1")
+	var page struct {
+		NextCursor string `json:"nextCursor"`
+	}
+	if err := json.Unmarshal([]byte(resp.Body), &page); err != nil || page.NextCursor == "" {
+		t.Fatalf("first page: %s", resp.Body)
+	}
+	h.now = func() time.Time { return start.Add(CursorLifetime - time.Minute) }
+	if resp := get(h, "/policies/"+testID+"/clauses", "limit=1&cursor="+page.NextCursor); resp.StatusCode != 200 {
+		t.Errorf("a cursor within its lifetime: %d %s", resp.StatusCode, resp.Body)
+	}
+	h.now = func() time.Time { return start.Add(CursorLifetime + time.Minute) }
+	resp = get(h, "/policies/"+testID+"/clauses", "limit=1&cursor="+page.NextCursor)
+	if resp.StatusCode != 400 || !strings.Contains(resp.Body, "expired") || !strings.Contains(resp.Body, `"parameter":"cursor"`) {
+		t.Errorf("an expired cursor: %d %s", resp.StatusCode, resp.Body)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -66,9 +67,14 @@ type Change struct {
 	Size int64
 }
 
+// MaxClockSkew is how far in the future an event's time may lie: S3 stamps
+// events when it makes them, so a later time is a forged or broken event.
+const MaxClockSkew = 15 * time.Minute
+
 // Decode checks an S3 event record and decodes its key. A record that can
-// never be processed is a fault.Invalid error.
-func Decode(r Record) (Change, error) {
+// never be processed is a fault.Invalid error; so is one whose event time
+// lies more than MaxClockSkew after now.
+func Decode(r Record, now time.Time) (Change, error) {
 	c := Change{EventName: r.EventName, EventTime: r.EventTime}
 	switch {
 	case strings.HasPrefix(r.EventName, "ObjectCreated:"):
@@ -92,6 +98,10 @@ func Decode(r Record) (Change, error) {
 	seq, err := OrderToken(o.Sequencer, r.EventTime)
 	if err != nil {
 		return c, fault.Wrap(fault.Invalid, err, "")
+	}
+	if t, err := parseEventTime(r.EventTime); err == nil && t.After(now.Add(MaxClockSkew)) {
+		return c, fault.E(fault.Invalid, "event time %s is %s in the future: the event was not made by S3",
+			r.EventTime, t.Sub(now).Round(time.Second))
 	}
 	c.Version = NewVersion(r.S3.Bucket.Name, key, o.VersionID, strings.Trim(o.ETag, `"`), seq)
 	c.Size = o.Size

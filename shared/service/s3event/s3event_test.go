@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/local/fixture"
@@ -38,9 +39,16 @@ func TestDecode(t *testing.T) {
 		{"ObjectCreated:Put", "x.txt", "not-hex", "", Created, "", true},
 		{"ObjectCreated:Put", "x.txt", "", "", Created, "", true},
 		{"ObjectCreated:Put", "", "0A", "", Created, "", true},
+		// Event times in the future: a little is clock skew, a lot is
+		// forged, with or without a sequencer.
+		{"ObjectCreated:Put", "x.txt", "", "2025-06-01T12:14:00.000Z", Created, "x.txt", false},
+		{"ObjectCreated:Put", "x.txt", "", "2025-06-01T12:16:00.000Z", Created, "", true},
+		{"ObjectRemoved:Delete", "x.txt", "", "2099-01-01T00:00:00.000Z", Removed, "", true},
+		{"ObjectRemoved:Delete", "x.txt", "0F", "2099-01-01T00:00:00.000Z", Removed, "", true},
 	}
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	for _, tt := range tests {
-		c, err := Decode(record(tt.name, tt.key, tt.seq, tt.time))
+		c, err := Decode(record(tt.name, tt.key, tt.seq, tt.time), now)
 		if (err != nil) != tt.wantErr {
 			t.Errorf("Decode(%s %q) error = %v, want error %v", tt.name, tt.key, err, tt.wantErr)
 			continue

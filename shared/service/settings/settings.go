@@ -24,27 +24,37 @@ import (
 type Ingest struct {
 	Table string
 	// Limits bound the work on one object: MaxBytes from MAX_OBJECT_BYTES,
-	// MaxPages from MAX_PDF_PAGES, Timeout from PDF_TIMEOUT.
+	// MaxPages from MAX_PDF_PAGES, Timeout from PDF_TIMEOUT, and MaxMemory,
+	// the analysis worker's memory, from the function's memory
+	// (AWS_LAMBDA_FUNCTION_MEMORY_SIZE) less HandlerMemory.
 	Limits policy.Limits
+	// HandlerMemory is the memory the handler keeps for itself beside the
+	// worker (topology.HandlerMemory); 0 when the function's memory is not
+	// known (outside Lambda and make dev).
+	HandlerMemory int64
 	// KeyPrefix, when set, restricts ingestion to keys under it.
 	KeyPrefix string
-	LogLevel  slog.Level
+	// MaxReceiveCount is the ingest queue's maxReceiveCount, from
+	// MAX_RECEIVE_COUNT: a message received that many times is on its last
+	// delivery.
+	MaxReceiveCount int
+	LogLevel        slog.Level
 }
 
 // Lookup is the configuration of the lookup function.
 type Lookup struct {
 	Table string
-	// CursorSecret signs pagination cursors. When empty, cursors are still
-	// checked for integrity and validated, but can be forged by anyone who
-	// reads the source.
-	CursorSecret []byte
-	MaxPageSize  int
-	LogLevel     slog.Level
+	// CursorSecretARN names the Secrets Manager secret that signs
+	// pagination cursors (CURSOR_SECRET_ARN). When empty, the function
+	// signs with a random key of its own, which no other instance knows.
+	CursorSecretARN string
+	MaxPageSize     int
+	LogLevel        slog.Level
 }
 
 // LoadIngest reads the ingest configuration through getenv (os.Getenv).
 func LoadIngest(getenv func(string) string) (Ingest, error) {
-	c := Ingest{Limits: policy.DefaultLimits(), KeyPrefix: getenv(topology.EnvKeyPrefix)}
+	c := Ingest{Limits: policy.DefaultLimits(), KeyPrefix: getenv(topology.EnvKeyPrefix), MaxReceiveCount: topology.MaxReceiveCount}
 	var errs []error
 	var err error
 	c.Table, err = required(getenv, topology.EnvTableName)
@@ -62,6 +72,24 @@ func LoadIngest(getenv func(string) string) (Ingest, error) {
 			c.Limits.Timeout = d
 		}
 	}
+	n, err := positive(getenv, topology.EnvMaxReceiveCount, topology.MaxReceiveCount, 1000)
+	c.MaxReceiveCount = int(n)
+	errs = append(errs, err)
+	if v := getenv(topology.EnvFunctionMemory); v != "" {
+		mb, perr := strconv.Atoi(strings.TrimSpace(v))
+		worker := topology.WorkerMemory(mb, c.Limits.MaxBytes, c.Limits.MaxMemory)
+		switch {
+		case perr != nil || mb <= 0:
+			errs = append(errs, fmt.Errorf("%s=%q: want the function's memory in MB", topology.EnvFunctionMemory, v))
+		case worker < c.Limits.MaxMemory:
+			errs = append(errs, fmt.Errorf("%s=%s leaves %d MB for the analysis worker, which needs %d MB, beside a handler that needs %d MB for objects of up to %d bytes (%s); give the function at least %d MB",
+				topology.EnvFunctionMemory, v, max(worker, 0)>>20, c.Limits.MaxMemory>>20, topology.HandlerMemory(c.Limits.MaxBytes)>>20,
+				c.Limits.MaxBytes, topology.EnvMaxBytes, (topology.HandlerMemory(c.Limits.MaxBytes)+c.Limits.MaxMemory+1<<20-1)>>20))
+		default:
+			c.Limits.MaxMemory = worker
+			c.HandlerMemory = topology.HandlerMemory(c.Limits.MaxBytes)
+		}
+	}
 	c.LogLevel, err = logLevel(getenv)
 	errs = append(errs, err)
 	return c, errors.Join(errs...)
@@ -69,7 +97,7 @@ func LoadIngest(getenv func(string) string) (Ingest, error) {
 
 // LoadLookup reads the lookup configuration through getenv (os.Getenv).
 func LoadLookup(getenv func(string) string) (Lookup, error) {
-	c := Lookup{CursorSecret: []byte(getenv(topology.EnvCursorSecret))}
+	c := Lookup{CursorSecretARN: strings.TrimSpace(getenv(topology.EnvCursorSecretARN))}
 	var errs []error
 	var err error
 	c.Table, err = required(getenv, topology.EnvTableName)

@@ -25,8 +25,25 @@ func TestLoadIngest(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", map[string]string{"TABLE_NAME": "t"}, func(c Ingest) bool {
-			return c.Table == "t" && c.Limits == policy.DefaultLimits() && c.KeyPrefix == "" && c.LogLevel == slog.LevelInfo
+			return c.Table == "t" && c.Limits == policy.DefaultLimits() && c.KeyPrefix == "" && c.LogLevel == slog.LevelInfo &&
+				c.MaxReceiveCount == topology.MaxReceiveCount && c.HandlerMemory == 0
 		}, ""},
+		// The worker gets what the handler leaves of the function's memory,
+		// up to its own cap.
+		{"in a 1024 MB function", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024"}, func(c Ingest) bool {
+			return c.Limits.MaxMemory == policy.DefaultMaxMemory && c.HandlerMemory == topology.HandlerMemory(policy.DefaultMaxBytes) &&
+				c.HandlerMemory+c.Limits.MaxMemory <= 1024<<20
+		}, ""},
+		{"in a 512 MB function", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512"}, func(c Ingest) bool {
+			return c.Limits.MaxMemory == policy.DefaultMaxMemory && c.HandlerMemory+c.Limits.MaxMemory == 512<<20
+		}, ""},
+		{"too little memory", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "448"}, nil, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=448 leaves 120 MB"},
+		{"enough for smaller objects", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "448", "MAX_OBJECT_BYTES": "10485760"}, func(c Ingest) bool {
+			return c.Limits.MaxMemory == policy.DefaultMaxMemory
+		}, ""},
+		{"bad memory", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1 GB"}, nil, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"},
+		{"receive count", map[string]string{"TABLE_NAME": "t", "MAX_RECEIVE_COUNT": "3"}, func(c Ingest) bool { return c.MaxReceiveCount == 3 }, ""},
+		{"bad receive count", map[string]string{"TABLE_NAME": "t", "MAX_RECEIVE_COUNT": "0"}, nil, "MAX_RECEIVE_COUNT"},
 		{"all set", map[string]string{"TABLE_NAME": "t", "MAX_OBJECT_BYTES": "1000", "MAX_PDF_PAGES": "20", "PDF_TIMEOUT": "90s",
 			"KEY_PREFIX": "policies/", "LOG_LEVEL": "debug"}, func(c Ingest) bool {
 			return c.Limits.MaxBytes == 1000 && c.Limits.MaxPages == 20 && c.Limits.Timeout == 90*time.Second &&
@@ -57,11 +74,12 @@ func TestLoadIngest(t *testing.T) {
 
 func TestLoadLookup(t *testing.T) {
 	c, err := LoadLookup(env(map[string]string{"TABLE_NAME": "t"}))
-	if err != nil || c.MaxPageSize != api.DefaultMaxPageSize || len(c.CursorSecret) != 0 {
+	if err != nil || c.MaxPageSize != api.DefaultMaxPageSize || c.CursorSecretARN != "" {
 		t.Errorf("defaults: %+v %v", c, err)
 	}
-	c, err = LoadLookup(env(map[string]string{"TABLE_NAME": "t", "MAX_PAGE_SIZE": "500", "CURSOR_SECRET": "s3cret"}))
-	if err != nil || c.MaxPageSize != 500 || string(c.CursorSecret) != "s3cret" {
+	const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:CursorSecret-AbCdEf"
+	c, err = LoadLookup(env(map[string]string{"TABLE_NAME": "t", "MAX_PAGE_SIZE": "500", "CURSOR_SECRET_ARN": arn}))
+	if err != nil || c.MaxPageSize != 500 || c.CursorSecretARN != arn {
 		t.Errorf("set: %+v %v", c, err)
 	}
 	for _, bad := range []string{"0", "1001", "many"} {
@@ -84,7 +102,8 @@ func TestSAMEnvFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	known := []string{topology.EnvTableName, topology.EnvMaxBytes, topology.EnvMaxPages, topology.EnvPDFTimeout,
-		topology.EnvKeyPrefix, topology.EnvLogLevel, topology.EnvCursorSecret, topology.EnvMaxPageSize, "AWS_ENDPOINT_URL"}
+		topology.EnvKeyPrefix, topology.EnvLogLevel, topology.EnvCursorSecretARN, topology.EnvMaxPageSize,
+		topology.EnvMaxReceiveCount, "AWS_ENDPOINT_URL"}
 	for fn, vars := range fns {
 		for k := range vars {
 			if !slices.Contains(known, k) {

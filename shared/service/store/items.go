@@ -44,8 +44,22 @@ type Policy struct {
 	Key       string `dynamodbav:"key"`
 	VersionID string `dynamodbav:"versionId,omitempty"`
 	ETag      string `dynamodbav:"eTag,omitempty"`
-	// Seq is the order token of the newest event applied to the policy.
+	// Seq is the order token of the event that last claimed the policy.
 	Seq string `dynamodbav:"seq"`
+	// Rev is the item's revision: a random value that every claim and
+	// every outcome replaces. A conditional write names the revision it
+	// read, so that it fails when anyone else changed the policy since.
+	Rev string `dynamodbav:"rev,omitempty"`
+	// PendingVersionID and PendingETag name the object a PROCESSING
+	// policy is being analysed for (VersionID and ETag still name the
+	// previous version, whose clauses are the ones shown).
+	PendingVersionID string `dynamodbav:"pendingVersionId,omitempty"`
+	PendingETag      string `dynamodbav:"pendingETag,omitempty"`
+	// Retryable marks a FAILED policy whose failure was not the file's:
+	// its message ran out of deliveries. The same object is processed again
+	// when its event is delivered again (a redrive from the dead-letter
+	// queue).
+	Retryable bool `dynamodbav:"retryable,omitempty"`
 	// Gen is the generation holding the current clauses; empty when there
 	// are none.
 	Gen    string        `dynamodbav:"gen,omitempty"`
@@ -70,6 +84,19 @@ type Policy struct {
 	StaleGens []string `dynamodbav:"staleGens,stringset,omitempty"`
 	// position is the policy's byRecency sort key.
 	position string
+}
+
+// Object returns the S3 object version and entity tag the item is about:
+// the object being analysed while the policy is PROCESSING, the analysed
+// one otherwise, none for a tombstone.
+func (p *Policy) Object() (versionID, eTag string) {
+	switch p.Status {
+	case policy.Processing:
+		return p.PendingVersionID, p.PendingETag
+	case policy.Deleted:
+		return "", ""
+	}
+	return p.VersionID, p.ETag
 }
 
 // Clause is one stored clause.

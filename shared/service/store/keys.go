@@ -110,17 +110,6 @@ func ValidLabelPosition(pos string) bool { return labelPosPattern.MatchString(po
 // sort key, the position a policy listing resumes after.
 func ValidPolicyPosition(pos string) bool { return recencyPosPattern.MatchString(pos) }
 
-// Generation returns the generation id written by the event with order token
-// seq: the token without its leading zeros. Each event of a key has its own
-// generation, and a redelivered event writes the same one again.
-func Generation(seq string) string {
-	g := strings.TrimLeft(seq, "0")
-	if g == "" {
-		return "0"
-	}
-	return g
-}
-
 // parseOrdinal reads the ordinal at the end of a clause or label sort key.
 func parseOrdinal(sk string) (int, bool) {
 	i := strings.LastIndexByte(sk, '#')

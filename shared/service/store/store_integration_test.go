@@ -89,20 +89,38 @@ func result(tag string, n int) *policy.Analysis {
 	return r
 }
 
-// apply runs a version through Begin, WriteClauses and Finish.
-func apply(t *testing.T, s *store.Store, v policy.Version, r *policy.Analysis) {
+// snapshot reads the policy item of v, as ingest does before it claims.
+func snapshot(t *testing.T, s *store.Store, v policy.Version) *store.Policy {
 	t.Helper()
-	ctx := context.Background()
-	prev, err := s.Begin(ctx, v)
+	p, err := s.Snapshot(context.Background(), v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// begin claims v from the item as it is now.
+func begin(t *testing.T, s *store.Store, v policy.Version) store.Claim {
+	t.Helper()
+	c, err := s.Begin(context.Background(), v, snapshot(t, s, v))
 	if err != nil {
 		t.Fatalf("begin %s: %v", v.Seq, err)
 	}
-	if err := s.WriteClauses(ctx, v, r); err != nil {
+	return c
+}
+
+// apply runs a version through Begin, WriteClauses and Finish.
+func apply(t *testing.T, s *store.Store, v policy.Version, r *policy.Analysis) store.Claim {
+	t.Helper()
+	ctx := context.Background()
+	c := begin(t, s, v)
+	if err := s.WriteClauses(ctx, v, c, r); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Finish(ctx, v, prev, store.Outcome{Result: r, Bytes: 10}); err != nil {
+	if err := s.Finish(ctx, v, c, store.Outcome{Result: r, Bytes: 10}); err != nil {
 		t.Fatalf("finish %s: %v", v.Seq, err)
 	}
+	return c
 }
 
 func clauseTexts(t *testing.T, s *store.Store, id string) []string {
@@ -164,33 +182,34 @@ func countItems(t *testing.T, db *dynamodb.Client, table, prefix string) int {
 	return len(out.Items)
 }
 
-// An older event that began before a newer one cannot finish; it removes
-// what it wrote, and the newer one wins.
+// A claim that another claim took over cannot finish; it removes what it
+// wrote, and the later claim wins.
 func TestInterleavedVersions(t *testing.T) {
 	s, db := newTable(t)
 	ctx := context.Background()
 	v1, v2 := version(t, "a.txt", "0A"), version(t, "a.txt", "0B")
-	p1, err := s.Begin(ctx, v1)
-	if err != nil || p1 != nil {
-		t.Fatalf("begin v1: %v %v", p1, err)
+	c1, err := s.Begin(ctx, v1, nil)
+	if err != nil || c1.Prev != nil {
+		t.Fatalf("begin v1: %+v %v", c1, err)
 	}
-	p2, err := s.Begin(ctx, v2)
-	if err != nil {
-		t.Fatalf("begin v2: %v", err)
+	seen := snapshot(t, s, v1)
+	c2 := begin(t, s, v2)
+	if c2.Gen == c1.Gen {
+		t.Fatalf("two claims write to generation %s", c1.Gen)
 	}
-	if err := s.WriteClauses(ctx, v1, result("one", 4)); err != nil {
+	if err := s.WriteClauses(ctx, v1, c1, result("one", 4)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Finish(ctx, v1, p1, store.Outcome{Result: result("one", 4)}); !errors.Is(err, store.ErrSuperseded) {
+	if err := s.Finish(ctx, v1, c1, store.Outcome{Result: result("one", 4)}); !errors.Is(err, store.ErrSuperseded) {
 		t.Fatalf("finish v1 after v2 began: %v, want ErrSuperseded", err)
 	}
-	if err := s.Abandon(ctx, v1); err != nil {
+	if err := s.Abandon(ctx, v1, c1); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.WriteClauses(ctx, v2, result("two", 2)); err != nil {
+	if err := s.WriteClauses(ctx, v2, c2, result("two", 2)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Finish(ctx, v2, p2, store.Outcome{Result: result("two", 2)}); err != nil {
+	if err := s.Finish(ctx, v2, c2, store.Outcome{Result: result("two", 2)}); err != nil {
 		t.Fatal(err)
 	}
 	if got := clauseTexts(t, s, v2.ID); !slices.Equal(got, texts("two", 2)) {
@@ -199,15 +218,102 @@ func TestInterleavedVersions(t *testing.T) {
 	if n := countItems(t, db, s.Table(), "C#"); n != 4 {
 		t.Errorf("%d clause items, want 4 (two clauses with one label each)", n)
 	}
-	// Too late now.
-	if _, err := s.Begin(ctx, v1); !errors.Is(err, store.ErrSuperseded) {
-		t.Errorf("begin v1 after v2 finished: %v, want ErrSuperseded", err)
+	// Decisions taken on what was seen before v2 are refused.
+	if _, err := s.Begin(ctx, v1, seen); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("begin from an old snapshot: %v, want ErrSuperseded", err)
 	}
-	if err := s.Remove(ctx, v1); !errors.Is(err, store.ErrSuperseded) {
-		t.Errorf("remove with v1's order token: %v, want ErrSuperseded", err)
+	if err := s.Remove(ctx, v1, seen); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("remove from an old snapshot: %v, want ErrSuperseded", err)
+	}
+	if _, err := s.Begin(ctx, v1, nil); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("begin as if the policy were new: %v, want ErrSuperseded", err)
 	}
 	if got := clauseTexts(t, s, v2.ID); !slices.Equal(got, texts("two", 2)) {
 		t.Errorf("clauses after stale events %q", got)
+	}
+}
+
+// Two claims decided on the same snapshot: only the first wins, whatever
+// their order tokens say, so that no decision is taken on a stale view.
+// (One after the other: DynamoDB applies conditional writes atomically,
+// moto_server does not when they run at the same time.)
+func TestClaimsFromOneSnapshot(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	apply(t, s, version(t, "race.txt", "01"), result("zero", 1))
+	seen := snapshot(t, s, version(t, "race.txt", "01"))
+	// A real event and a forged one with a huge token, either way round.
+	for _, vs := range [][]policy.Version{
+		{version(t, "race.txt", "02"), version(t, "race.txt", "ffffffffffffffff")},
+		{version(t, "race.txt", "ffffffffffffffff"), version(t, "race.txt", "03")},
+	} {
+		if _, err := s.Begin(ctx, vs[0], seen); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Begin(ctx, vs[1], seen); !errors.Is(err, store.ErrSuperseded) {
+			t.Errorf("a second claim from the same snapshot: %v, want ErrSuperseded", err)
+		}
+		seen = snapshot(t, s, vs[0])
+	}
+	// After a claim with a huge order token, a claim decided on the item
+	// as it is now succeeds: the token freezes nothing.
+	v := version(t, "race.txt", "04")
+	apply(t, s, v, result("four", 2))
+	if got := clauseTexts(t, s, v.ID); !slices.Equal(got, texts("four", 2)) {
+		t.Errorf("clauses %q, want the last claim's", got)
+	}
+}
+
+// A claim left PROCESSING by an attempt that never finished is taken over:
+// what it wrote is deleted once the new claim switches.
+func TestUnfinishedClaimIsTakenOver(t *testing.T) {
+	s, db := newTable(t)
+	ctx := context.Background()
+	v := version(t, "crash.txt", "05")
+	crashed := begin(t, s, v)
+	if err := s.WriteClauses(ctx, v, crashed, result("half", 3)); err != nil {
+		t.Fatal(err)
+	}
+	// The same event, delivered again after the crash.
+	c := begin(t, s, v)
+	if !slices.Contains(c.Prev.StaleGens, crashed.Gen) {
+		t.Fatalf("the new claim does not know the crashed claim's generation: %+v", c.Prev)
+	}
+	if err := s.WriteClauses(ctx, v, c, result("whole", 2)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, v, c, store.Outcome{Result: result("whole", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	if n := countItems(t, db, s.Table(), "C#"+v.ID+"#"+crashed.Gen); n != 0 {
+		t.Errorf("%d items of the crashed claim remain", n)
+	}
+	if got := clauseTexts(t, s, v.ID); !slices.Equal(got, texts("whole", 2)) {
+		t.Errorf("clauses %q", got)
+	}
+	// The crashed attempt, should it wake up, cannot finish.
+	if err := s.Finish(ctx, v, crashed, store.Outcome{Result: result("half", 3)}); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("finish of the replaced claim: %v, want ErrSuperseded", err)
+	}
+}
+
+// A failure that is not the file's is recorded as retryable, with the
+// object it concerns; the next claim clears it.
+func TestRetryableFailure(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	v := version(t, "retry.txt", "07")
+	c := begin(t, s, v)
+	if err := s.Finish(ctx, v, c, store.Outcome{Reason: "could not be processed after 5 attempts: throttled", Retryable: true}); err != nil {
+		t.Fatal(err)
+	}
+	p := snapshot(t, s, v)
+	if ver, tag := p.Object(); p.Status != policy.Failed || !p.Retryable || tag != v.ETag || ver != "" || p.Seq != v.Seq {
+		t.Errorf("after a retryable failure: %+v", p)
+	}
+	apply(t, s, v, result("ok", 1))
+	if p := snapshot(t, s, v); p.Status != policy.Ready || p.Retryable || p.Reason != "" {
+		t.Errorf("after a later success: %+v", p)
 	}
 }
 
@@ -218,11 +324,8 @@ func TestReadersNeverSeeAMix(t *testing.T) {
 	ctx := context.Background()
 	v1, v2 := version(t, "b.txt", "10"), version(t, "b.txt", "11")
 	apply(t, s, v1, result("old", 5))
-	prev, err := s.Begin(ctx, v2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.WriteClauses(ctx, v2, result("new", 3)); err != nil {
+	c := begin(t, s, v2)
+	if err := s.WriteClauses(ctx, v2, c, result("new", 3)); err != nil {
 		t.Fatal(err)
 	}
 	p, err := s.Policy(ctx, v1.ID)
@@ -235,7 +338,7 @@ func TestReadersNeverSeeAMix(t *testing.T) {
 	if got := labelTexts(t, s); !slices.Equal(got, texts("old", 5)) {
 		t.Errorf("label clauses during the switch %q, want the old version's", got)
 	}
-	if err := s.Finish(ctx, v2, prev, store.Outcome{Result: result("new", 3)}); err != nil {
+	if err := s.Finish(ctx, v2, c, store.Outcome{Result: result("new", 3)}); err != nil {
 		t.Fatal(err)
 	}
 	if got := clauseTexts(t, s, v1.ID); !slices.Equal(got, texts("new", 3)) {
@@ -246,7 +349,8 @@ func TestReadersNeverSeeAMix(t *testing.T) {
 	}
 }
 
-// Removal leaves a tombstone that refuses older events for 30 days.
+// Removal leaves a tombstone that expires after 30 days; a removal or
+// claim decided on what was seen before it is refused.
 func TestRemoveLeavesTombstone(t *testing.T) {
 	s, db := newTable(t)
 	ctx := context.Background()
@@ -254,11 +358,12 @@ func TestRemoveLeavesTombstone(t *testing.T) {
 	s.Now = func() time.Time { return now }
 	v1, del, late, again := version(t, "c.txt", "20"), version(t, "c.txt", "22"), version(t, "c.txt", "21"), version(t, "c.txt", "23")
 	apply(t, s, v1, result("c", 3))
-	if err := s.Remove(ctx, del); err != nil {
+	seen := snapshot(t, s, v1)
+	if err := s.Remove(ctx, del, seen); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Remove(ctx, del); err != nil {
-		t.Errorf("removing twice: %v", err)
+	if err := s.Remove(ctx, del, seen); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("removing twice from the same snapshot: %v, want ErrSuperseded", err)
 	}
 	if _, err := s.Policy(ctx, v1.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Policy after removal: %v, want ErrNotFound", err)
@@ -279,8 +384,8 @@ func TestRemoveLeavesTombstone(t *testing.T) {
 	if _, ok := out.Item[topology.ByRecency.PartitionKey]; ok {
 		t.Error("the tombstone is still in the byRecency index")
 	}
-	if _, err := s.Begin(ctx, late); !errors.Is(err, store.ErrSuperseded) {
-		t.Errorf("an upload older than the removal: %v, want ErrSuperseded", err)
+	if _, err := s.Begin(ctx, late, seen); !errors.Is(err, store.ErrSuperseded) {
+		t.Errorf("an upload decided before the removal: %v, want ErrSuperseded", err)
 	}
 	apply(t, s, again, result("again", 1))
 	p, err := s.Policy(ctx, v1.ID)
@@ -314,24 +419,21 @@ func TestInterruptedCleanUpIsSwept(t *testing.T) {
 	s, db := newTable(t)
 	ctx := context.Background()
 	v1, v2 := version(t, "d.txt", "30"), version(t, "d.txt", "31")
-	apply(t, s, v1, result("d1", 3))
+	c1 := apply(t, s, v1, result("d1", 3))
 	broken := store.New(failDeletes{db}, s.Table())
-	prev, err := broken.Begin(ctx, v2)
-	if err != nil {
+	c2 := begin(t, broken, v2)
+	if err := broken.WriteClauses(ctx, v2, c2, result("d2", 2)); err != nil {
 		t.Fatal(err)
 	}
-	if err := broken.WriteClauses(ctx, v2, result("d2", 2)); err != nil {
-		t.Fatal(err)
-	}
-	if err := broken.Finish(ctx, v2, prev, store.Outcome{Result: result("d2", 2)}); err == nil {
+	if err := broken.Finish(ctx, v2, c2, store.Outcome{Result: result("d2", 2)}); err == nil {
 		t.Fatal("Finish reported success although the old generation was not deleted")
 	}
 	snap, err := s.Snapshot(ctx, v2.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if snap.Gen != store.Generation(v2.Seq) || !slices.Equal(snap.StaleGens, []string{store.Generation(v1.Seq)}) {
-		t.Fatalf("after the interrupted clean-up: gen %q, stale %v; want %q, [%s]", snap.Gen, snap.StaleGens, store.Generation(v2.Seq), store.Generation(v1.Seq))
+	if snap.Gen != c2.Gen || !slices.Equal(snap.StaleGens, []string{c1.Gen}) {
+		t.Fatalf("after the interrupted clean-up: gen %q, stale %v; want %q, [%s]", snap.Gen, snap.StaleGens, c2.Gen, c1.Gen)
 	}
 	if got := labelTexts(t, s); !slices.Equal(got, texts("d2", 2)) {
 		t.Errorf("label clauses with a stale generation present: %q", got)
@@ -339,7 +441,7 @@ func TestInterruptedCleanUpIsSwept(t *testing.T) {
 	if err := s.Sweep(ctx, snap); err != nil {
 		t.Fatal(err)
 	}
-	if n := countItems(t, db, s.Table(), "C#"+v1.ID+"#"+store.Generation(v1.Seq)); n != 0 {
+	if n := countItems(t, db, s.Table(), "C#"+v1.ID+"#"+c1.Gen); n != 0 {
 		t.Errorf("%d items of the stale generation remain", n)
 	}
 	if snap, _ = s.Snapshot(ctx, v2.ID); len(snap.StaleGens) != 0 {
@@ -449,14 +551,12 @@ func TestLabelListingSkipsOrphans(t *testing.T) {
 	// A newer version of another policy began and wrote many entries with
 	// higher scores, then stopped: they are orphans until it finishes.
 	orphan := version(t, "g.txt", "61")
-	if _, err := s.Begin(ctx, orphan); err != nil {
-		t.Fatal(err)
-	}
+	c := begin(t, s, orphan)
 	r := result("orphan", 300)
 	for i := range r.Clauses {
 		r.Clauses[i].Labels[0].Score = 0.99
 	}
-	if err := s.WriteClauses(ctx, orphan, r); err != nil {
+	if err := s.WriteClauses(ctx, orphan, c, r); err != nil {
 		t.Fatal(err)
 	}
 	var got []string

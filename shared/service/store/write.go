@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -26,8 +28,26 @@ type Outcome struct {
 	// Reason, when set, marks the policy FAILED: it says what is wrong with
 	// the object and what the user can do.
 	Reason string
+	// Retryable marks a failure that is not the file's (its message ran out
+	// of deliveries): the policy is processed again when the same event is
+	// delivered again.
+	Retryable bool
 	// Bytes is the object's size.
 	Bytes int64
+}
+
+// Claim is the right to record one version of a policy, taken by Begin.
+type Claim struct {
+	// Rev is the revision Begin wrote; Finish succeeds only while the item
+	// still has it.
+	Rev string
+	// Gen is the generation the claim writes its clauses to: its own, so
+	// that no two claims ever write to the same partition.
+	Gen string
+	// Prev is the item as it was before the claim (nil for a new policy),
+	// with the generation of an unfinished claim it replaced among its
+	// stale generations.
+	Prev *Policy
 }
 
 // Snapshot returns the stored policy item of id, tombstones included, or
@@ -47,13 +67,25 @@ func (s *Store) Snapshot(ctx context.Context, id string) (*Policy, error) {
 	return unmarshalPolicy(out.Item)
 }
 
-// Begin claims the policy for version v and marks it PROCESSING, unless an
-// event at least as new has been applied (ErrSuperseded). A redelivered
-// event whose processing did not finish may claim again. The clauses of
-// the previous version stay visible until Finish. Begin returns the item as
-// it was before, nil for a new policy.
-func (s *Store) Begin(ctx context.Context, v policy.Version) (*Policy, error) {
+// newRev returns a fresh revision: 64 random bits in hexadecimal.
+func newRev() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("store: no randomness: " + err.Error()) // crypto/rand does not fail on Linux
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// Begin claims the policy for version v and marks it PROCESSING, provided
+// the item is still seen, the snapshot the caller decided on (nil: there
+// is no item); otherwise someone else changed the policy meanwhile and
+// Begin returns ErrSuperseded, and the caller should look again. The
+// clauses of the previous version stay visible until Finish. Claiming a
+// policy that another claim left PROCESSING (a crashed or timed-out
+// attempt) takes over from it: that claim's generation becomes stale.
+func (s *Store) Begin(ctx context.Context, v policy.Version, seen *Policy) (Claim, error) {
 	id := v.ID
+	rev := newRev()
 	now := formatTime(s.Now())
 	e := newExpr()
 	e.Set("status", str(string(policy.Processing)))
@@ -62,24 +94,41 @@ func (s *Store) Begin(ctx context.Context, v policy.Version) (*Policy, error) {
 	e.SetIfMissing("clauses", num(0))
 	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
-	e.Remove(topology.TTLAttribute)
-	out, err := s.claim(ctx, v, policy.Processing, e, types.ReturnValueAllOld)
-	if err != nil {
-		return nil, fmt.Errorf("begin policy %s: %w", id, err)
+	setOrRemove(e, "pendingVersionId", v.VersionID)
+	setOrRemove(e, "pendingETag", v.ETag)
+	e.Remove(topology.TTLAttribute, "retryable")
+	var prev *Policy
+	if seen != nil {
+		p := *seen
+		p.StaleGens = slices.Clone(p.StaleGens)
+		if g := unfinishedGen(seen); g != "" {
+			p.StaleGens = append(p.StaleGens, g)
+			e.Add("staleGens", &types.AttributeValueMemberSS{Value: []string{g}})
+		}
+		prev = &p
 	}
-	if len(out.Attributes) == 0 {
-		return nil, nil
+	if err := s.claim(ctx, v, rev, seen, e); err != nil {
+		return Claim{}, fmt.Errorf("begin policy %s: %w", id, err)
 	}
-	return unmarshalPolicy(out.Attributes)
+	return Claim{Rev: rev, Gen: rev, Prev: prev}, nil
 }
 
-// WriteClauses writes the clauses of res to version v's generation. It can
-// run again for the same version: it writes the same items.
-func (s *Store) WriteClauses(ctx context.Context, v policy.Version, res *policy.Analysis) error {
-	id, gen := v.ID, Generation(v.Seq)
+// unfinishedGen returns the generation an unfinished claim of p may have
+// written to: a PROCESSING item's revision is its claim's generation.
+func unfinishedGen(p *Policy) string {
+	if p.Status != policy.Processing || p.Rev == "" || p.Rev == p.Gen {
+		return ""
+	}
+	return p.Rev
+}
+
+// WriteClauses writes the clauses of res to the generation of claim c. It
+// can run again for the same claim: it writes the same items.
+func (s *Store) WriteClauses(ctx context.Context, v policy.Version, c Claim, res *policy.Analysis) error {
+	id := v.ID
 	var reqs []types.WriteRequest
-	for _, c := range res.Clauses {
-		items, err := clauseItems(id, gen, c)
+	for _, cl := range res.Clauses {
+		items, err := clauseItems(id, c.Gen, cl)
 		if err != nil {
 			return err
 		}
@@ -93,30 +142,33 @@ func (s *Store) WriteClauses(ctx context.Context, v policy.Version, res *policy.
 	return nil
 }
 
-// Finish records the outcome of version v and makes its generation the
-// current one, provided v still holds the claim taken by Begin; otherwise
-// it returns ErrSuperseded and the caller should Abandon. prev is what
-// Begin returned: the generations it held are deleted once the switch is
-// made, so no stale clause survives.
-func (s *Store) Finish(ctx context.Context, v policy.Version, prev *Policy, o Outcome) error {
+// Finish records the outcome of version v and makes the generation of
+// claim c the current one, provided c still holds the policy; otherwise it
+// returns ErrSuperseded and the caller should Abandon. The generations the
+// policy held before are deleted once the switch is made, so no stale
+// clause survives.
+func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome) error {
 	id := v.ID
-	gen := Generation(v.Seq)
+	gen := c.Gen
 	failed := o.Reason != ""
 	if failed {
 		gen = ""
 	}
 	now := formatTime(s.Now())
+	rev := newRev()
 	e := newExpr()
 	status := policy.Ready
 	if failed {
 		status = policy.Failed
 	}
 	e.Set("status", str(string(status)))
+	e.Set("rev", str(rev))
 	e.Set("updatedAt", str(now))
 	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
 	setOrRemove(e, "versionId", v.VersionID)
 	setOrRemove(e, "eTag", v.ETag)
+	e.Remove("pendingVersionId", "pendingETag")
 	if o.Bytes > 0 {
 		e.Set("bytes", num(o.Bytes))
 	} else {
@@ -127,8 +179,13 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, prev *Policy, o Ou
 		e.Set("reason", str(reason))
 		e.Set("clauses", num(0))
 		e.Remove("gen", "labelCounts", "modelVersion", "title", "facts", "factsTruncated")
+		if o.Retryable {
+			e.Set("retryable", &types.AttributeValueMemberBOOL{Value: true})
+		} else {
+			e.Remove("retryable")
+		}
 	} else {
-		e.Remove("reason")
+		e.Remove("reason", "retryable")
 		e.Set("gen", str(gen))
 		e.Set("clauses", num(int64(len(o.Result.Clauses))))
 		counts, err := attributevalue.Marshal(o.Result.Policy.LabelCounts)
@@ -170,11 +227,11 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, prev *Policy, o Ou
 	} else {
 		e.Remove("sha256", "format", "encoding", "pages")
 	}
-	stale := staleGens(prev, gen)
+	stale := staleGens(c.Prev, gen)
 	if len(stale) > 0 {
 		e.Add("staleGens", &types.AttributeValueMemberSS{Value: stale})
 	}
-	cond := fmt.Sprintf("%s = %s", e.n("seq"), e.v(str(v.Seq)))
+	cond := fmt.Sprintf("%s = %s", e.n("rev"), e.v(str(c.Rev)))
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 &s.table,
 		Key:                       policyKey(id),
@@ -189,7 +246,7 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, prev *Policy, o Ou
 		}
 		return fmt.Errorf("finish policy %s: %w", id, err)
 	}
-	return s.sweep(ctx, id, v.Seq, stale, false)
+	return s.sweep(ctx, id, rev, stale, false)
 }
 
 // staleGens lists the generations of prev that are not gen.
@@ -207,42 +264,53 @@ func staleGens(prev *Policy, gen string) []string {
 }
 
 // claim applies the update e to the policy of version v, recording v's
-// object and order token, on condition that no event at least as new has
-// been applied: the item is absent, its seq is older, or it is this same
-// event, redelivered, and the item is still in state again (an unfinished
-// claim). A failed condition is ErrSuperseded.
-func (s *Store) claim(ctx context.Context, v policy.Version, again policy.Status, e *expr, rv types.ReturnValue) (*dynamodb.UpdateItemOutput, error) {
-	id, seq := v.ID, v.Seq
+// object, its order token and the new revision rev, on condition that the
+// item is still seen (see unchanged). A failed condition is ErrSuperseded.
+func (s *Store) claim(ctx context.Context, v policy.Version, rev string, seen *Policy, e *expr) error {
 	e.Set("type", str(typePolicy))
-	e.Set("id", str(id))
+	e.Set("id", str(v.ID))
 	e.Set("bucket", str(v.Bucket))
 	e.Set("key", str(v.Key))
-	e.Set("seq", str(seq))
-	cond := fmt.Sprintf("attribute_not_exists(%s) OR %s < %s OR (%s = %s AND %s = %s)",
-		e.n(topology.PartitionKey), e.n("seq"), e.v(str(seq)),
-		e.n("seq"), e.v(str(seq)), e.n("status"), e.v(str(string(again))))
-	out, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	e.Set("seq", str(v.Seq))
+	e.Set("rev", str(rev))
+	cond := unchanged(e, seen)
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:                 &s.table,
-		Key:                       policyKey(id),
+		Key:                       policyKey(v.ID),
 		UpdateExpression:          e.Update(),
 		ConditionExpression:       &cond,
 		ExpressionAttributeNames:  e.Names(),
 		ExpressionAttributeValues: e.Values(),
-		ReturnValues:              rv,
 	})
 	if isConditionFailed(err) {
-		return nil, ErrSuperseded
+		return ErrSuperseded
 	}
-	return out, err
+	return err
+}
+
+// unchanged returns the condition that the policy item is still seen: its
+// revision is the same, or, for nil, there is no item.
+func unchanged(e *expr, seen *Policy) string {
+	switch {
+	case seen == nil:
+		return fmt.Sprintf("attribute_not_exists(%s)", e.n(topology.PartitionKey))
+	case seen.Rev != "":
+		return fmt.Sprintf("%s = %s", e.n("rev"), e.v(str(seen.Rev)))
+	}
+	// An item written before revisions existed: the same claim, status and
+	// time of the last change.
+	return fmt.Sprintf("attribute_not_exists(%s) AND %s = %s AND %s = %s AND %s = %s", e.n("rev"),
+		e.n("seq"), e.v(str(seen.Seq)), e.n("status"), e.v(str(string(seen.Status))),
+		e.n("updatedAt"), e.v(str(seen.UpdatedAt)))
 }
 
 // Remove deletes the policy of version v's object, with all its clauses,
-// unless a newer event has been applied (ErrSuperseded). It leaves a
-// tombstone that remembers the deletion for 30 days, so that an older
-// upload event delivered late cannot bring the policy back.
-func (s *Store) Remove(ctx context.Context, v policy.Version) error {
+// provided the item is still seen (ErrSuperseded otherwise). It leaves a
+// tombstone that remembers the deletion for 30 days.
+func (s *Store) Remove(ctx context.Context, v policy.Version, seen *Policy) error {
 	id := v.ID
 	now := s.Now()
+	rev := newRev()
 	e := newExpr()
 	e.Set("status", str(string(policy.Deleted)))
 	e.Set("updatedAt", str(formatTime(now)))
@@ -250,16 +318,19 @@ func (s *Store) Remove(ctx context.Context, v policy.Version) error {
 	e.Set(topology.TTLAttribute, num(now.Unix()+tombstoneTTLDays*24*3600))
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
 		"sha256", "format", "encoding", "pages", "bytes", "title", "facts", "factsTruncated",
-		"labelCounts", "modelVersion", "createdAt")
-	out, err := s.claim(ctx, v, policy.Deleted, e, types.ReturnValueAllNew)
-	if err != nil {
+		"labelCounts", "modelVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable")
+	var gens []string
+	if seen != nil {
+		gens = staleGens(seen, "")
+		if g := unfinishedGen(seen); g != "" {
+			gens = append(gens, g)
+			e.Add("staleGens", &types.AttributeValueMemberSS{Value: []string{g}})
+		}
+	}
+	if err := s.claim(ctx, v, rev, seen, e); err != nil {
 		return fmt.Errorf("remove policy %s: %w", id, err)
 	}
-	p, err := unmarshalPolicy(out.Attributes)
-	if err != nil {
-		return err
-	}
-	return s.sweep(ctx, id, v.Seq, staleGens(p, ""), true)
+	return s.sweep(ctx, id, rev, gens, true)
 }
 
 // Sweep deletes generations that p lists as replaced (and, for a tombstone,
@@ -277,13 +348,13 @@ func (s *Store) Sweep(ctx context.Context, p *Policy) error {
 	if len(gens) == 0 {
 		return nil
 	}
-	return s.sweep(ctx, p.ID, p.Seq, gens, p.Status == policy.Deleted)
+	return s.sweep(ctx, p.ID, p.Rev, gens, p.Status == policy.Deleted)
 }
 
 // sweep deletes gens of policy id, then forgets them. For a tombstone
 // (tomb), it also forgets the policy's generation, provided the item still
-// belongs to the event with order token seq.
-func (s *Store) sweep(ctx context.Context, id, seq string, gens []string, tomb bool) error {
+// has revision rev.
+func (s *Store) sweep(ctx context.Context, id, rev string, gens []string, tomb bool) error {
 	if len(gens) == 0 {
 		return nil
 	}
@@ -297,7 +368,7 @@ func (s *Store) sweep(ctx context.Context, id, seq string, gens []string, tomb b
 	in := &dynamodb.UpdateItemInput{TableName: &s.table, Key: policyKey(id)}
 	if tomb {
 		e.Remove("gen")
-		cond := fmt.Sprintf("%s = %s AND %s = %s", e.n("seq"), e.v(str(seq)), e.n("status"), e.v(str(string(policy.Deleted))))
+		cond := fmt.Sprintf("%s = %s AND %s = %s", e.n("rev"), e.v(str(rev)), e.n("status"), e.v(str(string(policy.Deleted))))
 		in.ConditionExpression = &cond
 	} else {
 		// Only forget what is there: never recreate a deleted item.
@@ -313,17 +384,17 @@ func (s *Store) sweep(ctx context.Context, id, seq string, gens []string, tomb b
 	return nil
 }
 
-// Abandon deletes what version v wrote, unless it became the current
-// generation. Call it when v was superseded.
-func (s *Store) Abandon(ctx context.Context, v policy.Version) error {
+// Abandon deletes what claim c of version v wrote, unless it became the
+// current generation. Call it when c was superseded.
+func (s *Store) Abandon(ctx context.Context, v policy.Version, c Claim) error {
 	p, err := s.Snapshot(ctx, v.ID)
 	if err != nil {
 		return err
 	}
-	if p != nil && p.Gen == Generation(v.Seq) && p.Status != policy.Deleted {
+	if p != nil && p.Gen == c.Gen && p.Status != policy.Deleted {
 		return nil
 	}
-	return s.DeleteGeneration(ctx, v.ID, Generation(v.Seq))
+	return s.DeleteGeneration(ctx, v.ID, c.Gen)
 }
 
 // DeleteGeneration deletes every item of generation gen of policy id.

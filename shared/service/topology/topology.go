@@ -4,6 +4,8 @@
 // settings and environment variable names live here and nowhere else.
 package topology
 
+import "time"
+
 // Table keys. Every item has a string partition key and a string sort key.
 const (
 	PartitionKey = "pk"
@@ -44,11 +46,48 @@ const Shards = 16
 // Queue settings shared by the stack and the local system.
 const (
 	// MaxReceiveCount is how many times a message is received before it
-	// moves to the dead-letter queue.
+	// moves to the dead-letter queue. The stack passes it to the ingest
+	// function (EnvMaxReceiveCount), which marks a policy FAILED when its
+	// message fails on this last receive.
 	MaxReceiveCount = 5
 	// DLQRetentionDays is how long the dead-letter queue keeps messages.
 	DLQRetentionDays = 14
 )
+
+// The ingest queue's event source.
+const (
+	// IngestBatchSize is the most messages per ingest invocation.
+	IngestBatchSize = 4
+	// IngestMaxConcurrency is the most concurrent ingest invocations.
+	IngestMaxConcurrency = 5
+)
+
+// VisibilityTimeout is the ingest queue's visibility timeout for a
+// function timeout: six times it, as AWS recommends for an SQS event
+// source, so that a message is not handed out again while a batch holding
+// it may still run.
+func VisibilityTimeout(functionTimeout time.Duration) time.Duration { return 6 * functionTimeout }
+
+// The memory of an ingest invocation is shared by the handler and the
+// child process that analyses one file at a time (the analysis worker).
+// The handler holds the object, the copy it sends to the worker and the
+// analysis it gets back, each about the size of the object at most, plus
+// the runtime, the model and the SDK clients: HandlerMemory. The worker
+// gets the rest, up to its own cap (policy.DefaultMaxMemory); a function
+// that leaves it less than that cap is refused by the stack, and refuses
+// to start.
+const handlerBaseBytes = 128 << 20
+
+// HandlerMemory is the memory the ingest handler keeps for itself beside
+// the analysis worker, for objects of up to maxObjectBytes.
+func HandlerMemory(maxObjectBytes int64) int64 { return handlerBaseBytes + 4*maxObjectBytes }
+
+// WorkerMemory is the memory left for the analysis worker in an ingest
+// function of functionMB megabytes that accepts objects of up to
+// maxObjectBytes, at most capBytes.
+func WorkerMemory(functionMB int, maxObjectBytes, capBytes int64) int64 {
+	return min(capBytes, int64(functionMB)<<20-HandlerMemory(maxObjectBytes))
+}
 
 // Default resource names for the local development system. In AWS,
 // CloudFormation names the resources and passes them in environment variables.
@@ -57,18 +96,31 @@ const (
 	LocalTable  = "policylens-local"
 	LocalQueue  = "policylens-local-ingest"
 	LocalDLQ    = "policylens-local-ingest-dlq"
+	// LocalCursorSecret is the Secrets Manager secret (by name) that signs
+	// the local API's cursors; make dev fills it with a random value.
+	LocalCursorSecret = "policylens-local-cursor"
 )
 
 // Environment variables read by the functions.
 const (
-	EnvTableName    = "TABLE_NAME"       // DynamoDB table (both functions)
-	EnvMaxBytes     = "MAX_OBJECT_BYTES" // ingest: largest object accepted
-	EnvMaxPages     = "MAX_PDF_PAGES"    // ingest: most PDF pages accepted
-	EnvPDFTimeout   = "PDF_TIMEOUT"      // ingest: PDF extraction time limit (Go duration)
-	EnvKeyPrefix    = "KEY_PREFIX"       // ingest: only keys under this prefix are policies
-	EnvLogLevel     = "LOG_LEVEL"        // both: debug, info, warn, error
-	EnvCursorSecret = "CURSOR_SECRET"    // lookup: key that signs pagination cursors
-	EnvMaxPageSize  = "MAX_PAGE_SIZE"    // lookup: largest `limit` accepted
+	EnvTableName   = "TABLE_NAME"       // DynamoDB table (both functions)
+	EnvMaxBytes    = "MAX_OBJECT_BYTES" // ingest: largest object accepted
+	EnvMaxPages    = "MAX_PDF_PAGES"    // ingest: most PDF pages accepted
+	EnvPDFTimeout  = "PDF_TIMEOUT"      // ingest: PDF extraction time limit (Go duration)
+	EnvKeyPrefix   = "KEY_PREFIX"       // ingest: only keys under this prefix are policies
+	EnvLogLevel    = "LOG_LEVEL"        // both: debug, info, warn, error
+	EnvMaxPageSize = "MAX_PAGE_SIZE"    // lookup: largest `limit` accepted
+	// EnvMaxReceiveCount is the ingest queue's maxReceiveCount (ingest):
+	// a message received that many times is on its last delivery.
+	EnvMaxReceiveCount = "MAX_RECEIVE_COUNT"
+	// EnvCursorSecretARN names the Secrets Manager secret (its ARN or
+	// name) whose value signs pagination cursors (lookup). The function
+	// reads it through the SDK at its start: the value is never in the
+	// environment.
+	EnvCursorSecretARN = "CURSOR_SECRET_ARN"
+	// EnvFunctionMemory is the function's memory in MB, set by Lambda (and
+	// by make dev) in every function's environment.
+	EnvFunctionMemory = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"
 )
 
 // Function is the deployed shape of one Lambda function: what the stack
@@ -94,3 +146,6 @@ var (
 
 // Functions lists the functions.
 var Functions = []Function{Ingest, Lookup}
+
+// Timeout returns the function's timeout.
+func (f Function) Timeout() time.Duration { return time.Duration(f.TimeoutSeconds) * time.Second }

@@ -1,0 +1,201 @@
+package faultload
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
+
+	"github.com/policylens/policylens/shared/analysis/analyze"
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/service/s3event"
+)
+
+// stored is what the check reads of a policy item.
+type stored struct {
+	ID        string   `dynamodbav:"id"`
+	Key       string   `dynamodbav:"key"`
+	Status    string   `dynamodbav:"status"`
+	Gen       string   `dynamodbav:"gen"`
+	SHA256    string   `dynamodbav:"sha256"`
+	Clauses   int      `dynamodbav:"clauses"`
+	Reason    string   `dynamodbav:"reason"`
+	StaleGens []string `dynamodbav:"staleGens,stringset"`
+}
+
+// table reads every policy item and counts the items of every clause
+// partition.
+func (r *run) table(ctx context.Context, db *dynamodb.Client) (map[string]stored, map[string]int, error) {
+	policies := map[string]stored{}
+	partitions := map[string]int{}
+	p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: aws.String(r.res.Table), ConsistentRead: aws.Bool(true)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, nil, fmt.Errorf("scan the table: %w", err)
+		}
+		for _, it := range page.Items {
+			var keys struct {
+				PK string `dynamodbav:"pk"`
+			}
+			if err := attributevalue.UnmarshalMap(it, &keys); err != nil {
+				return nil, nil, err
+			}
+			switch {
+			case strings.HasPrefix(keys.PK, "P#"):
+				var s stored
+				if err := attributevalue.UnmarshalMap(it, &s); err != nil {
+					return nil, nil, err
+				}
+				policies[s.ID] = s
+			case strings.HasPrefix(keys.PK, "C#"):
+				partitions[keys.PK]++
+			}
+		}
+	}
+	return policies, partitions, nil
+}
+
+// countProcessing records how many policies are PROCESSING now.
+func (r *run) countProcessing(ctx context.Context) {
+	policies, _, err := r.table(ctx, r.db)
+	if err != nil {
+		return
+	}
+	n := 0
+	for _, p := range policies {
+		if p.Status == string(policy.Processing) {
+			n++
+		}
+	}
+	r.mu.Lock()
+	r.rep.LeftProcessing = max(r.rep.LeftProcessing, n)
+	r.mu.Unlock()
+}
+
+// check compares the table with the bucket, object by object.
+func (r *run) check(ctx context.Context, cl provision.Clients) error {
+	for _, q := range []string{r.res.QueueURL, r.res.DLQURL} {
+		out, err := cl.SQS.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(q),
+			AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameApproximateNumberOfMessages,
+				sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible}})
+		if err != nil {
+			return err
+		}
+		for _, a := range out.Attributes {
+			if n, _ := strconv.Atoi(a); n > 0 {
+				r.rep.Stuck += n
+				r.problem("%d messages left in %s", n, q)
+			}
+		}
+	}
+	model, err := classify.Default()
+	if err != nil {
+		return err
+	}
+	analyzer := analyze.New(model, policy.DefaultLimits())
+	policies, partitions, err := r.table(ctx, cl.DynamoDB)
+	if err != nil {
+		return err
+	}
+	live := map[string]bool{}
+	p := s3.NewListObjectsV2Paginator(cl.S3, &s3.ListObjectsV2Input{Bucket: aws.String(r.res.Bucket)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range page.Contents {
+			key := aws.ToString(o.Key)
+			r.rep.Objects++
+			id := s3event.PolicyID(r.res.Bucket, key)
+			live[id] = true
+			obj, err := cl.S3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(r.res.Bucket), Key: aws.String(key)})
+			if err != nil {
+				return err
+			}
+			data, err := io.ReadAll(obj.Body)
+			obj.Body.Close()
+			if err != nil {
+				return err
+			}
+			r.checkObject(ctx, analyzer, key, data, policies[id], partitions)
+		}
+	}
+	for id, pol := range policies {
+		if !live[id] && pol.Status != string(policy.Deleted) {
+			r.rep.Duplicated++
+			r.problem("%s: %s, but its object was deleted", pol.Key, pol.Status)
+		}
+	}
+	for pk, n := range partitions {
+		id, gen := splitPartition(pk)
+		if pol, ok := policies[id]; !ok || pol.Gen != gen || pol.Status == string(policy.Deleted) || !live[id] {
+			r.rep.Duplicated++
+			r.problem("%d items of a generation that is not current (%s)", n, pk)
+		}
+	}
+	return nil
+}
+
+// checkObject checks the policy of one object of the bucket.
+func (r *run) checkObject(ctx context.Context, a *analyze.Analyzer, key string, data []byte, pol stored, partitions map[string]int) {
+	switch pol.Status {
+	case string(policy.Ready):
+	case string(policy.Processing), string(policy.Failed):
+		r.rep.Stuck++
+		r.problem("%s: %s %s", key, pol.Status, pol.Reason)
+		return
+	default:
+		r.rep.Lost++
+		r.problem("%s: no policy (status %q)", key, pol.Status)
+		return
+	}
+	if pol.SHA256 != sha(data) {
+		r.rep.Lost++
+		r.problem("%s: the policy is of other content than the object's", key)
+		return
+	}
+	want, err := a.Analyze(ctx, path.Base(key), data)
+	if err != nil {
+		r.problem("%s: analyse: %v", key, err)
+		return
+	}
+	items := 0
+	for _, c := range want.Clauses {
+		items += 1 + len(c.Labels)
+	}
+	got := partitions["C#"+pol.ID+"#"+pol.Gen]
+	switch {
+	case pol.Clauses != len(want.Clauses) || got < items:
+		r.rep.Lost++
+		r.problem("%s: %d clauses and %d items stored, want %d and %d", key, pol.Clauses, got, len(want.Clauses), items)
+		return
+	case got > items || len(pol.StaleGens) > 0:
+		r.rep.Duplicated++
+		r.problem("%s: %d items stored, want %d; stale generations %v", key, got, items, pol.StaleGens)
+		return
+	}
+	r.rep.Ready++
+}
+
+// splitPartition splits C#<id>#<gen>.
+func splitPartition(pk string) (id, gen string) {
+	rest := strings.TrimPrefix(pk, "C#")
+	i := strings.LastIndexByte(rest, '#')
+	if i < 0 {
+		return rest, ""
+	}
+	return rest[:i], rest[i+1:]
+}
