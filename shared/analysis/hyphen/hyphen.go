@@ -6,14 +6,16 @@
 // ("twelve-month").
 //
 // The decision uses, in order: the document's own spelling (the joined or
-// the hyphenated form written elsewhere in it, or the first part used as a
-// hyphenated prefix, "re-identification"), then the language's (a Lexicon:
-// the joined word against the two words, by how many texts use each),
-// and, when neither knows the word, whether both parts are words by
-// themselves (a compound: keep the hyphen) or not (a word cut at a
-// syllable: join). A capital after the break starts a word of its own
-// ("Grown-Ups", "non-EU") unless the whole word is in capitals
-// ("INFORMA-" / "TION").
+// the hyphenated form written elsewhere in it, or a word of the same stem
+// hyphenated, "re-identification" for "re-identify"), then the
+// language's (a Lexicon: the joined word against the two words, by how
+// many texts use each), then the document's other hyphenated words after
+// the same first part ("cross-border" for "cross-context"), and, when
+// nothing knows the word, whether both parts are words by themselves (a
+// compound: keep the hyphen) or not (a word cut at a syllable: join). A
+// capital after the break starts a word of its own ("Grown-Ups",
+// "non-EU") unless the whole word is in capitals ("INFORMA-" / "TION").
+// docs/clauses.md has the figures.
 package hyphen
 
 import (
@@ -34,7 +36,7 @@ const Mark = '\u00AD'
 // word, or a phrase of two words, is (the number of texts it occurs in, 0
 // when unknown), and CharFreq the same of a character n-gram, a space
 // marking the start or end of a word (" con", "ext "). The classifier's
-// model is one.
+// lexicon (classify.Lexicon) is one.
 type Lexicon interface {
 	DocFreq(phrase string) int
 	CharFreq(gram string) int
@@ -54,12 +56,21 @@ func Repair(doc *policy.Document, lex Lexicon) {
 		return
 	}
 	v := documentWords(doc.Blocks, breaks)
-	for k := len(breaks) - 1; k >= 0; k-- {
-		b := breaks[k]
-		t := doc.Blocks[b.block].Text
-		stem, next := t[b.stem:b.hyphen], t[b.next:b.nextEnd]
-		join := v.Join(stem, next, lex)
-		doc.Blocks[b.block].Text = b.rewrite(t, join)
+	// Each block is rewritten once, whatever its number of breaks.
+	for k := 0; k < len(breaks); {
+		i := breaks[k].block
+		t := doc.Blocks[i].Text
+		var sb strings.Builder
+		sb.Grow(len(t))
+		pos := 0
+		for ; k < len(breaks) && breaks[k].block == i; k++ {
+			b := breaks[k]
+			join := v.Join(t[b.stem:b.hyphen], t[b.next:b.nextEnd], lex)
+			sb.WriteString(t[pos:b.hyphen])
+			pos = b.mend(&sb, t, join)
+		}
+		sb.WriteString(t[pos:])
+		doc.Blocks[i].Text = sb.String()
 	}
 }
 
@@ -149,21 +160,17 @@ func lastLetterRun(s string) int {
 	return len(s) - i - 1
 }
 
-// rewrite returns text with break b mended: joined, or with a hyphen.
-func (b brk) rewrite(text string, join bool) string {
-	hy := "-"
-	if join {
-		hy = ""
+// mend writes break b of text, from its hyphen on, mended: joined or with
+// a hyphen. It returns where the text goes on after what it wrote. At a
+// line end, the word's rest moves up to the line the word began on, and
+// what is left of the next line stays a line of its own.
+func (b brk) mend(sb *strings.Builder, text string, join bool) int {
+	if !join {
+		sb.WriteByte('-')
 	}
 	if !b.lineBreak {
-		return text[:b.hyphen] + hy + text[b.next:]
+		return b.next
 	}
-	// Move the word's rest up to the line it began on; what is left of the
-	// next line stays a line of its own.
-	var sb strings.Builder
-	sb.Grow(len(text))
-	sb.WriteString(text[:b.hyphen])
-	sb.WriteString(hy)
 	sb.WriteString(text[b.next:b.restEnd])
 	rest := b.restEnd
 	for rest < len(text) && (text[rest] == ' ' || text[rest] == '\t') {
@@ -173,13 +180,11 @@ func (b brk) rewrite(text string, join bool) string {
 	case rest >= len(text):
 	case text[rest] == '\n':
 		// The next line held only the word's rest.
-		sb.WriteString(text[rest:])
 	default:
 		sb.WriteByte('\n')
 		sb.WriteString(b.indent)
-		sb.WriteString(text[rest:])
 	}
-	return sb.String()
+	return rest
 }
 
 // Words counts the words of a document (in lower case, with the

@@ -3,13 +3,14 @@ package hyphen_test
 import (
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/hyphen"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
-func model(t *testing.T) hyphen.Lexicon {
+func model(t testing.TB) hyphen.Lexicon {
 	t.Helper()
 	m, err := classify.Default()
 	if err != nil {
@@ -136,5 +137,47 @@ func TestJoin(t *testing.T) {
 		if got := w.Join(tt.stem, tt.next, lex); got != tt.join {
 			t.Errorf("Join(%q, %q) = %v, want %v", tt.stem, tt.next, got, tt.join)
 		}
+	}
+}
+
+// FuzzRepair: Repair never panics and only joins or keeps words: the text
+// keeps every character but hyphens, soft hyphens and white space, in
+// order.
+func FuzzRepair(f *testing.F) {
+	for _, s := range []string{"infor-\nmation and opt-\n out", "a\u00adb-\nc-\nd", "-\n-\n", "x-\n\n\ny", "é-\nà\u00adü"} {
+		f.Add(s)
+	}
+	lex := model(f)
+	strip := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r == '-' || r == '\u00ad' || unicode.IsSpace(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		doc := &policy.Document{Blocks: []policy.Block{{Text: text}, {Text: text + " tail-\nend"}}}
+		hyphen.Repair(doc, lex)
+		for i, b := range doc.Blocks {
+			in := text
+			if i == 1 {
+				in += " tail-\nend"
+			}
+			if strip(b.Text) != strip(in) {
+				t.Errorf("Repair(%q) = %q: characters changed", in, b.Text)
+			}
+		}
+	})
+}
+
+// BenchmarkRepairLongBlock mends a block of 20,000 lines that all end in
+// a hyphen: each block is rewritten once, so the time grows with the text.
+func BenchmarkRepairLongBlock(b *testing.B) {
+	lex := model(b)
+	text := strings.Repeat("the infor-\nmation we hold on an opt-\nout basis\n", 10000)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		hyphen.Repair(&policy.Document{Blocks: []policy.Block{{Text: text}}}, lex)
 	}
 }
