@@ -1,10 +1,15 @@
-// Package corpus reads labelled clause corpora in the OPP-115 CSV format:
-// two columns, text and label, no header, one row per (text, label) pair.
-// Rows with identical text are one multi-label example.
+// Package corpus reads labelled clause corpora: the OPP-115 CSV format (two
+// columns, text and label, no header, one row per (text, label) pair; rows
+// with identical text are one multi-label example) and the modern clauses'
+// JSON Lines (one clause a line with its heading path and labels). Only
+// training and evaluation read corpora; no Lambda function links this
+// package.
 package corpus
 
 import (
+	"bufio"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -44,6 +49,15 @@ type Example struct {
 	Labels LabelSet
 	// Line is the line of the first row with this text.
 	Line int
+	// Heading is the clause's section heading path, outermost first; nil
+	// when the corpus gives none (OPP-115 segments).
+	Heading []string
+	// Source names the policy (company) the clause comes from, when the
+	// corpus says; cross-validation keeps one source's clauses together.
+	Source string
+	// Modern marks clauses of the modern corpus (JSON Lines), whose empty
+	// label set means navigation or a bare heading.
+	Modern bool
 }
 
 // spreadsheetArtefact is a cell that a spreadsheet turned into an error
@@ -106,6 +120,84 @@ func ReadFile(path string) ([]Example, error) {
 	}
 	defer f.Close()
 	ex, err := Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return ex, nil
+}
+
+// ReadJSONL parses a modern clause corpus: one JSON object a line,
+// {"source", "heading", "text", "labels"}, the heading a path with " > "
+// between levels. An empty labels list is kept (navigation or a bare
+// heading that states no practice). Blank lines are skipped; a line that
+// is not such an object, has no text or names an unknown label is an error
+// that names its line.
+func ReadJSONL(r io.Reader) ([]Example, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+	var out []Example
+	for line := 1; sc.Scan(); line++ {
+		b := sc.Bytes()
+		if len(strings.TrimSpace(string(b))) == 0 {
+			continue
+		}
+		var rec struct {
+			Source  string   `json:"source"`
+			Heading string   `json:"heading"`
+			Text    string   `json:"text"`
+			Labels  []string `json:"labels"`
+		}
+		if err := json.Unmarshal(b, &rec); err != nil {
+			return nil, fmt.Errorf("corpus: line %d: %w", line, err)
+		}
+		text := strings.TrimSpace(rec.Text)
+		if text == "" {
+			return nil, fmt.Errorf("corpus: line %d: empty text", line)
+		}
+		ex := Example{Text: text, Line: line, Source: rec.Source, Modern: true, Heading: SplitHeading(rec.Heading)}
+		for _, l := range rec.Labels {
+			id, ok := labels.Index(l)
+			if !ok {
+				return nil, fmt.Errorf("corpus: line %d: unknown label %q", line, l)
+			}
+			ex.Labels = ex.Labels.With(id)
+		}
+		out = append(out, ex)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	return out, nil
+}
+
+// HeadingSeparator separates the levels of a heading path written on one
+// line.
+const HeadingSeparator = " > "
+
+// SplitHeading splits a heading path written with " > " between levels,
+// dropping empty levels; "" gives nil.
+func SplitHeading(path string) []string {
+	var out []string
+	for h := range strings.SplitSeq(path, HeadingSeparator) {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Load reads a corpus file by its name: JSON Lines (.jsonl) or CSV
+// (otherwise).
+func Load(path string) ([]Example, error) {
+	if !strings.HasSuffix(strings.ToLower(path), ".jsonl") {
+		return ReadFile(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	ex, err := ReadJSONL(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

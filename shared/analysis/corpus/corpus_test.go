@@ -104,3 +104,35 @@ func TestLabelSet(t *testing.T) {
 		}
 	}
 }
+
+func TestReadJSONL(t *testing.T) {
+	got, err := Load(filepath.Join("testdata", "small.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Example{
+		{Text: "You can ask us for a copy of your data.", Labels: set("User Access, Edit and Deletion"), Line: 1,
+			Heading: []string{"Privacy Policy", "Your rights"}, Source: "Acme", Modern: true},
+		{Text: "Home | About | Contact", Line: 3, Source: "Acme", Modern: true},
+		{Text: "California residents may opt out of the sale of their data.", Line: 4,
+			Labels:  set("International and Specific Audiences", "User Choice/Control"),
+			Heading: []string{"California", "Rights"}, Source: "Beta", Modern: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestReadJSONLErrors(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{`{"text": "a"}` + "\n" + `{"text": "b", "labels": ["Cookies"]}`, `line 2: unknown label "Cookies"`},
+		{`{"text": "  ", "labels": []}`, "line 1: empty text"},
+		{"{\"text\": \"a\"}\n\nnot json", "line 3:"},
+		{`["a list"]`, "line 1:"},
+	} {
+		_, err := ReadJSONL(strings.NewReader(tt.in))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ReadJSONL(%q): %v, want an error with %q", tt.in, err, tt.want)
+		}
+	}
+}
