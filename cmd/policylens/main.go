@@ -1,5 +1,6 @@
 // Command policylens analyses privacy policies: it turns a text, Markdown,
-// HTML or PDF policy into classified clauses and key facts, and trains and
+// HTML or PDF policy into classified clauses and key facts, compares two
+// versions of a policy, classifies clauses given one a line, and trains and
 // evaluates the clause classifier.
 package main
 
@@ -16,8 +17,9 @@ const usage = `usage: policylens <command> [flags] [args]
 commands:
   analyze [--format json|text] FILE|-   analyse one policy and print its clauses
   diff [--format json|text] OLD NEW     what changed between two versions of a policy
-  train --corpus DIR [--out FILE]       train the clause classifier
-  eval FILE.csv                         evaluate the classifier on a labelled CSV
+  classify [--format jsonl] FILE|-      classify clauses given as JSON Lines
+  train --corpus DIR --wink FILE        train the clause classifier (docs/model.md)
+  eval FILE.csv|FILE.jsonl ...          evaluate the classifier on labelled clauses
 
 Run 'policylens <command> -h' for the flags of a command.
 `
@@ -37,10 +39,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	cmds := map[string]func(context.Context, []string, io.Reader, io.Writer, io.Writer) int{
-		"analyze": runAnalyze,
-		"diff":    runDiff,
-		"train":   runTrain,
-		"eval":    runEval,
+		"analyze":  runAnalyze,
+		"diff":     runDiff,
+		"classify": runClassify,
+		"train":    runTrain,
+		"eval":     runEval,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":

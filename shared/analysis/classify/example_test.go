@@ -21,3 +21,23 @@ func ExampleModel_Assign() {
 	// Output:
 	// Data Retention true
 }
+
+// A clause is scored with its heading path, as analyze does; text that is
+// not English gets no label.
+func ExampleModel_AssignInput() {
+	m, err := classify.Default()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, in := range []classify.Input{
+		{Heading: []string{"Your rights", "Objecting"}, Text: "You may object at any time to processing based on our legitimate interests."},
+		{Heading: []string{"Vos droits"}, Text: "Vous pouvez vous opposer à tout moment au traitement de vos données fondé sur nos intérêts légitimes."},
+	} {
+		labels := m.AssignInput(in, m.ScoresInput(in))
+		fmt.Println(len(labels) > 0 && labels[0].Label == "User Choice/Control", len(labels))
+	}
+	// Output:
+	// true 1
+	// false 0
+}

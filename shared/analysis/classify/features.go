@@ -2,6 +2,8 @@ package classify
 
 import (
 	"fmt"
+
+	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
 	"unicode"
 	"unicode/utf8"
 )
@@ -26,27 +28,31 @@ var DefaultFeatures = Features{WordMin: 1, WordMax: 2, CharMin: 2, CharMax: 5, L
 // maxWordN bounds the word n-gram length.
 const maxWordN = 8
 
-func (f Features) validate() error {
+// Validate reports whether the features are usable.
+func (f Features) Validate() error {
 	switch {
 	case f.WordMax == 0 && f.CharMax == 0:
 		return fmt.Errorf("features: no n-grams")
 	case f.WordMax > 0 && (f.WordMin < 1 || f.WordMin > f.WordMax || f.WordMax > maxWordN):
 		return fmt.Errorf("features: word n-gram range %d-%d outside 1-%d", f.WordMin, f.WordMax, maxWordN)
-	case f.Lead < 0 || f.Lead > 64:
-		return fmt.Errorf("features: lead %d outside 0-64", f.Lead)
+	case f.Lead < 0 || f.Lead > maxLeadWords:
+		return fmt.Errorf("features: lead %d outside 0-%d", f.Lead, maxLeadWords)
 	case f.CharMax > 0 && (f.CharMin < 1 || f.CharMin > f.CharMax || f.CharMax > 16):
 		return fmt.Errorf("features: character n-gram range %d-%d outside 1-16", f.CharMin, f.CharMax)
 	}
 	return nil
 }
 
+// The kinds of hashed n-grams, folded into their keys.
 const (
-	groupWord = 0
-	groupChar = 1
-	nGroups   = 2
-
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
+	kindWord     = 1   // word n-grams: kind n for n words
+	kindLead     = 100 // word n-grams of the lead words: 100+n
+	kindChar     = 16  // character n-grams: 16+n characters
+	kindHeading  = 201 // heading unigrams; 202 for bigrams
+	kindCopy     = 301 // modern copies of word n-grams
+	fnvOffset    = modelfile.FNVOffset
+	fnvPrime     = modelfile.FNVPrime
+	maxLeadWords = 64
 )
 
 // mix finalises a 64-bit hash (the MurmurHash3 fmix64 steps) and folds in
@@ -113,13 +119,6 @@ func normalize(buf []byte, text string) []byte {
 	return buf
 }
 
-// each calls emit with the key and group of every n-gram of the normalized
-// text norm (as made by normalize), in a fixed order; keys repeat when
-// n-grams do.
-func (f Features) each(norm []byte, emit func(key uint32, group int)) {
-	f.walk(norm, func(padded []byte) { f.charGrams(padded, emit) }, emit)
-}
-
 // charGrams calls emit with the key of every character n-gram of one word
 // padded with a space on each side, in a fixed order.
 func (f Features) charGrams(padded []byte, emit func(key uint32, group int)) {
@@ -129,17 +128,18 @@ func (f Features) charGrams(padded []byte, emit func(key uint32, group int)) {
 		for j := s; j < end; j++ {
 			h = (h ^ uint64(padded[j])) * fnvPrime
 			if n := j - s + 1; n >= f.CharMin {
-				emit(mix(h, uint64(16+n)), groupChar)
+				emit(mix(h, uint64(kindChar+n)), modelfile.GroupChar)
 			}
 		}
 	}
 }
 
-// walk visits the words of norm in order: for each, chars receives the word
-// padded with a space on each side (when character n-grams are on), then
-// emit receives the keys of the word n-grams it ends. The character n-grams
-// of a word depend on the word alone, so a caller may cache them per word.
-func (f Features) walk(norm []byte, chars func(padded []byte), emit func(key uint32, group int)) {
+// walk visits the words of norm in order: for each, word receives the word
+// padded with a space on each side and the FNV-1a hash of the word itself,
+// then emit receives the keys of the word n-grams it ends. The character
+// n-grams of a word depend on the word alone, so a caller may cache them
+// per word.
+func (f Features) walk(norm []byte, word func(padded []byte, h uint64), emit func(key uint32, group int)) {
 	var wordHashes [maxWordN]uint64
 	nw, words := 0, 0
 	start := -1
@@ -154,21 +154,18 @@ func (f Features) walk(norm []byte, chars func(padded []byte), emit func(key uin
 			continue
 		}
 		// norm[start:i] is a word; norm[start-1] and norm[i] are spaces.
-		word := norm[start:i]
-		if f.CharMax > 0 {
-			chars(norm[start-1 : i+1])
+		h := uint64(fnvOffset)
+		for _, c := range norm[start:i] {
+			h = (h ^ uint64(c)) * fnvPrime
 		}
+		word(norm[start-1:i+1], h)
 		if f.WordMax > 0 {
-			h := uint64(fnvOffset)
-			for _, c := range word {
-				h = (h ^ uint64(c)) * fnvPrime
-			}
 			lead := words < f.Lead
 			words++
 			if f.WordMin <= 1 {
-				emit(mix(h, 1), groupWord)
+				emit(mix(h, kindWord), modelfile.GroupWord)
 				if lead {
-					emit(mix(h, 101), groupWord)
+					emit(mix(h, kindLead+1), modelfile.GroupWord)
 				}
 			}
 			// Keep the hashes of the last words to build longer n-grams.
@@ -181,9 +178,9 @@ func (f Features) walk(norm []byte, chars func(padded []byte), emit func(key uin
 			for n := 2; n <= f.WordMax && n <= nw; n++ {
 				g = g*0x100000001b3 ^ wordHashes[n-1]*0x9e3779b97f4a7c15
 				if n >= f.WordMin {
-					emit(mix(g, uint64(n)), groupWord)
+					emit(mix(g, uint64(kindWord-1+n)), modelfile.GroupWord)
 					if lead {
-						emit(mix(g, uint64(100+n)), groupWord)
+						emit(mix(g, uint64(kindLead+n)), modelfile.GroupWord)
 					}
 				}
 			}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
 )
 
 // Lexicon is what a model knows of the words of the language: how many of
@@ -16,7 +18,7 @@ import (
 // kept). It tells whether a string is a word without a word list of its
 // own; line-end hyphens are mended with it (package hyphen).
 //
-// A Lexicon is small (240 KB as bytes for the shipped model) and quick to
+// A Lexicon is small (a few hundred KB as bytes) and quick to
 // decode, unlike the model it comes from: a worker process that gets one
 // from its caller need not load the model. It is safe for concurrent use.
 type Lexicon struct {
@@ -28,35 +30,22 @@ type Lexicon struct {
 	charDF       []uint32
 }
 
-// NewLexicon returns the lexicon of model m.
+// NewLexicon returns the lexicon of model m (empty if its weights file
+// holds none).
 func NewLexicon(m *Model) *Lexicon {
-	l := &Lexicon{feat: m.feat}
-	for row, key := range m.keys {
-		if row < m.nWord {
-			l.words = append(l.words, key)
-			l.wordDF = append(l.wordDF, m.df[row])
-		} else {
-			l.chars = append(l.chars, key)
-			l.charDF = append(l.charDF, m.df[row])
-		}
+	if len(m.lexicon) == 0 {
+		return &Lexicon{feat: m.feat}
 	}
-	sortKeys(l.words, l.wordDF)
-	sortKeys(l.chars, l.charDF)
+	l, err := UnmarshalLexicon(m.lexicon)
+	if err != nil {
+		return &Lexicon{feat: m.feat}
+	}
 	return l
 }
 
-func sortKeys(keys, df []uint32) {
-	sort.Sort(keyDF{keys, df})
-}
-
-type keyDF struct{ keys, df []uint32 }
-
-func (k keyDF) Len() int           { return len(k.keys) }
-func (k keyDF) Less(i, j int) bool { return k.keys[i] < k.keys[j] }
-func (k keyDF) Swap(i, j int) {
-	k.keys[i], k.keys[j] = k.keys[j], k.keys[i]
-	k.df[i], k.df[j] = k.df[j], k.df[i]
-}
+// LexiconBytes returns the encoding of the model's lexicon (see
+// Lexicon.MarshalBinary), shared with the model's weights.
+func (m *Model) LexiconBytes() []byte { return m.lexicon }
 
 func find(keys, df []uint32, key uint32) int {
 	i := sort.Search(len(keys), func(i int) bool { return keys[i] >= key })
@@ -137,36 +126,19 @@ func (l *Lexicon) CharFreq(gram string) int {
 	return find(l.chars, l.charDF, mix(h, uint64(16+len(b))))
 }
 
-// lexiconMagic starts an encoded lexicon.
-const lexiconMagic = "policylens-lexicon\x00\x02"
-
-// MarshalBinary encodes the lexicon: the magic, the four n-gram bounds,
-// then per group (words, characters) the count n, the n ascending keys and
-// the n counts of texts, all as 32-bit little-endian numbers, so that
-// decoding is a copy.
+// MarshalBinary encodes the lexicon (see modelfile.EncodeLexicon): 32-bit
+// little-endian numbers, so that decoding is a copy.
 func (l *Lexicon) MarshalBinary() ([]byte, error) {
-	b := make([]byte, 0, len(lexiconMagic)+4*(6+2*len(l.words)+2*len(l.chars)))
-	b = append(b, lexiconMagic...)
-	for _, v := range []int{l.feat.WordMin, l.feat.WordMax, l.feat.CharMin, l.feat.CharMax} {
-		b = binary.LittleEndian.AppendUint32(b, uint32(v))
-	}
-	for _, g := range [][2][]uint32{{l.words, l.wordDF}, {l.chars, l.charDF}} {
-		b = binary.LittleEndian.AppendUint32(b, uint32(len(g[0])))
-		for _, a := range g {
-			for _, v := range a {
-				b = binary.LittleEndian.AppendUint32(b, v)
-			}
-		}
-	}
-	return b, nil
+	return modelfile.EncodeLexicon([4]int{l.feat.WordMin, l.feat.WordMax, l.feat.CharMin, l.feat.CharMax},
+		l.words, l.wordDF, l.chars, l.charDF), nil
 }
 
 // UnmarshalLexicon decodes a lexicon encoded by MarshalBinary.
 func UnmarshalLexicon(b []byte) (*Lexicon, error) {
-	if len(b) < len(lexiconMagic) || string(b[:len(lexiconMagic)]) != lexiconMagic {
+	if !modelfile.LexiconMagic(b) {
 		return nil, errors.New("not a lexicon")
 	}
-	b = b[len(lexiconMagic):]
+	b = b[modelfile.LexiconHeader:]
 	next := func() (uint32, bool) {
 		if len(b) < 4 {
 			return 0, false

@@ -21,6 +21,13 @@ var analysisOnly = []string{
 	"github.com/policylens/policylens/shared/analysis/corpus",
 }
 
+// trainingOnly are packages only training and evaluation need: the corpus
+// reader and the classifier's training.
+var trainingOnly = []string{
+	"github.com/policylens/policylens/shared/analysis/corpus",
+	"github.com/policylens/policylens/shared/analysis/classify/train",
+}
+
 // The read-only lookup function and the CDK app share this package's
 // routes and the domain's limits; neither links any analysis code.
 func TestLookupAndInfraLinkNoAnalysis(t *testing.T) {
@@ -32,6 +39,24 @@ func TestLookupAndInfraLinkNoAnalysis(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The ingest function classifies clauses but links neither the training
+// code nor the corpus reader.
+func TestIngestLinksNoTraining(t *testing.T) {
+	deps := goListDeps(t, "./functions/ingest")
+	linksClassifier := false
+	for _, dep := range deps {
+		linksClassifier = linksClassifier || dep == "github.com/policylens/policylens/shared/analysis/classify"
+		for _, bad := range trainingOnly {
+			if dep == bad || strings.HasPrefix(dep, bad+"/") {
+				t.Errorf("./functions/ingest links %s", dep)
+			}
+		}
+	}
+	if !linksClassifier {
+		t.Error("./functions/ingest does not link the classifier: the dependency list is not what this test expects")
 	}
 }
 

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/corpus"
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// maxLine bounds the length of one input line of classify.
+const maxLine = 16 << 20
+
+func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("classify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "jsonl", "input and output format: jsonl (JSON Lines)")
+	modelPath := fs.String("model", "", "weights file to classify with (default: the embedded model)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: policylens classify [--format jsonl] [--model FILE] FILE|-")
+		fmt.Fprintln(stderr, "\nClassifies clauses given one a line as JSON, {\"text\": \"...\", \"heading\": \"...\"} (the")
+		fmt.Fprintln(stderr, "heading path is optional, with \" > \" between levels, or a list of strings; other")
+		fmt.Fprintln(stderr, "fields are ignored), and prints one line of JSON per clause, in the same order:")
+		fmt.Fprintln(stderr, "{\"labels\": [{\"label\": ..., \"score\": ...}], \"scores\": {...}}, labels highest first,")
+		fmt.Fprintln(stderr, "scores for all 12 labels. Blank lines are skipped. - reads standard input.")
+		fs.PrintDefaults()
+	}
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return 2
+	}
+	if *format != "jsonl" {
+		fmt.Fprintf(stderr, "policylens classify: --format must be jsonl, not %q\n", *format)
+		return 2
+	}
+	in := stdin
+	if name := files[0]; name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "policylens classify: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		in = f
+	}
+	m, err := loadModel(*modelPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "policylens classify: load model: %v\n", err)
+		return 1
+	}
+	if err := classifyLines(ctx, m, in, stdout); err != nil {
+		fmt.Fprintf(stderr, "policylens classify: %s: %v\n", displayName(files[0]), err)
+		return 1
+	}
+	return 0
+}
+
+// clauseIn is one input line of classify.
+type clauseIn struct {
+	Text    *string         `json:"text"`
+	Heading json.RawMessage `json:"heading"`
+}
+
+// clauseOut is one output line of classify.
+type clauseOut struct {
+	Labels []policy.LabelScore `json:"labels"`
+	Scores map[string]float64  `json:"scores"`
+}
+
+// classifyLines classifies the clauses of r, one JSON object a line, and
+// writes one JSON object a line to w; it stops at the first bad line.
+func classifyLines(ctx context.Context, m *classify.Model, r io.Reader, w io.Writer) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	line := 0
+	for sc.Scan() {
+		line++
+		if line%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				bw.Flush()
+				return err
+			}
+		}
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		in, err := parseClause(b)
+		if err != nil {
+			bw.Flush()
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		s := m.ScoresInput(in)
+		out := clauseOut{Labels: m.AssignInput(in, s), Scores: make(map[string]float64, labels.Count)}
+		if out.Labels == nil {
+			out.Labels = []policy.LabelScore{}
+		}
+		for i, l := range labels.All {
+			out.Scores[l.Name] = round4(s[i])
+		}
+		for i := range out.Labels {
+			out.Labels[i].Score = round4(out.Labels[i].Score)
+		}
+		if err := enc.Encode(out); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		bw.Flush()
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("line %d: longer than %d MB", line+1, maxLine>>20)
+		}
+		return err
+	}
+	return bw.Flush()
+}
+
+// parseClause reads one input line.
+func parseClause(b []byte) (classify.Input, error) {
+	var c clauseIn
+	if b[0] != '{' {
+		return classify.Input{}, errors.New(`not a JSON object; want {"text": "...", "heading": "..."}`)
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return classify.Input{}, fmt.Errorf("invalid JSON: %v", err)
+	}
+	if c.Text == nil {
+		return classify.Input{}, errors.New(`no "text"`)
+	}
+	in := classify.Input{Text: *c.Text}
+	if h := bytes.TrimSpace(c.Heading); len(h) > 0 && string(h) != "null" {
+		var path string
+		var levels []string
+		switch {
+		case json.Unmarshal(h, &path) == nil:
+			in.Heading = corpus.SplitHeading(path)
+		case json.Unmarshal(h, &levels) == nil:
+			in.Heading = levels
+		default:
+			return classify.Input{}, errors.New(`"heading" must be a string (levels separated by " > ") or a list of strings`)
+		}
+	}
+	return in, nil
+}
+
+func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }

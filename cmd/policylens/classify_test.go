@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/local/fixture"
+)
+
+func runCmdIn(stdin string, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// classified reads the output of classify.
+func classified(t *testing.T, out string) []clauseOut {
+	t.Helper()
+	var res []clauseOut
+	for _, line := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+		var c clauseOut
+		if err := json.Unmarshal([]byte(line), &c); err != nil {
+			t.Fatalf("output line %q: %v", line, err)
+		}
+		res = append(res, c)
+	}
+	return res
+}
+
+func TestClassify(t *testing.T) {
+	in := `{"text": "We keep your order history for seven years, as tax law requires, and then delete it.", "heading": "Privacy notice > How long we keep data"}
+
+{"text": "Home | Shop | Help"}
+{"heading": ["Your rights", "Objecting"], "text": "You have the right to object at any time to processing based on our legitimate interests.", "labels": ["ignored"]}
+{"text": "Nous conservons l'historique de vos commandes pendant sept ans, puis nous le supprimons.", "heading": null}
+`
+	code, out, errOut := runCmdIn(in, "classify", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	res := classified(t, out)
+	if len(res) != 4 {
+		t.Fatalf("%d output lines for 4 clauses:\n%s", len(res), out)
+	}
+	for i, c := range res {
+		if len(c.Scores) != labels.Count {
+			t.Errorf("clause %d: %d scores", i, len(c.Scores))
+		}
+		for _, l := range c.Labels {
+			if _, ok := labels.Index(l.Label); !ok || c.Scores[l.Label] != l.Score {
+				t.Errorf("clause %d: label %q score %v, scores say %v", i, l.Label, l.Score, c.Scores[l.Label])
+			}
+		}
+	}
+	if len(res[0].Labels) == 0 || res[0].Labels[0].Label != "Data Retention" {
+		t.Errorf("retention clause: %v", res[0].Labels)
+	}
+	if len(res[2].Labels) == 0 || res[2].Labels[0].Label != "User Choice/Control" {
+		t.Errorf("right to object under a heading path given as a list: %v", res[2].Labels)
+	}
+	if len(res[1].Labels) > 1 {
+		t.Errorf("navigation: %v, want at most its best label (the fallback)", res[1].Labels)
+	}
+	if len(res[3].Labels) != 0 || !strings.Contains(out, `"labels":[]`) {
+		t.Errorf("French clause %v: want an empty list of labels:\n%s", res[3].Labels, out)
+	}
+	// The same from a file, with the flags after it.
+	path := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(path, []byte(in), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out2, errOut := runCmd("classify", path, "--format", "jsonl"); code != 0 || out2 != out {
+		t.Errorf("from a file: exit %d (%s), output differs:\n%s", code, errOut, out2)
+	}
+	// The corpus's own files can be classified as they are.
+	if code, out, errOut := runCmd("classify", fixture.Path("testdata", "classify", "eval-small.jsonl")); code != 0 || len(classified(t, out)) != 5 {
+		t.Errorf("eval-small.jsonl: exit %d (%s):\n%s", code, errOut, out)
+	}
+}
+
+func TestClassifyErrors(t *testing.T) {
+	good := `{"text": "We collect your e-mail address."}` + "\n"
+	tests := []struct {
+		name string
+		in   string
+		args []string
+		code int
+		want string
+	}{
+		{"bad JSON", good + good + `{"text": "unterminated` + "\n", nil, 1, "line 3: invalid JSON"},
+		{"no text", good + `{"heading": "Cookies"}` + "\n", nil, 1, `line 2: no "text"`},
+		{"not an object", `"just a string"` + "\n", nil, 1, "line 1: not a JSON object"},
+		{"text not a string", `{"text": 42}` + "\n", nil, 1, "line 1: invalid JSON"},
+		{"bad heading", `{"text": "We collect data.", "heading": 3}` + "\n", nil, 1, `line 1: "heading" must be`},
+		{"other format", good, []string{"--format", "csv", "-"}, 2, "--format must be jsonl"},
+		{"no file", good, []string{}, 2, "usage: policylens classify"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"classify"}, tt.args...)
+			if tt.args == nil {
+				args = append(args, "-")
+			}
+			code, out, errOut := runCmdIn(tt.in, args...)
+			if code != tt.code || !strings.Contains(errOut, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tt.code, tt.want)
+			}
+			// The clauses before the bad line are classified.
+			if tt.code == 1 && strings.HasPrefix(tt.in, good) && len(classified(t, out)) != strings.Count(tt.in, good) {
+				t.Errorf("output before the bad line:\n%s", out)
+			}
+		})
+	}
+	if code, _, errOut := runCmd("classify", filepath.Join(t.TempDir(), "missing.jsonl")); code != 1 || !strings.Contains(errOut, "no such file") {
+		t.Errorf("missing file: exit %d, %q", code, errOut)
+	}
+}

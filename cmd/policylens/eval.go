@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/classify/train"
+	"github.com/policylens/policylens/shared/analysis/corpus"
+)
+
+func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	modelPath := fs.String("model", "", "weights file to evaluate (default: the embedded model)")
+	fallbacks := fs.Bool("fallbacks", false, "also report the figures with no fallback, with the best label always given, and with it given to clauses that state something")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: policylens eval [--model FILE] [--fallbacks] FILE.csv|FILE.jsonl ...")
+		fmt.Fprintln(stderr, "\nFILE.csv has rows text,label and no header; rows with the same text are one")
+		fmt.Fprintln(stderr, "multi-label example. FILE.jsonl has one clause a line, {\"source\", \"heading\",")
+		fmt.Fprintln(stderr, "\"text\", \"labels\"}, the heading path (given to the model) with \" > \" between")
+		fmt.Fprintln(stderr, "levels. Prints per-label precision, recall, F1 and support for each file.")
+		fs.PrintDefaults()
+	}
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(files) == 0 {
+		fs.Usage()
+		return 2
+	}
+	m, err := loadModel(*modelPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "policylens eval: load model: %v\n", err)
+		return 1
+	}
+	for i, path := range files {
+		examples, err := corpus.Load(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "policylens eval: %v\n", err)
+			return 1
+		}
+		if len(examples) == 0 {
+			fmt.Fprintf(stderr, "policylens eval: %s holds no examples\n", path)
+			return 1
+		}
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		if *fallbacks {
+			for _, f := range []train.Fallback{train.NoFallback, train.BestAlways, train.BestIfStates} {
+				mt := train.EvaluateFallback(m, examples, f)
+				fmt.Fprintf(stdout, "%s, %s: micro-F1 %.3f macro-F1 %.3f\n", path, f, mt.MicroF1(), mt.MacroF1())
+			}
+		}
+		fmt.Fprintf(stdout, "model %s, %s\n", m.Version(), path)
+		if err := train.Evaluate(m, examples).WriteTable(stdout); err != nil {
+			fmt.Fprintf(stderr, "policylens eval: write output: %v\n", err)
+			return 1
+		}
+	}
+	return 0
+}
+
+// loadModel returns the weights file at path, or the embedded model when
+// path is empty.
+func loadModel(path string) (*classify.Model, error) {
+	if path == "" {
+		return classify.Default()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return classify.Load(f)
+}

@@ -1,0 +1,135 @@
+package train
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/corpus"
+	"github.com/policylens/policylens/shared/domain/labels"
+)
+
+// TestNetworkLearns checks that the network fits a small nonlinear problem:
+// label 0 when the first two inputs have the same sign (XOR-like).
+func TestNetworkLearns(t *testing.T) {
+	var xs [][]float32
+	var ys []uint16
+	var wt []float64
+	var idx []int
+	for i := range 400 {
+		a, b := float32(i%2*2-1), float32(i/2%2*2-1)
+		xs = append(xs, []float32{a * (1 + float32(i%7)/10), b * (1 + float32(i%5)/10), 0.3})
+		y := uint16(0)
+		if a*b > 0 {
+			y = 1
+		}
+		ys = append(ys, y)
+		wt = append(wt, 1)
+		idx = append(idx, i)
+	}
+	net := trainMLP(xs, ys, wt, idx, NetworkOptions{Hidden: 16, Epochs: 200, Rate: 0.01}, 1)
+	h := make([]float32, net.hidden)
+	wrong := 0
+	for k := range xs {
+		var out [labels.Count]float64
+		net.forward(xs[k], h, &out)
+		if (out[0] > 0) != (ys[k] == 1) {
+			wrong++
+		}
+	}
+	if wrong > 4 {
+		t.Errorf("%d of %d wrong", wrong, len(xs))
+	}
+}
+
+// TestModelScoresAsTrained checks that the weights file scores clauses as
+// training computed them: the linear margins of the final weights, the best
+// sentence margins, the network's logits over the word vectors' averages,
+// the heading flag, the calibration and the sentence gates, computed here
+// the plain way, give the scores the model computes from its tables (within
+// what 8-bit weights and projections change).
+func TestModelScoresAsTrained(t *testing.T) {
+	ex := append(syntheticCorpus(240, 3, false), syntheticCorpus(240, 4, true)...)
+	opt := Shipped()
+	opt.Folds, opt.Seed, opt.Vectors = 3, 1, syntheticVectors()
+	opt.Network = &NetworkOptions{Hidden: 8, Epochs: 5}
+	opt.SentGate = 0.5 // so that gates are used
+	f, err := fitModel(context.Background(), ex, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := encode(f.voc, f.params, f.w, f.net, f.opt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := classify.LoadBytes(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := f.params
+	margins := func(in classify.Input) (out [labels.Count]float64) {
+		rows, vals := m.FeatureVector(in, nil, nil)
+		for l := range labels.Count {
+			out[l] = float64(p.Bias[l])
+			for k, r := range rows {
+				out[l] += float64(vals[k]) * float64(f.w[int(r)*labels.Count+l])
+			}
+		}
+		return out
+	}
+	calib := calibration(p.Calib)
+	test := append(syntheticCorpus(30, 8, true), syntheticCorpus(30, 9, false)...)
+	// Long clauses of several sentences, with a heading path.
+	for k := range 10 {
+		a, b := test[k], test[30+k]
+		test = append(test, corpus.Example{Text: a.Text + " " + strings.ToUpper(b.Text[:1]) + b.Text[1:] + " And more words here.", Heading: a.Heading})
+	}
+	worst := 0.0
+	for _, ex := range test {
+		in := input(ex)
+		var x evidence
+		mg := margins(in)
+		copy(x[:], mg[:])
+		copy(x[labels.Count:], mg[:])
+		sents := classify.Sentences(in.Text)
+		var sentMargins [][labels.Count]float64
+		if len(sents) > 1 {
+			for i, s := range sents {
+				sm := margins(classify.Input{Heading: in.Heading, Text: s})
+				sentMargins = append(sentMargins, sm)
+				for l, v := range sm {
+					if i == 0 || v > x[labels.Count+l] {
+						x[labels.Count+l] = v
+					}
+				}
+			}
+		}
+		var logits [labels.Count]float64
+		f.net.final.forward(opt.Vectors.dense(in), make([]float32, 8), &logits)
+		copy(x[2*labels.Count:], logits[:])
+		if len(in.Heading) > 0 {
+			x[3*labels.Count] = 1
+		}
+		want := calib.apply(&x)
+		for _, sm := range sentMargins {
+			xs := x
+			copy(xs[:labels.Count], sm[:])
+			copy(xs[labels.Count:2*labels.Count], sm[:])
+			for l, v := range calib.apply(&xs) {
+				if g := p.SentGate[l]; g > 0 && v >= g {
+					want[l] = max(want[l], v)
+				}
+			}
+		}
+		got := m.ScoresInput(in)
+		for l := range labels.Count {
+			worst = max(worst, math.Abs(got[l]-want[l]))
+		}
+	}
+	if worst > 0.03 {
+		t.Errorf("scores differ by up to %.4f from training's computation", worst)
+	}
+	t.Logf("largest difference %.4f", worst)
+}
