@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/policylens/policylens/shared/analysis/language"
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -32,6 +33,11 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 	}
 	file += fmt.Sprintf(", %d bytes)", p.Bytes)
 	field(bw, "File", file)
+	lang := p.Language
+	if lang != "" {
+		lang = language.Name(lang) + " (" + lang + ")"
+	}
+	field(bw, "Language", lang)
 	if p.Updated != nil {
 		d := p.Updated.AsWritten
 		if p.Updated.ISO != "" && p.Updated.ISO != d {
@@ -44,6 +50,9 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 	field(bw, "URLs", strings.Join(p.URLs, ", "))
 	field(bw, "Clauses", fmt.Sprint(p.Clauses))
 	field(bw, "Model", p.ModelVersion)
+	for _, n := range p.Notes {
+		field(bw, "Note", n)
+	}
 
 	fmt.Fprintf(bw, "\nClauses per label\n")
 	most := 0

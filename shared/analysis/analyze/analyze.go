@@ -9,10 +9,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/language"
 	"github.com/policylens/policylens/shared/analysis/segment"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/labels"
@@ -26,20 +26,17 @@ type Analyzer struct {
 	limits  policy.Limits
 	segment segment.Options
 
-	// The model's lexicon, sent to the worker with each file so that it
-	// mends words broken at line ends without loading the model.
-	lexOnce  sync.Once
-	lex      *classify.Lexicon
-	lexBytes []byte
+	// The model's lexicon, for mending words broken at line ends when the
+	// analysis runs in this process; a worker process gets its encoding
+	// (the model's own bytes) with each file instead.
+	lexOnce sync.Once
+	lex     *classify.Lexicon
 }
 
-// lexicon returns the model's lexicon and its encoding.
-func (a *Analyzer) lexicon() (*classify.Lexicon, []byte) {
-	a.lexOnce.Do(func() {
-		a.lex = classify.NewLexicon(a.model)
-		a.lexBytes, _ = a.lex.MarshalBinary()
-	})
-	return a.lex, a.lexBytes
+// lexicon returns the model's lexicon.
+func (a *Analyzer) lexicon() *classify.Lexicon {
+	a.lexOnce.Do(func() { a.lex = classify.NewLexicon(a.model) })
+	return a.lex
 }
 
 // New returns an Analyzer that classifies with m and analyses within lim
@@ -101,6 +98,21 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 	for _, l := range labels.All {
 		res.Policy.LabelCounts[l.Name] = 0
 	}
+	var lang language.Counter
+	for i := range sp.Clauses {
+		lang.Add(sp.Clauses[i].Text)
+	}
+	res.Policy.Language = lang.Language()
+	// The English model does not label a policy in another language as if
+	// it were English; a clause of an English policy that is not in English
+	// (a translated section, say) is left unlabelled by the model itself.
+	english := res.Policy.Language == language.English || res.Policy.Language == ""
+	if !english {
+		res.Policy.Notes = append(res.Policy.Notes, fmt.Sprintf(
+			"The policy is in %s (%s); the classifier reads English only, so its clauses are not labelled (their scores are the English model's and mean little).",
+			language.Name(res.Policy.Language), res.Policy.Language))
+	}
+	unread := 0
 	for i := range sp.Clauses {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -112,7 +124,8 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 		if heading == nil {
 			heading = []string{}
 		}
-		scores := a.model.Scores(ClassifierInput(heading, s.Text))
+		in := classify.Input{Heading: heading, Text: s.Text}
+		scores := a.model.ScoresInput(in)
 		c := policy.Clause{
 			Ordinal: i + 1,
 			Heading: heading,
@@ -120,8 +133,13 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 			Start:   s.Start,
 			End:     s.End,
 			Page:    s.Page,
-			Labels:  a.model.Assign(scores),
 			Scores:  make(map[string]float64, labels.Count),
+		}
+		if english {
+			c.Labels = a.model.AssignInput(in, scores)
+			if len(c.Labels) == 0 && !a.model.Reads(s.Text) {
+				unread++
+			}
 		}
 		if c.Labels == nil {
 			c.Labels = []policy.LabelScore{}
@@ -136,21 +154,11 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 		res.Clauses[i] = c
 		*s = wireClause{} // the text lives on in res only
 	}
+	if unread > 0 {
+		res.Policy.Notes = append(res.Policy.Notes, fmt.Sprintf(
+			"%d of %d clauses are not in English and are not labelled.", unread, len(res.Clauses)))
+	}
 	return res, nil
-}
-
-// ClassifierInput is the text the model scores for a clause: the innermost
-// heading followed by the clause text, the way OPP-115 segments often begin
-// with their section title.
-func ClassifierInput(heading []string, text string) string {
-	if len(heading) == 0 {
-		return text
-	}
-	h := heading[len(heading)-1]
-	if strings.HasPrefix(text, h) {
-		return text
-	}
-	return h + " " + text
 }
 
 func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }

@@ -117,19 +117,51 @@ func TestAnalyzeCancelled(t *testing.T) {
 	}
 }
 
-func TestClassifierInput(t *testing.T) {
+// A policy's language is reported; one in French is not labelled as if it
+// were English, and the policy says so; the Spanish section of an English
+// policy is left unlabelled and counted.
+func TestAnalyzeLanguage(t *testing.T) {
+	a := analyzer(t)
+	english := "Privacy Policy\n\nWe collect your name and e-mail address when you sign up, and we use them to run your account.\n\n" +
+		"We share your purchase history with advertising partners, who may show you ads on other sites.\n\n" +
+		"You can delete your account at any time from the settings page.\n"
+	french := "Politique de confidentialité\n\nNous collectons votre nom et votre adresse e-mail lors de votre inscription, et nous les utilisons pour gérer votre compte.\n\n" +
+		"Nous partageons l'historique de vos achats avec nos partenaires publicitaires, qui peuvent vous montrer des annonces sur d'autres sites.\n\n" +
+		"Vous pouvez supprimer votre compte à tout moment depuis la page des paramètres.\n"
+	spanish := "Versión en español\n\nRecopilamos su nombre y su dirección de correo electrónico cuando se registra, y los usamos para gestionar su cuenta.\n"
 	tests := []struct {
-		heading []string
-		text    string
-		want    string
+		name, text, lang string
+		labelled         bool
+		note             string
 	}{
-		{nil, "We collect data.", "We collect data."},
-		{[]string{"2. Sharing", "Service providers"}, "We use processors.", "Service providers We use processors."},
-		{[]string{"Cookies"}, "Cookies are small files.", "Cookies are small files."},
+		{"en.txt", english, "en", true, ""},
+		{"fr.txt", french, "fr", false, "The policy is in French (fr)"},
+		{"en-es.txt", english + "\n" + spanish, "en", true, "1 of 4 clauses are not in English"},
 	}
 	for _, tt := range tests {
-		if got := ClassifierInput(tt.heading, tt.text); got != tt.want {
-			t.Errorf("ClassifierInput(%q, %q) = %q, want %q", tt.heading, tt.text, got, tt.want)
+		res, err := a.Analyze(context.Background(), tt.name, []byte(tt.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := res.Policy
+		if p.Language != tt.lang {
+			t.Errorf("%s: language %q, want %q", tt.name, p.Language, tt.lang)
+		}
+		labelled := 0
+		for _, c := range res.Clauses {
+			if len(c.Labels) > 0 {
+				labelled++
+			}
+			if len(c.Scores) != labels.Count {
+				t.Errorf("%s: clause %d has %d scores", tt.name, c.Ordinal, len(c.Scores))
+			}
+		}
+		if (labelled > 0) != tt.labelled {
+			t.Errorf("%s: %d of %d clauses labelled", tt.name, labelled, len(res.Clauses))
+		}
+		notes := strings.Join(p.Notes, " ")
+		if (tt.note == "") != (notes == "") || !strings.Contains(notes, tt.note) {
+			t.Errorf("%s: notes %q, want %q", tt.name, notes, tt.note)
 		}
 	}
 }

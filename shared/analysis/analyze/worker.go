@@ -214,11 +214,10 @@ func isolated() bool {
 // splitIsolated runs splitDocument in a worker process within the limits.
 func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) (*split, error) {
 	lim := a.limits
-	lex, lexBytes := a.lexicon()
 	if !isolated() {
-		return splitDocument(extract.WithLexicon(ctx, lex), request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
+		return splitDocument(extract.WithLexicon(ctx, a.lexicon()), request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
 	}
-	hdr, err := encodeRequest(request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars, Lexicon: lexBytes})
+	hdr, err := encodeRequest(request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars, Lexicon: a.model.LexiconBytes()})
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
@@ -241,7 +240,7 @@ func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) 
 		return nil, fault.E(fault.Corrupt, "%s failed: the reader crashed on this file; it may be damaged", what)
 	case errors.Is(err, isolate.ErrUnavailable):
 		slog.Warn("analysis runs in-process: no worker process", "err", err)
-		return splitDocument(extract.WithLexicon(ctx, lex), request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
+		return splitDocument(extract.WithLexicon(ctx, a.lexicon()), request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
 	default:
 		return nil, err
 	}

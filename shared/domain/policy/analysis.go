@@ -56,11 +56,18 @@ type Summary struct {
 	Pages    int    `json:"pages,omitempty"`
 	Bytes    int    `json:"bytes"`
 	SHA256   string `json:"sha256"`
+	// Language is the ISO 639-1 code of the language the policy is written
+	// in ("en", "fr", ...), "" when its text is too short to tell.
+	Language string `json:"language"`
 	Facts
 	Clauses int `json:"clauses"`
 	// LabelCounts counts the clauses carrying each label, for all 12 labels.
 	LabelCounts  map[string]int `json:"labelCounts"`
 	ModelVersion string         `json:"modelVersion"`
+	// Notes say what a reader of the labels should know: that the policy
+	// is not in a language the classifier reads, or that some of its
+	// clauses are not, and were left unlabelled.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Analysis is the analysis of one policy file.

@@ -50,13 +50,13 @@ func TestUploadIsAnalysedAndServed(t *testing.T) {
 	id := s3event.PolicyID(s.res.Bucket, key)
 	var list policyListDoc
 	s.mustGet("/policies", &list)
-	if len(list.Items) != 1 || list.Items[0].ID != id || list.Items[0].Key != key || list.Items[0].Bucket != s.res.Bucket || list.Items[0].Status != "READY" {
-		t.Fatalf("GET /policies = %+v, want one READY policy %s for s3://%s/%s", list.Items, id, s.res.Bucket, key)
+	if len(list.Items) != 1 || list.Items[0].ID != id || list.Items[0].Key != key || list.Items[0].Bucket != s.res.Bucket || list.Items[0].Status != "READY" || list.Items[0].Language != "en" {
+		t.Fatalf("GET /policies = %+v, want one READY policy %s in English for s3://%s/%s", list.Items, id, s.res.Bucket, key)
 	}
 	var p policyDoc
 	s.mustGet("/policies/"+url.PathEscape(id), &p)
-	if p.Clauses != len(want.Clauses) || p.SHA256 != want.Policy.SHA256 || p.Bytes != int64(len(data)) {
-		t.Errorf("policy = %+v, want %d clauses, sha256 %s, %d bytes", p, len(want.Clauses), want.Policy.SHA256, len(data))
+	if p.Clauses != len(want.Clauses) || p.SHA256 != want.Policy.SHA256 || p.Bytes != int64(len(data)) || p.Language != want.Policy.Language {
+		t.Errorf("policy = %+v, want %d clauses, sha256 %s, %d bytes, language %q", p, len(want.Clauses), want.Policy.SHA256, len(data), want.Policy.Language)
 	}
 	got := s.allClauses(id, "", 7)
 	if len(got) != len(want.Clauses) {

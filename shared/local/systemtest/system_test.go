@@ -306,6 +306,7 @@ type (
 		Bytes       int64          `json:"bytes"`
 		SHA256      string         `json:"sha256"`
 		Format      string         `json:"format"`
+		Language    string         `json:"language"`
 		LabelCounts map[string]int `json:"labelCounts"`
 		UpdatedAt   string         `json:"updatedAt"`
 	}

@@ -16,6 +16,7 @@ type policySummary struct {
 	Reason       string `json:"reason,omitempty"`
 	Title        string `json:"title,omitempty"`
 	Format       string `json:"format,omitempty"`
+	Language     string `json:"language,omitempty"`
 	Pages        int    `json:"pages,omitempty"`
 	Bytes        int64  `json:"bytes,omitempty"`
 	Clauses      int    `json:"clauses"`
@@ -43,7 +44,7 @@ type policyDetail struct {
 func summaryOf(p *store.Policy) policySummary {
 	return policySummary{
 		ID: p.ID, Bucket: p.Bucket, Key: p.Key, Status: string(p.Status), Reason: p.Reason,
-		Title: p.Title, Format: p.Format, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
+		Title: p.Title, Format: p.Format, Language: p.Language, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
 		ModelVersion: p.ModelVersion, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 }

@@ -66,10 +66,12 @@ type Policy struct {
 	Status policy.Status `dynamodbav:"status"`
 	// Reason says, for a FAILED policy, why it could not be analysed and
 	// what to do about it.
-	Reason         string         `dynamodbav:"reason,omitempty"`
-	SHA256         string         `dynamodbav:"sha256,omitempty"`
-	Format         string         `dynamodbav:"format,omitempty"`
-	Encoding       string         `dynamodbav:"encoding,omitempty"`
+	Reason   string `dynamodbav:"reason,omitempty"`
+	SHA256   string `dynamodbav:"sha256,omitempty"`
+	Format   string `dynamodbav:"format,omitempty"`
+	Encoding string `dynamodbav:"encoding,omitempty"`
+	// Language is the ISO 639-1 code of the policy's language.
+	Language       string         `dynamodbav:"language,omitempty"`
 	Pages          int            `dynamodbav:"pages,omitempty"`
 	Bytes          int64          `dynamodbav:"bytes,omitempty"`
 	Title          string         `dynamodbav:"title,omitempty"`

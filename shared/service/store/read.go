@@ -40,7 +40,7 @@ type Page[T any] struct {
 }
 
 // policySummary are the attributes a policy listing reads.
-var policySummary = []string{"id", "bucket", "key", "status", "reason", "title", "format", "pages", "bytes",
+var policySummary = []string{"id", "bucket", "key", "status", "reason", "title", "format", "language", "pages", "bytes",
 	"clauses", "createdAt", "updatedAt", "modelVersion", topology.ByRecency.SortKey}
 
 // Policies lists policies, most recently updated first, after position

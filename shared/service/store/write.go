@@ -219,13 +219,14 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		setOrRemove(e, "sha256", r.Policy.SHA256)
 		setOrRemove(e, "format", r.Policy.Format)
 		setOrRemove(e, "encoding", r.Policy.Encoding)
+		setOrRemove(e, "language", r.Policy.Language)
 		if r.Policy.Pages > 0 {
 			e.Set("pages", num(int64(r.Policy.Pages)))
 		} else {
 			e.Remove("pages")
 		}
 	} else {
-		e.Remove("sha256", "format", "encoding", "pages")
+		e.Remove("sha256", "format", "encoding", "language", "pages")
 	}
 	stale := staleGens(c.Prev, gen)
 	if len(stale) > 0 {
@@ -317,7 +318,7 @@ func (s *Store) Remove(ctx context.Context, v policy.Version, seen *Policy) erro
 	e.Set("clauses", num(0))
 	e.Set(topology.TTLAttribute, num(now.Unix()+tombstoneTTLDays*24*3600))
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
-		"sha256", "format", "encoding", "pages", "bytes", "title", "facts", "factsTruncated",
+		"sha256", "format", "encoding", "language", "pages", "bytes", "title", "facts", "factsTruncated",
 		"labelCounts", "modelVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable")
 	var gens []string
 	if seen != nil {

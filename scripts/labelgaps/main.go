@@ -1,0 +1,101 @@
+// Command labelgaps measures the clauses the classifier leaves unlabelled
+// on a folder of Markdown policies (../shared/corpus/modern-policies, from
+// the repository root), as analyze labels them. It prints figures only, no
+// text:
+//
+//	go run ./scripts/labelgaps ../shared/corpus/modern-policies
+//
+// Per detected language: policies and clauses; and for the English
+// policies, the clauses with no label, split into those that state
+// something (classify.States: they end like a sentence or run to 20 words)
+// and those that do not (navigation, bare headings), and those not in
+// English.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/policylens/policylens/shared/analysis/analyze"
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+func main() {
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/labelgaps DIR")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	log.SetFlags(0)
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	files, err := filepath.Glob(filepath.Join(flag.Arg(0), "*.md"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	m, err := classify.Default()
+	if err != nil {
+		log.Fatal(err)
+	}
+	a := analyze.New(m, policy.Limits{})
+	type tally struct{ policies, clauses, unlabelled, states, foreign int }
+	byLang := map[string]*tally{}
+	for _, f := range files {
+		if strings.EqualFold(filepath.Base(f), "README.md") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			log.Fatal(err)
+		}
+		res, err := a.Analyze(context.Background(), filepath.Base(f), data)
+		if err != nil {
+			log.Printf("%s: %v", filepath.Base(f), err)
+			continue
+		}
+		t := byLang[res.Policy.Language]
+		if t == nil {
+			t = &tally{}
+			byLang[res.Policy.Language] = t
+		}
+		t.policies++
+		for _, c := range res.Clauses {
+			t.clauses++
+			if len(c.Labels) > 0 {
+				continue
+			}
+			t.unlabelled++
+			switch {
+			case !m.Reads(c.Text):
+				t.foreign++
+			case classify.States(c.Text):
+				t.states++
+			}
+		}
+	}
+	langs := make([]string, 0, len(byLang))
+	for l := range byLang {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	fmt.Printf("model %s, %s\n", m.Version(), flag.Arg(0))
+	fmt.Printf("%-8s %8s %8s %11s %8s %15s %11s\n", "language", "policies", "clauses", "unlabelled", "share", "stating a thing", "not English")
+	for _, l := range langs {
+		t := byLang[l]
+		name := l
+		if name == "" {
+			name = "(none)"
+		}
+		fmt.Printf("%-8s %8d %8d %11d %7.1f%% %15d %11d\n", name, t.policies, t.clauses, t.unlabelled,
+			100*float64(t.unlabelled)/float64(max(t.clauses, 1)), t.states, t.foreign)
+	}
+}
