@@ -32,20 +32,14 @@ type Counter struct {
 func (c *Counter) Add(text string) {
 	lists := stopLists()
 	var buf [64]byte
-	for tok := range strings.FieldsSeq(text) {
-		if skipToken(tok) {
-			continue
-		}
-		for w := range strings.FieldsFuncSeq(tok, notWordRune) {
-			b := buf[:0]
-			for _, r := range w {
-				if unicode.IsLetter(r) {
-					c.scripts[scriptOf(r)]++
-				}
-				b = utf8.AppendRune(b, unicode.ToLower(r))
-			}
+	word := buf[:0]
+	long := false // the word outgrew buf: no function word is that long
+	flush := func() {
+		if long {
 			c.words++
-			if mask, ok := lists[string(b)]; ok {
+		} else if len(word) > 0 {
+			c.words++
+			if mask, ok := lists[string(word)]; ok {
 				for l := range numLangs {
 					if mask&(1<<l) != 0 {
 						c.hits[l]++
@@ -53,18 +47,77 @@ func (c *Counter) Add(text string) {
 				}
 			}
 		}
+		word, long = buf[:0], false
+	}
+	for len(text) > 0 {
+		// The next white-space separated token, as strings.Fields cuts them.
+		i := spaceEnd(text, 0, true)
+		j := spaceEnd(text, i, false)
+		tok := text[i:j]
+		text = text[j:]
+		if tok == "" || skipToken(tok) {
+			continue
+		}
+		for k := 0; k < len(tok); {
+			r, n := rune(tok[k]), 1
+			if r >= utf8.RuneSelf {
+				r, n = utf8.DecodeRuneInString(tok[k:])
+			}
+			k += n
+			switch {
+			case 'a' <= r && r <= 'z':
+				c.scripts[latin]++
+			case 'A' <= r && r <= 'Z':
+				c.scripts[latin]++
+				r += 'a' - 'A'
+			case r == '\'' || r == '\u2019':
+			case r < utf8.RuneSelf:
+				flush()
+				continue
+			case unicode.IsLetter(r):
+				c.scripts[scriptOf(r)]++
+				r = unicode.ToLower(r)
+			case unicode.IsMark(r):
+			default:
+				flush()
+				continue
+			}
+			if len(word)+utf8.UTFMax > cap(word) {
+				long = true
+				continue
+			}
+			word = utf8.AppendRune(word, r)
+		}
+		flush()
 	}
 }
+
+// spaceEnd returns the end of the run of white space (space true) or of
+// other characters (space false) at text[i:].
+func spaceEnd(text string, i int, space bool) int {
+	for i < len(text) {
+		r, n := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(text[i:])
+		}
+		if isSpace := r < utf8.RuneSelf && asciiSpace[r] || r >= utf8.RuneSelf && unicode.IsSpace(r); isSpace != space {
+			return i
+		}
+		i += n
+	}
+	return i
+}
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // skipToken reports whether a white-space separated token is a link or an
 // e-mail address, whose words are no evidence of the language.
 func skipToken(tok string) bool {
+	if strings.IndexAny(tok, ":@]w") < 0 {
+		return false
+	}
 	return strings.Contains(tok, "://") || strings.Contains(tok, "@") ||
 		strings.Contains(tok, "](") || strings.HasPrefix(tok, "www.")
-}
-
-func notWordRune(r rune) bool {
-	return !unicode.IsLetter(r) && !unicode.IsMark(r) && r != '\'' && r != '\u2019'
 }
 
 // minHits is the fewest function words of its language a text must hold

@@ -107,3 +107,18 @@ func TestReadsAsEnglish(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCounter counts the words of a policy-sized English text (about
+// 30 KB), as analyze does for every policy.
+func BenchmarkCounter(b *testing.B) {
+	text := strings.Repeat(samples["en"]+" ", 240)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var c language.Counter
+		c.Add(text)
+		if c.Language() != "en" {
+			b.Fatal("not English")
+		}
+	}
+}
