@@ -96,11 +96,15 @@ func (c *Counter) Add(text string) {
 // other characters (space false) at text[i:].
 func spaceEnd(text string, i int, space bool) int {
 	for i < len(text) {
-		r, n := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(text[i:])
+		if b := text[i]; b < utf8.RuneSelf {
+			if asciiSpace[b] != space {
+				return i
+			}
+			i++
+			continue
 		}
-		if isSpace := r < utf8.RuneSelf && asciiSpace[r] || r >= utf8.RuneSelf && unicode.IsSpace(r); isSpace != space {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) != space {
 			return i
 		}
 		i += n
@@ -113,11 +117,24 @@ var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': t
 // skipToken reports whether a white-space separated token is a link or an
 // e-mail address, whose words are no evidence of the language.
 func skipToken(tok string) bool {
-	if strings.IndexAny(tok, ":@]w") < 0 {
-		return false
+	if strings.HasPrefix(tok, "www.") {
+		return true
 	}
-	return strings.Contains(tok, "://") || strings.Contains(tok, "@") ||
-		strings.Contains(tok, "](") || strings.HasPrefix(tok, "www.")
+	for i := 0; i < len(tok); i++ {
+		switch tok[i] {
+		case '@':
+			return true
+		case ':':
+			if strings.HasPrefix(tok[i:], "://") {
+				return true
+			}
+		case ']':
+			if strings.HasPrefix(tok[i:], "](") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // minHits is the fewest function words of its language a text must hold
