@@ -38,7 +38,13 @@ type Ingest struct {
 	// MAX_RECEIVE_COUNT: a message received that many times is on its last
 	// delivery.
 	MaxReceiveCount int
-	LogLevel        slog.Level
+	// EventBus names the EventBridge bus the change events go to
+	// (EVENT_BUS_NAME); empty: no events are sent.
+	EventBus string
+	// KeepVersions is how many versions of each policy are kept
+	// (KEEP_VERSIONS).
+	KeepVersions int
+	LogLevel     slog.Level
 }
 
 // Lookup is the configuration of the lookup function.
@@ -54,7 +60,8 @@ type Lookup struct {
 
 // LoadIngest reads the ingest configuration through getenv (os.Getenv).
 func LoadIngest(getenv func(string) string) (Ingest, error) {
-	c := Ingest{Limits: policy.DefaultLimits(), KeyPrefix: getenv(topology.EnvKeyPrefix), MaxReceiveCount: topology.MaxReceiveCount}
+	c := Ingest{Limits: policy.DefaultLimits(), KeyPrefix: getenv(topology.EnvKeyPrefix), MaxReceiveCount: topology.MaxReceiveCount,
+		EventBus: strings.TrimSpace(getenv(topology.EnvEventBusName))}
 	var errs []error
 	var err error
 	c.Table, err = required(getenv, topology.EnvTableName)
@@ -74,6 +81,9 @@ func LoadIngest(getenv func(string) string) (Ingest, error) {
 	}
 	n, err := positive(getenv, topology.EnvMaxReceiveCount, topology.MaxReceiveCount, 1000)
 	c.MaxReceiveCount = int(n)
+	errs = append(errs, err)
+	n, err = positive(getenv, topology.EnvKeepVersions, topology.DefaultKeepVersions, topology.MaxKeepVersions)
+	c.KeepVersions = int(n)
 	errs = append(errs, err)
 	if v := getenv(topology.EnvFunctionMemory); v != "" {
 		mb, perr := strconv.Atoi(strings.TrimSpace(v))

@@ -26,8 +26,14 @@ func TestLoadIngest(t *testing.T) {
 	}{
 		{"defaults", map[string]string{"TABLE_NAME": "t"}, func(c Ingest) bool {
 			return c.Table == "t" && c.Limits == policy.DefaultLimits() && c.KeyPrefix == "" && c.LogLevel == slog.LevelInfo &&
-				c.MaxReceiveCount == topology.MaxReceiveCount && c.HandlerMemory == 0
+				c.MaxReceiveCount == topology.MaxReceiveCount && c.HandlerMemory == 0 &&
+				c.KeepVersions == topology.DefaultKeepVersions && c.EventBus == ""
 		}, ""},
+		{"history and events", map[string]string{"TABLE_NAME": "t", "KEEP_VERSIONS": "3", "EVENT_BUS_NAME": " changes "}, func(c Ingest) bool {
+			return c.KeepVersions == 3 && c.EventBus == "changes"
+		}, ""},
+		{"no history", map[string]string{"TABLE_NAME": "t", "KEEP_VERSIONS": "0"}, nil, "KEEP_VERSIONS"},
+		{"too much history", map[string]string{"TABLE_NAME": "t", "KEEP_VERSIONS": "101"}, nil, "KEEP_VERSIONS"},
 		// The worker gets what the handler leaves of the function's memory,
 		// up to its own cap.
 		{"in a 1024 MB function", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024"}, func(c Ingest) bool {

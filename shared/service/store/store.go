@@ -4,9 +4,10 @@
 //
 // Ingest writes through Begin, WriteClauses, Finish, Remove and Abandon,
 // which together make processing idempotent and safe against events that
-// arrive twice or out of order. Lookup reads through Policy, Policies,
-// Clauses and LabelClauses, which never show a mix of two versions of a
-// policy.
+// arrive twice or out of order, and keeps the history of each policy's
+// versions with their change events (TakeEvent, EventSent). Lookup reads
+// through Policy, Policies, Clauses, LabelClauses and ReadVersion, which
+// never show a mix of two versions of a policy.
 package store
 
 import (
@@ -24,6 +25,7 @@ import (
 type DB interface {
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
@@ -53,6 +55,9 @@ type Store struct {
 	Writers int
 	// Retry bounds the retries of throttled or unprocessed batch requests.
 	Retry Backoff
+	// KeepVersions is how many versions of each policy are kept (see
+	// Finish); 0 means topology.DefaultKeepVersions.
+	KeepVersions int
 }
 
 // Backoff describes exponential backoff with full jitter: attempt n waits a
