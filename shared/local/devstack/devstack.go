@@ -1,6 +1,7 @@
 // Package devstack runs the whole of policylens on one machine, without an
-// AWS account: moto_server stands in for S3, SQS, DynamoDB and Secrets
-// Manager, the resources are created from package topology as the CDK stack
+// AWS account: moto_server stands in for S3, SQS, DynamoDB, Secrets Manager
+// and EventBridge (whose rule delivers the change events to a queue that
+// FollowChanges prints), the resources are created from package topology as the CDK stack
 // creates them in AWS, the ingest function consumes the queue as a Lambda
 // event source mapping would, and the lookup function answers HTTP requests
 // in the HTTP API v2 event format, as `sam local start-api` would. Each
@@ -163,7 +164,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	names.VisibilityTimeout = ingestFn.Timeout() + 30*time.Second
 	res, err := provision.Create(ctx, provision.NewClients(awsCfg), names)
 	if err != nil {
-		return fmt.Errorf("create the bucket, queues, table and secret: %w", err)
+		return fmt.Errorf("create the bucket, queues, table, secret and event bus: %w", err)
 	}
 	s.Resources, s.cfg = res, awsCfg
 
@@ -173,7 +174,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	q := sqs.NewFromConfig(awsCfg)
 	for range topology.IngestMaxConcurrency {
 		sb, err := runtimeapi.NewSandbox(ingestFunction, ingestFn.MemoryMB, ingestFn.Timeout(),
-			ingestEnv(res.Table, names.KeyPrefix, opt.Limits), out.writer())
+			ingestEnv(res.Table, names.KeyPrefix, res.EventBus, opt.Limits), out.writer())
 		if err != nil {
 			return err
 		}

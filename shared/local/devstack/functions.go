@@ -33,10 +33,12 @@ func init() {
 }
 
 // ingestEnv is the ingest function's environment, as the stack sets it.
-func ingestEnv(table, keyPrefix string, lim policy.Limits) []string {
+func ingestEnv(table, keyPrefix, eventBus string, lim policy.Limits) []string {
 	lim = lim.WithDefaults()
 	return []string{
 		topology.EnvTableName + "=" + table,
+		topology.EnvEventBusName + "=" + eventBus,
+		topology.EnvKeepVersions + "=" + strconv.Itoa(topology.DefaultKeepVersions),
 		topology.EnvKeyPrefix + "=" + keyPrefix,
 		topology.EnvMaxBytes + "=" + strconv.FormatInt(lim.MaxBytes, 10),
 		topology.EnvMaxPages + "=" + strconv.Itoa(lim.MaxPages),
