@@ -109,7 +109,7 @@ func TestSAMEnvFile(t *testing.T) {
 	}
 	known := []string{topology.EnvTableName, topology.EnvMaxBytes, topology.EnvMaxPages, topology.EnvPDFTimeout,
 		topology.EnvKeyPrefix, topology.EnvLogLevel, topology.EnvCursorSecretARN, topology.EnvMaxPageSize,
-		topology.EnvMaxReceiveCount, "AWS_ENDPOINT_URL"}
+		topology.EnvMaxReceiveCount, topology.EnvEventBusName, topology.EnvKeepVersions, "AWS_ENDPOINT_URL"}
 	for fn, vars := range fns {
 		for k := range vars {
 			if !slices.Contains(known, k) {
