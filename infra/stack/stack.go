@@ -591,8 +591,8 @@ func (b *builder) changeNotifications() {
 		})},
 	})
 	cdknag.NagSuppressions_AddResourceSuppressions(b.changes, &[]*cdknag.NagPackSuppression{{
-		Id: jsii.String("AwsSolutions-IAM5"),
-		Reason: jsii.String("The rule's role publishes to the encrypted changes topic: SNS needs kms:GenerateDataKey on the topic's key, which the topic's grantPublish grants as kms:GenerateDataKey* (GenerateDataKey and GenerateDataKeyWithoutPlaintext), on that key only."),
+		Id:        jsii.String("AwsSolutions-IAM5"),
+		Reason:    jsii.String("The rule's role publishes to the encrypted changes topic: SNS needs kms:GenerateDataKey on the topic's key, which the topic's grantPublish grants as kms:GenerateDataKey* (GenerateDataKey and GenerateDataKeyWithoutPlaintext), on that key only."),
 		AppliesTo: &[]interface{}{jsii.String("Action::kms:GenerateDataKey*")},
 	}}, jsii.Bool(true))
 }
