@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Times PDF extraction by policylens against pdftotext (poppler-utils) on
-# the same PDFs in one run, prints the ratios, and measures the peak memory
-# of extracting the 200-page fixture. Usage: scripts/bench-pdf.sh [runs]
+# Times policylens against pdftotext (poppler-utils) on the same PDFs in one
+# run, as the product runs it: CPU time (user + system) per file of the
+# worker process that reads the PDF (and splits its clauses), and of the
+# whole analysis with the caller's classification, with the ratios to
+# pdftotext's; then the peak memory of extracting the 200-page fixture.
+# Usage: scripts/bench-pdf.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v pdftotext >/dev/null || { echo "bench-pdf: pdftotext not found (apt-get install poppler-utils)" >&2; exit 1; }
@@ -9,9 +12,11 @@ runs=${1:-15}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/pdfbench" ./scripts/pdfbench
-files=(testdata/pdf/northwind-libreoffice.pdf testdata/pdf/brightleaf-chromium.pdf
+files=(testdata/formats/*.pdf testdata/pdf/northwind-libreoffice.pdf testdata/pdf/brightleaf-chromium.pdf
   testdata/pdf/cobalt-pdflatex.pdf testdata/pdf/harbor-twocolumn.pdf testdata/pdf/many-pages.pdf)
-echo "== wall time, median of $runs runs (ratio = policylens / pdftotext)"
+echo "== CPU time (user + system), median of $runs runs (ratio = policylens / pdftotext)"
+echo "   worker: the analysis worker process (PDF reading, then segmentation and key facts)"
+echo "   +caller: the calling process (sending the file, classifying the clauses); ratio of both together"
 "$tmp/pdfbench" -n "$runs" "${files[@]}"
 
 echo

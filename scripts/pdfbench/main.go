@@ -1,11 +1,20 @@
 // Command pdfbench times PDF extraction by policylens against pdftotext
-// (poppler) on the same files, in one run, and prints the ratio. Run it via
-// scripts/bench-pdf.sh.
+// (poppler) on the same files, in one run, and prints the ratios. Run it
+// via scripts/bench-pdf.sh.
 //
-// For each file it alternates runs of: pdftotext FILE /dev/null (a new
-// process each time), extract.Extract (which starts a worker process each
-// time, as the CLI and the Lambda do), and the same extraction in-process.
-// It prints the median wall time of each and the ratios to pdftotext.
+// For each file it alternates runs of pdftotext FILE /dev/null (a new
+// process each time) and policylens's analysis as the CLI and the Lambda
+// run it (analyze.Analyzer.Analyze): a worker process started for the
+// file extracts the text, mends hyphenated words, splits the clauses and
+// finds the key facts, and the caller classifies the clauses. With
+// -inprocess it also times the same analysis without a worker. It reports
+// the median CPU time (user + system) of each: for pdftotext its
+// process's; for policylens the worker process's (reading the PDF, plus
+// segmentation and key facts, which take a few per cent of it), compared
+// with pdftotext's, and the caller's (sending the file, classifying the
+// clauses), with the ratio of the two together to pdftotext's. The
+// classifier's model is loaded once per process before timing, as in the
+// Lambda. Wall times are printed for reference.
 package main
 
 import (
@@ -17,8 +26,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"time"
 
+	"github.com/policylens/policylens/shared/analysis/analyze"
+	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/extract"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -26,6 +38,7 @@ import (
 func main() {
 	n := flag.Int("n", 15, "timed runs per file and tool")
 	once := flag.Bool("once", false, "extract each file once and exit (for /usr/bin/time)")
+	inproc := flag.Bool("inprocess", false, "also time extraction without a worker process")
 	flag.Parse()
 	log.SetFlags(0)
 	if *once {
@@ -36,41 +49,117 @@ func main() {
 		}
 		return
 	}
-	fmt.Printf("%-28s %6s %12s %12s %12s %8s %8s\n", "file", "pages", "pdftotext", "policylens", "in-process", "ratio", "ratio-in")
+	start := cpuNow()
+	m, err := classify.Default()
+	if err != nil {
+		log.Fatal(err)
+	}
+	analyzer = analyze.New(m, policy.Limits{})
+	fmt.Printf("classifier model load (once per process): %v CPU\n\n", (cpuNow() - start).Round(100*time.Microsecond))
+	fmt.Printf("%-32s %5s | %9s %9s %6s | %9s %6s | %9s %9s", "file", "pages", "pdftotext", "worker", "ratio", "+caller", "ratio", "p2t wall", "our wall")
+	if *inproc {
+		fmt.Printf(" | %9s %6s", "in-proc", "ratio")
+	}
+	fmt.Println()
+	var sumP2T, sumWorker, sumAll time.Duration
+	worst, worstAll := 0.0, 0.0
 	for _, f := range flag.Args() {
-		doc, err := extractFile(f) // warm-up, and the page count
+		res, err := analyzeFile(f) // warm-up, and the page count
 		if err != nil {
 			log.Fatalf("%s: %v", f, err)
 		}
-		var p2t, child, inproc []time.Duration
+		var p2tCPU, p2tWall, workerCPU, allCPU, wall, inCPU []time.Duration
 		for i := 0; i < *n; i++ {
-			start := time.Now()
-			if err := exec.Command("pdftotext", f, os.DevNull).Run(); err != nil {
-				log.Fatalf("pdftotext %s: %v", f, err)
-			}
-			p2t = append(p2t, time.Since(start))
+			c, w := runPdftotext(f)
+			p2tCPU, p2tWall = append(p2tCPU, c), append(p2tWall, w)
 
-			start = time.Now()
-			if _, err := extractFile(f); err != nil {
-				log.Fatal(err)
-			}
-			child = append(child, time.Since(start))
+			kids, all, w := timeAnalyze(f)
+			workerCPU, allCPU, wall = append(workerCPU, kids), append(allCPU, all), append(wall, w)
 
-			os.Setenv("POLICYLENS_PDF_ISOLATION", "off")
-			start = time.Now()
-			if _, err := extractFile(f); err != nil {
-				log.Fatal(err)
+			if *inproc {
+				os.Setenv("POLICYLENS_ISOLATION", "off")
+				_, c, _ = timeAnalyze(f)
+				inCPU = append(inCPU, c)
+				os.Unsetenv("POLICYLENS_ISOLATION")
 			}
-			inproc = append(inproc, time.Since(start))
-			os.Unsetenv("POLICYLENS_PDF_ISOLATION")
 		}
-		a, b, c := median(p2t), median(child), median(inproc)
-		fmt.Printf("%-28s %6d %12v %12v %12v %7.2fx %7.2fx\n", filepath.Base(f), doc.Pages,
-			a.Round(10*time.Microsecond), b.Round(10*time.Microsecond), c.Round(10*time.Microsecond),
-			float64(b)/float64(a), float64(c)/float64(a))
+		a, b, c := median(p2tCPU), median(workerCPU), median(allCPU)
+		ratio, ratioAll := float64(b)/float64(a), float64(c)/float64(a)
+		worst, worstAll = max(worst, ratio), max(worstAll, ratioAll)
+		sumP2T += a
+		sumWorker += b
+		sumAll += c
+		fmt.Printf("%-32s %5d | %9v %9v %5.2fx | %9v %5.2fx | %9v %9v", filepath.Base(f), res.Policy.Pages,
+			round(a), round(b), ratio, round(c-b), ratioAll, round(median(p2tWall)), round(median(wall)))
+		if *inproc {
+			c := median(inCPU)
+			fmt.Printf(" | %9v %5.2fx", round(c), float64(c)/float64(a))
+		}
+		fmt.Println()
 	}
+	fmt.Printf("\nall files: pdftotext %v CPU; the worker %v (%.2fx, worst file %.2fx); the whole analysis %v (%.2fx, worst file %.2fx)\n",
+		round(sumP2T), round(sumWorker), float64(sumWorker)/float64(sumP2T), worst,
+		round(sumAll), float64(sumAll)/float64(sumP2T), worstAll)
 }
 
+func round(d time.Duration) time.Duration { return d.Round(10 * time.Microsecond) }
+
+// runPdftotext runs pdftotext on f and returns its CPU and wall time.
+func runPdftotext(f string) (cpu, wall time.Duration) {
+	cmd := exec.Command("pdftotext", f, os.DevNull)
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		log.Fatalf("pdftotext %s: %v", f, err)
+	}
+	wall = time.Since(start)
+	st := cmd.ProcessState
+	return st.UserTime() + st.SystemTime(), wall
+}
+
+// timeAnalyze analyses f and returns the CPU time its worker process took,
+// the CPU time of the worker and this process together, and the wall time.
+func timeAnalyze(f string) (worker, all, wall time.Duration) {
+	self0, kids0 := cpuTimes()
+	start := time.Now()
+	if _, err := analyzeFile(f); err != nil {
+		log.Fatal(err)
+	}
+	wall = time.Since(start)
+	self1, kids1 := cpuTimes()
+	return kids1 - kids0, self1 - self0 + kids1 - kids0, wall
+}
+
+// cpuTimes returns the CPU time (user + system) of this process and of its
+// children that have ended.
+func cpuTimes() (self, kids time.Duration) {
+	var s, k syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &s); err != nil {
+		log.Fatal(err)
+	}
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &k); err != nil {
+		log.Fatal(err)
+	}
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(s.Utime) + tv(s.Stime), tv(k.Utime) + tv(k.Stime)
+}
+
+func cpuNow() time.Duration {
+	s, k := cpuTimes()
+	return s + k
+}
+
+var analyzer *analyze.Analyzer
+
+func analyzeFile(path string) (*policy.Analysis, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	// Reading the file is part of the work, as it is for pdftotext.
+	return analyzer.Analyze(context.Background(), filepath.Base(path), data)
+}
+
+// extractFile only extracts the text (for -once, which measures memory).
 func extractFile(path string) (*policy.Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

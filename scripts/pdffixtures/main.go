@@ -23,6 +23,7 @@ func main() {
 	work := flag.String("work", "", "scratch directory (default: a temporary one)")
 	bombGB := flag.Float64("bomb-gb", 2.5, "inflated size of the decompression bomb, in GB")
 	longParts := flag.Int("long-parts", 118, "policies repeated in many-pages.pdf")
+	set := flag.String("set", "pdf", "what to write: pdf (the PDF fixtures, from -src into -out) or formats (each sample policy of -src as text, Markdown, HTML and three producers' PDFs, into -out)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -32,6 +33,15 @@ func main() {
 		check(err)
 		defer os.RemoveAll(d)
 		dir = d
+	}
+	switch *set {
+	case "formats":
+		writeFormats(*src, *out, dir)
+		log.Printf("formats written to %s", *out)
+		return
+	case "pdf":
+	default:
+		log.Fatalf("unknown -set %q", *set)
 	}
 	load := func(name string) *policy {
 		p, err := readPolicy(filepath.Join(*src, name+".txt"), name)

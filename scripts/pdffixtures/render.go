@@ -16,6 +16,7 @@ func fodt(p *policy, header string) string {
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
  xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
  xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
  xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
  xmlns:dc="http://purl.org/dc/elements/1.1/"
@@ -47,6 +48,13 @@ func fodt(p *policy, header string) string {
   <style:paragraph-properties fo:text-align="start" fo:margin-top="0.3cm" fo:margin-bottom="0.15cm" fo:keep-with-next="always"/>
   <style:text-properties style:font-name="Liberation Sans" fo:font-size="12pt" fo:font-weight="bold"/>
  </style:style>
+ <style:style style:name="Table_20_Contents" style:display-name="Table Contents" style:family="paragraph" style:parent-style-name="Standard">
+  <style:paragraph-properties fo:text-align="start" fo:margin-bottom="0cm"/>
+  <style:text-properties fo:font-size="10pt"/>
+ </style:style>
+ <style:style style:name="Table_20_Heading" style:display-name="Table Heading" style:family="paragraph" style:parent-style-name="Table_20_Contents">
+  <style:text-properties fo:font-weight="bold"/>
+ </style:style>
  <style:style style:name="Header" style:family="paragraph" style:parent-style-name="Standard">
   <style:paragraph-properties fo:text-align="end"/>
   <style:text-properties style:font-name="Liberation Sans" fo:font-size="9pt"/>
@@ -71,6 +79,9 @@ func fodt(p *policy, header string) string {
  </text:list-style>
 </office:styles>
 <office:automatic-styles>
+ <style:style style:name="Cell" style:family="table-cell">
+  <style:table-cell-properties fo:padding="0.1cm" fo:border-bottom="0.5pt solid #999999"/>
+ </style:style>
  <style:page-layout style:name="pm1">
   <style:page-layout-properties fo:page-width="21cm" fo:page-height="29.7cm" fo:margin-top="1.2cm" fo:margin-bottom="1.2cm" fo:margin-left="2.4cm" fo:margin-right="2.4cm"/>
   <style:header-style><style:header-footer-properties fo:min-height="0.5cm" fo:margin-bottom="0.6cm"/></style:header-style>
@@ -85,7 +96,7 @@ func fodt(p *policy, header string) string {
 </office:master-styles>
 <office:body><office:text>
 <text:p text:style-name="Title">%s</text:p>
-`, html.EscapeString(p.title), html.EscapeString(header), html.EscapeString(p.title))
+`, html.EscapeString(p.title), html.EscapeString(header), joinEscaped(p.titleLines(), html.EscapeString, "<text:line-break/>"))
 	first := true
 	for i := 0; i < len(p.nodes); i++ {
 		n := p.nodes[i]
@@ -105,6 +116,29 @@ func fodt(p *policy, header string) string {
 			}
 			i--
 			b.WriteString("</text:list>\n")
+		case nLines:
+			fmt.Fprintf(&b, "<text:p text:style-name=\"Standard\">%s</text:p>\n", joinEscaped(n.lines, esc, "<text:line-break/>"))
+		case nRow:
+			rows := tableRows(p.nodes, i)
+			fmt.Fprintf(&b, "<table:table table:name=\"Table%d\">\n<table:table-column table:number-columns-repeated=\"%d\"/>\n", i, len(rows[0]))
+			for r, cells := range rows {
+				style := "Table_20_Contents"
+				if r == 0 {
+					style = "Table_20_Heading"
+					b.WriteString("<table:table-header-rows>")
+				}
+				b.WriteString("<table:table-row>")
+				for _, c := range cells {
+					fmt.Fprintf(&b, "<table:table-cell table:style-name=\"Cell\" office:value-type=\"string\"><text:p text:style-name=%q>%s</text:p></table:table-cell>", style, esc(c))
+				}
+				b.WriteString("</table:table-row>")
+				if r == 0 {
+					b.WriteString("</table:table-header-rows>")
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString("</table:table>\n")
+			i += len(rows) - 1
 		default:
 			style := "Standard"
 			if first {
@@ -132,9 +166,11 @@ h3 { font-family: "DejaVu Sans", sans-serif; font-size: 12.5pt; margin: 0.9em 0 
 p { margin: 0 0 0.7em; }
 p.meta { color: #555; font-style: italic; }
 li { margin-bottom: 0.3em; }
+table { border-collapse: collapse; margin: 0 0 0.7em; }
+th, td { text-align: left; vertical-align: top; padding: 2pt 8pt 2pt 0; border-bottom: 0.5pt solid #999; }
 </style></head><body>
 <h1>%s</h1>
-`, html.EscapeString(p.title), html.EscapeString(p.title))
+`, html.EscapeString(p.title), joinEscaped(p.titleLines(), html.EscapeString, "<br>"))
 	first := true
 	for i := 0; i < len(p.nodes); i++ {
 		n := p.nodes[i]
@@ -154,6 +190,24 @@ li { margin-bottom: 0.3em; }
 			}
 			i--
 			fmt.Fprintf(&b, "</%s>\n", tag)
+		case nLines:
+			fmt.Fprintf(&b, "<p>%s</p>\n", joinEscaped(n.lines, esc, "<br>"))
+		case nRow:
+			rows := tableRows(p.nodes, i)
+			b.WriteString("<table>\n")
+			for r, cells := range rows {
+				tag := "td"
+				if r == 0 {
+					tag = "th"
+				}
+				b.WriteString("<tr>")
+				for _, c := range cells {
+					fmt.Fprintf(&b, "<%s>%s</%s>", tag, esc(c), tag)
+				}
+				b.WriteString("</tr>\n")
+			}
+			b.WriteString("</table>\n")
+			i += len(rows) - 1
 		default:
 			if first {
 				fmt.Fprintf(&b, "<p class=\"meta\">%s</p>\n", esc(n.text))
@@ -197,7 +251,7 @@ func texEscape(s string) string {
 func texBody(p *policy, titleBlock bool) string {
 	var b strings.Builder
 	if titleBlock {
-		fmt.Fprintf(&b, "\\begin{center}{\\LARGE\\bfseries %s\\par}\\end{center}\n", texEscape(p.title))
+		fmt.Fprintf(&b, "\\begin{center}{\\LARGE\\bfseries %s\\par}\\end{center}\n", joinEscaped(p.titleLines(), texEscape, "\\\\ "))
 	}
 	first := true
 	for i := 0; i < len(p.nodes); i++ {
@@ -218,6 +272,34 @@ func texBody(p *policy, titleBlock bool) string {
 			}
 			i--
 			fmt.Fprintf(&b, "\\end{%s}\n", env)
+		case nLines:
+			// A gap sets the block apart, as the blank line around it does
+			// in the text.
+			fmt.Fprintf(&b, "\\noindent %s\\par\\smallskip\n\n", joinEscaped(n.lines, texEscape, "\\\\\n"))
+		case nRow:
+			rows := tableRows(p.nodes, i)
+			cols := len(rows[0])
+			col := fmt.Sprintf(">{\\raggedright\\arraybackslash}p{\\dimexpr(\\linewidth-%d\\tabcolsep)/%d\\relax}", 2*(cols-1), cols)
+			fmt.Fprintf(&b, "\\par\\noindent{\\small\\begin{tabular}{@{}%s@{}}\n\\hline\n", strings.Repeat(col, cols))
+			for r, cells := range rows {
+				for k, c := range cells {
+					if k > 0 {
+						b.WriteString(" & ")
+					}
+					if r == 0 {
+						fmt.Fprintf(&b, "\\textbf{%s}", texEscape(c))
+					} else {
+						b.WriteString(texEscape(c))
+					}
+				}
+				b.WriteString(" \\\\")
+				if r == 0 {
+					b.WriteString(" \\hline")
+				}
+				b.WriteString("\n")
+			}
+			b.WriteString("\\hline\n\\end{tabular}}\\par\\medskip\n\n")
+			i += len(rows) - 1
 		default:
 			if first && titleBlock {
 				fmt.Fprintf(&b, "\\begin{center}\\itshape %s\\end{center}\n\n", texEscape(n.text))
@@ -255,14 +337,16 @@ func texTwoColumn(p *policy) string {
 	return fmt.Sprintf(`\documentclass[10pt,twocolumn]{article}
 \usepackage[T1]{fontenc}
 \usepackage{lmodern}
+\usepackage{array}
 \usepackage[a5paper,margin=1.5cm]{geometry}
+\DeclareUnicodeCharacter{2192}{\ensuremath{\rightarrow}}
 \pagestyle{plain}
 \pdfinfo{/Title (%s)}
 \begin{document}
 \twocolumn[\begin{center}{\LARGE\bfseries %s\par}\end{center}\vspace{1em}]
 %s
 \end{document}
-`, p.title, texEscape(p.title), texBody(p, false))
+`, p.title, joinEscaped(p.titleLines(), texEscape, "\\\\ "), texBody(p, false))
 }
 
 // texLong repeats the policies into a long, many-page document with a
@@ -288,4 +372,30 @@ func texLong(ps []*policy, parts int) string {
 \label{lastpage}
 \end{document}
 `, body.String())
+}
+
+// titleLines are the lines of the title: the "= " lines of the source.
+func (p *policy) titleLines() []string {
+	if len(p.titles) == 0 {
+		return []string{p.title}
+	}
+	return p.titles
+}
+
+// joinEscaped escapes each of lines and joins them with sep.
+func joinEscaped(lines []string, esc func(string) string, sep string) string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = esc(l)
+	}
+	return strings.Join(out, sep)
+}
+
+// tableRows returns the cells of the table whose first row is nodes[i].
+func tableRows(nodes []node, i int) [][]string {
+	var rows [][]string
+	for ; i < len(nodes) && nodes[i].kind == nRow; i++ {
+		rows = append(rows, nodes[i].cells)
+	}
+	return rows
 }

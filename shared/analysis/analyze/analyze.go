@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/segment"
@@ -24,6 +25,21 @@ type Analyzer struct {
 	model   *classify.Model
 	limits  policy.Limits
 	segment segment.Options
+
+	// The model's lexicon, sent to the worker with each file so that it
+	// mends words broken at line ends without loading the model.
+	lexOnce  sync.Once
+	lex      *classify.Lexicon
+	lexBytes []byte
+}
+
+// lexicon returns the model's lexicon and its encoding.
+func (a *Analyzer) lexicon() (*classify.Lexicon, []byte) {
+	a.lexOnce.Do(func() {
+		a.lex = classify.NewLexicon(a.model)
+		a.lexBytes, _ = a.lex.MarshalBinary()
+	})
+	return a.lex, a.lexBytes
 }
 
 // New returns an Analyzer that classifies with m and analyses within lim

@@ -9,8 +9,11 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 
+	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/extract"
 	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/analysis/isolate"
@@ -45,6 +48,9 @@ type request struct {
 	Name     string
 	Limits   policy.Limits
 	MaxChars int
+	// Lexicon is the classifier's lexicon (classify.Lexicon), for mending
+	// words broken at line ends.
+	Lexicon []byte
 }
 
 // split is what the worker sends back: the document's summary and its
@@ -76,7 +82,27 @@ func serve(in []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sp, err := splitDocument(context.Background(), req, data)
+	if extract.LooksPDF(data) {
+		// Reading a PDF runs on one thread and its heap grows a little at
+		// a time, well under the memory limit (a PDF of 1,000 pages, the
+		// page limit, peaks at about 150 MB): one P spares the CPU time of
+		// idle threads and parallel collection, and a heap let to grow to
+		// five times what is live spares most collections of a heap that
+		// starts empty. Together they cut the worker's CPU time by about a
+		// fifth (scripts/bench-pdf.sh). Not for text, whose large files
+		// come near the limit, where a single P collects too slowly.
+		runtime.GOMAXPROCS(1)
+		debug.SetGCPercent(400)
+	}
+	ctx := context.Background()
+	if len(req.Lexicon) > 0 {
+		lex, err := classify.UnmarshalLexicon(req.Lexicon)
+		if err != nil {
+			return nil, fmt.Errorf("decode lexicon: %w", err)
+		}
+		ctx = extract.WithLexicon(ctx, lex)
+	}
+	sp, err := splitDocument(ctx, req, data)
 	if err != nil {
 		k := fault.KindOf(err)
 		if !k.Input() {
@@ -90,9 +116,13 @@ func serve(in []byte) ([]byte, error) {
 		return nil, fmt.Errorf("encode response: %w", err)
 	}
 	// Give back what the analysis used before the caller allocates the
-	// response: the two processes' peaks then do not add up.
+	// response: the two processes' peaks then do not add up. (Not worth a
+	// collection, about a millisecond, for the few megabytes of a usual
+	// policy.)
 	sp = nil
-	debug.FreeOSMemory()
+	if heapBytes() > freeAbove {
+		debug.FreeOSMemory()
+	}
 	return out.Bytes(), nil
 }
 
@@ -184,10 +214,11 @@ func isolated() bool {
 // splitIsolated runs splitDocument in a worker process within the limits.
 func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) (*split, error) {
 	lim := a.limits
+	lex, lexBytes := a.lexicon()
 	if !isolated() {
-		return splitDocument(ctx, request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
+		return splitDocument(extract.WithLexicon(ctx, lex), request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
 	}
-	hdr, err := encodeRequest(request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars})
+	hdr, err := encodeRequest(request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars, Lexicon: lexBytes})
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
@@ -210,7 +241,7 @@ func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) 
 		return nil, fault.E(fault.Corrupt, "%s failed: the reader crashed on this file; it may be damaged", what)
 	case errors.Is(err, isolate.ErrUnavailable):
 		slog.Warn("analysis runs in-process: no worker process", "err", err)
-		return splitDocument(ctx, request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
+		return splitDocument(extract.WithLexicon(ctx, lex), request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
 	default:
 		return nil, err
 	}
@@ -236,4 +267,18 @@ func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) 
 		}
 	}
 	return &sp, nil
+}
+
+// freeAbove is the heap size above which the worker gives its memory back
+// before answering.
+const freeAbove = 32 << 20
+
+// heapBytes is the memory of the worker's heap, live or not yet collected.
+func heapBytes() uint64 {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 1 << 62
+	}
+	return s[0].Value.Uint64()
 }

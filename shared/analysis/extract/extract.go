@@ -3,7 +3,10 @@ package extract
 import (
 	"context"
 	"fmt"
+	"sync"
 
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/hyphen"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -45,5 +48,36 @@ func Extract(ctx context.Context, name string, data []byte, lim policy.Limits) (
 		return nil, fault.E(fault.TooLarge, "the %s file has more than %d paragraphs, headings, list items and table rows (%d per clause of the %d-clause limit); split it into smaller files",
 			f, maxBlocks, policy.UnitsPerClause, lim.MaxClauses)
 	}
+	hyphen.Repair(doc, lexicon(ctx))
 	return doc, nil
+}
+
+type lexiconKey struct{}
+
+// WithLexicon returns a context that makes Extract mend words broken at
+// line ends with lex: a worker process passes the lexicon its caller sent
+// (classify.Lexicon), so that it need not load the classifier's model.
+func WithLexicon(ctx context.Context, lex hyphen.Lexicon) context.Context {
+	return context.WithValue(ctx, lexiconKey{}, lex)
+}
+
+var (
+	defaultLexOnce sync.Once
+	defaultLex     hyphen.Lexicon
+)
+
+// lexicon is the language's vocabulary for mending words broken at line
+// ends: the one ctx carries, else the words the embedded classifier was
+// trained on (its model is loaded once per process). Nil if the model
+// cannot be loaded, which leaves the document's own words.
+func lexicon(ctx context.Context) hyphen.Lexicon {
+	if lex, ok := ctx.Value(lexiconKey{}).(hyphen.Lexicon); ok && lex != nil {
+		return lex
+	}
+	defaultLexOnce.Do(func() {
+		if m, err := classify.Default(); err == nil {
+			defaultLex = classify.NewLexicon(m)
+		}
+	})
+	return defaultLex
 }

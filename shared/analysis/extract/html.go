@@ -19,9 +19,10 @@ import (
 // only text is bold) become Heading blocks, list items ListItem blocks with
 // a "• " or "1. " marker, paragraphs and other block elements Paragraph
 // blocks, reflowed into single lines (a <br> keeps a line break, two end
-// the paragraph). A table row whose cells hold plain content becomes one
-// Paragraph with the cells separated by " | "; tables used for page layout
-// are read like the rest of the page. Page chrome is dropped: scripts,
+// the paragraph). A data table becomes TableRow blocks, one per row, each
+// cell after its column's header (the cells of a row of <th> elements at
+// the top); tables used for page layout (a cell holding a heading, a
+// nested table or a long text) are read like the rest of the page. Page chrome is dropped: scripts,
 // styles, templates, navigation, site headers and footers (those outside
 // article, main and section; a header holding the page's h1 is kept),
 // asides, form controls, dialogs, hidden
@@ -292,12 +293,10 @@ func (w *htmlWalker) element(n *html.Node) {
 		w.inList--
 		w.marker = ""
 		return
-	case atom.Tr:
-		if !w.layoutRow(n) {
+	case atom.Table:
+		if rows := tableRowNodes(n, nil); !w.cell && len(rows) > 0 && !w.layoutTable(rows) {
 			w.flush()
-			if row := w.rowText(n); row != "" {
-				w.blocks = append(w.blocks, policy.Block{Kind: policy.Paragraph, Text: row})
-			}
+			w.table(rows)
 			return
 		}
 	case atom.Td, atom.Th:
@@ -640,15 +639,54 @@ func boldHeading(text string) bool {
 	return !strings.ContainsRune(".!;,", last)
 }
 
-// layoutRow reports whether table row tr is page layout rather than data:
-// a cell holds a heading, a nested table or a long text.
-func (w *htmlWalker) layoutRow(tr *html.Node) bool {
-	for c := tr.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && layoutCell(c, new(int)) {
-			return true
+// tableRowNodes appends the rows of table n to rows: its <tr> elements
+// and those of its <thead>, <tbody> and <tfoot>, not those of tables
+// inside it.
+func tableRowNodes(n *html.Node, rows []*html.Node) []*html.Node {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Tr:
+			rows = append(rows, c)
+		case atom.Thead, atom.Tbody, atom.Tfoot:
+			rows = tableRowNodes(c, rows)
+		}
+	}
+	return rows
+}
+
+// layoutTable reports whether a table is page layout rather than data: a
+// cell holds a heading, a nested table or a long text.
+func (w *htmlWalker) layoutTable(rows []*html.Node) bool {
+	for _, tr := range rows {
+		for c := tr.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && !w.dropped(c) && layoutCell(c, new(int)) {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// table reads a data table as TableRow blocks. The header is the first
+// row when all its cells are <th> (or it is in a <thead>).
+func (w *htmlWalker) table(rows []*html.Node) {
+	var header []string
+	var body [][]string
+	for i, tr := range rows {
+		if w.dropped(tr) {
+			continue
+		}
+		cells, allTH := w.rowCells(tr)
+		if i == 0 && (allTH || tr.Parent != nil && tr.Parent.DataAtom == atom.Thead) {
+			header = cells
+			continue
+		}
+		body = append(body, cells)
+	}
+	w.blocks = tableBlocks(w.blocks, header, body)
 }
 
 func layoutCell(n *html.Node, textLen *int) bool {
@@ -672,14 +710,17 @@ func layoutCell(n *html.Node, textLen *int) bool {
 	return false
 }
 
-// rowText returns the text of a data row: each cell's text, blocks inside
-// a cell joined by "; ", non-empty cells joined by " | ".
-func (w *htmlWalker) rowText(tr *html.Node) string {
+// rowCells returns the text of each cell of a data row (blocks inside a
+// cell joined by "; "; a cell spanning several columns repeated under
+// each), and whether all the cells are <th>.
+func (w *htmlWalker) rowCells(tr *html.Node) ([]string, bool) {
 	var cells []string
+	allTH := true
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || c.DataAtom != atom.Td && c.DataAtom != atom.Th || w.dropped(c) {
 			continue
 		}
+		allTH = allTH && c.DataAtom == atom.Th
 		cw := htmlWalker{lenient: w.lenient, cell: true, sectioning: w.sectioning}
 		cw.children(c)
 		cw.flush()
@@ -687,9 +728,12 @@ func (w *htmlWalker) rowText(tr *html.Node) string {
 		for _, b := range cw.blocks {
 			parts = append(parts, b.Text)
 		}
-		if t := strings.Join(parts, "; "); t != "" {
+		t := strings.Join(parts, "; ")
+		span, _ := strconv.Atoi(attr(c, "colspan"))
+		for k := 0; k < max(1, min(span, 20)); k++ {
 			cells = append(cells, t)
+			t = "" // the text once, its columns kept aligned
 		}
 	}
-	return strings.Join(cells, " | ")
+	return cells, allTH && len(cells) > 0
 }

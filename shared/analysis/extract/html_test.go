@@ -52,9 +52,9 @@ func TestHTMLChromeDropped(t *testing.T) {
 		"heading:Publishers and authors",
 		"heading:Legal reasons",
 		"paragraph:Marketing. If you sign up for our newsletter,",
-		// Data tables keep their rows together.
-		"paragraph:Type | Purpose | Can you turn it off?",
-		"paragraph:Essential | Keep your basket and sign-in working | No",
+		// Data tables are read row by row, each cell after its header.
+		"table-row:Type: Essential. Purpose: Keep your basket and sign-in working. Can you turn it off? No.",
+		"table-row:Type: Advertising. Purpose: Show Harbor Books ads on other websites. Can you turn it off? Yes.",
 		// Entities are decoded.
 		"paragraph:Harbor Books Company (“Harbor Books”, “we” or “us”)",
 	}
@@ -103,7 +103,13 @@ func TestHTMLBlocks(t *testing.T) {
 			"paragraph:Acme Inc.\n1 Main Street / paragraph:Second paragraph."},
 		{"data table rows, cells with lists",
 			`<table><tr><th>Category</th><th>Examples</th></tr><tr><td>Identifiers</td><td><ul><li>name</li><li>email</li></ul></td></tr></table>`,
-			"paragraph:Category | Examples / paragraph:Identifiers | name; email"},
+			"table-row:Category: Identifiers. Examples: name; email."},
+		{"table with thead, a row header, an empty cell and a spanning cell",
+			`<p>We collect:</p><table><thead><tr><td></td><th>Collected?</th><th>Shared</th></tr></thead><tbody><tr><th>Identifiers</th><td>Yes</td><td></td></tr><tr><th>Geolocation</th><td colspan="2">No, never</td></tr></tbody></table>`,
+			"paragraph:We collect: / table-row:Identifiers. Collected? Yes. / table-row:Geolocation. Collected? No, never."},
+		{"table without a header row",
+			`<table><tr><td>Email</td><td>privacy@acme.example</td></tr><tr><td>Post</td><td>1 Main Street.</td></tr></table>`,
+			"table-row:Email. privacy@acme.example. / table-row:Post. 1 Main Street."},
 		{"layout table is read as the page",
 			`<table><tr><td><h2>Privacy</h2><p>We collect data.</p></td><td><p>Side text.</p></td></tr></table>`,
 			"heading2:Privacy / paragraph:We collect data. / paragraph:Side text."},

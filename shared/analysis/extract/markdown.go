@@ -16,9 +16,10 @@ import (
 // blocks that keep their line breaks like plain text. Inline syntax is
 // reduced to its text: emphasis and code markers are removed, links become
 // their text, images and raw HTML tags are dropped, entities and backslash
-// escapes are decoded. Table rows become paragraphs with the cells joined by
-// " | ". A YAML front matter "title:" becomes Document.Title. It stops
-// after maxBlocks+1 blocks when maxBlocks is positive.
+// escapes are decoded. Tables become TableRow blocks, one per row, each
+// cell after its column's header. A YAML front matter "title:" becomes
+// Document.Title. It stops after maxBlocks+1 blocks when maxBlocks is
+// positive.
 func extractMarkdown(data []byte, maxBlocks int) (*policy.Document, error) {
 	text, enc, err := decodeAll(data)
 	if err != nil {
@@ -67,7 +68,8 @@ type mdParser struct {
 	// fence is the open code fence ("```" or "~~~"), or "".
 	fence   string
 	comment bool // inside a multi-line HTML comment
-	max     int  // stop after max+1 blocks (0: no limit)
+	table   pipeTable
+	max     int // stop after max+1 blocks (0: no limit)
 }
 
 var (
@@ -111,6 +113,9 @@ func (p *mdParser) parse(lines []string) {
 		}
 		t := strings.TrimSpace(line)
 		lead := len(line) - len(strings.TrimLeft(line, " \t"))
+		if p.table.open && (t == "" || !strings.Contains(t, "|")) {
+			p.flushTable()
+		}
 		switch {
 		case t == "":
 			p.flush()
@@ -144,15 +149,27 @@ func (p *mdParser) parse(lines []string) {
 			p.flush()
 			continue
 		case mdTableSep.MatchString(t) && strings.Contains(t, "-") && (strings.Contains(t, "|") || len(p.para) > 0 && strings.Contains(p.para[len(p.para)-1], "|")):
-			// The delimiter row under a table header: the header row was
-			// read as a paragraph line; end it as a row of its own.
-			p.flush()
-			continue
-		case strings.HasPrefix(t, "|") && strings.Count(t, "|") >= 2:
-			p.flush()
-			if row := tableRow(t); row != "" {
-				p.blocks = append(p.blocks, policy.Block{Kind: policy.Paragraph, Text: row})
+			// The delimiter row under a table's header row.
+			switch {
+			case p.table.open:
+				p.table.delimiter()
+			case len(p.para) > 0 && p.kind == policy.Paragraph:
+				// A header row without a leading '|', read as a paragraph
+				// line.
+				h := p.para[len(p.para)-1]
+				p.para = p.para[:len(p.para)-1]
+				p.flush()
+				p.blocks = p.table.row(p.blocks, tableCells(h))
+				p.table.delimiter()
+			default:
+				p.flush()
 			}
+			continue
+		case isPipeRow(t) || p.table.open:
+			if !p.table.open {
+				p.flush()
+			}
+			p.blocks = p.table.row(p.blocks, tableCells(t))
 			continue
 		case mdRefDef.MatchString(line):
 			p.flush()
@@ -189,6 +206,12 @@ func (p *mdParser) parse(lines []string) {
 		p.flushRaw()
 	}
 	p.flush()
+	p.flushTable()
+}
+
+// flushTable ends the open table, if any.
+func (p *mdParser) flushTable() {
+	p.blocks = p.table.end(p.blocks)
 }
 
 // isUnderline reports whether t is a setext underline of character c.
@@ -267,16 +290,15 @@ func (p *mdParser) flushRaw() {
 	}
 }
 
-// tableRow returns the cells of a Markdown table row joined by " | ".
-func tableRow(t string) string {
-	t = strings.TrimSpace(strings.Trim(t, "|"))
-	var cells []string
-	for _, c := range strings.Split(t, "|") {
-		if c = inlineMarkdown(strings.TrimSpace(c)); c != "" {
-			cells = append(cells, c)
+// tableCells returns the cells of a Markdown table row as text.
+func tableCells(t string) []string {
+	cells := pipeCells(t)
+	for i, c := range cells {
+		if strings.ContainsAny(c, "*_~`\\[<&\t") || strings.Contains(c, "  ") {
+			cells[i] = strings.Join(strings.Fields(inlineMarkdown(c)), " ")
 		}
 	}
-	return strings.Join(cells, " | ")
+	return cells
 }
 
 // inlineMarkdown reduces inline Markdown to its text, keeping line breaks.

@@ -25,8 +25,8 @@ func TestMarkdownPolicy(t *testing.T) {
 		"heading3:1.2 Your text",
 		"list-item:• when you send a document to support",
 		"list-item:1. a cloud hosting provider",
-		"paragraph:Purpose | Data used | Legal basis under the GDPR",
-		"paragraph:Providing suggestions | Your text, settings | Contract",
+		"table-row:Purpose: Providing suggestions. Data used: Your text, settings. Legal basis under the GDPR: Contract.",
+		"table-row:Purpose: Training models on your text. Data used: Your text. Legal basis under the GDPR: Consent (opt-in only).",
 		"paragraph:Short version: we process your text",
 	}
 	got := blocksString(doc.Blocks)
@@ -52,7 +52,7 @@ func TestMarkdownCookieNotice(t *testing.T) {
 		"heading2:Cookies we use / paragraph:We group our cookies as follows: / " +
 		"list-item:• Strictly necessary: sign-in, load balancing and your cookie choices. / list-item:• Preferences: language and time zone. / " +
 		"list-item:• We keep these for 12 months. / list-item:• Analytics: counting visits with our self-hosted analytics tool. / " +
-		"paragraph:Cookie | Purpose | Lifetime / paragraph:lc_session | Keeps you signed in | Session / paragraph:lc_consent | Remembers your choices | 12 months / " +
+		"table-row:Cookie: lc_session. Purpose: Keeps you signed in. Lifetime: Session. / table-row:Cookie: lc_consent. Purpose: Remembers your choices. Lifetime: 12 months. / " +
 		"heading2:Your choices / list-item:1. Open Cookie settings at the foot of any page. / list-item:2. Switch off the categories you do not want. / list-item:3. Save your choices. / " +
 		"paragraph:You can also block cookies in your browser. See the help pages for instructions, or email privacy@lanterncloud.example. / " +
 		"paragraph:Example: lc_consent=analytics:0;preferences:1 / paragraph:Blocking strictly necessary cookies will stop sign-in from working."
@@ -98,6 +98,15 @@ func TestMarkdownBlocks(t *testing.T) {
 		{"escapes",
 			`Prices \*before\* tax \_and\_ fees.`,
 			"paragraph:Prices *before* tax _and_ fees."},
+		{"tables are read row by row under their headers",
+			"We collect:\n\n| Category | Examples | Sold? |\n|:---|---|---:|\n| **Identifiers** | name, [e-mail](mailto:x) address | No |\n| Geolocation | | Yes \\| never |\nAfter.",
+			"paragraph:We collect: / table-row:Category: Identifiers. Examples: name, e-mail address. Sold? No. / table-row:Category: Geolocation. Sold? Yes | never. / paragraph:After."},
+		{"a table with an empty header row takes its first row as header",
+			"|   |   |\n|---|---|\n| **Category** | **Examples** |\n| Identifiers | name |\n| Geolocation | city |",
+			"table-row:Category: Identifiers. Examples: name. / table-row:Category: Geolocation. Examples: city."},
+		{"a table whose rows have no outer pipes",
+			"Cookie | Lifetime\n--- | ---\nlc_session | Session\n\nText.",
+			"table-row:Cookie: lc_session. Lifetime: Session. / paragraph:Text."},
 	}
 	for _, tt := range tests {
 		doc, err := extractMarkdown([]byte(tt.in), 0)

@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/policylens/policylens/shared/analysis/hyphen"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
@@ -238,6 +239,7 @@ func TestPDFJunkBeforeHeader(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	hyphen.Repair(doc, lexicon(context.Background())) // as Extract does
 	checkAgainstSource(t, doc, readSource(t, "brightleaf"))
 }
 
@@ -407,6 +409,9 @@ func TestPDFInProcess(t *testing.T) {
 		data := readPDF(t, f)
 		a, errA := Extract(context.Background(), f, data, policy.Limits{})
 		b, errB := extractPDFInProcess(context.Background(), data, policy.DefaultLimits())
+		if errB == nil {
+			hyphen.Repair(b, lexicon(context.Background())) // as Extract does
+		}
 		if (errA == nil) != (errB == nil) || (errA != nil && errA.Error() != errB.Error()) {
 			t.Errorf("%s: errors differ: %v / %v", f, errA, errB)
 			continue

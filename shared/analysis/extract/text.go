@@ -316,7 +316,9 @@ const readsWhat = "policylens reads PDF, HTML, Markdown and plain text"
 // indentation of its second and later lines (which tells a list item's
 // continuation from the next paragraph), with trailing white space
 // removed. Lines made only of decoration ("=====", "-----", "* * *")
-// separate paragraphs and are dropped.
+// separate paragraphs and are dropped. A pipe table ("| a | b |" rows, a
+// "|---|---|" row under the header) becomes TableRow blocks, as in
+// Markdown.
 //
 // It stops after maxBlocks+1 blocks when maxBlocks is positive.
 func extractText(data []byte, maxBlocks int) (*policy.Document, error) {
@@ -329,15 +331,17 @@ func extractText(data []byte, maxBlocks int) (*policy.Document, error) {
 	return doc, nil
 }
 
-// textBlocks appends the paragraphs of text to blocks, stopping after
-// maxBlocks+1 blocks when maxBlocks is positive.
+// textBlocks appends the paragraphs and tables of text to blocks,
+// stopping after maxBlocks+1 blocks when maxBlocks is positive.
 func textBlocks(text string, blocks []policy.Block, maxBlocks int) []policy.Block {
 	var para strings.Builder
+	var table pipeTable
 	flush := func() {
 		if para.Len() > 0 {
 			blocks = append(blocks, policy.Block{Kind: policy.Paragraph, Text: para.String()})
 			para.Reset()
 		}
+		blocks = table.end(blocks)
 	}
 	for len(text) > 0 && (maxBlocks <= 0 || len(blocks) <= maxBlocks) {
 		var line string
@@ -347,7 +351,22 @@ func textBlocks(text string, blocks []policy.Block, maxBlocks int) []policy.Bloc
 			line, text = text, ""
 		}
 		line = strings.TrimRightFunc(line, unicode.IsSpace)
-		if t := strings.TrimLeftFunc(line, unicode.IsSpace); t == "" || isDecorationLine(t) {
+		t := strings.TrimLeftFunc(line, unicode.IsSpace)
+		switch {
+		case isPipeRow(t):
+			if !table.open {
+				flush()
+			}
+			if mdTableSep.MatchString(t) {
+				table.delimiter()
+				continue
+			}
+			blocks = table.row(blocks, pipeCells(t))
+			continue
+		case table.open:
+			flush()
+		}
+		if t == "" || isDecorationLine(t) {
 			flush()
 			continue
 		} else if para.Len() == 0 {

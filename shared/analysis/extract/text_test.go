@@ -146,3 +146,17 @@ func TestExtractFixturesAreValid(t *testing.T) {
 		}
 	}
 }
+
+// A pipe table in a text file is read row by row under its headers, like
+// a Markdown one.
+func TestTextTable(t *testing.T) {
+	in := "Why we process data:\n| Purpose | Legal basis |\n|---|---|\n| Billing | Contract |\n| Security | Legitimate interests |\nWe do not profile you.\n"
+	doc, err := extractText([]byte(in), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "paragraph:Why we process data: / table-row:Purpose: Billing. Legal basis: Contract. / table-row:Purpose: Security. Legal basis: Legitimate interests. / paragraph:We do not profile you."
+	if got := blocksString(doc.Blocks); got != want {
+		t.Errorf("blocks\n got %q\nwant %q", got, want)
+	}
+}

@@ -34,7 +34,7 @@ func TestFindOnPolicies(t *testing.T) {
 			Regulations: []string{GDPR, UKGDPR, CCPA, CPRA, COPPA, PIPEDA, LGPD, HIPAA, CANSPAM, Shield, DPF},
 		}},
 		{"policies/harbor-books.html", policy.Facts{
-			Title:       "Privacy Notice | Harbor Books",
+			Title:       "Harbor Books Privacy Notice", // the <h1>, not the <title>
 			Updated:     &policy.Date{AsWritten: "12 January 2024", ISO: "2024-01-12"},
 			Emails:      []string{"privacy@harborbooks.example"},
 			URLs:        []string{},
@@ -55,7 +55,7 @@ func TestFindOnPolicies(t *testing.T) {
 			Regulations: []string{CCPA, COPPA, CalOPPA, CANSPAM},
 		}},
 		{"policies/tidewater-dental.txt", policy.Facts{
-			Title:       "Tidewater Family Dental",
+			Title:       "Tidewater Family Dental Notice of Privacy Practices and Website Privacy Statement",
 			Updated:     &policy.Date{AsWritten: "1 April 2023", ISO: "2023-04-01"},
 			Emails:      []string{"privacy@tidewaterdental.example"},
 			URLs:        []string{"https://www.tidewaterdental.example"},
@@ -231,7 +231,47 @@ func TestTitle(t *testing.T) {
 		{&policy.Document{Title: "Microsoft Word - policy_v3.docx", Blocks: []policy.Block{{Kind: policy.Heading, Text: "Acme Privacy Notice"}}}, "Acme Privacy Notice"},
 		{&policy.Document{Title: "untitled", Blocks: []policy.Block{{Text: "Last updated: May 1, 2024\nAcme Privacy Notice\nWe collect data."}}}, "Acme Privacy Notice"},
 		{textDoc("## Cookie Policy ##\n\nText."), "Cookie Policy"},
+		// A remark in brackets at the end is not part of the name; a
+		// company's name may start with "We".
+		{textDoc("Privacy Policy (Last update 19.01.2023)\n\nText."), "Privacy Policy"},
+		{textDoc("We Heart It Privacy Policy\n\nText."), "We Heart It Privacy Policy"},
 		{textDoc("We collect your name and email address when you register for an account with us."), ""},
+		// Nothing names the document: no title rather than a wrong one.
+		{textDoc("Introduction\n\nWe collect data.\n\nA. Definitions\n\nHow to manage the info we use"), ""},
+		{&policy.Document{Format: policy.Markdown, Blocks: []policy.Block{
+			{Kind: policy.Heading, Level: 2, Text: "Table of Contents"},
+			{Kind: policy.ListItem, Text: "- Collection, Processing, and Disclosure, and Sharing of Personal Information"},
+			{Kind: policy.ListItem, Text: "- Retention Period"},
+			{Kind: policy.Heading, Level: 1, Text: "1. Introduction to our privacy policy"},
+			{Text: "We collect data."},
+		}}, ""},
+		// A menu, a date line and a table of contents are passed over.
+		{&policy.Document{Format: policy.Markdown, Blocks: []policy.Block{
+			{Text: "Privacy • Share"},
+			{Text: "Last updated: May 1, 2024"},
+			{Kind: policy.ListItem, Text: "• Privacy Policy"},
+			{Kind: policy.Heading, Level: 1, Text: "Acme Cookie Notice"},
+		}}, "Acme Cookie Notice"},
+		// A company's name heading the line that names the document.
+		{textDoc("Tidewater Family Dental\nNotice of Privacy Practices\n\nEffective: 1 April 2023"), "Tidewater Family Dental Notice of Privacy Practices"},
+		{&policy.Document{Format: policy.Markdown, Blocks: []policy.Block{
+			{Kind: policy.Heading, Level: 1, Text: "Warner Bros. Discovery"},
+			{Kind: policy.Heading, Level: 2, Text: "Consumer Privacy Policy"},
+		}}, "Warner Bros. Discovery Consumer Privacy Policy"},
+		// HTML: the <h1> when it names the document, else the <title>.
+		{&policy.Document{Format: policy.HTML, Title: "Privacy | Acme", Blocks: []policy.Block{
+			{Kind: policy.Heading, Level: 1, Text: "Acme Privacy Statement"}, {Text: "We collect data."}}}, "Acme Privacy Statement"},
+		{&policy.Document{Format: policy.HTML, Title: "Acme Privacy Statement", Blocks: []policy.Block{
+			{Kind: policy.Heading, Level: 1, Text: "How we use your data"}, {Text: "We collect data."}}}, "Acme Privacy Statement"},
+		// PDF: the largest text of page one, its lines joined, before the
+		// metadata (here decoded with the wrong character set).
+		{&policy.Document{Format: policy.PDF, Title: "Acme â€“ Privacy Policy", Blocks: []policy.Block{
+			{Kind: policy.Heading, Level: 1, Text: "Acme Family Dental", Page: 1},
+			{Kind: policy.Heading, Level: 1, Text: "Notice of Privacy Practices", Page: 1},
+			{Text: "Effective 2024", Page: 1},
+			{Kind: policy.Heading, Level: 2, Text: "1. Scope", Page: 1}}}, "Acme Family Dental Notice of Privacy Practices"},
+		{&policy.Document{Format: policy.PDF, Title: "Acme â€“ Privacy Policy", Blocks: []policy.Block{
+			{Kind: policy.Heading, Level: 1, Text: "1. Scope", Page: 1}, {Text: "We collect data.", Page: 1}}}, ""},
 	}
 	for _, tt := range tests {
 		if got := Find(tt.doc).Title; got != tt.want {

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"sort"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,14 +15,18 @@ const (
 	Paragraph Kind = iota
 	Heading
 	ListItem
+	TableRow
 )
 
-// Block is a paragraph, heading or list item in reading order.
+// Block is a paragraph, heading, list item or table row in reading order.
 type Block struct {
 	Kind  Kind
 	Level int // heading level, 1 for the largest headings; 0 otherwise
 	Text  string
 	Page  int // 1-based page of the block's first line
+	// Cells are the cells of a table row, under the Header cells of its
+	// table (nil when the table has no header row); Text is empty.
+	Cells, Header []string
 }
 
 // style is the font size (to half a point) and weight of a line.
@@ -77,13 +80,15 @@ func Blocks(pages []*PageRows) []Block {
 	}
 	geom := regionGeometry(lines)
 	lead := typicalLeading(lines, body)
-	levels := headingLevels(lines, body)
+	tables := findTables(lines, wordSpace(lines, body))
+	levels := headingLevels(outsideTables(lines, tables), body)
 	isHeading := func(l *line) bool {
 		_, ok := levels[lineStyle(l)]
 		return ok && utf8.RuneCountInString(lineText(l)) <= 200
 	}
-	vocab := vocabulary(lines)
 	parindent := firstLineIndent(lines, geom)
+	lo := &layout{geom: geom, lead: lead, body: body,
+		marked: parindent > 0 || gapsBetweenParagraphs(lines, geom, lead, body)}
 
 	var blocks []Block
 	var cur []*line
@@ -96,7 +101,7 @@ func Blocks(pages []*PageRows) []Block {
 		if len(cur) == 0 {
 			return
 		}
-		b := Block{Kind: curKind, Page: cur[0].page, Text: joinLines(cur, vocab)}
+		b := Block{Kind: curKind, Page: cur[0].page, Text: joinLines(cur)}
 		if curKind == Heading {
 			b.Level = levels[lineStyle(cur[0])]
 			// A long run of emphasised lines is a paragraph, not a heading.
@@ -113,18 +118,37 @@ func Blocks(pages []*PageRows) []Block {
 		}
 		cur = cur[:0]
 	}
-	for i := range lines {
+	for i := 0; i < len(lines); i++ {
+		if len(tables) > 0 && tables[0].start == i {
+			flush()
+			t := tables[0]
+			for _, r := range t.rows {
+				blocks = append(blocks, Block{Kind: TableRow, Page: lines[i].page, Cells: r, Header: t.header})
+				indented = append(indented, false)
+			}
+			i = t.end - 1
+			tables = tables[1:]
+			continue
+		}
 		l := &lines[i]
-		h := isHeading(l)
 		kind := Paragraph
 		switch {
-		case h:
+		case startsListItem(l) && (isBulletSymbol(l.words[0].text) || l.words[0].shape):
+			// A bulleted line is a list item even when it is set like a
+			// heading (bold items).
+			kind = ListItem
+		case isHeading(l):
 			kind = Heading
 		case startsListItem(l):
 			kind = ListItem
 		}
-		if len(cur) > 0 && !continues(cur, curKind, l, kind, conts, geom, lead, body) {
-			flush()
+		if len(cur) > 0 {
+			switch lo.continues(cur, curKind, l, kind, conts) {
+			case newBlock:
+				flush()
+			case lineBreak:
+				l.hardBreak = true
+			}
 		}
 		indent := l.x0 - geom[regionKey{l.page, l.region}].left
 		switch {
@@ -153,11 +177,48 @@ func Blocks(pages []*PageRows) []Block {
 	return blocks
 }
 
-// continues decides whether line l continues the block made of cur.
-func continues(cur []*line, kind Kind, l *line, lkind Kind, conts []float64, geom map[regionKey]regionGeom, lead float64, body style) bool {
+// outsideTables returns the lines that are not in tables.
+func outsideTables(lines []line, tables []table) []line {
+	if len(tables) == 0 {
+		return lines
+	}
+	out := make([]line, 0, len(lines))
+	k := 0
+	for _, t := range tables {
+		out = append(out, lines[k:t.start]...)
+		k = t.end
+	}
+	return append(out, lines[k:]...)
+}
+
+// How a line goes on from the block before it.
+type continuation uint8
+
+const (
+	newBlock  continuation = iota
+	sameBlock              // the text flows on
+	lineBreak              // the text goes on after a line break the writer made
+)
+
+// layout is what Blocks knows of the document's layout.
+type layout struct {
+	geom map[regionKey]regionGeom
+	lead float64 // typical baseline distance of body lines
+	body style
+	// marked: the document marks the start of a paragraph, by a first-line
+	// indent or by a gap above it, so a line that ends early before a line
+	// that is neither indented nor set apart is a break the writer made
+	// inside a paragraph (an address).
+	marked bool
+}
+
+// continues decides whether line l continues the block made of cur, and
+// how.
+func (lo *layout) continues(cur []*line, kind Kind, l *line, lkind Kind, conts []float64) continuation {
+	geom, lead, body := lo.geom, lo.lead, lo.body
 	p := cur[len(cur)-1]
 	if lkind == ListItem || (kind == Heading) != (lkind == Heading) {
-		return false
+		return newBlock
 	}
 	sameRegion := p.page == l.page && p.region == l.region
 	size := math.Max(l.size, 1)
@@ -166,15 +227,22 @@ func continues(cur []*line, kind Kind, l *line, lkind Kind, conts []float64, geo
 		if endsWithHyphen(lineText(p)) {
 			limit = 2.5 * size
 		}
-		return sameRegion && lineStyle(p) == lineStyle(l) && gap > 0 && gap < limit
+		if sameRegion && lineStyle(p) == lineStyle(l) && gap > 0 && gap < limit {
+			return sameBlock
+		}
+		return newBlock
 	}
 	g := geom[regionKey{l.page, l.region}]
 	if sameRegion {
 		gap := p.y - l.y
 		expected := lead * size / body.size
 		if gap <= 0 || gap > 1.3*expected {
-			return false
+			return newBlock
 		}
+	} else if strings.HasSuffix(lineText(p), ":") && endsEarly(l, l.words[len(l.words)-1], g) {
+		// An introduction ending a column, and a short line (an address,
+		// a list without markers) opening the next.
+		return newBlock
 	}
 	// Indented more than the block's continuation lines: a new paragraph.
 	// Less: the end of a list item or of an indented block.
@@ -186,18 +254,77 @@ func continues(cur []*line, kind Kind, l *line, lkind Kind, conts []float64, geo
 		}
 	}
 	if !fits {
-		return false
+		return newBlock
 	}
 	// The previous line ended early although the next line's first word
-	// would have fitted: the writer broke the line, ending a paragraph.
+	// would have fitted: the writer broke the line. In a paragraph of a
+	// document that marks its paragraphs, before a line that is not marked
+	// (and not indented), the break is inside the paragraph; so it is
+	// between lines that all end early and start at the same place (an
+	// address). Otherwise it ends a paragraph.
 	pg := geom[regionKey{p.page, p.region}]
-	if !endsWithHyphen(lineText(p)) {
-		first := l.words[0].x1 - l.words[0].x0
-		if pg.right-p.x1 > first+0.6*size {
-			return false
+	if !endsWithHyphen(lineText(p)) && endsEarly(p, l.words[0], pg) {
+		if kind != Paragraph || !sameRegion || lineStyle(p) != lineStyle(l) || math.Abs(indent) > 0.3*size ||
+			p.y-l.y > 1.15*lead*size/body.size || strings.HasSuffix(lineText(p), ":") {
+			// (After a line that ends early, even a small gap ends the
+			// paragraph, and so does an introduction to what follows.)
+			return newBlock
+		}
+		if lo.marked {
+			return lineBreak
+		}
+		if !endsEarly(l, l.words[len(l.words)-1], g) {
+			return newBlock
+		}
+		for _, c := range cur {
+			if !endsEarly(c, l.words[0], geom[regionKey{c.page, c.region}]) {
+				return newBlock
+			}
+		}
+		return lineBreak
+	}
+	return sameBlock
+}
+
+// gapsBetweenParagraphs reports whether the document sets its paragraphs
+// apart by a gap: most body lines that end early (a paragraph's last line)
+// are followed, in the same column, by a gap larger than the leading.
+func gapsBetweenParagraphs(lines []line, geom map[regionKey]regionGeom, lead float64, body style) bool {
+	gapped, tight := 0, 0
+	for i := 1; i < len(lines); i++ {
+		p, l := &lines[i-1], &lines[i]
+		if p.page != l.page || p.region != l.region || lineStyle(p) != body || lineStyle(l) != body || startsListItem(l) {
+			continue
+		}
+		if !endsEarly(p, l.words[0], geom[regionKey{p.page, p.region}]) {
+			continue
+		}
+		if p.y-l.y > 1.3*lead {
+			gapped++
+		} else {
+			tight++
 		}
 	}
-	return true
+	return gapped >= 3 && gapped > 2*tight
+}
+
+// endsEarly reports whether line p ends short of its region's right edge
+// by more than the width of word w. A line whose few words are spread over
+// the width (LibreOffice justifies the lines of an address broken by hand)
+// ends where its words would end set with ordinary spaces.
+func endsEarly(p *line, w word, g regionGeom) bool {
+	size := math.Max(p.size, 1)
+	end := p.x1
+	if n := len(p.words); n > 1 {
+		inked := 0.0
+		for _, x := range p.words {
+			inked += x.x1 - x.x0
+		}
+		if gaps := (p.x1 - p.x0 - inked) / float64(n-1); gaps > 1.5*size {
+			end = p.x0 + inked + float64(n-1)*0.3*size
+		}
+	}
+	return g.right-end > w.x1-w.x0+0.6*size
 }
 
 func endsWithHyphen(s string) bool {
@@ -404,23 +531,4 @@ func stripBullet(s string) string {
 		return strings.TrimSpace(rest)
 	}
 	return s
-}
-
-// vocabulary collects the hyphenated and plain words of the document, to
-// decide whether a line-end hyphen belongs to the word.
-func vocabulary(lines []line) map[string]bool {
-	v := map[string]bool{}
-	for i := range lines {
-		ws := lines[i].words
-		for k, w := range ws {
-			if k == 0 || k == len(ws)-1 {
-				continue // may be a fragment of a word broken across lines
-			}
-			t := strings.ToLower(strings.TrimFunc(cleanText(w.text), func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }))
-			if t != "" {
-				v[t] = true
-			}
-		}
-	}
-	return v
 }

@@ -8,13 +8,16 @@ import (
 // line is a line of text in reading order: the words of one row within one
 // column.
 type line struct {
-	words  []word
-	page   int
-	region int // lines of one column (or of the full width) on a page
-	y      float64
-	size   float64
-	bold   bool
-	x0, x1 float64
+	words []word
+	// hardBreak: the writer broke the line before this one inside its
+	// block (an address); joinLines keeps the break.
+	hardBreak bool
+	page      int
+	region    int // lines of one column (or of the full width) on a page
+	y         float64
+	size      float64
+	bold      bool
+	x0, x1    float64
 }
 
 // gutter is an empty vertical strip between columns.
@@ -135,13 +138,25 @@ func bulletShapes(ws []word) []word {
 }
 
 // crosses reports whether a row runs across the gutter: a word covers its
-// middle, or the words on either side are closer than a column gap.
-func crosses(r row, g gutter, minWidth float64) bool {
+// middle, or the words on either side are closer than a column gap. A
+// long word (a URL) that a line of the left column cannot hold and that
+// runs into the gutter, or over it at the end of a line starting at the
+// left edge, does not make a row cross; neither does one drawn over the
+// right column's line (see overflows). left is the page's left text edge.
+func crosses(r row, g gutter, minWidth, left float64) bool {
+	if overflows(r, g) {
+		return false
+	}
 	mid := (g.a + g.b) / 2
 	var leftEnd, rightStart = math.Inf(-1), math.Inf(1)
-	for _, w := range r.words {
+	for i, w := range r.words {
 		if w.x0 < mid && w.x1 > mid {
-			return true
+			overfull := w.x1 <= g.b || i == len(r.words)-1 && r.words[0].x0 <= left+3*w.size
+			if !overfull {
+				return true
+			}
+			leftEnd = math.Max(leftEnd, math.Min(w.x1, g.a))
+			continue
 		}
 		if w.x1 <= mid {
 			leftEnd = math.Max(leftEnd, w.x1)
@@ -150,6 +165,23 @@ func crosses(r row, g gutter, minWidth float64) bool {
 		}
 	}
 	return rightStart-leftEnd < 0.5*minWidth
+}
+
+// overflows reports whether a row crosses the gutter only because a word
+// of the left column runs over the text of the right one (an overfull
+// line, such as a long URL, drawn over the next column's line).
+func overflows(r row, g gutter) bool {
+	for i, a := range r.words {
+		if a.x0 >= g.a {
+			continue
+		}
+		for _, b := range r.words[i+1:] {
+			if b.x0 >= g.b-1 && a.x1 > b.x0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pageLines orders the rows of a page into lines: rows that cross no
@@ -163,12 +195,16 @@ func pageLines(p *PageRows, bodySize float64) []line {
 	if minGutter < 4 {
 		minGutter = 4
 	}
-	gutters := findGutters(p.rows, minGutter)
+	gutters := findGutters(withoutTables(p.rows), minGutter)
+	left := math.Inf(1)
+	for _, r := range p.rows {
+		left = math.Min(left, r.x0)
+	}
 	var out []line
 	mk := func(words []word, region int) line {
 		words = bulletShapes(words)
 		l := line{words: words, page: p.Number, region: region, x0: words[0].x0, x1: words[0].x1}
-		var sizes counter
+		var sizes, ys counter
 		boldN, n := 0, 0
 		for _, w := range words {
 			l.x0 = math.Min(l.x0, w.x0)
@@ -178,6 +214,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 			}
 			c := len(w.text)
 			sizes.add(math.Round(w.size*2)/2, c)
+			ys.add(math.Round(w.y*2)/2, c)
 			if w.bold {
 				boldN += c
 			}
@@ -185,6 +222,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		}
 		l.size = sizes.argmax()
 		l.bold = boldN*10 >= n*7
+		l.y = ys.argmax()
 		return l
 	}
 	if len(gutters) == 0 {
@@ -193,16 +231,16 @@ func pageLines(p *PageRows, bodySize float64) []line {
 				continue
 			}
 			l := mk(r.words, 0)
-			l.y = r.y
 			out = append(out, l)
 		}
 		return out
 	}
 	cols := len(gutters) + 1
+	// A word belongs to the column it starts in (a long URL may run on
+	// into the next).
 	colOf := func(w word) int {
 		c := 0
-		mid := (w.x0 + w.x1) / 2
-		for c < len(gutters) && mid > (gutters[c].a+gutters[c].b)/2 {
+		for c < len(gutters) && w.x0 > (gutters[c].a+gutters[c].b)/2 {
 			c++
 		}
 		return c
@@ -212,7 +250,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		r := p.rows[i]
 		spanning := false
 		for _, g := range gutters {
-			if crosses(r, g, minGutter) {
+			if crosses(r, g, minGutter, left) {
 				spanning = true
 				break
 			}
@@ -220,7 +258,6 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		if spanning {
 			if len(bulletShapes(r.words)) > 0 {
 				l := mk(r.words, band*(cols+1))
-				l.y = r.y
 				out = append(out, l)
 			}
 			band++
@@ -232,7 +269,7 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		for j < len(p.rows) {
 			sp := false
 			for _, g := range gutters {
-				if crosses(p.rows[j], g, minGutter) {
+				if crosses(p.rows[j], g, minGutter, left) {
 					sp = true
 					break
 				}
@@ -255,7 +292,6 @@ func pageLines(p *PageRows, bodySize float64) []line {
 					continue
 				}
 				l := mk(ws, band*(cols+1)+1+c)
-				l.y = r.y
 				perCol[c] = append(perCol[c], l)
 			}
 		}

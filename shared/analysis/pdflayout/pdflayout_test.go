@@ -83,7 +83,7 @@ func (ts *typesetter) blocks() []Block {
 func texts(bs []Block) []string {
 	var out []string
 	for _, b := range bs {
-		out = append(out, fmt.Sprintf("%s%d:%s", []string{"P", "H", "L"}[b.Kind], b.Level, b.Text))
+		out = append(out, fmt.Sprintf("%s%d:%s", []string{"P", "H", "L", "T"}[b.Kind], b.Level, b.Text))
 	}
 	return out
 }
@@ -267,18 +267,23 @@ func TestRotatedPage(t *testing.T) {
 }
 
 func TestJoinLines(t *testing.T) {
-	vocab := map[string]bool{"third-party": true, "email": true}
+	// A line-end hyphen between letters becomes hyphen.Mark: whether it
+	// belongs to the word is decided later, with the document's words.
 	tests := []struct {
 		lines []string
 		want  string
 	}{
-		{[]string{"the infor-", "mation we hold"}, "the information we hold"},
-		{[]string{"our third-", "party partners"}, "our third-party partners"},
-		{[]string{"a medica\u00ad\u2010", "tion reminder"}, "a medication reminder"},
+		{[]string{"the infor-", "mation we hold"}, "the infor\u00admation we hold"},
+		{[]string{"our third-", "party partners"}, "our third\u00adparty partners"},
+		{[]string{"DISCLOSURE OF INFORMA-", "TION"}, "DISCLOSURE OF INFORMA\u00adTION"},
+		{[]string{"a medica\u00ad\u2010", "tion reminder"}, "a medica\u00adtion reminder"},
+		{[]string{"a soft hyphen at the line end of a medica\u00ad", "tion"}, "a soft hyphen at the line end of a medica\u00adtion"},
 		{[]string{"call 800-555-", "0142 today"}, "call 800-555-0142 today"},
 		{[]string{"write to privacy@", "example.com now"}, "write to privacy@example.com now"},
 		{[]string{"see https://example.com/", "privacy for more"}, "see https://example.com/privacy for more"},
 		{[]string{"ends with a dash -", "Then a new sentence"}, "ends with a dash - Then a new sentence"},
+		{[]string{"a list of items:", "- one"}, "a list of items: - one"},
+		{[]string{"ends in a hyphen-"}, "ends in a hyphen-"},
 		{[]string{"ﬁnancial and oﬃce", "data"}, "financial and office data"},
 		{[]string{"Brigh\u00adtleaf\u00a0app"}, "Brightleaf app"},
 	}
@@ -291,7 +296,7 @@ func TestJoinLines(t *testing.T) {
 			}
 			ls = append(ls, l)
 		}
-		if got := joinLines(ls, vocab); got != tt.want {
+		if got := joinLines(ls); got != tt.want {
 			t.Errorf("joinLines(%q) = %q, want %q", tt.lines, got, tt.want)
 		}
 	}

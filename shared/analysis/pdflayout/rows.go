@@ -26,6 +26,7 @@ const SpaceGap = 0.2
 type word struct {
 	text   string
 	x0, x1 float64
+	y      float64 // baseline of the word's first glyph
 	size   float64
 	bold   bool
 	shape  bool // a filled shape that may be a bullet
@@ -108,9 +109,13 @@ func Page(p *pdftext.Page) *PageRows {
 
 func isBold(bold []bool, f uint16) bool { return int(f) < len(bold) && bold[f] }
 
-// makeRow splits the glyphs of one baseline into words.
+// makeRow splits the glyphs of one baseline into words. Glyphs are read
+// left to right, except where text is drawn over other text (a long URL
+// running from one column into the next): the overlapping runs of glyphs,
+// in content order, are read one after the other, so that their words do
+// not mix, and the words are then put in order of where they start.
 func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
-	sort.SliceStable(gs, func(i, j int) bool { return gs[i].X < gs[j].X })
+	overlap := sortRunsApart(gs)
 	var r row
 	var b strings.Builder
 	var cur word
@@ -142,7 +147,7 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 		}
 		if g.Shape {
 			flush()
-			r.words = append(r.words, word{text: g.Text, x0: g.X, x1: g.X + g.W, size: g.Size, shape: true})
+			r.words = append(r.words, word{text: g.Text, x0: g.X, x1: g.X + g.W, y: g.Y, size: g.Size, shape: true})
 			prev = nil
 			continue
 		}
@@ -162,7 +167,7 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 		}
 		pendingSpace = false
 		if b.Len() == 0 {
-			cur.x0 = g.X
+			cur.x0, cur.y = g.X, g.Y
 		}
 		b.WriteString(g.Text)
 		cur.x1 = math.Max(cur.x1, g.X+g.W)
@@ -182,6 +187,9 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 	if chars == 0 {
 		return r, false // nothing but shapes
 	}
+	if overlap {
+		sort.SliceStable(r.words, func(i, j int) bool { return r.words[i].x0 < r.words[j].x0 })
+	}
 	r.size = sizeChars.argmax()
 	r.y = yChars.argmax()
 	r.bold = boldChars*10 >= chars*7
@@ -191,6 +199,45 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 		r.x1 = math.Max(r.x1, w.x1)
 	}
 	return r, true
+}
+
+// sortRunsApart sorts the glyphs of a row left to right. When the row
+// holds runs of glyphs (in content order, each going left to right) that
+// overlap, it sorts them run by run instead, and reports so.
+func sortRunsApart(gs []pdftext.Glyph) bool {
+	type run struct {
+		start, end int
+		x0, x1     float64
+	}
+	var runs []run
+	for i := range gs {
+		g := &gs[i]
+		if n := len(runs); n > 0 && g.X+g.W >= gs[i-1].X-0.1*g.Size {
+			r := &runs[n-1]
+			r.end = i + 1
+			r.x0, r.x1 = math.Min(r.x0, g.X), math.Max(r.x1, g.X+g.W)
+			continue
+		}
+		runs = append(runs, run{i, i + 1, g.X, g.X + g.W})
+	}
+	overlap := false
+	for i := range runs {
+		for j := i + 1; j < len(runs); j++ {
+			a, b := runs[i], runs[j]
+			if math.Min(a.x1, b.x1)-math.Max(a.x0, b.x0) > 0.5*gs[a.start].Size {
+				overlap = true
+			}
+		}
+	}
+	if !overlap {
+		sort.SliceStable(gs, func(i, j int) bool { return gs[i].X < gs[j].X })
+		return false
+	}
+	for _, r := range runs {
+		part := gs[r.start:r.end]
+		sort.SliceStable(part, func(i, j int) bool { return part[i].X < part[j].X })
+	}
+	return true
 }
 
 // counter counts characters per value; rows and lines have few distinct

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/policylens/policylens/shared/analysis/hyphen"
 )
 
 // ligatures are the Latin presentation forms U+FB00..U+FB06.
@@ -22,83 +24,69 @@ func cleanText(s string) string {
 }
 
 // joinLines reflows the lines of a block into one line: lines are joined
-// with a space, except that a word hyphenated across a line break is
-// joined again (keeping the hyphen when the document writes the word with
-// one elsewhere, as in "third-party").
-func joinLines(ls []*line, vocab map[string]bool) string {
+// with a space (with a line break where the writer broke the line), except
+// that a line ending in a hyphen after a letter and
+// followed by a letter is joined with hyphen.Mark in place of the hyphen
+// (whether the hyphen belongs to the word is for hyphen.Repair to decide,
+// with the whole document's words), a number broken after a hyphen
+// ("800-555-" / "0142") keeps the hyphen without a space, and an address
+// broken after "@" or "/" is joined without one.
+func joinLines(ls []*line) string {
 	var b strings.Builder
+	hy := "" // the hyphen the previous line ended with, not yet written
 	for i, l := range ls {
-		t := lineText(l)
+		raw := lineText(l)
+		t := cleanText(raw)
 		if i > 0 {
 			prev := b.String()
 			last, _ := utf8.DecodeLastRuneInString(prev)
 			first, _ := utf8.DecodeRuneInString(t)
-			switch stem, ok := hyphenStem(prev); {
-			case ok && unicode.IsLower(first):
-				b.Reset()
-				b.WriteString(trimHyphen(prev))
-				if keepHyphen(stem, firstWord(t), vocab) {
-					b.WriteByte('-')
+			switch {
+			case hy != "" && unicode.IsLetter(last) && unicode.IsLetter(first):
+				b.WriteRune(hyphen.Mark)
+			case hy == "-" && unicode.IsDigit(last) && unicode.IsDigit(first):
+				b.WriteString(hy)
+			case l.hardBreak:
+				if hy != "\u00ad" {
+					b.WriteString(hy)
 				}
-			case (last == '-' || last == '\u2010') && unicode.IsDigit(first) && len(prev) > 1 && isDigitBefore(prev):
-				// A number broken after a hyphen: 800-555-/0142.
-			case last == '@' || last == '/':
-				// An address broken after "@" or "/".
+				b.WriteByte('\n')
+			case hy == "" && (last == '@' || last == '/'):
 			default:
+				if hy != "\u00ad" {
+					b.WriteString(hy)
+				}
 				b.WriteByte(' ')
 			}
 		}
+		hy = ""
+		if r, _ := utf8.DecodeLastRuneInString(raw); r == '-' || r == '\u2010' || r == '\u00ad' {
+			hy = string(r)
+			t = trimHyphen(t)
+		}
 		b.WriteString(t)
 	}
-	s := cleanText(b.String())
-	return strings.Join(strings.Fields(s), " ")
+	if hy != "" && hy != "\u00ad" {
+		b.WriteString(hy)
+	}
+	return collapseLines(b.String())
 }
 
-// keepHyphen decides whether the hyphen of a word broken across lines
-// belongs to the word: yes when the document writes it with a hyphen
-// elsewhere (and never without), or when both halves are words the
-// document uses on their own (member-owned); no for syllable breaks.
-func keepHyphen(stem, next string, vocab map[string]bool) bool {
-	s, n := strings.ToLower(stem), strings.ToLower(next)
-	if vocab[s+n] {
-		return false
+// collapseLines collapses the white space of each line of s to single
+// spaces and drops empty lines.
+func collapseLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return strings.Join(strings.Fields(s), " ")
 	}
-	if vocab[s+"-"+n] {
-		return true
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			out = append(out, l)
+		}
 	}
-	return len([]rune(s)) >= 3 && len([]rune(n)) >= 3 && vocab[s] && vocab[n]
-}
-
-func isDigitBefore(s string) bool {
-	s = trimHyphen(s)
-	r, _ := utf8.DecodeLastRuneInString(s)
-	return unicode.IsDigit(r)
-}
-
-// hyphenStem returns the letters before a line-end hyphen (a hyphen,
-// U+2010 or a soft hyphen preceded by a letter).
-func hyphenStem(s string) (string, bool) {
-	t := trimHyphen(s)
-	if len(t) == len(s) {
-		return "", false
-	}
-	r, _ := utf8.DecodeLastRuneInString(t)
-	if !unicode.IsLetter(r) {
-		return "", false
-	}
-	i := strings.LastIndexFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && r != '-' && r != '\u00ad' })
-	return cleanText(t[i+1:]), true
+	return strings.Join(out, "\n")
 }
 
 func trimHyphen(s string) string {
 	return strings.TrimRightFunc(s, func(r rune) bool { return r == '-' || r == '\u2010' || r == '\u00ad' })
-}
-
-func firstWord(s string) string {
-	s = cleanText(s)
-	i := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) })
-	if i < 0 {
-		return s
-	}
-	return s[:i]
 }

@@ -27,6 +27,11 @@ const (
 
 func (f family) ranked() bool { return f == famLevel || f == famNumber }
 
+// numbered reports whether headings of the family carry a number.
+func (f family) numbered() bool {
+	return f == famNumber || f == famSection || f == famRoman || f == famAlpha
+}
+
 // heading is a recognised heading.
 type heading struct {
 	text string

@@ -69,11 +69,13 @@ func sameStyle(a, b heading) bool { return a.fam == b.fam && a.rank == b.rank }
 
 // keepHeadingText turns headings that head nothing back into text, so
 // that no words are lost: headings after the last text of the document are
-// text (but the first of several heads the others), and a run of two or
-// more heading-like lines of one style with no text between them is a
-// list ("1. Opt out of marketing", "2. Delete your account"). Headings the
-// source marks with a level (HTML, Markdown), tables of contents and the
-// title are left alone.
+// text (but the first of several heads the others), and a run of
+// heading-like lines of one style with no text between them is a list:
+// two or more numbered ones ("1. Opt out of marketing", "2. Delete your
+// account"), three or more others (two unnumbered ones are a section
+// heading and the heading of its first subsection, "What we collect",
+// "Information you give us"). Headings the source marks with a level
+// (HTML, Markdown), tables of contents and the title are left alone.
 func (sp *splitter) keepHeadingText() {
 	us := sp.units
 	inferred := func(u unit) bool {
@@ -101,7 +103,7 @@ func (sp *splitter) keepHeadingText() {
 		for j < len(us) && inferred(us[j]) && sameStyle(us[j].head, us[i].head) {
 			j++
 		}
-		if j-i >= 2 {
+		if need := 3 - btoi(us[i].head.fam.numbered()); j-i >= need {
 			for k := i; k < j; k++ {
 				sp.asText(&us[k], uList)
 			}
@@ -206,4 +208,62 @@ func leadingInt(s string) int {
 		n = n*10 + int(s[i]-'0')
 	}
 	return n
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// promoteLoneHeadings turns a line that reads as a heading and heads what
+// follows it into a heading, so that a heading is never a clause, or part
+// of a list, on its own:
+//
+//   - a lone line between headings (a heading the extractor did not mark);
+//   - a numbered line at the end of a list whose number the next
+//     heading's continues ("3. Retention Period" read as the next item of
+//     the list, above "3.1 Accounts");
+//   - a lone numbered or ALL CAPS line above text, where the document marks
+//     its other headings ("7. Transfer of Data" in Markdown without '#').
+func (sp *splitter) promoteLoneHeadings() {
+	us := sp.units
+	for i := range us {
+		u := &us[i]
+		if u.kind != uPara && u.kind != uList || i+1 >= len(us) {
+			continue
+		}
+		t := sp.text[u.s:u.e]
+		if strings.IndexByte(t, '\n') >= 0 || u.n > 100 {
+			continue
+		}
+		next := us[i+1]
+		lone := i == 0 || us[i-1].kind == uHeading || us[i-1].kind == uBreak
+		switch {
+		case next.kind == uHeading && !next.head.toc:
+			parent := u.enum != "" && strings.HasPrefix(next.head.text, u.enum+".")
+			if !lone && !parent {
+				continue
+			}
+			h, ok := lineHeading(t, headingsAll)
+			if !ok {
+				continue
+			}
+			if next.head.fam == famLevel && next.head.rank > 1 {
+				// One level above the heading it heads.
+				h.fam, h.rank = famLevel, next.head.rank-1
+			}
+			u.kind, u.head = uHeading, h
+		case next.kind == uPara || next.kind == uList && next.enum == "":
+			// After the end of a sentence, not in a list an introduction
+			// opens, and not an item of a numbered list.
+			if !lone && (us[i-1].colon || us[i-1].kind == uList || !endsSentence(sp.text[us[i-1].s:us[i-1].e])) {
+				continue
+			}
+			if h, ok := lineHeading(t, headingsStrong); ok && h.fam != famLine {
+				u.kind, u.head = uHeading, h
+			}
+		}
+	}
 }

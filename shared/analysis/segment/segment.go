@@ -10,10 +10,15 @@
 // depth; headings of another style nest under the open ones and replace a
 // heading of their own style. The document's title (its first heading when
 // it names the document) and tables of contents stay out of the paths.
+// A table of contents is a heading such as "Contents" with its list, or
+// any run of short lines most of which repeat later headings; it is
+// dropped from the clauses, and a line it names is a heading.
 //
-// Clauses follow the document's paragraphs. A sentence ending in ':'
-// keeps the list (or table) that follows it when the whole is at most
-// ListChars. Layouts without paragraphs fall back to sentence boundaries
+// Clauses follow the document's paragraphs; a paragraph that stops in the
+// middle of a sentence goes on in the next one when that one goes on in
+// lower case. A sentence ending in ':' keeps the list (or table, whose
+// rows come read under their headers) that follows it when the whole is at
+// most ListChars. Layouts without paragraphs fall back to sentence boundaries
 // (abbreviations such as "e.g.", "Inc." and "U.S.", decimals, URLs and
 // e-mail addresses do not end sentences): a paragraph longer than
 // Options.MaxChars is cut into groups of sentences of about TargetChars,
@@ -85,9 +90,12 @@ func SplitBounded(doc *policy.Document, opt Options) ([]policy.Clause, error) {
 	if sp.over {
 		return nil, tooManyUnits(opt.MaxClauses)
 	}
+	sp.joinCutSentences()
+	sp.markContents()
 	sp.markSentenceLayout()
 	sp.markTitle()
 	sp.keepHeadingText()
+	sp.promoteLoneHeadings()
 	sp.scanHeadings()
 	out := sp.emit()
 	if len(out) == 0 && !sp.over {
@@ -137,8 +145,7 @@ type unit struct {
 	// merge: a sentence of a one-sentence-per-line layout, to be grouped
 	// with its neighbours.
 	merge bool
-	// row: a table row (cells joined by " | "), grouped with the rows
-	// around it.
+	// row: a table row, grouped with the rows around it.
 	row bool
 	// enum is the enumerator of a numbered list item ("3", "b", "2.1").
 	enum  string

@@ -159,8 +159,9 @@ func TestHeadingPaths(t *testing.T) {
 			{"How we share it > Publishers and authors", "If you buy a ticket"},
 			{"How we share it > Legal reasons", "We disclose information when"},
 			{"How we share it > Legal reasons", "We do not sell personal information"},
-			// The table stays with the sentence that introduces it.
-			{"Cookies", "We use the following kinds of cookies: Type | Purpose | Can you turn it off? Essential |"},
+			// The table stays with the sentence that introduces it, read row
+			// by row under its headers.
+			{"Cookies", "We use the following kinds of cookies: Type: Essential. Purpose: Keep your basket and sign-in working. Can you turn it off? No. Type: Analytics."},
 			{"Your choices and rights", "You can review"},
 			{"Your choices and rights", "To make a request"},
 			{"Children", "Our website and app"},
@@ -176,8 +177,8 @@ func TestHeadingPaths(t *testing.T) {
 			{"1. Data we process > 1.2 Your text", "The extension is switched off"},
 			{"1. Data we process > 1.3 Usage and device data", "We collect the version"},
 			{"1. Data we process > 1.4 Billing data", "Payments for QuillMate Pro"},
-			// Table rows are grouped.
-			{"2. Why we process data", "Purpose | Data used | Legal basis under the GDPR Providing suggestions |"},
+			// Table rows are grouped, each read under the headers.
+			{"2. Why we process data", "Purpose: Providing suggestions. Data used: Your text, settings. Legal basis under the GDPR: Contract. Purpose: Running your account."},
 			{"2. Why we process data", "We do not make decisions"},
 			{"3. Who receives data", "We use a small number of processors, each bound by a data processing agreement: 1. a cloud hosting provider"},
 			{"3. Who receives data", "If you use QuillMate Teams"},
@@ -206,7 +207,7 @@ func TestHeadingPaths(t *testing.T) {
 			{"", "Effective 2023-11-01 Lantern Cloud Ltd. uses cookies"},
 			{"What are cookies?", "Cookies are small text files"},
 			{"Cookies we use", "We group our cookies as follows: • Strictly necessary: sign-in, load balancing and your cookie choices. • Preferences"},
-			{"Cookies we use", "Cookie | Purpose | Lifetime lc_session | Keeps you signed in | Session lc_consent"},
+			{"Cookies we use", "Cookie: lc_session. Purpose: Keeps you signed in. Lifetime: Session. Cookie: lc_consent."},
 			{"Your choices", "1. Open Cookie settings at the foot of any page. 2. Switch off"},
 			{"Your choices", "You can also block cookies"},
 			{"Your choices", "Example: lc_consent=analytics:0;preferences:1"},
@@ -507,4 +508,104 @@ func TestNothingLost(t *testing.T) {
 			t.Errorf("%s: words lost: %q", tt.file, lost)
 		}
 	}
+}
+
+// A table of contents is found by its entries repeating later headings,
+// whatever it is called: it gives no clause, is not the title, and an
+// entry makes the line it names a heading.
+func TestTableOfContents(t *testing.T) {
+	text := "Acme Privacy Policy\n\n" +
+		"What this policy covers\n\n" +
+		"- Information we collect\n- How we use information ........ 2\n- Who we share data with\n- Your choices\n\n" +
+		"Information we collect\n\nWe collect your name and email address.\n\n" +
+		"How we use information\n\nWe use it to run the service.\n\n" +
+		// Not a heading by its looks (a line ending in "with" is a
+		// sentence cut by a line break), but the contents name it.
+		"Who we share data with\n\nWe share it with our host only.\n\n" +
+		"Your choices\n\nYou can delete your account."
+	doc, err := extract.Extract(context.Background(), "p.md", []byte(text), policy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clauses := segment.Split(doc, segment.Options{})
+	checkClauses(t, "toc", doc, clauses, segment.DefaultMaxChars)
+	expect(t, "toc", clauses, []want{
+		{"Information we collect", "We collect your name"},
+		{"How we use information", "We use it"},
+		{"Who we share data with", "We share it"},
+		{"Your choices", "You can delete"},
+	})
+}
+
+// A line between headings that reads as a heading is one, never a clause
+// of its own; a bulleted line marked as a heading is a list item.
+func TestLoneHeadingsAndBulletedHeadings(t *testing.T) {
+	doc := &policy.Document{Format: policy.PDF, Blocks: []policy.Block{
+		{Kind: policy.Heading, Level: 1, Text: "Acme Privacy Policy", Page: 1},
+		{Kind: policy.Heading, Level: 2, Text: "Our Practices", Page: 1},
+		{Text: "We collect the following:", Page: 1},
+		{Kind: policy.ListItem, Text: "1. your name;", Page: 1},
+		{Kind: policy.ListItem, Text: "2. your address.", Page: 1},
+		// Read as the next item of the list above, it is a heading.
+		{Kind: policy.ListItem, Text: "3. Retention Period", Page: 1},
+		{Kind: policy.Heading, Level: 3, Text: "3.1 Accounts", Page: 1},
+		{Text: "We keep account data for a year.", Page: 1},
+		{Kind: policy.Heading, Level: 2, Text: "4. Logs", Page: 2},
+		{Kind: policy.Heading, Level: 3, Text: "Server Logs", Page: 2},
+		{Text: "Our servers record the following:", Page: 2},
+		{Kind: policy.Heading, Level: 3, Text: "• URL of pages visited; and", Page: 2},
+		{Kind: policy.ListItem, Text: "• the time of the visit.", Page: 2},
+		{Kind: policy.Heading, Level: 2, Text: "5. Contact", Page: 2},
+		{Text: "Write to us.", Page: 2},
+	}}
+	clauses := segment.Split(doc, segment.Options{})
+	checkClauses(t, "lone", doc, clauses, segment.DefaultMaxChars)
+	expect(t, "lone", clauses, []want{
+		{"Our Practices", "We collect the following: 1. your name; 2. your address."},
+		{"3. Retention Period > 3.1 Accounts", "We keep account data for a year."},
+		{"4. Logs > Server Logs", "Our servers record the following: • URL of pages visited; and • the time of the visit."},
+		{"5. Contact", "Write to us."},
+	})
+}
+
+// A paragraph that stops in the middle of a sentence goes on in the next
+// one when that one goes on in lower case (a page break, or text converted
+// with a blank line after every line); a paragraph that ends its sentence
+// does not.
+func TestSentenceCutByBlankLine(t *testing.T) {
+	text := "Usage Data\n\nWhen you use the app on a mobile device, this data may include information such\n\n" +
+		"as the type of device you use and its unique ID.\n\nWe keep it for a year.\n\nsee our cookie notice for more."
+	doc, err := extract.Extract(context.Background(), "p.md", []byte(text), policy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clauses := segment.Split(doc, segment.Options{})
+	checkClauses(t, "cut", doc, clauses, segment.DefaultMaxChars)
+	expect(t, "cut", clauses, []want{
+		{"Usage Data", "When you use the app on a mobile device, this data may include information such as the type of device you use and its unique ID."},
+		{"Usage Data", "We keep it for a year."},
+		{"Usage Data", "see our cookie notice for more."},
+	})
+}
+
+// Where a document marks its headings, a lone numbered or capitalised line
+// above text is a heading it forgot to mark, not a clause; the items of a
+// numbered list are not.
+func TestUnmarkedHeadings(t *testing.T) {
+	text := "# Acme Privacy Policy\n\n## 1. What we collect\n\nWe collect your name.\n\n" +
+		"7. Transfer of Data\n\nWe store data in Ireland.\n\nWHO TO CONTACT\n\nWrite to privacy@acme.example.\n\n" +
+		"## 8. Your choices\n\nYou can:\n\n1. Opt out of marketing\n2. Delete your account\n\nEach takes a minute."
+	doc, err := extract.Extract(context.Background(), "p.md", []byte(text), policy.Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clauses := segment.Split(doc, segment.Options{})
+	checkClauses(t, "unmarked", doc, clauses, segment.DefaultMaxChars)
+	expect(t, "unmarked", clauses, []want{
+		{"1. What we collect", "We collect your name."},
+		{"1. What we collect > 7. Transfer of Data", "We store data in Ireland."},
+		{"1. What we collect > WHO TO CONTACT", "Write to privacy@acme.example."},
+		{"8. Your choices", "You can: 1. Opt out of marketing 2. Delete your account"},
+		{"8. Your choices", "Each takes a minute."},
+	})
 }

@@ -41,6 +41,11 @@ func (sp *splitter) block(b policy.Block, off int) {
 	switch b.Kind {
 	case policy.Heading:
 		t := cleanHeading(sp.text[s:e])
+		if mk, enum := listMarker(sp.text[s:e]); mk > 0 && !enum {
+			// A bulleted line set like a heading is a list item.
+			sp.addText(uList, s, e, b.Page)
+			return
+		}
 		if hasAlnum(t) && utf8.RuneCountInString(t) <= maxHeadingChars && !isChrome(t) {
 			sp.addHeading(s, e, b.Page, markedHeading(t, b.Level))
 			return
@@ -51,6 +56,9 @@ func (sp *splitter) block(b policy.Block, off int) {
 			return
 		}
 		sp.addText(uList, s, e, b.Page).enum = enumerator(sp.text[s:e])
+		return
+	case policy.TableRow:
+		sp.addText(uPara, s, e, b.Page).row = true
 		return
 	}
 	sp.paragraph(s, e, b.Page)
@@ -71,7 +79,7 @@ func (sp *splitter) addHeading(s, e, page int, h heading) {
 func (sp *splitter) addText(k unitKind, s, e, page int) *unit {
 	n, words := collapsedLen(sp.text[s:e])
 	t := sp.text[s:e]
-	sp.add(unit{kind: k, s: s, e: e, n: n, words: words, page: page, colon: t[len(t)-1] == ':', row: k == uPara && strings.Contains(t, " | ")})
+	sp.add(unit{kind: k, s: s, e: e, n: n, words: words, page: page, colon: t[len(t)-1] == ':'})
 	return &sp.units[len(sp.units)-1]
 }
 
@@ -386,4 +394,29 @@ func (sp *splitter) markSentenceLayout() {
 			u.merge = true
 		}
 	}
+}
+
+// joinCutSentences joins a paragraph that stops in the middle of a
+// sentence to the paragraph after it when that one goes on in lower case:
+// a paragraph cut by a page or column break, or text converted with a
+// blank line after every line. ("we collect information such" / "as the
+// type of device you use" is one sentence.)
+func (sp *splitter) joinCutSentences() {
+	us := sp.units
+	out := us[:0]
+	for _, u := range us {
+		if n := len(out); n > 0 && u.kind == uPara && !u.row {
+			p := &out[n-1]
+			t := sp.text[p.s:p.e]
+			last, _ := utf8.DecodeLastRuneInString(t)
+			if p.kind == uPara && !p.row && !p.colon && (unicode.IsLetter(last) || last == ',') &&
+				startsLower(sp.text[u.s:u.e]) && !endsSentence(t) {
+				p.e, p.n, p.words = u.e, p.n+1+u.n, p.words+u.words
+				p.merge = p.merge && u.merge
+				continue
+			}
+		}
+		out = append(out, u)
+	}
+	sp.units = out
 }

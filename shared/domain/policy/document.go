@@ -20,7 +20,8 @@ const (
 	// Paragraph is running text. For plain text and Markdown a paragraph's
 	// Text keeps the source line breaks ('\n'), because the segmenter uses
 	// them to find headings and sentence-per-line layouts; HTML and PDF
-	// paragraphs are reflowed into single lines.
+	// paragraphs are reflowed into single lines, keeping only the breaks
+	// the writer made (an HTML <br>, the lines of an address in a PDF).
 	Paragraph Kind = iota
 	// Heading is a block the source marks as a heading (HTML h1-h6 or a
 	// bold-only line, Markdown '#', a PDF line set larger or bolder than the
@@ -28,6 +29,10 @@ const (
 	Heading
 	// ListItem is one item of a bulleted or numbered list.
 	ListItem
+	// TableRow is one row of a table, read as text: each cell after its
+	// column's header, "Category: Identifiers. Examples: name, e-mail
+	// address." (cells joined by "; " when the table has no header row).
+	TableRow
 )
 
 func (k Kind) String() string {
@@ -36,6 +41,8 @@ func (k Kind) String() string {
 		return "heading"
 	case ListItem:
 		return "list-item"
+	case TableRow:
+		return "table-row"
 	default:
 		return "paragraph"
 	}
