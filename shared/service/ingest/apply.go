@@ -116,9 +116,11 @@ func (h *Handler) recordVersion(ctx context.Context, c s3event.Change, v policy.
 		return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
 	}
 	if rep.outcome == outReady && o.Event != nil {
-		// This claim holds its event: it sends it now.
+		// This claim holds its event: it sends it now. If that fails, the
+		// version is current all the same and the event pending: the
+		// message is delivered again, and the delivery sends it.
 		if err := h.sendEvents(ctx, &store.Policy{ID: v.ID, Notify: []string{claim.Gen}}, claim.Gen, rep); err != nil {
-			return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
+			return h.settle(ctx, c.Kind, v, nil, nil, err, d, rep)
 		}
 	}
 	return nil

@@ -202,3 +202,34 @@ func TestChangeEventDetail(t *testing.T) {
 		t.Errorf("changes path %q, want %q", d.Changes, want)
 	}
 }
+
+// An event that cannot be sent on the message's last delivery leaves the
+// new version READY: the message goes to the dead-letter queue, and its
+// redrive sends the event.
+func TestEventNotSentOnTheLastDelivery(t *testing.T) {
+	before := analysisOf("We keep data for a year.", "We share your delivery address with the courier only.")
+	after := analysisOf("We keep data for a year.", "We share your delivery address with the courier and the bank.")
+	st := &fakeStore{snapshot: readyWith("other"), versions: map[string]*policy.Analysis{"g0": before}, applyFinish: true}
+	h := newHandler(&fakeS3{data: []byte("x")}, st, &fakeAnalyzer{res: after}, io.Discard)
+	h.Events = &fakeEvents{err: errors.New("connection reset")}
+	m := delivered(message(t, "m1", "ObjectCreated:Put", "p.txt", "0A"), 5)
+	resp, err := h.HandleSQS(context.Background(), events.SQSEvent{Records: []events.SQSMessage{m}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.BatchItemFailures) != 1 {
+		t.Errorf("failures %v, want the message", resp.BatchItemFailures)
+	}
+	if o := st.outcome; o == nil || o.Reason != "" || o.Result == nil {
+		t.Errorf("recorded %+v, want the READY version only", o)
+	}
+	finishes := 0
+	for _, c := range st.calls {
+		if c == "Finish" {
+			finishes++
+		}
+	}
+	if slices.Contains(st.calls, "Abandon") || finishes != 1 {
+		t.Errorf("store calls %v: the version was touched after its switch", st.calls)
+	}
+}

@@ -120,6 +120,9 @@ type fakeStore struct {
 	pending  map[string][]byte
 	takeErr  error
 	sent     map[string]bool
+	// applyFinish makes a successful Finish change the snapshot, as the
+	// table would.
+	applyFinish bool
 }
 
 func (f *fakeStore) call(name string) {
@@ -156,6 +159,11 @@ func (f *fakeStore) WriteClauses(ctx context.Context, v policy.Version, c store.
 func (f *fakeStore) Finish(ctx context.Context, v policy.Version, c store.Claim, o store.Outcome) error {
 	f.call("Finish")
 	f.outcome = &o
+	if f.finErr == nil && f.applyFinish && o.Reason == "" {
+		f.mu.Lock()
+		f.snapshot = &store.Policy{ID: v.ID, Bucket: v.Bucket, Key: v.Key, ETag: v.ETag, Seq: v.Seq, Status: policy.Ready, Rev: "r2", Gen: c.Gen}
+		f.mu.Unlock()
+	}
 	return f.finErr
 }
 
