@@ -402,7 +402,9 @@ func (b *builder) ingestFunction() {
 			topology.EnvMaxReceiveCount: jsii.String(strconv.Itoa(topology.MaxReceiveCount)),
 			topology.EnvEventBusName:    b.bus.EventBusName(),
 			topology.EnvKeepVersions:    jsii.String(strconv.Itoa(c.KeepVersions)),
-			endpointEnv:                 jsii.String(""),
+			// Declared so that SAM's env.json can set make dev's 1.
+			topology.EnvIndexShards: jsii.String(strconv.Itoa(topology.Shards)),
+			endpointEnv:             jsii.String(""),
 		},
 	})
 	b.ingest.AddEventSource(awslambdaeventsources.NewSqsEventSource(b.queue, &awslambdaeventsources.SqsEventSourceProps{
@@ -461,6 +463,7 @@ func (b *builder) lookupFunction() {
 			topology.EnvCursorSecretARN: b.secret.SecretArn(),
 			topology.EnvMaxPageSize:     jsii.String(strconv.Itoa(c.MaxPageSize)),
 			topology.EnvLogLevel:        jsii.String(c.LogLevel),
+			topology.EnvIndexShards:     jsii.String(strconv.Itoa(topology.Shards)),
 			endpointEnv:                 jsii.String(""),
 		},
 	})

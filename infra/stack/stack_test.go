@@ -204,6 +204,7 @@ func TestIngestFunction(t *testing.T) {
 				topology.EnvMaxReceiveCount: fmt.Sprint(topology.MaxReceiveCount),
 				topology.EnvEventBusName:    ref(busID),
 				topology.EnvKeepVersions:    fmt.Sprint(c.KeepVersions),
+				topology.EnvIndexShards:     fmt.Sprint(topology.Shards),
 				endpointEnv:                 "",
 			}
 			checkFunction(t, fn, c.IngestMemoryMB, c.IngestTimeout.Seconds(), wantEnv, logsID)
@@ -241,6 +242,7 @@ func TestLookupFunction(t *testing.T) {
 				topology.EnvCursorSecretARN: ref(secretID),
 				topology.EnvMaxPageSize:     fmt.Sprint(c.MaxPageSize),
 				topology.EnvLogLevel:        c.LogLevel,
+				topology.EnvIndexShards:     fmt.Sprint(topology.Shards),
 				endpointEnv:                 "",
 			}
 			checkFunction(t, fn, c.LookupMemoryMB, c.LookupTimeout.Seconds(), wantEnv, logsID)

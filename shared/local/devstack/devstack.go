@@ -66,6 +66,9 @@ type Options struct {
 	// uploaded again (and ingested) at start. Fresh empties it first.
 	StateDir string
 	Fresh    bool
+	// Shards is the number of index shards of the table (INDEX_SHARDS);
+	// 0 means LocalShards.
+	Shards int
 	// Log receives the local system's own JSON logs; nil discards them.
 	Log *slog.Logger
 	// FunctionOutput receives the functions' JSON logs; nil discards them.
@@ -174,7 +177,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	q := sqs.NewFromConfig(awsCfg)
 	for range topology.IngestMaxConcurrency {
 		sb, err := runtimeapi.NewSandbox(ingestFunction, ingestFn.MemoryMB, ingestFn.Timeout(),
-			ingestEnv(res.Table, names.KeyPrefix, res.EventBus, opt.Limits), out.writer())
+			ingestEnv(res.Table, names.KeyPrefix, res.EventBus, opt.Limits, shards(opt)), out.writer())
 		if err != nil {
 			return err
 		}
@@ -185,7 +188,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 		s.workers.Go(func() { poller.Run(runCtx) })
 	}
 	s.lookup = newPool(lookupInstances, func() (*runtimeapi.Sandbox, error) {
-		return runtimeapi.NewSandbox(lookupFunction, lookupFn.MemoryMB, lookupFn.Timeout(), lookupEnv(res.Table, res.CursorSecretARN), out.writer())
+		return runtimeapi.NewSandbox(lookupFunction, lookupFn.MemoryMB, lookupFn.Timeout(), lookupEnv(res.Table, res.CursorSecretARN, shards(opt)), out.writer())
 	})
 	api, err := localapi.New(apiHandler(s.lookup), api.RouteKeys(), log)
 	if err != nil {

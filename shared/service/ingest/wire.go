@@ -38,6 +38,7 @@ func NewFromConfig(awsCfg aws.Config, cfg settings.Ingest, log *slog.Logger) (*H
 	lim := cfg.Limits.WithDefaults()
 	st := store.New(dynamodb.NewFromConfig(awsCfg), cfg.Table)
 	st.KeepVersions = cfg.KeepVersions
+	st.Shards = cfg.Shards
 	var events Events
 	if cfg.EventBus != "" {
 		events = notify.NewPublisher(eventbridge.NewFromConfig(awsCfg), cfg.EventBus)

@@ -44,7 +44,10 @@ type Ingest struct {
 	// KeepVersions is how many versions of each policy are kept
 	// (KEEP_VERSIONS).
 	KeepVersions int
-	LogLevel     slog.Level
+	// Shards is how many partitions each index key is spread over
+	// (INDEX_SHARDS).
+	Shards   int
+	LogLevel slog.Level
 }
 
 // Lookup is the configuration of the lookup function.
@@ -55,7 +58,10 @@ type Lookup struct {
 	// signs with a random key of its own, which no other instance knows.
 	CursorSecretARN string
 	MaxPageSize     int
-	LogLevel        slog.Level
+	// Shards is how many partitions each index key is spread over
+	// (INDEX_SHARDS).
+	Shards   int
+	LogLevel slog.Level
 }
 
 // LoadIngest reads the ingest configuration through getenv (os.Getenv).
@@ -84,6 +90,8 @@ func LoadIngest(getenv func(string) string) (Ingest, error) {
 	errs = append(errs, err)
 	n, err = positive(getenv, topology.EnvKeepVersions, topology.DefaultKeepVersions, topology.MaxKeepVersions)
 	c.KeepVersions = int(n)
+	errs = append(errs, err)
+	c.Shards, err = shards(getenv)
 	errs = append(errs, err)
 	if v := getenv(topology.EnvFunctionMemory); v != "" {
 		mb, perr := strconv.Atoi(strings.TrimSpace(v))
@@ -115,6 +123,8 @@ func LoadLookup(getenv func(string) string) (Lookup, error) {
 	n, err := positive(getenv, topology.EnvMaxPageSize, api.DefaultMaxPageSize, api.MaxMaxPageSize)
 	c.MaxPageSize = int(n)
 	errs = append(errs, err)
+	c.Shards, err = shards(getenv)
+	errs = append(errs, err)
 	c.LogLevel, err = logLevel(getenv)
 	errs = append(errs, err)
 	return c, errors.Join(errs...)
@@ -137,6 +147,12 @@ func S3Options(getenv func(string) string) func(*s3.Options) {
 		o.UsePathStyle = pathStyle
 		o.DisableLogOutputChecksumValidationSkipped = true
 	}
+}
+
+// shards reads INDEX_SHARDS.
+func shards(getenv func(string) string) (int, error) {
+	n, err := positive(getenv, topology.EnvIndexShards, topology.Shards, 256)
+	return int(n), err
 }
 
 func required(getenv func(string) string, name string) (string, error) {

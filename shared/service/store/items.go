@@ -158,7 +158,7 @@ type LabelClause struct {
 
 // clauseItems returns the items of one clause in generation gen of policy
 // id: the clause item and one label entry per label it carries.
-func clauseItems(id, gen string, c policy.Clause) ([]map[string]types.AttributeValue, error) {
+func clauseItems(id, gen string, c policy.Clause, shards int) ([]map[string]types.AttributeValue, error) {
 	text, truncated := truncateUTF8(c.Text, maxTextBytes)
 	heading := boundStrings(c.Heading, maxHeadings, maxHeadingBytes)
 	sc := Clause{
@@ -203,7 +203,7 @@ func clauseItems(id, gen string, c policy.Clause) ([]map[string]types.AttributeV
 		}
 		li[topology.PartitionKey] = str(genPK(id, gen))
 		li[topology.SortKey] = str(labelSK(slug, c.Ordinal))
-		li[topology.ByLabel.PartitionKey] = str(labelPK(slug, shardOf(fmt.Sprintf("%s#%d", id, c.Ordinal))))
+		li[topology.ByLabel.PartitionKey] = str(labelPK(slug, shardOf(fmt.Sprintf("%s#%d", id, c.Ordinal), shards)))
 		li[topology.ByLabel.SortKey] = str(labelGSISK(l.Score, id, c.Ordinal, gen))
 		li["type"] = str(typeLabel)
 		items = append(items, li)

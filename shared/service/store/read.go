@@ -51,9 +51,9 @@ func (s *Store) Policies(ctx context.Context, after string, limit int) (Page[Pol
 	if after != "" && !ValidPolicyPosition(after) {
 		return Page[Policy]{}, fmt.Errorf("bad listing position %q", after)
 	}
-	chunk := shardChunk(limit)
-	ins := make([]*dynamodb.QueryInput, topology.Shards)
-	for shard := range topology.Shards {
+	chunk := shardChunk(limit, s.shards())
+	ins := make([]*dynamodb.QueryInput, s.shards())
+	for shard := range s.shards() {
 		e := newExpr()
 		kc := e.n(topology.ByRecency.PartitionKey) + " = " + e.v(str(recencyPK(shard)))
 		if after != "" {
@@ -98,8 +98,8 @@ func (s *Store) Policies(ctx context.Context, after string, limit int) (Page[Pol
 
 // shardChunk is how many items each shard query fetches at a time for a
 // page of limit items: a little more than a fair share.
-func shardChunk(limit int) int32 {
-	return int32(min(1000, (limit+1)/topology.Shards+4))
+func shardChunk(limit, shards int) int32 {
+	return int32(min(1000, (limit+1)/shards+4))
 }
 
 // ClauseQuery selects clauses of one policy.
@@ -255,9 +255,9 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 	if q.MinScore > 0 {
 		bound = fmt.Sprintf("%05d", scoreScale-int(math.Ceil(q.MinScore*scoreScale-1e-9))+1)
 	}
-	chunk := shardChunk(q.Limit)
-	ins := make([]*dynamodb.QueryInput, topology.Shards)
-	for shard := range topology.Shards {
+	chunk := shardChunk(q.Limit, s.shards())
+	ins := make([]*dynamodb.QueryInput, s.shards())
+	for shard := range s.shards() {
 		e := newExpr()
 		kc := e.n(topology.ByLabel.PartitionKey) + " = " + e.v(str(labelPK(slug, shard)))
 		switch {

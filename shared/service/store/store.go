@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/policylens/policylens/shared/domain/fault"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // DB is the part of the DynamoDB API the store uses; *dynamodb.Client
@@ -58,6 +59,17 @@ type Store struct {
 	// KeepVersions is how many versions of each policy are kept (see
 	// Finish); 0 means topology.DefaultKeepVersions.
 	KeepVersions int
+	// Shards is how many partitions each index key is spread over; 0 means
+	// topology.Shards. It is fixed for the life of a table: the readers of
+	// a table must use the number its writers used.
+	Shards int
+}
+
+func (s *Store) shards() int {
+	if s.Shards <= 0 {
+		return topology.Shards
+	}
+	return s.Shards
 }
 
 // Backoff describes exponential backoff with full jitter: attempt n waits a

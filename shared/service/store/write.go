@@ -106,7 +106,7 @@ func (s *Store) Begin(ctx context.Context, v policy.Version, seen *Policy) (Clai
 	e.Set("updatedAt", str(now))
 	e.SetIfMissing("createdAt", str(now))
 	e.SetIfMissing("clauses", num(0))
-	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
+	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id, s.shards()))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
 	setOrRemove(e, "pendingVersionId", v.VersionID)
 	setOrRemove(e, "pendingETag", v.ETag)
@@ -142,7 +142,7 @@ func (s *Store) WriteClauses(ctx context.Context, v policy.Version, c Claim, res
 	id := v.ID
 	var reqs []types.WriteRequest
 	for _, cl := range res.Clauses {
-		items, err := clauseItems(id, c.Gen, cl)
+		items, err := clauseItems(id, c.Gen, cl, s.shards())
 		if err != nil {
 			return err
 		}
@@ -216,7 +216,7 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 	e.Set("status", str(string(status)))
 	e.Set("rev", str(rev))
 	e.Set("updatedAt", str(now))
-	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
+	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id, s.shards()))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
 	setOrRemove(e, "versionId", v.VersionID)
 	setOrRemove(e, "eTag", v.ETag)

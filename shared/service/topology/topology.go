@@ -142,6 +142,10 @@ const (
 	// EnvEventBusName names the EventBridge bus that receives the change
 	// events (ingest). Unset, ingest sends none.
 	EnvEventBusName = "EVENT_BUS_NAME"
+	// EnvIndexShards is how many partitions each index key is spread over
+	// (both functions): Shards unless set. It is fixed for the life of a
+	// table; make dev, whose table starts empty at every run, uses 1.
+	EnvIndexShards = "INDEX_SHARDS"
 	// EnvKeepVersions is how many versions of each policy ingest keeps
 	// (ingest), 1 to MaxKeepVersions.
 	EnvKeepVersions = "KEEP_VERSIONS"
