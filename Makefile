@@ -17,7 +17,7 @@ BUCKET ?= policylens-local
 with-tools = p=$$(scripts/ensure-tools.sh $(1)) && export PATH="$${p:+$$p:}$$PATH" &&
 WITH_MOTO = $(call with-tools,moto_server)
 
-.PHONY: build dev dev-clean redrive demo upload invoke test deps fmt-check vet go-test model-check model clean
+.PHONY: build dev dev-clean redrive changes demo upload invoke test deps fmt-check vet go-test model-check model clean
 
 # Lambda binaries for provided.al2023 on arm64, as CDK and SAM expect them.
 build:
@@ -34,7 +34,7 @@ bin/policylens: FORCE
 	@$(GO) build -o $@ ./cmd/policylens
 
 # The whole system on this machine: moto_server (S3, SQS, DynamoDB, Secrets
-# Manager), the real ingest function on the queue and the real lookup function
+# Manager, EventBridge), the real ingest function on the queue and the real lookup function
 # behind a local HTTP API, each with its memory and timeout enforced as in
 # Lambda. Uploads are kept in .dev/bucket/ and ingested again at the next start;
 # `make dev FRESH=1` (or `make dev-clean`) starts with an empty bucket.
@@ -49,6 +49,12 @@ dev-clean:
 # (in AWS: aws sqs start-message-move-task, see docs/operations.md).
 redrive: bin/policylens-dev
 	@bin/policylens-dev redrive --s3-port $(S3_PORT)
+
+# Follow the change events of make dev: one line per new version of a policy
+# that differs from the previous one (JSON=1: each event as EventBridge
+# delivered it). Ctrl-C stops.
+changes: bin/policylens-dev
+	@bin/policylens-dev changes --s3-port $(S3_PORT) $(if $(JSON),--json)
 
 # Uploads the sample policies to a fresh local system, waits until they are
 # processed and prints what the lookup API returns.

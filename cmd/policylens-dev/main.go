@@ -5,8 +5,10 @@
 // on free ports and without saved state, uploads sample policies, prints
 // what the API returns and stops; `redrive` (make redrive) moves the
 // messages of the local dead-letter queue back to the ingest queue;
-// `invoke` (make invoke) runs one sample event through a function's
-// deployed binary under the Lambda Runtime Interface Emulator.
+// `changes` (make changes) follows the local change events' queue and
+// prints each event; `invoke` (make invoke) runs one sample event through
+// a function's deployed binary under the Lambda Runtime Interface
+// Emulator.
 package main
 
 import (
@@ -44,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runInvoke(ctx, args[1:], stdout, stderr)
 	}
 	cmd := "up"
-	if len(args) > 0 && (args[0] == "up" || args[0] == "demo" || args[0] == "redrive") {
+	if len(args) > 0 && (args[0] == "up" || args[0] == "demo" || args[0] == "redrive" || args[0] == "changes") {
 		cmd, args = args[0], args[1:]
 	}
 	fs := flag.NewFlagSet("policylens-dev "+cmd, flag.ContinueOnError)
@@ -60,6 +62,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintf(stdout, "moved %d messages from the dead-letter queue back to the ingest queue\n", n)
+		return 0
+	}
+	if cmd == "changes" {
+		port := fs.Int("s3-port", devstack.DefaultS3Port, "port of the emulator make dev runs")
+		asJSON := fs.Bool("json", false, "print each event as EventBridge delivered it, one JSON object a line")
+		if err := fs.Parse(args); err != nil {
+			return 2
+		}
+		if !*asJSON {
+			fmt.Fprintln(stderr, "following the change events of make dev (Ctrl-C stops)")
+		}
+		if err := devstack.FollowChanges(ctx, fmt.Sprintf("http://127.0.0.1:%d", *port), stdout, *asJSON); err != nil {
+			fmt.Fprintf(stderr, "policylens-dev changes: %v\n", err)
+			return 1
+		}
 		return 0
 	}
 	opt := devstack.Options{}
@@ -124,20 +141,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(stdout, "S3 endpoint: %s\nBucket: %s\nAPI: %s\n", st.S3Endpoint, st.Resources.Bucket, st.API)
+	fmt.Fprintf(stdout, "S3 endpoint: %s\nBucket: %s\nAPI: %s\nChanges queue: %s\n", st.S3Endpoint, st.Resources.Bucket, st.API, st.Resources.ChangesQueueURL)
 	if opt.StateDir != "" {
-		fmt.Fprintf(stdout, "\nUploads are kept in %s/ between runs; %d restored and being ingested again (start empty: make dev-clean).\n",
+		fmt.Fprintf(stdout, "\nUploads are kept in %s/ between runs; %d restored and being ingested again (start empty: make dev-clean).\n"+
+			"The table starts empty at every run: the version history begins with the restored objects.\n",
 			opt.StateDir, st.Restored)
 	}
 	fmt.Fprintf(stdout, `
 policylens is running locally (emulator pid %d). Try, in another terminal:
   make upload FILE=testdata/policies/lumen-fitness.txt%s
   curl %s/policies
+  make changes%s   # prints each change event as new versions of policies arrive
 or with the AWS CLI (the emulator takes any credentials):
   AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 \
     aws --endpoint-url %s s3 cp testdata/policies/lumen-fitness.txt s3://%s/
 Press Ctrl-C to stop everything.
-`, st.MotoPID, portArg(st.S3Endpoint), st.API, st.S3Endpoint, st.Resources.Bucket)
+`, st.MotoPID, portArg(st.S3Endpoint), st.API, portArg(st.S3Endpoint), st.S3Endpoint, st.Resources.Bucket)
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")
 	return 0

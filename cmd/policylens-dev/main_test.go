@@ -9,11 +9,19 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sqs"
+
+	"github.com/policylens/policylens/shared/local/motoserver"
 )
 
 // TestUpPrintsEndpointsAndStopsOnInterrupt checks the contract scripts and the
-// README rely on: three lines naming the S3 endpoint, the bucket and the API,
-// each on its own line, a working API, and a clean stop when interrupted.
+// README rely on: four lines naming the S3 endpoint, the bucket, the API and
+// the queue of the change events, each on its own line, a working API and
+// queue, and a clean stop when interrupted.
 func TestUpPrintsEndpointsAndStopsOnInterrupt(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -28,6 +36,7 @@ func TestUpPrintsEndpointsAndStopsOnInterrupt(t *testing.T) {
 		"S3 endpoint": regexp.MustCompile(`^S3 endpoint: (http://127\.0\.0\.1:\d+)$`),
 		"Bucket":      regexp.MustCompile(`^Bucket: ([a-z0-9.-]+)$`),
 		"API":         regexp.MustCompile(`^API: (http://127\.0\.0\.1:\d+)$`),
+		"Changes":     regexp.MustCompile(`^Changes queue: (http://127\.0\.0\.1:\d+/\d+/policylens-local-changes)$`),
 	}
 	got := map[string]string{}
 	sc := bufio.NewScanner(pr)
@@ -41,7 +50,7 @@ func TestUpPrintsEndpointsAndStopsOnInterrupt(t *testing.T) {
 		}
 	}
 	if len(got) != len(want) {
-		t.Fatalf("printed %v before stopping; want all of S3 endpoint, Bucket, API", got)
+		t.Fatalf("printed %v before stopping; want all of S3 endpoint, Bucket, API, Changes queue", got)
 	}
 	go io.Copy(io.Discard, pr)
 	resp, err := http.Get(got["API"] + "/health")
@@ -51,6 +60,15 @@ func TestUpPrintsEndpointsAndStopsOnInterrupt(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /health: %s", resp.Status)
+	}
+	// The queue is there.
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(motoserver.Region), config.WithBaseEndpoint(got["S3 endpoint"]),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(motoserver.AccessKey, motoserver.SecretKey, "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqs.NewFromConfig(cfg).GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{QueueUrl: aws.String(got["Changes"])}); err != nil {
+		t.Errorf("the changes queue %s: %v", got["Changes"], err)
 	}
 	cancel()
 	select {

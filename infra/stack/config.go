@@ -55,6 +55,8 @@ const (
 	CtxMaxPDFPages          = "policylens:maxPdfPages"
 	CtxPDFTimeout           = "policylens:pdfTimeout"
 	CtxMaxPageSize          = "policylens:maxPageSize"
+	CtxKeepVersions         = "policylens:keepVersions"
+	CtxChangesEmail         = "policylens:changesEmail"
 )
 
 // contextKeys lists every option, to catch misspelt ones.
@@ -63,7 +65,7 @@ var contextKeys = []string{
 	CtxJWTAudience, CtxAlarmEmail, CtxIngestMemoryMB, CtxIngestTimeoutSeconds,
 	CtxIngestBatchSize, CtxIngestMaxConcurrency, CtxLookupMemoryMB, CtxLookupTimeoutSeconds,
 	CtxThrottleRate, CtxThrottleBurst, CtxLogRetentionDays, CtxLogLevel, CtxMaxObjectBytes,
-	CtxMaxPDFPages, CtxPDFTimeout, CtxMaxPageSize,
+	CtxMaxPDFPages, CtxPDFTimeout, CtxMaxPageSize, CtxKeepVersions, CtxChangesEmail,
 }
 
 // retired are options that no longer exist, with what to do instead.
@@ -95,6 +97,13 @@ type Config struct {
 	// which the stack always creates. Without it, synthesis warns that
 	// nobody is subscribed.
 	AlarmEmail string
+
+	// KeepVersions is how many versions of each policy are kept
+	// (KEEP_VERSIONS).
+	KeepVersions int
+	// ChangesEmail, when set, subscribes this address to the topic that
+	// receives the change events.
+	ChangesEmail string
 
 	IngestMemoryMB       int
 	IngestTimeout        time.Duration
@@ -138,6 +147,7 @@ func DefaultConfig() Config {
 		MaxPDFPages:          policy.DefaultMaxPages,
 		PDFTimeout:           policy.DefaultTimeout,
 		MaxPageSize:          100,
+		KeepVersions:         topology.DefaultKeepVersions,
 	}
 }
 
@@ -188,6 +198,8 @@ func ConfigFromContext(ctx map[string]any) (Config, error) {
 		}
 	}
 	r.str(CtxAlarmEmail, &c.AlarmEmail)
+	r.str(CtxChangesEmail, &c.ChangesEmail)
+	r.integer(CtxKeepVersions, &c.KeepVersions)
 	r.integer(CtxIngestMemoryMB, &c.IngestMemoryMB)
 	r.seconds(CtxIngestTimeoutSeconds, &c.IngestTimeout)
 	r.integer(CtxIngestBatchSize, &c.IngestBatchSize)
@@ -239,10 +251,16 @@ func (c Config) Validate() error {
 	default:
 		bad(CtxAuthMode, "%q is not iam, jwt or none", c.AuthMode)
 	}
-	if c.AlarmEmail != "" {
-		if a, err := mail.ParseAddress(c.AlarmEmail); err != nil || a.Address != c.AlarmEmail {
-			bad(CtxAlarmEmail, "%q is not an email address", c.AlarmEmail)
+	for key, addr := range map[string]string{CtxAlarmEmail: c.AlarmEmail, CtxChangesEmail: c.ChangesEmail} {
+		if addr == "" {
+			continue
 		}
+		if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr {
+			bad(key, "%q is not an email address", addr)
+		}
+	}
+	if c.KeepVersions < 1 || c.KeepVersions > topology.MaxKeepVersions {
+		bad(CtxKeepVersions, "%d is outside 1 to %d", c.KeepVersions, topology.MaxKeepVersions)
 	}
 	memory := func(key string, mb int) {
 		if mb < 128 || mb > 10240 {

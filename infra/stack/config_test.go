@@ -27,7 +27,7 @@ func TestConfigFromContext(t *testing.T) {
 				CtxJWTIssuer: "https://login.example.com/", CtxJWTAudience: " a, b ,,",
 				CtxAlarmEmail: "ops@example.com", CtxIngestMemoryMB: "2048", CtxIngestTimeoutSeconds: "300",
 				CtxIngestMaxConcurrency: "10", CtxThrottleRate: "12.5", CtxLogRetentionDays: "90",
-				CtxPDFTimeout: "45s", CtxStackName: "PolicyLens-dev",
+				CtxPDFTimeout: "45s", CtxStackName: "PolicyLens-dev", CtxKeepVersions: "3", CtxChangesEmail: "privacy@example.com",
 			},
 			want: func(c *Config) {
 				c.KeyPrefix, c.Retain, c.AuthMode = "policies/", false, AuthJWT
@@ -35,6 +35,7 @@ func TestConfigFromContext(t *testing.T) {
 				c.AlarmEmail, c.IngestMemoryMB, c.IngestTimeout = "ops@example.com", 2048, 300*time.Second
 				c.IngestMaxConcurrency, c.ThrottleRate, c.LogRetentionDays = 10, 12.5, 90
 				c.PDFTimeout, c.StackName = 45*time.Second, "PolicyLens-dev"
+				c.KeepVersions, c.ChangesEmail = 3, "privacy@example.com"
 			},
 		},
 		{
@@ -77,10 +78,10 @@ func TestConfigFromContext(t *testing.T) {
 			ctx: map[string]any{
 				CtxIngestMemoryMB: "64", CtxLookupTimeoutSeconds: "31", CtxIngestMaxConcurrency: "1",
 				CtxLogRetentionDays: "31", CtxIngestBatchSize: "0", CtxAlarmEmail: "not an address",
-				CtxMaxPageSize: "5000",
+				CtxMaxPageSize: "5000", CtxKeepVersions: "0", CtxChangesEmail: "team",
 			},
 			wantErr: []string{CtxIngestMemoryMB, CtxLookupTimeoutSeconds, CtxIngestMaxConcurrency,
-				CtxLogRetentionDays, CtxIngestBatchSize, CtxAlarmEmail, CtxMaxPageSize},
+				CtxLogRetentionDays, CtxIngestBatchSize, CtxAlarmEmail, CtxMaxPageSize, CtxKeepVersions + ": 0 is outside 1 to 100", CtxChangesEmail},
 		},
 		{
 			name:    "a batch of slow PDFs must fit in the timeout",

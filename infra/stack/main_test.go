@@ -16,8 +16,8 @@ import (
 
 // The tests synthesize one app, once per test binary, holding three stacks
 // that between them cover every option: the defaults, a JWT-authorized stack
-// with an alarm email, a key prefix and the destroy removal policy, and an
-// open API without an alarm email.
+// with alarm and change e-mails, a key prefix, a shorter history and the
+// destroy removal policy, and an open API without an alarm email.
 var (
 	defaultStack, jwtStack, openStack *synthesized
 	assemblyDir                       string
@@ -86,6 +86,8 @@ func run(m *testing.M) (int, error) {
 	jwt.JWTIssuer = "https://issuer.example.com/pool"
 	jwt.JWTAudience = []string{"client-a", "client-b"}
 	jwt.AlarmEmail = "alerts@example.com"
+	jwt.ChangesEmail = "privacy-team@example.com"
+	jwt.KeepVersions = 3
 	jwt.KeyPrefix = "policies/"
 	jwt.Retain = false
 

@@ -47,17 +47,20 @@ func TestNagSuppressions(t *testing.T) {
 		"PolicyLens": {
 			"AwsSolutions-IAM4 BucketNotificationsHandler050a0587b7544547bf325f094a3db834",
 			"AwsSolutions-IAM5 IngestRole",
+			"AwsSolutions-IAM5 PolicyChangedRule",
 			"AwsSolutions-SMG4 CursorSecret",
 		},
 		"PolicyLensJwt": {
 			"AwsSolutions-IAM4 BucketNotificationsHandler050a0587b7544547bf325f094a3db834",
 			"AwsSolutions-IAM5 IngestRole",
+			"AwsSolutions-IAM5 PolicyChangedRule",
 			"AwsSolutions-SMG4 CursorSecret",
 		},
 		"PolicyLensOpen": {
 			"AwsSolutions-APIG4 LookupApi",
 			"AwsSolutions-IAM4 BucketNotificationsHandler050a0587b7544547bf325f094a3db834",
 			"AwsSolutions-IAM5 IngestRole",
+			"AwsSolutions-IAM5 PolicyChangedRule",
 			"AwsSolutions-SMG4 CursorSecret",
 		},
 	}

@@ -1,6 +1,7 @@
 // Package stack defines the policylens CloudFormation stack: the upload
 // bucket and its notifications, the ingest queue and function, the table,
-// the lookup function behind an HTTP API, alarms and outputs. Names, keys,
+// the lookup function behind an HTTP API, the event bus of the change
+// events with a rule to an SNS topic, alarms and outputs. Names, keys,
 // indexes and queue settings come from shared/topology; the accepted file
 // suffixes from shared/extract.
 package stack
@@ -22,6 +23,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awseventstargets"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awskms"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
@@ -65,6 +68,9 @@ const (
 	OutputAlarmTopicArn  = "AlarmTopicArn"
 	OutputIngestFunction = "IngestFunctionName"
 	OutputLookupFunction = "LookupFunctionName"
+	OutputEventBusName   = "EventBusName"
+	OutputEventBusArn    = "EventBusArn"
+	OutputChangesTopic   = "ChangesTopicArn"
 )
 
 // Lifetimes of data the stack keeps on its own.
@@ -132,6 +138,10 @@ type builder struct {
 	api     awsapigatewayv2.HttpApi
 	stage   awsapigatewayv2.HttpStage
 	topic   awssns.Topic
+	bus     awsevents.EventBus
+	changes awsevents.Rule
+	// changesTopic receives the change events the rule matches.
+	changesTopic awssns.Topic
 }
 
 func (b *builder) build() {
@@ -143,9 +153,11 @@ func (b *builder) build() {
 	b.queues()
 	b.notifications()
 	b.newTable()
+	b.eventBus()
 	b.ingestFunction()
 	b.lookupFunction()
 	b.httpAPI()
+	b.changeNotifications()
 	b.alarms()
 	b.outputs()
 }
@@ -358,6 +370,11 @@ func (b *builder) ingestFunction() {
 		Actions:   jsii.Strings("dynamodb:Query"),
 		Resources: ptrs(b.indexArns()),
 	}))
+	role.AddToPolicy(awsiam.NewPolicyStatement(&awsiam.PolicyStatementProps{
+		Sid:       jsii.String("PutChangeEvents"),
+		Actions:   jsii.Strings("events:PutEvents"),
+		Resources: &[]*string{b.bus.EventBusArn()},
+	}))
 	objectsRule := "Resource::<" + *b.stack.GetLogicalId(b.bucket.Node().DefaultChild().(awss3.CfnBucket)) + ".Arn>/" + b.cfg.KeyPrefix + "*"
 	cdknag.NagSuppressions_AddResourceSuppressions(role, &[]*cdknag.NagPackSuppression{{
 		Id:        jsii.String("AwsSolutions-IAM5"),
@@ -383,7 +400,11 @@ func (b *builder) ingestFunction() {
 			topology.EnvLogLevel:   jsii.String(c.LogLevel),
 			// The queue's redrive policy says when a delivery is the last.
 			topology.EnvMaxReceiveCount: jsii.String(strconv.Itoa(topology.MaxReceiveCount)),
-			endpointEnv:                 jsii.String(""),
+			topology.EnvEventBusName:    b.bus.EventBusName(),
+			topology.EnvKeepVersions:    jsii.String(strconv.Itoa(c.KeepVersions)),
+			// Declared so that SAM's env.json can set make dev's 1.
+			topology.EnvIndexShards: jsii.String(strconv.Itoa(topology.Shards)),
+			endpointEnv:             jsii.String(""),
 		},
 	})
 	b.ingest.AddEventSource(awslambdaeventsources.NewSqsEventSource(b.queue, &awslambdaeventsources.SqsEventSourceProps{
@@ -442,6 +463,7 @@ func (b *builder) lookupFunction() {
 			topology.EnvCursorSecretARN: b.secret.SecretArn(),
 			topology.EnvMaxPageSize:     jsii.String(strconv.Itoa(c.MaxPageSize)),
 			topology.EnvLogLevel:        jsii.String(c.LogLevel),
+			topology.EnvIndexShards:     jsii.String(strconv.Itoa(topology.Shards)),
 			endpointEnv:                 jsii.String(""),
 		},
 	})
@@ -523,6 +545,61 @@ func (b *builder) httpAPI() {
 	}
 }
 
+// eventBus creates the bus ingest puts the change events on.
+func (b *builder) eventBus() {
+	b.bus = awsevents.NewEventBus(b.stack, jsii.String("ChangeEvents"), &awsevents.EventBusProps{
+		Description: jsii.String("policylens: a Policy Changed event for every new version of a policy that differs from the previous one"),
+	})
+}
+
+// changeNotifications sends the change events to an SNS topic, as a short
+// text naming the policy, the versions, the counts and the URL of the
+// change report; an e-mail address can be subscribed from the context.
+// Other consumers add rules of their own on the bus (docs/deploy.md shows
+// one to a webhook).
+func (b *builder) changeNotifications() {
+	// The rule publishes through a role of its own, which may publish to
+	// this topic and use its key and nothing else: the topic's policy
+	// grants nothing to EventBridge at large. (An AWS-managed key would not
+	// let the role use it.)
+	key := awskms.NewKey(b.stack, jsii.String("ChangesTopicKey"), &awskms.KeyProps{
+		Description:       jsii.String("policylens: encrypts the changes topic"),
+		EnableKeyRotation: jsii.Bool(true),
+		RemovalPolicy:     b.removal,
+	})
+	b.changesTopic = awssns.NewTopic(b.stack, jsii.String("ChangesTopic"), &awssns.TopicProps{
+		DisplayName: jsii.String("policylens changes"),
+		MasterKey:   key,
+		EnforceSSL:  jsii.Bool(true),
+	})
+	if b.cfg.ChangesEmail != "" {
+		b.changesTopic.AddSubscription(awssnssubscriptions.NewEmailSubscription(jsii.String(b.cfg.ChangesEmail), nil))
+	}
+	field := func(path string) string { return *awsevents.EventField_FromPath(jsii.String("$.detail." + path)) }
+	text := fmt.Sprintf("policylens: the policy %s (s3://%s/%s) changed from version %s to %s: %s clauses added, %s removed, %s modified, %s moved. "+
+		"The change report: %s%s",
+		field("policy"), field("bucket"), field("key"), field("from"), field("to"),
+		field("summary.added"), field("summary.removed"), field("summary.modified"), field("summary.moved"),
+		*b.api.ApiEndpoint(), field("changes"))
+	b.changes = awsevents.NewRule(b.stack, jsii.String("PolicyChangedRule"), &awsevents.RuleProps{
+		Description: jsii.String("policylens: Policy Changed events to the changes topic"),
+		EventBus:    b.bus,
+		EventPattern: &awsevents.EventPattern{
+			Source:     jsii.Strings(topology.EventSource),
+			DetailType: jsii.Strings(topology.EventDetailType),
+		},
+		Targets: &[]awsevents.IRuleTarget{awseventstargets.NewSnsTopic(b.changesTopic, &awseventstargets.SnsTopicProps{
+			Message:            awsevents.RuleTargetInput_FromText(jsii.String(text)),
+			AuthorizeUsingRole: jsii.Bool(true),
+		})},
+	})
+	cdknag.NagSuppressions_AddResourceSuppressions(b.changes, &[]*cdknag.NagPackSuppression{{
+		Id:        jsii.String("AwsSolutions-IAM5"),
+		Reason:    jsii.String("The rule's role publishes to the encrypted changes topic: SNS needs kms:GenerateDataKey on the topic's key, which the topic's grantPublish grants as kms:GenerateDataKey* (GenerateDataKey and GenerateDataKeyWithoutPlaintext), on that key only."),
+		AppliesTo: &[]interface{}{jsii.String("Action::kms:GenerateDataKey*")},
+	}}, jsii.Bool(true))
+}
+
 // NoSubscriberWarning is the ID of the synthesis warning that the alarm
 // topic has no subscriber.
 const NoSubscriberWarning = "policylens:alarmsNotifyNobody"
@@ -582,6 +659,12 @@ func (b *builder) alarms() {
 			b.lookup.MetricErrors(sum), 1},
 		{"Api5xxAlarm", "The lookup API answered with server errors (5xx).",
 			b.api.MetricServerError(sum), 1},
+		{"ChangeEventsFailedAlarm", "EventBridge could not deliver change events to the changes topic (after retrying for up to a day).",
+			awscloudwatch.NewMetric(&awscloudwatch.MetricProps{
+				Namespace: jsii.String("AWS/Events"), MetricName: jsii.String("FailedInvocations"),
+				DimensionsMap: &map[string]*string{"EventBusName": b.bus.EventBusName(), "RuleName": b.changes.RuleName()},
+				Period:        five, Statistic: jsii.String("Sum"),
+			}), 1},
 	}
 	for _, a := range alarms {
 		al := awscloudwatch.NewAlarm(b.stack, jsii.String(a.id), &awscloudwatch.AlarmProps{
@@ -610,6 +693,9 @@ func (b *builder) outputs() {
 	out(OutputIngestFunction, "Ingest function name", b.ingest.FunctionName())
 	out(OutputLookupFunction, "Lookup function name", b.lookup.FunctionName())
 	out(OutputAlarmTopicArn, "SNS topic the alarms notify: subscribe to it (docs/operations.md)", b.topic.TopicArn())
+	out(OutputEventBusName, "EventBridge bus of the Policy Changed events (docs/deploy.md)", b.bus.EventBusName())
+	out(OutputEventBusArn, "EventBridge bus ARN, for rules of your own (e.g. to a webhook)", b.bus.EventBusArn())
+	out(OutputChangesTopic, "SNS topic that receives the Policy Changed events: subscribe to it", b.changesTopic.TopicArn())
 }
 
 func authDescription(m AuthMode) string {

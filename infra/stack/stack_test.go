@@ -187,6 +187,7 @@ func TestIngestFunction(t *testing.T) {
 			queueID, _ := s.only(t, "AWS::SQS::Queue", "IngestQueue")
 			tableID, _ := s.only(t, "AWS::DynamoDB::Table", "Table")
 			logsID, _ := s.only(t, "AWS::Logs::LogGroup", "IngestLogs")
+			busID, _ := s.only(t, "AWS::Events::EventBus", "ChangeEvents")
 			fn, ok := s.resources("AWS::Lambda::Function")[IngestFunctionID]
 			if !ok {
 				t.Fatalf("no function with logical ID %s", IngestFunctionID)
@@ -201,6 +202,9 @@ func TestIngestFunction(t *testing.T) {
 				topology.EnvLogLevel:   c.LogLevel,
 				// The function knows which delivery is the last.
 				topology.EnvMaxReceiveCount: fmt.Sprint(topology.MaxReceiveCount),
+				topology.EnvEventBusName:    ref(busID),
+				topology.EnvKeepVersions:    fmt.Sprint(c.KeepVersions),
+				topology.EnvIndexShards:     fmt.Sprint(topology.Shards),
 				endpointEnv:                 "",
 			}
 			checkFunction(t, fn, c.IngestMemoryMB, c.IngestTimeout.Seconds(), wantEnv, logsID)
@@ -238,6 +242,7 @@ func TestLookupFunction(t *testing.T) {
 				topology.EnvCursorSecretARN: ref(secretID),
 				topology.EnvMaxPageSize:     fmt.Sprint(c.MaxPageSize),
 				topology.EnvLogLevel:        c.LogLevel,
+				topology.EnvIndexShards:     fmt.Sprint(topology.Shards),
 				endpointEnv:                 "",
 			}
 			checkFunction(t, fn, c.LookupMemoryMB, c.LookupTimeout.Seconds(), wantEnv, logsID)
@@ -410,6 +415,8 @@ func TestLeastPrivilege(t *testing.T) {
 			wantIngest = append(wantIngest, grant(append(read, "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
 				"dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"), table)...)
 			wantIngest = append(wantIngest, grant([]string{"dynamodb:Query"}, indexes...)...)
+			busID, _ := s.only(t, "AWS::Events::EventBus", "ChangeEvents")
+			wantIngest = append(wantIngest, grant([]string{"events:PutEvents"}, toJSON(getAtt(busID, "Arn")))...)
 			wantIngest = append(wantIngest, grant([]string{"sqs:ChangeMessageVisibility", "sqs:DeleteMessage",
 				"sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage"}, toJSON(getAtt(queueID, "Arn")))...)
 			sort.Strings(wantIngest)
@@ -561,6 +568,9 @@ func TestAlarms(t *testing.T) {
 				"LookupErrorsAlarm":    {"AWS/Lambda", "Errors", "FunctionName", ref(LookupFunctionID), 1},
 				"Api5xxAlarm":          {"AWS/ApiGateway", "5xx", "ApiId", ref(apiID), 1},
 			}
+			busID, _ := s.only(t, "AWS::Events::EventBus", "ChangeEvents")
+			ruleID, _ := s.only(t, "AWS::Events::Rule", "PolicyChangedRule")
+			want["ChangeEventsFailedAlarm"] = metric{"AWS/Events", "FailedInvocations", "", nil, 1}
 			alarms := s.resources("AWS::CloudWatch::Alarm")
 			if len(alarms) != len(want) {
 				t.Errorf("%d alarms, want %d", len(alarms), len(want))
@@ -572,6 +582,9 @@ func TestAlarms(t *testing.T) {
 				_, a := s.only(t, "AWS::CloudWatch::Alarm", prefix)
 				p := props(a)
 				dims := []any{map[string]any{"Name": m.dim, "Value": m.value}}
+				if prefix == "ChangeEventsFailedAlarm" {
+					dims = []any{map[string]any{"Name": "EventBusName", "Value": ref(busID)}, map[string]any{"Name": "RuleName", "Value": ref(ruleID)}}
+				}
 				if p["Namespace"] != m.namespace || p["MetricName"] != m.name || !jsonEqual(p["Dimensions"], dims) {
 					t.Errorf("%s watches %v %v %v, want %s %s %s", prefix, p["Namespace"], p["MetricName"], toJSON(p["Dimensions"]), m.namespace, m.name, toJSON(dims))
 				}
@@ -603,10 +616,16 @@ func TestAlarms(t *testing.T) {
 			})
 			subs := s.resources("AWS::SNS::Subscription")
 			warnings := s.annotations.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("nobody is subscribed")))
-			if s.cfg.AlarmEmail == "" {
-				if len(subs) != 0 {
-					t.Errorf("%d subscriptions without an alarm email", len(subs))
+			alarmSubs := 0
+			for _, sub := range subs {
+				if jsonEqual(props(sub)["TopicArn"], ref(topicID)) {
+					alarmSubs++
 				}
+			}
+			if want := map[bool]int{true: 0, false: 1}[s.cfg.AlarmEmail == ""]; alarmSubs != want {
+				t.Errorf("%d subscriptions to the alarm topic, want %d", alarmSubs, want)
+			}
+			if s.cfg.AlarmEmail == "" {
 				// Synthesis, and so every deploy, says that nobody hears
 				// the alarms, and how to change that.
 				if len(*warnings) != 1 || !strings.Contains(fmt.Sprint((*warnings)[0].Entry.Data), CtxAlarmEmail) {
@@ -618,9 +637,8 @@ func TestAlarms(t *testing.T) {
 				t.Errorf("a stack with an alarm email warns: %v", *warnings)
 			}
 			check(t, "email subscription", func() {
-				s.template.ResourceCountIs(jsii.String("AWS::SNS::Subscription"), jsii.Number(1))
 				s.template.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), like(map[string]any{
-					"Protocol": "email", "Endpoint": s.cfg.AlarmEmail,
+					"Protocol": "email", "Endpoint": s.cfg.AlarmEmail, "TopicArn": ref(topicID),
 				}))
 			})
 		})
@@ -645,6 +663,84 @@ func TestOutputs(t *testing.T) {
 			check(t, "alarm topic and dead-letter queue ARN outputs", func() {
 				s.template.HasOutput(jsii.String(OutputAlarmTopicArn), like(map[string]any{"Value": ref(topicID)}))
 				s.template.HasOutput(jsii.String(OutputDLQArn), like(map[string]any{"Value": getAtt(dlqID, "Arn")}))
+			})
+		})
+	}
+}
+
+// The change events: a bus the ingest function may put events on (and
+// only that), a rule matching policylens's Policy Changed events to an
+// encrypted topic that EventBridge may publish to, with a message naming
+// the change report's URL, and an e-mail subscription when one is set.
+func TestChangeEvents(t *testing.T) {
+	for _, s := range allStacks() {
+		t.Run(s.cfg.StackName, func(t *testing.T) {
+			busID, _ := s.only(t, "AWS::Events::EventBus", "ChangeEvents")
+			ruleID, rule := s.only(t, "AWS::Events::Rule", "PolicyChangedRule")
+			topicID, _ := s.only(t, "AWS::SNS::Topic", "ChangesTopic")
+			keyID, _ := s.only(t, "AWS::KMS::Key", "ChangesTopicKey")
+			apiID, _ := s.only(t, "AWS::ApiGatewayV2::Api", "LookupApi")
+			p := props(rule)
+			if !jsonEqual(p["EventBusName"], ref(busID)) || p["State"] != "ENABLED" ||
+				!jsonEqual(p["EventPattern"], map[string]any{"source": []any{"policylens"}, "detail-type": []any{"Policy Changed"}}) {
+				t.Errorf("rule %s: %s", ruleID, toJSON(p))
+			}
+			targets := p["Targets"].([]any)
+			if len(targets) != 1 {
+				t.Fatalf("rule targets %s", toJSON(targets))
+			}
+			target := targets[0].(map[string]any)
+			input := toJSON(target["InputTransformer"])
+			if !jsonEqual(target["Arn"], ref(topicID)) || !strings.Contains(input, `"$.detail.changes"`) ||
+				!strings.Contains(input, toJSON(getAtt(apiID, "ApiEndpoint"))) || !strings.Contains(input, "changed from version") {
+				t.Errorf("rule target %s, want the changes topic with a message naming the report's URL", toJSON(target))
+			}
+			check(t, "the changes topic encrypted with a rotating key, TLS-only, open to no service principal", func() {
+				s.template.HasResourceProperties(jsii.String("AWS::SNS::Topic"), like(map[string]any{
+					"KmsMasterKeyId": getAtt(keyID, "Arn"), "DisplayName": "policylens changes",
+				}))
+				s.template.HasResourceProperties(jsii.String("AWS::KMS::Key"), like(map[string]any{"EnableKeyRotation": true}))
+				s.template.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), like(map[string]any{
+					"Topics": arrayEquals(ref(topicID)),
+					"PolicyDocument": like(map[string]any{"Statement": arrayEquals(
+						like(map[string]any{"Effect": "Deny", "Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}}}),
+					)}),
+				}))
+			})
+			// The rule publishes through a role of its own, which may do
+			// that and nothing else.
+			roleID, role := s.only(t, "AWS::IAM::Role", "PolicyChangedRuleEventsRole")
+			if got := toJSON(props(role)["AssumeRolePolicyDocument"]); !strings.Contains(got, `"Service":"events.amazonaws.com"`) {
+				t.Errorf("the rule's role is assumed by %s", got)
+			}
+			if !jsonEqual(target["RoleArn"], getAtt(roleID, "Arn")) {
+				t.Errorf("the target publishes as %v, want the rule's role", target["RoleArn"])
+			}
+			want := []string{
+				"kms:Decrypt on " + toJSON(getAtt(keyID, "Arn")),
+				"kms:GenerateDataKey* on " + toJSON(getAtt(keyID, "Arn")),
+				"sns:Publish on " + toJSON(ref(topicID)),
+			}
+			if got := s.grants(t, roleID); !slices.Equal(got, want) {
+				t.Errorf("the rule's role may %q, want %q", got, want)
+			}
+			var emails []string
+			for _, sub := range s.resources("AWS::SNS::Subscription") {
+				if jsonEqual(props(sub)["TopicArn"], ref(topicID)) {
+					emails = append(emails, fmt.Sprint(props(sub)["Protocol"], " ", props(sub)["Endpoint"]))
+				}
+			}
+			var wantEmails []string
+			if s.cfg.ChangesEmail != "" {
+				wantEmails = []string{"email " + s.cfg.ChangesEmail}
+			}
+			if !slices.Equal(emails, wantEmails) {
+				t.Errorf("subscriptions to the changes topic %v, want %v", emails, wantEmails)
+			}
+			check(t, "bus and topic outputs", func() {
+				s.template.HasOutput(jsii.String(OutputEventBusName), like(map[string]any{"Value": ref(busID)}))
+				s.template.HasOutput(jsii.String(OutputEventBusArn), like(map[string]any{"Value": getAtt(busID, "Arn")}))
+				s.template.HasOutput(jsii.String(OutputChangesTopic), like(map[string]any{"Value": ref(topicID)}))
 			})
 		})
 	}

@@ -150,29 +150,39 @@ func (s *Stack) Demo(ctx context.Context, w io.Writer, files []string) error {
 // whose emulator listens at endpoint back to its ingest queue (see
 // eventsource.Redrive) and returns how many it moved.
 func Redrive(ctx context.Context, endpoint string) (int, error) {
+	q, err := localSQS(ctx, endpoint)
+	if err != nil {
+		return 0, err
+	}
+	names := provision.LocalNames()
+	dlq, err := queueURL(ctx, q, endpoint, names.DLQ)
+	if err != nil {
+		return 0, err
+	}
+	queue, err := queueURL(ctx, q, endpoint, names.Queue)
+	if err != nil {
+		return 0, err
+	}
+	return eventsource.Redrive(ctx, q, dlq, queue)
+}
+
+// localSQS is an SQS client of the local system whose emulator listens at
+// endpoint.
+func localSQS(ctx context.Context, endpoint string) (*sqs.Client, error) {
 	cfg, err := config.LoadDefaultConfig(ctx,
 		config.WithRegion(motoserver.Region),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider(motoserver.AccessKey, motoserver.SecretKey, "")),
 		config.WithBaseEndpoint(endpoint))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	q := sqs.NewFromConfig(cfg)
-	names := provision.LocalNames()
-	url := func(name string) (string, error) {
-		out, err := q.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
-		if err != nil {
-			return "", fmt.Errorf("find queue %s at %s (is make dev running?): %w", name, endpoint, err)
-		}
-		return aws.ToString(out.QueueUrl), nil
-	}
-	dlq, err := url(names.DLQ)
+	return sqs.NewFromConfig(cfg), nil
+}
+
+func queueURL(ctx context.Context, q *sqs.Client, endpoint, name string) (string, error) {
+	out, err := q.GetQueueUrl(ctx, &sqs.GetQueueUrlInput{QueueName: aws.String(name)})
 	if err != nil {
-		return 0, err
+		return "", fmt.Errorf("find queue %s at %s (is make dev running?): %w", name, endpoint, err)
 	}
-	queue, err := url(names.Queue)
-	if err != nil {
-		return 0, err
-	}
-	return eventsource.Redrive(ctx, q, dlq, queue)
+	return aws.ToString(out.QueueUrl), nil
 }

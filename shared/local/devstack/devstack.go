@@ -1,6 +1,7 @@
 // Package devstack runs the whole of policylens on one machine, without an
-// AWS account: moto_server stands in for S3, SQS, DynamoDB and Secrets
-// Manager, the resources are created from package topology as the CDK stack
+// AWS account: moto_server stands in for S3, SQS, DynamoDB, Secrets Manager
+// and EventBridge (whose rule delivers the change events to a queue that
+// FollowChanges prints), the resources are created from package topology as the CDK stack
 // creates them in AWS, the ingest function consumes the queue as a Lambda
 // event source mapping would, and the lookup function answers HTTP requests
 // in the HTTP API v2 event format, as `sam local start-api` would. Each
@@ -65,6 +66,9 @@ type Options struct {
 	// uploaded again (and ingested) at start. Fresh empties it first.
 	StateDir string
 	Fresh    bool
+	// Shards is the number of index shards of the table (INDEX_SHARDS);
+	// 0 means LocalShards.
+	Shards int
 	// Log receives the local system's own JSON logs; nil discards them.
 	Log *slog.Logger
 	// FunctionOutput receives the functions' JSON logs; nil discards them.
@@ -163,7 +167,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	names.VisibilityTimeout = ingestFn.Timeout() + 30*time.Second
 	res, err := provision.Create(ctx, provision.NewClients(awsCfg), names)
 	if err != nil {
-		return fmt.Errorf("create the bucket, queues, table and secret: %w", err)
+		return fmt.Errorf("create the bucket, queues, table, secret and event bus: %w", err)
 	}
 	s.Resources, s.cfg = res, awsCfg
 
@@ -173,7 +177,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 	q := sqs.NewFromConfig(awsCfg)
 	for range topology.IngestMaxConcurrency {
 		sb, err := runtimeapi.NewSandbox(ingestFunction, ingestFn.MemoryMB, ingestFn.Timeout(),
-			ingestEnv(res.Table, names.KeyPrefix, opt.Limits), out.writer())
+			ingestEnv(res.Table, names.KeyPrefix, res.EventBus, opt.Limits, shards(opt)), out.writer())
 		if err != nil {
 			return err
 		}
@@ -184,7 +188,7 @@ func (s *Stack) run(ctx context.Context, ln net.Listener, names provision.Names,
 		s.workers.Go(func() { poller.Run(runCtx) })
 	}
 	s.lookup = newPool(lookupInstances, func() (*runtimeapi.Sandbox, error) {
-		return runtimeapi.NewSandbox(lookupFunction, lookupFn.MemoryMB, lookupFn.Timeout(), lookupEnv(res.Table, res.CursorSecretARN), out.writer())
+		return runtimeapi.NewSandbox(lookupFunction, lookupFn.MemoryMB, lookupFn.Timeout(), lookupEnv(res.Table, res.CursorSecretARN, shards(opt)), out.writer())
 	})
 	api, err := localapi.New(apiHandler(s.lookup), api.RouteKeys(), log)
 	if err != nil {

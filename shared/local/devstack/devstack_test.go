@@ -1,11 +1,13 @@
 package devstack
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -240,5 +242,64 @@ func TestFunctionsRunWithTheirMemory(t *testing.T) {
 	if want := fmt.Sprintf(`"functionMemoryMB":"700","handlerMemoryMB":%d,"workerMemoryMB":%d`,
 		topology.HandlerMemory(policy.DefaultMaxBytes)>>20, worker); !strings.Contains(out.String(), want) {
 		t.Errorf("the ingest function did not start with 700 MB (want %s):\n%s", want, out.String())
+	}
+}
+
+// A new version that differs from the previous one sends a change event,
+// which the rule on the local bus delivers to the changes queue, where
+// FollowChanges prints it; the path it names serves the report.
+func TestChangeEventsAreFollowed(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	st, err := Start(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f := filepath.Join(t.TempDir(), "acme.txt")
+	for i, text := range []string{"We keep order records for six years.", "We keep order records for ten years and then erase them."} {
+		os.WriteFile(f, []byte("Acme Privacy Policy\n\nWe collect your email address when you register.\n\n"+text+"\n"), 0o600)
+		if err := st.Upload(ctx, f); err != nil {
+			t.Fatal(err)
+		}
+		ids, err := st.WaitSettled(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			body, err := st.Get(ctx, "/policies/"+ids[0]+"/versions")
+			if err == nil && strings.Count(string(body), `"version"`) == i+1 {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("version %d never listed: %s %v", i+1, body, err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	fctx, stop := context.WithCancel(ctx)
+	defer stop()
+	r, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- FollowChanges(fctx, st.S3Endpoint, w, false); w.Close() }()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	go io.Copy(io.Discard, r)
+	if err := <-done; err != nil {
+		t.Errorf("FollowChanges: %v", err)
+	}
+	if !strings.Contains(line, "Policy Changed: acme-txt-") || !strings.Contains(line, "(acme.txt)") || !strings.Contains(line, "1 modified") {
+		t.Errorf("printed %q", line)
+	}
+	_, path, ok := strings.Cut(strings.TrimSpace(line), "; GET ")
+	if !ok {
+		t.Fatalf("no path in %q", line)
+	}
+	body, err := st.Get(ctx, path)
+	if err != nil || !strings.Contains(string(body), `"modified":1`) || !strings.Contains(string(body), "ten years") {
+		t.Errorf("GET %s: %v %s", path, err, body)
 	}
 }

@@ -32,11 +32,29 @@ func init() {
 	runtimeapi.Serve(lookupFunction, lookup.Start)
 }
 
+// LocalShards is the number of index shards of make dev's table: one, so
+// that a listing is one query. Shards spread the load of a large table over
+// DynamoDB partitions; in the emulator every query of an index reads the
+// whole index, so 16 shards cost 16 times as much and spread nothing. The
+// local table starts empty at every run, so its shard count may differ from
+// a deployed table's.
+const LocalShards = 1
+
+func shards(opt Options) int {
+	if opt.Shards > 0 {
+		return opt.Shards
+	}
+	return LocalShards
+}
+
 // ingestEnv is the ingest function's environment, as the stack sets it.
-func ingestEnv(table, keyPrefix string, lim policy.Limits) []string {
+func ingestEnv(table, keyPrefix, eventBus string, lim policy.Limits, shards int) []string {
 	lim = lim.WithDefaults()
 	return []string{
 		topology.EnvTableName + "=" + table,
+		topology.EnvEventBusName + "=" + eventBus,
+		topology.EnvKeepVersions + "=" + strconv.Itoa(topology.DefaultKeepVersions),
+		topology.EnvIndexShards + "=" + strconv.Itoa(shards),
 		topology.EnvKeyPrefix + "=" + keyPrefix,
 		topology.EnvMaxBytes + "=" + strconv.FormatInt(lim.MaxBytes, 10),
 		topology.EnvMaxPages + "=" + strconv.Itoa(lim.MaxPages),
@@ -47,10 +65,11 @@ func ingestEnv(table, keyPrefix string, lim policy.Limits) []string {
 }
 
 // lookupEnv is the lookup function's environment, as the stack sets it.
-func lookupEnv(table, secretARN string) []string {
+func lookupEnv(table, secretARN string, shards int) []string {
 	return []string{
 		topology.EnvTableName + "=" + table,
 		topology.EnvCursorSecretARN + "=" + secretARN,
+		topology.EnvIndexShards + "=" + strconv.Itoa(shards),
 		topology.EnvLogLevel + "=info",
 	}
 }

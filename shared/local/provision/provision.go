@@ -1,9 +1,11 @@
 // Package provision creates the AWS resources of policylens in an emulator
 // (moto_server) from the definitions in package topology: the table and its
 // indexes, the cursor secret, the ingest queue and its dead-letter queue,
-// and the upload bucket with its notification to the queue. The integration tests and the local
-// development system (make dev) use it; in AWS the CDK stack creates the
-// same resources from the same definitions.
+// the upload bucket with its notification to the queue, and the event bus
+// of the change events with a rule that delivers them to a queue. The
+// integration tests and the local development system (make dev) use it; in
+// AWS the CDK stack creates the same resources from the same definitions
+// (there, the rule's target is an SNS topic).
 package provision
 
 import (
@@ -20,6 +22,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	dbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
+	ebtypes "github.com/aws/aws-sdk-go-v2/service/eventbridge/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
@@ -42,12 +46,15 @@ type Names struct {
 	// VisibilityTimeout of the ingest queue: how long a received message
 	// stays hidden before it is delivered again. Zero means 60 seconds.
 	VisibilityTimeout time.Duration
+	// EventBus, when set, names the event bus of the change events;
+	// ChangesQueue the queue a rule on it delivers them to.
+	EventBus, ChangesQueue string
 }
 
 // LocalNames returns the names of the local development system.
 func LocalNames() Names {
 	return Names{Bucket: topology.LocalBucket, Table: topology.LocalTable, Queue: topology.LocalQueue, DLQ: topology.LocalDLQ,
-		CursorSecret: topology.LocalCursorSecret}
+		CursorSecret: topology.LocalCursorSecret, EventBus: topology.LocalEventBus, ChangesQueue: topology.LocalChangesQueue}
 }
 
 // Resources describes what Create made.
@@ -57,6 +64,9 @@ type Resources struct {
 	DLQURL, DLQARN     string
 	// CursorSecretARN is the cursor secret's ARN, when one was made.
 	CursorSecretARN string
+	// EventBus is the change events' bus and ChangesQueueURL the queue
+	// they are delivered to, when they were made.
+	EventBus, ChangesQueueURL string
 }
 
 // Clients are the SDK clients Create uses.
@@ -65,6 +75,7 @@ type Clients struct {
 	SQS            *sqs.Client
 	DynamoDB       *dynamodb.Client
 	SecretsManager *secretsmanager.Client
+	EventBridge    *eventbridge.Client
 }
 
 // NewClients builds clients from cfg for an emulator: S3 uses path-style
@@ -78,12 +89,13 @@ func NewClients(cfg aws.Config) Clients {
 		SQS:            sqs.NewFromConfig(cfg),
 		DynamoDB:       dynamodb.NewFromConfig(cfg),
 		SecretsManager: secretsmanager.NewFromConfig(cfg),
+		EventBridge:    eventbridge.NewFromConfig(cfg),
 	}
 }
 
-// Create makes the table, the cursor secret (when named), the queues and
-// the bucket, in that order, so that S3's test event lands in a queue that
-// exists.
+// Create makes the table, the cursor secret (when named), the event bus
+// and its queue (when named), the queues and the bucket, in that order, so
+// that S3's test event lands in a queue that exists.
 func Create(ctx context.Context, c Clients, n Names) (Resources, error) {
 	r := Resources{Bucket: n.Bucket, Table: n.Table}
 	if err := CreateTable(ctx, c.DynamoDB, n.Table); err != nil {
@@ -94,6 +106,12 @@ func Create(ctx context.Context, c Clients, n Names) (Resources, error) {
 		if r.CursorSecretARN, err = CreateCursorSecret(ctx, c.SecretsManager, n.CursorSecret); err != nil {
 			return r, err
 		}
+	}
+	if n.EventBus != "" {
+		if r.ChangesQueueURL, err = CreateEventBus(ctx, c.EventBridge, c.SQS, n.EventBus, n.ChangesQueue); err != nil {
+			return r, err
+		}
+		r.EventBus = n.EventBus
 	}
 	if r.DLQURL, r.DLQARN, err = createQueue(ctx, c.SQS, n.DLQ, map[string]string{
 		string(sqstypes.QueueAttributeNameMessageRetentionPeriod): strconv.Itoa(topology.DLQRetentionDays * 24 * 3600),
@@ -172,6 +190,44 @@ func CreateTable(ctx context.Context, db *dynamodb.Client, name string) error {
 		return fmt.Errorf("enable time to live on %s: %w", name, err)
 	}
 	return nil
+}
+
+// changesRule is the name of the rule that delivers the change events to
+// the changes queue.
+const changesRule = "policylens-changes"
+
+// CreateEventBus makes the event bus of the change events and a queue with
+// a rule that delivers every "Policy Changed" event of the bus to it, and
+// returns the queue's URL. What exists already is kept.
+func CreateEventBus(ctx context.Context, eb *eventbridge.Client, q *sqs.Client, bus, queue string) (string, error) {
+	if _, err := eb.CreateEventBus(ctx, &eventbridge.CreateEventBusInput{Name: aws.String(bus)}); err != nil {
+		var exists *ebtypes.ResourceAlreadyExistsException
+		if !errors.As(err, &exists) {
+			return "", fmt.Errorf("create event bus %s: %w", bus, err)
+		}
+	}
+	url, arn, err := createQueue(ctx, q, queue, nil)
+	if err != nil {
+		return "", err
+	}
+	pattern, _ := json.Marshal(map[string][]string{"source": {topology.EventSource}, "detail-type": {topology.EventDetailType}})
+	if _, err := eb.PutRule(ctx, &eventbridge.PutRuleInput{
+		Name: aws.String(changesRule), EventBusName: aws.String(bus), EventPattern: aws.String(string(pattern)),
+		State: ebtypes.RuleStateEnabled, Description: aws.String("policylens change events to " + queue),
+	}); err != nil {
+		return "", fmt.Errorf("create rule %s on %s: %w", changesRule, bus, err)
+	}
+	out, err := eb.PutTargets(ctx, &eventbridge.PutTargetsInput{
+		Rule: aws.String(changesRule), EventBusName: aws.String(bus),
+		Targets: []ebtypes.Target{{Id: aws.String("changes-queue"), Arn: aws.String(arn)}},
+	})
+	if err == nil && out.FailedEntryCount > 0 {
+		err = fmt.Errorf("%s", aws.ToString(out.FailedEntries[0].ErrorMessage))
+	}
+	if err != nil {
+		return "", fmt.Errorf("deliver rule %s to %s: %w", changesRule, queue, err)
+	}
+	return url, nil
 }
 
 // CreateCursorSecret makes the secret name hold a new random value, as the

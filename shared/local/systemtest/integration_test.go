@@ -106,8 +106,9 @@ func (s *system) analysis(name string, data []byte) *policy.Analysis {
 	return res
 }
 
-// itemsOf counts the table items an analysis is stored as: one per clause
-// and one per label a clause carries.
+// itemsOf counts the clause items and label entries an analysis is stored
+// as: one per clause and one per label a clause carries. Its generation
+// holds a version item besides.
 func itemsOf(res *policy.Analysis) int {
 	n := 0
 	for _, c := range res.Clauses {
@@ -176,8 +177,8 @@ func TestDuplicateDeliveryKeepsOneCopy(t *testing.T) {
 	if got := s.genPartitions(id); len(got) != 1 {
 		t.Errorf("clause partitions = %v, want one", got)
 	}
-	if got, w := s.items("C#"+id+"#"), itemsOf(want); got != w {
-		t.Errorf("%d clause and label items stored, want %d", got, w)
+	if got, w := s.items("C#"+id+"#"), itemsOf(want)+1; got != w {
+		t.Errorf("%d clause, label and version items stored, want %d", got, w)
 	}
 	if got := texts(s.allClauses(id, "", 100)); !slices.Equal(got, wantTexts(want)) {
 		t.Errorf("clauses = %q, want %q", got, wantTexts(want))
@@ -219,27 +220,36 @@ func TestOlderVersionArrivingLateIsIgnored(t *testing.T) {
 	}
 }
 
-// A shorter new version replaces every clause of the old one.
+// A shorter new version replaces every clause of the old one in what the
+// API serves; the old one stays in the history, out of the label listing.
 func TestShorterVersionLeavesNoStaleClauses(t *testing.T) {
 	s := newSystem(t, options{})
 	const key = "short/policy.txt"
-	s.put(key, policyText("long version", 12))
+	v1 := policyText("long version", 12)
+	s.put(key, v1)
 	s.drain()
 	v2 := policyText("short version", 3)
 	s.put(key, v2)
 	s.drain()
 	id := s3event.PolicyID(s.res.Bucket, key)
-	want := s.analysis("policy.txt", v2)
+	want, old := s.analysis("policy.txt", v2), s.analysis("policy.txt", v1)
 	if got := texts(s.allClauses(id, "", 5)); !slices.Equal(got, wantTexts(want)) {
 		t.Errorf("clauses = %q, want %q", got, wantTexts(want))
-	}
-	if got, w := s.items("C#"+id+"#"), itemsOf(want); got != w {
-		t.Errorf("%d clause and label items stored, want %d (the new version's only)", got, w)
 	}
 	var p policyDoc
 	s.mustGet("/policies/"+id, &p)
 	if p.Status != "READY" || p.Clauses != len(want.Clauses) {
 		t.Errorf("policy = %+v, want READY with %d clauses", p, len(want.Clauses))
+	}
+	// Stored: the new version whole, the old one without its label
+	// entries.
+	if got, w := s.items("C#"+id+"#"), itemsOf(want)+1+len(old.Clauses)+1; got != w {
+		t.Errorf("%d clause, label and version items stored, want %d", got, w)
+	}
+	for _, hit := range s.allLabelClauses("First Party Collection/Use", "", 50) {
+		if hit.PolicyID == id && !slices.Contains(wantTexts(want), hit.Text) {
+			t.Errorf("the label listing shows a clause of the old version: %q", hit.Text)
+		}
 	}
 }
 
@@ -296,7 +306,7 @@ func TestDeletionRemovesPolicyAndClauses(t *testing.T) {
 
 // Files that cannot be analysed mark the policy FAILED with a reason the
 // user can act on; the message succeeds, and an earlier version's clauses
-// are gone.
+// are no longer the policy's: they stay in its history only.
 func TestUnanalysableFilesAreMarkedFailed(t *testing.T) {
 	const maxBytes = 64 << 10
 	s := newSystem(t, options{maxBytes: maxBytes})
@@ -344,8 +354,19 @@ func TestUnanalysableFilesAreMarkedFailed(t *testing.T) {
 			if cl.Status != "FAILED" || len(cl.Items) != 0 {
 				t.Errorf("clauses of a failed policy = %+v", cl)
 			}
-			if n := s.items("C#" + id + "#"); n != 0 {
-				t.Errorf("%d clause items of the good version remain", n)
+			// The good version is kept (unless its name alone makes it
+			// unreadable), without its label entries.
+			kept, items := 1, len(s.analysis("good.txt", policyText("good version", 3)).Clauses)+1
+			if strings.HasSuffix(tt.key, ".docx") {
+				kept, items = 0, 0
+			}
+			var versions versionListDoc
+			s.mustGet("/policies/"+id+"/versions", &versions)
+			if len(versions.Items) != kept || kept > 0 && versions.Items[0].Current {
+				t.Errorf("versions %+v, want %d, not current", versions.Items, kept)
+			}
+			if n := s.items("C#" + id + "#"); n != items {
+				t.Errorf("%d items of the good version remain, want %d: its clauses and its version item", n, items)
 			}
 		})
 	}

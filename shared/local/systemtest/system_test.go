@@ -71,6 +71,10 @@ type options struct {
 	db func(db store.DB, bucket string) store.DB
 	// visibility is the queue's visibility timeout.
 	visibility time.Duration
+	// keep is how many versions of each policy are kept (0: the default).
+	keep int
+	// events wraps the publisher of the change events.
+	events func(ingest.Events) ingest.Events
 }
 
 var sysSeq struct {
@@ -93,7 +97,8 @@ func newSystem(t testing.TB, opt options) *system {
 	h := fnv.New32a()
 	h.Write([]byte(t.Name()))
 	name := fmt.Sprintf("it-%08x-%d", h.Sum32(), n)
-	names := provision.Names{Bucket: name, Table: name, Queue: name, DLQ: name + "-dlq", VisibilityTimeout: opt.visibility}
+	names := provision.Names{Bucket: name, Table: name, Queue: name, DLQ: name + "-dlq", VisibilityTimeout: opt.visibility,
+		EventBus: name, ChangesQueue: name + "-changes"}
 	cl := provision.NewClients(cfg)
 	res, err := provision.Create(ctx, cl, names)
 	if err != nil {
@@ -106,15 +111,19 @@ func newSystem(t testing.TB, opt options) *system {
 	}
 	log := logging.New(s.logs, slog.LevelDebug)
 	// The handlers as the functions build them.
-	s.ingest, err = ingest.NewFromConfig(cfg, settings.Ingest{Table: res.Table, Limits: lim}, log)
+	s.ingest, err = ingest.NewFromConfig(cfg, settings.Ingest{Table: res.Table, Limits: lim, EventBus: res.EventBus, KeepVersions: opt.keep}, log)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if opt.events != nil {
+		s.ingest.Events = opt.events(s.ingest.Events)
 	}
 	var db store.DB = cl.DynamoDB
 	if opt.db != nil {
 		db = opt.db(db, res.Bucket)
 	}
 	s.store = store.New(db, res.Table)
+	s.store.KeepVersions = opt.keep
 	s.ingest.Store = s.store
 	// The reference the stored analyses are compared with.
 	model, err := classify.Default()

@@ -26,7 +26,9 @@ var routes = []Route{
 	{"GET", "/labels/{label}/clauses", []string{"minScore", "limit", "cursor"}},
 	{"GET", "/policies", []string{"limit", "cursor"}},
 	{"GET", "/policies/{id}", nil},
-	{"GET", "/policies/{id}/clauses", []string{"label", "minScore", "limit", "cursor"}},
+	{"GET", "/policies/{id}/clauses", []string{"version", "label", "minScore", "limit", "cursor"}},
+	{"GET", "/policies/{id}/versions", []string{"limit", "cursor"}},
+	{"GET", "/policies/{id}/changes", []string{"from", "to", "limit", "cursor"}},
 }
 
 // Routes lists the routes of the API.

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -34,6 +36,11 @@ func (h *Handler) ingest(ctx context.Context, c s3event.Change, d delivery, rep 
 			return h.settle(ctx, c.Kind, v, nil, nil, fault.E(fault.Invalid, "policy id %s already belongs to s3://%s/%s: this object cannot be ingested",
 				v.ID, snap.Bucket, snap.Key), d, rep)
 		}
+		// Change events of earlier versions that are not known to be
+		// sent go out first.
+		if err := h.sendEvents(ctx, snap, "", rep); err != nil {
+			return h.settle(ctx, c.Kind, v, nil, nil, err, d, rep)
+		}
 		obj, err := h.current(ctx, v)
 		if err != nil {
 			return h.settle(ctx, c.Kind, v, nil, nil, err, d, rep)
@@ -59,20 +66,78 @@ func (h *Handler) ingest(ctx context.Context, c s3event.Change, d delivery, rep 
 		if obj.size > 0 {
 			rep.bytes = obj.size
 		}
-		res, err := h.analyse(ctx, v, obj, rep)
-		obj.close()
-		if err != nil {
-			return h.settle(ctx, c.Kind, v, &claim, res, err, d, rep)
-		}
-		if err := h.Store.WriteClauses(ctx, v, claim, res); err != nil {
-			return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
-		}
-		rep.clauses = len(res.Clauses)
-		if err := h.finish(ctx, v, claim, store.Outcome{Result: res, Bytes: rep.bytes}, outReady, rep); err != nil {
+		return h.recordVersion(ctx, c, v, claim, obj, d, rep)
+	}
+}
+
+// recordVersion analyses the object claim holds and records it: as the policy's
+// new version, or, when its bytes are those of the current version, as
+// the same version again. A new version that differs from the previous
+// one has a change event, sent once it is current.
+func (h *Handler) recordVersion(ctx context.Context, c s3event.Change, v policy.Version, claim store.Claim, obj *object, d delivery, rep *report) error {
+	data, err := h.read(v, obj, rep)
+	obj.close()
+	if err != nil {
+		return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
+	}
+	if cur := currentVersion(claim.Prev); cur != nil && cur.SHA256 == sha(data) {
+		rep.version, rep.clauses = cur.Version, cur.Clauses
+		o := store.Outcome{Unchanged: true, Bytes: rep.bytes}
+		if err := h.finish(ctx, v, claim, o, outUnchanged, rep); err != nil {
 			return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
 		}
 		return nil
 	}
+	res, err := h.analyse(ctx, v, data, rep)
+	if err != nil {
+		return h.settle(ctx, c.Kind, v, &claim, res, err, d, rep)
+	}
+	if err := h.Store.WriteClauses(ctx, v, claim, res); err != nil {
+		return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
+	}
+	rep.clauses = len(res.Clauses)
+	rep.version = store.VersionID(v, claim)
+	received := obj.received
+	if received.IsZero() {
+		received = h.now()
+	}
+	o := store.Outcome{Result: res, Bytes: rep.bytes, Received: received}
+	if o.Event, err = h.changeEvent(ctx, v, claim, res, received, rep); err != nil {
+		if fault.KindOf(err) == fault.Conflict {
+			// The previous version is being deleted: another version
+			// became current meanwhile, and this claim cannot finish.
+			rep.outcome = outSuperseded
+			return h.Store.Abandon(ctx, v, claim)
+		}
+		return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
+	}
+	o.EventLease = h.lease(ctx)
+	if err := h.finish(ctx, v, claim, o, outReady, rep); err != nil {
+		return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
+	}
+	if rep.outcome == outReady && o.Event != nil {
+		// This claim holds its event: it sends it now. If that fails, the
+		// version is current all the same and the event pending: the
+		// message is delivered again, and the delivery sends it.
+		if err := h.sendEvents(ctx, &store.Policy{ID: v.ID, Notify: []string{claim.Gen}}, claim.Gen, rep); err != nil {
+			return h.settle(ctx, c.Kind, v, nil, nil, err, d, rep)
+		}
+	}
+	return nil
+}
+
+// currentVersion returns the version whose analysis p shows, nil when
+// there is none.
+func currentVersion(p *store.Policy) *store.VersionEntry {
+	if p == nil || p.Gen == "" {
+		return nil
+	}
+	return p.FindGen(p.Gen)
+}
+
+func sha(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // applied reports whether p already records version v, done: the same
@@ -106,6 +171,9 @@ func (h *Handler) remove(ctx context.Context, c s3event.Change, d delivery, rep 
 	for try := 1; ; try++ {
 		snap, err := h.Store.Snapshot(ctx, v.ID)
 		if err != nil {
+			return h.settle(ctx, c.Kind, v, nil, nil, err, d, rep)
+		}
+		if err := h.sendEvents(ctx, snap, "", rep); err != nil {
 			return h.settle(ctx, c.Kind, v, nil, nil, err, d, rep)
 		}
 		cur, exists, err := h.head(ctx, v)

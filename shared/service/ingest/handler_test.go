@@ -114,6 +114,15 @@ type fakeStore struct {
 	calls     []string
 	outcome   *store.Outcome
 	begun     []policy.Version
+	// versions are the analyses ReadVersion returns, by generation;
+	// pending the events TakeEvent hands out, by generation.
+	versions map[string]*policy.Analysis
+	pending  map[string][]byte
+	takeErr  error
+	sent     map[string]bool
+	// applyFinish makes a successful Finish change the snapshot, as the
+	// table would.
+	applyFinish bool
 }
 
 func (f *fakeStore) call(name string) {
@@ -150,6 +159,11 @@ func (f *fakeStore) WriteClauses(ctx context.Context, v policy.Version, c store.
 func (f *fakeStore) Finish(ctx context.Context, v policy.Version, c store.Claim, o store.Outcome) error {
 	f.call("Finish")
 	f.outcome = &o
+	if f.finErr == nil && f.applyFinish && o.Reason == "" {
+		f.mu.Lock()
+		f.snapshot = &store.Policy{ID: v.ID, Bucket: v.Bucket, Key: v.Key, ETag: v.ETag, Seq: v.Seq, Status: policy.Ready, Rev: "r2", Gen: c.Gen}
+		f.mu.Unlock()
+	}
 	return f.finErr
 }
 
@@ -165,6 +179,39 @@ func (f *fakeStore) Abandon(ctx context.Context, v policy.Version, c store.Claim
 
 func (f *fakeStore) Sweep(ctx context.Context, p *store.Policy) error {
 	f.call("Sweep")
+	return nil
+}
+
+func (f *fakeStore) ReadVersion(ctx context.Context, id, gen string) (*policy.Analysis, error) {
+	f.call("ReadVersion")
+	return f.versions[gen], nil
+}
+
+func (f *fakeStore) TakeEvent(ctx context.Context, id, gen, holder string, until time.Time) ([]byte, error) {
+	f.call("TakeEvent")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.takeErr != nil {
+		return nil, f.takeErr
+	}
+	if gen == f.outcomeGen() && f.outcome != nil && f.outcome.Event != nil && !f.sent[gen] {
+		return f.outcome.Event, nil
+	}
+	return f.pending[gen], nil
+}
+
+// outcomeGen is the generation of the claims Begin hands out.
+func (f *fakeStore) outcomeGen() string { return "r1" }
+
+func (f *fakeStore) EventSent(ctx context.Context, id, gen, eventID string) error {
+	f.call("EventSent")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.sent == nil {
+		f.sent = map[string]bool{}
+	}
+	f.sent[gen] = true
+	delete(f.pending, gen)
 	return nil
 }
 

@@ -54,6 +54,14 @@ type Store interface {
 	Remove(ctx context.Context, v policy.Version, seen *store.Policy) error
 	Abandon(ctx context.Context, v policy.Version, c store.Claim) error
 	Sweep(ctx context.Context, p *store.Policy) error
+	ReadVersion(ctx context.Context, id, gen string) (*policy.Analysis, error)
+	TakeEvent(ctx context.Context, id, gen, holder string, until time.Time) ([]byte, error)
+	EventSent(ctx context.Context, id, gen, eventID string) error
+}
+
+// Events sends change events; *notify.Publisher implements it.
+type Events interface {
+	Publish(ctx context.Context, detail []byte) (eventID string, err error)
 }
 
 // Analyzer analyses a policy file; *analyze.Analyzer implements it.
@@ -66,7 +74,10 @@ type Handler struct {
 	S3       Objects
 	Store    Store
 	Analyzer Analyzer
-	Log      *slog.Logger
+	// Events, when set, receives a change event for every new version
+	// that differs from the previous one.
+	Events Events
+	Log    *slog.Logger
 	// MaxBytes is the largest object analysed; larger ones are marked
 	// FAILED without being read.
 	MaxBytes int64
@@ -100,6 +111,7 @@ const (
 	outFailed     = "failed"     // the file cannot be analysed, or its message ran out of deliveries; policy FAILED with a reason
 	outDeleted    = "deleted"    // policy and clauses deleted
 	outDuplicate  = "duplicate"  // this object was already applied
+	outUnchanged  = "unchanged"  // the same bytes as the current version: the object recorded, no new version
 	outSuperseded = "superseded" // the object is no longer the key's current one, or the policy changed meanwhile
 	outGone       = "gone"       // the object no longer exists; its removal event decides
 	outIgnored    = "ignored"    // not an event about a policy, or a removal of an object that still exists
@@ -214,6 +226,12 @@ type report struct {
 	bytes   int64
 	pages   int
 	clauses int
+	// version is the id of the version recorded; change says how it
+	// differs from the previous one (first, quiet or changed), and events
+	// how many change events were sent.
+	version string
+	change  string
+	events  int
 }
 
 // record processes one S3 event record and logs one line about it. It
@@ -284,6 +302,15 @@ func (h *Handler) logRecord(ctx context.Context, r s3event.Record, c s3event.Cha
 	}
 	if rep.outcome == outReady {
 		attrs = append(attrs, "clauses", rep.clauses)
+	}
+	if rep.version != "" {
+		attrs = append(attrs, "version", rep.version)
+	}
+	if rep.change != "" {
+		attrs = append(attrs, "change", rep.change)
+	}
+	if rep.events > 0 {
+		attrs = append(attrs, "eventsSent", rep.events)
 	}
 	if rep.reason != "" {
 		attrs = append(attrs, "reason", rep.reason)

@@ -8,6 +8,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -30,6 +31,8 @@ type object struct {
 	version policy.Version
 	size    int64
 	body    io.ReadCloser
+	// received is when S3 received the object (its Last-Modified time).
+	received time.Time
 }
 
 func (o *object) close() {
@@ -53,7 +56,7 @@ func (h *Handler) current(ctx context.Context, v policy.Version) (*object, error
 	if err != nil {
 		return nil, objectError(v, err)
 	}
-	o := &object{version: v, size: aws.ToInt64(out.ContentLength), body: out.Body}
+	o := &object{version: v, size: aws.ToInt64(out.ContentLength), body: out.Body, received: aws.ToTime(out.LastModified)}
 	gotVersion := aws.ToString(out.VersionId)
 	if gotVersion == "null" {
 		gotVersion = "" // an object stored before versioning was enabled
@@ -108,11 +111,9 @@ func objectError(v policy.Version, err error) error {
 	return fault.Wrap(k, err, "")
 }
 
-// analyse reads the object's body and analyses it. The ways the file can
-// be at fault (an unsupported type, too large, too many clauses, or
-// anything the analysis rejects) are errors of an input kind; the analysis
-// is returned with them when there is one, to record what is known.
-func (h *Handler) analyse(ctx context.Context, v policy.Version, obj *object, rep *report) (*policy.Analysis, error) {
+// read reads the object's body. The ways the file can be at fault here (an
+// unsupported type, too large) are errors of an input kind.
+func (h *Handler) read(v policy.Version, obj *object, rep *report) ([]byte, error) {
 	if reason := unsupportedType(v.Key); reason != "" {
 		return nil, fault.E(fault.Unsupported, "%s", reason)
 	}
@@ -132,6 +133,14 @@ func (h *Handler) analyse(ctx context.Context, v policy.Version, obj *object, re
 			sizeText(limit), topology.EnvMaxBytes)
 	}
 	rep.bytes = int64(len(data))
+	return data, nil
+}
+
+// analyse analyses the object's bytes. The ways the file can be at fault
+// (too many clauses, or anything the analysis rejects) are errors of an
+// input kind; the analysis is returned with them when there is one, to
+// record what is known.
+func (h *Handler) analyse(ctx context.Context, v policy.Version, data []byte, rep *report) (*policy.Analysis, error) {
 	res, err := h.Analyzer.Analyze(ctx, path.Base(v.Key), data)
 	if err != nil {
 		return nil, err

@@ -13,11 +13,13 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/eventbridge"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/policylens/policylens/shared/analysis/analyze"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/service/logging"
+	"github.com/policylens/policylens/shared/service/notify"
 	"github.com/policylens/policylens/shared/service/settings"
 	"github.com/policylens/policylens/shared/service/store"
 	"github.com/policylens/policylens/shared/service/topology"
@@ -34,9 +36,17 @@ func NewFromConfig(awsCfg aws.Config, cfg settings.Ingest, log *slog.Logger) (*H
 		return nil, fmt.Errorf("load model: %w", err)
 	}
 	lim := cfg.Limits.WithDefaults()
+	st := store.New(dynamodb.NewFromConfig(awsCfg), cfg.Table)
+	st.KeepVersions = cfg.KeepVersions
+	st.Shards = cfg.Shards
+	var events Events
+	if cfg.EventBus != "" {
+		events = notify.NewPublisher(eventbridge.NewFromConfig(awsCfg), cfg.EventBus)
+	}
 	return &Handler{
 		S3:              s3.NewFromConfig(awsCfg, settings.S3Options(os.Getenv)),
-		Store:           store.New(dynamodb.NewFromConfig(awsCfg), cfg.Table),
+		Store:           st,
+		Events:          events,
 		Analyzer:        analyze.New(model, cfg.Limits),
 		Log:             log,
 		MaxBytes:        lim.MaxBytes,
@@ -80,7 +90,8 @@ func Start() error {
 	}
 	log.Info("ingest started", "functionMemoryMB", os.Getenv(topology.EnvFunctionMemory),
 		"handlerMemoryMB", cfg.HandlerMemory>>20, "workerMemoryMB", cfg.Limits.MaxMemory>>20,
-		"analysisTimeout", cfg.Limits.Timeout.String(), "maxObjectBytes", cfg.Limits.MaxBytes)
+		"analysisTimeout", cfg.Limits.Timeout.String(), "maxObjectBytes", cfg.Limits.MaxBytes,
+		"keepVersions", cfg.KeepVersions, "eventBus", cfg.EventBus)
 	lambda.Start(h.Invoke)
 	return nil
 }

@@ -35,9 +35,12 @@ func newPageStore(n int) *pageStore {
 		scores[l.Name] = 0.01
 	}
 	scores["Data Retention"] = 0.93
-	p := store.Policy{ID: testID, Bucket: "b", Key: "policies/Privacy Policy+2025.txt", Status: policy.Ready, Gen: "a1",
+	p := store.Policy{ID: testID, Bucket: "b", Key: "policies/Privacy Policy+2025.txt", Status: policy.Ready, Gen: "00000000000000a1",
 		Title: "Northwind Privacy Policy", Clauses: 60, UpdatedAt: "2025-01-01T00:00:00.000000Z",
-		LabelCounts: map[string]int{"Data Retention": 4}}
+		LabelCounts: map[string]int{"Data Retention": 4}, Version: "v2", Versions: []store.VersionEntry{
+			{Version: "v2", Gen: "00000000000000a1", Received: "2025-01-01T00:00:00.000000Z", Clauses: n},
+			{Version: "v1", Gen: "00000000000000a0", Received: "2024-06-01T00:00:00.000000Z", Clauses: n},
+		}}
 	s := &pageStore{policy: p}
 	for i := range n {
 		s.clauses = append(s.clauses, store.Clause{Ordinal: i + 1, Heading: []string{"Retention"}, Text: text, Start: i * 400, End: i*400 + 390,
@@ -67,6 +70,17 @@ func (s *pageStore) Clauses(ctx context.Context, p *store.Policy, gen string, q 
 
 func (s *pageStore) LabelClauses(ctx context.Context, slug string, q store.LabelQuery) (store.Page[store.LabelClause], error) {
 	return store.Page[store.LabelClause]{Items: s.byLabel[:min(q.Limit, len(s.byLabel))], Next: "00700#" + testID + "#000020#a1"}, nil
+}
+
+func (s *pageStore) ReadVersion(ctx context.Context, id, gen string) (*policy.Analysis, error) {
+	a := &policy.Analysis{}
+	for _, c := range s.clauses {
+		a.Clauses = append(a.Clauses, policy.Clause{Ordinal: c.Ordinal, Heading: c.Heading, Text: c.Text})
+	}
+	if gen == "00000000000000a1" {
+		a.Clauses[len(a.Clauses)/2].Text += " We may change this."
+	}
+	return a, nil
 }
 
 func (s *pageStore) Ping(ctx context.Context) error { return nil }

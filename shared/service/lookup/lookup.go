@@ -20,6 +20,7 @@ import (
 
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/service/api"
 	"github.com/policylens/policylens/shared/service/settings"
 	"github.com/policylens/policylens/shared/service/store"
@@ -31,6 +32,7 @@ type Store interface {
 	Policies(ctx context.Context, after string, limit int) (store.Page[store.Policy], error)
 	Clauses(ctx context.Context, p *store.Policy, gen string, q store.ClauseQuery) (store.Page[store.Clause], error)
 	LabelClauses(ctx context.Context, slug string, q store.LabelQuery) (store.Page[store.LabelClause], error)
+	ReadVersion(ctx context.Context, id, gen string) (*policy.Analysis, error)
 	Ping(ctx context.Context) error
 }
 
@@ -40,6 +42,8 @@ type Handler struct {
 	log         *slog.Logger
 	keys        *Keys
 	maxPageSize int
+	// reports keeps the change reports computed last.
+	reports *reportCache
 	// now returns the current time; tests replace it.
 	now func() time.Time
 }
@@ -50,7 +54,7 @@ func New(s Store, keys *Keys, cfg settings.Lookup, log *slog.Logger) *Handler {
 	if n <= 0 {
 		n = api.DefaultMaxPageSize
 	}
-	return &Handler{store: s, log: log, keys: keys, maxPageSize: n, now: time.Now}
+	return &Handler{store: s, log: log, keys: keys, maxPageSize: n, reports: newReportCache(reportCacheSize), now: time.Now}
 }
 
 // route is a route of the API with the method that serves it.
@@ -67,6 +71,8 @@ var handlers = map[string]func(*Handler, context.Context, *request) *response{
 	"/policies":               (*Handler).policies,
 	"/policies/{id}":          (*Handler).policy,
 	"/policies/{id}/clauses":  (*Handler).clauses,
+	"/policies/{id}/versions": (*Handler).versions,
+	"/policies/{id}/changes":  (*Handler).changes,
 }
 
 // routes are the API's routes, each with its handler. A route of package
@@ -426,34 +432,57 @@ func (h *Handler) clauses(ctx context.Context, r *request) *response {
 	if q.MinScore, bad = minScore(r); bad != nil {
 		return bad
 	}
+	version, byVersion, bad := versionParam(r, "version")
+	if bad != nil {
+		return bad
+	}
 	scope := fmt.Sprintf("id=%s&label=%s&minScore=%g", id, slugName, q.MinScore)
+	if byVersion {
+		scope += "&version=" + version
+	}
 	var cur *cursor
 	if q.Limit, cur, bad = h.pageParams(ctx, r, scope); bad != nil {
 		return bad
 	}
-	gen := ""
 	if cur != nil {
 		n, err := strconv.Atoi(cur.Pos)
 		if err != nil || n < 1 || cur.Gen == "" {
 			return badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
 		}
-		q.After, gen = n, cur.Gen
+		q.After = n
 	}
 	p, bad := h.findPolicy(ctx, id)
 	if bad != nil {
 		return bad
+	}
+	// A listing follows the current version, or the version it names; it
+	// stops with 409 when that changed between two pages.
+	gen, shown := p.Gen, p.Version
+	if byVersion {
+		e := p.Find(version)
+		switch {
+		case e == nil && cur == nil:
+			return notFound(unknownVersion(id, version))
+		case e == nil:
+			gen = ""
+		default:
+			gen, shown = e.Gen, e.Version
+		}
+	}
+	if cur != nil && cur.Gen != gen {
+		return problem(http.StatusConflict, probPolicyChanged, "the version listed was replaced after the first page was served; start again without a cursor")
 	}
 	page, err := h.store.Clauses(ctx, p, gen, q)
 	if err != nil {
 		return h.failure(ctx, err, fault.Conflict,
 			"the policy was re-analysed after the first page was served; start again without a cursor")
 	}
-	out := clauseList{PolicyID: p.ID, Status: string(p.Status), Items: make([]clauseView, 0, len(page.Items))}
+	out := clauseList{PolicyID: p.ID, Status: string(p.Status), Version: shown, Items: make([]clauseView, 0, len(page.Items))}
 	for _, c := range page.Items {
 		out.Items = append(out.Items, clauseViewOf(c))
 	}
 	if page.Next != "" {
-		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next, Gen: p.Gen}.encode(ctx, h.keys, h.now())
+		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next, Gen: gen}.encode(ctx, h.keys, h.now())
 	}
 	return ok(out)
 }

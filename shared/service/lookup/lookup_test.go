@@ -33,6 +33,10 @@ type fakeStore struct {
 	clauseQ  []store.ClauseQuery
 	labelQ   []store.LabelQuery
 	labelArg []string
+	// analyses are the versions ReadVersion returns, by generation.
+	analyses     map[string]*policy.Analysis
+	versionReads []string
+	gens         []string
 }
 
 func (f *fakeStore) Policy(ctx context.Context, id string) (*store.Policy, error) {
@@ -55,6 +59,7 @@ func (f *fakeStore) Policies(ctx context.Context, after string, limit int) (stor
 
 func (f *fakeStore) Clauses(ctx context.Context, p *store.Policy, gen string, q store.ClauseQuery) (store.Page[store.Clause], error) {
 	f.clauseQ = append(f.clauseQ, q)
+	f.gens = append(f.gens, gen)
 	return store.Page[store.Clause]{Items: []store.Clause{{Ordinal: 1, Text: "We keep data."}}, Next: "1"}, nil
 }
 
@@ -64,13 +69,35 @@ func (f *fakeStore) LabelClauses(ctx context.Context, slug string, q store.Label
 	return store.Page[store.LabelClause]{}, f.err
 }
 
+func (f *fakeStore) ReadVersion(ctx context.Context, id, gen string) (*policy.Analysis, error) {
+	f.versionReads = append(f.versionReads, gen)
+	if f.err != nil {
+		return nil, f.err
+	}
+	if a, ok := f.analyses[gen]; ok {
+		return a, nil
+	}
+	return nil, store.ErrGenerationChanged
+}
+
 func (f *fakeStore) Ping(ctx context.Context) error { return f.pingErr }
 
 const testID = "policies-privacy-policy-2025-txt-4336eb770257"
 
 func newTestHandler(f *fakeStore, maxPage int) *Handler {
 	if f.policy == nil {
-		f.policy = &store.Policy{ID: testID, Bucket: "b", Key: "k", Status: policy.Ready, Gen: "a1", UpdatedAt: "2025-01-01T00:00:00.000000Z"}
+		f.policy = &store.Policy{ID: testID, Bucket: "b", Key: "k", Status: policy.Ready, Gen: "a1", UpdatedAt: "2025-01-01T00:00:00.000000Z",
+			Version: "v2", Versions: []store.VersionEntry{
+				{Version: "v2", Gen: "00000000000000a1", Received: "2025-01-01T00:00:00.000000Z", SHA256: "s2", Clauses: 2, Updated: "2025-01-01"},
+				{Version: "v1", Gen: "00000000000000a0", Received: "2024-06-01T00:00:00.000000Z", SHA256: "s1", Clauses: 1},
+			}}
+		f.policy.Gen = f.policy.Versions[0].Gen
+	}
+	if f.analyses == nil {
+		f.analyses = map[string]*policy.Analysis{
+			"00000000000000a0": {Clauses: []policy.Clause{{Ordinal: 1, Text: "We keep data for a year."}}},
+			"00000000000000a1": {Clauses: []policy.Clause{{Ordinal: 1, Text: "We keep data for a year."}, {Ordinal: 2, Text: "We sell nothing."}}},
+		}
 	}
 	return New(f, StaticKeys([]byte("test key")), settings.Lookup{Table: "t", MaxPageSize: maxPage}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 }

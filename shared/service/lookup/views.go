@@ -32,6 +32,9 @@ type policyList struct {
 
 type policyDetail struct {
 	policySummary
+	// Version is the id of the version whose analysis the policy shows
+	// (GET /policies/{id}/versions); VersionID is the S3 object version.
+	Version        string         `json:"version,omitempty"`
 	VersionID      string         `json:"versionId,omitempty"`
 	ETag           string         `json:"eTag,omitempty"`
 	SHA256         string         `json:"sha256,omitempty"`
@@ -51,7 +54,7 @@ func summaryOf(p *store.Policy) policySummary {
 
 func detailOf(p *store.Policy) policyDetail {
 	d := policyDetail{
-		policySummary: summaryOf(p), VersionID: p.VersionID, ETag: p.ETag, SHA256: p.SHA256,
+		policySummary: summaryOf(p), Version: p.Version, VersionID: p.VersionID, ETag: p.ETag, SHA256: p.SHA256,
 		Encoding: p.Encoding, FactsTruncated: p.FactsTruncated, LabelCounts: p.LabelCounts,
 	}
 	// Facts and counts describe the current generation: a READY policy's,
@@ -109,8 +112,10 @@ func clauseViewOf(c store.Clause) clauseView {
 }
 
 type clauseList struct {
-	PolicyID   string       `json:"policyId"`
-	Status     string       `json:"status"`
+	PolicyID string `json:"policyId"`
+	Status   string `json:"status"`
+	// Version is the id of the version listed.
+	Version    string       `json:"version,omitempty"`
 	Items      []clauseView `json:"items"`
 	NextCursor string       `json:"nextCursor,omitempty"`
 }

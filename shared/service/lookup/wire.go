@@ -33,7 +33,9 @@ func NewFromConfig(ctx context.Context, awsCfg aws.Config, cfg settings.Lookup, 
 	} else {
 		log.WarnContext(ctx, topology.EnvCursorSecretARN+" is not set: cursors are signed with a random key and are valid on this instance only")
 	}
-	return New(store.New(dynamodb.NewFromConfig(awsCfg), cfg.Table), keys, cfg, log), nil
+	st := store.New(dynamodb.NewFromConfig(awsCfg), cfg.Table)
+	st.Shards = cfg.Shards
+	return New(st, keys, cfg, log), nil
 }
 
 // Start runs the lookup function in a Lambda runtime: configuration from

@@ -38,7 +38,16 @@ type Ingest struct {
 	// MAX_RECEIVE_COUNT: a message received that many times is on its last
 	// delivery.
 	MaxReceiveCount int
-	LogLevel        slog.Level
+	// EventBus names the EventBridge bus the change events go to
+	// (EVENT_BUS_NAME); empty: no events are sent.
+	EventBus string
+	// KeepVersions is how many versions of each policy are kept
+	// (KEEP_VERSIONS).
+	KeepVersions int
+	// Shards is how many partitions each index key is spread over
+	// (INDEX_SHARDS).
+	Shards   int
+	LogLevel slog.Level
 }
 
 // Lookup is the configuration of the lookup function.
@@ -49,12 +58,16 @@ type Lookup struct {
 	// signs with a random key of its own, which no other instance knows.
 	CursorSecretARN string
 	MaxPageSize     int
-	LogLevel        slog.Level
+	// Shards is how many partitions each index key is spread over
+	// (INDEX_SHARDS).
+	Shards   int
+	LogLevel slog.Level
 }
 
 // LoadIngest reads the ingest configuration through getenv (os.Getenv).
 func LoadIngest(getenv func(string) string) (Ingest, error) {
-	c := Ingest{Limits: policy.DefaultLimits(), KeyPrefix: getenv(topology.EnvKeyPrefix), MaxReceiveCount: topology.MaxReceiveCount}
+	c := Ingest{Limits: policy.DefaultLimits(), KeyPrefix: getenv(topology.EnvKeyPrefix), MaxReceiveCount: topology.MaxReceiveCount,
+		EventBus: strings.TrimSpace(getenv(topology.EnvEventBusName))}
 	var errs []error
 	var err error
 	c.Table, err = required(getenv, topology.EnvTableName)
@@ -74,6 +87,11 @@ func LoadIngest(getenv func(string) string) (Ingest, error) {
 	}
 	n, err := positive(getenv, topology.EnvMaxReceiveCount, topology.MaxReceiveCount, 1000)
 	c.MaxReceiveCount = int(n)
+	errs = append(errs, err)
+	n, err = positive(getenv, topology.EnvKeepVersions, topology.DefaultKeepVersions, topology.MaxKeepVersions)
+	c.KeepVersions = int(n)
+	errs = append(errs, err)
+	c.Shards, err = shards(getenv)
 	errs = append(errs, err)
 	if v := getenv(topology.EnvFunctionMemory); v != "" {
 		mb, perr := strconv.Atoi(strings.TrimSpace(v))
@@ -105,6 +123,8 @@ func LoadLookup(getenv func(string) string) (Lookup, error) {
 	n, err := positive(getenv, topology.EnvMaxPageSize, api.DefaultMaxPageSize, api.MaxMaxPageSize)
 	c.MaxPageSize = int(n)
 	errs = append(errs, err)
+	c.Shards, err = shards(getenv)
+	errs = append(errs, err)
 	c.LogLevel, err = logLevel(getenv)
 	errs = append(errs, err)
 	return c, errors.Join(errs...)
@@ -127,6 +147,12 @@ func S3Options(getenv func(string) string) func(*s3.Options) {
 		o.UsePathStyle = pathStyle
 		o.DisableLogOutputChecksumValidationSkipped = true
 	}
+}
+
+// shards reads INDEX_SHARDS.
+func shards(getenv func(string) string) (int, error) {
+	n, err := positive(getenv, topology.EnvIndexShards, topology.Shards, 256)
+	return int(n), err
 }
 
 func required(getenv func(string) string, name string) (string, error) {

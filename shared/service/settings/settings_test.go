@@ -26,8 +26,14 @@ func TestLoadIngest(t *testing.T) {
 	}{
 		{"defaults", map[string]string{"TABLE_NAME": "t"}, func(c Ingest) bool {
 			return c.Table == "t" && c.Limits == policy.DefaultLimits() && c.KeyPrefix == "" && c.LogLevel == slog.LevelInfo &&
-				c.MaxReceiveCount == topology.MaxReceiveCount && c.HandlerMemory == 0
+				c.MaxReceiveCount == topology.MaxReceiveCount && c.HandlerMemory == 0 &&
+				c.KeepVersions == topology.DefaultKeepVersions && c.EventBus == ""
 		}, ""},
+		{"history and events", map[string]string{"TABLE_NAME": "t", "KEEP_VERSIONS": "3", "EVENT_BUS_NAME": " changes "}, func(c Ingest) bool {
+			return c.KeepVersions == 3 && c.EventBus == "changes"
+		}, ""},
+		{"no history", map[string]string{"TABLE_NAME": "t", "KEEP_VERSIONS": "0"}, nil, "KEEP_VERSIONS"},
+		{"too much history", map[string]string{"TABLE_NAME": "t", "KEEP_VERSIONS": "101"}, nil, "KEEP_VERSIONS"},
 		// The worker gets what the handler leaves of the function's memory,
 		// up to its own cap.
 		{"in a 1024 MB function", map[string]string{"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024"}, func(c Ingest) bool {
@@ -103,7 +109,7 @@ func TestSAMEnvFile(t *testing.T) {
 	}
 	known := []string{topology.EnvTableName, topology.EnvMaxBytes, topology.EnvMaxPages, topology.EnvPDFTimeout,
 		topology.EnvKeyPrefix, topology.EnvLogLevel, topology.EnvCursorSecretARN, topology.EnvMaxPageSize,
-		topology.EnvMaxReceiveCount, "AWS_ENDPOINT_URL"}
+		topology.EnvMaxReceiveCount, topology.EnvEventBusName, topology.EnvKeepVersions, topology.EnvIndexShards, "AWS_ENDPOINT_URL"}
 	for fn, vars := range fns {
 		for k := range vars {
 			if !slices.Contains(known, k) {
@@ -131,6 +137,25 @@ func TestS3PathStyle(t *testing.T) {
 	} {
 		if got := S3PathStyle(env(tt.env)); got != tt.want {
 			t.Errorf("S3PathStyle(%v) = %v", tt.env, got)
+		}
+	}
+}
+
+// INDEX_SHARDS defaults to the deployed table's 16 and takes 1 to 256.
+func TestIndexShards(t *testing.T) {
+	for _, tt := range []struct {
+		v    string
+		want int
+		ok   bool
+	}{{"", topology.Shards, true}, {"1", 1, true}, {"16", 16, true}, {"0", 0, false}, {"257", 0, false}, {"x", 0, false}} {
+		vars := map[string]string{"TABLE_NAME": "t", topology.EnvIndexShards: tt.v}
+		i, ierr := LoadIngest(env(vars))
+		l, lerr := LoadLookup(env(vars))
+		if tt.ok && (ierr != nil || lerr != nil || i.Shards != tt.want || l.Shards != tt.want) {
+			t.Errorf("INDEX_SHARDS=%q: ingest %d %v, lookup %d %v; want %d", tt.v, i.Shards, ierr, l.Shards, lerr, tt.want)
+		}
+		if !tt.ok && (ierr == nil || lerr == nil || !strings.Contains(ierr.Error(), topology.EnvIndexShards)) {
+			t.Errorf("INDEX_SHARDS=%q accepted: %v %v", tt.v, ierr, lerr)
 		}
 	}
 }

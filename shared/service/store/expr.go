@@ -29,6 +29,14 @@ func (e *expr) n(a string) string {
 	return p
 }
 
+// name returns a placeholder for an attribute name that is not a plain
+// identifier (a map key such as a label name with spaces and slashes).
+func (e *expr) name(a string) string {
+	p := fmt.Sprintf("#k%d", len(e.names))
+	e.names[p] = a
+	return p
+}
+
 // v returns a placeholder for value av.
 func (e *expr) v(av types.AttributeValue) string {
 	p := fmt.Sprintf(":v%d", len(e.values))

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -14,9 +15,10 @@ import (
 
 // Item types, stored in the "type" attribute of every item.
 const (
-	typePolicy = "policy"
-	typeClause = "clause"
-	typeLabel  = "label"
+	typePolicy  = "policy"
+	typeClause  = "clause"
+	typeLabel   = "label"
+	typeVersion = "version"
 )
 
 // Limits that keep every item far below DynamoDB's 400 KB: the segmenter
@@ -84,6 +86,20 @@ type Policy struct {
 	UpdatedAt      string         `dynamodbav:"updatedAt"`
 	// StaleGens lists generations replaced but not yet deleted.
 	StaleGens []string `dynamodbav:"staleGens,stringset,omitempty"`
+	// Version is the id of the kept version whose analysis is current
+	// (Gen's); see VersionID. Empty when there is none.
+	Version string `dynamodbav:"version,omitempty"`
+	// Versions are the kept versions, newest first: the current one (if
+	// the policy is READY or PROCESSING after a READY version) and the
+	// previous READY versions, at most the store's KeepVersions.
+	Versions []VersionEntry `dynamodbav:"versions,omitempty"`
+	// RetiredGens lists generations that stopped being current but are
+	// kept as versions, whose label entries (and so their place in the
+	// byLabel index) are not yet deleted.
+	RetiredGens []string `dynamodbav:"retiredGens,stringset,omitempty"`
+	// Notify lists the generations whose change event may not have been
+	// sent yet (see TakeEvent).
+	Notify []string `dynamodbav:"notify,stringset,omitempty"`
 	// position is the policy's byRecency sort key.
 	position string
 }
@@ -115,6 +131,10 @@ type Clause struct {
 	Scores    map[string]float64 `dynamodbav:"scores"`
 	// Top is the highest of the clause's scores.
 	Top float64 `dynamodbav:"top"`
+	// Slugs are the slugs of the labels the clause carries, for listings
+	// by label of versions that are no longer current (whose label
+	// entries are deleted).
+	Slugs []string `dynamodbav:"slugs,stringset,omitempty"`
 }
 
 // LabelScore is a label a clause carries.
@@ -140,7 +160,7 @@ type LabelClause struct {
 
 // clauseItems returns the items of one clause in generation gen of policy
 // id: the clause item and one label entry per label it carries.
-func clauseItems(id, gen string, c policy.Clause) ([]map[string]types.AttributeValue, error) {
+func clauseItems(id, gen string, c policy.Clause, shards int) ([]map[string]types.AttributeValue, error) {
 	text, truncated := truncateUTF8(c.Text, maxTextBytes)
 	heading := boundStrings(c.Heading, maxHeadings, maxHeadingBytes)
 	sc := Clause{
@@ -157,6 +177,9 @@ func clauseItems(id, gen string, c policy.Clause) ([]map[string]types.AttributeV
 	}
 	for _, l := range c.Labels {
 		sc.Labels = append(sc.Labels, LabelScore{Label: l.Label, Score: l.Score})
+		if i, ok := labels.Index(l.Label); ok && !slices.Contains(sc.Slugs, labels.All[i].Slug) {
+			sc.Slugs = append(sc.Slugs, labels.All[i].Slug)
+		}
 	}
 	item, err := attributevalue.MarshalMap(sc)
 	if err != nil {
@@ -182,7 +205,7 @@ func clauseItems(id, gen string, c policy.Clause) ([]map[string]types.AttributeV
 		}
 		li[topology.PartitionKey] = str(genPK(id, gen))
 		li[topology.SortKey] = str(labelSK(slug, c.Ordinal))
-		li[topology.ByLabel.PartitionKey] = str(labelPK(slug, shardOf(fmt.Sprintf("%s#%d", id, c.Ordinal))))
+		li[topology.ByLabel.PartitionKey] = str(labelPK(slug, shardOf(fmt.Sprintf("%s#%d", id, c.Ordinal), shards)))
 		li[topology.ByLabel.SortKey] = str(labelGSISK(l.Score, id, c.Ordinal, gen))
 		li["type"] = str(typeLabel)
 		items = append(items, li)

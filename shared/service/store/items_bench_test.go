@@ -9,6 +9,7 @@ import (
 	"github.com/policylens/policylens/shared/analysis/analyze"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // generatedPolicy writes a policy of n paragraphs about a rotating set of
@@ -60,7 +61,7 @@ func BenchmarkItems(b *testing.B) {
 			for b.Loop() {
 				items, bytes, wcu, gsiWCU = 0, 0, 0, 0
 				for _, c := range tc.res.Clauses {
-					its, err := clauseItems("policies-privacy-policy-txt-0123456789ab", "67c5823a8b1d2e41", c)
+					its, err := clauseItems("policies-privacy-policy-txt-0123456789ab", "67c5823a8b1d2e41", c, topology.Shards)
 					if err != nil {
 						b.Fatal(err)
 					}

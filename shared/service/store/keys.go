@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // Item key prefixes. Every item of the table starts its partition key with
@@ -43,11 +41,11 @@ const MaxClauses = 20000
 // scores are kept to four decimals.
 const scoreScale = 10000
 
-// shardOf spreads s over topology.Shards index partitions.
-func shardOf(s string) int {
+// shardOf spreads s over n index partitions.
+func shardOf(s string, n int) int {
 	h := fnv.New32a()
 	h.Write([]byte(s))
-	return int(h.Sum32() % topology.Shards)
+	return int(h.Sum32() % uint32(n))
 }
 
 func policyPK(id string) string { return policyPrefix + id }

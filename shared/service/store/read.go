@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/service/s3event"
 	"github.com/policylens/policylens/shared/service/topology"
@@ -50,9 +51,9 @@ func (s *Store) Policies(ctx context.Context, after string, limit int) (Page[Pol
 	if after != "" && !ValidPolicyPosition(after) {
 		return Page[Policy]{}, fmt.Errorf("bad listing position %q", after)
 	}
-	chunk := shardChunk(limit)
-	ins := make([]*dynamodb.QueryInput, topology.Shards)
-	for shard := range topology.Shards {
+	chunk := shardChunk(limit, s.shards())
+	ins := make([]*dynamodb.QueryInput, s.shards())
+	for shard := range s.shards() {
 		e := newExpr()
 		kc := e.n(topology.ByRecency.PartitionKey) + " = " + e.v(str(recencyPK(shard)))
 		if after != "" {
@@ -97,8 +98,8 @@ func (s *Store) Policies(ctx context.Context, after string, limit int) (Page[Pol
 
 // shardChunk is how many items each shard query fetches at a time for a
 // page of limit items: a little more than a fair share.
-func shardChunk(limit int) int32 {
-	return int32(min(1000, (limit+1)/topology.Shards+4))
+func shardChunk(limit, shards int) int32 {
+	return int32(min(1000, (limit+1)/shards+4))
 }
 
 // ClauseQuery selects clauses of one policy.
@@ -113,23 +114,32 @@ type ClauseQuery struct {
 	Limit int
 }
 
-// Clauses lists clauses of policy p in ordinal order. p must come from
-// Policy; gen is the generation the listing started on (empty on the first
-// page): if p has moved on since, Clauses returns ErrGenerationChanged.
-// Page.Next, when set, is the ordinal to resume after, in decimal.
+// Clauses lists clauses of generation gen of policy p ("" for the current
+// one) in ordinal order. p must come from Policy; gen must be its current
+// generation or that of one of its kept versions, otherwise Clauses
+// returns ErrGenerationChanged (the version was replaced, or fell out of
+// the history). Page.Next, when set, is the ordinal to resume after, in
+// decimal.
 func (s *Store) Clauses(ctx context.Context, p *Policy, gen string, q ClauseQuery) (Page[Clause], error) {
-	if gen != "" && gen != p.Gen {
+	if gen == "" {
+		gen = p.Gen
+	}
+	if gen != p.Gen && !p.keeps(gen) {
 		return Page[Clause]{}, ErrGenerationChanged
 	}
-	if p.Gen == "" || q.Limit <= 0 {
+	if gen == "" || q.Limit <= 0 {
 		return Page[Clause]{}, nil
 	}
-	pk := genPK(p.ID, p.Gen)
+	pk := genPK(p.ID, gen)
+	// The current version's label entries say which clauses carry a
+	// label; a version that is no longer current has none, and its clause
+	// items are filtered instead.
+	entries := q.Label != "" && gen == p.Gen
 	var from, to string
-	if q.Label == "" {
-		from, to = clauseSK(q.After+1), clauseSK(maxOrdinal())
-	} else {
+	if entries {
 		from, to = labelSK(q.Label, q.After+1), labelSK(q.Label, maxOrdinal())
+	} else {
+		from, to = clauseSK(q.After+1), clauseSK(maxOrdinal())
 	}
 	e := newExpr()
 	kc := fmt.Sprintf("%s = %s AND %s BETWEEN %s AND %s", e.n(topology.PartitionKey), e.v(str(pk)),
@@ -140,17 +150,33 @@ func (s *Store) Clauses(ctx context.Context, p *Policy, gen string, q ClauseQuer
 		ConsistentRead:         aws.Bool(true),
 		Limit:                  aws.Int32(int32(q.Limit + 1)),
 	}
+	var filters []string
+	if q.Label != "" && !entries {
+		filters = append(filters, fmt.Sprintf("contains(%s, %s)", e.n("slugs"), e.v(str(q.Label))))
+	}
 	if q.MinScore > 0 {
-		attr := "top"
-		if q.Label != "" {
-			attr = "score"
+		var score string
+		switch {
+		case entries:
+			score = e.n("score")
+		case q.Label != "":
+			name := q.Label
+			if i, ok := labels.Index(q.Label); ok {
+				name = labels.All[i].Name
+			}
+			score = e.n("scores") + "." + e.name(name)
+		default:
+			score = e.n("top")
 		}
-		f := fmt.Sprintf("%s >= %s", e.n(attr), e.v(&types.AttributeValueMemberN{Value: fmt.Sprint(q.MinScore)}))
+		filters = append(filters, fmt.Sprintf("%s >= %s", score, e.v(&types.AttributeValueMemberN{Value: fmt.Sprint(q.MinScore)})))
+	}
+	if len(filters) > 0 {
+		f := strings.Join(filters, " AND ")
 		in.FilterExpression = &f
 		// A filter drops items after Limit counts them: read more at once.
 		in.Limit = aws.Int32(int32(max(q.Limit+1, 200)))
 	}
-	if q.Label != "" {
+	if entries {
 		proj := e.n(topology.SortKey)
 		in.ProjectionExpression = &proj
 	}
@@ -174,7 +200,7 @@ func (s *Store) Clauses(ctx context.Context, p *Policy, gen string, q ClauseQuer
 		last, _ := parseOrdinal(sortKeyOf(items[len(items)-1], topology.SortKey))
 		page.Next = fmt.Sprint(last)
 	}
-	if q.Label != "" {
+	if entries {
 		// The label entries give the ordinals; the clause items the rest.
 		keys := make([]map[string]types.AttributeValue, 0, len(items))
 		for _, it := range items {
@@ -229,9 +255,9 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 	if q.MinScore > 0 {
 		bound = fmt.Sprintf("%05d", scoreScale-int(math.Ceil(q.MinScore*scoreScale-1e-9))+1)
 	}
-	chunk := shardChunk(q.Limit)
-	ins := make([]*dynamodb.QueryInput, topology.Shards)
-	for shard := range topology.Shards {
+	chunk := shardChunk(q.Limit, s.shards())
+	ins := make([]*dynamodb.QueryInput, s.shards())
+	for shard := range s.shards() {
 		e := newExpr()
 		kc := e.n(topology.ByLabel.PartitionKey) + " = " + e.v(str(labelPK(slug, shard)))
 		switch {

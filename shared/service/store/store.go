@@ -4,9 +4,10 @@
 //
 // Ingest writes through Begin, WriteClauses, Finish, Remove and Abandon,
 // which together make processing idempotent and safe against events that
-// arrive twice or out of order. Lookup reads through Policy, Policies,
-// Clauses and LabelClauses, which never show a mix of two versions of a
-// policy.
+// arrive twice or out of order, and keeps the history of each policy's
+// versions with their change events (TakeEvent, EventSent). Lookup reads
+// through Policy, Policies, Clauses, LabelClauses and ReadVersion, which
+// never show a mix of two versions of a policy.
 package store
 
 import (
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"github.com/policylens/policylens/shared/domain/fault"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // DB is the part of the DynamoDB API the store uses; *dynamodb.Client
@@ -24,6 +26,7 @@ import (
 type DB interface {
 	GetItem(ctx context.Context, in *dynamodb.GetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
 	UpdateItem(ctx context.Context, in *dynamodb.UpdateItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.UpdateItemOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
@@ -53,6 +56,20 @@ type Store struct {
 	Writers int
 	// Retry bounds the retries of throttled or unprocessed batch requests.
 	Retry Backoff
+	// KeepVersions is how many versions of each policy are kept (see
+	// Finish); 0 means topology.DefaultKeepVersions.
+	KeepVersions int
+	// Shards is how many partitions each index key is spread over; 0 means
+	// topology.Shards. It is fixed for the life of a table: the readers of
+	// a table must use the number its writers used.
+	Shards int
+}
+
+func (s *Store) shards() int {
+	if s.Shards <= 0 {
+		return topology.Shards
+	}
+	return s.Shards
 }
 
 // Backoff describes exponential backoff with full jitter: attempt n waits a

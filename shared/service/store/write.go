@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -34,6 +35,19 @@ type Outcome struct {
 	Retryable bool
 	// Bytes is the object's size.
 	Bytes int64
+	// Unchanged records an object that holds the same bytes as the
+	// policy's current version (the same SHA-256): the object is recorded,
+	// the analysis, its generation and the history stay as they are.
+	Unchanged bool
+	// Received is when S3 received the object (zero: now), the time its
+	// version shows.
+	Received time.Time
+	// Event, when set, is the detail of the change event the new version
+	// is to send once it is current: it is recorded as pending with the
+	// version, held by the claim until EventLease, and listed in the
+	// policy's Notify (see TakeEvent and EventSent).
+	Event      []byte
+	EventLease time.Time
 }
 
 // Claim is the right to record one version of a policy, taken by Begin.
@@ -92,7 +106,7 @@ func (s *Store) Begin(ctx context.Context, v policy.Version, seen *Policy) (Clai
 	e.Set("updatedAt", str(now))
 	e.SetIfMissing("createdAt", str(now))
 	e.SetIfMissing("clauses", num(0))
-	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
+	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id, s.shards()))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
 	setOrRemove(e, "pendingVersionId", v.VersionID)
 	setOrRemove(e, "pendingETag", v.ETag)
@@ -128,7 +142,7 @@ func (s *Store) WriteClauses(ctx context.Context, v policy.Version, c Claim, res
 	id := v.ID
 	var reqs []types.WriteRequest
 	for _, cl := range res.Clauses {
-		items, err := clauseItems(id, c.Gen, cl)
+		items, err := clauseItems(id, c.Gen, cl, s.shards())
 		if err != nil {
 			return err
 		}
@@ -144,16 +158,54 @@ func (s *Store) WriteClauses(ctx context.Context, v policy.Version, c Claim, res
 
 // Finish records the outcome of version v and makes the generation of
 // claim c the current one, provided c still holds the policy; otherwise it
-// returns ErrSuperseded and the caller should Abandon. The generations the
-// policy held before are deleted once the switch is made, so no stale
-// clause survives.
+// returns ErrSuperseded and the caller should Abandon. A READY analysis
+// becomes the newest kept version (its version item is written first, in
+// its generation, and is invisible until the switch lists it); the
+// previous current version stays kept, but leaves the byLabel index; a
+// version that falls out of the newest KeepVersions is deleted, as are the
+// generations of unfinished claims. The clean-up runs once the switch is
+// made; when it fails, the policy lists what is left to do (StaleGens,
+// RetiredGens) and the next Sweep does it.
 func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome) error {
 	id := v.ID
-	gen := c.Gen
 	failed := o.Reason != ""
-	if failed {
-		gen = ""
+	unchanged := !failed && o.Unchanged
+	if unchanged && (c.Prev == nil || c.Prev.Gen == "") {
+		return fmt.Errorf("finish policy %s: an unchanged object needs a current version", id)
 	}
+	gen := c.Gen
+	var versions, dropped []string
+	var prevVersions []VersionEntry
+	if c.Prev != nil {
+		prevVersions = c.Prev.Versions
+	}
+	list := prevVersions
+	var entry VersionEntry
+	switch {
+	case failed:
+		gen = ""
+	case unchanged:
+		gen = c.Prev.Gen
+	default:
+		received := o.Received
+		if received.IsZero() {
+			received = s.Now()
+		}
+		entry = newEntry(v, c, o.Result, received)
+		list, dropped = nextVersions(prevVersions, entry, s.keepVersions())
+		from := ""
+		if l := c.Prev.Latest(); l != nil {
+			from = l.Version
+		}
+		item, err := versionItem(v, c, entry, o, from)
+		if err != nil {
+			return err
+		}
+		if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
+			return fmt.Errorf("write version of %s: %w", id, err)
+		}
+	}
+	versions = keptGens(list)
 	now := formatTime(s.Now())
 	rev := newRev()
 	e := newExpr()
@@ -164,29 +216,39 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 	e.Set("status", str(string(status)))
 	e.Set("rev", str(rev))
 	e.Set("updatedAt", str(now))
-	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id))))
+	e.Set(topology.ByRecency.PartitionKey, str(recencyPK(shardOf(id, s.shards()))))
 	e.Set(topology.ByRecency.SortKey, str(recencySK(now, id)))
 	setOrRemove(e, "versionId", v.VersionID)
 	setOrRemove(e, "eTag", v.ETag)
 	e.Remove("pendingVersionId", "pendingETag")
 	if o.Bytes > 0 {
 		e.Set("bytes", num(o.Bytes))
-	} else {
+	} else if !unchanged {
 		e.Remove("bytes")
 	}
-	if failed {
+	switch {
+	case failed:
 		reason, _ := truncateUTF8(o.Reason, maxReasonBytes)
 		e.Set("reason", str(reason))
 		e.Set("clauses", num(0))
-		e.Remove("gen", "labelCounts", "modelVersion", "title", "facts", "factsTruncated")
+		e.Remove("gen", "version", "labelCounts", "modelVersion", "title", "facts", "factsTruncated")
 		if o.Retryable {
 			e.Set("retryable", &types.AttributeValueMemberBOOL{Value: true})
 		} else {
 			e.Remove("retryable")
 		}
-	} else {
+	case unchanged:
+		// The analysis and everything describing it stay.
+		e.Remove("reason", "retryable")
+	default:
 		e.Remove("reason", "retryable")
 		e.Set("gen", str(gen))
+		e.Set("version", str(entry.Version))
+		history, err := attributevalue.Marshal(list)
+		if err != nil {
+			return fmt.Errorf("marshal versions: %w", err)
+		}
+		e.Set("versions", history)
 		e.Set("clauses", num(int64(len(o.Result.Clauses))))
 		counts, err := attributevalue.Marshal(o.Result.Policy.LabelCounts)
 		if err != nil {
@@ -194,28 +256,22 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		}
 		e.Set("labelCounts", counts)
 		setOrRemove(e, "modelVersion", o.Result.Policy.ModelVersion)
-		f, cut := boundFacts(o.Result.Policy.Facts)
-		setOrRemove(e, "title", f.Title)
-		fav, err := marshalFacts(f)
+		fav, cut, err := factsValue(o.Result.Policy.Facts)
 		if err != nil {
-			return fmt.Errorf("marshal facts: %w", err)
+			return err
 		}
-		if avSize(fav) > maxFactsBytes {
-			// Facts the store does not know how to bound would make the
-			// item too large: keep the title only.
-			if fav, err = marshalFacts(policy.Facts{Title: f.Title, Emails: []string{}, URLs: []string{}, Regulations: []string{}}); err != nil {
-				return fmt.Errorf("marshal facts: %w", err)
-			}
-			cut = true
-		}
+		setOrRemove(e, "title", boundTitle(o.Result.Policy.Facts.Title))
 		e.Set("facts", fav)
 		if cut {
 			e.Set("factsTruncated", &types.AttributeValueMemberBOOL{Value: true})
 		} else {
 			e.Remove("factsTruncated")
 		}
+		if o.Event != nil {
+			e.Add("notify", &types.AttributeValueMemberSS{Value: []string{gen}})
+		}
 	}
-	if r := o.Result; r != nil {
+	if r := o.Result; r != nil && !unchanged {
 		setOrRemove(e, "sha256", r.Policy.SHA256)
 		setOrRemove(e, "format", r.Policy.Format)
 		setOrRemove(e, "encoding", r.Policy.Encoding)
@@ -225,12 +281,20 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		} else {
 			e.Remove("pages")
 		}
-	} else {
+	} else if !unchanged {
 		e.Remove("sha256", "format", "encoding", "language", "pages")
 	}
-	stale := staleGens(c.Prev, gen)
+	stale := without(append(staleGens(c.Prev, gen), dropped...), append(versions, gen)...)
 	if len(stale) > 0 {
 		e.Add("staleGens", &types.AttributeValueMemberSS{Value: stale})
+	}
+	var retired []string
+	if p := c.Prev; p != nil {
+		if p.Gen != "" && p.Gen != gen && slices.Contains(versions, p.Gen) {
+			retired = append(retired, p.Gen)
+			e.Add("retiredGens", &types.AttributeValueMemberSS{Value: []string{p.Gen}})
+		}
+		retired = without(append(retired, p.RetiredGens...), append(stale, gen)...)
 	}
 	cond := fmt.Sprintf("%s = %s", e.n("rev"), e.v(str(c.Rev)))
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
@@ -247,7 +311,31 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		}
 		return fmt.Errorf("finish policy %s: %w", id, err)
 	}
-	return s.sweep(ctx, id, rev, stale, false)
+	return s.sweep(ctx, id, rev, stale, retired, false)
+}
+
+// factsValue bounds key facts to what fits an item and marshals them,
+// reporting whether anything was cut.
+func factsValue(facts policy.Facts) (types.AttributeValue, bool, error) {
+	f, cut := boundFacts(facts)
+	fav, err := marshalFacts(f)
+	if err != nil {
+		return nil, false, fmt.Errorf("marshal facts: %w", err)
+	}
+	if avSize(fav) > maxFactsBytes {
+		// Facts the store does not know how to bound would make the item
+		// too large: keep the title only.
+		if fav, err = marshalFacts(policy.Facts{Title: f.Title, Emails: []string{}, URLs: []string{}, Regulations: []string{}}); err != nil {
+			return nil, false, fmt.Errorf("marshal facts: %w", err)
+		}
+		cut = true
+	}
+	return fav, cut, nil
+}
+
+func boundTitle(t string) string {
+	t, _ = truncateUTF8(t, maxTitleBytes)
+	return t
 }
 
 // staleGens lists the generations of prev that are not gen.
@@ -262,6 +350,25 @@ func staleGens(prev *Policy, gen string) []string {
 		}
 	}
 	return out
+}
+
+// without returns the distinct non-empty strings of list that are not
+// among drop.
+func without(list []string, drop ...string) []string {
+	var out []string
+	for _, g := range list {
+		if g != "" && !slices.Contains(drop, g) && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func (s *Store) keepVersions() int {
+	if s.KeepVersions <= 0 {
+		return topology.DefaultKeepVersions
+	}
+	return s.KeepVersions
 }
 
 // claim applies the update e to the policy of version v, recording v's
@@ -319,53 +426,67 @@ func (s *Store) Remove(ctx context.Context, v policy.Version, seen *Policy) erro
 	e.Set(topology.TTLAttribute, num(now.Unix()+tombstoneTTLDays*24*3600))
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
 		"sha256", "format", "encoding", "language", "pages", "bytes", "title", "facts", "factsTruncated",
-		"labelCounts", "modelVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable")
+		"labelCounts", "modelVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable",
+		"version", "versions", "retiredGens", "notify")
 	var gens []string
 	if seen != nil {
-		gens = staleGens(seen, "")
-		if g := unfinishedGen(seen); g != "" {
-			gens = append(gens, g)
-			e.Add("staleGens", &types.AttributeValueMemberSS{Value: []string{g}})
+		// Everything goes, the history with it: the generations are
+		// listed as stale until the clean-up is done.
+		gens = without(append(append(append(staleGens(seen, ""), unfinishedGen(seen)), keptGens(seen.Versions)...), seen.RetiredGens...))
+		if add := without(gens, append(seen.StaleGens, seen.Gen)...); len(add) > 0 {
+			e.Add("staleGens", &types.AttributeValueMemberSS{Value: add})
 		}
 	}
 	if err := s.claim(ctx, v, rev, seen, e); err != nil {
 		return fmt.Errorf("remove policy %s: %w", id, err)
 	}
-	return s.sweep(ctx, id, rev, gens, true)
+	return s.sweep(ctx, id, rev, gens, nil, true)
 }
 
-// Sweep deletes generations that p lists as replaced (and, for a tombstone,
-// its last generation), finishing the work of an attempt that stopped
-// before its clean-up.
+// Sweep finishes the clean-up of an attempt that stopped before it was
+// done: it deletes the generations p lists as replaced (and, for a
+// tombstone, its last generation) and the label entries of the versions
+// that stopped being current.
 func (s *Store) Sweep(ctx context.Context, p *Policy) error {
 	if p == nil {
 		return nil
 	}
-	keep := p.Gen
-	if p.Status == policy.Deleted {
-		keep = ""
+	tomb := p.Status == policy.Deleted
+	var stale []string
+	if tomb {
+		stale = staleGens(p, "")
+	} else {
+		stale = without(p.StaleGens, append(keptGens(p.Versions), p.Gen)...)
 	}
-	gens := staleGens(p, keep)
-	if len(gens) == 0 {
-		return nil
-	}
-	return s.sweep(ctx, p.ID, p.Rev, gens, p.Status == policy.Deleted)
+	retired := without(p.RetiredGens, append(stale, p.Gen)...)
+	return s.sweep(ctx, p.ID, p.Rev, stale, retired, tomb)
 }
 
-// sweep deletes gens of policy id, then forgets them. For a tombstone
-// (tomb), it also forgets the policy's generation, provided the item still
-// has revision rev.
-func (s *Store) sweep(ctx context.Context, id, rev string, gens []string, tomb bool) error {
-	if len(gens) == 0 {
+// sweep deletes the generations stale of policy id and the label entries
+// of the generations retired, then forgets them. For a tombstone (tomb),
+// it also forgets the policy's generation, provided the item still has
+// revision rev.
+func (s *Store) sweep(ctx context.Context, id, rev string, stale, retired []string, tomb bool) error {
+	if len(stale) == 0 && len(retired) == 0 {
 		return nil
 	}
-	for _, g := range gens {
+	for _, g := range stale {
 		if err := s.DeleteGeneration(ctx, id, g); err != nil {
 			return err
 		}
 	}
+	for _, g := range retired {
+		if err := s.deleteItems(ctx, id, g, labelSKPrefix); err != nil {
+			return err
+		}
+	}
 	e := newExpr()
-	e.Delete("staleGens", &types.AttributeValueMemberSS{Value: gens})
+	if len(stale) > 0 {
+		e.Delete("staleGens", &types.AttributeValueMemberSS{Value: stale})
+	}
+	if len(retired) > 0 {
+		e.Delete("retiredGens", &types.AttributeValueMemberSS{Value: retired})
+	}
 	in := &dynamodb.UpdateItemInput{TableName: &s.table, Key: policyKey(id)}
 	if tomb {
 		e.Remove("gen")
@@ -392,7 +513,7 @@ func (s *Store) Abandon(ctx context.Context, v policy.Version, c Claim) error {
 	if err != nil {
 		return err
 	}
-	if p != nil && p.Gen == c.Gen && p.Status != policy.Deleted {
+	if p != nil && p.Status != policy.Deleted && (p.Gen == c.Gen || p.keeps(c.Gen)) {
 		return nil
 	}
 	return s.DeleteGeneration(ctx, v.ID, c.Gen)
@@ -400,9 +521,18 @@ func (s *Store) Abandon(ctx context.Context, v policy.Version, c Claim) error {
 
 // DeleteGeneration deletes every item of generation gen of policy id.
 func (s *Store) DeleteGeneration(ctx context.Context, id, gen string) error {
+	return s.deleteItems(ctx, id, gen, "")
+}
+
+// deleteItems deletes the items of generation gen of policy id whose sort
+// key starts with prefix.
+func (s *Store) deleteItems(ctx context.Context, id, gen, prefix string) error {
 	pk := genPK(id, gen)
 	e := newExpr()
 	kc := e.n(topology.PartitionKey) + " = " + e.v(str(pk))
+	if prefix != "" {
+		kc += " AND begins_with(" + e.n(topology.SortKey) + ", " + e.v(str(prefix)) + ")"
+	}
 	proj := e.n(topology.PartitionKey) + ", " + e.n(topology.SortKey)
 	in := &dynamodb.QueryInput{
 		TableName:                 &s.table,

@@ -99,6 +99,27 @@ const (
 	// LocalCursorSecret is the Secrets Manager secret (by name) that signs
 	// the local API's cursors; make dev fills it with a random value.
 	LocalCursorSecret = "policylens-local-cursor"
+	// LocalEventBus receives the change events; a rule delivers them to
+	// LocalChangesQueue, which `make changes` follows.
+	LocalEventBus     = "policylens-local"
+	LocalChangesQueue = "policylens-local-changes"
+)
+
+// The change events ingest puts on the event bus: one per new version of a
+// policy that differs from the previous one (see package notify). Rules
+// match them on source and detail type.
+const (
+	EventSource     = "policylens"
+	EventDetailType = "Policy Changed"
+)
+
+// Version history: ingest keeps the analyses of the newest KEEP_VERSIONS
+// versions of each policy.
+const (
+	DefaultKeepVersions = 10
+	// MaxKeepVersions bounds the history so that the policy item, which
+	// lists the kept versions, stays far below DynamoDB's item size limit.
+	MaxKeepVersions = 100
 )
 
 // Environment variables read by the functions.
@@ -118,6 +139,16 @@ const (
 	// reads it through the SDK at its start: the value is never in the
 	// environment.
 	EnvCursorSecretARN = "CURSOR_SECRET_ARN"
+	// EnvEventBusName names the EventBridge bus that receives the change
+	// events (ingest). Unset, ingest sends none.
+	EnvEventBusName = "EVENT_BUS_NAME"
+	// EnvIndexShards is how many partitions each index key is spread over
+	// (both functions): Shards unless set. It is fixed for the life of a
+	// table; make dev, whose table starts empty at every run, uses 1.
+	EnvIndexShards = "INDEX_SHARDS"
+	// EnvKeepVersions is how many versions of each policy ingest keeps
+	// (ingest), 1 to MaxKeepVersions.
+	EnvKeepVersions = "KEEP_VERSIONS"
 	// EnvFunctionMemory is the function's memory in MB, set by Lambda (and
 	// by make dev) in every function's environment.
 	EnvFunctionMemory = "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"

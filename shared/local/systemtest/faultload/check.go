@@ -2,6 +2,7 @@ package faultload
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"path"
@@ -19,26 +20,47 @@ import (
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/provision"
+	"github.com/policylens/policylens/shared/service/notify"
 	"github.com/policylens/policylens/shared/service/s3event"
 )
 
 // stored is what the check reads of a policy item.
 type stored struct {
-	ID        string   `dynamodbav:"id"`
-	Key       string   `dynamodbav:"key"`
-	Status    string   `dynamodbav:"status"`
-	Gen       string   `dynamodbav:"gen"`
-	SHA256    string   `dynamodbav:"sha256"`
-	Clauses   int      `dynamodbav:"clauses"`
-	Reason    string   `dynamodbav:"reason"`
-	StaleGens []string `dynamodbav:"staleGens,stringset"`
+	ID          string   `dynamodbav:"id"`
+	Key         string   `dynamodbav:"key"`
+	Status      string   `dynamodbav:"status"`
+	Gen         string   `dynamodbav:"gen"`
+	SHA256      string   `dynamodbav:"sha256"`
+	Clauses     int      `dynamodbav:"clauses"`
+	Reason      string   `dynamodbav:"reason"`
+	StaleGens   []string `dynamodbav:"staleGens,stringset"`
+	RetiredGens []string `dynamodbav:"retiredGens,stringset"`
+	Notify      []string `dynamodbav:"notify,stringset"`
+	Versions    []struct {
+		Version string `dynamodbav:"version"`
+		Gen     string `dynamodbav:"gen"`
+	} `dynamodbav:"versions"`
 }
+
+// kept reports whether gen holds one of p's kept versions.
+func (p stored) kept(gen string) bool {
+	for _, v := range p.Versions {
+		if v.Gen == gen {
+			return true
+		}
+	}
+	return false
+}
+
+// partition counts the items of one clause partition: all of them, and
+// the label entries among them.
+type partition struct{ items, labels int }
 
 // table reads every policy item and counts the items of every clause
 // partition.
-func (r *run) table(ctx context.Context, db *dynamodb.Client) (map[string]stored, map[string]int, error) {
+func (r *run) table(ctx context.Context, db *dynamodb.Client) (map[string]stored, map[string]partition, error) {
 	policies := map[string]stored{}
-	partitions := map[string]int{}
+	partitions := map[string]partition{}
 	p := dynamodb.NewScanPaginator(db, &dynamodb.ScanInput{TableName: aws.String(r.res.Table), ConsistentRead: aws.Bool(true)})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -48,6 +70,7 @@ func (r *run) table(ctx context.Context, db *dynamodb.Client) (map[string]stored
 		for _, it := range page.Items {
 			var keys struct {
 				PK string `dynamodbav:"pk"`
+				SK string `dynamodbav:"sk"`
 			}
 			if err := attributevalue.UnmarshalMap(it, &keys); err != nil {
 				return nil, nil, err
@@ -60,7 +83,12 @@ func (r *run) table(ctx context.Context, db *dynamodb.Client) (map[string]stored
 				}
 				policies[s.ID] = s
 			case strings.HasPrefix(keys.PK, "C#"):
-				partitions[keys.PK]++
+				c := partitions[keys.PK]
+				c.items++
+				if strings.HasPrefix(keys.SK, "L#") {
+					c.labels++
+				}
+				partitions[keys.PK] = c
 			}
 		}
 	}
@@ -141,16 +169,21 @@ func (r *run) check(ctx context.Context, cl provision.Clients) error {
 	}
 	for pk, n := range partitions {
 		id, gen := splitPartition(pk)
-		if pol, ok := policies[id]; !ok || pol.Gen != gen || pol.Status == string(policy.Deleted) || !live[id] {
+		pol, ok := policies[id]
+		switch {
+		case !ok || pol.Status == string(policy.Deleted) || !live[id] || pol.Gen != gen && !pol.kept(gen):
 			r.rep.Duplicated++
-			r.problem("%d items of a generation that is not current (%s)", n, pk)
+			r.problem("%d items of a generation that is neither current nor kept (%s)", n.items, pk)
+		case pol.Gen != gen && n.labels > 0:
+			r.rep.Duplicated++
+			r.problem("%d label entries of a version that is no longer current (%s)", n.labels, pk)
 		}
 	}
-	return nil
+	return r.checkEvents(ctx, cl, policies)
 }
 
 // checkObject checks the policy of one object of the bucket.
-func (r *run) checkObject(ctx context.Context, a *analyze.Analyzer, key string, data []byte, pol stored, partitions map[string]int) {
+func (r *run) checkObject(ctx context.Context, a *analyze.Analyzer, key string, data []byte, pol stored, partitions map[string]partition) {
 	switch pol.Status {
 	case string(policy.Ready):
 	case string(policy.Processing), string(policy.Failed):
@@ -172,22 +205,72 @@ func (r *run) checkObject(ctx context.Context, a *analyze.Analyzer, key string, 
 		r.problem("%s: analyse: %v", key, err)
 		return
 	}
-	items := 0
+	items := 1 // the version item
 	for _, c := range want.Clauses {
 		items += 1 + len(c.Labels)
 	}
-	got := partitions["C#"+pol.ID+"#"+pol.Gen]
+	got := partitions["C#"+pol.ID+"#"+pol.Gen].items
 	switch {
 	case pol.Clauses != len(want.Clauses) || got < items:
 		r.rep.Lost++
 		r.problem("%s: %d clauses and %d items stored, want %d and %d", key, pol.Clauses, got, len(want.Clauses), items)
 		return
-	case got > items || len(pol.StaleGens) > 0:
+	case got > items || len(pol.StaleGens) > 0 || len(pol.RetiredGens) > 0:
 		r.rep.Duplicated++
-		r.problem("%s: %d items stored, want %d; stale generations %v", key, got, items, pol.StaleGens)
+		r.problem("%s: %d items stored, want %d; stale generations %v, retired %v", key, got, items, pol.StaleGens, pol.RetiredGens)
 		return
 	}
 	r.rep.Ready++
+}
+
+// checkEvents reads the change events delivered to the changes queue:
+// every version kept after another (every write is new text) has exactly
+// one, from that one; no version has two; no event is left pending.
+func (r *run) checkEvents(ctx context.Context, cl provision.Clients, policies map[string]stored) error {
+	sent := map[string]int{} // policy, from and to
+	for {
+		out, err := cl.SQS.ReceiveMessage(ctx, &sqs.ReceiveMessageInput{QueueUrl: aws.String(r.res.ChangesQueueURL), MaxNumberOfMessages: 10})
+		if err != nil {
+			return fmt.Errorf("receive the change events: %w", err)
+		}
+		if len(out.Messages) == 0 {
+			break
+		}
+		for _, m := range out.Messages {
+			var ev struct {
+				Detail notify.Detail `json:"detail"`
+			}
+			if err := json.Unmarshal([]byte(aws.ToString(m.Body)), &ev); err != nil {
+				r.problem("change event %s: %v", aws.ToString(m.Body), err)
+				continue
+			}
+			r.rep.Events++
+			sent[ev.Detail.Policy+" "+ev.Detail.From+" "+ev.Detail.To]++
+			cl.SQS.DeleteMessage(ctx, &sqs.DeleteMessageInput{QueueUrl: aws.String(r.res.ChangesQueueURL), ReceiptHandle: m.ReceiptHandle})
+		}
+	}
+	for k, n := range sent {
+		if n > 1 {
+			r.rep.DuplicateEvents += n - 1
+			r.problem("change event %s sent %d times", k, n)
+		}
+	}
+	for _, p := range policies {
+		if p.Status == string(policy.Deleted) {
+			continue
+		}
+		for i := 0; i+1 < len(p.Versions); i++ {
+			if k := p.ID + " " + p.Versions[i+1].Version + " " + p.Versions[i].Version; sent[k] == 0 {
+				r.rep.MissingEvents++
+				r.problem("no change event %s", k)
+			}
+		}
+		if len(p.Notify) > 0 {
+			r.rep.MissingEvents++
+			r.problem("%s: change events of %v left pending", p.Key, p.Notify)
+		}
+	}
+	return nil
 }
 
 // splitPartition splits C#<id>#<gen>.

@@ -123,6 +123,9 @@ type Report struct {
 	// of deleted objects. Duplicated: extra clause items or generations.
 	// Stuck: policies PROCESSING or FAILED, messages left in the queues.
 	Lost, Duplicated, Stuck int
+	// Change events delivered; sent twice; missing (a version kept after
+	// another without its event, or an event left pending).
+	Events, DuplicateEvents, MissingEvents int
 	// Problems describes each finding.
 	Problems []string
 	Elapsed  time.Duration
@@ -130,7 +133,7 @@ type Report struct {
 
 // OK reports whether nothing was lost, duplicated or stuck.
 func (r Report) OK() bool {
-	return r.Lost == 0 && r.Duplicated == 0 && r.Stuck == 0 && len(r.Problems) == 0
+	return r.Lost == 0 && r.Duplicated == 0 && r.Stuck == 0 && r.DuplicateEvents == 0 && r.MissingEvents == 0 && len(r.Problems) == 0
 }
 
 func (r Report) String() string {
@@ -144,6 +147,7 @@ func (r Report) String() string {
 		r.LeftProcessing, plural(r.LeftProcessing, "policy", "policies"))
 	fmt.Fprintf(&b, "final state: %d objects in the bucket, %d READY policies matching them; lost %d, duplicated %d, stuck %d; %.1f s\n",
 		r.Objects, r.Ready, r.Lost, r.Duplicated, r.Stuck, r.Elapsed.Seconds())
+	fmt.Fprintf(&b, "change events: %d delivered, %d sent twice, %d missing\n", r.Events, r.DuplicateEvents, r.MissingEvents)
 	for _, p := range r.Problems {
 		fmt.Fprintf(&b, "  %s\n", p)
 	}
@@ -224,7 +228,8 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return r.rep, err
 	}
 	cl := provision.NewClients(awsCfg)
-	names := provision.Names{Bucket: "faultload", Table: "faultload", Queue: "faultload", DLQ: "faultload-dlq", VisibilityTimeout: visibility}
+	names := provision.Names{Bucket: "faultload", Table: "faultload", Queue: "faultload", DLQ: "faultload-dlq", VisibilityTimeout: visibility,
+		EventBus: "faultload", ChangesQueue: "faultload-changes"}
 	if r.res, err = provision.Create(ctx, cl, names); err != nil {
 		return r.rep, err
 	}
@@ -331,6 +336,7 @@ func (r *run) deliver(ctx context.Context, uploaded <-chan struct{}, region stri
 	for range r.cfg.Invokers {
 		sb, err := runtimeapi.NewSandbox(function, topology.Ingest.MemoryMB, topology.Ingest.Timeout(), []string{
 			topology.EnvTableName + "=" + r.res.Table,
+			topology.EnvEventBusName + "=" + r.res.EventBus,
 			topology.EnvMaxReceiveCount + "=" + strconv.Itoa(topology.MaxReceiveCount),
 			topology.EnvLogLevel + "=warn",
 		}, os.Stderr)
