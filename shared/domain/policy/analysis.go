@@ -22,6 +22,12 @@ type Clause struct {
 	Labels []LabelScore `json:"labels"`
 	// Scores holds the score of every label, keyed by label name.
 	Scores map[string]float64 `json:"scores"`
+	// Attributes are the OPP-115 attribute values the clause states, highest
+	// score first; empty when the clause is not labelled.
+	Attributes []Attribute `json:"attributes"`
+	// Mentions are the values beyond the OPP-115 vocabulary found in the
+	// clause (retention periods, named third parties, ...), in text order.
+	Mentions []Mention `json:"mentions"`
 }
 
 // LabelScore is one label a clause carries, with its score in [0,1].
@@ -72,6 +78,9 @@ type Summary struct {
 
 // Analysis is the analysis of one policy file.
 type Analysis struct {
-	Policy  Summary  `json:"policy"`
-	Clauses []Clause `json:"clauses"`
+	Policy Summary `json:"policy"`
+	// Privacy is the privacy summary built from the clauses' attributes
+	// and mentions.
+	Privacy PrivacySummary `json:"privacy"`
+	Clauses []Clause       `json:"clauses"`
 }

@@ -1,0 +1,108 @@
+package policy
+
+// Span is a stretch of a clause's text an analyst can highlight: offsets in
+// Clause.Text counted in Unicode code points (as Clause.Start and End are in
+// the document), End exclusive.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Attribute is one OPP-115 attribute value a clause states: the category it
+// belongs to (one of the 12 labels), the attribute ("Personal Information
+// Type", "Retention Period", ...) and its value ("Location", "Stated
+// Period", ...), named exactly as in the OPP-115 corpus, with a score in
+// [0,1] and at least one span of evidence.
+type Attribute struct {
+	Category  string  `json:"category"`
+	Attribute string  `json:"attribute"`
+	Value     string  `json:"value"`
+	Score     float64 `json:"score"`
+	Spans     []Span  `json:"spans"`
+}
+
+// Mention kinds: values users ask for that the OPP-115 vocabulary has no
+// value for, found in a clause's words.
+const (
+	// MentionRetention is a stated retention period: "30 days", "7 years",
+	// "as long as your account is active", "indefinitely".
+	MentionRetention = "retention-period"
+	// MentionThirdParty is a named third party: "Google Analytics", "Stripe".
+	MentionThirdParty = "named-third-party"
+	// MentionRecipient is a category of recipients: "advertising partners".
+	MentionRecipient = "recipient-category"
+	// MentionAge is an age threshold for children or users: "under 13".
+	MentionAge = "age-threshold"
+	// MentionOptOut is an opt-out mechanism: a link, an e-mail address or a
+	// setting.
+	MentionOptOut = "opt-out"
+	// MentionRegion is a region with rules of its own: "EEA/UK",
+	// "California", another US state, "Brazil", "Canada".
+	MentionRegion = "region"
+)
+
+// MentionKinds lists the mention kinds in the order summaries show them.
+var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion}
+
+// Mention is one value of a mention kind found in a clause, normalised
+// (numbers as digits, "7 years"; regions and recipient categories in one
+// spelling; links and e-mail addresses as written), with its evidence.
+type Mention struct {
+	Kind  string `json:"kind"`
+	Value string `json:"value"`
+	Span  Span   `json:"span"`
+}
+
+// PrivacySummary answers, for one policy, the questions readers ask first.
+// Every item names the clauses (by ordinal) that state it, so that a reader
+// can check it. A section with nothing found is empty, not absent.
+type PrivacySummary struct {
+	// DataCollected: the types of personal information the first party
+	// collects or uses.
+	DataCollected []SummaryItem `json:"dataCollected"`
+	// Purposes for which information is collected, used or shared.
+	Purposes []SummaryItem `json:"purposes"`
+	// ThirdParties: who information goes to (OPP-115 third-party entities,
+	// named third parties, recipient categories); Details lists the types of
+	// information the same clauses say go to them.
+	ThirdParties []SummaryItem `json:"thirdParties"`
+	// Retention: how long information is kept (OPP-115 retention periods and
+	// the periods stated).
+	Retention []SummaryItem `json:"retention"`
+	// Choices: what users can choose and how (choice types, opt-out
+	// mechanisms).
+	Choices []SummaryItem `json:"choices"`
+	// Access: access, edit, export and deletion rights.
+	Access []SummaryItem `json:"access"`
+	// Audiences: specific audiences (children, Europeans, Californians, ...)
+	// with the age thresholds and regions stated.
+	Audiences []SummaryItem `json:"audiences"`
+	// Security measures stated.
+	Security []SummaryItem `json:"security"`
+	// DoNotTrack: what the policy says about Do Not Track signals.
+	DoNotTrack []SummaryItem `json:"doNotTrack"`
+	// Changes: how changes to the policy are announced.
+	Changes []SummaryItem `json:"changes"`
+}
+
+// SummaryItem is one answer of a privacy summary.
+type SummaryItem struct {
+	// Value is what is stated: an attribute value ("Location"), a mention
+	// ("30 days", "Google Analytics").
+	Value string `json:"value"`
+	// Source says where the value comes from: "attribute" (an OPP-115
+	// attribute predicted by the model, with its Attribute name) or
+	// "mention" (a value found in the clause's words, with its Kind).
+	Source    string `json:"source"`
+	Attribute string `json:"attribute,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	// Score is the highest score of the value among its clauses (1 for
+	// mentions).
+	Score float64 `json:"score"`
+	// Clauses are the ordinals of the clauses that state it, in reading
+	// order.
+	Clauses []int `json:"clauses"`
+	// Details qualify the value where the summary knows more: for a third
+	// party, the types of information the same clauses share with it.
+	Details []string `json:"details,omitempty"`
+}
