@@ -100,6 +100,12 @@ func writeJSON(w io.Writer, res *policy.Analysis) error {
 	}
 	bw.WriteString("{\n  \"policy\": ")
 	bw.Write(p)
+	pv, err := marshal(res.Privacy, "  ")
+	if err != nil {
+		return err
+	}
+	bw.WriteString(",\n  \"privacy\": ")
+	bw.Write(pv)
 	switch {
 	case res.Clauses == nil:
 		bw.WriteString(",\n  \"clauses\": null\n}\n")
