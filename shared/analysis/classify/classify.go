@@ -167,10 +167,16 @@ func (m *Model) Scores(text string) Scores {
 
 // ScoresInput scores a clause with its heading path.
 func (m *Model) ScoresInput(in Input) Scores {
+	return m.scoresInput(in, nil)
+}
+
+// scoresInput scores a clause, leaving its feature pass in p unless p is
+// nil.
+func (m *Model) scoresInput(in Input, p *Pass) Scores {
 	s := m.getScratch()
 	defer m.scratch.Put(s)
 	var x evidence
-	m.evidence(in, s, &x)
+	m.evidence(in, s, &x, p)
 	sc := m.calibrate(&x)
 	if m.gated && len(s.sentMargins) > 1 {
 		// A label stated in one sentence of a long clause: a sentence
@@ -196,10 +202,14 @@ type evidence [modelfile.CalibInputs]float64
 
 // evidence computes the calibration inputs of a clause; s.sentMargins
 // keeps the margins of each of its sentences when it has several.
-func (m *Model) evidence(in Input, s *scratch, x *evidence) {
+func (m *Model) evidence(in Input, s *scratch, x *evidence, p *Pass) {
 	s.sentMargins = s.sentMargins[:0]
 	var margins [labels.Count]float64
 	m.vector(in, s, clausePass)
+	if p != nil {
+		p.Rows = append(p.Rows, s.touched...)
+		p.Vals = append(p.Vals, s.vals[:len(s.touched)]...)
+	}
 	m.margins(s, &margins)
 	copy(x[:labels.Count], margins[:])
 	if len(in.Heading) > 0 {
@@ -221,6 +231,9 @@ func (m *Model) evidence(in Input, s *scratch, x *evidence) {
 	}
 	for i, text := range s.sents {
 		m.vector(Input{Heading: in.Heading, Text: text}, s, sentencePass)
+		if p != nil {
+			p.addSentence(text, s)
+		}
 		m.margins(s, &margins)
 		s.sentMargins = append(s.sentMargins, margins)
 		for l, v := range margins {
