@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	atrain "github.com/policylens/policylens/shared/analysis/attrs/train"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/classify/train"
 	"github.com/policylens/policylens/shared/analysis/corpus"
@@ -16,13 +17,17 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	modelPath := fs.String("model", "", "weights file to evaluate (default: the embedded model)")
+	fs.String("attributes-model", "", "attribute weights file to evaluate on attribute JSONL files (default: the embedded model)")
 	fallbacks := fs.Bool("fallbacks", false, "also report the figures with no fallback, with the best label always given, and with it given to clauses that state something")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: policylens eval [--model FILE] [--fallbacks] FILE.csv|FILE.jsonl ...")
 		fmt.Fprintln(stderr, "\nFILE.csv has rows text,label and no header; rows with the same text are one")
 		fmt.Fprintln(stderr, "multi-label example. FILE.jsonl has one clause a line, {\"source\", \"heading\",")
 		fmt.Fprintln(stderr, "\"text\", \"labels\"}, the heading path (given to the model) with \" > \" between")
-		fmt.Fprintln(stderr, "levels. Prints per-label precision, recall, F1 and support for each file.")
+		fmt.Fprintln(stderr, "levels. Prints per-label precision, recall, F1 and support for each file. An")
+		fmt.Fprintln(stderr, "opp115-attributes JSONL file (lines with \"policy\" and \"attributes\") evaluates the")
+		fmt.Fprintln(stderr, "attribute model instead: a per-pair table, the span overlap, then the line")
+		fmt.Fprintln(stderr, "\"attributes micro-F1 X macro-F1 Y\".")
 		fs.PrintDefaults()
 	}
 	files, err := parseArgs(fs, args)
@@ -33,12 +38,27 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fs.Usage()
 		return 2
 	}
+	attrsPath := fs.Lookup("attributes-model").Value.String()
 	m, err := loadModel(*modelPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "policylens eval: load model: %v\n", err)
 		return 1
 	}
 	for i, path := range files {
+		if atrain.IsAttributeFile(path) {
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			am, err := loadAttrs(attrsPath)
+			if err != nil {
+				fmt.Fprintf(stderr, "policylens eval: load attribute model: %v\n", err)
+				return 1
+			}
+			if rc := evalAttrs(am, path, stdout, stderr); rc != 0 {
+				return rc
+			}
+			continue
+		}
 		examples, err := corpus.Load(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "policylens eval: %v\n", err)

@@ -33,6 +33,9 @@ then pass --wink /tmp/wink/` + train.WinkFile + `
 (or --network=false to train without the network)`
 
 func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if hasFlag(args, "attributes") {
+		return runTrainAttrs(ctx, args, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	opt := train.Shipped()
@@ -267,4 +270,19 @@ func joinFloats(fs []float64) string {
 		s[i] = strconv.FormatFloat(f, 'g', -1, 64)
 	}
 	return strings.Join(s, ",")
+}
+
+// hasFlag reports whether args set the flag name (as -name or --name, with
+// or without =value) before any "--".
+func hasFlag(args []string, name string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		a = strings.TrimLeft(a, "-")
+		if a == name || strings.HasPrefix(a, name+"=") {
+			return true
+		}
+	}
+	return false
 }

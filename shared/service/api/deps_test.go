@@ -22,10 +22,11 @@ var analysisOnly = []string{
 }
 
 // trainingOnly are packages only training and evaluation need: the corpus
-// reader and the classifier's training.
+// reader, the classifier's and the attribute model's training.
 var trainingOnly = []string{
 	"github.com/policylens/policylens/shared/analysis/corpus",
 	"github.com/policylens/policylens/shared/analysis/classify/train",
+	"github.com/policylens/policylens/shared/analysis/attrs/train",
 }
 
 // The read-only lookup function and the CDK app share this package's

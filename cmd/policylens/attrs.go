@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/policylens/policylens/shared/analysis/attrs"
+	atrain "github.com/policylens/policylens/shared/analysis/attrs/train"
+	"github.com/policylens/policylens/shared/analysis/corpus"
+)
+
+// attrsDir is the attribute corpus folder of the corpus root.
+const attrsDir = "opp115-attributes" // train.jsonl, validation.jsonl
+
+// runTrainAttrs trains the attribute model: policylens train --attributes.
+func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Bool("attributes", true, "train the attribute model")
+	dir := fs.String("corpus", "", "corpus root holding "+attrsDir+"/ and "+oppDir+"/ (../shared/corpus)")
+	oofPath := fs.String("label-oof", "", "the label model's cross-validated scores of its training examples (policylens train --oof FILE)")
+	out := fs.String("out", filepath.Join("shared", "analysis", "attrs", "model.bin"), "weights file to write")
+	var opt atrain.Options
+	fs.Float64Var(&opt.C, "c", atrain.DefaultC, "SVM cost")
+	fs.Float64Var(&opt.Share, "share", atrain.DefaultShare, "cost weight of other categories' segments with the same attribute and value (negative: none)")
+	fs.Float64Var(&opt.PairStack, "pair-stack", atrain.DefaultPairStack, "L2 penalty of the cross terms of each value's regression over its pair's margins")
+	fs.Float64Var(&opt.Prune, "prune", atrain.DefaultPrune, "zero weights below this fraction of a value's largest")
+	fs.IntVar(&opt.MinSupport, "min-support", atrain.DefaultMinSupport, "fewest majority occurrences of a triple to model it")
+	fs.Uint64Var(&opt.Seed, "seed", 1, "random seed; training is deterministic for a seed")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: policylens train --attributes --corpus DIR --label-oof FILE [--out FILE] [flags]")
+		fmt.Fprintln(stderr, "\nTrains the attribute model on DIR/"+attrsDir+"/train.jsonl, reading the embedded label")
+		fmt.Fprintln(stderr, "model's feature pass and, as label scores, the cross-validated scores that training the")
+		fmt.Fprintln(stderr, "label model wrote (policylens train --corpus DIR --wink ... --oof FILE), writes the")
+		fmt.Fprintln(stderr, "weights file, then reports DIR/"+attrsDir+"/validation.jsonl. make model-attrs does both.")
+		fs.PrintDefaults()
+	}
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return 2
+	}
+	if *dir == "" || *oofPath == "" || len(rest) != 0 {
+		fs.Usage()
+		return 2
+	}
+	opt.Log = stderr
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "policylens train: %v\n", err)
+		return 1
+	}
+	start := time.Now()
+	lm, err := loadModel("")
+	if err != nil {
+		return fail(err)
+	}
+	segs, err := atrain.ReadFile(filepath.Join(*dir, attrsDir, "train.jsonl"))
+	if err != nil {
+		return fail(err)
+	}
+	examples, err := corpus.ReadFile(filepath.Join(*dir, oppDir, "train.csv"))
+	if err != nil {
+		return fail(err)
+	}
+	f, err := os.Open(*oofPath)
+	if err != nil {
+		return fail(err)
+	}
+	ls, joined, err := atrain.CrossLabelScores(segs, examples, f, lm)
+	f.Close()
+	if err != nil {
+		return fail(fmt.Errorf("%s: %w", *oofPath, err))
+	}
+	fmt.Fprintf(stderr, "attrs train: cross-validated label scores for %d of %d segments (the others: the label model's own, it never saw them)\n", joined, len(segs))
+	file, rep, err := atrain.Train(ctx, segs, ls, lm, opt)
+	if err != nil {
+		return fail(err)
+	}
+	m, err := attrs.LoadBytes(file)
+	if err != nil {
+		return fail(fmt.Errorf("reload weights: %w", err))
+	}
+	if err := os.WriteFile(*out, file, 0o644); err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes, version %s) in %s\n", *out, len(file), m.Version(), time.Since(start).Round(time.Second))
+	fmt.Fprintf(stdout, "cross-validated (%d folds by policy, thresholds from the other folds): attributes micro-F1 %.3f macro-F1 %.3f\n",
+		rep.Options.Folds, rep.CVMicroF1, rep.CVMacroF1)
+	val := filepath.Join(*dir, attrsDir, "validation.jsonl")
+	if _, err := os.Stat(val); errors.Is(err, os.ErrNotExist) {
+		return 0
+	}
+	fmt.Fprintf(stdout, "\n%s:\n", val)
+	return evalAttrs(m, val, stdout, stderr)
+}
+
+// evalAttrs reports the attribute model m on an attribute JSONL file: the
+// per-pair table, the span overlap, and last the line "attributes
+// micro-F1 X macro-F1 Y".
+func evalAttrs(m *attrs.Model, path string, stdout, stderr io.Writer) int {
+	lm, err := loadModel("")
+	if err != nil {
+		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
+		return 1
+	}
+	if err := m.Suits(lm); err != nil {
+		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
+		return 1
+	}
+	segs, err := atrain.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "attribute model %s, label model %s, %s\n", m.Version(), lm.Version(), path)
+	if err := atrain.Evaluate(m, lm, segs).WriteTable(stdout); err != nil {
+		fmt.Fprintf(stderr, "policylens eval: write output: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// loadAttrs returns the attribute weights file at path, or the embedded
+// model when path is empty.
+func loadAttrs(path string) (*attrs.Model, error) {
+	if path == "" {
+		return attrs.Default()
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return attrs.Load(f)
+}

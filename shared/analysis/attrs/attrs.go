@@ -1,0 +1,304 @@
+// Package attrs predicts the OPP-115 attributes a privacy-policy clause
+// states: (category, attribute, value) triples such as (Third Party
+// Sharing/Collection, Personal Information Type, Location), each with a
+// score and at least one evidence span in the clause text.
+//
+// The model reads the label model's feature pass (classify.ScoresPass), so
+// a clause is walked once for both: per modelled value, a linear margin
+// over the label model's word and character n-gram rows; per (category,
+// attribute) pair, a logistic regression over the margins of the pair's
+// values gives each value's probability, which times the category's label
+// score is the triple's score. A triple is predicted at or above its
+// pair's threshold. Its evidence is the sentence of the clause that adds
+// most to its margin.
+//
+// It is the inference half: training and evaluation are in package train.
+// The weights file is used in place; the shipped model is embedded. See
+// docs/model.md.
+package attrs
+
+import (
+	_ "embed"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// Model predicts attribute triples. It is safe for concurrent use.
+type Model struct {
+	data    []byte
+	version string
+	p       Params
+	// Tables in place (see file.go) and the index built at load.
+	keys, start, cols, codes []byte
+	rowMap                   []int32 // label text row -> index in keys, or -1
+	// labelStart holds, per key j, where each label's weights begin among
+	// the key's (targets are grouped by label): label l's weights of key
+	// j are [labelStart[j*stride+l], labelStart[j*stride+l+1]).
+	labelStart []uint32
+	members    [][]int // per pair, its targets
+	labelOf    []int   // per target, its category's label index
+	// gate is, per label, the lowest threshold of its pairs: a label
+	// score below it admits none of its triples.
+	gate    [labels.Count]float64
+	scratch sync.Pool
+}
+
+//go:embed model.bin
+var embedded []byte
+
+// Default returns the model embedded in the binary, loaded once.
+var Default = sync.OnceValues(func() (*Model, error) {
+	return decode(embedded, false)
+})
+
+// LoadBytes reads a weights file held in memory, which the model then uses
+// in place; its checksum is verified.
+func LoadBytes(data []byte) (*Model, error) { return decode(data, true) }
+
+// Load reads a weights file.
+func Load(r io.Reader) (*Model, error) {
+	data, err := io.ReadAll(io.LimitReader(r, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("read attribute model: %w", err)
+	}
+	return LoadBytes(data)
+}
+
+// Version identifies the weights: the first 12 hex digits of the SHA-256
+// of the file's content after its magic.
+func (m *Model) Version() string { return m.version }
+
+// Params returns the model's parameters (targets, pairs, thresholds,
+// notes).
+func (m *Model) Params() Params { return m.p }
+
+// WriteTo writes the weights file.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	n, err := w.Write(m.data)
+	return int64(n), err
+}
+
+// Suits reports whether the model reads the feature pass of label model lm
+// (it was trained on that model's rows).
+func (m *Model) Suits(lm *classify.Model) error {
+	if lm.Version() != m.p.LabelVersion || lm.Rows() != m.p.LabelRows || lm.TextRows() != m.p.TextRows {
+		return fmt.Errorf("attrs: the attribute model reads label model %s (%d rows), not %s (%d rows)",
+			m.p.LabelVersion, m.p.LabelRows, lm.Version(), lm.Rows())
+	}
+	return nil
+}
+
+// categoryIndex is the label index of an OPP-115 category ("Other" has
+// none: its types are labels of their own, not attributes).
+func categoryIndex(cat string) (int, bool) {
+	if cat == "Other" {
+		return 0, false
+	}
+	return labels.Index(cat)
+}
+
+type scratch struct {
+	acc    []float32
+	active [labels.Count]bool
+	picked []int
+	// The evidence of the picked targets: per target its place among
+	// them (-1: none), and per picked target its margin in the current
+	// sentence, its best margin and that sentence.
+	slot       []int32
+	on         []int // the labels of the picked targets
+	sent, best []float64
+	where      []classify.PassSentence
+}
+
+// stride is the width of a key's entry in labelStart.
+const stride = labels.Count + 1
+
+// margins computes the margins of the targets of the labels in active
+// over the vector rows/vals into acc (unscaled: sums of codes times
+// values); the other targets' are left at 0.
+func (m *Model) margins(rows []int32, vals []float32, active *[labels.Count]bool, acc []float32) {
+	clear(acc)
+	var on [labels.Count]int
+	n := 0
+	for l, a := range active {
+		if a {
+			on[n] = l
+			n++
+		}
+	}
+	for k, r := range rows {
+		if int(r) >= len(m.rowMap) {
+			continue
+		}
+		j := m.rowMap[r]
+		if j < 0 {
+			continue
+		}
+		v := vals[k]
+		ls := m.labelStart[int(j)*stride : int(j)*stride+stride]
+		for _, l := range on[:n] {
+			for q := ls[l]; q < ls[l+1]; q++ {
+				t := binary.LittleEndian.Uint16(m.cols[2*q:])
+				acc[t] += v * float32(int8(m.codes[q]))
+			}
+		}
+	}
+}
+
+// Predict returns the triples of the clause whose feature pass the label
+// model lm left in p (classify.ScoresPass over text, with scores sc), best
+// first within each pair. The model must suit lm (Suits). Spans are in
+// code points of text.
+func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores) []policy.Attribute {
+	s, _ := m.scratch.Get().(*scratch)
+	if s == nil {
+		s = &scratch{acc: make([]float32, len(m.p.Targets))}
+	}
+	defer m.scratch.Put(s)
+	any := false
+	for l := range s.active {
+		s.active[l] = sc[l] >= m.gate[l]
+		any = any || s.active[l]
+	}
+	if !any {
+		return nil
+	}
+	m.margins(p.Rows, p.Vals, &s.active, s.acc)
+	var out []policy.Attribute
+	s.picked = s.picked[:0]
+	for ti, t := range m.p.Targets {
+		l := m.labelOf[ti]
+		if t.Aux || !s.active[l] {
+			continue
+		}
+		z := t.Stack[len(t.Stack)-1]
+		for j, o := range m.members[t.Pair] {
+			z += t.Stack[j] * m.margin(o, s.acc)
+		}
+		// logistic(z)*sc[l] >= threshold without an exp for the many
+		// values far from it.
+		th := m.p.Pairs[t.Pair].Threshold
+		if z < -40 || z < math.Log(th/(sc[l]-th)) {
+			continue
+		}
+		score := logistic(z) * sc[l]
+		if score < th {
+			continue
+		}
+		out = append(out, policy.Attribute{Category: t.Category, Attribute: t.Attribute, Value: t.Value, Score: score})
+		s.picked = append(s.picked, ti)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	m.evidence(text, p, s.picked, out, s)
+	return out
+}
+
+func (m *Model) margin(t int, acc []float32) float64 {
+	tg := &m.p.Targets[t]
+	return float64(acc[t])*tg.Scale + tg.Bias
+}
+
+// evidence sets the span of each picked triple out[i] (target picked[i]):
+// the sentence that adds most to its margin, or the whole trimmed text
+// when the pass has no sentences. The sentences are read once for all.
+func (m *Model) evidence(text string, p *classify.Pass, picked []int, out []policy.Attribute, s *scratch) {
+	n := len(picked)
+	s.best = append(s.best[:0], make([]float64, n)...)
+	s.where = append(s.where[:0], make([]classify.PassSentence, n)...)
+	s.sent = append(s.sent[:0], make([]float64, n)...)
+	if len(s.slot) != len(m.p.Targets) {
+		s.slot = make([]int32, len(m.p.Targets))
+		for i := range s.slot {
+			s.slot[i] = -1
+		}
+	}
+	s.on = s.on[:0]
+	for i, t := range picked {
+		s.slot[t] = int32(i)
+		if l := m.labelOf[t]; !slices.Contains(s.on, l) {
+			s.on = append(s.on, l)
+		}
+	}
+	for si, sent := range p.Sents {
+		clear(s.sent)
+		vals := p.SentVals[sent.From:sent.To]
+		for k, r := range p.SentRows[sent.From:sent.To] {
+			if int(r) >= len(m.rowMap) || m.rowMap[r] < 0 {
+				continue
+			}
+			j := int(m.rowMap[r])
+			ls := m.labelStart[j*stride : j*stride+stride]
+			for _, l := range s.on {
+				for q := ls[l]; q < ls[l+1]; q++ {
+					if i := s.slot[binary.LittleEndian.Uint16(m.cols[2*q:])]; i >= 0 {
+						s.sent[i] += float64(vals[k]) * float64(int8(m.codes[q]))
+					}
+				}
+			}
+		}
+		for i, v := range s.sent {
+			if si == 0 || v > s.best[i] {
+				s.best[i], s.where[i] = v, sent
+			}
+		}
+	}
+	for _, t := range picked {
+		s.slot[t] = -1
+	}
+	whole := policy.Span{}
+	if len(p.Sents) == 0 {
+		trimmed := strings.TrimSpace(text)
+		start := strings.Index(text, trimmed)
+		whole = CodePoints(text, start, start+len(trimmed))
+	}
+	for i := range out {
+		if len(p.Sents) == 0 {
+			out[i].Spans = []policy.Span{whole}
+			continue
+		}
+		out[i].Spans = []policy.Span{CodePoints(text, s.where[i].Start, s.where[i].End)}
+	}
+}
+
+// Clause scores a clause with the label model lm and predicts its
+// attributes from the same feature pass: the label scores, the labels lm
+// assigns, and the attributes (none for a clause lm does not read or
+// labels with nothing). p is working memory (nil allocates one).
+func (m *Model) Clause(lm *classify.Model, in classify.Input, p *classify.Pass) (classify.Scores, []policy.LabelScore, []policy.Attribute) {
+	if p == nil {
+		p = new(classify.Pass)
+	}
+	sc := lm.ScoresPass(in, p)
+	assigned := lm.AssignInput(in, sc)
+	if len(assigned) == 0 {
+		return sc, nil, nil
+	}
+	return sc, assigned, m.Predict(in.Text, p, sc)
+}
+
+// CodePoints converts the byte range [start, end) of text into code
+// points.
+func CodePoints(text string, start, end int) policy.Span {
+	a := utf8.RuneCountInString(text[:start])
+	return policy.Span{Start: a, End: a + utf8.RuneCountInString(text[start:end])}
+}
+
+func logistic(z float64) float64 {
+	if z >= 0 {
+		return 1 / (1 + math.Exp(-z))
+	}
+	e := math.Exp(z)
+	return e / (1 + e)
+}

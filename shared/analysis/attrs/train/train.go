@@ -1,0 +1,494 @@
+// Package train fits and evaluates the attribute model of package attrs on
+// the opp115-attributes corpus, and implements the task's metric. Nothing
+// here is linked into the Lambda functions.
+//
+// Train is deterministic for its inputs and seed.
+package train
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/policylens/policylens/shared/analysis/attrs"
+	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/domain/labels"
+)
+
+// Options configure Train; zero fields take the defaults, chosen by
+// 5-fold cross-validation by policy on the training split (docs/model.md).
+type Options struct {
+	// C is the SVM cost (DefaultC).
+	C float64
+	// PosWeight weights a value's positives by (negatives/positives)^PosWeight.
+	PosWeight float64
+	// MinSupport is the fewest majority occurrences of a triple to model it.
+	MinSupport int
+	// Folds is the number of cross-validation folds, by policy.
+	Folds int
+	// Share also trains each value on the segments of other categories
+	// with the same attribute and value (and the spellings ShareKey
+	// merges), at this cost weight; negative turns it off.
+	Share float64
+	// PairStack is the L2 penalty of the cross terms of each value's
+	// logistic regression over its pair's margins.
+	PairStack float64
+	// Prune zeroes the weights below this fraction of a value's largest.
+	Prune float64
+	Seed  uint64
+	// Log, when set, receives progress lines.
+	Log io.Writer `json:"-"`
+}
+
+// The defaults of Options.
+const (
+	DefaultC          = 0.5
+	DefaultPosWeight  = 0.5
+	DefaultMinSupport = 3
+	DefaultFolds      = 5
+	DefaultShare      = 0.3
+	DefaultPairStack  = 0.1
+	DefaultPrune      = 0.15
+)
+
+func (o *Options) defaults() {
+	if o.C == 0 {
+		o.C = DefaultC
+	}
+	if o.PosWeight == 0 {
+		o.PosWeight = DefaultPosWeight
+	}
+	if o.MinSupport == 0 {
+		o.MinSupport = DefaultMinSupport
+	}
+	if o.Folds == 0 {
+		o.Folds = DefaultFolds
+	}
+	if o.Share == 0 {
+		o.Share = DefaultShare
+	}
+	if o.PairStack == 0 {
+		o.PairStack = DefaultPairStack
+	}
+	if o.Prune == 0 {
+		o.Prune = DefaultPrune
+	}
+}
+
+// Report describes a training run; it is stored in the weights file.
+type Report struct {
+	Segments int     `json:"segments"`
+	Targets  int     `json:"targets"`
+	Weights  int     `json:"weights"`
+	Options  Options `json:"options"`
+	// Cross-validated figures: thresholds tuned on the other folds
+	// (honest), and tuned on all folds (optimistic).
+	CVMicroF1      float64 `json:"cvMicroF1"`
+	CVMacroF1      float64 `json:"cvMacroF1"`
+	CVTunedMicroF1 float64 `json:"cvTunedMicroF1"`
+	CVTunedMacroF1 float64 `json:"cvTunedMacroF1"`
+}
+
+// target is one modelled (category, attribute, value).
+type target struct {
+	key   Key
+	label int
+	aux   bool // an "Unspecified" value: informs its pair, never predicted
+	pair  int
+}
+
+// dataset holds the segments' feature vectors (compressed sparse rows).
+type dataset struct {
+	start []int
+	rows  []int32
+	vals  []float32
+	sq    []float64
+}
+
+func (d *dataset) add(rows []int32, vals []float32, textRows int) {
+	if d.start == nil {
+		d.start = []int{0}
+	}
+	sq := 0.0
+	for i, r := range rows {
+		if int(r) >= textRows {
+			continue
+		}
+		d.rows = append(d.rows, r)
+		d.vals = append(d.vals, vals[i])
+		sq += float64(vals[i]) * float64(vals[i])
+	}
+	d.start = append(d.start, len(d.rows))
+	d.sq = append(d.sq, sq)
+}
+
+func (d *dataset) dot(k int, w []float64) float64 {
+	s := 0.0
+	for j := d.start[k]; j < d.start[k+1]; j++ {
+		s += float64(d.vals[j]) * w[d.rows[j]]
+	}
+	return s
+}
+
+// ShareKey is what a value shares with the values of other categories: its
+// attribute and value in lower case, Data Retention's Retention Purpose
+// read as Purpose ("Perform service" as "Basic service/feature").
+func ShareKey(k Key) string {
+	a, v := k.Attribute, strings.ToLower(k.Value)
+	if a == "Retention Purpose" {
+		a = "Purpose"
+		if v == "perform service" {
+			v = "basic service/feature"
+		}
+	}
+	return a + "\x00" + v
+}
+
+// Train fits the attribute model to segs, whose label scores ls were given
+// by label models that did not see them (cross-validated), reading the
+// feature pass of label model lm, and returns the weights file.
+func Train(ctx context.Context, segs []Segment, ls []classify.Scores, lm *classify.Model, opt Options) ([]byte, *Report, error) {
+	opt.defaults()
+	if len(ls) != len(segs) {
+		return nil, nil, fmt.Errorf("attrs train: %d label scores for %d segments", len(ls), len(segs))
+	}
+	logf := func(format string, args ...any) {
+		if opt.Log != nil {
+			fmt.Fprintf(opt.Log, format+"\n", args...)
+		}
+	}
+	n := len(segs)
+	textRows := lm.TextRows()
+	d := &dataset{}
+	var rows []int32
+	var vals []float32
+	for _, s := range segs {
+		rows, vals = lm.FeatureVector(classify.Input{Text: s.Text}, rows[:0], vals[:0])
+		d.add(rows, vals, textRows)
+	}
+	gold := make([]map[Key]bool, n)
+	inCat := make([][labels.Count]bool, n)
+	support, aux := map[Key]int{}, map[Key]int{}
+	for k := range segs {
+		gold[k] = map[Key]bool{}
+		for _, a := range segs[k].Attributes {
+			key := Key{a.Category, a.Attribute, a.Value}
+			if a.Votes < MinVotes || a.Attribute == "Other Type" || a.Value == "Other" {
+				continue
+			}
+			gold[k][key] = true
+			if a.Value == "Unspecified" {
+				aux[key]++
+			} else {
+				support[key]++
+			}
+			if l, ok := category(a.Category); ok {
+				inCat[k][l] = true
+			}
+		}
+		for _, l := range segs[k].Labels {
+			if i, ok := labels.Index(l); ok {
+				inCat[k][i] = true
+			}
+		}
+	}
+	var targets []target
+	for _, src := range []struct {
+		m   map[Key]int
+		aux bool
+	}{{support, false}, {aux, true}} {
+		for key, c := range src.m {
+			if l, ok := category(key.Category); ok && c >= opt.MinSupport {
+				targets = append(targets, target{key: key, label: l, aux: src.aux})
+			}
+		}
+	}
+	slices.SortFunc(targets, func(a, b target) int {
+		if a.label != b.label {
+			return a.label - b.label
+		}
+		if a.key.less(b.key) {
+			return -1
+		}
+		if b.key.less(a.key) {
+			return 1
+		}
+		return 0
+	})
+	var pairs []PairKey
+	pairIdx := map[PairKey]int{}
+	for ti := range targets {
+		pk := targets[ti].key.Pair()
+		if _, ok := pairIdx[pk]; !ok {
+			pairIdx[pk] = len(pairs)
+			pairs = append(pairs, pk)
+		}
+		targets[ti].pair = pairIdx[pk]
+	}
+	members := make([][]int, len(pairs))
+	for ti, t := range targets {
+		members[t.pair] = append(members[t.pair], ti)
+	}
+	logf("attrs train: %d segments, %d text rows, %d values modelled (%d auxiliary) in %d pairs", n, textRows, len(targets), len(aux), len(pairs))
+
+	fold := PolicyFolds(segs, opt.Folds)
+	oof := make([][]float64, len(targets))
+	final := make([][]float64, len(targets))
+	bias := make([]float64, len(targets))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ti := range next {
+				oof[ti], final[ti], bias[ti] = fitTarget(d, targets, ti, gold, inCat, fold, textRows, opt)
+			}
+		}()
+	}
+	for ti := range targets {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- ti
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	logf("attrs train: %d values x %d folds fitted", len(targets), opt.Folds)
+
+	// Each value's probability: a logistic regression over its pair's
+	// out-of-fold margins, on the segments of its category.
+	stack := make([][]float64, len(targets))
+	for ti, t := range targets {
+		mem := members[t.pair]
+		var xs [][]float64
+		var ys []bool
+		for k := range n {
+			if !inCat[k][t.label] {
+				continue
+			}
+			x := make([]float64, len(mem)+1)
+			for j, o := range mem {
+				x[j] = oof[o][k]
+			}
+			x[len(mem)] = 1
+			xs = append(xs, x)
+			ys = append(ys, gold[k][t.key])
+		}
+		pen := make([]float64, len(mem)+1)
+		for j, o := range mem {
+			if o != ti {
+				pen[j] = opt.PairStack
+			}
+		}
+		stack[ti] = fitLogistic(xs, ys, pen)
+	}
+	scores := make([][]float64, len(targets))
+	for ti, t := range targets {
+		scores[ti] = make([]float64, n)
+		if t.aux {
+			continue
+		}
+		mem := members[t.pair]
+		for k := range n {
+			z := stack[ti][len(mem)]
+			for j, o := range mem {
+				z += stack[ti][j] * oof[o][k]
+			}
+			scores[ti][k] = logistic(z) * ls[k][t.label]
+		}
+	}
+	tn := &tuning{targets: targets, members: members, scores: scores, gold: gold}
+	rep := &Report{Segments: n, Targets: len(targets), Options: opt}
+	honest := NewMetrics()
+	for f := range opt.Folds {
+		th := tn.thresholds(func(k int) bool { return fold[k] != f })
+		for k := range n {
+			if fold[k] == f {
+				honest.Add(segs[k].Gold(), tn.decide(k, th))
+			}
+		}
+	}
+	th := tn.thresholds(func(int) bool { return true })
+	tuned := NewMetrics()
+	for k := range n {
+		tuned.Add(segs[k].Gold(), tn.decide(k, th))
+	}
+	rep.CVMicroF1, rep.CVMacroF1 = honest.MicroF1(), honest.MacroF1()
+	rep.CVTunedMicroF1, rep.CVTunedMacroF1 = tuned.MicroF1(), tuned.MacroF1()
+	logf("attrs train: cross-validated micro-F1 %.3f macro-F1 %.3f (thresholds from the other folds); %.3f / %.3f tuned on all",
+		rep.CVMicroF1, rep.CVMacroF1, rep.CVTunedMicroF1, rep.CVTunedMacroF1)
+
+	p := attrs.Params{LabelVersion: lm.Version(), LabelRows: lm.Rows(), TextRows: textRows}
+	for _, pk := range pairs {
+		p.Pairs = append(p.Pairs, attrs.Pair{Category: pk.Category, Attribute: pk.Attribute, Threshold: th[pairIdx[pk]]})
+	}
+	var weights []attrs.Weight
+	for ti, t := range targets {
+		p.Targets = append(p.Targets, attrs.Target{Category: t.key.Category, Attribute: t.key.Attribute, Value: t.key.Value,
+			Aux: t.aux, Pair: t.pair, Bias: bias[ti], Stack: stack[ti]})
+		for r, v := range final[ti] {
+			if v != 0 {
+				weights = append(weights, attrs.Weight{Row: uint32(r), Target: ti, Value: v})
+			}
+		}
+	}
+	rep.Weights = len(weights)
+	notes, err := json.Marshal(rep)
+	if err != nil {
+		return nil, nil, err
+	}
+	p.Notes = notes
+	file, err := attrs.Encode(p, weights)
+	if err != nil {
+		return nil, nil, err
+	}
+	return file, rep, nil
+}
+
+// category is the label index of an OPP-115 category that has attributes
+// ("Other" has none).
+func category(cat string) (int, bool) {
+	if cat == "Other" {
+		return 0, false
+	}
+	return labels.Index(cat)
+}
+
+// fitTarget fits value ti's SVM per fold and returns its out-of-fold
+// margins, its final weights (the mean of the folds', pruned) and bias.
+func fitTarget(d *dataset, targets []target, ti int, gold []map[Key]bool, inCat [][labels.Count]bool, fold []int, dim int, opt Options) ([]float64, []float64, float64) {
+	t := targets[ti]
+	n := len(gold)
+	var siblings []int
+	share := opt.Share > 0 && (t.key.Attribute != "Does/Does Not" || t.key.Value == "Does Not")
+	for o, u := range targets {
+		if share && u.label != t.label && ShareKey(u.key) == ShareKey(t.key) {
+			siblings = append(siblings, o)
+		}
+	}
+	oof := make([]float64, n)
+	wsum := make([]float64, dim)
+	bsum := 0.0
+	for f := range opt.Folds {
+		var ex []example
+		npos, nneg := 0, 0
+		for k := range n {
+			if fold[k] == f {
+				continue
+			}
+			y, cost := -1.0, 1.0
+			switch {
+			case inCat[k][t.label]:
+				if gold[k][t.key] {
+					y = 1
+				}
+			default:
+				// A segment of another category with the same attribute
+				// and value among its values teaches this one too.
+				in := false
+				for _, o := range siblings {
+					if inCat[k][targets[o].label] {
+						in = true
+						if gold[k][targets[o].key] {
+							y = 1
+						}
+					}
+				}
+				if !in {
+					continue
+				}
+				cost = opt.Share
+			}
+			if y > 0 {
+				npos++
+			} else {
+				nneg++
+			}
+			ex = append(ex, example{k: k, y: y, cost: cost})
+		}
+		if npos == 0 {
+			continue
+		}
+		cpos := opt.C
+		if nneg > 0 {
+			cpos *= math.Pow(float64(nneg)/float64(npos), opt.PosWeight)
+		}
+		for i := range ex {
+			if ex[i].y > 0 {
+				ex[i].cost *= cpos
+			} else {
+				ex[i].cost *= opt.C
+			}
+		}
+		rng := rand.New(rand.NewPCG(opt.Seed, uint64(ti)<<8|uint64(f)))
+		w, b := trainSVM(d, ex, dim, rng)
+		prune(w, opt.Prune)
+		for k := range n {
+			if fold[k] == f {
+				oof[k] = d.dot(k, w) + b
+			}
+		}
+		for r, v := range w {
+			wsum[r] += v
+		}
+		bsum += b
+	}
+	for r := range wsum {
+		wsum[r] /= float64(opt.Folds)
+	}
+	prune(wsum, opt.Prune)
+	return oof, wsum, bsum / float64(opt.Folds)
+}
+
+// PolicyFolds deals the segments' policies, sorted by name, each to the
+// fold with the fewest segments so far.
+func PolicyFolds(segs []Segment, folds int) []int {
+	count := map[string]int{}
+	for _, s := range segs {
+		count[s.Policy]++
+	}
+	names := make([]string, 0, len(count))
+	for p := range count {
+		names = append(names, p)
+	}
+	slices.Sort(names)
+	size := make([]int, folds)
+	of := map[string]int{}
+	for _, p := range names {
+		best := 0
+		for f := range size {
+			if size[f] < size[best] {
+				best = f
+			}
+		}
+		of[p] = best
+		size[best] += count[p]
+	}
+	out := make([]int, len(segs))
+	for k, s := range segs {
+		out[k] = of[s.Policy]
+	}
+	return out
+}
+
+func prune(w []float64, frac float64) {
+	top := 0.0
+	for _, v := range w {
+		top = max(top, math.Abs(v))
+	}
+	for r, v := range w {
+		if math.Abs(v) < frac*top {
+			w[r] = 0
+		}
+	}
+}
