@@ -111,7 +111,8 @@ func (m *Metrics) MicroF1() float64 { return m.Micro().F1() }
 // MacroF1 is the mean F1 over pairs with a gold or predicted triple.
 func (m *Metrics) MacroF1() float64 {
 	sum, n := 0.0, 0
-	for _, c := range m.Pairs {
+	for _, k := range m.pairKeys() {
+		c := m.Pairs[k]
 		if c.TP+c.FP+c.FN == 0 {
 			continue
 		}
@@ -133,18 +134,11 @@ func (m *Metrics) SpanOverlap() float64 { return ratio(m.SpanHit, m.SpanTP) }
 // averages, the span overlap, and last a line of the form
 // "attributes micro-F1 0.700 macro-F1 0.600".
 func (m *Metrics) WriteTable(w io.Writer) error {
-	keys := make([]PairKey, 0, len(m.Pairs))
+	keys := m.pairKeys()
 	width := len("micro average")
-	for k := range m.Pairs {
-		keys = append(keys, k)
+	for _, k := range keys {
 		width = max(width, len(k.Category)+3+len(k.Attribute))
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].Category != keys[j].Category {
-			return keys[i].Category < keys[j].Category
-		}
-		return keys[i].Attribute < keys[j].Attribute
-	})
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-*s %9s %6s %6s %7s %9s\n", width, "category / attribute", "precision", "recall", "F1", "support", "predicted")
 	row := func(name string, c Counts) {
@@ -161,4 +155,20 @@ func (m *Metrics) WriteTable(w io.Writer) error {
 	fmt.Fprintf(&b, "attributes micro-F1 %.3f macro-F1 %.3f\n", m.MicroF1(), m.MacroF1())
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// pairKeys returns the pairs in order (so that sums over them are the
+// same from run to run).
+func (m *Metrics) pairKeys() []PairKey {
+	keys := make([]PairKey, 0, len(m.Pairs))
+	for k := range m.Pairs {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].Category != keys[j].Category {
+			return keys[i].Category < keys[j].Category
+		}
+		return keys[i].Attribute < keys[j].Attribute
+	})
+	return keys
 }

@@ -1,0 +1,142 @@
+package mentions
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// The sentences below are written for these tests; none comes from a corpus.
+
+func factsOf(text, kind string) []string {
+	var out []string
+	for _, f := range Find(text) {
+		if f.Kind != kind {
+			continue
+		}
+		if got := string([]rune(text)[f.Span.Start:f.Span.End]); got == "" {
+			out = append(out, "EMPTY SPAN")
+			continue
+		}
+		out = append(out, f.Value)
+	}
+	return out
+}
+
+func check(t *testing.T, kind string, cases map[string][]string) {
+	t.Helper()
+	for text, want := range cases {
+		if got := factsOf(text, kind); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s in %q:\n got %q\nwant %q", kind, text, got, want)
+		}
+	}
+}
+
+func TestExtractRetention(t *testing.T) {
+	check(t, policy.MentionRetention, map[string][]string{
+		"Server logs are deleted after 30 days.":                                         {"30 days"},
+		"We keep invoices for seven years to meet tax rules.":                            {"7 years"},
+		"Backups are retained for up to twelve (12) months.":                             {"12 months"},
+		"We retain your profile for as long as your account is active.":                  {"as long as your account is active"},
+		"We store it until you delete your account, and logs for 90 days.":               {"until you delete your account", "90 days"},
+		"Aggregated statistics may be kept indefinitely.":                                {"indefinitely"},
+		"Our company was founded 20 years ago.":                                          nil,
+		"You have 14 days to return a product. We delete chat transcripts after a year.": {"1 year"},
+		"We will retain personal data only as long as necessary for these purposes.":     {"as long as necessary"},
+	})
+}
+
+func TestExtractThirdParties(t *testing.T) {
+	check(t, policy.MentionThirdParty, map[string][]string{
+		"We use Google Analytics and Hotjar to understand how visitors use the site.": {"Google Analytics", "Hotjar"},
+		"Payments are processed by Stripe; we never see your card number.":            {"Stripe"},
+		"Sign in with Apple or Google.":                                               {"Apple", "Google"},
+		"We do not use any outside analytics.":                                        nil,
+	})
+	check(t, policy.MentionRecipient, map[string][]string{
+		"We share device identifiers with our advertising partners.":      {"advertising partners"},
+		"Service providers and payment processors act on our behalf.":     {"service providers", "payment processors"},
+		"We may disclose data to law enforcement agencies when required.": {"law enforcement agencies"},
+		"We never sell your information.":                                 nil,
+	})
+}
+
+func TestExtractAges(t *testing.T) {
+	check(t, policy.MentionAge, map[string][]string{
+		"Our service is not directed to children under 13.":                         {"under 13"},
+		"If you are under the age of sixteen (16), ask a parent before signing up.": {"under 16"},
+		"Users must be 18 years of age or older.":                                   {"at least 18"},
+		"You must be at least 13 years old to create an account.":                   {"at least 13"},
+		"The minimum age to use the app is 16 in the EEA.":                          {"at least 16"},
+		"Orders under 50 items ship free.":                                          nil,
+		"Children 12 years old or younger need a parent's consent.":                 {"at most 12"},
+		"You must be of the age of 16 or older to use the service.":                 {"at least 16"},
+	})
+}
+
+func TestExtractOptOut(t *testing.T) {
+	check(t, policy.MentionOptOut, map[string][]string{
+		"To opt out of interest-based ads, visit https://optout.example.org/choices.": {"https://optout.example.org/choices"},
+		"You can unsubscribe at any time by writing to privacy@example.com.":          {"unsubscribe", "privacy@example.com"},
+		"Turn off personalised ads in your privacy settings.":                         {"privacy settings"},
+		"Click the Do Not Sell or Share My Personal Information link in the footer.":  {"do not sell or share my personal information"},
+		"Our office is at www.example.com and our sales team at sales@example.com.":   nil,
+		"We honor the Global Privacy Control signal.":                                 {"global privacy control"},
+	})
+}
+
+func TestExtractRegions(t *testing.T) {
+	check(t, policy.MentionRegion, map[string][]string{
+		"If you live in the European Economic Area (EEA) or the UK, the GDPR gives you these rights.": {"EEA/UK", "EEA/UK", "EEA/UK", "EEA/UK"},
+		"California residents have rights under the CCPA.":                                            {"California", "California"},
+		"Residents of Virginia, Colorado and Connecticut may appeal a refusal.":                       {"US state: Virginia", "US state: Colorado", "US state: Connecticut"},
+		"Users in Brazil may contact our data protection officer under the LGPD.":                     {"Brazil", "Brazil"},
+		"For users in Canada, PIPEDA applies.":                                                        {"Canada", "Canada"},
+		"We euthanize no data.":                                                                       nil,
+	})
+}
+
+func TestExtractSpansMatchText(t *testing.T) {
+	text := "We keep logs for 30 days. Contact privacy@example.com to opt out. Children under 13 may not register. Californians see below."
+	for _, f := range Find(text) {
+		if f.Span.Start < 0 || f.Span.End > len(text) || f.Span.Start >= f.Span.End {
+			t.Fatalf("bad span %+v", f)
+		}
+		if got := string([]rune(text)[f.Span.Start:f.Span.End]); f.Kind == policy.MentionOptOut && !strings.Contains(got, "@") {
+			t.Errorf("opt-out span %q", got)
+		}
+	}
+	if n := len(Find(text)); n != 4 {
+		t.Errorf("%d facts, want 4: %+v", n, Find(text))
+	}
+}
+
+// Spans count code points: after non-ASCII letters, each span still
+// covers the words it names.
+func TestFindSpansInCodePoints(t *testing.T) {
+	text := "Zoë’s Café keeps séance notes for 30 days — then “deletes” them. Écrivez à privacy@café.example.com or privacy@example.com to opt out. Kinder under 13 need a parent; users in the EEA have more rights."
+	want := map[string]string{
+		policy.MentionRetention: "30 days",
+		policy.MentionOptOut:    "privacy@example.com",
+		policy.MentionAge:       "under 13",
+		policy.MentionRegion:    "EEA",
+	}
+	r := []rune(text)
+	seen := map[string]bool{}
+	for _, m := range Find(text) {
+		if m.Span.Start < 0 || m.Span.End > len(r) || m.Span.Start >= m.Span.End {
+			t.Fatalf("span %+v outside the %d code points", m, len(r))
+		}
+		got := string(r[m.Span.Start:m.Span.End])
+		if w, ok := want[m.Kind]; ok && got == w {
+			seen[m.Kind] = true
+		}
+	}
+	for k, w := range want {
+		if !seen[k] {
+			t.Errorf("no %s spanning %q in %+v", k, w, Find(text))
+		}
+	}
+}

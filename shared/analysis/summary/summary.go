@@ -1,0 +1,133 @@
+// Package summary builds a policy's privacy summary (policy.PrivacySummary)
+// from its clauses' attributes and mentions: what data is collected, for
+// which purposes, who receives it and what goes to them, how long it is
+// kept, the choices and rights users have, the audiences addressed, the
+// security measures, Do Not Track and how changes are announced. Every
+// item names the clauses that state it.
+package summary
+
+import (
+	"slices"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// The OPP-115 categories and attributes the sections read.
+const (
+	firstParty = "First Party Collection/Use"
+	thirdParty = "Third Party Sharing/Collection"
+	retention  = "Data Retention"
+	security   = "Data Security"
+	access     = "User Access, Edit and Deletion"
+	audiences  = "International and Specific Audiences"
+	dnt        = "Do Not Track"
+	change     = "Policy Change"
+	infoType   = "Personal Information Type"
+)
+
+// section says which attributes and mentions fill a section; an empty
+// category matches every category.
+type section struct {
+	attrs    []pick
+	mentions []string
+}
+
+type pick struct{ category, attribute string }
+
+func (s *section) wants(a policy.Attribute) bool {
+	for _, p := range s.attrs {
+		if (p.category == "" || p.category == a.Category) && p.attribute == a.Attribute {
+			return true
+		}
+	}
+	return false
+}
+
+// Build returns the privacy summary of clauses (in reading order). Every
+// section is a non-nil slice, empty when nothing fills it; items are in
+// the order their first clause comes.
+func Build(clauses []policy.Clause) policy.PrivacySummary {
+	out := policy.PrivacySummary{}
+	for _, s := range []struct {
+		dst *[]policy.SummaryItem
+		sec section
+	}{
+		{&out.DataCollected, section{attrs: []pick{{firstParty, infoType}}}},
+		{&out.Purposes, section{attrs: []pick{{firstParty, "Purpose"}, {thirdParty, "Purpose"}}}},
+		{&out.ThirdParties, section{attrs: []pick{{thirdParty, "Third Party Entity"}}, mentions: []string{policy.MentionThirdParty, policy.MentionRecipient}}},
+		{&out.Retention, section{attrs: []pick{{retention, "Retention Period"}}, mentions: []string{policy.MentionRetention}}},
+		{&out.Choices, section{attrs: []pick{{"", "Choice Type"}}, mentions: []string{policy.MentionOptOut}}},
+		{&out.Access, section{attrs: []pick{{access, "Access Type"}}}},
+		{&out.Audiences, section{attrs: []pick{{audiences, "Audience Type"}}, mentions: []string{policy.MentionAge, policy.MentionRegion}}},
+		{&out.Security, section{attrs: []pick{{security, "Security Measure"}}}},
+		{&out.DoNotTrack, section{attrs: []pick{{dnt, "Do Not Track policy"}}}},
+		{&out.Changes, section{attrs: []pick{{change, "Notification Type"}}}},
+	} {
+		*s.dst = collect(clauses, s.sec)
+	}
+	// What goes to third parties: the information types the clauses that
+	// name a recipient say are shared.
+	for i := range out.ThirdParties {
+		it := &out.ThirdParties[i]
+		it.Details = sharedTypes(clauses, it.Clauses)
+	}
+	return out
+}
+
+// collect gathers the items of one section.
+func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
+	items := []policy.SummaryItem{}
+	index := map[[3]string]int{}
+	add := func(key [3]string, item policy.SummaryItem, ordinal int) {
+		i, ok := index[key]
+		if !ok {
+			i = len(items)
+			index[key] = i
+			items = append(items, item)
+		}
+		it := &items[i]
+		it.Score = max(it.Score, item.Score)
+		if n := len(it.Clauses); n == 0 || it.Clauses[n-1] != ordinal {
+			it.Clauses = append(it.Clauses, ordinal)
+		}
+	}
+	for _, c := range clauses {
+		for _, a := range c.Attributes {
+			if sec.wants(a) {
+				add([3]string{"attribute", a.Attribute, a.Value},
+					policy.SummaryItem{Value: a.Value, Source: "attribute", Attribute: a.Attribute, Score: a.Score}, c.Ordinal)
+			}
+		}
+		for _, m := range c.Mentions {
+			if slices.Contains(sec.mentions, m.Kind) {
+				add([3]string{"mention", m.Kind, m.Value},
+					policy.SummaryItem{Value: m.Value, Source: "mention", Kind: m.Kind, Score: 1}, c.Ordinal)
+			}
+		}
+	}
+	return items
+}
+
+// sharedTypes returns the information types that third-party sharing
+// attributes of the clauses with the given ordinals name, in order of
+// first appearance.
+func sharedTypes(clauses []policy.Clause, ordinals []int) []string {
+	var out []string
+	for _, o := range ordinals {
+		i, ok := slices.BinarySearchFunc(clauses, o, func(c policy.Clause, o int) int { return c.Ordinal - o })
+		if !ok {
+			continue
+		}
+		for _, a := range clauses[i].Attributes {
+			if a.Category == thirdParty && a.Attribute == infoType && !slices.Contains(out, a.Value) {
+				out = append(out, a.Value)
+			}
+		}
+	}
+	return out
+}
+
+// Empty is the summary with every section empty (not absent): that of a
+// policy whose clauses state nothing the summary reads, or that is not
+// analysed for attributes (not in English).
+func Empty() policy.PrivacySummary { return Build(nil) }
