@@ -149,6 +149,14 @@ func TestAnalyzeTextOutput(t *testing.T) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
 		}
 	}
+	// It opens with the privacy summary, its sections filled from the
+	// clauses' attributes and mentions.
+	if i, j := strings.Index(out, "Privacy summary"), strings.Index(out, "File:"); i < 0 || i > j {
+		t.Errorf("text output does not open with the privacy summary:\n%s", out)
+	}
+	if !strings.Contains(out, "Data collected: Contact [") || !strings.Contains(out, "attributes: ") {
+		t.Errorf("text output lacks collected data or the clauses' attributes:\n%s", out)
+	}
 	for _, line := range strings.Split(out, "\n") {
 		if len([]rune(line)) > wrapWidth+2 && !strings.HasPrefix(line, "URLs:") {
 			t.Errorf("line longer than %d columns: %q", wrapWidth, line)

@@ -14,8 +14,9 @@ import (
 // wrapWidth is the column at which clause text wraps in text output.
 const wrapWidth = 96
 
-// writeText prints res for people: a summary of the policy, the clause count
-// per label, then every clause with its heading path, page and labels.
+// writeText prints res for people: the privacy summary, a summary of the
+// file, the clause count per label, then every clause with its heading
+// path, page, labels, attributes and mentions.
 func writeText(w io.Writer, res *policy.Analysis) error {
 	bw := bufio.NewWriter(w)
 	p := res.Policy
@@ -24,6 +25,8 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 		title = p.Source
 	}
 	fmt.Fprintf(bw, "%s\n%s\n", title, strings.Repeat("=", min(len([]rune(title)), wrapWidth)))
+	writePrivacy(bw, res.Privacy)
+	fmt.Fprintln(bw)
 	file := fmt.Sprintf("%s (%s", p.Source, p.Format)
 	if p.Pages > 0 {
 		file += fmt.Sprintf(", %d pages", p.Pages)
@@ -86,11 +89,83 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 			}
 			fmt.Fprintf(bw, "    labels: %s\n", strings.Join(parts, "; "))
 		}
+		if len(c.Attributes) > 0 {
+			parts := make([]string, len(c.Attributes))
+			for i, a := range c.Attributes {
+				parts[i] = fmt.Sprintf("%s: %s = %s %.2f", a.Category, a.Attribute, a.Value, a.Score)
+			}
+			writePrefixed(bw, "    attributes: ", strings.Join(parts, "; "))
+		}
+		if len(c.Mentions) > 0 {
+			parts := make([]string, len(c.Mentions))
+			for i, m := range c.Mentions {
+				parts[i] = m.Kind + " " + m.Value
+			}
+			writePrefixed(bw, "    mentions: ", strings.Join(parts, "; "))
+		}
 		for _, line := range wrap(c.Text, wrapWidth-4) {
 			fmt.Fprintf(bw, "    %s\n", line)
 		}
 	}
 	return bw.Flush()
+}
+
+// writePrivacy prints the privacy summary: per section its values, each
+// with the ordinals of the clauses that state it in brackets (and, for a
+// third party, what goes to it in parentheses).
+func writePrivacy(w io.Writer, p policy.PrivacySummary) {
+	fmt.Fprintln(w, "\nPrivacy summary ([n]: the clauses that state it)")
+	for _, sec := range []struct {
+		name  string
+		items []policy.SummaryItem
+	}{
+		{"Data collected", p.DataCollected},
+		{"Purposes", p.Purposes},
+		{"Third parties", p.ThirdParties},
+		{"Retention", p.Retention},
+		{"Choices", p.Choices},
+		{"Access", p.Access},
+		{"Audiences", p.Audiences},
+		{"Security", p.Security},
+		{"Do Not Track", p.DoNotTrack},
+		{"Changes", p.Changes},
+	} {
+		parts := make([]string, len(sec.items))
+		for i, it := range sec.items {
+			refs := make([]string, len(it.Clauses))
+			for k, o := range it.Clauses {
+				refs[k] = fmt.Sprint(o)
+			}
+			parts[i] = fmt.Sprintf("%s [%s]", it.Value, strings.Join(refs, ","))
+			if len(it.Details) > 0 {
+				parts[i] += " (" + strings.Join(it.Details, ", ") + ")"
+			}
+		}
+		value := strings.Join(parts, "; ")
+		if value == "" {
+			value = "-"
+		}
+		for i, line := range wrap(value, wrapWidth-18) {
+			name := ""
+			if i == 0 {
+				name = sec.name + ":"
+			}
+			fmt.Fprintf(w, "  %-15s %s\n", name, line)
+		}
+	}
+}
+
+// writePrefixed prints text wrapped after a prefix, its further lines
+// indented as far as the prefix.
+func writePrefixed(w io.Writer, prefix, text string) {
+	indent := strings.Repeat(" ", len(prefix))
+	for i, line := range wrap(text, wrapWidth-len(prefix)) {
+		if i == 0 {
+			fmt.Fprintf(w, "%s%s\n", prefix, line)
+		} else {
+			fmt.Fprintf(w, "%s%s\n", indent, line)
+		}
+	}
 }
 
 func field(w io.Writer, name, value string) {

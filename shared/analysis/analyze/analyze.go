@@ -1,5 +1,6 @@
 // Package analyze runs the whole analysis of one policy file: extraction,
-// segmentation, classification and key facts. The CLI and the ingest Lambda
+// segmentation, classification, attributes, mentions, the privacy summary
+// and key facts. The CLI and the ingest Lambda
 // both call it.
 package analyze
 
@@ -11,9 +12,12 @@ import (
 	"math"
 	"sync"
 
+	"github.com/policylens/policylens/shared/analysis/attrs"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/language"
+	"github.com/policylens/policylens/shared/analysis/mentions"
 	"github.com/policylens/policylens/shared/analysis/segment"
+	"github.com/policylens/policylens/shared/analysis/summary"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -22,7 +26,10 @@ import (
 // Analyzer analyses policies with one model and one set of limits. It is
 // safe for concurrent use.
 type Analyzer struct {
-	model   *classify.Model
+	model *classify.Model
+	// attrs predicts the clauses' attributes from the label model's pass;
+	// nil when the embedded attribute model does not read this label model.
+	attrs   *attrs.Model
 	limits  policy.Limits
 	segment segment.Options
 
@@ -40,9 +47,15 @@ func (a *Analyzer) lexicon() *classify.Lexicon {
 }
 
 // New returns an Analyzer that classifies with m and analyses within lim
-// (its zero fields take the defaults).
+// (its zero fields take the defaults). It predicts attributes with the
+// embedded attribute model when that reads m's features (it does the
+// embedded label model's).
 func New(m *classify.Model, lim policy.Limits) *Analyzer {
-	return &Analyzer{model: m, limits: lim.WithDefaults()}
+	a := &Analyzer{model: m, limits: lim.WithDefaults()}
+	if am, err := attrs.Default(); err == nil && am.Suits(m) == nil {
+		a.attrs = am
+	}
+	return a
 }
 
 // Limits returns the extraction limits the analyzer applies.
@@ -113,6 +126,7 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 			language.Name(res.Policy.Language), res.Policy.Language))
 	}
 	unread := 0
+	var pass classify.Pass
 	for i := range sp.Clauses {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -125,7 +139,12 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 			heading = []string{}
 		}
 		in := classify.Input{Heading: heading, Text: s.Text}
-		scores := a.model.ScoresInput(in)
+		var scores classify.Scores
+		if english && a.attrs != nil {
+			scores = a.model.ScoresPass(in, &pass)
+		} else {
+			scores = a.model.ScoresInput(in)
+		}
 		c := policy.Clause{
 			Ordinal: i + 1,
 			Heading: heading,
@@ -140,6 +159,18 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 			if len(c.Labels) == 0 && !a.model.Reads(s.Text) {
 				unread++
 			}
+		}
+		c.Attributes, c.Mentions = []policy.Attribute{}, []policy.Mention{}
+		if english {
+			// Attributes of a labelled clause, read from its pass; the
+			// values beyond the vocabulary from its words.
+			if len(c.Labels) > 0 && a.attrs != nil {
+				c.Attributes = append(c.Attributes, a.attrs.Predict(s.Text, &pass, scores)...)
+				for k := range c.Attributes {
+					c.Attributes[k].Score = round4(c.Attributes[k].Score)
+				}
+			}
+			c.Mentions = append(c.Mentions, mentions.Find(s.Text)...)
 		}
 		if c.Labels == nil {
 			c.Labels = []policy.LabelScore{}
@@ -157,6 +188,10 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 	if unread > 0 {
 		res.Policy.Notes = append(res.Policy.Notes, fmt.Sprintf(
 			"%d of %d clauses are not in English and are not labelled.", unread, len(res.Clauses)))
+	}
+	res.Privacy = summary.Empty()
+	if english {
+		res.Privacy = summary.Build(res.Clauses)
 	}
 	return res, nil
 }

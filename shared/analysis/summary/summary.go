@@ -8,6 +8,7 @@ package summary
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -94,7 +95,9 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 	for _, c := range clauses {
 		for _, a := range c.Attributes {
 			if sec.wants(a) {
-				add([3]string{"attribute", a.Attribute, a.Value},
+				// Spellings that differ in case only across categories
+				// ("Service operation and security") are one item.
+				add([3]string{"attribute", a.Attribute, strings.ToLower(a.Value)},
 					policy.SummaryItem{Value: a.Value, Source: "attribute", Attribute: a.Attribute, Score: a.Score}, c.Ordinal)
 			}
 		}
