@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/policylens/policylens/shared/analysis/attrs"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/corpus"
 	"github.com/policylens/policylens/shared/domain/labels"
@@ -32,7 +33,9 @@ func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintln(stderr, "heading path is optional, with \" > \" between levels, or a list of strings; other")
 		fmt.Fprintln(stderr, "fields are ignored), and prints one line of JSON per clause, in the same order:")
 		fmt.Fprintln(stderr, "{\"labels\": [{\"label\": ..., \"score\": ...}], \"scores\": {...}}, labels highest first,")
-		fmt.Fprintln(stderr, "scores for all 12 labels. Blank lines are skipped. - reads standard input.")
+		fmt.Fprintln(stderr, "scores for all 12 labels, and the OPP-115 attributes of a labelled clause,")
+		fmt.Fprintln(stderr, "\"attributes\": [{\"category\", \"attribute\", \"value\", \"score\", \"spans\": [{\"start\", \"end\"}]}]")
+		fmt.Fprintln(stderr, "(spans in code points of the text). Blank lines are skipped. - reads standard input.")
 		fs.PrintDefaults()
 	}
 	files, err := parseArgs(fs, args)
@@ -62,7 +65,16 @@ func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintf(stderr, "policylens classify: load model: %v\n", err)
 		return 1
 	}
-	if err := classifyLines(ctx, m, in, stdout); err != nil {
+	am, err := attrs.Default()
+	if err == nil {
+		err = am.Suits(m)
+	}
+	if err != nil {
+		// A label model of one's own: labels without attributes.
+		fmt.Fprintf(stderr, "policylens classify: no attributes: %v\n", err)
+		am = nil
+	}
+	if err := classifyLines(ctx, m, am, in, stdout); err != nil {
 		fmt.Fprintf(stderr, "policylens classify: %s: %v\n", displayName(files[0]), err)
 		return 1
 	}
@@ -77,13 +89,17 @@ type clauseIn struct {
 
 // clauseOut is one output line of classify.
 type clauseOut struct {
-	Labels []policy.LabelScore `json:"labels"`
-	Scores map[string]float64  `json:"scores"`
+	Labels     []policy.LabelScore `json:"labels"`
+	Scores     map[string]float64  `json:"scores"`
+	Attributes []policy.Attribute  `json:"attributes"`
 }
 
 // classifyLines classifies the clauses of r, one JSON object a line, and
-// writes one JSON object a line to w; it stops at the first bad line.
-func classifyLines(ctx context.Context, m *classify.Model, r io.Reader, w io.Writer) error {
+// writes one JSON object a line to w, with the attributes am predicts of
+// the labelled clauses (none when am is nil); it stops at the first bad
+// line.
+func classifyLines(ctx context.Context, m *classify.Model, am *attrs.Model, r io.Reader, w io.Writer) error {
+	var pass classify.Pass
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	bw := bufio.NewWriter(w)
@@ -107,10 +123,16 @@ func classifyLines(ctx context.Context, m *classify.Model, r io.Reader, w io.Wri
 			bw.Flush()
 			return fmt.Errorf("line %d: %w", line, err)
 		}
-		s := m.ScoresInput(in)
-		out := clauseOut{Labels: m.AssignInput(in, s), Scores: make(map[string]float64, labels.Count)}
+		s := m.ScoresPass(in, &pass)
+		out := clauseOut{Labels: m.AssignInput(in, s), Scores: make(map[string]float64, labels.Count), Attributes: []policy.Attribute{}}
 		if out.Labels == nil {
 			out.Labels = []policy.LabelScore{}
+		}
+		if am != nil && len(out.Labels) > 0 {
+			out.Attributes = append(out.Attributes, am.Predict(in.Text, &pass, s)...)
+			for i := range out.Attributes {
+				out.Attributes[i].Score = round4(out.Attributes[i].Score)
+			}
 		}
 		for i, l := range labels.All {
 			out.Scores[l.Name] = round4(s[i])

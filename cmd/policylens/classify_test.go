@@ -121,3 +121,38 @@ func TestClassifyErrors(t *testing.T) {
 		t.Errorf("missing file: exit %d, %q", code, errOut)
 	}
 }
+
+// Each line carries the attributes of a labelled clause, named as in the
+// OPP-115 corpus, with spans in code points of its text; an unlabelled
+// clause has an empty list.
+func TestClassifyAttributes(t *testing.T) {
+	text := "Café Zoë shares your precise location with advertising partners so that they can show you ads that match your interests."
+	in := `{"text": "` + text + `"}` + "\n" + `{"text": "Nous conservons vos commandes pendant sept ans."}` + "\n"
+	code, out, errOut := runCmdIn(in, "classify", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	res := classified(t, out)
+	if len(res) != 2 {
+		t.Fatalf("%d lines:\n%s", len(res), out)
+	}
+	found := false
+	n := len([]rune(text))
+	for _, a := range res[0].Attributes {
+		if a.Category == "Third Party Sharing/Collection" && a.Attribute == "Purpose" && a.Value == "Advertising" {
+			found = true
+		}
+		if len(a.Spans) == 0 || a.Spans[0].Start < 0 || a.Spans[0].End > n || a.Score <= 0 || a.Score > 1 {
+			t.Errorf("attribute %+v: no span in the text's %d code points, or a bad score", a, n)
+		}
+	}
+	if !found {
+		t.Errorf("no advertising purpose among %+v", res[0].Attributes)
+	}
+	if res[1].Attributes == nil || len(res[1].Attributes) != 0 || !strings.Contains(out, `"attributes":[]`) {
+		t.Errorf("French clause: attributes %+v, want an empty list:\n%s", res[1].Attributes, out)
+	}
+	if !strings.Contains(out, `"spans":[{"start":`) {
+		t.Errorf("output lacks spans as {\"start\", \"end\"}:\n%s", out)
+	}
+}
