@@ -32,6 +32,7 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.Float64Var(&opt.PairStack, "pair-stack", atrain.DefaultPairStack, "L2 penalty of the cross terms of each value's regression over its pair's margins")
 	fs.Float64Var(&opt.Prune, "prune", atrain.DefaultPrune, "zero weights below this fraction of a value's largest")
 	fs.IntVar(&opt.MinSupport, "min-support", atrain.DefaultMinSupport, "fewest majority occurrences of a triple to model it")
+	fs.StringVar(&opt.Rows, "rows", atrain.DefaultRows, "label-model rows the values read: text (word and character n-grams) or words (word n-grams only)")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "random seed; training is deterministic for a seed")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: policylens train --attributes --corpus DIR --label-oof FILE [--out FILE] [flags]")

@@ -19,7 +19,6 @@ package attrs
 
 import (
 	_ "embed"
-	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
@@ -39,14 +38,17 @@ type Model struct {
 	version string
 	p       Params
 	// Tables in place (see file.go) and the index built at load.
-	keys, start, cols, codes []byte
-	rowMap                   []int32 // label text row -> index in keys, or -1
+	keys, start []byte
+	cols        []uint16 // per weight, its target
+	codes       []int8   // per weight, its code
+	rowMap      []int32  // label text row -> index in keys, or -1
 	// labelStart holds, per key j, where each label's weights begin among
 	// the key's (targets are grouped by label): label l's weights of key
 	// j are [labelStart[j*stride+l], labelStart[j*stride+l+1]).
 	labelStart []uint32
 	members    [][]int // per pair, its targets
 	labelOf    []int   // per target, its category's label index
+	pairLabel  []int   // per pair, its category's label index
 	// gate is, per label, the lowest threshold of its pairs: a label
 	// score below it admits none of its triples.
 	gate    [labels.Count]float64
@@ -91,7 +93,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 // Suits reports whether the model reads the feature pass of label model lm
 // (it was trained on that model's rows).
 func (m *Model) Suits(lm *classify.Model) error {
-	if lm.Version() != m.p.LabelVersion || lm.Rows() != m.p.LabelRows || lm.TextRows() != m.p.TextRows {
+	if lm.Version() != m.p.LabelVersion || lm.Rows() != m.p.LabelRows || lm.TextRows() != m.p.TextRows || lm.WordRows() != m.p.WordRows {
 		return fmt.Errorf("attrs: the attribute model reads label model %s (%d rows), not %s (%d rows)",
 			m.p.LabelVersion, m.p.LabelRows, lm.Version(), lm.Rows())
 	}
@@ -109,6 +111,8 @@ func categoryIndex(cat string) (int, bool) {
 
 type scratch struct {
 	acc    []float32
+	margin []float64 // per target (active ones only)
+	zmin   []float64 // per pair
 	active [labels.Count]bool
 	picked []int
 	// The evidence of the picked targets: per target its place among
@@ -147,9 +151,10 @@ func (m *Model) margins(rows []int32, vals []float32, active *[labels.Count]bool
 		v := vals[k]
 		ls := m.labelStart[int(j)*stride : int(j)*stride+stride]
 		for _, l := range on[:n] {
-			for q := ls[l]; q < ls[l+1]; q++ {
-				t := binary.LittleEndian.Uint16(m.cols[2*q:])
-				acc[t] += v * float32(int8(m.codes[q]))
+			from, to := ls[l], ls[l+1]
+			cols, codes := m.cols[from:to], m.codes[from:to:to]
+			for q, t := range cols {
+				acc[t] += v * float32(codes[q])
 			}
 		}
 	}
@@ -174,6 +179,26 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores) []pol
 		return nil
 	}
 	m.margins(p.Rows, p.Vals, &s.active, s.acc)
+	// The margins of the active targets, scaled, and per pair the lowest
+	// logit of a value's probability that can reach the threshold
+	// (logistic(z)*score >= threshold), so that exp is only taken for the
+	// values that pass.
+	if len(s.margin) != len(s.acc) {
+		s.margin = make([]float64, len(s.acc))
+		s.zmin = make([]float64, len(m.p.Pairs))
+	}
+	for ti := range m.p.Targets {
+		if s.active[m.labelOf[ti]] {
+			s.margin[ti] = m.margin(ti, s.acc)
+		}
+	}
+	for pi, pr := range m.p.Pairs {
+		l := m.pairLabel[pi]
+		s.zmin[pi] = math.Inf(1)
+		if s.active[l] && sc[l] > pr.Threshold {
+			s.zmin[pi] = math.Log(pr.Threshold / (sc[l] - pr.Threshold))
+		}
+	}
 	var out []policy.Attribute
 	s.picked = s.picked[:0]
 	for ti, t := range m.p.Targets {
@@ -183,16 +208,13 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores) []pol
 		}
 		z := t.Stack[len(t.Stack)-1]
 		for j, o := range m.members[t.Pair] {
-			z += t.Stack[j] * m.margin(o, s.acc)
+			z += t.Stack[j] * s.margin[o]
 		}
-		// logistic(z)*sc[l] >= threshold without an exp for the many
-		// values far from it.
-		th := m.p.Pairs[t.Pair].Threshold
-		if z < -40 || z < math.Log(th/(sc[l]-th)) {
+		if z < s.zmin[t.Pair] {
 			continue
 		}
 		score := logistic(z) * sc[l]
-		if score < th {
+		if score < m.p.Pairs[t.Pair].Threshold {
 			continue
 		}
 		out = append(out, policy.Attribute{Category: t.Category, Attribute: t.Attribute, Value: t.Value, Score: score})
@@ -235,15 +257,17 @@ func (m *Model) evidence(text string, p *classify.Pass, picked []int, out []poli
 		clear(s.sent)
 		vals := p.SentVals[sent.From:sent.To]
 		for k, r := range p.SentRows[sent.From:sent.To] {
-			if int(r) >= len(m.rowMap) || m.rowMap[r] < 0 {
+			// Word n-grams only: they say where in the sentence, at a
+			// fraction of the rows.
+			if int(r) >= len(m.rowMap) || int(r) >= m.p.WordRows || m.rowMap[r] < 0 {
 				continue
 			}
 			j := int(m.rowMap[r])
 			ls := m.labelStart[j*stride : j*stride+stride]
 			for _, l := range s.on {
 				for q := ls[l]; q < ls[l+1]; q++ {
-					if i := s.slot[binary.LittleEndian.Uint16(m.cols[2*q:])]; i >= 0 {
-						s.sent[i] += float64(vals[k]) * float64(int8(m.codes[q]))
+					if i := s.slot[m.cols[q]]; i >= 0 {
+						s.sent[i] += float64(vals[k]) * float64(m.codes[q])
 					}
 				}
 			}

@@ -27,6 +27,9 @@ type Params struct {
 	LabelVersion string `json:"labelVersion"`
 	LabelRows    int    `json:"labelRows"`
 	TextRows     int    `json:"textRows"`
+	// WordRows is the label model's number of word n-gram rows (the
+	// first of its text rows).
+	WordRows int `json:"wordRows"`
 	// Targets are the modelled triples, those of one category together.
 	Targets []Target `json:"targets"`
 	// Pairs are the (category, attribute) pairs of the targets.
@@ -179,10 +182,15 @@ func decode(data []byte, verify bool) (*Model, error) {
 	if !ok || m.keys == nil || m.start == nil {
 		return nil, bad("truncated tables")
 	}
-	m.cols = take(2 * nnz)
-	m.codes = take(nnz)
-	if m.cols == nil || m.codes == nil || len(body) != 0 {
+	cols, codes := take(2*nnz), take(nnz)
+	if cols == nil || codes == nil || len(body) != 0 {
 		return nil, bad("tables of the wrong size")
+	}
+	m.cols = make([]uint16, nnz)
+	m.codes = make([]int8, nnz)
+	for i := range nnz {
+		m.cols[i] = binary.LittleEndian.Uint16(cols[2*i:])
+		m.codes[i] = int8(codes[i])
 	}
 	if err := m.index(nk, nnz); err != nil {
 		return nil, bad("%v", err)
@@ -193,17 +201,26 @@ func decode(data []byte, verify bool) (*Model, error) {
 // index checks the parameters and tables and builds what Predict needs.
 func (m *Model) index(nk, nnz int) error {
 	p := &m.p
-	if p.TextRows <= 0 || p.TextRows > p.LabelRows || len(p.Targets) == 0 {
+	if p.TextRows <= 0 || p.TextRows > p.LabelRows || p.WordRows > p.TextRows || len(p.Targets) == 0 {
 		return fmt.Errorf("%d text rows of %d, %d targets", p.TextRows, p.LabelRows, len(p.Targets))
 	}
-	m.rowMap = make([]int32, p.TextRows)
+	// The map from rows to keys ends at the last key's row: a model of
+	// word n-grams only sees the character rows go by at no cost.
+	last := -1
+	if nk > 0 {
+		last = int(binary.LittleEndian.Uint32(m.keys[4*(nk-1):]))
+	}
+	if last >= p.TextRows {
+		return fmt.Errorf("row %d out of range", last)
+	}
+	m.rowMap = make([]int32, last+1)
 	for i := range m.rowMap {
 		m.rowMap[i] = -1
 	}
 	prev := -1
 	for i := range nk {
 		r := int(binary.LittleEndian.Uint32(m.keys[4*i:]))
-		if r <= prev || r >= p.TextRows {
+		if r <= prev || r > last {
 			return fmt.Errorf("row %d out of order or range", r)
 		}
 		prev = r
@@ -217,6 +234,7 @@ func (m *Model) index(nk, nnz int) error {
 	}
 	m.members = make([][]int, len(p.Pairs))
 	m.labelOf = make([]int, len(p.Targets))
+	m.pairLabel = make([]int, len(p.Pairs))
 	for i := range m.gate {
 		m.gate[i] = math.Inf(1)
 	}
@@ -226,6 +244,7 @@ func (m *Model) index(nk, nnz int) error {
 			return fmt.Errorf("target %d (%s / %s / %s) has no category or pair", ti, t.Category, t.Attribute, t.Value)
 		}
 		m.labelOf[ti] = l
+		m.pairLabel[t.Pair] = l
 		m.members[t.Pair] = append(m.members[t.Pair], ti)
 	}
 	// Each key's weights by label: targets are grouped by label, and a
@@ -237,7 +256,7 @@ func (m *Model) index(nk, nnz int) error {
 		ls := m.labelStart[j*stride : j*stride+stride]
 		l, prevT := 0, -1
 		for q := from; q < to; q++ {
-			t := int(binary.LittleEndian.Uint16(m.cols[2*q:]))
+			t := int(m.cols[q])
 			if t >= len(p.Targets) || t <= prevT {
 				return fmt.Errorf("weights of key %d not in target order", j)
 			}

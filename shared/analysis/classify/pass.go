@@ -65,3 +65,7 @@ func (m *Model) TextRows() int { return m.nWord + m.nChar }
 
 // Rows is the number of the model's feature rows.
 func (m *Model) Rows() int { return m.rows }
+
+// WordRows is the number of the model's word n-gram rows, the first of its
+// text rows.
+func (m *Model) WordRows() int { return m.nWord }

@@ -41,7 +41,11 @@ type Options struct {
 	PairStack float64
 	// Prune zeroes the weights below this fraction of a value's largest.
 	Prune float64
-	Seed  uint64
+	// Rows says which of the label model's text rows the values read:
+	// "text" (word and character n-grams) or "words" (word n-grams only,
+	// cheaper at run time).
+	Rows string
+	Seed uint64
 	// Log, when set, receives progress lines.
 	Log io.Writer `json:"-"`
 }
@@ -55,6 +59,7 @@ const (
 	DefaultShare      = 0.3
 	DefaultPairStack  = 0.1
 	DefaultPrune      = 0.15
+	DefaultRows       = "text"
 )
 
 func (o *Options) defaults() {
@@ -78,6 +83,9 @@ func (o *Options) defaults() {
 	}
 	if o.Prune == 0 {
 		o.Prune = DefaultPrune
+	}
+	if o.Rows == "" {
+		o.Rows = DefaultRows
 	}
 }
 
@@ -165,6 +173,13 @@ func Train(ctx context.Context, segs []Segment, ls []classify.Scores, lm *classi
 	}
 	n := len(segs)
 	textRows := lm.TextRows()
+	switch opt.Rows {
+	case "text":
+	case "words":
+		textRows = lm.WordRows()
+	default:
+		return nil, nil, fmt.Errorf("attrs train: rows %q, want text or words", opt.Rows)
+	}
 	d := &dataset{}
 	var rows []int32
 	var vals []float32
@@ -328,7 +343,7 @@ func Train(ctx context.Context, segs []Segment, ls []classify.Scores, lm *classi
 	logf("attrs train: cross-validated micro-F1 %.3f macro-F1 %.3f (thresholds from the other folds); %.3f / %.3f tuned on all",
 		rep.CVMicroF1, rep.CVMacroF1, rep.CVTunedMicroF1, rep.CVTunedMacroF1)
 
-	p := attrs.Params{LabelVersion: lm.Version(), LabelRows: lm.Rows(), TextRows: textRows}
+	p := attrs.Params{LabelVersion: lm.Version(), LabelRows: lm.Rows(), TextRows: lm.TextRows(), WordRows: lm.WordRows()}
 	for _, pk := range pairs {
 		p.Pairs = append(p.Pairs, attrs.Pair{Category: pk.Category, Attribute: pk.Attribute, Threshold: th[pairIdx[pk]]})
 	}
