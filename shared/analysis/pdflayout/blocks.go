@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -39,7 +40,9 @@ func lineStyle(l *line) style { return style{math.Round(l.size*2) / 2, l.bold} }
 
 // listMarker matches the first word of a list item: a bullet symbol or an
 // enumerator such as "1.", "2)", "(a)", "iv.".
-var listMarker = regexp.MustCompile(`^([•◦▪▫■□●○‣⁃∙·*–—\-➢►▶✓✔❖◆◇]|\(?\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$`)
+var listMarker = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([•◦▪▫■□●○‣⁃∙·*–—\-➢►▶✓✔❖◆◇]|\(?\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$`)
+})
 
 func isBulletSymbol(s string) bool {
 	r, n := utf8.DecodeRuneInString(s)
@@ -56,7 +59,7 @@ func startsListItem(l *line) bool {
 	if len(l.words) < 2 {
 		return false
 	}
-	return listMarker.MatchString(l.words[0].text) || isBulletSymbol(l.words[0].text)
+	return listMarker().MatchString(l.words[0].text) || isBulletSymbol(l.words[0].text)
 }
 
 // regionGeom is the left edge (most common line start) and right edge of
@@ -239,6 +242,12 @@ func (lo *layout) continues(cur []*line, kind Kind, l *line, lkind Kind, conts [
 		if gap <= 0 || gap > 1.3*expected {
 			return newBlock
 		}
+	} else if p.page != l.page && (p.tagEnd || l.tagStart) {
+		// A tagged PDF says the block ending the page ends there, or the
+		// line opening the next page starts one: a page break between
+		// paragraphs, which the page's geometry cannot tell from a
+		// paragraph going on when the page ends with a full line.
+		return newBlock
 	} else if strings.HasSuffix(lineText(p), ":") && endsEarly(l, l.words[len(l.words)-1], g) {
 		// An introduction ending a column, and a short line (an address,
 		// a list without markers) opening the next.
