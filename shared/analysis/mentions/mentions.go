@@ -2,8 +2,8 @@
 // the OPP-115 attribute vocabulary has no value for: stated retention
 // periods, named third parties and recipient categories, age thresholds,
 // opt-out mechanisms (links, e-mail addresses, settings) and regions with
-// rules of their own, each with its span. Regular expressions and a list
-// of common services; no model.
+// rules of their own, each with its span. Regular expressions (compiled on
+// first use) and a list of common services; no model.
 package mentions
 
 import (
@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -29,24 +30,46 @@ const numberAlt = `\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|elev
 
 var (
 	// A period: "30 days", "seven (7) years", "up to 24 months".
-	periodRe = regexp.MustCompile(`(?i)\b(` + numberAlt + `|a|an)(?:\s*\(\d{1,4}\))?[\s-]+(day|week|month|year)s?\b`)
+	periodRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(` + numberAlt + `|a|an)(?:\s*\(\d{1,4}\))?[\s-]+(day|week|month|year)s?\b`)
+	})
 	// Open-ended periods.
-	untilRe     = regexp.MustCompile(`(?i)\b(?:for\s+)?(?:as\s+long\s+as|so\s+long\s+as|until)\s+(?:(?:it\s+is|is|they\s+are|are|we\s+(?:have|are))\s+)?(?:your\s+account\s+(?:is|remains)\s+(?:active|open)|(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)|you\s+(?:delete|close)\s+your\s+account|you\s+(?:have|maintain)\s+an?\s+account|(?:the\s+)?(?:account|relationship)\s+(?:is|remains)\s+active|permitted\s+by\s+(?:applicable\s+)?law|required\s+by\s+(?:applicable\s+)?law)`)
-	indefRe     = regexp.MustCompile(`(?i)\bindefinitely\b`)
-	retainCueRe = regexp.MustCompile(`(?i)\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|storing|delete|deleted|deletes|deletion|erase|erased|purge|purged|destroy|destroyed|preserve|preserved|maintain|maintained|hold|held|anonymi[sz]e[ds]?)\b`)
+	untilRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:for\s+)?(?:as\s+long\s+as|so\s+long\s+as|until)\s+(?:(?:it\s+is|is|they\s+are|are|we\s+(?:have|are))\s+)?(?:your\s+account\s+(?:is|remains)\s+(?:active|open)|(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)|you\s+(?:delete|close)\s+your\s+account|you\s+(?:have|maintain)\s+an?\s+account|(?:the\s+)?(?:account|relationship)\s+(?:is|remains)\s+active|permitted\s+by\s+(?:applicable\s+)?law|required\s+by\s+(?:applicable\s+)?law)`)
+	})
+	indefRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bindefinitely\b`) })
+	retainCueRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|storing|delete|deleted|deletes|deletion|erase|erased|purge|purged|destroy|destroyed|preserve|preserved|maintain|maintained|hold|held|anonymi[sz]e[ds]?)\b`)
+	})
 
-	ageRe    = regexp.MustCompile(`(?i)\b(under|below|younger\s+than|less\s+than|over|older\s+than|at\s+least)\s+(?:the\s+age\s+of\s+)?(` + numberAlt + `)(?:\s*\(\d{1,2}\))?(?:\s+years?(?:\s+of\s+age|\s+old)?)?\b|\b(` + numberAlt + `)(?:\s*\(\d{1,2}\))?\s+years?\s+(?:of\s+age|old)\s+or\s+(younger|under|older|over)\b|\b(?:minimum|legal|required)\s+age\b[^.;]{0,40}?\b(?:of|is|be)\s+(` + numberAlt + `)\b|\bage\s+of\s+(` + numberAlt + `)\s+or\s+(older|younger|under|over)\b`)
-	ageCueRe = regexp.MustCompile(`(?i)\b(?:child|children|minor|minors|kid|kids|teen|teens|age|aged|years|old|coppa|parent|parents|parental)\b`)
+	ageRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(under|below|younger\s+than|less\s+than|over|older\s+than|at\s+least)\s+(?:the\s+age\s+of\s+)?(` + numberAlt + `)(?:\s*\(\d{1,2}\))?(?:\s+years?(?:\s+of\s+age|\s+old)?)?\b|\b(` + numberAlt + `)(?:\s*\(\d{1,2}\))?\s+years?\s+(?:of\s+age|old)\s+or\s+(younger|under|older|over)\b|\b(?:minimum|legal|required)\s+age\b[^.;]{0,40}?\b(?:of|is|be)\s+(` + numberAlt + `)\b|\bage\s+of\s+(` + numberAlt + `)\s+or\s+(older|younger|under|over)\b`)
+	})
+	ageCueRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:child|children|minor|minors|kid|kids|teen|teens|age|aged|years|old|coppa|parent|parents|parental)\b`)
+	})
 
-	urlRe   = regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'()\[\]]+|\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s<>"'()\[\]]*)?`)
-	emailRe = regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b`)
+	urlRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'()\[\]]+|\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s<>"'()\[\]]*)?`)
+	})
+	emailRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b`)
+	})
 	// Settings and named opt-out mechanisms.
-	settingRe   = regexp.MustCompile(`(?i)\b(?:(?:your\s+|the\s+)?(?:account|privacy|cookie|cookies|browser|ad|ads|advertising|notification|email|e-mail|communication|marketing|device|app|mobile\s+device|location)\s+(?:settings|preferences|preference\s+center|controls?|dashboard)|unsubscribe\s+link|(?:link\s+to\s+)?unsubscribe|do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:information|info|data)|global\s+privacy\s+control|opt[\s-]out\s+(?:link|page|form|tool)|cookie\s+(?:banner|consent\s+tool)|privacy\s+choices|your\s+ad\s+choices|adchoices|network\s+advertising\s+initiative|digital\s+advertising\s+alliance|limit\s+ad\s+tracking)\b`)
-	optOutCueRe = regexp.MustCompile(`(?i)\b(?:opt(?:ing)?[\s-]?out|unsubscrib\w*|withdraw\w*|object|objection|do\s+not\s+sell|stop\s+receiving|disable|turn\s+off|decline|manage|choices?|preferences?|consent|adjust|change\s+your|cookie|cookies|deactivate|limit)\b`)
+	settingRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:(?:your\s+|the\s+)?(?:account|privacy|cookie|cookies|browser|ad|ads|advertising|notification|email|e-mail|communication|marketing|device|app|mobile\s+device|location)\s+(?:settings|preferences|preference\s+center|controls?|dashboard)|unsubscribe\s+link|(?:link\s+to\s+)?unsubscribe|do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:information|info|data)|global\s+privacy\s+control|opt[\s-]out\s+(?:link|page|form|tool)|cookie\s+(?:banner|consent\s+tool)|privacy\s+choices|your\s+ad\s+choices|adchoices|network\s+advertising\s+initiative|digital\s+advertising\s+alliance|limit\s+ad\s+tracking)\b`)
+	})
+	optOutCueRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:opt(?:ing)?[\s-]?out|unsubscrib\w*|withdraw\w*|object|objection|do\s+not\s+sell|stop\s+receiving|disable|turn\s+off|decline|manage|choices?|preferences?|consent|adjust|change\s+your|cookie|cookies|deactivate|limit)\b`)
+	})
 
-	recipientRe = regexp.MustCompile(`(?i)\b(?:(advertising|marketing|analytics|business|joint\s+marketing|trusted|third[\s-]party|technology|social\s+media|payment|cloud|hosting|data|measurement|research|affiliated|commercial|co-branding|channel|retail|reseller|strategic)\s+(partners?|providers?|processors?|vendors?|companies|networks?|platforms?|brokers?|service\s+providers?)|(service\s+providers?|payment\s+processors?|data\s+brokers?|ad(?:vertising)?\s+networks?|law\s+enforcement(?:\s+agencies)?|government(?:al)?\s+(?:authorities|agencies)|public\s+authorities|affiliates|subsidiaries|sub-?processors|auditors|professional\s+advisers|professional\s+advisors|credit\s+(?:reference|reporting)\s+agencies|insurers|sponsors|contractors))\b`)
+	recipientRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:(advertising|marketing|analytics|business|joint\s+marketing|trusted|third[\s-]party|technology|social\s+media|payment|cloud|hosting|data|measurement|research|affiliated|commercial|co-branding|channel|retail|reseller|strategic)\s+(partners?|providers?|processors?|vendors?|companies|networks?|platforms?|brokers?|service\s+providers?)|(service\s+providers?|payment\s+processors?|data\s+brokers?|ad(?:vertising)?\s+networks?|law\s+enforcement(?:\s+agencies)?|government(?:al)?\s+(?:authorities|agencies)|public\s+authorities|affiliates|subsidiaries|sub-?processors|auditors|professional\s+advisers|professional\s+advisors|credit\s+(?:reference|reporting)\s+agencies|insurers|sponsors|contractors))\b`)
+	})
 
-	regionRe = regexp.MustCompile(`\b(?:European\s+Economic\s+Area|EEA|European\s+Union|EU|GDPR|United\s+Kingdom|UK|U\.K\.|Switzerland|Swiss|California(?:n|ns)?|CCPA|CPRA|Virginia|Colorado|Connecticut|Utah|Texas|Oregon|Montana|Nevada|Iowa|Delaware|Tennessee|Indiana|New\s+Jersey|New\s+Hampshire|Kentucky|Nebraska|Maryland|Minnesota|Rhode\s+Island|Washington\s+State|Brazil(?:ian)?|LGPD|Canada|Canadian|PIPEDA|Quebec|Qu\x{e9}bec)\b`)
+	regionRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:European\s+Economic\s+Area|EEA|European\s+Union|EU|GDPR|United\s+Kingdom|UK|U\.K\.|Switzerland|Swiss|California(?:n|ns)?|CCPA|CPRA|Virginia|Colorado|Connecticut|Utah|Texas|Oregon|Montana|Nevada|Iowa|Delaware|Tennessee|Indiana|New\s+Jersey|New\s+Hampshire|Kentucky|Nebraska|Maryland|Minnesota|Rhode\s+Island|Washington\s+State|Brazil(?:ian)?|LGPD|Canada|Canadian|PIPEDA|Quebec|Qu\x{e9}bec)\b`)
+	})
 )
 
 // namedThirdParties are services policies often name; longest first where
@@ -67,7 +90,7 @@ var namedThirdParties = []string{
 	"Yahoo", "Verizon Media", "OneTrust", "TrustArc", "reCAPTCHA", "Auth0", "Okta", "Experian", "Equifax", "TransUnion",
 }
 
-var namedRe = func() *regexp.Regexp {
+var namedRe = sync.OnceValue(func() *regexp.Regexp {
 	alts := make([]string, len(namedThirdParties))
 	for i, n := range namedThirdParties {
 		alts[i] = regexp.QuoteMeta(n)
@@ -75,7 +98,7 @@ var namedRe = func() *regexp.Regexp {
 	// Longest first so that "Google Analytics" wins over "Google".
 	sort.SliceStable(alts, func(i, j int) bool { return len(alts[i]) > len(alts[j]) })
 	return regexp.MustCompile(`\b(?:` + strings.Join(alts, "|") + `)\b`)
-}()
+})
 
 // sentenceOf returns the bounds of the sentence of text around [start, end).
 func sentenceOf(text string, start, end int) (int, int) {
@@ -131,34 +154,34 @@ func Find(text string) []policy.Mention {
 		lo, hi := sentenceOf(text, start, end)
 		return re.MatchString(text[lo:hi])
 	}
-	for _, m := range periodRe.FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range periodRe().FindAllStringSubmatchIndex(text, -1) {
 		n, ok := number(text[m[2]:m[3]])
-		if !ok || n == 0 || !inSentence(retainCueRe, m[0], m[1]) || isAge(text, m[0], m[1]) {
+		if !ok || n == 0 || !inSentence(retainCueRe(), m[0], m[1]) || isAge(text, m[0], m[1]) {
 			continue
 		}
 		add(policy.MentionRetention, plural(n, text[m[4]:m[5]]), m[0], m[1])
 	}
-	for _, m := range untilRe.FindAllStringIndex(text, -1) {
-		if !inSentence(retainCueRe, m[0], m[1]) {
+	for _, m := range untilRe().FindAllStringIndex(text, -1) {
+		if !inSentence(retainCueRe(), m[0], m[1]) {
 			continue
 		}
 		v := strings.ToLower(strings.Join(strings.Fields(text[m[0]:m[1]]), " "))
 		v = strings.TrimPrefix(v, "for ")
 		add(policy.MentionRetention, v, m[0], m[1])
 	}
-	for _, m := range indefRe.FindAllStringIndex(text, -1) {
-		if inSentence(retainCueRe, m[0], m[1]) {
+	for _, m := range indefRe().FindAllStringIndex(text, -1) {
+		if inSentence(retainCueRe(), m[0], m[1]) {
 			add(policy.MentionRetention, "indefinitely", m[0], m[1])
 		}
 	}
-	for _, m := range namedRe.FindAllStringIndex(text, -1) {
+	for _, m := range namedRe().FindAllStringIndex(text, -1) {
 		add(policy.MentionThirdParty, text[m[0]:m[1]], m[0], m[1])
 	}
-	for _, m := range recipientRe.FindAllStringIndex(text, -1) {
+	for _, m := range recipientRe().FindAllStringIndex(text, -1) {
 		add(policy.MentionRecipient, strings.ToLower(strings.Join(strings.Fields(text[m[0]:m[1]]), " ")), m[0], m[1])
 	}
-	for _, m := range ageRe.FindAllStringSubmatchIndex(text, -1) {
-		if !inSentence(ageCueRe, m[0], m[1]) {
+	for _, m := range ageRe().FindAllStringSubmatchIndex(text, -1) {
+		if !inSentence(ageCueRe(), m[0], m[1]) {
 			continue
 		}
 		var rel string
@@ -200,26 +223,26 @@ func Find(text string) []policy.Mention {
 		}
 		add(policy.MentionAge, rel+" "+strconv.Itoa(n), m[0], m[1])
 	}
-	for _, m := range urlRe.FindAllStringIndex(text, -1) {
+	for _, m := range urlRe().FindAllStringIndex(text, -1) {
 		end := m[1]
 		for end > m[0] && strings.ContainsRune(".,;:!?", rune(text[end-1])) {
 			end--
 		}
-		if inSentence(optOutCueRe, m[0], end) {
+		if inSentence(optOutCueRe(), m[0], end) {
 			add(policy.MentionOptOut, text[m[0]:end], m[0], end)
 		}
 	}
-	for _, m := range emailRe.FindAllStringIndex(text, -1) {
-		if inSentence(optOutCueRe, m[0], m[1]) {
+	for _, m := range emailRe().FindAllStringIndex(text, -1) {
+		if inSentence(optOutCueRe(), m[0], m[1]) {
 			add(policy.MentionOptOut, text[m[0]:m[1]], m[0], m[1])
 		}
 	}
-	for _, m := range settingRe.FindAllStringIndex(text, -1) {
+	for _, m := range settingRe().FindAllStringIndex(text, -1) {
 		v := strings.ToLower(strings.Join(strings.Fields(text[m[0]:m[1]]), " "))
 		v = strings.TrimPrefix(strings.TrimPrefix(v, "your "), "the ")
 		add(policy.MentionOptOut, v, m[0], m[1])
 	}
-	for _, m := range regionRe.FindAllStringIndex(text, -1) {
+	for _, m := range regionRe().FindAllStringIndex(text, -1) {
 		add(policy.MentionRegion, region(text[m[0]:m[1]]), m[0], m[1])
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -249,18 +272,22 @@ func Find(text string) []policy.Mention {
 }
 
 var (
-	ageAfterRe  = regexp.MustCompile(`(?i)^\s*(?:old|of\s+age|or\s+(?:older|younger|over|under))\b`)
-	ageBeforeRe = regexp.MustCompile(`(?i)\b(?:under|less\s+than|younger\s+than|older\s+than|aged|age\s+of|ages\s+of|over\s+the\s+age\s+of)\s*$`)
+	ageAfterRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^\s*(?:old|of\s+age|or\s+(?:older|younger|over|under))\b`)
+	})
+	ageBeforeRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:under|less\s+than|younger\s+than|older\s+than|aged|age\s+of|ages\s+of|over\s+the\s+age\s+of)\s*$`)
+	})
 )
 
 // isAge reports whether the period text[start:end] is an age ("less than
 // 13 years", "16 years old") rather than a duration.
 func isAge(text string, start, end int) bool {
-	if ageAfterRe.MatchString(text[end:min(end+20, len(text))]) {
+	if ageAfterRe().MatchString(text[end:min(end+20, len(text))]) {
 		return true
 	}
 	lo, _ := sentenceOf(text, start, end)
-	return ageBeforeRe.MatchString(text[max(lo, start-25):start]) && ageCueRe.MatchString(text[lo:end])
+	return ageBeforeRe().MatchString(text[max(lo, start-25):start]) && ageCueRe().MatchString(text[lo:end])
 }
 
 // region names the region a mention stands for.
