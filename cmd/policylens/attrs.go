@@ -32,6 +32,8 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.Float64Var(&opt.PairStack, "pair-stack", atrain.DefaultPairStack, "L2 penalty of the cross terms of each value's regression over its pair's margins")
 	fs.Float64Var(&opt.Prune, "prune", atrain.DefaultPrune, "zero weights below this fraction of a value's largest")
 	fs.IntVar(&opt.MinSupport, "min-support", atrain.DefaultMinSupport, "fewest majority occurrences of a triple to model it")
+	fs.StringVar(&opt.Gate, "gate", atrain.DefaultGate, "which clauses get triples: any (those the label model labels) or category (the triples of the categories it assigns)")
+	fs.StringVar(&opt.Score, "score", atrain.DefaultScore, "a triple's score: product (the value's probability times the category's label score) or value (the probability alone)")
 	fs.StringVar(&opt.Rows, "rows", atrain.DefaultRows, "label-model rows the values read: text (word and character n-grams) or words (word n-grams only)")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "random seed; training is deterministic for a seed")
 	fs.Usage = func() {

@@ -129,7 +129,7 @@ func classifyLines(ctx context.Context, m *classify.Model, am *attrs.Model, r io
 			out.Labels = []policy.LabelScore{}
 		}
 		if am != nil && len(out.Labels) > 0 {
-			out.Attributes = append(out.Attributes, am.Predict(in.Text, &pass, s)...)
+			out.Attributes = append(out.Attributes, am.Predict(in.Text, &pass, s, out.Labels)...)
 			for i := range out.Attributes {
 				out.Attributes[i].Score = round4(out.Attributes[i].Score)
 			}

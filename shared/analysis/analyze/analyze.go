@@ -165,7 +165,7 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 			// Attributes of a labelled clause, read from its pass; the
 			// values beyond the vocabulary from its words.
 			if len(c.Labels) > 0 && a.attrs != nil {
-				c.Attributes = append(c.Attributes, a.attrs.Predict(s.Text, &pass, scores)...)
+				c.Attributes = append(c.Attributes, a.attrs.Predict(s.Text, &pass, scores, c.Labels)...)
 				for k := range c.Attributes {
 					c.Attributes[k].Score = round4(c.Attributes[k].Score)
 				}

@@ -160,19 +160,49 @@ func (m *Model) margins(rows []int32, vals []float32, active *[labels.Count]bool
 	}
 }
 
+// The gates of Params.Gate.
+const (
+	GateAny      = "any"
+	GateCategory = "category"
+)
+
+// The scores of Params.Score.
+const (
+	ScoreProduct = "product"
+	ScoreValue   = "value"
+)
+
+// Gated reports whether a clause assigned the labels in mask (bit i:
+// labels.All[i]) may get triples of label l under gate.
+func Gated(gate string, mask uint16, l int) bool {
+	if gate == GateCategory {
+		return mask&(1<<l) != 0
+	}
+	return mask != 0
+}
+
 // Predict returns the triples of the clause whose feature pass the label
-// model lm left in p (classify.ScoresPass over text, with scores sc), best
-// first within each pair. The model must suit lm (Suits). Spans are in
-// code points of text.
-func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores) []policy.Attribute {
+// model lm left in p (classify.ScoresPass over text, with scores sc and
+// the labels assigned), in the order of the model's values. The model must
+// suit lm (Suits). Spans are in code points of text.
+func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores, assigned []policy.LabelScore) []policy.Attribute {
+	if strings.TrimSpace(text) == "" {
+		return nil // no evidence to point at
+	}
 	s, _ := m.scratch.Get().(*scratch)
 	if s == nil {
 		s = &scratch{acc: make([]float32, len(m.p.Targets))}
 	}
 	defer m.scratch.Put(s)
+	var mask uint16
+	for _, a := range assigned {
+		if i, ok := labels.Index(a.Label); ok {
+			mask |= 1 << i
+		}
+	}
 	any := false
 	for l := range s.active {
-		s.active[l] = sc[l] >= m.gate[l]
+		s.active[l] = sc[l] >= m.gate[l] && Gated(m.p.Gate, mask, l)
 		any = any || s.active[l]
 	}
 	if !any {
@@ -194,9 +224,13 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores) []pol
 	}
 	for pi, pr := range m.p.Pairs {
 		l := m.pairLabel[pi]
+		f := sc[l] // the factor of the value's probability
+		if m.p.Score == ScoreValue {
+			f = 1
+		}
 		s.zmin[pi] = math.Inf(1)
-		if s.active[l] && sc[l] > pr.Threshold {
-			s.zmin[pi] = math.Log(pr.Threshold / (sc[l] - pr.Threshold))
+		if s.active[l] && f > pr.Threshold {
+			s.zmin[pi] = math.Log(pr.Threshold / (f - pr.Threshold))
 		}
 	}
 	var out []policy.Attribute
@@ -213,7 +247,10 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores) []pol
 		if z < s.zmin[t.Pair] {
 			continue
 		}
-		score := logistic(z) * sc[l]
+		score := logistic(z)
+		if m.p.Score == ScoreProduct {
+			score *= sc[l]
+		}
 		if score < m.p.Pairs[t.Pair].Threshold {
 			continue
 		}
@@ -309,7 +346,7 @@ func (m *Model) Clause(lm *classify.Model, in classify.Input, p *classify.Pass) 
 	if len(assigned) == 0 {
 		return sc, nil, nil
 	}
-	return sc, assigned, m.Predict(in.Text, p, sc)
+	return sc, assigned, m.Predict(in.Text, p, sc, assigned)
 }
 
 // CodePoints converts the byte range [start, end) of text into code

@@ -30,6 +30,14 @@ type Params struct {
 	// WordRows is the label model's number of word n-gram rows (the
 	// first of its text rows).
 	WordRows int `json:"wordRows"`
+	// Gate says which clauses get triples: GateAny, those the label model
+	// labels, or GateCategory, only the triples of the categories it
+	// assigns.
+	Gate string `json:"gate,omitempty"`
+	// Score says what a triple's score is: ScoreProduct, the value's
+	// probability times the category's label score, or ScoreValue, the
+	// value's probability alone.
+	Score string `json:"score,omitempty"`
 	// Targets are the modelled triples, those of one category together.
 	Targets []Target `json:"targets"`
 	// Pairs are the (category, attribute) pairs of the targets.
@@ -201,6 +209,18 @@ func decode(data []byte, verify bool) (*Model, error) {
 // index checks the parameters and tables and builds what Predict needs.
 func (m *Model) index(nk, nnz int) error {
 	p := &m.p
+	if p.Gate == "" {
+		p.Gate = GateAny
+	}
+	if p.Gate != GateAny && p.Gate != GateCategory {
+		return fmt.Errorf("gate %q", p.Gate)
+	}
+	if p.Score == "" {
+		p.Score = ScoreProduct
+	}
+	if p.Score != ScoreProduct && p.Score != ScoreValue {
+		return fmt.Errorf("score %q", p.Score)
+	}
 	if p.TextRows <= 0 || p.TextRows > p.LabelRows || p.WordRows > p.TextRows || len(p.Targets) == 0 {
 		return fmt.Errorf("%d text rows of %d, %d targets", p.TextRows, p.LabelRows, len(p.Targets))
 	}
@@ -277,7 +297,11 @@ func (m *Model) index(nk, nnz int) error {
 			return fmt.Errorf("target %d: %d stacking coefficients for a pair of %d", ti, len(t.Stack), len(m.members[t.Pair]))
 		}
 		if !t.Aux {
-			m.gate[m.labelOf[ti]] = min(m.gate[m.labelOf[ti]], p.Pairs[t.Pair].Threshold)
+			g := p.Pairs[t.Pair].Threshold
+			if p.Score == ScoreValue {
+				g = 0 // the label score is not part of the score
+			}
+			m.gate[m.labelOf[ti]] = min(m.gate[m.labelOf[ti]], g)
 		}
 	}
 	return nil

@@ -41,6 +41,14 @@ type Options struct {
 	PairStack float64
 	// Prune zeroes the weights below this fraction of a value's largest.
 	Prune float64
+	// Gate says which clauses get triples, as attrs.Params.Gate: "any"
+	// (those the label model labels) or "category" (only the triples of
+	// the categories it assigns).
+	Gate string
+	// Score is what a triple's score is: "product" (the value's
+	// probability times the category's label score) or "value" (the
+	// value's probability alone; the label model only gates).
+	Score string
 	// Rows says which of the label model's text rows the values read:
 	// "text" (word and character n-grams) or "words" (word n-grams only,
 	// cheaper at run time).
@@ -60,6 +68,8 @@ const (
 	DefaultPairStack  = 0.1
 	DefaultPrune      = 0.15
 	DefaultRows       = "text"
+	DefaultGate       = "category"
+	DefaultScore      = "product"
 )
 
 func (o *Options) defaults() {
@@ -86,6 +96,12 @@ func (o *Options) defaults() {
 	}
 	if o.Rows == "" {
 		o.Rows = DefaultRows
+	}
+	if o.Gate == "" {
+		o.Gate = DefaultGate
+	}
+	if o.Score == "" {
+		o.Score = DefaultScore
 	}
 }
 
@@ -161,7 +177,7 @@ func ShareKey(k Key) string {
 // Train fits the attribute model to segs, whose label scores ls were given
 // by label models that did not see them (cross-validated), reading the
 // feature pass of label model lm, and returns the weights file.
-func Train(ctx context.Context, segs []Segment, ls []classify.Scores, lm *classify.Model, opt Options) ([]byte, *Report, error) {
+func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.Model, opt Options) ([]byte, *Report, error) {
 	opt.defaults()
 	if len(ls) != len(segs) {
 		return nil, nil, fmt.Errorf("attrs train: %d label scores for %d segments", len(ls), len(segs))
@@ -179,6 +195,12 @@ func Train(ctx context.Context, segs []Segment, ls []classify.Scores, lm *classi
 		textRows = lm.WordRows()
 	default:
 		return nil, nil, fmt.Errorf("attrs train: rows %q, want text or words", opt.Rows)
+	}
+	if opt.Score != attrs.ScoreProduct && opt.Score != attrs.ScoreValue {
+		return nil, nil, fmt.Errorf("attrs train: score %q, want %s or %s", opt.Score, attrs.ScoreProduct, attrs.ScoreValue)
+	}
+	if opt.Gate != attrs.GateAny && opt.Gate != attrs.GateCategory {
+		return nil, nil, fmt.Errorf("attrs train: gate %q, want %s or %s", opt.Gate, attrs.GateAny, attrs.GateCategory)
 	}
 	d := &dataset{}
 	var rows []int32
@@ -319,7 +341,12 @@ func Train(ctx context.Context, segs []Segment, ls []classify.Scores, lm *classi
 			for j, o := range mem {
 				z += stack[ti][j] * oof[o][k]
 			}
-			scores[ti][k] = logistic(z) * ls[k][t.label]
+			if attrs.Gated(opt.Gate, ls[k].Assigned, t.label) {
+				scores[ti][k] = logistic(z)
+				if opt.Score == attrs.ScoreProduct {
+					scores[ti][k] *= ls[k].Scores[t.label]
+				}
+			}
 		}
 	}
 	tn := &tuning{targets: targets, members: members, scores: scores, gold: gold}
@@ -343,7 +370,7 @@ func Train(ctx context.Context, segs []Segment, ls []classify.Scores, lm *classi
 	logf("attrs train: cross-validated micro-F1 %.3f macro-F1 %.3f (thresholds from the other folds); %.3f / %.3f tuned on all",
 		rep.CVMicroF1, rep.CVMacroF1, rep.CVTunedMicroF1, rep.CVTunedMacroF1)
 
-	p := attrs.Params{LabelVersion: lm.Version(), LabelRows: lm.Rows(), TextRows: lm.TextRows(), WordRows: lm.WordRows()}
+	p := attrs.Params{LabelVersion: lm.Version(), LabelRows: lm.Rows(), TextRows: lm.TextRows(), WordRows: lm.WordRows(), Gate: opt.Gate, Score: opt.Score}
 	for _, pk := range pairs {
 		p.Pairs = append(p.Pairs, attrs.Pair{Category: pk.Category, Attribute: pk.Attribute, Threshold: th[pairIdx[pk]]})
 	}
