@@ -34,6 +34,7 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.IntVar(&opt.MinSupport, "min-support", atrain.DefaultMinSupport, "fewest majority occurrences of a triple to model it")
 	fs.StringVar(&opt.Gate, "gate", atrain.DefaultGate, "which clauses get triples: any (those the label model labels) or category (the triples of the categories it assigns)")
 	fs.StringVar(&opt.Score, "score", atrain.DefaultScore, "a triple's score: product (the value's probability times the category's label score) or value (the probability alone)")
+	fs.Float64Var(&opt.CharScale, "char-scale", atrain.DefaultCharScale, "multiply the values of the label model's character n-gram rows by this")
 	fs.StringVar(&opt.Rows, "rows", atrain.DefaultRows, "label-model rows the values read: text (word and character n-grams) or words (word n-grams only)")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "random seed; training is deterministic for a seed")
 	fs.Usage = func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -74,7 +75,8 @@ func TestAnalyzeAttributesAndSummary(t *testing.T) {
 
 func states(c policy.Clause, it policy.SummaryItem) bool {
 	return slices.ContainsFunc(c.Attributes, func(a policy.Attribute) bool {
-		return it.Source == "attribute" && a.Attribute == it.Attribute && a.Value == it.Value
+		// Values that differ in case only are one item.
+		return it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value)
 	}) || slices.ContainsFunc(c.Mentions, func(m policy.Mention) bool {
 		return it.Source == "mention" && m.Kind == it.Kind && m.Value == it.Value
 	})

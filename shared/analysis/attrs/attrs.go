@@ -39,16 +39,18 @@ type Model struct {
 	p       Params
 	// Tables in place (see file.go) and the index built at load.
 	keys, start []byte
-	cols        []uint16 // per weight, its target
-	codes       []int8   // per weight, its code
+	weights     []weight // in key order, each key's by target
 	rowMap      []int32  // label text row -> index in keys, or -1
 	// labelStart holds, per key j, where each label's weights begin among
 	// the key's (targets are grouped by label): label l's weights of key
 	// j are [labelStart[j*stride+l], labelStart[j*stride+l+1]).
 	labelStart []uint32
-	members    [][]int // per pair, its targets
-	labelOf    []int   // per target, its category's label index
-	pairLabel  []int   // per pair, its category's label index
+	// keyLabels holds, per key, a bit per label with weights there.
+	keyLabels []uint16
+	members   [][]int // per pair, its targets
+	labelOf   []int   // per target, its category's label index
+	pairLabel []int   // per pair, its category's label index
+	charScale float32 // Params.CharScale
 	// gate is, per label, the lowest threshold of its pairs: a label
 	// score below it admits none of its triples.
 	gate    [labels.Count]float64
@@ -115,6 +117,7 @@ type scratch struct {
 	zmin   []float64 // per pair
 	active [labels.Count]bool
 	picked []int
+	scores []float64 // of the picked targets
 	// The evidence of the picked targets: per target its place among
 	// them (-1: none), and per picked target its margin in the current
 	// sentence, its best margin and that sentence.
@@ -122,6 +125,12 @@ type scratch struct {
 	on         []int // the labels of the picked targets
 	sent, best []float64
 	where      []classify.PassSentence
+}
+
+// weight is one weight of the model: its target and 8-bit code.
+type weight struct {
+	target uint16
+	code   int8
 }
 
 // stride is the width of a key's entry in labelStart.
@@ -134,10 +143,12 @@ func (m *Model) margins(rows []int32, vals []float32, active *[labels.Count]bool
 	clear(acc)
 	var on [labels.Count]int
 	n := 0
+	var mask uint16
 	for l, a := range active {
 		if a {
 			on[n] = l
 			n++
+			mask |= 1 << l
 		}
 	}
 	for k, r := range rows {
@@ -148,13 +159,17 @@ func (m *Model) margins(rows []int32, vals []float32, active *[labels.Count]bool
 		if j < 0 {
 			continue
 		}
+		if m.keyLabels[j]&mask == 0 {
+			continue // no weight of an active label
+		}
 		v := vals[k]
+		if int(r) >= m.p.WordRows {
+			v *= m.charScale
+		}
 		ls := m.labelStart[int(j)*stride : int(j)*stride+stride]
 		for _, l := range on[:n] {
-			from, to := ls[l], ls[l+1]
-			cols, codes := m.cols[from:to], m.codes[from:to:to]
-			for q, t := range cols {
-				acc[t] += v * float32(codes[q])
+			for _, w := range m.weights[ls[l]:ls[l+1]] {
+				acc[w.target] += v * float32(w.code)
 			}
 		}
 	}
@@ -233,8 +248,7 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores, assig
 			s.zmin[pi] = math.Log(pr.Threshold / (f - pr.Threshold))
 		}
 	}
-	var out []policy.Attribute
-	s.picked = s.picked[:0]
+	s.picked, s.scores = s.picked[:0], s.scores[:0]
 	for ti, t := range m.p.Targets {
 		l := m.labelOf[ti]
 		if t.Aux || !s.active[l] {
@@ -254,11 +268,18 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores, assig
 		if score < m.p.Pairs[t.Pair].Threshold {
 			continue
 		}
-		out = append(out, policy.Attribute{Category: t.Category, Attribute: t.Attribute, Value: t.Value, Score: score})
 		s.picked = append(s.picked, ti)
+		s.scores = append(s.scores, score)
 	}
-	if len(out) == 0 {
+	if len(s.picked) == 0 {
 		return nil
+	}
+	// One allocation for the attributes, one for their spans.
+	out := make([]policy.Attribute, len(s.picked))
+	spans := make([]policy.Span, len(s.picked))
+	for i, ti := range s.picked {
+		t := &m.p.Targets[ti]
+		out[i] = policy.Attribute{Category: t.Category, Attribute: t.Attribute, Value: t.Value, Score: s.scores[i], Spans: spans[i : i+1 : i+1]}
 	}
 	m.evidence(text, p, s.picked, out, s)
 	return out
@@ -302,9 +323,9 @@ func (m *Model) evidence(text string, p *classify.Pass, picked []int, out []poli
 			j := int(m.rowMap[r])
 			ls := m.labelStart[j*stride : j*stride+stride]
 			for _, l := range s.on {
-				for q := ls[l]; q < ls[l+1]; q++ {
-					if i := s.slot[m.cols[q]]; i >= 0 {
-						s.sent[i] += float64(vals[k]) * float64(m.codes[q])
+				for _, w := range m.weights[ls[l]:ls[l+1]] {
+					if i := s.slot[w.target]; i >= 0 {
+						s.sent[i] += float64(vals[k]) * float64(w.code)
 					}
 				}
 			}
@@ -326,10 +347,10 @@ func (m *Model) evidence(text string, p *classify.Pass, picked []int, out []poli
 	}
 	for i := range out {
 		if len(p.Sents) == 0 {
-			out[i].Spans = []policy.Span{whole}
+			out[i].Spans[0] = whole
 			continue
 		}
-		out[i].Spans = []policy.Span{CodePoints(text, s.where[i].Start, s.where[i].End)}
+		out[i].Spans[0] = CodePoints(text, s.where[i].Start, s.where[i].End)
 	}
 }
 

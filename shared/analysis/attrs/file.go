@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/policylens/policylens/shared/domain/labels"
 )
 
 // The weights file: magic, the SHA-256 of the rest, then the rest: the
@@ -38,6 +40,9 @@ type Params struct {
 	// probability times the category's label score, or ScoreValue, the
 	// value's probability alone.
 	Score string `json:"score,omitempty"`
+	// CharScale multiplies the values of the character n-gram rows (0:
+	// 1).
+	CharScale float64 `json:"charScale,omitempty"`
 	// Targets are the modelled triples, those of one category together.
 	Targets []Target `json:"targets"`
 	// Pairs are the (category, attribute) pairs of the targets.
@@ -194,11 +199,9 @@ func decode(data []byte, verify bool) (*Model, error) {
 	if cols == nil || codes == nil || len(body) != 0 {
 		return nil, bad("tables of the wrong size")
 	}
-	m.cols = make([]uint16, nnz)
-	m.codes = make([]int8, nnz)
+	m.weights = make([]weight, nnz)
 	for i := range nnz {
-		m.cols[i] = binary.LittleEndian.Uint16(cols[2*i:])
-		m.codes[i] = int8(codes[i])
+		m.weights[i] = weight{target: binary.LittleEndian.Uint16(cols[2*i:]), code: int8(codes[i])}
 	}
 	if err := m.index(nk, nnz); err != nil {
 		return nil, bad("%v", err)
@@ -217,6 +220,9 @@ func (m *Model) index(nk, nnz int) error {
 	}
 	if p.Score == "" {
 		p.Score = ScoreProduct
+	}
+	if p.CharScale == 0 {
+		p.CharScale = 1
 	}
 	if p.Score != ScoreProduct && p.Score != ScoreValue {
 		return fmt.Errorf("score %q", p.Score)
@@ -252,6 +258,7 @@ func (m *Model) index(nk, nnz int) error {
 			return fmt.Errorf("weight starts out of order")
 		}
 	}
+	m.charScale = float32(p.CharScale)
 	m.members = make([][]int, len(p.Pairs))
 	m.labelOf = make([]int, len(p.Targets))
 	m.pairLabel = make([]int, len(p.Pairs))
@@ -270,13 +277,14 @@ func (m *Model) index(nk, nnz int) error {
 	// Each key's weights by label: targets are grouped by label, and a
 	// key's weights sorted by target.
 	m.labelStart = make([]uint32, nk*stride)
+	m.keyLabels = make([]uint16, nk)
 	for j := range nk {
 		from := binary.LittleEndian.Uint32(m.start[4*j:])
 		to := binary.LittleEndian.Uint32(m.start[4*j+4:])
 		ls := m.labelStart[j*stride : j*stride+stride]
 		l, prevT := 0, -1
 		for q := from; q < to; q++ {
-			t := int(m.cols[q])
+			t := int(m.weights[q].target)
 			if t >= len(p.Targets) || t <= prevT {
 				return fmt.Errorf("weights of key %d not in target order", j)
 			}
@@ -287,6 +295,11 @@ func (m *Model) index(nk, nnz int) error {
 		}
 		for ; l < stride; l++ {
 			ls[l] = to
+		}
+		for l := range labels.Count {
+			if ls[l+1] > ls[l] {
+				m.keyLabels[j] |= 1 << l
+			}
 		}
 	}
 	for ti, t := range p.Targets {

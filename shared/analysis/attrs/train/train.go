@@ -53,7 +53,11 @@ type Options struct {
 	// "text" (word and character n-grams) or "words" (word n-grams only,
 	// cheaper at run time).
 	Rows string
-	Seed uint64
+	// CharScale multiplies the values of the character n-gram rows (the
+	// label model weighs that block against the word block); 0 means
+	// DefaultCharScale.
+	CharScale float64
+	Seed      uint64
 	// Log, when set, receives progress lines.
 	Log io.Writer `json:"-"`
 }
@@ -66,10 +70,11 @@ const (
 	DefaultFolds      = 5
 	DefaultShare      = 0.3
 	DefaultPairStack  = 0.1
-	DefaultPrune      = 0.15
+	DefaultPrune      = 0.2
 	DefaultRows       = "text"
 	DefaultGate       = "category"
 	DefaultScore      = "product"
+	DefaultCharScale  = 2.0
 )
 
 func (o *Options) defaults() {
@@ -99,6 +104,9 @@ func (o *Options) defaults() {
 	}
 	if o.Gate == "" {
 		o.Gate = DefaultGate
+	}
+	if o.CharScale == 0 {
+		o.CharScale = DefaultCharScale
 	}
 	if o.Score == "" {
 		o.Score = DefaultScore
@@ -207,6 +215,11 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 	var vals []float32
 	for _, s := range segs {
 		rows, vals = lm.FeatureVector(classify.Input{Text: s.Text}, rows[:0], vals[:0])
+		for i, r := range rows {
+			if int(r) >= lm.WordRows() {
+				vals[i] *= float32(opt.CharScale)
+			}
+		}
 		d.add(rows, vals, textRows)
 	}
 	gold := make([]map[Key]bool, n)
@@ -370,7 +383,7 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 	logf("attrs train: cross-validated micro-F1 %.3f macro-F1 %.3f (thresholds from the other folds); %.3f / %.3f tuned on all",
 		rep.CVMicroF1, rep.CVMacroF1, rep.CVTunedMicroF1, rep.CVTunedMacroF1)
 
-	p := attrs.Params{LabelVersion: lm.Version(), LabelRows: lm.Rows(), TextRows: lm.TextRows(), WordRows: lm.WordRows(), Gate: opt.Gate, Score: opt.Score}
+	p := attrs.Params{LabelVersion: lm.Version(), LabelRows: lm.Rows(), TextRows: lm.TextRows(), WordRows: lm.WordRows(), Gate: opt.Gate, Score: opt.Score, CharScale: opt.CharScale}
 	for _, pk := range pairs {
 		p.Pairs = append(p.Pairs, attrs.Pair{Category: pk.Category, Attribute: pk.Attribute, Threshold: th[pairIdx[pk]]})
 	}
