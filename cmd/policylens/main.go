@@ -1,7 +1,7 @@
 // Command policylens analyses privacy policies: it turns a text, Markdown,
 // HTML or PDF policy into classified clauses and key facts, compares two
 // versions of a policy, classifies clauses given one a line, and trains and
-// evaluates the clause classifier.
+// evaluates the clause classifier and the attribute model.
 package main
 
 import (
@@ -15,11 +15,14 @@ import (
 const usage = `usage: policylens <command> [flags] [args]
 
 commands:
-  analyze [--format json|text] FILE|-   analyse one policy and print its clauses
+  analyze [--format json|text] FILE|-   analyse one policy: its privacy summary and clauses
   diff [--format json|text] OLD NEW     what changed between two versions of a policy
   classify [--format jsonl] FILE|-      classify clauses given as JSON Lines
   train --corpus DIR --wink FILE        train the clause classifier (docs/model.md)
-  eval FILE.csv|FILE.jsonl ...          evaluate the classifier on labelled clauses
+  train --attributes --corpus DIR --label-oof FILE
+                                        train the attribute model (docs/model.md)
+  eval FILE.csv|FILE.jsonl ...          evaluate the classifier on labelled clauses, or
+                                        the attribute model on attribute JSONL
 
 Run 'policylens <command> -h' for the flags of a command.
 `

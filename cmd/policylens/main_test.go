@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 const samplePolicy = `Harbor Notes Privacy Policy
@@ -87,6 +88,7 @@ func TestAnalyzeJSON(t *testing.T) {
 			Clauses     int            `json:"clauses"`
 			LabelCounts map[string]int `json:"labelCounts"`
 		} `json:"policy"`
+		Privacy map[string][]policy.SummaryItem `json:"privacy"`
 		Clauses []struct {
 			Ordinal *int                `json:"ordinal"`
 			Heading []string            `json:"heading"`
@@ -111,6 +113,18 @@ func TestAnalyzeJSON(t *testing.T) {
 	}
 	if len(out.Policy.LabelCounts) != labels.Count {
 		t.Errorf("labelCounts has %d labels, want %d", len(out.Policy.LabelCounts), labels.Count)
+	}
+	// The privacy summary: every section present, the data collected
+	// pointing at clauses of the output.
+	if len(out.Privacy) != 10 || len(out.Privacy["dataCollected"]) == 0 {
+		t.Errorf("privacy summary %+v", out.Privacy)
+	}
+	for _, it := range out.Privacy["dataCollected"] {
+		for _, o := range it.Clauses {
+			if o < 1 || o > len(out.Clauses) {
+				t.Errorf("%+v names clause %d of %d", it, o, len(out.Clauses))
+			}
+		}
 	}
 	found := false
 	for i, c := range out.Clauses {
