@@ -69,7 +69,7 @@ const (
 	DefaultMinSupport = 3
 	DefaultFolds      = 5
 	DefaultShare      = 0.3
-	DefaultPairStack  = 0.1
+	DefaultPairStack  = 0.03
 	DefaultPrune      = 0.2
 	DefaultRows       = "text"
 	DefaultGate       = "category"
