@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
@@ -53,6 +54,8 @@ func TestREADMECommandsRun(t *testing.T) {
 	if len(run) == 0 {
 		t.Fatal("README.md has no shell block to run")
 	}
+
+	dependOnTree(t, root)
 
 	ctx, cancel := context.WithTimeout(context.Background(), readmeTimeout)
 	defer cancel()
@@ -107,6 +110,30 @@ func TestREADMECommandsRun(t *testing.T) {
 	}
 	output := text[strings.Index(text, marker(failed))+len(marker(failed)):]
 	t.Fatalf("README.md:%d: this block failed (%s):\n%s\nits output:\n%s", run[failed].Line, why, indent(run[failed].Text), indent(output))
+}
+
+// dependOnTree looks at every file of the repository, so that go test's
+// cache runs this test again when any of them changes: the README's
+// commands build and run the whole repository (Makefile, scripts, Go code,
+// test data), which the test binary itself does not link or open. Outputs
+// and installed tools are left out.
+func dependOnTree(t *testing.T, root string) {
+	skip := map[string]bool{".git": true, "node_modules": true, ".venv": true, "bin": true, "build": true, "cdk.out": true, ".dev": true}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && skip[d.Name()] {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			_, err = os.Stat(path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func marker(i int) string { return fmt.Sprintf("@@docscheck block %d@@", i) }
