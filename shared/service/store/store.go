@@ -1,6 +1,6 @@
 // Package store keeps policies and their classified clauses in one DynamoDB
 // table: the data model of policylens and all access to the table. The
-// model is described in the README (Data model).
+// model is described in docs/data-model.md.
 //
 // Ingest writes through Begin, WriteClauses, Finish, Remove and Abandon,
 // which together make processing idempotent and safe against events that
