@@ -352,3 +352,15 @@ func TestProblemTypesDocumented(t *testing.T) {
 		}
 	}
 }
+
+func (f *fakeStore) IndexClauses(ctx context.Context, k store.IndexKey, q store.LabelQuery) (store.Page[store.IndexClause], error) {
+	return store.Page[store.IndexClause]{}, f.err
+}
+
+func (f *fakeStore) AttributeCounts(ctx context.Context) (map[string]store.Count, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) Summary(ctx context.Context, p *store.Policy, gen string) (policy.PrivacySummary, bool, error) {
+	return policy.PrivacySummary{}, false, f.err
+}
