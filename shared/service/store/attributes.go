@@ -335,3 +335,19 @@ func boundSummary(ps policy.PrivacySummary, items, clauses, details int) (policy
 	}
 	return ps, cut
 }
+
+// ItemsOf says how many items an analysis is stored as in its
+// generation's partition, besides the version item: kept, the clause items
+// and the summary, which stay while the version is kept; and entries, the
+// label and attribute index entries, which go when it stops being
+// current.
+func ItemsOf(res *policy.Analysis) (kept, entries int) {
+	for _, c := range res.Clauses {
+		seen := map[string]bool{}
+		for _, l := range c.Labels {
+			seen[l.Label] = true
+		}
+		entries += len(seen) + len(entryHits(c))
+	}
+	return len(res.Clauses) + 1, entries
+}
