@@ -175,7 +175,8 @@ func TestLimits(t *testing.T) {
 func TestInternalErrors(t *testing.T) {
 	secret := "dial tcp 10.0.0.7:443: table arn:aws:dynamodb:eu-west-1:123456789012:table/x"
 	h := newTestHandler(&fakeStore{err: errors.New(secret)}, 0)
-	for _, path := range []string{"/policies", "/policies/" + testID, "/labels/data-retention/clauses"} {
+	for _, path := range []string{"/policies", "/policies/" + testID, "/labels/data-retention/clauses", "/policies/" + testID + "/summary",
+		"/attributes", "/attributes/data-retention/retention-period/clauses", "/mentions/region/clauses"} {
 		resp := get(h, path, "")
 		var p Problem
 		json.Unmarshal([]byte(resp.Body), &p)

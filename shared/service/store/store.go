@@ -7,7 +7,9 @@
 // arrive twice or out of order, and keeps the history of each policy's
 // versions with their change events (TakeEvent, EventSent). Lookup reads
 // through Policy, Policies, Clauses, LabelClauses and ReadVersion, which
-// never show a mix of two versions of a policy.
+// never show a mix of two versions of a policy, and through IndexClauses,
+// Summary and AttributeCounts, which serve what policies state: their
+// attributes, mentions and privacy summaries (docs/data-model.md).
 package store
 
 import (
