@@ -116,6 +116,16 @@ func writeDiffText(w io.Writer, from, to string, r *changes.Report) error {
 			fmt.Fprintf(bw, "  %-38s %5d -> %d\n", l.Label, l.Before, l.After)
 		}
 	}
+	if len(r.Attributes) > 0 {
+		fmt.Fprintf(bw, "\nClauses per attribute value (before -> after)\n")
+		for _, a := range r.Attributes {
+			name := a.Category + " / " + a.Attribute + ": " + a.Value
+			if a.Kind != "" {
+				name = a.Kind + ": " + a.Value
+			}
+			fmt.Fprintf(bw, "  %-70s %5d -> %d\n", name, a.Before, a.After)
+		}
+	}
 	if len(r.Facts) > 0 {
 		fmt.Fprintf(bw, "\nKey facts\n")
 		for _, f := range r.Facts {

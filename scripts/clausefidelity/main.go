@@ -285,7 +285,7 @@ func corpusReport(dir string) {
 		tiny, share(tiny, clauses), segment.ListChars, long, share(long, clauses), segment.DefaultMaxChars, atMax, share(atMax, clauses))
 	fmt.Printf("clauses starting in lower case: %d (%.1f%%); ending mid-sentence before one that does: %d (%.1f%%)\n",
 		lower, share(lower, clauses), noEnd, share(noEnd, clauses))
-	fmt.Printf("line-end hyphens (every third word of the policies broken as at a line end, decided from the rest of its policy and the classifier's words):\n")
+	fmt.Printf("line-end hyphens (every third word of the policies broken as at a line end, decided from the rest of its policy, the classifier's words and the English word list):\n")
 	fmt.Printf("  compounds kept whole with their hyphen: %d of %d (%.1f%%); words broken at a syllable joined: %d of %d (%.2f%%)\n",
 		hy.keepOK, hy.keep, share(hy.keepOK, hy.keep), hy.joinOK, hy.join, share(hy.joinOK, hy.join))
 }

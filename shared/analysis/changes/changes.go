@@ -40,12 +40,14 @@ const (
 
 // Report is what changed from one version of a policy to the next. It
 // serialises to the body of GET /policies/{id}/changes less the fields the
-// service adds (policy, from, to, nextCursor). Attribute changes can join
-// it later as a field of ClauseRef and a list beside Labels.
+// service adds (policy, from, to, nextCursor).
 type Report struct {
 	Summary Summary       `json:"summary"`
 	Labels  []LabelChange `json:"labels"`
-	Facts   []FactChange  `json:"facts"`
+	// Attributes are the attribute values and mentions whose number of
+	// clauses changed.
+	Attributes []AttributeChange `json:"attributes"`
+	Facts      []FactChange      `json:"facts"`
 	// Headings are the heading paths clauses left in place moved from and
 	// to, when a heading of one is new to the other version (a section
 	// renamed, or a new heading over clauses that were there).
@@ -133,6 +135,9 @@ type ClauseRef struct {
 	// merged, the part of it (or of the clauses) the new clause draws on.
 	Text   string              `json:"text"`
 	Labels []policy.LabelScore `json:"labels"`
+	// Attributes and Mentions are the clause's, when it has any.
+	Attributes []policy.Attribute `json:"attributes,omitempty"`
+	Mentions   []policy.Mention   `json:"mentions,omitempty"`
 }
 
 // Quiet reports whether the new version is cosmetic only: no clause
@@ -190,7 +195,8 @@ func (v *version) sentences(c int) (int, int) { return v.first[c], v.first[c+1] 
 
 // Compare reports what changed from prev to next. A nil analysis counts
 // as a policy without clauses. Only the clauses' ordinals, headings,
-// texts and labels and the summaries' facts are read.
+// texts, labels, attributes and mentions and the summaries' facts are
+// read.
 func Compare(prev, next *policy.Analysis) *Report {
 	a, b := newVersion(prev), newVersion(next)
 	al := newAligner(a.sents, b.sents)
@@ -204,6 +210,7 @@ func Compare(prev, next *policy.Analysis) *Report {
 	}
 	r := p.report()
 	r.Labels = labelChanges(a.clauses, b.clauses)
+	r.Attributes = attributeChanges(a.clauses, b.clauses)
 	r.Facts = factChanges(prev, next)
 	return r
 }
@@ -539,7 +546,8 @@ func headingKey(path []string) string {
 }
 
 func ref(c policy.Clause, text string) *ClauseRef {
-	return &ClauseRef{Ordinal: c.Ordinal, Heading: nonNil(c.Heading), Text: text, Labels: nonNilLabels(c.Labels)}
+	return &ClauseRef{Ordinal: c.Ordinal, Heading: nonNil(c.Heading), Text: text, Labels: nonNilLabels(c.Labels),
+		Attributes: c.Attributes, Mentions: c.Mentions}
 }
 
 func nonNil(s []string) []string {

@@ -7,9 +7,10 @@
 //
 // The decision uses, in order: the document's own spelling (the joined or
 // the hyphenated form written elsewhere in it, or a word of the same stem
-// hyphenated, "re-identification" for "re-identify"), then the
-// language's (a Lexicon: the joined word against the two words, by how
-// many texts use each), then the document's other hyphenated words after
+// hyphenated, "re-identification" for "re-identify"), then general
+// English's (English(): the spelling it knows, or the far more common of
+// two), then the policies' language (a Lexicon: the joined word against
+// the two words, by how many texts use each), then the document's other hyphenated words after
 // the same first part ("cross-border" for "cross-context"), and, when
 // nothing knows the word, whether both parts are words by themselves (a
 // compound: keep the hyphen) or not (a word cut at a syllable: join). A
@@ -274,6 +275,14 @@ func (v *Words) Join(stem, next string, lex Lexicon) bool {
 	if dj, dh := v.counts[joined], v.counts[hyphened]; dj != dh {
 		return dj > dh
 	}
+	// General English: the spelling it knows, or the far more common of
+	// the two when it knows both.
+	switch rj, rh := English().Rank(joined), English().Rank(hyphened); {
+	case rj != 0 && (rh == 0 || rh-rj >= decisiveRanks):
+		return true
+	case rh != 0 && (rj == 0 || rj-rh >= decisiveRanks):
+		return false
+	}
 	fj, fh := 0, 0
 	if lex != nil {
 		fj, fh = lex.DocFreq(joined), lex.DocFreq(s+" "+n)
@@ -296,6 +305,13 @@ func (v *Words) Join(stem, next string, lex Lexicon) bool {
 	// inside a word.
 	return !(v.isWord(s, lex) && v.isWord(n, lex))
 }
+
+// decisiveRanks is how many frequency classes of English apart the joined
+// and the hyphenated spelling must be for English to decide between them:
+// 28 classes is about four times as common. Closer than that, both are in
+// use ("non-essential", "one-time") and the document's and the policies'
+// words decide.
+const decisiveRanks = 28
 
 // stemLen is how many letters after the hyphen a hyphenated word of the
 // document must share with a broken word to count as the same stem.

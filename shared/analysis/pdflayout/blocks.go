@@ -239,6 +239,12 @@ func (lo *layout) continues(cur []*line, kind Kind, l *line, lkind Kind, conts [
 		if gap <= 0 || gap > 1.3*expected {
 			return newBlock
 		}
+	} else if p.page != l.page && (p.tagEnd || l.tagStart) {
+		// A tagged PDF says the block ending the page ends there, or the
+		// line opening the next page starts one: a page break between
+		// paragraphs, which the page's geometry cannot tell from a
+		// paragraph going on when the page ends with a full line.
+		return newBlock
 	} else if strings.HasSuffix(lineText(p), ":") && endsEarly(l, l.words[len(l.words)-1], g) {
 		// An introduction ending a column, and a short line (an address,
 		// a list without markers) opening the next.

@@ -3,6 +3,8 @@ package pdflayout
 import (
 	"math"
 	"sort"
+
+	"github.com/policylens/policylens/shared/analysis/pdftext"
 )
 
 // line is a line of text in reading order: the words of one row within one
@@ -18,6 +20,10 @@ type line struct {
 	size      float64
 	bold      bool
 	x0, x1    float64
+	// tagStart and tagEnd: in a tagged PDF, the line's first text starts
+	// its structure block (a paragraph, heading, list item, cell), its
+	// last text ends it.
+	tagStart, tagEnd bool
 }
 
 // gutter is an empty vertical strip between columns.
@@ -223,6 +229,11 @@ func pageLines(p *PageRows, bodySize float64) []line {
 		l.size = sizes.argmax()
 		l.bold = boldN*10 >= n*7
 		l.y = ys.argmax()
+		if p.edges != nil {
+			l.tagStart = p.edges[words[0].mcid0]&pdftext.EdgeStart != 0 && words[0].mcid0 >= 0
+			last := words[len(words)-1].mcid1
+			l.tagEnd = p.edges[last]&pdftext.EdgeEnd != 0 && last >= 0
+		}
 		return l
 	}
 	if len(gutters) == 0 {

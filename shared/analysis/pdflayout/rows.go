@@ -30,6 +30,9 @@ type word struct {
 	size   float64
 	bold   bool
 	shape  bool // a filled shape that may be a bullet
+	// mcid0 and mcid1 are the marked-content ids of the word's first and
+	// last glyphs (pdftext.Glyph.MCID), -1 for none.
+	mcid0, mcid1 int32
 }
 
 // row is the words sharing a baseline on a page, left to right. A row may
@@ -47,6 +50,8 @@ type PageRows struct {
 	Number        int
 	Width, Height float64
 	rows          []row
+	// edges are the page's structure block edges by MCID (tagged PDFs).
+	edges map[int32]pdftext.BlockEdge
 }
 
 // Page rebuilds the words and rows of a page. Only text in the page's
@@ -54,7 +59,7 @@ type PageRows struct {
 // and the page is turned so that this text runs left to right. It reorders
 // and changes p.Glyphs.
 func Page(p *pdftext.Page) *PageRows {
-	pr := &PageRows{Number: p.Number, Width: p.Width, Height: p.Height}
+	pr := &PageRows{Number: p.Number, Width: p.Width, Height: p.Height, edges: p.Edges}
 	if len(p.Glyphs) == 0 {
 		return pr
 	}
@@ -147,7 +152,7 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 		}
 		if g.Shape {
 			flush()
-			r.words = append(r.words, word{text: g.Text, x0: g.X, x1: g.X + g.W, y: g.Y, size: g.Size, shape: true})
+			r.words = append(r.words, word{text: g.Text, x0: g.X, x1: g.X + g.W, y: g.Y, size: g.Size, shape: true, mcid0: g.MCID, mcid1: g.MCID})
 			prev = nil
 			continue
 		}
@@ -168,7 +173,9 @@ func makeRow(gs []pdftext.Glyph, bold []bool) (row, bool) {
 		pendingSpace = false
 		if b.Len() == 0 {
 			cur.x0, cur.y = g.X, g.Y
+			cur.mcid0 = g.MCID
 		}
+		cur.mcid1 = g.MCID
 		b.WriteString(g.Text)
 		cur.x1 = math.Max(cur.x1, g.X+g.W)
 		cur.size = math.Max(cur.size, g.Size)

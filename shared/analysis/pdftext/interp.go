@@ -32,6 +32,10 @@ type Glyph struct {
 	// Shape marks a small filled shape drawn as a path, which may be a
 	// list bullet (Chromium draws them so); its Text is "•".
 	Shape bool
+	// MCID is the marked-content id of the innermost marked-content
+	// sequence around the glyph that has one, -1 for none: in a tagged
+	// PDF, Page.Edges tells where its structure block starts and ends.
+	MCID int32
 }
 
 // FontInfo describes a font used on a page.
@@ -50,6 +54,10 @@ type Page struct {
 	Fonts         []FontInfo
 	// Unmapped counts glyphs whose font gives no Unicode text for them.
 	Unmapped int
+	// Edges holds, in a tagged PDF, whether each marked-content sequence
+	// of the page (by MCID) starts or ends its structure block; nil for an
+	// untagged page.
+	Edges map[int32]BlockEdge
 }
 
 // Limits on a single page.
@@ -125,6 +133,7 @@ type mark struct {
 	used     bool
 	glyph    int  // the glyph that carries the text, or -1
 	artifact bool // a pagination artifact: running header, footer, page number
+	mcid     int32
 }
 
 // Page reads the positioned text of page i (0-based). A page the library
@@ -184,6 +193,9 @@ func (d *Doc) Page(i int) (p *Page, err error) {
 	in := &interp{d: d, page: p, fidx: map[*font]uint16{}, w: w, h: h, actual: -1}
 	in.g = gstate{ctm: ctm, th: 1}
 	in.run(data, &resCtx{res: pr.res})
+	if sp := pr.v.Key("StructParents"); sp.Kind() == pdf.Integer {
+		p.Edges = d.blockEdges(sp.Int64())
+	}
 	return p, nil
 }
 
@@ -377,14 +389,17 @@ func (in *interp) exec(op string, rc *resCtx) {
 	case "S", "s", "n":
 		in.path = false
 	case "BMC":
-		in.pushMark(mark{})
+		in.pushMark(mark{mcid: -1})
 	case "BDC":
-		m := mark{}
+		m := mark{mcid: -1}
 		if o, ok := in.last(); ok {
 			switch o.kind {
 			case oDict:
 				if t, ok := o.dictGet("ActualText"); ok && t.kind == oStr {
-					m = mark{text: textString(t.b), has: true}
+					m = mark{text: textString(t.b), has: true, mcid: -1}
+				}
+				if id, ok := o.dictGet("MCID"); ok && id.kind == oNum && id.num >= 0 && id.num < math.MaxInt32 {
+					m.mcid = int32(id.num)
 				}
 				if len(in.stack) >= 2 && in.stack[len(in.stack)-2].kind == oName && string(in.stack[len(in.stack)-2].b) == "Artifact" {
 					m.artifact = paginationArtifact(o)
@@ -392,7 +407,10 @@ func (in *interp) exec(op string, rc *resCtx) {
 			case oName:
 				props := rc.res.Key("Properties").Key(string(o.b))
 				if t := props.Key("ActualText"); t.Kind() == pdf.String {
-					m = mark{text: textString([]byte(t.RawString())), has: true}
+					m = mark{text: textString([]byte(t.RawString())), has: true, mcid: -1}
+				}
+				if id := props.Key("MCID"); id.Kind() == pdf.Integer && id.Int64() >= 0 && id.Int64() < math.MaxInt32 {
+					m.mcid = int32(id.Int64())
 				}
 			}
 		}
@@ -443,7 +461,7 @@ func (in *interp) fillShape() {
 		return
 	}
 	in.shapes++
-	in.page.Glyphs = append(in.page.Glyphs, Glyph{X: in.px0, Y: in.py0, W: w, Size: h / 0.35, Text: "•", Shape: true})
+	in.page.Glyphs = append(in.page.Glyphs, Glyph{X: in.px0, Y: in.py0, W: w, Size: h / 0.35, Text: "•", Shape: true, MCID: in.mcid()})
 }
 
 // paginationArtifact reports whether an /Artifact property list marks a
@@ -459,6 +477,17 @@ func paginationArtifact(props operand) bool {
 		}
 	}
 	return false
+}
+
+// mcid is the MCID of the innermost marked-content sequence that has
+// one, -1 for none.
+func (in *interp) mcid() int32 {
+	for i := len(in.marks) - 1; i >= 0; i-- {
+		if in.marks[i].mcid >= 0 {
+			return in.marks[i].mcid
+		}
+	}
+	return -1
 }
 
 func (in *interp) pushMark(m mark) {
@@ -653,7 +682,7 @@ func (in *interp) show(s []byte) {
 		}
 		in.page.Glyphs = append(in.page.Glyphs, Glyph{
 			X: x, Y: y, W: math.Abs(w) * adv, Size: size,
-			Text: text, Font: g.fontIdx, Dir: dir,
+			Text: text, Font: g.fontIdx, Dir: dir, MCID: in.mcid(),
 		})
 	}
 }
