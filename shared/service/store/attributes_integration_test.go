@@ -135,6 +135,18 @@ func TestAttributeIndexFollowsCurrentVersions(t *testing.T) {
 				stated{tps + " > " + pit + " > Location @ 0.9", "named-third-party: google  ANALYTICS",
 					"Not A Category > Foo > Bar @ 0.9"}))
 
+			// A version read for a comparison has its attributes and
+			// mentions.
+			read, err := s.ReadVersion(ctx, va1.ID, ca1.Gen)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored := attrResult("a1", stated{tps + " > " + pit + " > Location @ 0.8", dr + " > " + period + " > Stated Period @ 0.7",
+				"retention-period: 30 days", "named-third-party: Google Analytics"})
+			if !reflect.DeepEqual(read.Clauses[0].Attributes, stored.Clauses[0].Attributes) || !reflect.DeepEqual(read.Clauses[0].Mentions, stored.Clauses[0].Mentions) {
+				t.Errorf("ReadVersion: %+v %+v, stored %+v %+v", read.Clauses[0].Attributes, read.Clauses[0].Mentions,
+					stored.Clauses[0].Attributes, stored.Clauses[0].Mentions)
+			}
 			if got, want := listAll(t, s, locKey, 0, 1), []string{"b1 clause 1 0.9", "a1 clause 1 0.8", "a1 clause 2 0.3"}; !slices.Equal(got, want) {
 				t.Errorf("Location: %q, want %q", got, want)
 			}
