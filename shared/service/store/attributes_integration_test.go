@@ -303,3 +303,27 @@ func TestOversizedAttributesAreBounded(t *testing.T) {
 		t.Errorf("summary: %d third parties, cut %v, %v", len(ps.ThirdParties), cut, err)
 	}
 }
+
+// An object whose bytes did not change keeps its version, and so its
+// entries and counts; a claim that never finishes changes nothing.
+func TestUnchangedObjectKeepsCounts(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	r := attrResult("u", stated{tps + " > " + pit + " > Location @ 0.8"})
+	apply(t, s, version(t, "u.txt", "c1"), r)
+	before := counts(t, s)
+	v2 := version(t, "u.txt", "c2")
+	c2 := begin(t, s, v2)
+	if got := counts(t, s); !reflect.DeepEqual(got, before) {
+		t.Errorf("counts after a claim %v, before %v", got, before)
+	}
+	if err := s.Finish(ctx, v2, c2, store.Outcome{Result: r, Unchanged: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got := counts(t, s); !reflect.DeepEqual(got, before) || before[store.CountValueKey(tpsSlug, pitSlug, location)].Policies != 1 {
+		t.Errorf("counts after an unchanged object %v, before %v", got, before)
+	}
+	if got := listAll(t, s, store.AttributeKey(tpsSlug, pitSlug, location), 0, 5); !slices.Equal(got, []string{"u clause 1 0.8"}) {
+		t.Errorf("Location after an unchanged object: %q", got)
+	}
+}
