@@ -162,8 +162,13 @@ func TestAttributesServedAsAnalysed(t *testing.T) {
 	c2.Attributes = []policy.Attribute{{Category: "Data Retention", Attribute: "Retention Period", Value: "Stated Period", Score: 0.9, Spans: []policy.Span{{Start: 8, End: 24}}}}
 	c2.Mentions = []policy.Mention{{Kind: policy.MentionRetention, Value: "30 days", Span: policy.Span{Start: 17, End: 24}},
 		{Kind: policy.MentionAge, Value: "under 13", Span: policy.Span{Start: 35, End: 43}}}
-	published := s.publish("policies/stated.txt", []policy.Clause{c1, c2})
-	analyses[published] = &policy.Analysis{Clauses: []policy.Clause{c1, c2}}
+	c3 := clause(3, "Stripe processes your card details; Google Analytics measures visits.", map[string]float64{"third-party-sharing-collection": 0.7})
+	c3.Attributes = []policy.Attribute{{Category: "Third Party Sharing/Collection", Attribute: "Personal Information Type", Value: "Financial", Score: 0.6,
+		Spans: []policy.Span{{Start: 25, End: 37}}}}
+	c3.Mentions = []policy.Mention{{Kind: policy.MentionThirdParty, Value: "Stripe", Span: policy.Span{Start: 0, End: 6}},
+		{Kind: policy.MentionThirdParty, Value: "Google Analytics", Span: policy.Span{Start: 39, End: 55}}}
+	published := s.publish("policies/stated.txt", []policy.Clause{c1, c2, c3})
+	analyses[published] = &policy.Analysis{Clauses: []policy.Clause{c1, c2, c3}}
 
 	want := expect(analyses)
 	if len(want.hits) < 10 {
