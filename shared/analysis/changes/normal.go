@@ -3,6 +3,7 @@ package changes
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -220,10 +221,10 @@ func isEnumerator(f string) bool {
 	if len(body) == 1 && unicode.IsLetter(rune(body[0])) {
 		return true
 	}
-	return romanNumeral.MatchString(strings.ToLower(body))
+	return romanNumeral().MatchString(strings.ToLower(body))
 }
 
-var romanNumeral = regexp.MustCompile(`^c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$`)
+var romanNumeral = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$`) })
 
 // emailWord returns an e-mail address in lower case.
 func emailWord(s string) (string, bool) {

@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -73,16 +74,18 @@ type mdParser struct {
 }
 
 var (
-	mdBullet    = regexp.MustCompile(`^\s{0,12}([-*+])\s+(.*)$`)
-	mdOrdered   = regexp.MustCompile(`^\s{0,12}(\d{1,9})[.)]\s+(.*)$`)
-	mdTableSep  = regexp.MustCompile(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`)
-	mdRefDef    = regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*\S+`)
-	mdImage     = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]`)
-	mdLink      = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)|\[([^\]]+)\]\[[^\]]*\]`)
-	mdAutolink  = regexp.MustCompile(`<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>`)
-	mdHTMLTag   = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->`)
-	mdTaskBox   = regexp.MustCompile(`^\[[ xX]\]\s+`)
-	mdBreakTags = regexp.MustCompile(`(?i)<br\s*/?>`)
+	mdBullet   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,12}([-*+])\s+(.*)$`) })
+	mdOrdered  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,12}(\d{1,9})[.)]\s+(.*)$`) })
+	mdTableSep = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`) })
+	mdRefDef   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*\S+`) })
+	mdImage    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]`) })
+	mdLink     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)|\[([^\]]+)\]\[[^\]]*\]`) })
+	mdAutolink = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>`) })
+	mdHTMLTag  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->`)
+	})
+	mdTaskBox   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[[ xX]\]\s+`) })
+	mdBreakTags = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)<br\s*/?>`) })
 )
 
 func (p *mdParser) parse(lines []string) {
@@ -148,7 +151,7 @@ func (p *mdParser) parse(lines []string) {
 			// Thematic break.
 			p.flush()
 			continue
-		case mdTableSep.MatchString(t) && strings.Contains(t, "-") && (strings.Contains(t, "|") || len(p.para) > 0 && strings.Contains(p.para[len(p.para)-1], "|")):
+		case mdTableSep().MatchString(t) && strings.Contains(t, "-") && (strings.Contains(t, "|") || len(p.para) > 0 && strings.Contains(p.para[len(p.para)-1], "|")):
 			// The delimiter row under a table's header row.
 			switch {
 			case p.table.open:
@@ -171,17 +174,17 @@ func (p *mdParser) parse(lines []string) {
 			}
 			p.blocks = p.table.row(p.blocks, tableCells(t))
 			continue
-		case mdRefDef.MatchString(line):
+		case mdRefDef().MatchString(line):
 			p.flush()
 			continue
 		}
-		if m := mdBullet.FindStringSubmatch(line); m != nil && !isDecorationLine(t) {
+		if m := mdBullet().FindStringSubmatch(line); m != nil && !isDecorationLine(t) {
 			p.flush()
 			p.kind, p.marker = policy.ListItem, "• "
-			p.para = append(p.para, mdTaskBox.ReplaceAllString(m[2], ""))
+			p.para = append(p.para, mdTaskBox().ReplaceAllString(m[2], ""))
 			continue
 		}
-		if m := mdOrdered.FindStringSubmatch(line); m != nil && (p.kind == policy.ListItem || len(p.para) == 0) {
+		if m := mdOrdered().FindStringSubmatch(line); m != nil && (p.kind == policy.ListItem || len(p.para) == 0) {
 			p.flush()
 			p.kind, p.marker = policy.ListItem, strings.TrimLeft(m[1], "0")+". "
 			if p.marker == ". " {
@@ -304,11 +307,11 @@ func tableCells(t string) []string {
 // inlineMarkdown reduces inline Markdown to its text, keeping line breaks.
 func inlineMarkdown(s string) string {
 	if strings.ContainsAny(s, "![<") {
-		s = mdImage.ReplaceAllString(s, "")
-		s = mdLink.ReplaceAllString(s, "$1$2")
-		s = mdAutolink.ReplaceAllString(s, "$1")
-		s = mdBreakTags.ReplaceAllString(s, "\n")
-		s = mdHTMLTag.ReplaceAllString(s, "")
+		s = mdImage().ReplaceAllString(s, "")
+		s = mdLink().ReplaceAllString(s, "$1$2")
+		s = mdAutolink().ReplaceAllString(s, "$1")
+		s = mdBreakTags().ReplaceAllString(s, "\n")
+		s = mdHTMLTag().ReplaceAllString(s, "")
 	}
 	s = stripEmphasis(s)
 	if strings.ContainsRune(s, '&') {

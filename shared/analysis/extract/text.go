@@ -357,7 +357,7 @@ func textBlocks(text string, blocks []policy.Block, maxBlocks int) []policy.Bloc
 			if !table.open {
 				flush()
 			}
-			if mdTableSep.MatchString(t) {
+			if mdTableSep().MatchString(t) {
 				table.delimiter()
 				continue
 			}

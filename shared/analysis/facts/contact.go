@@ -3,6 +3,7 @@ package facts
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -49,8 +50,8 @@ func findEmails(text, lower string) []string {
 		}
 	}
 	if hasBracketedAt(lower) {
-		for _, m := range obfuscatedEmail.FindAllStringSubmatch(text, -1) {
-			domain := dotWord.ReplaceAllString(m[2], ".")
+		for _, m := range obfuscatedEmail().FindAllStringSubmatch(text, -1) {
+			domain := dotWord().ReplaceAllString(m[2], ".")
 			domain = strings.Join(strings.Fields(domain), "")
 			if validEmail(m[1], domain) {
 				addEmail(m[1], domain)
@@ -83,8 +84,10 @@ func hasBracketedAt(lower string) bool {
 }
 
 var (
-	obfuscatedEmail = regexp.MustCompile(`(?i)\b([a-z0-9][a-z0-9._%+-]*)\s*[\[({]\s*at\s*[\])}]\s*([a-z0-9-]+(?:(?:\s*[\[({]\s*dot\s*[\])}]\s*|\.)[a-z0-9-]+)+)`)
-	dotWord         = regexp.MustCompile(`(?i)\s*[\[({]\s*dot\s*[\])}]\s*`)
+	obfuscatedEmail = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b([a-z0-9][a-z0-9._%+-]*)\s*[\[({]\s*at\s*[\])}]\s*([a-z0-9-]+(?:(?:\s*[\[({]\s*dot\s*[\])}]\s*|\.)[a-z0-9-]+)+)`)
+	})
+	dotWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\s*[\[({]\s*dot\s*[\])}]\s*`) })
 )
 
 func isLocalByte(c byte) bool {

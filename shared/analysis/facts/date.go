@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -29,11 +30,15 @@ var fillers = map[string]bool{
 const monthPattern = `(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)`
 
 var (
-	dateMonthDayYear = regexp.MustCompile(`^(?i)` + monthPattern + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})\b`)
-	dateDayMonthYear = regexp.MustCompile(`^(?i)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPattern + `\.?,?\s+(\d{4})\b`)
-	dateMonthYear    = regexp.MustCompile(`^(?i)` + monthPattern + `\.?,?\s+(\d{4})\b`)
-	dateISO          = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`)
-	dateNumeric      = regexp.MustCompile(`^(\d{1,2})([-/.])(\d{1,2})([-/.])(\d{4}|\d{2})\b`)
+	dateMonthDayYear = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i)` + monthPattern + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})\b`)
+	})
+	dateDayMonthYear = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPattern + `\.?,?\s+(\d{4})\b`)
+	})
+	dateMonthYear = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)` + monthPattern + `\.?,?\s+(\d{4})\b`) })
+	dateISO       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`) })
+	dateNumeric   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2})([-/.])(\d{1,2})([-/.])(\d{4}|\d{2})\b`) })
 )
 
 var months = map[string]int{
@@ -139,23 +144,23 @@ func parseDateAt(s string) (policy.Date, int, bool) {
 	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z') {
 		return policy.Date{}, 0, false
 	}
-	if m := dateMonthDayYear.FindStringSubmatch(s); m != nil {
+	if m := dateMonthDayYear().FindStringSubmatch(s); m != nil {
 		return calendar(m[0], atoi(m[3]), monthNumber(m[1]), atoi(m[2]))
 	}
-	if m := dateDayMonthYear.FindStringSubmatch(s); m != nil {
+	if m := dateDayMonthYear().FindStringSubmatch(s); m != nil {
 		return calendar(m[0], atoi(m[3]), monthNumber(m[2]), atoi(m[1]))
 	}
-	if m := dateMonthYear.FindStringSubmatch(s); m != nil {
+	if m := dateMonthYear().FindStringSubmatch(s); m != nil {
 		y := atoi(m[2])
 		if y < 1990 || y > 2099 {
 			return policy.Date{}, 0, false
 		}
 		return policy.Date{AsWritten: m[0]}, len(m[0]), true
 	}
-	if m := dateISO.FindStringSubmatch(s); m != nil {
+	if m := dateISO().FindStringSubmatch(s); m != nil {
 		return calendar(m[0], atoi(m[1]), atoi(m[2]), atoi(m[3]))
 	}
-	if m := dateNumeric.FindStringSubmatch(s); m != nil {
+	if m := dateNumeric().FindStringSubmatch(s); m != nil {
 		if m[2] != m[4] {
 			return policy.Date{}, 0, false
 		}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -39,7 +40,9 @@ func lineStyle(l *line) style { return style{math.Round(l.size*2) / 2, l.bold} }
 
 // listMarker matches the first word of a list item: a bullet symbol or an
 // enumerator such as "1.", "2)", "(a)", "iv.".
-var listMarker = regexp.MustCompile(`^([•◦▪▫■□●○‣⁃∙·*–—\-➢►▶✓✔❖◆◇]|\(?\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$`)
+var listMarker = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([•◦▪▫■□●○‣⁃∙·*–—\-➢►▶✓✔❖◆◇]|\(?\d{1,3}[.)]|\(\d{1,3}\)|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$`)
+})
 
 func isBulletSymbol(s string) bool {
 	r, n := utf8.DecodeRuneInString(s)
@@ -56,7 +59,7 @@ func startsListItem(l *line) bool {
 	if len(l.words) < 2 {
 		return false
 	}
-	return listMarker.MatchString(l.words[0].text) || isBulletSymbol(l.words[0].text)
+	return listMarker().MatchString(l.words[0].text) || isBulletSymbol(l.words[0].text)
 }
 
 // regionGeom is the left edge (most common line start) and right edge of

@@ -4,6 +4,7 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -19,7 +20,9 @@ const (
 	repeatsShare = 0.4  // of the pages
 )
 
-var pageNumber = regexp.MustCompile(`(?i)^[\s\-–—(\[]*((page|pg\.?|p\.|seite|página|pagina)\s*)?(\d{1,4}|[ivxlc]{1,7})(\s*(of|/|de|von|sur|di)\s*\d{1,4})?[\s\-–—)\]]*$`)
+var pageNumber = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^[\s\-–—(\[]*((page|pg\.?|p\.|seite|página|pagina)\s*)?(\d{1,4}|[ivxlc]{1,7})(\s*(of|/|de|von|sur|di)\s*\d{1,4})?[\s\-–—)\]]*$`)
+})
 
 // runningKey normalises a row's text so that rows differing only in their
 // numbers (page numbers, dates) compare equal.
@@ -77,7 +80,7 @@ func removeRunning(pages []*PageRows) {
 		byKey[c.key] = append(byKey[c.key], c)
 	}
 	for _, c := range cands {
-		if pageNumber.MatchString(pages[c.page].rows[c.row].text()) {
+		if pageNumber().MatchString(pages[c.page].rows[c.row].text()) {
 			drop[[2]int{c.page, c.row}] = true
 			continue
 		}

@@ -183,7 +183,7 @@ func markersOnly(ls []line, cols []float64) bool {
 				first = append(first, w)
 			}
 		}
-		if len(first) > 1 || len(first) == 1 && !listMarker.MatchString(first[0].text) && !isBulletSymbol(first[0].text) {
+		if len(first) > 1 || len(first) == 1 && !listMarker().MatchString(first[0].text) && !isBulletSymbol(first[0].text) {
 			return false
 		}
 	}

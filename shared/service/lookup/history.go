@@ -25,7 +25,7 @@ import (
 const maxVersionLen = 1024
 
 // genPattern is the form of a generation in a cursor.
-var genPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
+var genPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{16}$`) })
 
 // versionParam reads a version id parameter: present, at most 1024 bytes
 // of printable characters.
@@ -68,7 +68,7 @@ func (h *Handler) versions(ctx context.Context, r *request) *response {
 	if bad != nil {
 		return bad
 	}
-	if cur != nil && !genPattern.MatchString(cur.Pos) {
+	if cur != nil && !genPattern().MatchString(cur.Pos) {
 		return badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
 	}
 	p, bad := h.findPolicy(ctx, id)
@@ -143,7 +143,7 @@ func (h *Handler) changes(ctx context.Context, r *request) *response {
 		var ok bool
 		fromGen, toGen, ok = strings.Cut(cur.Gen, "/")
 		n, err := strconv.Atoi(cur.Pos)
-		if !ok || err != nil || n < 1 || !genPattern.MatchString(toGen) || (fromGen != "" && !genPattern.MatchString(fromGen)) {
+		if !ok || err != nil || n < 1 || !genPattern().MatchString(toGen) || (fromGen != "" && !genPattern().MatchString(fromGen)) {
 			return badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
 		}
 		pos = n

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // idHashLen is the number of hex digits of the bucket+key hash in a policy id.
@@ -13,7 +14,7 @@ const idHashLen = 12
 // maxSlugLen bounds the readable part of a policy id.
 const maxSlugLen = 60
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{12}$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{12}$`) })
 
 // PolicyID returns the id of the policy stored at bucket/key. The id is
 // stable for a bucket and key and readable: the key folded to a slug (ASCII
@@ -30,7 +31,7 @@ func PolicyID(bucket, key string) string {
 
 // ValidPolicyID reports whether s has the form of a policy id.
 func ValidPolicyID(s string) bool {
-	return len(s) <= maxSlugLen+1+idHashLen && idPattern.MatchString(s)
+	return len(s) <= maxSlugLen+1+idHashLen && idPattern().MatchString(s)
 }
 
 func slug(key string) string {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -96,17 +97,19 @@ func labelGSISK(score float64, id string, ordinal int, gen string) string {
 }
 
 var (
-	labelPosPattern   = regexp.MustCompile(`^\d{5}#[a-z0-9-]+#\d{6}#[0-9a-f]+$`)
-	recencyPosPattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[a-z0-9-]+$`)
+	labelPosPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d{5}#[a-z0-9-]+#\d{6}#[0-9a-f]+$`) })
+	recencyPosPattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z#[a-z0-9-]+$`)
+	})
 )
 
 // ValidLabelPosition reports whether pos has the form of a byLabel index
 // sort key, the position a label listing resumes after.
-func ValidLabelPosition(pos string) bool { return labelPosPattern.MatchString(pos) }
+func ValidLabelPosition(pos string) bool { return labelPosPattern().MatchString(pos) }
 
 // ValidPolicyPosition reports whether pos has the form of a byRecency index
 // sort key, the position a policy listing resumes after.
-func ValidPolicyPosition(pos string) bool { return recencyPosPattern.MatchString(pos) }
+func ValidPolicyPosition(pos string) bool { return recencyPosPattern().MatchString(pos) }
 
 // parseOrdinal reads the ordinal at the end of a clause or label sort key.
 func parseOrdinal(sk string) (int, bool) {
