@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/policylens/policylens/shared/domain/labels"
@@ -78,8 +79,11 @@ var vocabulary = []struct {
 	{"User Choice/Control", "User Type", []string{"User with account", "User without account"}},
 }
 
-// All is the vocabulary, in a fixed order.
-var All = func() []Attribute {
+// All returns the vocabulary, in a fixed order. It is built on first use
+// (not at program start) and shared: do not modify it.
+func All() []Attribute { return all() }
+
+var all = sync.OnceValue(func() []Attribute {
 	out := make([]Attribute, 0, len(vocabulary))
 	for _, v := range vocabulary {
 		i, ok := labels.Index(v.category)
@@ -93,7 +97,7 @@ var All = func() []Attribute {
 		out = append(out, a)
 	}
 	return out
-}()
+})
 
 // Slug returns the URL-friendly form of a name: lower case, every run of
 // other characters than letters and digits one hyphen ("Does/Does Not" is
@@ -129,7 +133,7 @@ func Find(category, attribute string) (Attribute, bool) {
 		return Attribute{}, false
 	}
 	attribute = strings.TrimSpace(attribute)
-	for _, a := range All {
+	for _, a := range all() {
 		if a.Category == labels.All[i].Name && same(attribute, a.Name, a.Slug) {
 			return a, true
 		}
@@ -157,7 +161,7 @@ func Of(category string) []Attribute {
 		return nil
 	}
 	var out []Attribute
-	for _, a := range All {
+	for _, a := range all() {
 		if a.Category == labels.All[i].Name {
 			out = append(out, a)
 		}

@@ -9,7 +9,7 @@ import (
 
 func TestSlugsAreUniqueAndFindable(t *testing.T) {
 	pairs := map[string]bool{}
-	for _, a := range All {
+	for _, a := range All() {
 		key := a.CategorySlug + "/" + a.Slug
 		if pairs[key] {
 			t.Errorf("attribute %s / %s has a slug used twice", a.Category, a.Name)

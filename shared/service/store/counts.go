@@ -45,7 +45,7 @@ func countPairKey(cat, attr string) string         { return cat + "|" + attr }
 func countKindKey(kind string) string              { return mentionsGroup + "|" + kind }
 
 // Count keys of the totals.
-var (
+const (
 	CountPolicies = totalsGroup + "|policies"
 	CountClauses  = totalsGroup + "|clauses"
 )
