@@ -73,7 +73,7 @@ func runInvoke(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !deployed {
 		fmt.Fprintf(stderr, "policylens-dev invoke: this machine cannot run the deployed linux/arm64 binary (install qemu-user-static for that); running %s, the same build for this machine\n", boot)
 	}
-	emu, err := rie.Install(ctx, "bin")
+	emu, err := rie.Install(ctx, rie.CacheDir(root))
 	if err != nil {
 		return fail(err)
 	}

@@ -31,7 +31,7 @@ const (
 )
 
 // Context keys, set in cdk.json or with `cdk synth -c key=value`. They are
-// documented in README.md (Configuration); every one is optional.
+// documented in docs/configuration.md; every one is optional.
 const (
 	CtxStackName            = "policylens:stackName"
 	CtxAssetDir             = "policylens:assetDir"
@@ -169,7 +169,7 @@ func ConfigFromContext(ctx map[string]any) (Config, error) {
 		case retired[key] != "":
 			r.errs = append(r.errs, fmt.Errorf("%s: no longer an option: %s", key, retired[key]))
 		case strings.HasPrefix(key, "policylens:") && !slices.Contains(contextKeys, key):
-			r.errs = append(r.errs, fmt.Errorf("%s: unknown option (the options are listed in README.md, Configuration)", key))
+			r.errs = append(r.errs, fmt.Errorf("%s: unknown option (the options are listed in docs/configuration.md)", key))
 		}
 	}
 	r.str(CtxStackName, &c.StackName)

@@ -125,15 +125,16 @@ func TestConfigFromContext(t *testing.T) {
 	}
 }
 
-// TestOptionsDocumented keeps the README in step with the options.
+// TestOptionsDocumented keeps docs/configuration.md in step with the
+// options.
 func TestOptionsDocumented(t *testing.T) {
-	doc, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "configuration.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, key := range contextKeys {
 		if !strings.Contains(string(doc), "| `"+key+"` |") {
-			t.Errorf("README.md has no row for %s in its table of options", key)
+			t.Errorf("docs/configuration.md has no row for %s in its table of options", key)
 		}
 	}
 }

@@ -258,7 +258,7 @@ func (b *builder) newTable() {
 		},
 		DeletionProtection: jsii.Bool(b.cfg.Retain),
 		RemovalPolicy:      b.removal,
-		// Tombstones of deleted policies expire (see the README's data model).
+		// Tombstones of deleted policies expire (see docs/data-model.md).
 		TimeToLiveAttribute: jsii.String(topology.TTLAttribute),
 	}
 	b.table = awsdynamodb.NewTable(b.stack, jsii.String("Table"), props)

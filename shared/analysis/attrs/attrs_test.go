@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/domain/attributes"
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -261,4 +262,23 @@ func threadCPU() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_THREAD, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// Every triple the model can predict is in the vocabulary the store and
+// the API know (shared/domain/attributes).
+func TestTargetsInVocabulary(t *testing.T) {
+	_, m := models(t)
+	for _, tg := range m.Params().Targets {
+		if tg.Aux {
+			continue
+		}
+		a, ok := attributes.Find(tg.Category, tg.Attribute)
+		if !ok {
+			t.Errorf("%s / %s is not in the vocabulary", tg.Category, tg.Attribute)
+			continue
+		}
+		if _, ok := a.Value(tg.Value); !ok {
+			t.Errorf("%s / %s / %s is not in the vocabulary", tg.Category, tg.Attribute, tg.Value)
+		}
+	}
 }

@@ -11,13 +11,17 @@ import (
 	"github.com/policylens/policylens/shared/local/fixture"
 )
 
-// codeMap returns the paths the README's code map names: backquoted paths
-// in its table, where "a/b/c, `d`, `e`" names a/b/c, a/b/d and a/b/e.
+// codeMapFile is the document that holds the code map.
+const codeMapFile = "docs/architecture.md"
+
+// codeMap returns the paths the code map of docs/architecture.md names:
+// backquoted paths in its table, where "a/b/c, `d`, `e`" names a/b/c,
+// a/b/d and a/b/e.
 func codeMap(t *testing.T) map[string]bool {
-	readme := string(fixture.Read(t, "README.md"))
+	readme := string(fixture.Read(t, "docs", "architecture.md"))
 	start := strings.Index(readme, "| Path | What it is |")
 	if start < 0 {
-		t.Fatal("README.md has no code map (a table headed | Path | What it is |)")
+		t.Fatal(codeMapFile + " has no code map (a table headed | Path | What it is |)")
 	}
 	end := strings.Index(readme[start:], "\n\n")
 	table := readme[start : start+end]
@@ -65,12 +69,12 @@ func TestCodeMapMatchesTree(t *testing.T) {
 		// A package inside a named package (extract/extracttest) is
 		// described by its parent's row.
 		if parent := filepath.Dir(p); !named[p] && !(named[parent] && packages[parent]) {
-			t.Errorf("package %s is not in the README's code map", p)
+			t.Errorf("package %s is not in the code map of %s", p, codeMapFile)
 		}
 	}
 	for p := range named {
 		if _, err := os.Stat(filepath.Join(root, p)); err != nil {
-			t.Errorf("the README's code map names %s, which does not exist", p)
+			t.Errorf("the code map of %s names %s, which does not exist", codeMapFile, p)
 		}
 	}
 }

@@ -37,8 +37,21 @@ const (
 	Version = "v0.0.0-20261030222936-bef5c4ba774d"
 )
 
+// CacheDir is where the emulator's binary is kept between runs, for every
+// checkout of this machine: policylens/rie-<Version> in the user's cache
+// directory, or bin under root when there is none.
+func CacheDir(root string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return filepath.Join(root, "bin")
+	}
+	return filepath.Join(dir, "policylens", "rie-"+Version)
+}
+
 // Install builds the emulator into dir (once; an existing binary is kept)
-// and returns its path.
+// and returns its path. Several processes may install into the same dir at
+// once: each builds into a directory of its own and renames the binary into
+// place, so none ever sees a partly written one.
 func Install(ctx context.Context, dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -48,11 +61,22 @@ func Install(ctx context.Context, dir string) (string, error) {
 	if st, err := os.Stat(bin); err == nil && st.Mode()&0o111 != 0 {
 		return bin, nil
 	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(abs, ".install-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
 	cmd := exec.CommandContext(ctx, filepath.Join(runtime.GOROOT(), "bin", "go"), "install", Module+"@"+Version)
-	cmd.Env = append(os.Environ(), "GOBIN="+abs, "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS=-mod=mod")
 	cmd.Dir = os.TempDir()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("build the Lambda Runtime Interface Emulator (%s@%s): %v\n%s", Module, Version, err, out)
+	}
+	if err := os.Rename(filepath.Join(tmp, "aws-lambda-rie"), bin); err != nil {
+		return "", err
 	}
 	return bin, nil
 }

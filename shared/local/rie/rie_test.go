@@ -30,15 +30,6 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m)) }
 
-// emulatorCache keeps the emulator's binary between test runs.
-func emulatorCache(t *testing.T) string {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return t.TempDir()
-	}
-	return filepath.Join(dir, "policylens", "rie-"+rie.Version)
-}
-
 // Every sample event of events/ goes to the function it is for, built as
 // the deployment builds it and run under the Lambda Runtime Interface
 // Emulator with events/env.json's settings, against the emulated AWS of
@@ -51,7 +42,7 @@ func TestSampleEventsUnderTheEmulator(t *testing.T) {
 	ctx := context.Background()
 	root := fixture.Root()
 	build := t.TempDir()
-	emu, err := rie.Install(ctx, emulatorCache(t))
+	emu, err := rie.Install(ctx, rie.CacheDir(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}

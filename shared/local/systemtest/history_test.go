@@ -25,7 +25,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
 	"github.com/policylens/policylens/shared/analysis/changes"
-	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/service/ingest"
 	"github.com/policylens/policylens/shared/service/notify"
 	"github.com/policylens/policylens/shared/service/s3event"
@@ -200,10 +199,8 @@ func TestVersionHistoryChangesAndEvents(t *testing.T) {
 	}
 
 	// The report between two versions is the one changes.Compare makes of
-	// their analyses, page by page. The store keeps no clause attributes
-	// or mentions yet (issue 12, service side), so the report is that of
-	// the clauses without them; drop withoutAttributes when it does.
-	want := changes.Compare(withoutAttributes(a1), withoutAttributes(a2))
+	// their analyses, page by page.
+	want := changes.Compare(a1, a2)
 	var pages []reportDoc
 	cursor := ""
 	for {
@@ -436,15 +433,4 @@ func TestVersionIDsAreS3s(t *testing.T) {
 	if evs := s.changeEvents(); len(evs) != 1 || evs[0].Detail.From != want[1] || evs[0].Detail.To != want[0] {
 		t.Errorf("change events %v, want %s>%s", transitions(evs), want[1], want[0])
 	}
-}
-
-// withoutAttributes returns a copy of a whose clauses have no attributes
-// or mentions, as the store keeps them today.
-func withoutAttributes(a *policy.Analysis) *policy.Analysis {
-	c := *a
-	c.Clauses = slices.Clone(a.Clauses)
-	for i := range c.Clauses {
-		c.Clauses[i].Attributes, c.Clauses[i].Mentions = nil, nil
-	}
-	return &c
 }

@@ -29,6 +29,10 @@ var routes = []Route{
 	{"GET", "/policies/{id}/clauses", []string{"version", "label", "minScore", "limit", "cursor"}},
 	{"GET", "/policies/{id}/versions", []string{"limit", "cursor"}},
 	{"GET", "/policies/{id}/changes", []string{"from", "to", "limit", "cursor"}},
+	{"GET", "/policies/{id}/summary", []string{"version"}},
+	{"GET", "/attributes", nil},
+	{"GET", "/attributes/{category}/{attribute}/clauses", []string{"value", "minScore", "limit", "cursor"}},
+	{"GET", "/mentions/{kind}/clauses", []string{"value", "limit", "cursor"}},
 }
 
 // Routes lists the routes of the API.

@@ -113,3 +113,19 @@ func BenchmarkHandle(b *testing.B) {
 		})
 	}
 }
+
+func (s *pageStore) IndexClauses(ctx context.Context, k store.IndexKey, q store.LabelQuery) (store.Page[store.IndexClause], error) {
+	var out []store.IndexClause
+	for _, c := range s.clauses[:min(q.Limit, len(s.clauses))] {
+		out = append(out, store.IndexClause{PolicyID: testID, Gen: "a1", Score: 0.93, Clause: c})
+	}
+	return store.Page[store.IndexClause]{Items: out, Next: "00700#" + testID + "#000020#a1"}, nil
+}
+
+func (s *pageStore) AttributeCounts(ctx context.Context) (map[string]store.Count, error) {
+	return map[string]store.Count{store.CountPolicies: {Policies: 1, Clauses: 1}}, nil
+}
+
+func (s *pageStore) Summary(ctx context.Context, p *store.Policy, gen string) (policy.PrivacySummary, bool, error) {
+	return policy.PrivacySummary{}, false, nil
+}

@@ -33,6 +33,9 @@ type Store interface {
 	Clauses(ctx context.Context, p *store.Policy, gen string, q store.ClauseQuery) (store.Page[store.Clause], error)
 	LabelClauses(ctx context.Context, slug string, q store.LabelQuery) (store.Page[store.LabelClause], error)
 	ReadVersion(ctx context.Context, id, gen string) (*policy.Analysis, error)
+	IndexClauses(ctx context.Context, k store.IndexKey, q store.LabelQuery) (store.Page[store.IndexClause], error)
+	AttributeCounts(ctx context.Context) (map[string]store.Count, error)
+	Summary(ctx context.Context, p *store.Policy, gen string) (policy.PrivacySummary, bool, error)
 	Ping(ctx context.Context) error
 }
 
@@ -73,6 +76,10 @@ var handlers = map[string]func(*Handler, context.Context, *request) *response{
 	"/policies/{id}/clauses":  (*Handler).clauses,
 	"/policies/{id}/versions": (*Handler).versions,
 	"/policies/{id}/changes":  (*Handler).changes,
+	"/policies/{id}/summary":  (*Handler).summary,
+	"/attributes":             (*Handler).vocabulary,
+	"/attributes/{category}/{attribute}/clauses": (*Handler).attributeClauses,
+	"/mentions/{kind}/clauses":                   (*Handler).mentionClauses,
 }
 
 // routes are the API's routes, each with its handler. A route of package

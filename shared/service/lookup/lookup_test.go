@@ -175,7 +175,8 @@ func TestLimits(t *testing.T) {
 func TestInternalErrors(t *testing.T) {
 	secret := "dial tcp 10.0.0.7:443: table arn:aws:dynamodb:eu-west-1:123456789012:table/x"
 	h := newTestHandler(&fakeStore{err: errors.New(secret)}, 0)
-	for _, path := range []string{"/policies", "/policies/" + testID, "/labels/data-retention/clauses"} {
+	for _, path := range []string{"/policies", "/policies/" + testID, "/labels/data-retention/clauses", "/policies/" + testID + "/summary",
+		"/attributes", "/attributes/data-retention/retention-period/clauses", "/mentions/region/clauses"} {
 		resp := get(h, path, "")
 		var p Problem
 		json.Unmarshal([]byte(resp.Body), &p)
@@ -351,4 +352,16 @@ func TestProblemTypesDocumented(t *testing.T) {
 			t.Errorf("docs/api.md has no anchor %q for problem type %s", kind, problemBase+kind)
 		}
 	}
+}
+
+func (f *fakeStore) IndexClauses(ctx context.Context, k store.IndexKey, q store.LabelQuery) (store.Page[store.IndexClause], error) {
+	return store.Page[store.IndexClause]{}, f.err
+}
+
+func (f *fakeStore) AttributeCounts(ctx context.Context) (map[string]store.Count, error) {
+	return nil, f.err
+}
+
+func (f *fakeStore) Summary(ctx context.Context, p *store.Policy, gen string) (policy.PrivacySummary, bool, error) {
+	return policy.PrivacySummary{}, false, f.err
 }

@@ -91,12 +91,23 @@ type clauseView struct {
 	Page      int                `json:"page,omitempty"`
 	Labels    []labelScore       `json:"labels"`
 	Scores    map[string]float64 `json:"scores"`
+	// Attributes and Mentions are what the clause states (see GET
+	// /attributes), with their evidence spans.
+	Attributes []attrView    `json:"attributes"`
+	Mentions   []mentionView `json:"mentions"`
 }
 
 func clauseViewOf(c store.Clause) clauseView {
 	v := clauseView{
 		Ordinal: c.Ordinal, Heading: nonNil(c.Heading), Text: c.Text, Truncated: c.Truncated,
 		Start: c.Start, End: c.End, Page: c.Page, Labels: make([]labelScore, 0, len(c.Labels)), Scores: c.Scores,
+		Attributes: make([]attrView, 0, len(c.Attributes)), Mentions: make([]mentionView, 0, len(c.Mentions)),
+	}
+	for _, a := range c.Attributes {
+		v.Attributes = append(v.Attributes, attrViewOf(a))
+	}
+	for _, m := range c.Mentions {
+		v.Mentions = append(v.Mentions, mentionViewOf(m))
 	}
 	if v.Scores == nil {
 		v.Scores = map[string]float64{}

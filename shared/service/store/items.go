@@ -80,10 +80,13 @@ type Policy struct {
 	Facts          policy.Facts   `dynamodbav:"-"`
 	FactsTruncated bool           `dynamodbav:"factsTruncated,omitempty"`
 	LabelCounts    map[string]int `dynamodbav:"labelCounts,omitempty"`
-	Clauses        int            `dynamodbav:"clauses"`
-	ModelVersion   string         `dynamodbav:"modelVersion,omitempty"`
-	CreatedAt      string         `dynamodbav:"createdAt,omitempty"`
-	UpdatedAt      string         `dynamodbav:"updatedAt"`
+	// AttrCounts counts the current version's clauses stating each value,
+	// attribute and mention kind (see AttributeCounts).
+	AttrCounts   map[string]int `dynamodbav:"attrCounts,omitempty"`
+	Clauses      int            `dynamodbav:"clauses"`
+	ModelVersion string         `dynamodbav:"modelVersion,omitempty"`
+	CreatedAt    string         `dynamodbav:"createdAt,omitempty"`
+	UpdatedAt    string         `dynamodbav:"updatedAt"`
 	// StaleGens lists generations replaced but not yet deleted.
 	StaleGens []string `dynamodbav:"staleGens,stringset,omitempty"`
 	// Version is the id of the kept version whose analysis is current
@@ -135,6 +138,10 @@ type Clause struct {
 	// by label of versions that are no longer current (whose label
 	// entries are deleted).
 	Slugs []string `dynamodbav:"slugs,stringset,omitempty"`
+	// Attributes and Mentions are the clause's, bounded (see
+	// storedAttributes).
+	Attributes []Attr    `dynamodbav:"attrs,omitempty"`
+	Mentions   []Mention `dynamodbav:"ments,omitempty"`
 }
 
 // LabelScore is a label a clause carries.
@@ -159,7 +166,8 @@ type LabelClause struct {
 }
 
 // clauseItems returns the items of one clause in generation gen of policy
-// id: the clause item and one label entry per label it carries.
+// id: the clause item, one label entry per label it carries and its
+// attribute index entries.
 func clauseItems(id, gen string, c policy.Clause, shards int) ([]map[string]types.AttributeValue, error) {
 	text, truncated := truncateUTF8(c.Text, maxTextBytes)
 	heading := boundStrings(c.Heading, maxHeadings, maxHeadingBytes)
@@ -169,6 +177,7 @@ func clauseItems(id, gen string, c policy.Clause, shards int) ([]map[string]type
 		Labels: make([]LabelScore, 0, len(c.Labels)),
 		Scores: make(map[string]float64, len(c.Scores)),
 	}
+	sc.Attributes, sc.Mentions = storedAttributes(c)
 	for name, s := range c.Scores {
 		sc.Scores[name] = s
 		if s > sc.Top {
@@ -210,7 +219,7 @@ func clauseItems(id, gen string, c policy.Clause, shards int) ([]map[string]type
 		li["type"] = str(typeLabel)
 		items = append(items, li)
 	}
-	return items, nil
+	return append(items, entryItems(id, gen, c, shards)...), nil
 }
 
 // boundFacts limits the key facts to what fits a policy item, reporting

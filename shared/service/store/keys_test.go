@@ -48,3 +48,20 @@ func TestTruncateUTF8(t *testing.T) {
 		}
 	}
 }
+
+// The clean-up of a version that stops being current deletes the items
+// sorting before entriesEnd: all its index entries, none of the items a
+// kept version needs.
+func TestEntriesSortBeforeClauses(t *testing.T) {
+	for _, sk := range []string{labelSK("data-retention", 1), AttributeKey("a", "b", "c").sk(1), AttributeKey("a", "b", "").sk(1),
+		MentionIndexKey("region", "eea/uk").sk(1), MentionIndexKey("region", "").sk(1)} {
+		if sk >= entriesEnd {
+			t.Errorf("index entry %q sorts after %q", sk, entriesEnd)
+		}
+	}
+	for _, sk := range []string{clauseSK(0), summarySortKey, versionSortKey} {
+		if sk < entriesEnd {
+			t.Errorf("%q sorts before %q: a kept version would lose it", sk, entriesEnd)
+		}
+	}
+}

@@ -250,6 +250,33 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 	if q.Limit <= 0 {
 		return Page[LabelClause]{}, nil
 	}
+	page, err := listIndex(ctx, s, func(shard int) string { return labelPK(slug, shard) }, q,
+		func(item map[string]types.AttributeValue) (LabelClause, error) {
+			var lc LabelClause
+			if err := attributevalue.UnmarshalMap(item, &lc); err != nil {
+				return lc, fmt.Errorf("read label entry: %w", err)
+			}
+			return lc, nil
+		},
+		func(lc *LabelClause) *indexRef { return &indexRef{lc.PolicyID, lc.Gen, &lc.position} })
+	if err != nil {
+		return Page[LabelClause]{}, fmt.Errorf("list label %s: %w", slug, err)
+	}
+	return page, nil
+}
+
+// indexRef is what the listing of an index needs of an entry: its policy
+// and generation, and where to record its position.
+type indexRef struct {
+	id, gen string
+	pos     *string
+}
+
+// listIndex lists the entries of one index list, whose shards pk names,
+// highest score first (ties by policy id, then ordinal). Only entries of
+// each policy's current generation are listed.
+func listIndex[T any](ctx context.Context, s *Store, pk func(shard int) string, q LabelQuery,
+	decode func(map[string]types.AttributeValue) (T, error), ref func(*T) *indexRef) (Page[T], error) {
 	// Entries past bound score below MinScore.
 	bound := ""
 	if q.MinScore > 0 {
@@ -259,7 +286,7 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 	ins := make([]*dynamodb.QueryInput, s.shards())
 	for shard := range s.shards() {
 		e := newExpr()
-		kc := e.n(topology.ByLabel.PartitionKey) + " = " + e.v(str(labelPK(slug, shard)))
+		kc := e.n(topology.ByLabel.PartitionKey) + " = " + e.v(str(pk(shard)))
 		switch {
 		case q.After != "":
 			kc += " AND " + e.n(topology.ByLabel.SortKey) + " > " + e.v(str(q.After))
@@ -282,39 +309,43 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 	budget := max(4*q.Limit, 200)
 	current := map[string]*Policy{}
 	var (
-		page     Page[LabelClause]
+		page     Page[T]
 		examined int
 		lastPos  string
 		done     bool
 	)
 	for len(page.Items) <= q.Limit && examined < budget && !done {
 		// Take a batch of candidates, then look up their policies at once.
-		var batch []LabelClause
+		var batch []T
+		var ids []string
 		for len(batch) < q.Limit+1-len(page.Items) && examined+len(batch) < budget {
 			item, err := m.next(ctx)
 			if err != nil {
-				return Page[LabelClause]{}, fmt.Errorf("list label %s: %w", slug, err)
+				return Page[T]{}, err
 			}
 			pos := sortKeyOf(item, topology.ByLabel.SortKey)
 			if item == nil || (bound != "" && pos >= bound) {
 				done = true
 				break
 			}
-			var lc LabelClause
-			if err := attributevalue.UnmarshalMap(item, &lc); err != nil {
-				return Page[LabelClause]{}, fmt.Errorf("read label entry: %w", err)
+			v, err := decode(item)
+			if err != nil {
+				return Page[T]{}, err
 			}
-			lc.position = pos
-			batch = append(batch, lc)
+			r := ref(&v)
+			*r.pos = pos
+			batch = append(batch, v)
+			ids = append(ids, r.id)
 		}
-		if err := s.currentPolicies(ctx, batch, current); err != nil {
-			return Page[LabelClause]{}, fmt.Errorf("list label %s: %w", slug, err)
+		if err := s.currentPolicies(ctx, ids, current); err != nil {
+			return Page[T]{}, err
 		}
-		for _, lc := range batch {
+		for i := range batch {
 			examined++
-			lastPos = lc.position
-			if p := current[lc.PolicyID]; p != nil && p.Status != policy.Deleted && p.Gen == lc.Gen {
-				page.Items = append(page.Items, lc)
+			r := ref(&batch[i])
+			lastPos = *r.pos
+			if p := current[r.id]; p != nil && p.Status != policy.Deleted && p.Gen == r.gen {
+				page.Items = append(page.Items, batch[i])
 				if len(page.Items) > q.Limit {
 					break
 				}
@@ -324,7 +355,7 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 	switch {
 	case len(page.Items) > q.Limit:
 		page.Items = page.Items[:q.Limit]
-		page.Next = page.Items[q.Limit-1].position
+		page.Next = *ref(&page.Items[q.Limit-1]).pos
 	case !done && lastPos != "":
 		page.Next = lastPos
 	}
@@ -332,17 +363,15 @@ func (s *Store) LabelClauses(ctx context.Context, slug string, q LabelQuery) (Pa
 }
 
 // currentPolicies adds to known the status and generation of the policies
-// of entries that it does not know yet.
-func (s *Store) currentPolicies(ctx context.Context, entries []LabelClause, known map[string]*Policy) error {
+// ids that it does not know yet.
+func (s *Store) currentPolicies(ctx context.Context, ids []string, known map[string]*Policy) error {
 	var keys []map[string]types.AttributeValue
-	seen := map[string]bool{}
-	for _, lc := range entries {
-		if _, ok := known[lc.PolicyID]; ok || seen[lc.PolicyID] {
+	for _, id := range ids {
+		if _, ok := known[id]; ok {
 			continue
 		}
-		seen[lc.PolicyID] = true
-		known[lc.PolicyID] = nil
-		keys = append(keys, policyKey(lc.PolicyID))
+		known[id] = nil
+		keys = append(keys, policyKey(id))
 	}
 	items, err := s.batchGet(ctx, keys, "id, gen, #status")
 	if err != nil {

@@ -1,13 +1,15 @@
 // Package store keeps policies and their classified clauses in one DynamoDB
 // table: the data model of policylens and all access to the table. The
-// model is described in the README (Data model).
+// model is described in docs/data-model.md.
 //
 // Ingest writes through Begin, WriteClauses, Finish, Remove and Abandon,
 // which together make processing idempotent and safe against events that
 // arrive twice or out of order, and keeps the history of each policy's
 // versions with their change events (TakeEvent, EventSent). Lookup reads
 // through Policy, Policies, Clauses, LabelClauses and ReadVersion, which
-// never show a mix of two versions of a policy.
+// never show a mix of two versions of a policy, and through IndexClauses,
+// Summary and AttributeCounts, which serve what policies state: their
+// attributes, mentions and privacy summaries (docs/data-model.md).
 package store
 
 import (
@@ -30,6 +32,7 @@ type DB interface {
 	Query(ctx context.Context, in *dynamodb.QueryInput, opts ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
 	BatchWriteItem(ctx context.Context, in *dynamodb.BatchWriteItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
 	BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, opts ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
 }
 
 // Errors of the store, of the kinds fault.NotFound and fault.Conflict.

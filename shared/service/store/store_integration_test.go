@@ -215,8 +215,8 @@ func TestInterleavedVersions(t *testing.T) {
 	if got := clauseTexts(t, s, v2.ID); !slices.Equal(got, texts("two", 2)) {
 		t.Errorf("clauses %q, want version two's", got)
 	}
-	if n := countItems(t, db, s.Table(), "C#"); n != 5 {
-		t.Errorf("%d clause items, want 5 (two clauses with one label each, and the version item)", n)
+	if n := countItems(t, db, s.Table(), "C#"); n != 6 {
+		t.Errorf("%d clause items, want 6 (two clauses with one label each, the summary and the version item)", n)
 	}
 	// Decisions taken on what was seen before v2 are refused.
 	if _, err := s.Begin(ctx, v1, seen); !errors.Is(err, store.ErrSuperseded) {
@@ -451,11 +451,11 @@ func TestInterruptedCleanUpIsSwept(t *testing.T) {
 			if err := s.Sweep(ctx, snap); err != nil {
 				t.Fatal(err)
 			}
-			// Kept: the clause items and the version item; gone: the
-			// label entries.
+			// Kept: the clause items, the summary and the version
+			// item; gone: the label entries.
 			want := 0
 			if keep > 1 {
-				want = 3 + 1
+				want = 3 + 1 + 1
 			}
 			if n := countItems(t, db, s.Table(), "C#"+v1.ID+"#"+c1.Gen); n != want {
 				t.Errorf("%d items of the old generation remain, want %d", n, want)

@@ -294,10 +294,10 @@ func versionKey(id, gen string) map[string]types.AttributeValue {
 }
 
 // ReadVersion returns the analysis of generation gen of policy id as far
-// as a comparison needs it: the clauses' ordinals, headings, texts and
-// labels, and the version's summary and key facts. A version that is
-// being deleted (it fell out of the history meanwhile) is
-// ErrGenerationChanged.
+// as a comparison needs it: the clauses' ordinals, headings, texts,
+// labels, attributes and mentions, and the version's summary and key
+// facts. A version that is being deleted (it fell out of the history
+// meanwhile) is ErrGenerationChanged.
 func (s *Store) ReadVersion(ctx context.Context, id, gen string) (*policy.Analysis, error) {
 	// The version item sorts after the clause items and is deleted last:
 	// read the clauses first, then check that it is still there and that
@@ -305,7 +305,7 @@ func (s *Store) ReadVersion(ctx context.Context, id, gen string) (*policy.Analys
 	e := newExpr()
 	kc := fmt.Sprintf("%s = %s AND %s BETWEEN %s AND %s", e.n(topology.PartitionKey), e.v(str(genPK(id, gen))),
 		e.n(topology.SortKey), e.v(str(clauseSK(0))), e.v(str(clauseSK(maxOrdinal()))))
-	proj := e.n("ordinal") + ", " + e.n("heading") + ", " + e.n("text") + ", " + e.n("labels")
+	proj := e.n("ordinal") + ", " + e.n("heading") + ", " + e.n("text") + ", " + e.n("labels") + ", " + e.n("attrs") + ", " + e.n("ments")
 	in := &dynamodb.QueryInput{
 		TableName:                 &s.table,
 		KeyConditionExpression:    &kc,
@@ -328,6 +328,12 @@ func (s *Store) ReadVersion(ctx context.Context, id, gen string) (*policy.Analys
 			pc := policy.Clause{Ordinal: c.Ordinal, Heading: c.Heading, Text: c.Text, Labels: make([]policy.LabelScore, len(c.Labels))}
 			for i, l := range c.Labels {
 				pc.Labels[i] = policy.LabelScore{Label: l.Label, Score: l.Score}
+			}
+			for _, at := range c.Attributes {
+				pc.Attributes = append(pc.Attributes, at.Domain())
+			}
+			for _, m := range c.Mentions {
+				pc.Mentions = append(pc.Mentions, m.Domain())
 			}
 			a.Clauses = append(a.Clauses, pc)
 		}

@@ -95,7 +95,7 @@ func TestHistoryKeepsTheNewestVersions(t *testing.T) {
 	}
 	for i, c := range claims {
 		n := countItems(t, db, s.Table(), "C#"+vs[i].ID+"#"+c.Gen)
-		switch want := map[int]int{0: 0, 1: 0, 2: 2 + i + 1, 3: 2 + i + 1, 4: 2*(2+i) + 1}[i]; {
+		switch want := map[int]int{0: 0, 1: 0, 2: 2 + i + 2, 3: 2 + i + 2, 4: 2*(2+i) + 2}[i]; {
 		case n != want:
 			t.Errorf("version %d: %d items, want %d", i, n, want)
 		}
@@ -270,8 +270,8 @@ func TestAbandonKeepsAKeptVersion(t *testing.T) {
 	if err := s.Abandon(ctx, v1, c1); err != nil {
 		t.Fatal(err)
 	}
-	if n := countItems(t, db, s.Table(), "C#"+v1.ID+"#"+c1.Gen); n != 3 {
-		t.Errorf("%d items of the kept version after Abandon, want 3", n)
+	if n := countItems(t, db, s.Table(), "C#"+v1.ID+"#"+c1.Gen); n != 4 {
+		t.Errorf("%d items of the kept version after Abandon, want 4 (two clauses, the summary, the version)", n)
 	}
 }
 

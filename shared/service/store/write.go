@@ -121,7 +121,7 @@ func (s *Store) Begin(ctx context.Context, v policy.Version, seen *Policy) (Clai
 		}
 		prev = &p
 	}
-	if err := s.claim(ctx, v, rev, seen, e); err != nil {
+	if err := s.claim(ctx, v, rev, seen, e, nil); err != nil {
 		return Claim{}, fmt.Errorf("begin policy %s: %w", id, err)
 	}
 	return Claim{Rev: rev, Gen: rev, Prev: prev}, nil
@@ -150,6 +150,11 @@ func (s *Store) WriteClauses(ctx context.Context, v policy.Version, c Claim, res
 			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: it}})
 		}
 	}
+	sum, err := summaryItem(id, c.Gen, res.Privacy)
+	if err != nil {
+		return err
+	}
+	reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: sum}})
 	if err := s.batchWrite(ctx, reqs); err != nil {
 		return fmt.Errorf("write clauses of %s: %w", id, err)
 	}
@@ -209,6 +214,13 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 	now := formatTime(s.Now())
 	rev := newRev()
 	e := newExpr()
+	// The counters follow the current version: what it states replaces
+	// what the previous one stated (nothing for a failure; an unchanged
+	// object changes nothing).
+	var oldCounts, newCounts map[string]int
+	if c.Prev != nil {
+		oldCounts = c.Prev.AttrCounts
+	}
 	status := policy.Ready
 	if failed {
 		status = policy.Failed
@@ -231,7 +243,7 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		reason, _ := truncateUTF8(o.Reason, maxReasonBytes)
 		e.Set("reason", str(reason))
 		e.Set("clauses", num(0))
-		e.Remove("gen", "version", "labelCounts", "modelVersion", "title", "facts", "factsTruncated")
+		e.Remove("gen", "version", "labelCounts", "modelVersion", "title", "facts", "factsTruncated", countsAttribute)
 		if o.Retryable {
 			e.Set("retryable", &types.AttributeValueMemberBOOL{Value: true})
 		} else {
@@ -255,6 +267,12 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 			return fmt.Errorf("marshal label counts: %w", err)
 		}
 		e.Set("labelCounts", counts)
+		newCounts = attributeCounts(o.Result)
+		ac, err := attributevalue.Marshal(newCounts)
+		if err != nil {
+			return fmt.Errorf("marshal attribute counts: %w", err)
+		}
+		e.Set(countsAttribute, ac)
 		setOrRemove(e, "modelVersion", o.Result.Policy.ModelVersion)
 		fav, cut, err := factsValue(o.Result.Policy.Facts)
 		if err != nil {
@@ -296,15 +314,19 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		}
 		retired = without(append(retired, p.RetiredGens...), append(stale, gen)...)
 	}
+	var delta map[string]map[string]int
+	if !unchanged {
+		delta = countDelta(oldCounts, newCounts)
+	}
 	cond := fmt.Sprintf("%s = %s", e.n("rev"), e.v(str(c.Rev)))
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	err := s.updateCounting(ctx, id, &dynamodb.UpdateItemInput{
 		TableName:                 &s.table,
 		Key:                       policyKey(id),
 		UpdateExpression:          e.Update(),
 		ConditionExpression:       &cond,
 		ExpressionAttributeNames:  e.Names(),
 		ExpressionAttributeValues: e.Values(),
-	})
+	}, delta)
 	if err != nil {
 		if isConditionFailed(err) {
 			return ErrSuperseded
@@ -374,7 +396,7 @@ func (s *Store) keepVersions() int {
 // claim applies the update e to the policy of version v, recording v's
 // object, its order token and the new revision rev, on condition that the
 // item is still seen (see unchanged). A failed condition is ErrSuperseded.
-func (s *Store) claim(ctx context.Context, v policy.Version, rev string, seen *Policy, e *expr) error {
+func (s *Store) claim(ctx context.Context, v policy.Version, rev string, seen *Policy, e *expr, delta map[string]map[string]int) error {
 	e.Set("type", str(typePolicy))
 	e.Set("id", str(v.ID))
 	e.Set("bucket", str(v.Bucket))
@@ -382,14 +404,14 @@ func (s *Store) claim(ctx context.Context, v policy.Version, rev string, seen *P
 	e.Set("seq", str(v.Seq))
 	e.Set("rev", str(rev))
 	cond := unchanged(e, seen)
-	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	err := s.updateCounting(ctx, v.ID, &dynamodb.UpdateItemInput{
 		TableName:                 &s.table,
 		Key:                       policyKey(v.ID),
 		UpdateExpression:          e.Update(),
 		ConditionExpression:       &cond,
 		ExpressionAttributeNames:  e.Names(),
 		ExpressionAttributeValues: e.Values(),
-	})
+	}, delta)
 	if isConditionFailed(err) {
 		return ErrSuperseded
 	}
@@ -427,17 +449,19 @@ func (s *Store) Remove(ctx context.Context, v policy.Version, seen *Policy) erro
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
 		"sha256", "format", "encoding", "language", "pages", "bytes", "title", "facts", "factsTruncated",
 		"labelCounts", "modelVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable",
-		"version", "versions", "retiredGens", "notify")
+		"version", "versions", "retiredGens", "notify", countsAttribute)
 	var gens []string
+	var delta map[string]map[string]int
 	if seen != nil {
 		// Everything goes, the history with it: the generations are
 		// listed as stale until the clean-up is done.
 		gens = without(append(append(append(staleGens(seen, ""), unfinishedGen(seen)), keptGens(seen.Versions)...), seen.RetiredGens...))
+		delta = countDelta(seen.AttrCounts, nil)
 		if add := without(gens, append(seen.StaleGens, seen.Gen)...); len(add) > 0 {
 			e.Add("staleGens", &types.AttributeValueMemberSS{Value: add})
 		}
 	}
-	if err := s.claim(ctx, v, rev, seen, e); err != nil {
+	if err := s.claim(ctx, v, rev, seen, e, delta); err != nil {
 		return fmt.Errorf("remove policy %s: %w", id, err)
 	}
 	return s.sweep(ctx, id, rev, gens, nil, true)
@@ -476,7 +500,7 @@ func (s *Store) sweep(ctx context.Context, id, rev string, stale, retired []stri
 		}
 	}
 	for _, g := range retired {
-		if err := s.deleteItems(ctx, id, g, labelSKPrefix); err != nil {
+		if err := s.deleteItems(ctx, id, g, entriesEnd); err != nil {
 			return err
 		}
 	}
@@ -525,13 +549,13 @@ func (s *Store) DeleteGeneration(ctx context.Context, id, gen string) error {
 }
 
 // deleteItems deletes the items of generation gen of policy id whose sort
-// key starts with prefix.
-func (s *Store) deleteItems(ctx context.Context, id, gen, prefix string) error {
+// key sorts before end (all of them for "").
+func (s *Store) deleteItems(ctx context.Context, id, gen, end string) error {
 	pk := genPK(id, gen)
 	e := newExpr()
 	kc := e.n(topology.PartitionKey) + " = " + e.v(str(pk))
-	if prefix != "" {
-		kc += " AND begins_with(" + e.n(topology.SortKey) + ", " + e.v(str(prefix)) + ")"
+	if end != "" {
+		kc += " AND " + e.n(topology.SortKey) + " < " + e.v(str(end))
 	}
 	proj := e.n(topology.PartitionKey) + ", " + e.n(topology.SortKey)
 	in := &dynamodb.QueryInput{

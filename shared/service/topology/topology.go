@@ -29,6 +29,9 @@ type Index struct {
 var (
 	// ByLabel holds one entry per (clause, label) pair, partitioned by label
 	// and shard, sorted by score: clauses of one label across all policies.
+	// The attribute index shares it: entries per (clause, attribute value),
+	// (clause, attribute), (clause, mention value) and (clause, mention
+	// kind), under partition keys of their own (docs/data-model.md).
 	ByLabel = Index{Name: "byLabel", PartitionKey: "gsi1pk", SortKey: "gsi1sk"}
 	// ByRecency holds one entry per policy, partitioned by shard, sorted by
 	// the time the policy was last updated: the newest policies first.

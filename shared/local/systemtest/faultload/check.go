@@ -22,6 +22,7 @@ import (
 	"github.com/policylens/policylens/shared/local/provision"
 	"github.com/policylens/policylens/shared/service/notify"
 	"github.com/policylens/policylens/shared/service/s3event"
+	"github.com/policylens/policylens/shared/service/store"
 )
 
 // stored is what the check reads of a policy item.
@@ -205,10 +206,9 @@ func (r *run) checkObject(ctx context.Context, a *analyze.Analyzer, key string, 
 		r.problem("%s: analyse: %v", key, err)
 		return
 	}
-	items := 1 // the version item
-	for _, c := range want.Clauses {
-		items += 1 + len(c.Labels)
-	}
+	kept, entries := store.ItemsOf(want)
+	items := 1 + kept + entries // the version item besides
+
 	got := partitions["C#"+pol.ID+"#"+pol.Gen].items
 	switch {
 	case pol.Clauses != len(want.Clauses) || got < items:
