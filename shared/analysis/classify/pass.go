@@ -16,11 +16,11 @@ type Pass struct {
 	// Sents are the clause's sentences when the model scored more than
 	// one apart; empty otherwise. Sentence i's vector is
 	// SentRows/SentVals[Sents[i].From:Sents[i].To].
-	Sents              []PassSentence
-	SentRows           []int32
-	SentVals           []float32
-	text               string
-	searchFrom, sentAt int
+	Sents      []PassSentence
+	SentRows   []int32
+	SentVals   []float32
+	text       string
+	searchFrom int
 }
 
 // PassSentence is one sentence of a Pass: its byte range in the clause
