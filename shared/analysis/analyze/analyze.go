@@ -29,9 +29,11 @@ type Analyzer struct {
 	model *classify.Model
 	// attrs predicts the clauses' attributes from the label model's pass;
 	// nil when the embedded attribute model does not read this label model.
-	attrs   *attrs.Model
-	limits  policy.Limits
-	segment segment.Options
+	// It is loaded on first use, off a Lambda function's init path.
+	attrsOnce sync.Once
+	attrs     *attrs.Model
+	limits    policy.Limits
+	segment   segment.Options
 
 	// The model's lexicon, for mending words broken at line ends when the
 	// analysis runs in this process; a worker process gets its encoding
@@ -51,11 +53,18 @@ func (a *Analyzer) lexicon() *classify.Lexicon {
 // embedded attribute model when that reads m's features (it does the
 // embedded label model's).
 func New(m *classify.Model, lim policy.Limits) *Analyzer {
-	a := &Analyzer{model: m, limits: lim.WithDefaults()}
-	if am, err := attrs.Default(); err == nil && am.Suits(m) == nil {
-		a.attrs = am
-	}
-	return a
+	return &Analyzer{model: m, limits: lim.WithDefaults()}
+}
+
+// attributes returns the attribute model, loading it the first time; nil
+// when it does not read the label model's features.
+func (a *Analyzer) attributes() *attrs.Model {
+	a.attrsOnce.Do(func() {
+		if am, err := attrs.Default(); err == nil && am.Suits(a.model) == nil {
+			a.attrs = am
+		}
+	})
+	return a.attrs
 }
 
 // Limits returns the extraction limits the analyzer applies.
@@ -127,6 +136,10 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 	}
 	unread := 0
 	var pass classify.Pass
+	var am *attrs.Model
+	if english {
+		am = a.attributes()
+	}
 	for i := range sp.Clauses {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -140,7 +153,7 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 		}
 		in := classify.Input{Heading: heading, Text: s.Text}
 		var scores classify.Scores
-		if english && a.attrs != nil {
+		if english && am != nil {
 			scores = a.model.ScoresPass(in, &pass)
 		} else {
 			scores = a.model.ScoresInput(in)
@@ -164,8 +177,8 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 		if english {
 			// Attributes of a labelled clause, read from its pass; the
 			// values beyond the vocabulary from its words.
-			if len(c.Labels) > 0 && a.attrs != nil {
-				c.Attributes = append(c.Attributes, a.attrs.Predict(s.Text, &pass, scores, c.Labels)...)
+			if len(c.Labels) > 0 && am != nil {
+				c.Attributes = append(c.Attributes, am.Predict(s.Text, &pass, scores, c.Labels)...)
 				for k := range c.Attributes {
 					c.Attributes[k].Score = round4(c.Attributes[k].Score)
 				}

@@ -27,7 +27,9 @@ package classify
 import (
 	_ "embed"
 	"sort"
+	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
 	"github.com/policylens/policylens/shared/analysis/language"
@@ -138,12 +140,12 @@ func (m *Model) Assign(s Scores) []policy.LabelScore {
 	return out
 }
 
-// AssignInput is Assign for the clause in scored s: text the model does
-// not read (see Reads) gets no label, and a model with a gated fallback
-// gives a clause that States something its best label when Assign gives
-// none.
+// AssignInput is Assign for the clause in scored s: text without a letter
+// or digit, and text the model does not read (see Reads), get no label;
+// a model with a gated fallback gives a clause that States something its
+// best label when Assign gives none.
 func (m *Model) AssignInput(in Input, s Scores) []policy.LabelScore {
-	if !m.Reads(in.Text) {
+	if strings.IndexFunc(in.Text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) < 0 || !m.Reads(in.Text) {
 		return nil
 	}
 	out := m.Assign(s)

@@ -10,7 +10,8 @@ import (
 
 // analysisOnly are packages only the analysis needs: the PDF library and
 // interpreter, page layout, the worker processes, segmentation, the
-// classifier, and the training corpus reader.
+// classifier and the attribute model, the training corpus reader, and the
+// smaller steps (mentions, the privacy summary, hyphens, languages).
 var analysisOnly = []string{
 	"github.com/ledongthuc/pdf",
 	"github.com/policylens/policylens/shared/analysis/pdftext",
@@ -19,6 +20,11 @@ var analysisOnly = []string{
 	"github.com/policylens/policylens/shared/analysis/segment",
 	"github.com/policylens/policylens/shared/analysis/classify",
 	"github.com/policylens/policylens/shared/analysis/corpus",
+	"github.com/policylens/policylens/shared/analysis/attrs",
+	"github.com/policylens/policylens/shared/analysis/mentions",
+	"github.com/policylens/policylens/shared/analysis/summary",
+	"github.com/policylens/policylens/shared/analysis/hyphen",
+	"github.com/policylens/policylens/shared/analysis/language",
 }
 
 // trainingOnly are packages only training and evaluation need: the corpus
