@@ -8,6 +8,7 @@ package mentions
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -145,7 +146,57 @@ func plural(n int, unit string) string {
 // children or age, and links, e-mail addresses and settings only in one
 // about opting out or choices.
 // Spans are in code points of text.
-func Find(text string) []policy.Mention {
+func Find(text string) []policy.Mention { return find(text, true) }
+
+// find is Find; with filter, each expression runs only on a text that has
+// a word the expression cannot match without (regular expressions that
+// ignore case cost far more than a look at the text's words).
+func find(text string, filter bool) []policy.Mention {
+	// The sentences each expression is run on: with filter, those that
+	// have one of its words (no match spans two sentences: none holds a
+	// full stop, question or exclamation mark followed by a space).
+	var sents []sentenceWords
+	var ws []word
+	if filter {
+		sents = sentenceSets(text)
+		ws = wordsIn(text)
+	}
+	all := func(re *regexp.Regexp, f *prefilter, sub bool) [][]int {
+		find := func(s string) [][]int {
+			if sub {
+				return re.FindAllStringSubmatchIndex(s, -1)
+			}
+			return re.FindAllStringIndex(s, -1)
+		}
+		if !filter {
+			return find(text)
+		}
+		var spans []word
+		if f.words {
+			spans = f.windows(text, ws)
+			if f.cue != nil {
+				spans = slices.DeleteFunc(spans, func(w word) bool { return !cued(sents, w, f.cue) })
+			}
+		} else {
+			for _, st := range sents {
+				if st.set.has(f) {
+					spans = append(spans, word{st.start, st.end})
+				}
+			}
+		}
+		var ms [][]int
+		for _, st := range spans {
+			for _, m := range find(text[st.start:st.end]) {
+				for k := range m {
+					if m[k] >= 0 {
+						m[k] += st.start
+					}
+				}
+				ms = append(ms, m)
+			}
+		}
+		return ms
+	}
 	var out []policy.Mention
 	add := func(kind, value string, start, end int) {
 		out = append(out, policy.Mention{Kind: kind, Value: value, Span: policy.Span{Start: start, End: end}})
@@ -154,14 +205,14 @@ func Find(text string) []policy.Mention {
 		lo, hi := sentenceOf(text, start, end)
 		return re.MatchString(text[lo:hi])
 	}
-	for _, m := range periodRe().FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range all(periodRe(), &periodWords, true) {
 		n, ok := number(text[m[2]:m[3]])
 		if !ok || n == 0 || !inSentence(retainCueRe(), m[0], m[1]) || isAge(text, m[0], m[1]) {
 			continue
 		}
 		add(policy.MentionRetention, plural(n, text[m[4]:m[5]]), m[0], m[1])
 	}
-	for _, m := range untilRe().FindAllStringIndex(text, -1) {
+	for _, m := range all(untilRe(), &untilWords, false) {
 		if !inSentence(retainCueRe(), m[0], m[1]) {
 			continue
 		}
@@ -169,18 +220,18 @@ func Find(text string) []policy.Mention {
 		v = strings.TrimPrefix(v, "for ")
 		add(policy.MentionRetention, v, m[0], m[1])
 	}
-	for _, m := range indefRe().FindAllStringIndex(text, -1) {
+	for _, m := range all(indefRe(), &indefWords, false) {
 		if inSentence(retainCueRe(), m[0], m[1]) {
 			add(policy.MentionRetention, "indefinitely", m[0], m[1])
 		}
 	}
-	for _, m := range namedRe().FindAllStringIndex(text, -1) {
+	for _, m := range all(namedRe(), &namedWords, false) {
 		add(policy.MentionThirdParty, text[m[0]:m[1]], m[0], m[1])
 	}
-	for _, m := range recipientRe().FindAllStringIndex(text, -1) {
+	for _, m := range all(recipientRe(), &recipientWords, false) {
 		add(policy.MentionRecipient, strings.ToLower(strings.Join(strings.Fields(text[m[0]:m[1]]), " ")), m[0], m[1])
 	}
-	for _, m := range ageRe().FindAllStringSubmatchIndex(text, -1) {
+	for _, m := range all(ageRe(), &ageWords, true) {
 		if !inSentence(ageCueRe(), m[0], m[1]) {
 			continue
 		}
@@ -223,7 +274,7 @@ func Find(text string) []policy.Mention {
 		}
 		add(policy.MentionAge, rel+" "+strconv.Itoa(n), m[0], m[1])
 	}
-	for _, m := range urlRe().FindAllStringIndex(text, -1) {
+	for _, m := range all(urlRe(), &urlWords, false) {
 		end := m[1]
 		for end > m[0] && strings.ContainsRune(".,;:!?", rune(text[end-1])) {
 			end--
@@ -232,17 +283,17 @@ func Find(text string) []policy.Mention {
 			add(policy.MentionOptOut, text[m[0]:end], m[0], end)
 		}
 	}
-	for _, m := range emailRe().FindAllStringIndex(text, -1) {
+	for _, m := range all(emailRe(), &emailWords, false) {
 		if inSentence(optOutCueRe(), m[0], m[1]) {
 			add(policy.MentionOptOut, text[m[0]:m[1]], m[0], m[1])
 		}
 	}
-	for _, m := range settingRe().FindAllStringIndex(text, -1) {
+	for _, m := range all(settingRe(), &settingWords, false) {
 		v := strings.ToLower(strings.Join(strings.Fields(text[m[0]:m[1]]), " "))
 		v = strings.TrimPrefix(strings.TrimPrefix(v, "your "), "the ")
 		add(policy.MentionOptOut, v, m[0], m[1])
 	}
-	for _, m := range regionRe().FindAllStringIndex(text, -1) {
+	for _, m := range all(regionRe(), &regionWords, false) {
 		add(policy.MentionRegion, region(text[m[0]:m[1]]), m[0], m[1])
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -306,4 +357,14 @@ func region(s string) string {
 		return "US state: Washington"
 	}
 	return "US state: " + s
+}
+
+// cued reports whether a sentence that w overlaps has a word of cue.
+func cued(sents []sentenceWords, w word, cue *prefilter) bool {
+	for _, st := range sents {
+		if st.start < w.end && w.start < st.end && st.set.has(cue) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,261 @@
+package mentions
+
+import (
+	"slices"
+	"strings"
+	"sync"
+)
+
+// A prefilter names the words (runs of ASCII letters and digits, as the
+// expressions' \b sees them) of which a text must hold at least one for
+// an expression to match it: lower-case words for the expressions that
+// ignore case, words as written for the others.
+type prefilter struct {
+	bit   uint32
+	lower []string
+	exact []string
+	// contains is a string the text must contain instead (an e-mail
+	// address's "@").
+	contains string
+	// before and after bound, in words, how far a match reaches from the
+	// word that lets it through: every match lies within that many words
+	// before and after one of them. words says the bounds hold (the
+	// expression runs on those windows only); otherwise it runs on each
+	// sentence with one of the words.
+	before, after int
+	words         bool
+	// bounds are other bounds for some of the words, [before, after].
+	bounds map[string][2]int
+	// digits: a run of one to four digits lets the expression through
+	// too, with digitBounds.
+	digits      bool
+	digitBounds [2]int
+	// cue: the expression's matches count only in a sentence with a word
+	// of cue.
+	cue *prefilter
+}
+
+var (
+	periodWords    = prefilter{cue: &retainCueWords, bit: 1 << 0, before: 4, after: 0, words: true, lower: []string{"day", "days", "week", "weeks", "month", "months", "year", "years"}}
+	untilWords     = prefilter{cue: &retainCueWords, bit: 1 << 1, before: 2, after: 10, words: true, lower: []string{"until", "long"}}
+	indefWords     = prefilter{cue: &retainCueWords, bit: 1 << 2, before: 0, after: 0, words: true, lower: []string{"indefinitely"}}
+	namedWords     = prefilter{bit: 1 << 3, before: 0, after: 3, words: true} // the names' first words, set up with the index
+	recipientWords = prefilter{bit: 1 << 4, before: 4, after: 0, words: true, lower: []string{"partner", "partners", "provider", "providers", "processor",
+		"processors", "vendor", "vendors", "companies", "network", "networks", "platform", "platforms", "broker", "brokers",
+		"enforcement", "agencies", "authorities", "affiliates", "subsidiaries", "subprocessors", "auditors", "advisers",
+		"advisors", "insurers", "sponsors", "contractors"}}
+	// Every age holds a number; "minimum age ... of 16" may hold it
+	// far after "age".
+	ageWords = prefilter{cue: &ageCueWords, bit: 1 << 5, before: 5, after: 5, words: true, digits: true, digitBounds: [2]int{5, 5},
+		lower: append(numberTokens(), "hundred", "age"), bounds: map[string][2]int{"age": {1, 12}}}
+	urlWords   = prefilter{bit: 1 << 6, lower: []string{"http", "https", "www"}}
+	emailWords = prefilter{bit: 1 << 7, contains: "@"}
+	// A setting ends with its last word ("privacy settings", "cookie
+	// banner"), except the mechanisms that start with theirs.
+	settingWords = prefilter{bit: 1 << 8, before: 4, after: 0, words: true, lower: []string{"settings", "preferences",
+		"center", "control", "controls", "dashboard", "link", "unsubscribe", "sell", "opt", "page", "form", "tool", "banner",
+		"choices", "adchoices", "initiative", "alliance", "tracking"},
+		bounds: map[string][2]int{"unsubscribe": {2, 1}, "sell": {2, 6}, "opt": {0, 3}}}
+	regionWords = prefilter{bit: 1 << 9, before: 0, after: 2, words: true, exact: []string{"European", "EEA", "EU", "GDPR", "United", "UK", "U", "Switzerland",
+		"Swiss", "California", "Californian", "Californians", "CCPA", "CPRA", "Virginia", "Colorado", "Connecticut", "Utah",
+		"Texas", "Oregon", "Montana", "Nevada", "Iowa", "Delaware", "Tennessee", "Indiana", "New", "Kentucky", "Nebraska",
+		"Maryland", "Minnesota", "Rhode", "Washington", "Brazil", "Brazilian", "LGPD", "Canada", "Canadian", "PIPEDA",
+		"Quebec", "Qu"}}
+	// The words a sentence needs for its ages, and for its periods, to
+	// count (ageCueRe, retainCueRe): windows in sentences without them
+	// are not searched.
+	ageCueWords = prefilter{bit: 1 << 10, lower: []string{"child", "children", "minor", "minors", "kid", "kids", "teen",
+		"teens", "age", "aged", "years", "old", "coppa", "parent", "parents", "parental"}}
+	retainCueWords = prefilter{bit: 1 << 11, lower: []string{"retain", "retains", "retained", "retaining", "retention",
+		"keep", "keeps", "kept", "store", "stores", "stored", "storing", "delete", "deleted", "deletes", "deletion", "erase",
+		"erased", "purge", "purged", "destroy", "destroyed", "preserve", "preserved", "maintain", "maintained", "hold", "held",
+		"anonymise", "anonymize", "anonymised", "anonymized", "anonymises", "anonymizes"}}
+	allFilters = []*prefilter{&ageCueWords, &retainCueWords, &periodWords, &untilWords, &indefWords, &namedWords, &recipientWords, &ageWords,
+		&urlWords, &emailWords, &settingWords, &regionWords}
+)
+
+// filterIndex maps each word to the bits of the prefilters it satisfies.
+type filterIndex struct{ lower, exact map[string]uint32 }
+
+var index = sync.OnceValue(func() filterIndex {
+	ix := filterIndex{lower: map[string]uint32{}, exact: map[string]uint32{}}
+	for _, n := range namedThirdParties {
+		first, _, _ := strings.Cut(n, " ")
+		if k := asciiWordEnd(first, 0); k > 0 {
+			first = first[:k]
+		}
+		namedWords.exact = append(namedWords.exact, first)
+	}
+	for _, f := range allFilters {
+		for _, w := range f.lower {
+			ix.lower[w] |= f.bit
+		}
+		for _, w := range f.exact {
+			ix.exact[w] |= f.bit
+		}
+	}
+	return ix
+})
+
+// wordSet is the prefilters a text satisfies.
+type wordSet uint32
+
+func (w wordSet) has(f *prefilter) bool { return uint32(w)&f.bit != 0 }
+
+func isASCIIWord(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// asciiWordEnd returns the end of the run of ASCII letters and digits
+// that starts at i.
+func asciiWordEnd(s string, i int) int {
+	for i < len(s) && isASCIIWord(s[i]) {
+		i++
+	}
+	return i
+}
+
+// wordsOf reads the prefilters text satisfies.
+func wordsOf(text string) wordSet {
+	ix := index()
+	var set uint32
+	var buf [32]byte
+	for i := 0; i < len(text); {
+		if !isASCIIWord(text[i]) {
+			i++
+			continue
+		}
+		j := asciiWordEnd(text, i)
+		w := text[i:j]
+		set |= ix.exact[w]
+		if len(w) <= len(buf) {
+			b := buf[:len(w)]
+			for k := range len(w) {
+				c := w[k]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				b[k] = c
+			}
+			set |= ix.lower[string(b)]
+		}
+		i = j
+	}
+	if strings.Contains(text, emailWords.contains) {
+		set |= emailWords.bit
+	}
+	return wordSet(set)
+}
+
+// sentenceWords is a sentence of a text, by byte offsets, with the
+// prefilters it satisfies.
+type sentenceWords struct {
+	start, end int
+	set        wordSet
+}
+
+// sentenceSets cuts text after each full stop, question or exclamation
+// mark that a space follows, and reads each part's prefilters.
+func sentenceSets(text string) []sentenceWords {
+	var out []sentenceWords
+	start := 0
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; (c == '.' || c == '!' || c == '?') && i+1 < len(text) && text[i+1] == ' ' {
+			out = append(out, sentenceWords{start, i + 1, wordsOf(text[start : i+1])})
+			start = i + 1
+		}
+	}
+	if start < len(text) {
+		out = append(out, sentenceWords{start, len(text), wordsOf(text[start:])})
+	}
+	return out
+}
+
+// word is a run of \w characters ([0-9A-Za-z_], as \b reads them), by
+// byte offsets.
+type word struct{ start, end int }
+
+func isWordChar(c byte) bool { return isASCIIWord(c) || c == '_' }
+
+// wordsIn returns the \w runs of text.
+func wordsIn(text string) []word {
+	var out []word
+	for i := 0; i < len(text); {
+		if !isWordChar(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(text) && isWordChar(text[j]) {
+			j++
+		}
+		out = append(out, word{i, j})
+		i = j
+	}
+	return out
+}
+
+// windows returns the stretches of text an expression behind f needs
+// to be run on: around each word of f, f.before words back and f.after
+// words on, overlapping stretches merged. A match of the expression
+// always lies within one of them, and within a stretch it is found as in
+// the whole text: a match reaching into a stretch from outside would
+// hold a word of f, whose own stretch would overlap and be merged.
+func (f *prefilter) windows(text string, ws []word) []word {
+	ix := index()
+	var out []word
+	var buf [32]byte
+	for k, w := range ws {
+		t := text[w.start:w.end]
+		hit := ix.exact[t]&f.bit != 0
+		before, after := f.before, f.after
+		if !hit && len(t) <= len(buf) {
+			b := buf[:len(t)]
+			for i := range len(t) {
+				c := t[i]
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				b[i] = c
+			}
+			hit = ix.lower[string(b)]&f.bit != 0
+			if bd, ok := f.bounds[string(b)]; ok && hit {
+				before, after = bd[0], bd[1]
+			}
+		}
+		if !hit && f.digits && len(t) <= 4 && strings.Trim(t, "0123456789") == "" {
+			hit = true
+			before, after = f.digitBounds[0], f.digitBounds[1]
+		}
+		if !hit {
+			continue
+		}
+		out = append(out, word{ws[max(0, k-before)].start, ws[min(len(ws)-1, k+after)].end})
+	}
+	// Words have bounds of their own, so a later window may start earlier.
+	slices.SortFunc(out, func(a, b word) int { return a.start - b.start })
+	merged := out[:0]
+	for _, win := range out {
+		if n := len(merged); n > 0 && win.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, win.end)
+			continue
+		}
+		merged = append(merged, win)
+	}
+	return merged
+}
+
+// numberTokens are the words of the number words an age can be written
+// with ("twenty-one" is "twenty" and "one"; "a" and "an" are not ages).
+func numberTokens() []string {
+	var out []string
+	for w := range numberWords {
+		for _, t := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == ' ' }) {
+			if t != "a" && t != "an" {
+				out = append(out, t)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
