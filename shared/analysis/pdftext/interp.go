@@ -54,9 +54,9 @@ type Page struct {
 	Fonts         []FontInfo
 	// Unmapped counts glyphs whose font gives no Unicode text for them.
 	Unmapped int
-	// Edges holds, in a tagged PDF, whether each marked-content sequence
-	// of the page (by MCID) starts or ends its structure block; nil for an
-	// untagged page.
+	// Edges holds, in a tagged PDF, whether the page's first and last
+	// marked-content sequences (by MCID, in content order) start or end
+	// their structure blocks; nil for an untagged page.
 	Edges map[int32]BlockEdge
 }
 
@@ -194,7 +194,20 @@ func (d *Doc) Page(i int) (p *Page, err error) {
 	in.g = gstate{ctm: ctm, th: 1}
 	in.run(data, &resCtx{res: pr.res})
 	if sp := pr.v.Key("StructParents"); sp.Kind() == pdf.Integer {
-		p.Edges = d.blockEdges(sp.Int64())
+		// The layout asks only at page breaks: the edges of the page's
+		// first and last marked content.
+		first, last := int32(-1), int32(-1)
+		for i := range p.Glyphs {
+			if m := p.Glyphs[i].MCID; m >= 0 {
+				if first < 0 {
+					first = m
+				}
+				last = m
+			}
+		}
+		if first >= 0 {
+			p.Edges = d.blockEdges(sp.Int64(), first, last)
+		}
 	}
 	return p, nil
 }

@@ -48,9 +48,9 @@ var (
 type mcr struct{ page, mcid int64 }
 
 // blockEdges reads, for the page with structure key sp, the block edges
-// of its marked-content sequences, by MCID. nil when the document is not
+// of the marked-content sequences mcids. nil when the document is not
 // tagged or its tree cannot be read within the limits.
-func (d *Doc) blockEdges(sp int64) (edges map[int32]BlockEdge) {
+func (d *Doc) blockEdges(sp int64, mcids ...int32) (edges map[int32]BlockEdge) {
 	defer func() {
 		if r := recover(); r != nil {
 			// A malformed tree (the library panics on some) is ignored:
@@ -69,8 +69,14 @@ func (d *Doc) blockEdges(sp int64) (edges map[int32]BlockEdge) {
 	}
 	roles := tree.Key("RoleMap")
 	edges = map[int32]BlockEdge{}
-	for j := 0; j < elems.Len(); j++ {
-		block := blockOf(elems.Index(j), roles)
+	for _, j := range mcids {
+		if int(j) >= elems.Len() {
+			continue
+		}
+		if _, done := edges[j]; done {
+			continue
+		}
+		block := blockOf(elems.Index(int(j)), roles)
 		if block.IsNull() {
 			continue
 		}
