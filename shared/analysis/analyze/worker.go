@@ -49,7 +49,9 @@ type request struct {
 	Limits   policy.Limits
 	MaxChars int
 	// Lexicon is the classifier's lexicon (classify.Lexicon), for mending
-	// words broken at line ends.
+	// words broken at line ends; empty when the caller classifies with the
+	// embedded model, whose lexicon the worker reads from its own copy
+	// (extract's default) instead of 330 KB through the pipe.
 	Lexicon []byte
 }
 
@@ -217,7 +219,11 @@ func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) 
 	if !isolated() {
 		return splitDocument(extract.WithLexicon(ctx, a.lexicon()), request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}, data)
 	}
-	hdr, err := encodeRequest(request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars, Lexicon: a.model.LexiconBytes()})
+	req := request{Name: name, Limits: lim, MaxChars: a.segment.MaxChars}
+	if m, err := classify.Default(); err != nil || m != a.model {
+		req.Lexicon = a.model.LexiconBytes()
+	}
+	hdr, err := encodeRequest(req)
 	if err != nil {
 		return nil, fmt.Errorf("encode request: %w", err)
 	}
