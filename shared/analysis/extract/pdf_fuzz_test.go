@@ -18,7 +18,7 @@ import (
 // fuzzer sees our code; an input that makes the library loop forever ends
 // in fault.Timeout and leaves a goroutine behind.
 func FuzzExtractPDF(f *testing.F) {
-	for _, name := range []string{"base14.pdf", "cyclic-pages.pdf", "blank.pdf", "harbor-twocolumn.pdf", "corrupt.pdf", "truncated.pdf"} {
+	for _, name := range []string{"base14.pdf", "cyclic-pages.pdf", "blank.pdf", "harbor-twocolumn.pdf", "corrupt.pdf", "truncated.pdf", "brightleaf-chromium.pdf"} {
 		f.Add(readPDF(f, name))
 	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj trailer<</Root 1 0 R>>\n%%EOF"))

@@ -73,3 +73,19 @@ func BenchmarkFind(b *testing.B) {
 		}
 	}
 }
+
+// The prefilters keep the mentions of any text, and Find never panics.
+func FuzzPrefilter(f *testing.F) {
+	for _, s := range []string{
+		"We keep logs for 30 days and share them with advertising partners such as Google Analytics.",
+		"If you are under the age of sixteen (16), ask a parent. Residents of the U.K. and Québec may opt-out.",
+		"Visit https://example.com/privacy or write to privacy@example.com to unsubscribe; minimum age is 13.",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if fast, slow := find(text, true), find(text, false); !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%q\nwith prefilters %v\nwithout %v", text, fast, slow)
+		}
+	})
+}
