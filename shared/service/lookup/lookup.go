@@ -400,7 +400,7 @@ func (h *Handler) policies(ctx context.Context, r *request) *response {
 	}
 	out := policyList{Items: make([]policySummary, 0, len(page.Items))}
 	for _, p := range page.Items {
-		out.Items = append(out.Items, summaryOf(&p))
+		out.Items = append(out.Items, summaryOf(&p, h.now()))
 	}
 	if page.Next != "" {
 		out.NextCursor = cursor{Route: r.route.Pattern, Pos: page.Next}.encode(ctx, h.keys, h.now())
@@ -413,7 +413,7 @@ func (h *Handler) policy(ctx context.Context, r *request) *response {
 	if bad != nil {
 		return bad
 	}
-	return ok(detailOf(p))
+	return ok(detailOf(p, h.now()))
 }
 
 func (h *Handler) findPolicy(ctx context.Context, id string) (*store.Policy, *response) {

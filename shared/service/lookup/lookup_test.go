@@ -365,3 +365,43 @@ func (f *fakeStore) AttributeCounts(ctx context.Context) (map[string]store.Count
 func (f *fakeStore) Summary(ctx context.Context, p *store.Policy, gen string) (policy.PrivacySummary, bool, error) {
 	return policy.PrivacySummary{}, false, f.err
 }
+
+// A policy whose claim has gone StalledAfter without a new attempt (its
+// message's last delivery died before it could mark it) shows FAILED with
+// a reason that says what to do; a younger claim still shows PROCESSING.
+func TestStalledProcessingShowsFailed(t *testing.T) {
+	claimed := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	f := &fakeStore{policy: &store.Policy{ID: testID, Status: policy.Processing, UpdatedAt: claimed.Format("2006-01-02T15:04:05.000000Z")}}
+	h := newTestHandler(f, 0)
+	for _, tt := range []struct {
+		after      time.Duration
+		status     string
+		withReason bool
+	}{
+		{time.Minute, "PROCESSING", false},
+		{StalledAfter - time.Minute, "PROCESSING", false},
+		{StalledAfter + time.Minute, "FAILED", true},
+	} {
+		h.now = func() time.Time { return claimed.Add(tt.after) }
+		for _, path := range []string{"/policies/" + testID, "/policies"} {
+			resp := get(h, path, "")
+			var v struct {
+				Status string `json:"status"`
+				Reason string `json:"reason"`
+				Items  []struct {
+					Status string `json:"status"`
+					Reason string `json:"reason"`
+				} `json:"items"`
+			}
+			if err := json.Unmarshal([]byte(resp.Body), &v); err != nil {
+				t.Fatalf("%s: %s", path, resp.Body)
+			}
+			if len(v.Items) == 1 {
+				v.Status, v.Reason = v.Items[0].Status, v.Items[0].Reason
+			}
+			if v.Status != tt.status || (v.Reason != "") != tt.withReason || tt.withReason && !strings.Contains(v.Reason, "dead-letter queue") {
+				t.Errorf("%s %v after the claim: status %q reason %q, want %s", path, tt.after, v.Status, v.Reason, tt.status)
+			}
+		}
+	}
+}

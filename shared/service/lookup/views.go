@@ -1,9 +1,13 @@
 package lookup
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/service/store"
+	"github.com/policylens/policylens/shared/service/topology"
 )
 
 // The JSON documents of the API. Their schemas are in api/openapi.yaml.
@@ -44,17 +48,37 @@ type policyDetail struct {
 	LabelCounts    map[string]int `json:"labelCounts,omitempty"`
 }
 
-func summaryOf(p *store.Policy) policySummary {
-	return policySummary{
+// StalledAfter is how long a policy may stay PROCESSING without a new
+// attempt before it is shown FAILED: two deliveries of its message, each
+// the queue's visibility timeout plus the ingest function's time. Every
+// delivery claims the policy anew (and sets updatedAt), so a claim this old
+// means that no delivery is coming: the last one was killed before it
+// could mark the policy FAILED (the Lambda runtime crashed or timed out on
+// the message's last attempt), and the message is in the dead-letter
+// queue.
+var StalledAfter = 2 * (topology.VisibilityTimeout(topology.Ingest.Timeout()) + topology.Ingest.Timeout())
+
+// stalledReason is the reason a stalled policy shows.
+const stalledReason = "processing stopped without a result: no attempt has finished since %s; " +
+	"its message is in the ingest dead-letter queue (redrive it, docs/operations.md#redrive) or still queued behind a backlog"
+
+func summaryOf(p *store.Policy, now time.Time) policySummary {
+	s := policySummary{
 		ID: p.ID, Bucket: p.Bucket, Key: p.Key, Status: string(p.Status), Reason: p.Reason,
 		Title: p.Title, Format: p.Format, Language: p.Language, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
 		ModelVersion: p.ModelVersion, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
+	if p.Status == policy.Processing {
+		if t, err := time.Parse(time.RFC3339Nano, p.UpdatedAt); err == nil && now.Sub(t) > StalledAfter {
+			s.Status, s.Reason = string(policy.Failed), fmt.Sprintf(stalledReason, p.UpdatedAt)
+		}
+	}
+	return s
 }
 
-func detailOf(p *store.Policy) policyDetail {
+func detailOf(p *store.Policy, now time.Time) policyDetail {
 	d := policyDetail{
-		policySummary: summaryOf(p), Version: p.Version, VersionID: p.VersionID, ETag: p.ETag, SHA256: p.SHA256,
+		policySummary: summaryOf(p, now), Version: p.Version, VersionID: p.VersionID, ETag: p.ETag, SHA256: p.SHA256,
 		Encoding: p.Encoding, FactsTruncated: p.FactsTruncated, LabelCounts: p.LabelCounts,
 	}
 	// Facts and counts describe the current generation: a READY policy's,
