@@ -158,8 +158,7 @@ func find(text string, filter bool) []policy.Mention {
 	var sents []sentenceWords
 	var ws []word
 	if filter {
-		sents = sentenceSets(text)
-		ws = wordsIn(text)
+		ws, sents = scan(text)
 	}
 	all := func(re *regexp.Regexp, f *prefilter, sub bool) [][]int {
 		find := func(s string) [][]int {
@@ -171,16 +170,16 @@ func find(text string, filter bool) []policy.Mention {
 		if !filter {
 			return find(text)
 		}
-		var spans []word
+		var spans []stretch
 		if f.words {
 			spans = f.windows(text, ws)
 			if f.cue != nil {
-				spans = slices.DeleteFunc(spans, func(w word) bool { return !cued(sents, w, f.cue) })
+				spans = slices.DeleteFunc(spans, func(w stretch) bool { return !cued(sents, w, f.cue) })
 			}
 		} else {
 			for _, st := range sents {
 				if st.set.has(f) {
-					spans = append(spans, word{st.start, st.end})
+					spans = append(spans, st.stretch)
 				}
 			}
 		}
@@ -360,7 +359,7 @@ func region(s string) string {
 }
 
 // cued reports whether a sentence that w overlaps has a word of cue.
-func cued(sents []sentenceWords, w word, cue *prefilter) bool {
+func cued(sents []sentenceWords, w stretch, cue *prefilter) bool {
 	for _, st := range sents {
 		if st.start < w.end && w.start < st.end && st.set.has(cue) {
 			return true

@@ -81,7 +81,7 @@ var index = sync.OnceValue(func() filterIndex {
 	ix := filterIndex{lower: map[string]uint32{}, exact: map[string]uint32{}}
 	for _, n := range namedThirdParties {
 		first, _, _ := strings.Cut(n, " ")
-		if k := asciiWordEnd(first, 0); k > 0 {
+		if k := wordEnd(first, 0); k > 0 {
 			first = first[:k]
 		}
 		namedWords.exact = append(namedWords.exact, first)
@@ -97,102 +97,99 @@ var index = sync.OnceValue(func() filterIndex {
 	return ix
 })
 
-// wordSet is the prefilters a text satisfies.
+// wordSet is the prefilters a word or a sentence satisfies.
 type wordSet uint32
 
 func (w wordSet) has(f *prefilter) bool { return uint32(w)&f.bit != 0 }
 
-func isASCIIWord(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+// digitsBit marks a run of one to four digits (prefilter.digits).
+const digitsBit = 1 << 31
+
+func isWordChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
-// asciiWordEnd returns the end of the run of ASCII letters and digits
-// that starts at i.
-func asciiWordEnd(s string, i int) int {
-	for i < len(s) && isASCIIWord(s[i]) {
+// wordEnd returns the end of the run of \w characters that starts at i.
+func wordEnd(s string, i int) int {
+	for i < len(s) && isWordChar(s[i]) {
 		i++
 	}
 	return i
 }
 
-// wordsOf reads the prefilters text satisfies.
-func wordsOf(text string) wordSet {
-	ix := index()
-	var set uint32
-	var buf [32]byte
-	for i := 0; i < len(text); {
-		if !isASCIIWord(text[i]) {
-			i++
-			continue
-		}
-		j := asciiWordEnd(text, i)
-		w := text[i:j]
-		set |= ix.exact[w]
-		if len(w) <= len(buf) {
-			b := buf[:len(w)]
-			for k := range len(w) {
-				c := w[k]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				b[k] = c
-			}
-			set |= ix.lower[string(b)]
-		}
-		i = j
-	}
-	if strings.Contains(text, emailWords.contains) {
-		set |= emailWords.bit
-	}
-	return wordSet(set)
-}
-
-// sentenceWords is a sentence of a text, by byte offsets, with the
-// prefilters it satisfies.
-type sentenceWords struct {
+// word is a run of \w characters ([0-9A-Za-z_], as \b reads them), by
+// byte offsets, with the prefilters it satisfies.
+type word struct {
 	start, end int
 	set        wordSet
 }
 
-// sentenceSets cuts text after each full stop, question or exclamation
-// mark that a space follows, and reads each part's prefilters.
-func sentenceSets(text string) []sentenceWords {
-	var out []sentenceWords
-	start := 0
-	for i := 0; i < len(text); i++ {
-		if c := text[i]; (c == '.' || c == '!' || c == '?') && i+1 < len(text) && text[i+1] == ' ' {
-			out = append(out, sentenceWords{start, i + 1, wordsOf(text[start : i+1])})
-			start = i + 1
-		}
-	}
-	if start < len(text) {
-		out = append(out, sentenceWords{start, len(text), wordsOf(text[start:])})
-	}
-	return out
+// stretch is a part of a text, by byte offsets.
+type stretch struct{ start, end int }
+
+// sentenceWords is a sentence of a text with the prefilters its words
+// satisfy.
+type sentenceWords struct {
+	stretch
+	set wordSet
 }
 
-// word is a run of \w characters ([0-9A-Za-z_], as \b reads them), by
-// byte offsets.
-type word struct{ start, end int }
-
-func isWordChar(c byte) bool { return isASCIIWord(c) || c == '_' }
-
-// wordsIn returns the \w runs of text.
-func wordsIn(text string) []word {
-	var out []word
+// scan reads text's words and its sentences (cut after each full stop,
+// question or exclamation mark that a space follows), each with the
+// prefilters it satisfies, in one pass.
+func scan(text string) ([]word, []sentenceWords) {
+	ix := index()
+	var ws []word
+	var sents []sentenceWords
+	var buf [32]byte
+	start := 0
+	var set wordSet
+	endSentence := func(end int) {
+		if strings.Contains(text[start:end], emailWords.contains) {
+			set |= wordSet(emailWords.bit)
+		}
+		sents = append(sents, sentenceWords{stretch{start, end}, set})
+		start, set = end, 0
+	}
 	for i := 0; i < len(text); {
-		if !isWordChar(text[i]) {
+		c := text[i]
+		if !isWordChar(c) {
+			if (c == '.' || c == '!' || c == '?') && i+1 < len(text) && text[i+1] == ' ' {
+				endSentence(i + 1)
+			}
 			i++
 			continue
 		}
-		j := i
-		for j < len(text) && isWordChar(text[j]) {
-			j++
+		j := wordEnd(text, i)
+		t := text[i:j]
+		w := wordSet(ix.exact[t])
+		if len(t) <= len(buf) {
+			w |= wordSet(ix.lower[string(lowerASCII(buf[:len(t)], t))])
 		}
-		out = append(out, word{i, j})
+		if len(t) <= 4 && strings.Trim(t, "0123456789") == "" {
+			w |= digitsBit
+		}
+		ws = append(ws, word{i, j, w})
+		set |= w
 		i = j
 	}
-	return out
+	if start < len(text) {
+		endSentence(len(text))
+	}
+	return ws, sents
+}
+
+// lowerASCII writes t in lower case (ASCII letters only, so that byte
+// offsets stay) into b, which has t's length.
+func lowerASCII(b []byte, t string) []byte {
+	for i := range len(t) {
+		c := t[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return b
 }
 
 // windows returns the stretches of text an expression behind f needs
@@ -201,39 +198,27 @@ func wordsIn(text string) []word {
 // always lies within one of them, and within a stretch it is found as in
 // the whole text: a match reaching into a stretch from outside would
 // hold a word of f, whose own stretch would overlap and be merged.
-func (f *prefilter) windows(text string, ws []word) []word {
-	ix := index()
-	var out []word
+func (f *prefilter) windows(text string, ws []word) []stretch {
+	var out []stretch
 	var buf [32]byte
 	for k, w := range ws {
-		t := text[w.start:w.end]
-		hit := ix.exact[t]&f.bit != 0
 		before, after := f.before, f.after
-		if !hit && len(t) <= len(buf) {
-			b := buf[:len(t)]
-			for i := range len(t) {
-				c := t[i]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
+		switch {
+		case w.set.has(f):
+			if t := text[w.start:w.end]; f.bounds != nil && len(t) <= len(buf) {
+				if bd, ok := f.bounds[string(lowerASCII(buf[:len(t)], t))]; ok {
+					before, after = bd[0], bd[1]
 				}
-				b[i] = c
 			}
-			hit = ix.lower[string(b)]&f.bit != 0
-			if bd, ok := f.bounds[string(b)]; ok && hit {
-				before, after = bd[0], bd[1]
-			}
-		}
-		if !hit && f.digits && len(t) <= 4 && strings.Trim(t, "0123456789") == "" {
-			hit = true
+		case f.digits && w.set&digitsBit != 0:
 			before, after = f.digitBounds[0], f.digitBounds[1]
-		}
-		if !hit {
+		default:
 			continue
 		}
-		out = append(out, word{ws[max(0, k-before)].start, ws[min(len(ws)-1, k+after)].end})
+		out = append(out, stretch{ws[max(0, k-before)].start, ws[min(len(ws)-1, k+after)].end})
 	}
 	// Words have bounds of their own, so a later window may start earlier.
-	slices.SortFunc(out, func(a, b word) int { return a.start - b.start })
+	slices.SortFunc(out, func(a, b stretch) int { return a.start - b.start })
 	merged := out[:0]
 	for _, win := range out {
 		if n := len(merged); n > 0 && win.start <= merged[n-1].end {
