@@ -230,6 +230,11 @@ type projection struct {
 	kept []bool
 	// removed[c]: previous clause c has no sentence in the new version.
 	removed []bool
+	// quietA[i] and quietB[j]: a sentence without a match in the other
+	// version whose text is a heading there (a section title the
+	// segmenter read as text in one version and as a heading in the other,
+	// renumbered or not): no change.
+	quietA, quietB []bool
 	// titleA and titleB are the versions' titles; wordsA and wordsB the
 	// keys of their headings, titles and sentences, made when needed.
 	titleA, titleB string
@@ -243,6 +248,8 @@ func project(a, b *version, al *aligner) *projection {
 		src:     make([]int, len(b.clauses)),
 		kept:    make([]bool, len(b.clauses)),
 		removed: make([]bool, len(a.clauses)),
+		quietA:  headingSentences(a.sents, al.ma, b.headingKeys()),
+		quietB:  headingSentences(b.sents, al.mb, a.headingKeys()),
 	}
 	for j, i := range al.mb {
 		if i >= 0 {
@@ -257,15 +264,13 @@ func project(a, b *version, al *aligner) *projection {
 		if s0 == s1 {
 			continue
 		}
-		matched := false
+		matched, changed := false, false
 		for i := s0; i < s1; i++ {
-			if al.ma[i] >= 0 {
-				matched = true
-				break
-			}
+			matched = matched || al.ma[i] >= 0
+			changed = changed || al.ma[i] < 0 && !p.quietA[i]
 		}
 		if !matched {
-			p.removed[c] = true
+			p.removed[c] = changed
 			continue
 		}
 		// The nearest matched sentence before each, then after.
@@ -286,7 +291,7 @@ func project(a, b *version, al *aligner) *projection {
 			}
 		}
 		for i := s0; i < s1; i++ {
-			if al.ma[i] < 0 {
+			if al.ma[i] < 0 && !p.quietA[i] {
 				nc := b.sents[al.ma[near[i-s0]]].clause
 				p.before[nc] = append(p.before[nc], i)
 			}
@@ -363,8 +368,14 @@ func (p *projection) report() *Report {
 	headings := map[string]int{} // index into r.Headings
 	for j, cl := range p.b.clauses {
 		s0, s1 := p.b.sentences(j)
-		if s0 == s1 {
-			r.Summary.Unchanged++ // no words
+		afterIdx := make([]int, 0, s1-s0)
+		for s := s0; s < s1; s++ {
+			if !p.quietB[s] {
+				afterIdx = append(afterIdx, s)
+			}
+		}
+		if len(afterIdx) == 0 {
+			r.Summary.Unchanged++ // no words, or only a heading's
 			continue
 		}
 		after := ref(cl, cl.Text)
@@ -376,10 +387,6 @@ func (p *projection) report() *Report {
 		src := p.a.clauses[p.src[j]]
 		beforeText, sources := p.beforeText(j)
 		before := ref(src, beforeText)
-		afterIdx := make([]int, 0, s1-s0)
-		for s := s0; s < s1; s++ {
-			afterIdx = append(afterIdx, s)
-		}
 		same := keyOf(p.a.sents, p.before[j]) == keyOf(p.b.sents, afterIdx)
 		switch {
 		case same && p.kept[j]:
@@ -516,7 +523,17 @@ func (p *projection) noteHeading(r *Report, seen map[string]int, before, after [
 // headingWords returns the keys of a version's headings, its title and
 // its sentences.
 func (v *version) headingWords(title string) map[string]bool {
-	m := map[string]bool{Key(title): true}
+	m := v.headingKeys()
+	m[Key(title)] = true
+	for _, s := range v.sents {
+		m[s.key] = true
+	}
+	return m
+}
+
+// headingKeys returns the keys of a version's headings.
+func (v *version) headingKeys() map[string]bool {
+	m := map[string]bool{}
 	seen := map[string]bool{}
 	for _, c := range v.clauses {
 		for _, h := range c.Heading {
@@ -526,10 +543,18 @@ func (v *version) headingWords(title string) map[string]bool {
 			}
 		}
 	}
-	for _, s := range v.sents {
-		m[s.key] = true
-	}
+	delete(m, "")
 	return m
+}
+
+// headingSentences marks the sentences without a match (match[i] < 0)
+// whose key is one of headings.
+func headingSentences(sents []sentence, match []int, headings map[string]bool) []bool {
+	out := make([]bool, len(sents))
+	for i, s := range sents {
+		out[i] = match[i] < 0 && headings[s.key]
+	}
+	return out
 }
 
 // headingKey is the comparison key of a heading path: the keys of its

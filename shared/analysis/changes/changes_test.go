@@ -376,3 +376,31 @@ func TestCompareAtScale(t *testing.T) {
 		t.Errorf("%d clauses reported moved; two runs of 16 swapped", r.Summary.Moved)
 	}
 }
+
+// A section title the segmenter read as text in one version and as a
+// heading in the other (navigation lines that repeat the next section's
+// title, renumbered when a section before it went) is no change, alone as
+// a clause or as a sentence at the end of one; a title-like clause that is
+// no heading in the other version still is.
+func TestHeadingReadAsTextIsNoChange(t *testing.T) {
+	prev := edit(func(cs []cl) []cl {
+		cs[1].text += " 3. Retention"
+		return append(cs[:4:4], append([]cl{{"2. Sharing", "4. Contacting us", nil}}, cs[4:]...)...)
+	})
+	next := edit(func(cs []cl) []cl {
+		for i := range cs {
+			cs[i].heading = strings.NewReplacer("3. Retention", "2. Retention").Replace(cs[i].heading)
+		}
+		return append(cs, cl{"3. Contacting us", "Write to privacy@shop.example.", nil})
+	})
+	r := compare(t, prev, next)
+	if got := changeList(r); len(got) != 1 || !strings.HasPrefix(got[0], "added:") {
+		t.Errorf("changes %v, want only the new contact clause added", got)
+	}
+	// Without a heading "Contacting us" in the new version, the clause
+	// that says only that is removed.
+	r = compare(t, prev, base)
+	if s := r.Summary; s.Removed != 1 || s.Modified != 0 || s.Added != 0 {
+		t.Errorf("summary %+v, want the title-only clause removed and nothing else", s)
+	}
+}
