@@ -3,9 +3,10 @@ package classify
 import (
 	"fmt"
 
-	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
 )
 
 // Features says which n-grams a model reads from a text. It is stored in the

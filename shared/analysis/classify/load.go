@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
 	"github.com/policylens/policylens/shared/domain/labels"
@@ -92,6 +93,7 @@ func decode(data []byte, verify bool) (*Model, error) {
 	if m.copyRows != nil && len(m.copyRows) != 4*p.WordRows {
 		return nil, fmt.Errorf("copy rows of %d bytes for %d word rows", len(m.copyRows), p.WordRows)
 	}
+	m.rowTable = sync.OnceValue(m.buildRows)
 	for i, s := range p.WeightScale {
 		m.deq[i] = modelfile.Dequantize(s)
 	}

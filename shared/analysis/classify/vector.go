@@ -12,6 +12,7 @@ import (
 // what must outlive a collection (the word cache) is the model's.
 type scratch struct {
 	norm, hnorm []byte
+	recs        []rowRec // the model's row table
 	counts      []uint16 // per row, zero between calls
 	touched     []int32
 	vals        []float32
@@ -43,7 +44,7 @@ func (m *Model) getScratch() *scratch {
 	if s, ok := m.scratch.Get().(*scratch); ok {
 		return s
 	}
-	s := &scratch{counts: make([]uint16, m.rows)}
+	s := &scratch{counts: make([]uint16, m.rows), recs: m.rowTable()}
 	if m.net != nil {
 		s.acc = make([]float32, 2*m.net.hidden)
 		s.hidden = make([]float32, m.net.hidden)
@@ -162,7 +163,7 @@ func (m *Model) vector(in Input, s *scratch, p pass) {
 		} else {
 			tf = float32(1 + math.Log(float64(c)))
 		}
-		v := tf * m.idfOf(row)
+		v := tf * idfOf(s, row)
 		s.vals = append(s.vals, v)
 		sq[m.groupOf(row)] += float64(v) * float64(v)
 	}
@@ -177,8 +178,8 @@ func (m *Model) vector(in Input, s *scratch, p pass) {
 	}
 }
 
-func (m *Model) idfOf(row int32) float32 {
-	return math.Float32frombits(binary.LittleEndian.Uint32(m.idf[4*row:]))
+func idfOf(s *scratch, row int32) float32 {
+	return s.recs[row].idf
 }
 
 func (m *Model) groupOf(row int32) int {
@@ -199,9 +200,10 @@ func (m *Model) margins(s *scratch, out *[labels.Count]float64) {
 	var acc [labels.Count]float32
 	deq := &m.deq
 	vals := s.vals[:len(s.touched)]
+	recs := s.recs
 	for k, row := range s.touched {
 		v := vals[k]
-		c := (*[labels.Count]byte)(m.codes[int(row)*labels.Count:])
+		c := &recs[row].codes
 		for i := range acc {
 			acc[i] += v * deq[i][c[i]]
 		}
