@@ -141,6 +141,13 @@ func (f Features) charGrams(padded []byte, emit func(key uint32, group int)) {
 // n-grams of a word depend on the word alone, so a caller may cache them
 // per word.
 func (f Features) walk(norm []byte, word func(padded []byte, h uint64), emit func(key uint32, group int)) {
+	f.walkGrams(norm, word, func(key uint32, _ int, _ bool) { emit(key, modelfile.GroupWord) })
+}
+
+// walkGrams is walk that also tells gram each word n-gram's length n and
+// whether it is the lead copy: the unigrams of a word (n 1) depend on the
+// word alone, like its character n-grams.
+func (f Features) walkGrams(norm []byte, word func(padded []byte, h uint64), gram func(key uint32, n int, lead bool)) {
 	var wordHashes [maxWordN]uint64
 	nw, words := 0, 0
 	start := -1
@@ -164,9 +171,9 @@ func (f Features) walk(norm []byte, word func(padded []byte, h uint64), emit fun
 			lead := words < f.Lead
 			words++
 			if f.WordMin <= 1 {
-				emit(mix(h, kindWord), modelfile.GroupWord)
+				gram(mix(h, kindWord), 1, false)
 				if lead {
-					emit(mix(h, kindLead+1), modelfile.GroupWord)
+					gram(mix(h, kindLead+1), 1, true)
 				}
 			}
 			// Keep the hashes of the last words to build longer n-grams.
@@ -179,9 +186,9 @@ func (f Features) walk(norm []byte, word func(padded []byte, h uint64), emit fun
 			for n := 2; n <= f.WordMax && n <= nw; n++ {
 				g = g*0x100000001b3 ^ wordHashes[n-1]*0x9e3779b97f4a7c15
 				if n >= f.WordMin {
-					emit(mix(g, uint64(kindWord-1+n)), modelfile.GroupWord)
+					gram(mix(g, uint64(kindWord-1+n)), n, false)
 					if lead {
-						emit(mix(g, uint64(kindLead+n)), modelfile.GroupWord)
+						gram(mix(g, uint64(kindLead+n)), n, true)
 					}
 				}
 			}

@@ -45,7 +45,11 @@ func (n *network) row(h uint64) int {
 // h, columns [off, off+hidden), to acc[off:], and returns its weight (0
 // for a word the table lacks).
 func (n *network) add(acc []float32, h uint64, off int) float32 {
-	r := n.row(h)
+	return n.addRow(acc, n.row(h), off)
+}
+
+// addRow is add for the word of word row r (-1 for none).
+func (n *network) addRow(acc []float32, r int, off int) float32 {
 	if r < 0 {
 		return 0
 	}

@@ -107,15 +107,25 @@ func (m *Model) vector(in Input, s *scratch, p pass) {
 	// wording differs (feature augmentation, Daumé 2007); the copy of a
 	// word n-gram that is a feature is found by its row.
 	copies := len(m.copyRows) > 0 && len(in.Heading) > 0
-	m.feat.walk(s.norm, func(padded []byte, h uint64) {
-		for _, row := range m.cache.rows(m, padded, h) {
+	var cur *cachedWord // the word being walked
+	m.feat.walkGrams(s.norm, func(padded []byte, h uint64) {
+		cur = m.cache.word(m, padded, h)
+		for _, row := range cur.rows {
 			s.count(row)
 		}
 		if net {
-			s.sumT += m.net.add(s.acc, h, 0)
+			s.sumT += m.net.addRow(s.acc, int(cur.net), 0)
 		}
-	}, func(key uint32, _ int) {
-		row := m.lookup(key)
+	}, func(key uint32, n int, lead bool) {
+		var row int32
+		switch {
+		case n == 1 && lead:
+			row = cur.lead
+		case n == 1:
+			row = cur.uni
+		default:
+			row = m.lookup(key)
+		}
 		if row < 0 {
 			return
 		}
