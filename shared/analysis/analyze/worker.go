@@ -39,6 +39,17 @@ const (
 	envPDF       = "POLICYLENS_PDF_ISOLATION"
 )
 
+// startProcs and startGC are GOMAXPROCS and the GC percentage (GOGC) as
+// the process started.
+var (
+	startProcs = runtime.GOMAXPROCS(0)
+	startGC    = func() int {
+		v := debug.SetGCPercent(100)
+		debug.SetGCPercent(v)
+		return v
+	}()
+)
+
 func init() {
 	isolate.Worker(worker, serve)
 }
@@ -95,6 +106,11 @@ func serve(in []byte) ([]byte, error) {
 		// come near the limit, where a single P collects too slowly.
 		runtime.GOMAXPROCS(1)
 		debug.SetGCPercent(400)
+	} else {
+		// The worker serves one file after another: a text file after a
+		// PDF gets the defaults back.
+		runtime.GOMAXPROCS(startProcs)
+		debug.SetGCPercent(startGC)
 	}
 	ctx := context.Background()
 	if len(req.Lexicon) > 0 {

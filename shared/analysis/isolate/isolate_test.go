@@ -6,7 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -169,5 +172,183 @@ func TestRunPartsAndLargeResponses(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), "test-upper", big, Limits{Timeout: 20 * time.Second, MaxOutput: 1 << 20}); err == nil || !strings.Contains(err.Error(), "response too large") {
 		t.Errorf("over MaxOutput: err = %v", err)
+	}
+}
+
+func init() {
+	Worker("test-pid", func(in []byte) ([]byte, error) {
+		if len(in) > 0 {
+			fmt.Fprintf(os.Stderr, "log line %s\n", in)
+		}
+		return []byte(strconv.Itoa(os.Getpid())), nil
+	})
+	Worker("test-pid-fail", func(in []byte) ([]byte, error) {
+		return nil, fmt.Errorf("refused by %d", os.Getpid())
+	})
+	Worker("test-burn", func(in []byte) ([]byte, error) {
+		end := time.Now().Add(30 * time.Millisecond)
+		n := 0
+		for time.Now().Before(end) {
+			n++
+		}
+		return []byte(strconv.Itoa(n)), nil
+	})
+}
+
+// pidOf calls the test-pid worker and returns the child's process ID.
+func pidOf(t *testing.T, worker string, lim Limits) int {
+	t.Helper()
+	out, err := Run(context.Background(), worker, nil, lim)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, err := strconv.Atoi(string(out))
+	if err != nil {
+		t.Fatalf("response %q: %v", out, err)
+	}
+	return pid
+}
+
+// A child that answered serves the next call; one that failed to answer
+// (time limit, crash) is replaced; children of different memory limits
+// are apart; with POLICYLENS_ISOLATE_REUSE=off every call starts its own.
+func TestChildrenAreReused(t *testing.T) {
+	lim := Limits{Timeout: 20 * time.Second}
+	first := pidOf(t, "test-pid", lim)
+	if again := pidOf(t, "test-pid", lim); again != first {
+		t.Errorf("second call ran in process %d, want the first call's %d", again, first)
+	}
+	if other := pidOf(t, "test-pid", Limits{Timeout: 20 * time.Second, MaxMemory: 512 << 20}); other == first {
+		t.Errorf("a call with another memory limit ran in the same process %d", other)
+	}
+
+	// A worker error is an answer: the child stays.
+	_, err := Run(context.Background(), "test-pid-fail", nil, lim)
+	var we *WorkerError
+	if !errors.As(err, &we) {
+		t.Fatalf("err = %v, want a WorkerError", err)
+	}
+	_, err = Run(context.Background(), "test-pid-fail", nil, lim)
+	var we2 *WorkerError
+	if !errors.As(err, &we2) || we2.Msg != we.Msg {
+		t.Errorf("second refusal %v, want %q from the same process", err, we.Msg)
+	}
+
+	// A child killed while it waits is replaced without the caller
+	// noticing.
+	if err := syscall.Kill(first, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if pid := pidOf(t, "test-pid", lim); pid == first {
+		t.Errorf("call after the kill ran in the killed process %d", pid)
+	}
+
+	t.Setenv(envReuse, "off")
+	a, b := pidOf(t, "test-pid", lim), pidOf(t, "test-pid", lim)
+	if a == b {
+		t.Errorf("with %s=off two calls ran in the same process %d", envReuse, a)
+	}
+	if err := syscall.Kill(a, 0); err == nil {
+		t.Errorf("with %s=off the child %d is still running after its call", envReuse, a)
+	}
+}
+
+// After a call that ends in a time limit, a crash or a cancellation, the
+// next call gets a working child.
+func TestFailedCallsDoNotPoisonThePool(t *testing.T) {
+	lim := Limits{Timeout: 20 * time.Second}
+	before := pidOf(t, "test-pid", lim)
+	for _, fail := range []struct {
+		worker string
+		lim    Limits
+	}{
+		{"test-spin", Limits{Timeout: 200 * time.Millisecond}},
+		{"test-panic", lim},
+		{"test-recurse", lim},
+	} {
+		if _, err := Run(context.Background(), fail.worker, nil, fail.lim); err == nil {
+			t.Fatalf("%s: no error", fail.worker)
+		}
+		if _, err := Run(context.Background(), fail.worker, nil, fail.lim); err == nil {
+			t.Fatalf("%s again: no error", fail.worker)
+		}
+	}
+	if after := pidOf(t, "test-pid", lim); after != before {
+		t.Errorf("test-pid moved from process %d to %d though its own calls all answered", before, after)
+	}
+	out, err := Run(context.Background(), "test-upper", []byte("still fine"), lim)
+	if err != nil || string(out) != "STILL FINE" {
+		t.Fatalf("after failures: %q, %v", out, err)
+	}
+}
+
+// Concurrent calls each get a child of their own and their own result;
+// at most maxIdle children wait afterwards.
+func TestConcurrentCalls(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 6; i++ {
+				in := fmt.Sprintf("call %d.%d", g, i)
+				out, err := Run(context.Background(), "test-upper", []byte(in), Limits{Timeout: 30 * time.Second})
+				if err != nil {
+					errs <- err
+					return
+				}
+				if string(out) != strings.ToUpper(in) {
+					errs <- fmt.Errorf("%s: got %q", in, out)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	pool.Lock()
+	n := len(pool.idle[poolKey{name: "test-upper"}])
+	pool.Unlock()
+	if n > maxIdle {
+		t.Errorf("%d children wait, want at most %d", n, maxIdle)
+	}
+}
+
+// Each call's Limits.Stderr gets that call's log lines only, and
+// WorkerCPU counts the CPU time of calls served by kept children.
+func TestStderrAndCPUPerCall(t *testing.T) {
+	lim := Limits{Timeout: 20 * time.Second}
+	var one, two bytes.Buffer
+	lim.Stderr = &one
+	if _, err := Run(context.Background(), "test-pid", []byte("one"), lim); err != nil {
+		t.Fatal(err)
+	}
+	// The child writes its log line before its result; the pipe's
+	// copy may trail the result by a moment.
+	time.Sleep(100 * time.Millisecond)
+	lim.Stderr = &two
+	if _, err := Run(context.Background(), "test-pid", []byte("two"), lim); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if !strings.Contains(one.String(), "log line one") || strings.Contains(one.String(), "two") {
+		t.Errorf("first call's stderr %q", one.String())
+	}
+	if !strings.Contains(two.String(), "log line two") || strings.Contains(two.String(), "one") {
+		t.Errorf("second call's stderr %q", two.String())
+	}
+
+	before := WorkerCPU()
+	for i := 0; i < 3; i++ {
+		if _, err := Run(context.Background(), "test-burn", nil, Limits{Timeout: 20 * time.Second}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := WorkerCPU() - before; got < 60*time.Millisecond {
+		t.Errorf("WorkerCPU grew by %v over three calls that each spin for 30 ms", got)
 	}
 }

@@ -2,7 +2,10 @@
 
 package isolate
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 func sysProcAttr() *syscall.SysProcAttr { return nil }
 
@@ -11,3 +14,6 @@ func sysProcAttr() *syscall.SysProcAttr { return nil }
 func canMeasureRSS() bool { return false }
 
 func residentBytes(pid int) (int64, bool) { return 0, false }
+
+// cpuTime is 0 where it is not measured.
+func cpuTime() time.Duration { return 0 }
