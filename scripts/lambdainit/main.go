@@ -2,7 +2,8 @@
 // function: the size of the binary as deployed (linux/arm64, stripped) and
 // the init time, from exec until the binary first asks the Runtime API for
 // an invocation, on this machine, against a hello-world function with the
-// AWS SDK and a DynamoDB client measured in the same run.
+// AWS SDK and a DynamoDB client measured in the same run, the functions'
+// cold starts taken in turn.
 //
 //	go run ./scripts/lambdainit [-n 31] [-root checkout] [dir ...]
 //
@@ -41,10 +42,11 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	fmt.Printf("%-28s %14s %12s %12s %8s\n", "function", "arm64 bytes", "init p50", "init p90", "ratio")
-	var ref time.Duration
+	hosts := make([]string, len(dirs))
+	sizes := make([]int64, len(dirs))
 	for i, dir := range dirs {
 		arm := filepath.Join(tmp, fmt.Sprintf("arm%d", i))
-		host := filepath.Join(tmp, fmt.Sprintf("host%d", i))
+		hosts[i] = filepath.Join(tmp, fmt.Sprintf("host%d", i))
 		in := ""
 		if i > 0 {
 			in = *root
@@ -52,18 +54,32 @@ func main() {
 		if err := build(in, dir, arm, "linux", "arm64"); err != nil {
 			fail(err)
 		}
-		if err := build(in, dir, host, "", ""); err != nil {
+		if err := build(in, dir, hosts[i], "", ""); err != nil {
 			fail(err)
 		}
 		st, err := os.Stat(arm)
 		if err != nil {
 			fail(err)
 		}
-		times, err := inits(host, *n)
-		if err != nil {
-			fail(fmt.Errorf("%s: %w", dir, err))
+		sizes[i] = st.Size()
+	}
+	// One cold start of each function in turn, n times: a machine that
+	// gets busier or quieter during the run weighs on every function alike.
+	times := make([][]time.Duration, len(dirs))
+	for range *n {
+		for i, bin := range hosts {
+			d, err := initTime(bin)
+			if err != nil {
+				fail(fmt.Errorf("%s: %w", dirs[i], err))
+			}
+			times[i] = append(times[i], d)
 		}
-		p50, p90 := times[len(times)/2], times[len(times)*9/10]
+	}
+	var ref time.Duration
+	for i, dir := range dirs {
+		t := times[i]
+		slices.Sort(t)
+		p50, p90 := t[len(t)/2], t[len(t)*9/10]
 		if i == 0 {
 			ref = p50
 		}
@@ -71,7 +87,7 @@ func main() {
 		if i > 0 && *root != "" {
 			name = filepath.Join(*root, dir)
 		}
-		fmt.Printf("%-28s %14d %12s %12s %7.2fx\n", name, st.Size(), p50.Round(10*time.Microsecond), p90.Round(10*time.Microsecond), float64(p50)/float64(ref))
+		fmt.Printf("%-28s %14d %12s %12s %7.2fx\n", name, sizes[i], p50.Round(10*time.Microsecond), p90.Round(10*time.Microsecond), float64(p50)/float64(ref))
 	}
 }
 
@@ -91,32 +107,26 @@ func build(root, dir, out, goos, goarch string) error {
 	return nil
 }
 
-// inits starts the binary n times and returns the init times, sorted.
-func inits(bin string, n int) ([]time.Duration, error) {
+// initTime starts the binary once and returns its init time.
+func initTime(bin string) (time.Duration, error) {
 	env := []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + os.TempDir(),
 		"AWS_REGION=us-east-1", "AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test",
 		"AWS_EC2_METADATA_DISABLED=true", "TABLE_NAME=policylens-init", "AWS_LAMBDA_FUNCTION_NAME=init",
 		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE=1024",
 	}
-	var out []time.Duration
-	for range n {
-		start := time.Now()
-		p, err := runtimeapi.Run(bin, env, nil)
-		if err != nil {
-			return nil, err
-		}
-		select {
-		case <-p.Ready():
-			out = append(out, time.Since(start))
-		case <-time.After(10 * time.Second):
-			p.Stop()
-			return nil, fmt.Errorf("no request for an invocation within 10s; output:\n%s", p.Output())
-		}
-		p.Stop()
+	start := time.Now()
+	p, err := runtimeapi.Run(bin, env, nil)
+	if err != nil {
+		return 0, err
 	}
-	slices.Sort(out)
-	return out, nil
+	defer p.Stop()
+	select {
+	case <-p.Ready():
+		return time.Since(start), nil
+	case <-time.After(10 * time.Second):
+		return 0, fmt.Errorf("no request for an invocation within 10s; output:\n%s", p.Output())
+	}
 }
 
 func fail(err error) {

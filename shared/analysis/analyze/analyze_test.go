@@ -5,10 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/internal/wire/wiretest"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -205,6 +207,35 @@ func BenchmarkAnalyzeText30KBCold(b *testing.B) {
 		b.StartTimer()
 		if _, err := a.Analyze(context.Background(), "lumen-fitness.txt", data); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// The worker's request and answer carry every field: a field added to
+// them, or to policy.Facts, policy.Limits or policy.Date, and not to their
+// encoding makes this fail.
+func TestWorkerMessagesCarryEveryField(t *testing.T) {
+	var req request
+	wiretest.Fill(&req)
+	hdr, err := encodeRequest(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, data, err := decodeRequest(append(hdr, "file bytes"...))
+	if err != nil || !reflect.DeepEqual(got, req) || string(data) != "file bytes" {
+		t.Errorf("request round trip: %+v, %q, %v\nwant %+v", got, data, err, req)
+	}
+	var sp split
+	wiretest.Fill(&sp)
+	back, err := decodeSplit(sp.encode())
+	if err != nil || !reflect.DeepEqual(*back, sp) {
+		t.Errorf("answer round trip: %+v, %v\nwant %+v", back, err, sp)
+	}
+	// A cut answer is an error, not a panic.
+	msg := sp.encode()
+	for n := 0; n < len(msg); n += 7 {
+		if _, err := decodeSplit(msg[:n]); err == nil {
+			t.Fatalf("answer cut at %d of %d bytes decoded", n, len(msg))
 		}
 	}
 }

@@ -1,21 +1,21 @@
 package analyze
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"runtime/metrics"
+	"time"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/extract"
 	"github.com/policylens/policylens/shared/analysis/facts"
+	"github.com/policylens/policylens/shared/analysis/internal/wire"
 	"github.com/policylens/policylens/shared/analysis/isolate"
 	"github.com/policylens/policylens/shared/analysis/segment"
 	"github.com/policylens/policylens/shared/domain/fault"
@@ -37,17 +37,6 @@ const (
 	worker       = "policylens-analyze"
 	envIsolation = "POLICYLENS_ISOLATION"
 	envPDF       = "POLICYLENS_PDF_ISOLATION"
-)
-
-// startProcs and startGC are GOMAXPROCS and the GC percentage (GOGC) as
-// the process started.
-var (
-	startProcs = runtime.GOMAXPROCS(0)
-	startGC    = func() int {
-		v := debug.SetGCPercent(100)
-		debug.SetGCPercent(v)
-		return v
-	}()
 )
 
 func init() {
@@ -104,13 +93,10 @@ func serve(in []byte) ([]byte, error) {
 		// starts empty. Together they cut the worker's CPU time by about a
 		// fifth (scripts/bench-pdf.sh). Not for text, whose large files
 		// come near the limit, where a single P collects too slowly.
-		runtime.GOMAXPROCS(1)
-		debug.SetGCPercent(400)
-	} else {
-		// The worker serves one file after another: a text file after a
-		// PDF gets the defaults back.
-		runtime.GOMAXPROCS(startProcs)
-		debug.SetGCPercent(startGC)
+		// The worker serves one file after another: the next file gets
+		// the settings back.
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	ctx := context.Background()
 	if len(req.Lexicon) > 0 {
@@ -128,11 +114,7 @@ func serve(in []byte) ([]byte, error) {
 		}
 		sp = &split{Kind: k, Detail: fault.Detail(err)}
 	}
-	var out bytes.Buffer
-	out.Grow(sp.size())
-	if err := gob.NewEncoder(&out).Encode(sp); err != nil {
-		return nil, fmt.Errorf("encode response: %w", err)
-	}
+	out := sp.encode()
 	// Give back what the analysis used before the caller allocates the
 	// response: the two processes' peaks then do not add up. (Not worth a
 	// collection, about a millisecond, for the few megabytes of a usual
@@ -141,18 +123,23 @@ func serve(in []byte) ([]byte, error) {
 	if heapBytes() > freeAbove {
 		debug.FreeOSMemory()
 	}
-	return out.Bytes(), nil
+	return out, nil
 }
 
 // encodeRequest returns the header part of a request: its length as 4
-// bytes big-endian, then the gob-encoded request.
+// bytes big-endian, then the encoded request.
 func encodeRequest(req request) ([]byte, error) {
-	var b bytes.Buffer
-	b.Write(make([]byte, 4))
-	if err := gob.NewEncoder(&b).Encode(req); err != nil {
-		return nil, err
+	e := wire.NewEncoder(make([]byte, 4, 64+len(req.Name)+len(req.Lexicon)))
+	e.String(req.Name)
+	lim := req.Limits
+	for _, v := range []int64{lim.MaxBytes, int64(lim.MaxPages), int64(lim.MaxClauses), int64(lim.Timeout), lim.MaxMemory, int64(req.MaxChars)} {
+		e.Int(v)
 	}
-	hdr := b.Bytes()
+	e.Data(req.Lexicon)
+	hdr := e.Bytes()
+	if len(hdr)-4 > math.MaxUint32 {
+		return nil, errors.New("request header too large")
+	}
 	binary.BigEndian.PutUint32(hdr, uint32(len(hdr)-4))
 	return hdr, nil
 }
@@ -166,7 +153,12 @@ func decodeRequest(in []byte) (request, []byte, error) {
 	if uint64(n) > uint64(len(in)-4) {
 		return req, nil, errors.New("bad request header")
 	}
-	if err := gob.NewDecoder(bytes.NewReader(in[4 : 4+n])).Decode(&req); err != nil {
+	d := wire.NewDecoder(in[4 : 4+n])
+	req.Name = d.String()
+	req.Limits = policy.Limits{MaxBytes: d.Int(), MaxPages: int(d.Int()), MaxClauses: int(d.Int()), Timeout: time.Duration(d.Int()), MaxMemory: d.Int()}
+	req.MaxChars = int(d.Int())
+	req.Lexicon = d.Data()
+	if err := d.Err(); err != nil {
 		return req, nil, fmt.Errorf("decode request: %w", err)
 	}
 	return req, in[4+n:], nil
@@ -210,18 +202,84 @@ func splitDocument(ctx context.Context, req request, data []byte) (*split, error
 	return sp, nil
 }
 
-// size estimates the gob encoding of sp, to allocate it at once.
-func (sp *split) size() int {
-	n := 4096
+// encode returns the worker's answer, allocated once at about its size.
+func (sp *split) encode() []byte {
+	n := 256 + len(sp.Detail) + len(sp.Facts.Title)
+	for _, l := range [][]string{sp.Facts.Emails, sp.Facts.URLs, sp.Facts.Regulations} {
+		for _, s := range l {
+			n += len(s) + 2
+		}
+	}
 	for _, p := range sp.Paths {
 		for _, h := range p {
-			n += len(h) + 4
+			n += len(h) + 2
 		}
 	}
 	for _, c := range sp.Clauses {
-		n += len(c.Text) + 24
+		n += len(c.Text) + 16
 	}
-	return n
+	e := wire.NewEncoder(make([]byte, 0, n))
+	e.String(sp.Format)
+	e.String(sp.Encoding)
+	e.Int(int64(sp.Pages))
+	f := &sp.Facts
+	e.String(f.Title)
+	e.Bool(f.Updated != nil)
+	if f.Updated != nil {
+		e.String(f.Updated.AsWritten)
+		e.String(f.Updated.ISO)
+	}
+	e.Strings(f.Emails)
+	e.Strings(f.URLs)
+	e.Strings(f.Regulations)
+	e.Count(len(sp.Paths), false)
+	for _, p := range sp.Paths {
+		e.Strings(p)
+	}
+	e.Count(len(sp.Clauses), false)
+	for _, c := range sp.Clauses {
+		e.Int(int64(c.Path))
+		e.String(c.Text)
+		e.Int(int64(c.Start))
+		e.Int(int64(c.End))
+		e.Int(int64(c.Page))
+	}
+	e.Int(int64(sp.Kind))
+	e.String(sp.Detail)
+	return e.Bytes()
+}
+
+// decodeSplit reads what encode wrote. The lists of facts are never nil.
+func decodeSplit(b []byte) (*split, error) {
+	d := wire.NewDecoder(b)
+	sp := &split{Format: d.String(), Encoding: d.String(), Pages: int(d.Int())}
+	f := &sp.Facts
+	f.Title = d.String()
+	if d.Bool() {
+		f.Updated = &policy.Date{AsWritten: d.String(), ISO: d.String()}
+	}
+	f.Emails, f.URLs, f.Regulations = d.Strings(), d.Strings(), d.Strings()
+	for _, l := range []*[]string{&f.Emails, &f.URLs, &f.Regulations} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	n, _ := d.Count(1)
+	sp.Paths = make([][]string, n)
+	for i := range sp.Paths {
+		sp.Paths[i] = d.Strings()
+	}
+	n, _ = d.Count(5)
+	sp.Clauses = make([]wireClause, n)
+	for i := range sp.Clauses {
+		sp.Clauses[i] = wireClause{Path: int(d.Int()), Text: d.String(), Start: int(d.Int()), End: int(d.Int()), Page: int(d.Int())}
+	}
+	sp.Kind = fault.Kind(d.Int())
+	sp.Detail = d.String()
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	return sp, nil
 }
 
 // isolated reports whether the analysis runs in a worker process.
@@ -266,8 +324,8 @@ func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) 
 	default:
 		return nil, err
 	}
-	var sp split
-	if err := gob.NewDecoder(bytes.NewReader(out)).Decode(&sp); err != nil {
+	sp, err := decodeSplit(out)
+	if err != nil {
 		return nil, fmt.Errorf("decode worker response: %w", err)
 	}
 	if sp.Kind != fault.Other {
@@ -281,13 +339,7 @@ func (a *Analyzer) splitIsolated(ctx context.Context, name string, data []byte) 
 			return nil, errors.New("worker response: bad heading path")
 		}
 	}
-	// gob sends an empty slice as none: the lists of facts are never nil.
-	for _, l := range []*[]string{&sp.Facts.Emails, &sp.Facts.URLs, &sp.Facts.Regulations} {
-		if *l == nil {
-			*l = []string{}
-		}
-	}
-	return &sp, nil
+	return sp, nil
 }
 
 // freeAbove is the heap size above which the worker gives its memory back
@@ -296,10 +348,7 @@ const freeAbove = 32 << 20
 
 // heapBytes is the memory of the worker's heap, live or not yet collected.
 func heapBytes() uint64 {
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return 1 << 62
-	}
-	return s[0].Value.Uint64()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
 }

@@ -1,9 +1,7 @@
 package extract
 
 import (
-	"bytes"
 	"context"
-	"encoding/gob"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +10,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/policylens/policylens/shared/analysis/internal/wire"
 	"github.com/policylens/policylens/shared/analysis/isolate"
 	"github.com/policylens/policylens/shared/analysis/pdflayout"
 	"github.com/policylens/policylens/shared/analysis/pdftext"
@@ -41,6 +40,20 @@ type pdfRequest struct {
 	MaxMemory int64
 }
 
+func (r pdfRequest) encode() []byte {
+	e := wire.NewEncoder(make([]byte, 0, len(r.Data)+32))
+	e.Data(r.Data)
+	e.Int(int64(r.MaxPages))
+	e.Int(r.MaxMemory)
+	return e.Bytes()
+}
+
+func decodePDFRequest(b []byte) (pdfRequest, error) {
+	d := wire.NewDecoder(b)
+	r := pdfRequest{Data: d.Data(), MaxPages: int(d.Int()), MaxMemory: d.Int()}
+	return r, d.Err()
+}
+
 type pdfResponse struct {
 	Doc *policy.Document
 	// Kind and Detail describe the input error, if any (Kind is
@@ -48,6 +61,56 @@ type pdfResponse struct {
 	Kind   fault.Kind
 	Detail string
 	Bug    string // a panic in our own code, with its stack
+}
+
+func (r *pdfResponse) encode() []byte {
+	n := 64 + len(r.Detail) + len(r.Bug)
+	if r.Doc != nil {
+		for _, b := range r.Doc.Blocks {
+			n += len(b.Text) + 8
+		}
+	}
+	e := wire.NewEncoder(make([]byte, 0, n))
+	e.Bool(r.Doc != nil)
+	if doc := r.Doc; doc != nil {
+		e.String(string(doc.Format))
+		e.String(doc.Encoding)
+		e.String(doc.Title)
+		e.Int(int64(doc.Pages))
+		e.Count(len(doc.Blocks), doc.Blocks == nil)
+		for _, b := range doc.Blocks {
+			e.Int(int64(b.Kind))
+			e.Int(int64(b.Level))
+			e.String(b.Text)
+			e.Int(int64(b.Page))
+		}
+	}
+	e.Int(int64(r.Kind))
+	e.String(r.Detail)
+	e.String(r.Bug)
+	return e.Bytes()
+}
+
+func decodePDFResponse(b []byte) (*pdfResponse, error) {
+	d := wire.NewDecoder(b)
+	r := &pdfResponse{}
+	if d.Bool() {
+		doc := &policy.Document{Format: policy.Format(d.String()), Encoding: d.String(), Title: d.String(), Pages: int(d.Int())}
+		if n, isNil := d.Count(4); !isNil {
+			doc.Blocks = make([]policy.Block, n)
+			for i := range doc.Blocks {
+				doc.Blocks[i] = policy.Block{Kind: policy.Kind(d.Int()), Level: int(d.Int()), Text: d.String(), Page: int(d.Int())}
+			}
+		}
+		r.Doc = doc
+	}
+	r.Kind = fault.Kind(d.Int())
+	r.Detail = d.String()
+	r.Bug = d.String()
+	if err := d.Err(); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 // bugError is the error for a panic in our own code (not in the PDF
@@ -91,8 +154,8 @@ func reportedBug(err error) error {
 func servePDF(in []byte) ([]byte, error) {
 	runtime.GOMAXPROCS(1)
 	debug.SetGCPercent(400)
-	var req pdfRequest
-	if err := gob.NewDecoder(bytes.NewReader(in)).Decode(&req); err != nil {
+	req, err := decodePDFRequest(in)
+	if err != nil {
 		return nil, fmt.Errorf("decode request: %w", err)
 	}
 	lim := policy.Limits{MaxPages: req.MaxPages, MaxMemory: req.MaxMemory}
@@ -111,22 +174,15 @@ func servePDF(in []byte) ([]byte, error) {
 	} else {
 		resp.Doc = doc
 	}
-	var out bytes.Buffer
-	if err := gob.NewEncoder(&out).Encode(&resp); err != nil {
-		return nil, fmt.Errorf("encode response: %w", err)
-	}
-	return out.Bytes(), nil
+	return resp.encode(), nil
 }
 
 func extractPDF(ctx context.Context, data []byte, lim policy.Limits) (*policy.Document, error) {
 	if os.Getenv(envPDFIsolation) == "off" || isolate.IsWorker() {
 		return extractPDFInProcess(ctx, data, lim)
 	}
-	var req bytes.Buffer
-	if err := gob.NewEncoder(&req).Encode(pdfRequest{Data: data, MaxPages: lim.MaxPages, MaxMemory: lim.MaxMemory}); err != nil {
-		return nil, fmt.Errorf("extract pdf: encode request: %w", err)
-	}
-	out, err := isolate.Run(ctx, pdfWorker, req.Bytes(), isolate.Limits{Timeout: lim.Timeout, MaxMemory: lim.MaxMemory})
+	req := pdfRequest{Data: data, MaxPages: lim.MaxPages, MaxMemory: lim.MaxMemory}
+	out, err := isolate.Run(ctx, pdfWorker, req.encode(), isolate.Limits{Timeout: lim.Timeout, MaxMemory: lim.MaxMemory})
 	var crash *isolate.CrashError
 	switch {
 	case err == nil:
@@ -147,8 +203,8 @@ func extractPDF(ctx context.Context, data []byte, lim policy.Limits) (*policy.Do
 	default:
 		return nil, fmt.Errorf("extract pdf: %w", err)
 	}
-	var resp pdfResponse
-	if err := gob.NewDecoder(bytes.NewReader(out)).Decode(&resp); err != nil {
+	resp, err := decodePDFResponse(out)
+	if err != nil {
 		return nil, fmt.Errorf("extract pdf: decode response: %w", err)
 	}
 	if resp.Bug != "" {

@@ -3,6 +3,7 @@ package pdftext
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -10,8 +11,10 @@ import (
 // WinAnsi and TeX OT1/T1 character sets) to Unicode. ledongthuc/pdf knows
 // the full glyph list, but only exposes it through /Differences arrays;
 // this table serves the built-in encodings of embedded Type 1 fonts and
-// names the library does not know.
-var glyphNames = func() map[string]rune {
+// names the library does not know. It is built on first use: a process
+// that reads no PDF (the ingest function's handler, its worker for a text
+// file) does not pay for it at start-up.
+var glyphNames = sync.OnceValue(func() map[string]rune {
 	m := map[string]rune{
 		"space": ' ', "exclam": '!', "quotedbl": '"', "numbersign": '#', "dollar": '$',
 		"percent": '%', "ampersand": '&', "quotesingle": '\'', "parenleft": '(',
@@ -67,14 +70,14 @@ var glyphNames = func() map[string]rune {
 	}
 	m["guillemotleft"], m["guillemotright"] = '\u00ab', '\u00bb'
 	return m
-}()
+})
 
 // glyphRune maps a glyph name to text: a name from glyphNames, a
 // uniXXXX or uXXXX[XX] name, a ligature written with underscores (f_f_i),
 // or any of these with a suffix (a.sc, one.oldstyle). It returns "" for
 // names it does not know.
 func glyphText(name string) string {
-	if r, ok := glyphNames[name]; ok {
+	if r, ok := glyphNames()[name]; ok {
 		return string(r)
 	}
 	if i := strings.IndexByte(name, '.'); i > 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"sync"
 	"unicode/utf16"
 
 	"github.com/ledongthuc/pdf"
@@ -621,7 +622,9 @@ func (in *interp) setFont(rc *resCtx, name string) {
 	in.g.fontIdx = idx
 }
 
-var defaultFont = fallbackFont("Helvetica")
+// defaultFont is the font of text shown before any font is set, made on
+// first use (not at every process's start).
+var defaultFont = sync.OnceValue(func() *font { return fallbackFont("Helvetica") })
 
 // show draws the glyphs of a string.
 func (in *interp) show(s []byte) {
@@ -631,7 +634,7 @@ func (in *interp) show(s []byte) {
 		in.setFont(&resCtx{}, "")
 		f = g.font
 		if f == nil {
-			f = defaultFont
+			f = defaultFont()
 		}
 	}
 	// The text-to-device matrix only moves along the text direction within
