@@ -520,6 +520,11 @@ func (p *proc) call(ctx context.Context, name string, lim Limits, start, deadlin
 			if err := ctx.Err(); err != nil {
 				return nil, false, fmt.Errorf("isolate %s: %w", name, err)
 			}
+			if d, ok := ctx.Deadline(); ok && !d.After(deadline) {
+				// The context's deadline, reached a moment before the
+				// context itself says so.
+				return nil, false, fmt.Errorf("isolate %s: %w", name, context.DeadlineExceeded)
+			}
 			return nil, false, fmt.Errorf("isolate %s: %w after %v", name, ErrTimeout, time.Since(start).Round(time.Millisecond))
 		case <-tick:
 			if rss, ok := residentBytes(p.cmd.Process.Pid); ok && rss > p.key.mem {
