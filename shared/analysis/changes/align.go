@@ -157,7 +157,7 @@ func (al *aligner) inOrderPass() {
 			}
 			continue
 		}
-		anchors := increasing(uniq)
+		anchors := longestRun(uniq, false)
 		prevA, prevB := r.a0, r.b0
 		for _, p := range anchors {
 			al.pair(p[0], p[1])
@@ -169,13 +169,22 @@ func (al *aligner) inOrderPass() {
 	}
 }
 
-// increasing returns the longest subsequence of pairs (ordered by their
-// second element) whose first elements increase.
-func increasing(pairs [][2]int) [][2]int {
+// longestRun returns the longest subsequence of pairs (ordered by their
+// second element) whose first elements increase, or with ties, do not
+// decrease (patience sorting: O(n log n)).
+func longestRun(pairs [][2]int, ties bool) [][2]int {
+	if len(pairs) == 0 {
+		return nil
+	}
 	tails := []int{} // tails[l]: index of the pair ending the best run of length l+1
 	prev := make([]int, len(pairs))
 	for k, p := range pairs {
-		l := sort.Search(len(tails), func(t int) bool { return pairs[tails[t]][0] >= p[0] })
+		l := sort.Search(len(tails), func(t int) bool {
+			if ties {
+				return pairs[tails[t]][0] > p[0]
+			}
+			return pairs[tails[t]][0] >= p[0]
+		})
 		if l > 0 {
 			prev[k] = tails[l-1]
 		} else {

@@ -314,38 +314,10 @@ func project(a, b *version, al *aligner) *projection {
 			seq = append(seq, [2]int{p.src[j], j})
 		}
 	}
-	for _, k := range nondecreasing(seq) {
+	for _, k := range longestRun(seq, true) {
 		p.kept[k[1]] = true
 	}
 	return p
-}
-
-// nondecreasing returns the longest subsequence of pairs (ordered by their
-// second element) whose first elements do not decrease.
-func nondecreasing(pairs [][2]int) [][2]int {
-	if len(pairs) == 0 {
-		return nil
-	}
-	tails := []int{}
-	prev := make([]int, len(pairs))
-	for k, p := range pairs {
-		l := sort.Search(len(tails), func(t int) bool { return pairs[tails[t]][0] > p[0] })
-		if l > 0 {
-			prev[k] = tails[l-1]
-		} else {
-			prev[k] = -1
-		}
-		if l == len(tails) {
-			tails = append(tails, k)
-		} else {
-			tails[l] = k
-		}
-	}
-	out := make([][2]int, len(tails))
-	for k, t := len(tails)-1, tails[len(tails)-1]; k >= 0; k, t = k-1, prev[t] {
-		out[k] = pairs[t]
-	}
-	return out
 }
 
 // keyOf joins the keys of sentences: as in Key, where sentences end does
