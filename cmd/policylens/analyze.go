@@ -25,22 +25,18 @@ const cliMemoryLimit = 160 << 20
 func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: json or text")
+	formatOf := formatFlag(fs, "text", "output format: json or text", "json", "text")
 	limits := limitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: policylens analyze [--format json|text] [--max-bytes N] [--max-pages N] [--max-clauses N] [--timeout D] [--max-memory MB] FILE|-")
 		fs.PrintDefaults()
 	}
-	files, err := parseArgs(fs, args)
-	if err != nil {
+	files, ok := parseFiles(fs, args, 1)
+	if !ok {
 		return 2
 	}
-	if len(files) != 1 {
-		fs.Usage()
-		return 2
-	}
-	if *format != "json" && *format != "text" {
-		fmt.Fprintf(stderr, "policylens analyze: --format must be json or text, not %q\n", *format)
+	format, ok := formatOf(stderr)
+	if !ok {
 		return 2
 	}
 	lim := limits()
@@ -65,7 +61,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "policylens analyze: %v\n", err)
 		return 1
 	}
-	if *format == "json" {
+	if format == "json" {
 		err = writeJSON(stdout, res)
 	} else {
 		err = writeText(stdout, res)

@@ -25,7 +25,7 @@ const maxLine = 16 << 20
 func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("classify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "jsonl", "input and output format: jsonl (JSON Lines)")
+	formatOf := formatFlag(fs, "jsonl", "input and output format: jsonl (JSON Lines)", "jsonl")
 	modelPath := fs.String("model", "", "weights file to classify with (default: the embedded model)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: policylens classify [--format jsonl] [--model FILE] FILE|-")
@@ -38,16 +38,11 @@ func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintln(stderr, "(spans in code points of the text). Blank lines are skipped. - reads standard input.")
 		fs.PrintDefaults()
 	}
-	files, err := parseArgs(fs, args)
-	if err != nil {
+	files, ok := parseFiles(fs, args, 1)
+	if !ok {
 		return 2
 	}
-	if len(files) != 1 {
-		fs.Usage()
-		return 2
-	}
-	if *format != "jsonl" {
-		fmt.Fprintf(stderr, "policylens classify: --format must be jsonl, not %q\n", *format)
+	if _, ok := formatOf(stderr); !ok {
 		return 2
 	}
 	in := stdin

@@ -28,23 +28,19 @@ type diffOutput struct {
 func runDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("diff", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: json or text")
+	formatOf := formatFlag(fs, "text", "output format: json or text", "json", "text")
 	limits := limitFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: policylens diff [--format json|text] [--max-bytes N] [--max-pages N] [--max-clauses N] [--timeout D] [--max-memory MB] OLD NEW")
 		fmt.Fprintln(stderr, "Compares two versions of a policy (any formats; - reads one from stdin).")
 		fs.PrintDefaults()
 	}
-	files, err := parseArgs(fs, args)
-	if err != nil {
+	files, ok := parseFiles(fs, args, 2)
+	if !ok {
 		return 2
 	}
-	if len(files) != 2 {
-		fs.Usage()
-		return 2
-	}
-	if *format != "json" && *format != "text" {
-		fmt.Fprintf(stderr, "policylens diff: --format must be json or text, not %q\n", *format)
+	format, ok := formatOf(stderr)
+	if !ok {
 		return 2
 	}
 	if files[0] == "-" && files[1] == "-" {
@@ -75,7 +71,7 @@ func runDiff(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	rep := changes.Compare(versions[0], versions[1])
-	if *format == "json" {
+	if format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)

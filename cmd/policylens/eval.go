@@ -30,12 +30,8 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintln(stderr, "\"attributes micro-F1 X macro-F1 Y\".")
 		fs.PrintDefaults()
 	}
-	files, err := parseArgs(fs, args)
-	if err != nil {
-		return 2
-	}
-	if len(files) == 0 {
-		fs.Usage()
+	files, ok := parseFiles(fs, args, 0)
+	if !ok {
 		return 2
 	}
 	attrsPath := fs.Lookup("attributes-model").Value.String()

@@ -2,6 +2,10 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
 
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -24,6 +28,35 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 			return pos, nil
 		}
 		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// parseFiles is parseArgs for a command that takes want files (at least
+// one when want is 0): on an error or another count it prints the usage
+// and returns false.
+func parseFiles(fs *flag.FlagSet, args []string, want int) ([]string, bool) {
+	files, err := parseArgs(fs, args)
+	if err != nil {
+		return nil, false
+	}
+	if (want > 0 && len(files) != want) || len(files) == 0 {
+		fs.Usage()
+		return nil, false
+	}
+	return files, true
+}
+
+// formatFlag adds --format to fs, whose value must be one of choices (the
+// default is def), and returns a function that gives the value once fs is
+// parsed, or prints why it is not one and returns false.
+func formatFlag(fs *flag.FlagSet, def, usage string, choices ...string) func(stderr io.Writer) (string, bool) {
+	v := fs.String("format", def, usage)
+	return func(stderr io.Writer) (string, bool) {
+		if slices.Contains(choices, *v) {
+			return *v, true
+		}
+		fmt.Fprintf(stderr, "policylens %s: --format must be %s, not %q\n", fs.Name(), strings.Join(choices, " or "), *v)
+		return "", false
 	}
 }
 
