@@ -3,6 +3,8 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/policylens/policylens/shared/analysis/internal/linsvm"
 )
 
 // example is one training item of a value's classifier.
@@ -12,50 +14,22 @@ type example struct {
 	cost float64
 }
 
-// trainSVM fits an L2-regularised squared-hinge linear SVM by dual
-// coordinate descent (Hsieh et al. 2008) with a per-example cost and a
-// regularised bias.
+// trainSVM fits an L2-regularised squared-hinge linear SVM with a cost per
+// example (package linsvm).
 func trainSVM(d *dataset, ex []example, dim int, rng *rand.Rand) ([]float64, float64) {
-	w := make([]float64, dim)
-	b := 0.0
-	alpha := make([]float64, len(ex))
-	diag := make([]float64, len(ex))
-	qd := make([]float64, len(ex))
+	p := &linsvm.Problem{
+		Rows:     linsvm.Rows{Start: d.start, Cols: d.rows, Vals: d.vals},
+		Examples: make([]int, len(ex)),
+		Y:        make([]float64, len(ex)),
+		Cost:     make([]float64, len(ex)),
+		Dim:      dim,
+		MaxIter:  500,
+		Eps:      0.01,
+	}
 	for i, e := range ex {
-		diag[i] = 1 / (2 * e.cost)
-		qd[i] = d.sq[e.k] + 1 + diag[i]
+		p.Examples[i], p.Y[i], p.Cost[i] = e.k, e.y, e.cost
 	}
-	order := make([]int, len(ex))
-	for i := range order {
-		order[i] = i
-	}
-	for range 500 {
-		rng.Shuffle(len(order), func(a, c int) { order[a], order[c] = order[c], order[a] })
-		maxPG, minPG := math.Inf(-1), math.Inf(1)
-		for _, i := range order {
-			e := ex[i]
-			g := e.y*(d.dot(e.k, w)+b) - 1 + diag[i]*alpha[i]
-			pg := g
-			if alpha[i] == 0 && g > 0 {
-				pg = 0
-			}
-			maxPG, minPG = max(maxPG, pg), min(minPG, pg)
-			if pg == 0 {
-				continue
-			}
-			old := alpha[i]
-			alpha[i] = max(old-g/qd[i], 0)
-			delta := (alpha[i] - old) * e.y
-			for j := d.start[e.k]; j < d.start[e.k+1]; j++ {
-				w[d.rows[j]] += delta * float64(d.vals[j])
-			}
-			b += delta
-		}
-		if maxPG-minPG <= 0.01 {
-			break
-		}
-	}
-	return w, b
+	return linsvm.Solve(p, rng)
 }
 
 // fitLogistic fits a logistic regression of ys on xs (the last column a

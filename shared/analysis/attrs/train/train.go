@@ -140,24 +140,20 @@ type dataset struct {
 	start []int
 	rows  []int32
 	vals  []float32
-	sq    []float64
 }
 
 func (d *dataset) add(rows []int32, vals []float32, textRows int) {
 	if d.start == nil {
 		d.start = []int{0}
 	}
-	sq := 0.0
 	for i, r := range rows {
 		if int(r) >= textRows {
 			continue
 		}
 		d.rows = append(d.rows, r)
 		d.vals = append(d.vals, vals[i])
-		sq += float64(vals[i]) * float64(vals[i])
 	}
 	d.start = append(d.start, len(d.rows))
-	d.sq = append(d.sq, sq)
 }
 
 func (d *dataset) dot(k int, w []float64) float64 {

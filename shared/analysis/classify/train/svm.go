@@ -3,6 +3,8 @@ package train
 import (
 	"math"
 	"math/rand/v2"
+
+	"github.com/policylens/policylens/shared/analysis/internal/linsvm"
 )
 
 // fit trains the linear model of one label on the examples idx.
@@ -32,75 +34,28 @@ func fit(d *dataset, idx []int, label int, C float64, opt Options, dim int, src 
 // scaled by its naive-Bayes log-count ratio for the label, and the ratio is
 // folded into the returned weights, so they apply to unscaled vectors.
 func trainSVM(d *dataset, idx []int, label int, C, posWeight float64, dim int, nb bool, src rand.Source) ([]float64, float64) {
-	rng := rand.New(src)
 	cpos, cneg := classCosts(d, idx, label, C, posWeight)
-	var scale []float64
+	p := &linsvm.Problem{
+		Rows:     linsvm.Rows{Start: d.start, Cols: d.rows, Vals: d.vals},
+		Examples: idx,
+		Y:        make([]float64, len(idx)),
+		Cost:     make([]float64, len(idx)),
+		Dim:      dim,
+		MaxIter:  1000,
+		Eps:      0.01,
+	}
 	if nb {
-		scale = nbRatios(d, idx, label, dim)
+		p.Scale = nbRatios(d, idx, label, dim)
 	}
-	val := func(j int) float64 {
-		if scale == nil {
-			return float64(d.vals[j])
-		}
-		return float64(d.vals[j]) * scale[d.rows[j]]
-	}
-	dot := func(k int, w []float64) float64 {
-		sum := 0.0
-		for j := d.start[k]; j < d.start[k+1]; j++ {
-			sum += val(j) * w[d.rows[j]]
-		}
-		return sum
-	}
-	w := make([]float64, dim)
-	b := 0.0
-	alpha := make([]float64, len(idx))
-	diag := make([]float64, len(idx))
-	qd := make([]float64, len(idx))
-	y := make([]float64, len(idx))
 	for i, k := range idx {
-		y[i], diag[i] = -1, 1/(2*cneg*d.w(k))
+		p.Y[i], p.Cost[i] = -1, cneg*d.w(k)
 		if d.y[k].Has(label) {
-			y[i], diag[i] = 1, 1/(2*cpos*d.w(k))
-		}
-		sq := 0.0
-		for j := d.start[k]; j < d.start[k+1]; j++ {
-			sq += val(j) * val(j)
-		}
-		qd[i] = sq + 1 + diag[i]
-	}
-	order := make([]int, len(idx))
-	for i := range order {
-		order[i] = i
-	}
-	const eps, maxIter = 0.01, 1000
-	for range maxIter {
-		rng.Shuffle(len(order), func(a, c int) { order[a], order[c] = order[c], order[a] })
-		maxPG, minPG := math.Inf(-1), math.Inf(1)
-		for _, i := range order {
-			k := idx[i]
-			g := y[i]*(dot(k, w)+b) - 1 + diag[i]*alpha[i]
-			pg := g
-			if alpha[i] == 0 && g > 0 {
-				pg = 0
-			}
-			maxPG, minPG = max(maxPG, pg), min(minPG, pg)
-			if pg == 0 {
-				continue
-			}
-			old := alpha[i]
-			alpha[i] = max(old-g/qd[i], 0)
-			delta := (alpha[i] - old) * y[i]
-			for j := d.start[k]; j < d.start[k+1]; j++ {
-				w[d.rows[j]] += delta * val(j)
-			}
-			b += delta
-		}
-		if maxPG-minPG <= eps {
-			break
+			p.Y[i], p.Cost[i] = 1, cpos*d.w(k)
 		}
 	}
-	for r := range scale {
-		w[r] *= scale[r]
+	w, b := linsvm.Solve(p, rand.New(src))
+	for r := range p.Scale {
+		w[r] *= p.Scale[r]
 	}
 	return w, b
 }
