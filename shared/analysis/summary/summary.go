@@ -108,7 +108,39 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 			}
 		}
 	}
-	return items
+	return mergeSameValues(items)
+}
+
+// mergeSameValues folds a mention into the attribute item of the same value
+// up to case ("opt-out link" found in the words, "Opt-out link" predicted):
+// one item with the clauses of both, in the order of its first clause.
+func mergeSameValues(items []policy.SummaryItem) []policy.SummaryItem {
+	attr := map[string]int{}
+	for i, it := range items {
+		if it.Source == "attribute" {
+			attr[strings.ToLower(it.Value)] = i
+		}
+	}
+	out := items[:0:0]
+	drop := make([]bool, len(items))
+	for i, it := range items {
+		j, ok := attr[strings.ToLower(it.Value)]
+		if it.Source != "mention" || !ok {
+			continue
+		}
+		a := &items[j]
+		a.Clauses = append(a.Clauses, it.Clauses...)
+		slices.Sort(a.Clauses)
+		a.Clauses = slices.Compact(a.Clauses)
+		drop[i] = true
+	}
+	for i, it := range items {
+		if !drop[i] {
+			out = append(out, it)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b policy.SummaryItem) int { return a.Clauses[0] - b.Clauses[0] })
+	return out
 }
 
 // sharedTypes returns the information types that third-party sharing

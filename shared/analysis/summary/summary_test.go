@@ -113,3 +113,23 @@ func TestEmptyHasEverySection(t *testing.T) {
 		t.Errorf("empty summary %s", b)
 	}
 }
+
+// A mention and a predicted attribute of the same value up to case are one
+// item, with the clauses of both, placed by its first clause; values that
+// differ stay apart.
+func TestMentionJoinsAttributeOfSameValue(t *testing.T) {
+	clauses := []policy.Clause{
+		{Ordinal: 2, Mentions: []policy.Mention{{Kind: policy.MentionOptOut, Value: "opt-out link"}}},
+		{Ordinal: 4, Attributes: []policy.Attribute{attr("User Choice/Control", "Choice Type", "Opt-out link", 0.8)},
+			Mentions: []policy.Mention{{Kind: policy.MentionOptOut, Value: "privacy settings"}}},
+		{Ordinal: 7, Mentions: []policy.Mention{{Kind: policy.MentionOptOut, Value: "opt-out link"}}},
+	}
+	got := Build(clauses).Choices
+	want := []policy.SummaryItem{
+		{Value: "Opt-out link", Source: "attribute", Attribute: "Choice Type", Score: 0.8, Clauses: []int{2, 4, 7}},
+		{Value: "privacy settings", Source: "mention", Kind: policy.MentionOptOut, Score: 1, Clauses: []int{4}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("choices = %+v\nwant %+v", got, want)
+	}
+}
