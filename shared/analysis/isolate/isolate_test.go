@@ -324,19 +324,24 @@ func TestConcurrentCalls(t *testing.T) {
 // WorkerCPU counts the CPU time of calls served by kept children.
 func TestStderrAndCPUPerCall(t *testing.T) {
 	lim := Limits{Timeout: 20 * time.Second}
-	var one, two bytes.Buffer
+	var one, two lockedBuffer
+	// The child writes its log line before its result; the pipe's copy
+	// may trail the result by a moment.
+	waitFor := func(b *lockedBuffer, line string) {
+		for end := time.Now().Add(10 * time.Second); !strings.Contains(b.String(), line) && time.Now().Before(end); {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 	lim.Stderr = &one
 	if _, err := Run(context.Background(), "test-pid", []byte("one"), lim); err != nil {
 		t.Fatal(err)
 	}
-	// The child writes its log line before its result; the pipe's
-	// copy may trail the result by a moment.
-	time.Sleep(100 * time.Millisecond)
+	waitFor(&one, "log line one")
 	lim.Stderr = &two
 	if _, err := Run(context.Background(), "test-pid", []byte("two"), lim); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
+	waitFor(&two, "log line two")
 	if !strings.Contains(one.String(), "log line one") || strings.Contains(one.String(), "two") {
 		t.Errorf("first call's stderr %q", one.String())
 	}
@@ -356,4 +361,23 @@ func TestStderrAndCPUPerCall(t *testing.T) {
 	if got := WorkerCPU() - before; got < 60*time.Millisecond {
 		t.Errorf("WorkerCPU grew by %v over three calls that each burn 30 ms of CPU", got)
 	}
+}
+
+// lockedBuffer is a bytes.Buffer that a test reads while a pipe's copy
+// writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
