@@ -146,14 +146,14 @@ func reportedBug(err error) error {
 }
 
 // servePDF is the worker: it runs in the child process. Extraction runs
-// on one thread, and a worker lives for one file: one P spares the CPU
-// time of idle threads and parallel collection, and a heap let to grow to
-// five times what is live (within the memory limit the parent sets) spares
-// most collections of a heap that starts empty. Together they cut the
-// worker's CPU time by about a fifth (scripts/bench-pdf.sh).
+// on one thread: one P spares the CPU time of idle threads and parallel
+// collection, and a heap let to grow to five times what is live (within
+// the memory limit the parent sets) spares most collections. Together they
+// cut the worker's CPU time by about a fifth (scripts/bench-pdf.sh). A
+// worker serves one file after another; each gets the same settings.
 func servePDF(in []byte) ([]byte, error) {
-	runtime.GOMAXPROCS(1)
-	debug.SetGCPercent(400)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	req, err := decodePDFRequest(in)
 	if err != nil {
 		return nil, fmt.Errorf("decode request: %w", err)
