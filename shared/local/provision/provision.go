@@ -49,6 +49,9 @@ type Names struct {
 	// EventBus, when set, names the event bus of the change events;
 	// ChangesQueue the queue a rule on it delivers them to.
 	EventBus, ChangesQueue string
+	// MaxReceiveCount of the ingest queue: receives before a message goes
+	// to the dead-letter queue. Zero means topology.MaxReceiveCount.
+	MaxReceiveCount int
 }
 
 // LocalNames returns the names of the local development system.
@@ -118,9 +121,13 @@ func Create(ctx context.Context, c Clients, n Names) (Resources, error) {
 	}); err != nil {
 		return r, err
 	}
+	receives := n.MaxReceiveCount
+	if receives <= 0 {
+		receives = topology.MaxReceiveCount
+	}
 	redrive, _ := json.Marshal(map[string]string{
 		"deadLetterTargetArn": r.DLQARN,
-		"maxReceiveCount":     strconv.Itoa(topology.MaxReceiveCount),
+		"maxReceiveCount":     strconv.Itoa(receives),
 	})
 	vis := n.VisibilityTimeout
 	if vis <= 0 {

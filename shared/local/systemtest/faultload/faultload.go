@@ -210,6 +210,20 @@ type run struct {
 // messages of a killed invocation come back within seconds.
 const visibility = 5 * time.Second
 
+// The sandboxed functions' timeout and the queue's receives. The deployed
+// stack keeps a message hidden for six function timeouts
+// (topology.VisibilityTimeout), so a change event taken by an invocation
+// that was killed (held until that invocation's deadline) is free long
+// before the message's receives run out; with a visibility of seconds the
+// run keeps that promise by allowing as many receives as fit in a function
+// timeout, plus the stack's. The timeout is the shortest that leaves a
+// record its time (the analysis limit and the writes), so that a killed
+// holder's events wait two minutes, not five.
+const (
+	functionTimeout = 2 * time.Minute
+	maxReceives     = int(functionTimeout/visibility) + topology.MaxReceiveCount
+)
+
 // Run runs the load on a moto_server of its own and checks the result.
 func Run(ctx context.Context, cfg Config) (Report, error) {
 	cfg = cfg.withDefaults()
@@ -238,7 +252,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	cl := provision.NewClients(awsCfg)
 	names := provision.Names{Bucket: "faultload", Table: "faultload", Queue: "faultload", DLQ: "faultload-dlq", VisibilityTimeout: visibility,
-		EventBus: "faultload", ChangesQueue: "faultload-changes"}
+		EventBus: "faultload", ChangesQueue: "faultload-changes", MaxReceiveCount: maxReceives}
 	if r.res, err = provision.Create(ctx, cl, names); err != nil {
 		return r.rep, err
 	}
@@ -343,10 +357,10 @@ func (r *run) deliver(ctx context.Context, uploaded <-chan struct{}, region stri
 	var inflight sync.WaitGroup
 	var wg sync.WaitGroup
 	for range r.cfg.Invokers {
-		sb, err := runtimeapi.NewSandbox(function, topology.Ingest.MemoryMB, topology.Ingest.Timeout(), []string{
+		sb, err := runtimeapi.NewSandbox(function, topology.Ingest.MemoryMB, functionTimeout, []string{
 			topology.EnvTableName + "=" + r.res.Table,
 			topology.EnvEventBusName + "=" + r.res.EventBus,
-			topology.EnvMaxReceiveCount + "=" + strconv.Itoa(topology.MaxReceiveCount),
+			topology.EnvMaxReceiveCount + "=" + strconv.Itoa(maxReceives),
 			topology.EnvLogLevel + "=warn",
 		}, os.Stderr)
 		if err != nil {
