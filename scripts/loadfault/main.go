@@ -2,7 +2,7 @@
 // moto_server and prints what it did and whether anything was lost,
 // duplicated or stuck (package faultload); it exits 1 if anything was.
 //
-//	go run ./scripts/loadfault -ops 200
+//	go run ./scripts/loadfault -ops 100
 package main
 
 import (
@@ -17,7 +17,7 @@ import (
 
 func main() {
 	var cfg faultload.Config
-	flag.IntVar(&cfg.Ops, "ops", 200, "writes to the bucket (PUTs and DELETEs)")
+	flag.IntVar(&cfg.Ops, "ops", 100, "writes to the bucket (PUTs and DELETEs)")
 	flag.IntVar(&cfg.Keys, "keys", 0, "distinct keys (default: 2/5 of -ops)")
 	flag.IntVar(&cfg.Uploaders, "uploaders", 16, "writes at the same time")
 	flag.IntVar(&cfg.Invokers, "invokers", 4, "ingest invocations at the same time")
