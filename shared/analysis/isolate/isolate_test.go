@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/policylens/policylens/shared/local/fixture"
 )
 
 // The test binary is its own worker: these registrations serve requests
@@ -324,10 +326,10 @@ func TestConcurrentCalls(t *testing.T) {
 // WorkerCPU counts the CPU time of calls served by kept children.
 func TestStderrAndCPUPerCall(t *testing.T) {
 	lim := Limits{Timeout: 20 * time.Second}
-	var one, two lockedBuffer
+	var one, two fixture.Buffer
 	// The child writes its log line before its result; the pipe's copy
 	// may trail the result by a moment.
-	waitFor := func(b *lockedBuffer, line string) {
+	waitFor := func(b *fixture.Buffer, line string) {
 		for end := time.Now().Add(10 * time.Second); !strings.Contains(b.String(), line) && time.Now().Before(end); {
 			time.Sleep(5 * time.Millisecond)
 		}
@@ -361,23 +363,4 @@ func TestStderrAndCPUPerCall(t *testing.T) {
 	if got := WorkerCPU() - before; got < 60*time.Millisecond {
 		t.Errorf("WorkerCPU grew by %v over three calls that each burn 30 ms of CPU", got)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer that a test reads while a pipe's copy
-// writes to it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

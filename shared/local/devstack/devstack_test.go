@@ -2,7 +2,6 @@ package devstack
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -135,24 +133,6 @@ func TestMakefileDefaultsMatch(t *testing.T) {
 	}
 }
 
-// syncBuffer collects the functions' output.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // What was uploaded survives a stop: the next start restores the bucket
 // from the state directory and ingests it again; a fresh start forgets it.
 func TestStackKeepsUploadsAcrossRestarts(t *testing.T) {
@@ -222,7 +202,7 @@ func TestStackKeepsUploadsAcrossRestarts(t *testing.T) {
 // splits it between the handler and the analysis worker as it would in
 // AWS.
 func TestFunctionsRunWithTheirMemory(t *testing.T) {
-	out := &syncBuffer{}
+	out := &fixture.Buffer{}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	st, err := Start(ctx, Options{Ingest: topology.Function{MemoryMB: 700, TimeoutSeconds: 60}, FunctionOutput: out})

@@ -33,6 +33,7 @@ import (
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/eventsource"
+	"github.com/policylens/policylens/shared/local/fixture"
 	"github.com/policylens/policylens/shared/local/localapi"
 	"github.com/policylens/policylens/shared/local/motoserver"
 	"github.com/policylens/policylens/shared/local/provision"
@@ -58,7 +59,7 @@ type system struct {
 	ingest   *ingest.Handler
 	lookup   *lookup.Handler
 	api      *httptest.Server
-	logs     *syncBuffer
+	logs     *fixture.Buffer
 	region   string
 }
 
@@ -104,7 +105,7 @@ func newSystem(t testing.TB, opt options) *system {
 	if err != nil {
 		t.Fatalf("provision: %v", err)
 	}
-	s := &system{t: t, res: res, s3: cl.S3, sqs: cl.SQS, db: cl.DynamoDB, logs: &syncBuffer{}, region: cfg.Region}
+	s := &system{t: t, res: res, s3: cl.S3, sqs: cl.SQS, db: cl.DynamoDB, logs: &fixture.Buffer{}, region: cfg.Region}
 	lim := opt.limits.WithDefaults()
 	if opt.maxBytes > 0 {
 		lim.MaxBytes = opt.maxBytes
@@ -489,21 +490,4 @@ func (s *system) logRecords(key string) []map[string]any {
 		}
 	}
 	return out
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
