@@ -5,29 +5,13 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/policylens/policylens/shared/analysis/internal/tally"
 )
 
 // Counts tallies decisions: true positives, false positives, false
 // negatives.
-type Counts struct{ TP, FP, FN int }
-
-func (c Counts) add(o Counts) Counts { return Counts{c.TP + o.TP, c.FP + o.FP, c.FN + o.FN} }
-
-// Precision is TP/(TP+FP), 0 when nothing was predicted.
-func (c Counts) Precision() float64 { return ratio(c.TP, c.TP+c.FP) }
-
-// Recall is TP/(TP+FN), 0 when nothing is gold.
-func (c Counts) Recall() float64 { return ratio(c.TP, c.TP+c.FN) }
-
-// F1 is 2TP/(2TP+FP+FN), 0 when there is nothing to count.
-func (c Counts) F1() float64 { return ratio(2*c.TP, 2*c.TP+c.FP+c.FN) }
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
+type Counts = tally.Counts
 
 // Metrics compares predicted triples with gold ones over many segments.
 //
@@ -100,7 +84,7 @@ func overlaps(a, b []Span) bool {
 func (m *Metrics) Micro() Counts {
 	var c Counts
 	for _, p := range m.Pairs {
-		c = c.add(p)
+		c = c.Add(p)
 	}
 	return c
 }
@@ -127,7 +111,7 @@ func (m *Metrics) MacroF1() float64 {
 
 // SpanOverlap is the share of true-positive triples (with gold spans) whose
 // predicted spans overlap a gold span.
-func (m *Metrics) SpanOverlap() float64 { return ratio(m.SpanHit, m.SpanTP) }
+func (m *Metrics) SpanOverlap() float64 { return tally.Ratio(m.SpanHit, m.SpanTP) }
 
 // WriteTable writes one row per (category, attribute) pair: precision,
 // recall, F1, gold support and predictions; then the micro and macro

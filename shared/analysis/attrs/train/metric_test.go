@@ -43,7 +43,7 @@ func TestMetrics(t *testing.T) {
 		[]Triple{tr(tp, "Third Party Entity", "Named third party", Span{Start: 10, End: 12}), tr(tp, "Third Party Entity", "Named third party", Span{Start: 10, End: 12})},
 	)
 	// Micro: TP 2, FP 1, FN 1 -> 4/6.
-	if c := m.Micro(); c != (Counts{2, 1, 1}) {
+	if c := m.Micro(); c != (Counts{TP: 2, FP: 1, FN: 1}) {
 		t.Fatalf("micro counts %+v", c)
 	}
 	if got := m.MicroF1(); math.Abs(got-4.0/6) > 1e-12 {

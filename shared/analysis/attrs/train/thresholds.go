@@ -60,7 +60,7 @@ func (tn *tuning) thresholds(use func(int) bool) []float64 {
 		var tot Counts
 		sum, n := 0.0, 0
 		for _, c := range cur {
-			tot = tot.add(c)
+			tot = tot.Add(c)
 			if c.TP+c.FP+c.FN > 0 {
 				sum += c.F1()
 				n++

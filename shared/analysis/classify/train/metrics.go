@@ -6,32 +6,12 @@ import (
 	"strings"
 
 	"github.com/policylens/policylens/shared/analysis/corpus"
+	"github.com/policylens/policylens/shared/analysis/internal/tally"
 	"github.com/policylens/policylens/shared/domain/labels"
 )
 
 // Counts tallies one label's decisions over a set of examples.
-type Counts struct {
-	TP, FP, FN int
-}
-
-// Support is the number of examples that carry the label.
-func (c Counts) Support() int { return c.TP + c.FN }
-
-// Precision is TP/(TP+FP), 0 when nothing was predicted.
-func (c Counts) Precision() float64 { return ratio(c.TP, c.TP+c.FP) }
-
-// Recall is TP/(TP+FN), 0 when no example carries the label.
-func (c Counts) Recall() float64 { return ratio(c.TP, c.TP+c.FN) }
-
-// F1 is the harmonic mean of precision and recall: 2TP/(2TP+FP+FN).
-func (c Counts) F1() float64 { return ratio(2*c.TP, 2*c.TP+c.FP+c.FN) }
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
+type Counts = tally.Counts
 
 // Metrics are the multi-label scores of predictions against gold labels.
 type Metrics struct {
