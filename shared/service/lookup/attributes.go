@@ -125,13 +125,7 @@ func mentionViewOf(m store.Mention) mentionView {
 // indexClauseView is a clause found through the attribute index, with the
 // attributes or mentions that made it match.
 type indexClauseView struct {
-	PolicyID   string        `json:"policyId"`
-	Ordinal    int           `json:"ordinal"`
-	Heading    []string      `json:"heading"`
-	Text       string        `json:"text"`
-	Truncated  bool          `json:"truncated,omitempty"`
-	Page       int           `json:"page,omitempty"`
-	Score      float64       `json:"score"`
+	foundClauseView
 	Attributes []attrView    `json:"attributes,omitempty"`
 	Mentions   []mentionView `json:"mentions,omitempty"`
 }
@@ -197,8 +191,8 @@ func (h *Handler) indexPage(ctx context.Context, r *request, k store.IndexKey, s
 }
 
 func indexClauseViewOf(c store.IndexClause) indexClauseView {
-	return indexClauseView{PolicyID: c.PolicyID, Ordinal: c.Clause.Ordinal, Heading: nonNil(c.Clause.Heading),
-		Text: c.Clause.Text, Truncated: c.Clause.Truncated, Page: c.Clause.Page, Score: c.Score}
+	return indexClauseView{foundClauseView: foundClauseView{PolicyID: c.PolicyID, Ordinal: c.Clause.Ordinal, Heading: nonNil(c.Clause.Heading),
+		Text: c.Clause.Text, Truncated: c.Clause.Truncated, Page: c.Clause.Page, Score: c.Score}}
 }
 
 // attributeClauses serves GET /attributes/{category}/{attribute}/clauses.

@@ -519,9 +519,9 @@ func (h *Handler) labelClauses(ctx context.Context, r *request) *response {
 	if err != nil {
 		return h.failure(ctx, err, fault.Other, "")
 	}
-	out := labelClauseList{Label: labelRef{Name: l.Name, Slug: l.Slug}, Items: make([]labelClauseView, 0, len(page.Items))}
+	out := labelClauseList{Label: labelRef{Name: l.Name, Slug: l.Slug}, Items: make([]foundClauseView, 0, len(page.Items))}
 	for _, c := range page.Items {
-		out.Items = append(out.Items, labelClauseView{
+		out.Items = append(out.Items, foundClauseView{
 			PolicyID: c.PolicyID, Ordinal: c.Ordinal, Heading: nonNil(c.Heading), Text: c.Text,
 			Truncated: c.Truncated, Page: c.Page, Score: c.Score,
 		})

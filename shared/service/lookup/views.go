@@ -155,7 +155,9 @@ type clauseList struct {
 	NextCursor string       `json:"nextCursor,omitempty"`
 }
 
-type labelClauseView struct {
+// foundClauseView is a clause found through an index (a label's, an
+// attribute value's or a mention's), with the score it was found by.
+type foundClauseView struct {
 	PolicyID  string   `json:"policyId"`
 	Ordinal   int      `json:"ordinal"`
 	Heading   []string `json:"heading"`
@@ -167,7 +169,7 @@ type labelClauseView struct {
 
 type labelClauseList struct {
 	Label      labelRef          `json:"label"`
-	Items      []labelClauseView `json:"items"`
+	Items      []foundClauseView `json:"items"`
 	NextCursor string            `json:"nextCursor,omitempty"`
 }
 
