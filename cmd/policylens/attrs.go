@@ -85,14 +85,10 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return fail(err)
 	}
-	m, err := attrs.LoadBytes(file)
+	m, err := saveModel(stdout, *out, file, attrs.LoadBytes, start)
 	if err != nil {
-		return fail(fmt.Errorf("reload weights: %w", err))
-	}
-	if err := os.WriteFile(*out, file, 0o644); err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d bytes, version %s) in %s\n", *out, len(file), m.Version(), time.Since(start).Round(time.Second))
 	fmt.Fprintf(stdout, "cross-validated (%d folds by policy, thresholds from the other folds): attributes micro-F1 %.3f macro-F1 %.3f\n",
 		rep.Options.Folds, rep.CVMicroF1, rep.CVMacroF1)
 	val := filepath.Join(*dir, attrsDir, "validation.jsonl")

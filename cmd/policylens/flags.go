@@ -4,8 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -75,4 +77,19 @@ func limitFlags(fs *flag.FlagSet) func() policy.Limits {
 		l.MaxMemory = *maxMB << 20
 		return l
 	}
+}
+
+// saveModel checks that a trained weights file loads, writes it to out and
+// says so on stdout, with its version and the time since start; it
+// returns the loaded model.
+func saveModel[M interface{ Version() string }](stdout io.Writer, out string, file []byte, load func([]byte) (M, error), start time.Time) (M, error) {
+	m, err := load(file)
+	if err != nil {
+		return m, fmt.Errorf("reload weights: %w", err)
+	}
+	if err := os.WriteFile(out, file, 0o644); err != nil {
+		return m, err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes, version %s) in %s\n", out, len(file), m.Version(), time.Since(start).Round(time.Second))
+	return m, nil
 }

@@ -164,14 +164,10 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return fail(err)
 	}
-	m, err := classify.LoadBytes(file)
+	m, err := saveModel(stdout, *out, file, classify.LoadBytes, start)
 	if err != nil {
-		return fail(fmt.Errorf("reload weights: %w", err))
-	}
-	if err := os.WriteFile(*out, file, 0o644); err != nil {
 		return fail(err)
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d bytes, version %s) in %s\n", *out, len(file), m.Version(), time.Since(start).Round(time.Second))
 	for _, path := range []string{filepath.Join(*dir, oppDir, "validation.csv"), filepath.Join(*dir, modernDir, "validation.jsonl")} {
 		val, err := corpus.Load(path)
 		if errors.Is(err, os.ErrNotExist) {
