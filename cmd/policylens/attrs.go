@@ -29,6 +29,7 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 	var opt atrain.Options
 	fs.Float64Var(&opt.C, "c", atrain.DefaultC, "SVM cost")
 	fs.Float64Var(&opt.Share, "share", atrain.DefaultShare, "cost weight of other categories' segments with the same attribute and value (negative: none)")
+	fs.BoolVar(&opt.InSampleStack, "in-sample-stack", false, "tune on the pair regressions fitted on all segments (optimistic; the models before 2026-12-01)")
 	fs.Float64Var(&opt.PairStack, "pair-stack", atrain.DefaultPairStack, "L2 penalty of the cross terms of each value's regression over its pair's margins")
 	fs.Float64Var(&opt.Prune, "prune", atrain.DefaultPrune, "zero weights below this fraction of a value's largest")
 	fs.IntVar(&opt.MinSupport, "min-support", atrain.DefaultMinSupport, "fewest majority occurrences of a triple to model it")

@@ -58,6 +58,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.IntVar(&opt.Folds, "folds", train.DefaultFolds, "cross-validation folds on the training splits")
 	fs.BoolVar(&opt.Refit, "refit", false, "train the final weights on all the data instead of averaging the folds' weights")
 	fs.StringVar(&opt.Model, "learner", train.DefaultModel, "linear model: svm, nbsvm, both (the mean of svm and nbsvm) or lr")
+	fs.BoolVar(&opt.InSampleCalib, "in-sample-calib", false, "tune thresholds, fallback and gates on the calibration fitted on all folds (optimistic; the models before 2026-12-01)")
 	fs.Float64Var(&opt.Stack, "stack", train.DefaultStack, "L2 penalty of the cross-label calibration terms (0: plain Platt scaling per label)")
 	fs.IntVar(&opt.Features.Lead, "lead", opt.Features.Lead, "mark the word n-grams of the first N words apart (section titles)")
 	fs.BoolVar(&opt.Fallback, "fallback", opt.Fallback, "tune a score at or above which a clause no threshold admits gets its best label")

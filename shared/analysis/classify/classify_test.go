@@ -373,6 +373,7 @@ func TestLongClauseDoNotTrack(t *testing.T) {
 	for _, l := range m.AssignInput(in, s) {
 		found = found || l.Label == "Do Not Track"
 	}
+	t.Logf("%d characters: Do Not Track %.3f (threshold %.3f, sentence gate %.2f)", len(long), s[dnt], m.Threshold(dnt), m.SentenceGate(dnt))
 	if !found {
 		t.Errorf("%d characters: Do Not Track not found (score %.3f, threshold %.3f; scores %s)", len(long), s[dnt], m.Threshold(dnt), fmtScores(s))
 	}

@@ -39,6 +39,11 @@ type Options struct {
 	// PairStack is the L2 penalty of the cross terms of each value's
 	// logistic regression over its pair's margins.
 	PairStack float64
+	// InSampleStack scores the segments, for the thresholds and the
+	// cross-validated figures, with the pair regressions fitted on all of
+	// them (optimistic: the models before 2026-12-01) instead of those
+	// fitted without the segment's fold.
+	InSampleStack bool
 	// Prune zeroes the weights below this fraction of a value's largest.
 	Prune float64
 	// Gate says which clauses get triples, as attrs.Params.Gate: "any"
@@ -69,7 +74,7 @@ const (
 	DefaultMinSupport = 3
 	DefaultFolds      = 5
 	DefaultShare      = 0.3
-	DefaultPairStack  = 0.03
+	DefaultPairStack  = 3.0
 	DefaultPrune      = 0.2
 	DefaultRows       = "text"
 	DefaultGate       = "category"
@@ -313,30 +318,47 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 
 	// Each value's probability: a logistic regression over its pair's
 	// out-of-fold margins, on the segments of its category.
+	// So that the thresholds and the cross-validated figures see scores
+	// as the final regressions give them to segments they were not fitted
+	// on, each segment's are those of the regressions fitted without its
+	// fold (foldStack[f][ti]), unless Options.InSampleStack.
 	stack := make([][]float64, len(targets))
+	foldStack := make([][][]float64, opt.Folds)
+	for f := range foldStack {
+		foldStack[f] = make([][]float64, len(targets))
+	}
 	for ti, t := range targets {
 		mem := members[t.pair]
-		var xs [][]float64
-		var ys []bool
-		for k := range n {
-			if !inCat[k][t.label] {
-				continue
-			}
-			x := make([]float64, len(mem)+1)
-			for j, o := range mem {
-				x[j] = oof[o][k]
-			}
-			x[len(mem)] = 1
-			xs = append(xs, x)
-			ys = append(ys, gold[k][t.key])
-		}
 		pen := make([]float64, len(mem)+1)
 		for j, o := range mem {
 			if o != ti {
 				pen[j] = opt.PairStack
 			}
 		}
-		stack[ti] = fitLogistic(xs, ys, pen)
+		fitWithout := func(f int) []float64 {
+			var xs [][]float64
+			var ys []bool
+			for k := range n {
+				if !inCat[k][t.label] || fold[k] == f {
+					continue
+				}
+				x := make([]float64, len(mem)+1)
+				for j, o := range mem {
+					x[j] = oof[o][k]
+				}
+				x[len(mem)] = 1
+				xs = append(xs, x)
+				ys = append(ys, gold[k][t.key])
+			}
+			return fitLogistic(xs, ys, pen)
+		}
+		stack[ti] = fitWithout(-1)
+		for f := range opt.Folds {
+			foldStack[f][ti] = stack[ti]
+			if !opt.InSampleStack {
+				foldStack[f][ti] = fitWithout(f)
+			}
+		}
 	}
 	scores := make([][]float64, len(targets))
 	for ti, t := range targets {
@@ -346,9 +368,10 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 		}
 		mem := members[t.pair]
 		for k := range n {
-			z := stack[ti][len(mem)]
+			st := foldStack[fold[k]][ti]
+			z := st[len(mem)]
 			for j, o := range mem {
-				z += stack[ti][j] * oof[o][k]
+				z += st[j] * oof[o][k]
 			}
 			if attrs.Gated(opt.Gate, ls[k].Assigned, t.label) {
 				scores[ti][k] = logistic(z)

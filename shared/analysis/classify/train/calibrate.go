@@ -38,6 +38,40 @@ func logistic(z float64) float64 {
 	return e / (1 + e)
 }
 
+// stackPenalty is the L2 penalty of the other labels' calibration inputs.
+func stackPenalty(opt Options) float64 {
+	if opt.Stack <= 0 {
+		return 1e6 // Platt scaling of the label's own inputs
+	}
+	return opt.Stack
+}
+
+// nestedCalibration returns, per fold, the calibration fitted on the
+// out-of-fold inputs of the other folds (starting from calib, the one
+// fitted on all), so that every example can be scored by a calibration
+// that did not see it; with opt.InSampleCalib, calib for every fold.
+func nestedCalibration(inputs []evidence, use []int, y []corpus.LabelSet, fold []int, calib calibration, opt Options) []calibration {
+	out := make([]calibration, opt.Folds)
+	for f := range out {
+		out[f] = calib
+		if opt.InSampleCalib || (opt.Stack <= 0 && len(use) == labels.Count) {
+			continue // in-sample, or Platt scaling from chooseCosts
+		}
+		var sub []evidence
+		var ysub []corpus.LabelSet
+		for k := range inputs {
+			if fold[k] != f {
+				sub = append(sub, inputs[k])
+				ysub = append(ysub, y[k])
+			}
+		}
+		for l := range labels.Count {
+			out[f][l] = stack(sub, use, ysub, l, calib[l], stackPenalty(opt))
+		}
+	}
+	return out
+}
+
 // stack fits label l's probability as a logistic regression on the
 // calibration inputs use (the margins of all labels, then perhaps their
 // highest sentence margins and the heading flag) and a bias, starting from

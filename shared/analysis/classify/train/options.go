@@ -51,6 +51,12 @@ type Options struct {
 	// DefaultStack; a negative value gives plain Platt scaling of the
 	// label's own inputs.
 	Stack float64
+	// InSampleCalib tunes thresholds, fallback and sentence gates on the
+	// scores of the calibration fitted on all the out-of-fold inputs,
+	// the very values it was fitted on (optimistic: the figures of models
+	// trained before 2026-12-01). By default each example's scores come
+	// from a calibration fitted on the other folds.
+	InSampleCalib bool
 	// Fallback tunes a score at or above which a clause that no threshold
 	// admits still gets its best label.
 	Fallback bool
@@ -122,7 +128,7 @@ const (
 	DefaultMinDF      = 3
 	DefaultFolds      = 10
 	DefaultModel      = "both"
-	DefaultStack      = 1.0
+	DefaultStack      = 30.0
 )
 
 // Shipped returns the options the shipped model was trained with (with its

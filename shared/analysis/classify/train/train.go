@@ -120,19 +120,19 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	}
 	use := calibUses(opt)
 	if opt.Stack > 0 || len(use) > labels.Count {
-		lambda := opt.Stack
-		if lambda <= 0 {
-			lambda = 1e6 // Platt scaling of the label's own inputs
-		}
 		for l := range labels.Count {
-			calib[l] = stack(inputs, use, d.y, l, calib[l], lambda)
+			calib[l] = stack(inputs, use, d.y, l, calib[l], stackPenalty(opt))
 		}
 	}
+	// The scores thresholds, fallback and gates are tuned on: each
+	// example's from a calibration fitted on the other folds, as the final
+	// calibration meets clauses it was not fitted on.
+	foldCalib := nestedCalibration(inputs, use, d.y, fold, calib, opt)
 	probs := make([][labels.Count]float64, n)
 	english := make([]bool, n)
 	states := make([]bool, n)
 	for k, ex := range examples {
-		probs[k] = calib.apply(&inputs[k])
+		probs[k] = foldCalib[fold[k]].apply(&inputs[k])
 		english[k] = !opt.LangCheck || language.ReadsAsEnglish(ex.Text)
 		states[k] = classify.States(ex.Text)
 	}
@@ -150,7 +150,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 					v := lin.sentOOF[chosen[l]][si][l]
 					x[l], x[modelfile.CalibSentence+l] = v, v
 				}
-				for l, v := range calib.apply(&x) {
+				for l, v := range foldCalib[fold[k]].apply(&x) {
 					pSent[k][l] = max(pSent[k][l], v)
 				}
 			}
