@@ -3,11 +3,10 @@ package analyze
 import (
 	"context"
 	"os"
-	"slices"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/policylens/policylens/shared/analysis/summary"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
 )
@@ -73,14 +72,7 @@ func TestAnalyzeAttributesAndSummary(t *testing.T) {
 	}
 }
 
-func states(c policy.Clause, it policy.SummaryItem) bool {
-	return slices.ContainsFunc(c.Attributes, func(a policy.Attribute) bool {
-		// Values that differ in case only are one item.
-		return it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value)
-	}) || slices.ContainsFunc(c.Mentions, func(m policy.Mention) bool {
-		return it.Source == "mention" && m.Kind == it.Kind && m.Value == it.Value
-	})
-}
+func states(c policy.Clause, it policy.SummaryItem) bool { return summary.States(c, it) }
 
 // A policy not in English gets no attributes or mentions and an empty
 // summary (every section present and empty).

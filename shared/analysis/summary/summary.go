@@ -66,6 +66,7 @@ func Build(clauses []policy.Clause) policy.PrivacySummary {
 	} {
 		*s.dst = collect(clauses, s.sec)
 	}
+	out.ThirdParties = dropNamedWhenListed(out.ThirdParties)
 	// What goes to third parties: the information types the clauses that
 	// name a recipient say are shared.
 	for i := range out.ThirdParties {
@@ -103,7 +104,7 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 		}
 		for _, m := range c.Mentions {
 			if slices.Contains(sec.mentions, m.Kind) {
-				add([3]string{"mention", m.Kind, m.Value},
+				add([3]string{"mention", m.Kind, mentionKey(m.Kind, m.Value)},
 					policy.SummaryItem{Value: m.Value, Source: "mention", Kind: m.Kind, Score: 1}, c.Ordinal)
 			}
 		}
@@ -111,9 +112,55 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 	return mergeSameValues(items)
 }
 
+// mentionKey is what mentions of one item share: the value, and for a
+// recipient category the value in lower case without a plural s
+// ("service provider" and "service providers" are one item, under the
+// spelling seen first).
+func mentionKey(kind, value string) string {
+	if kind == policy.MentionRecipient {
+		return strings.TrimSuffix(strings.ToLower(value), "s")
+	}
+	return value
+}
+
+// States reports whether clause c states item it: it has the item's
+// attribute value (up to case), or a mention the item gathers (of the
+// item's own value, or one Build folds into it).
+func States(c policy.Clause, it policy.SummaryItem) bool {
+	for _, a := range c.Attributes {
+		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) {
+			return true
+		}
+	}
+	for _, m := range c.Mentions {
+		switch it.Source {
+		case "mention":
+			if m.Kind == it.Kind && mentionKey(m.Kind, m.Value) == mentionKey(it.Kind, it.Value) {
+				return true
+			}
+		case "attribute":
+			v, want := strings.ToLower(m.Value), strings.ToLower(it.Value)
+			if v == want || sameAs[v] == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameAs maps a mention's value to the attribute value it stands for when
+// the two are spelled differently (a region found in the words, the
+// audience the attribute model predicts).
+var sameAs = map[string]string{
+	"california": "californians",
+	"eea/uk":     "europeans",
+}
+
 // mergeSameValues folds a mention into the attribute item of the same value
-// up to case ("opt-out link" found in the words, "Opt-out link" predicted):
-// one item with the clauses of both, in the order of its first clause.
+// up to case ("opt-out link" found in the words, "Opt-out link" predicted)
+// or of the value it stands for (sameAs: the region "California", the
+// audience "Californians"): one item with the clauses of both, in the
+// order of its first clause.
 func mergeSameValues(items []policy.SummaryItem) []policy.SummaryItem {
 	attr := map[string]int{}
 	for i, it := range items {
@@ -124,7 +171,13 @@ func mergeSameValues(items []policy.SummaryItem) []policy.SummaryItem {
 	out := items[:0:0]
 	drop := make([]bool, len(items))
 	for i, it := range items {
-		j, ok := attr[strings.ToLower(it.Value)]
+		v := strings.ToLower(it.Value)
+		if alias, ok := sameAs[v]; ok && it.Source == "mention" {
+			if _, found := attr[alias]; found {
+				v = alias
+			}
+		}
+		j, ok := attr[v]
 		if it.Source != "mention" || !ok {
 			continue
 		}
@@ -141,6 +194,36 @@ func mergeSameValues(items []policy.SummaryItem) []policy.SummaryItem {
 	}
 	slices.SortStableFunc(out, func(a, b policy.SummaryItem) int { return a.Clauses[0] - b.Clauses[0] })
 	return out
+}
+
+// namedThirdParty is the Third Party Entity value for a recipient the
+// clause names or describes ("our payment processor", "Stripe").
+const namedThirdParty = "Named third party"
+
+// dropNamedWhenListed leaves out the item "Named third party" when every
+// clause it comes from has a named party or recipient category among the
+// items: the summary lists those names, and the bare value adds nothing.
+// Where a clause's recipient was not found in its words, the item stays.
+func dropNamedWhenListed(items []policy.SummaryItem) []policy.SummaryItem {
+	listed := map[int]bool{}
+	for _, it := range items {
+		if it.Source == "mention" {
+			for _, o := range it.Clauses {
+				listed[o] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(items, func(it policy.SummaryItem) bool {
+		if it.Source != "attribute" || it.Value != namedThirdParty {
+			return false
+		}
+		for _, o := range it.Clauses {
+			if !listed[o] {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // sharedTypes returns the information types that third-party sharing

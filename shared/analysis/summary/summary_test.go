@@ -3,6 +3,7 @@ package summary
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -56,7 +57,6 @@ func TestBuild(t *testing.T) {
 			{Value: "Advertising", Source: "attribute", Attribute: "Purpose", Score: 0.75, Clauses: []int{3}},
 		},
 		"thirdParties": {
-			{Value: "Named third party", Source: "attribute", Attribute: "Third Party Entity", Score: 0.8, Clauses: []int{3, 5}, Details: []string{"Location", "Financial"}},
 			{Value: "Google Analytics", Source: "mention", Kind: policy.MentionThirdParty, Score: 1, Clauses: []int{3}, Details: []string{"Location"}},
 			{Value: "advertising partners", Source: "mention", Kind: policy.MentionRecipient, Score: 1, Clauses: []int{3}, Details: []string{"Location"}},
 			{Value: "Stripe", Source: "mention", Kind: policy.MentionThirdParty, Score: 1, Clauses: []int{5}, Details: []string{"Financial"}},
@@ -131,5 +131,101 @@ func TestMentionJoinsAttributeOfSameValue(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("choices = %+v\nwant %+v", got, want)
+	}
+}
+
+// The bare value "Named third party" is left out where the names are
+// listed: kept while one of its clauses names nobody the summary found.
+func TestNamedThirdPartyGivesWayToTheNames(t *testing.T) {
+	named := attr(thirdParty, "Third Party Entity", "Named third party", 0.8)
+	clauses := []policy.Clause{
+		{Ordinal: 1, Attributes: []policy.Attribute{named}, Mentions: []policy.Mention{{Kind: policy.MentionRecipient, Value: "payment processor"}}},
+		{Ordinal: 2, Attributes: []policy.Attribute{named}, Mentions: []policy.Mention{{Kind: policy.MentionThirdParty, Value: "Stripe"}}},
+	}
+	for _, it := range Build(clauses).ThirdParties {
+		if it.Value == "Named third party" {
+			t.Errorf("both clauses' recipients are listed, yet %+v", it)
+		}
+	}
+	clauses = append(clauses, policy.Clause{Ordinal: 3, Attributes: []policy.Attribute{named}})
+	var values []string
+	for _, it := range Build(clauses).ThirdParties {
+		values = append(values, it.Value)
+	}
+	if want := []string{"Named third party", "payment processor", "Stripe"}; !reflect.DeepEqual(values, want) {
+		t.Errorf("third parties %q, want %q", values, want)
+	}
+}
+
+// A region found in the words joins the audience the attribute model
+// predicts for it: California with Californians, the EEA and UK with
+// Europeans; other regions stay items of their own.
+func TestRegionJoinsItsAudience(t *testing.T) {
+	clauses := []policy.Clause{
+		{Ordinal: 3, Mentions: []policy.Mention{{Kind: policy.MentionRegion, Value: "EEA/UK"}}},
+		{Ordinal: 4, Attributes: []policy.Attribute{attr(audiences, "Audience Type", "Californians", 0.9)},
+			Mentions: []policy.Mention{{Kind: policy.MentionRegion, Value: "California"}}},
+		{Ordinal: 6, Mentions: []policy.Mention{{Kind: policy.MentionRegion, Value: "California"}, {Kind: policy.MentionRegion, Value: "Brazil"}}},
+	}
+	got := Build(clauses).Audiences
+	want := []policy.SummaryItem{
+		{Value: "EEA/UK", Source: "mention", Kind: policy.MentionRegion, Score: 1, Clauses: []int{3}},
+		{Value: "Californians", Source: "attribute", Attribute: "Audience Type", Score: 0.9, Clauses: []int{4, 6}},
+		{Value: "Brazil", Source: "mention", Kind: policy.MentionRegion, Score: 1, Clauses: []int{6}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("audiences = %+v\nwant %+v", got, want)
+	}
+}
+
+// A recipient category in the singular and in the plural is one item,
+// spelled as first seen.
+func TestRecipientSingularAndPluralAreOne(t *testing.T) {
+	clauses := []policy.Clause{
+		{Ordinal: 2, Mentions: []policy.Mention{{Kind: policy.MentionRecipient, Value: "service providers"}}},
+		{Ordinal: 5, Mentions: []policy.Mention{{Kind: policy.MentionRecipient, Value: "service provider"}, {Kind: policy.MentionRecipient, Value: "insurers"}}},
+	}
+	got := Build(clauses).ThirdParties
+	want := []policy.SummaryItem{
+		{Value: "service providers", Source: "mention", Kind: policy.MentionRecipient, Score: 1, Clauses: []int{2, 5}},
+		{Value: "insurers", Source: "mention", Kind: policy.MentionRecipient, Score: 1, Clauses: []int{5}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("third parties = %+v\nwant %+v", got, want)
+	}
+}
+
+// Every clause an item names states it, under the same rules that gather
+// the item: the clauses of a built summary pass States, and a clause that
+// says something else does not.
+func TestStatesFollowsBuild(t *testing.T) {
+	clauses := []policy.Clause{
+		{Ordinal: 1, Mentions: []policy.Mention{{Kind: policy.MentionRegion, Value: "California"}, {Kind: policy.MentionRecipient, Value: "insurer"}}},
+		{Ordinal: 2, Attributes: []policy.Attribute{attr(audiences, "Audience Type", "Californians", 0.9)},
+			Mentions: []policy.Mention{{Kind: policy.MentionRecipient, Value: "insurers"}, {Kind: policy.MentionOptOut, Value: "opt-out link"}}},
+		{Ordinal: 3, Attributes: []policy.Attribute{attr("User Choice/Control", "Choice Type", "Opt-out link", 0.8)}},
+		{Ordinal: 4, Mentions: []policy.Mention{{Kind: policy.MentionRegion, Value: "Brazil"}}},
+	}
+	byOrdinal := map[int]policy.Clause{}
+	for _, c := range clauses {
+		byOrdinal[c.Ordinal] = c
+	}
+	s := Build(clauses)
+	n := 0
+	for _, sec := range [][]policy.SummaryItem{s.ThirdParties, s.Choices, s.Audiences} {
+		for _, it := range sec {
+			for _, o := range it.Clauses {
+				n++
+				if !States(byOrdinal[o], it) {
+					t.Errorf("%+v: clause %d does not state it", it, o)
+				}
+			}
+			if States(byOrdinal[4], it) != slices.Contains(it.Clauses, 4) {
+				t.Errorf("%+v: States says clause 4 states it: %v", it, States(byOrdinal[4], it))
+			}
+		}
+	}
+	if n != 7 {
+		t.Errorf("%d item clauses, want 7 (insurers 1,2; opt-out link 2,3; Californians 1,2; Brazil 4)", n)
 	}
 }
