@@ -318,48 +318,7 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 
 	// Each value's probability: a logistic regression over its pair's
 	// out-of-fold margins, on the segments of its category.
-	// So that the thresholds and the cross-validated figures see scores
-	// as the final regressions give them to segments they were not fitted
-	// on, each segment's are those of the regressions fitted without its
-	// fold (foldStack[f][ti]), unless Options.InSampleStack.
-	stack := make([][]float64, len(targets))
-	foldStack := make([][][]float64, opt.Folds)
-	for f := range foldStack {
-		foldStack[f] = make([][]float64, len(targets))
-	}
-	for ti, t := range targets {
-		mem := members[t.pair]
-		pen := make([]float64, len(mem)+1)
-		for j, o := range mem {
-			if o != ti {
-				pen[j] = opt.PairStack
-			}
-		}
-		fitWithout := func(f int) []float64 {
-			var xs [][]float64
-			var ys []bool
-			for k := range n {
-				if !inCat[k][t.label] || fold[k] == f {
-					continue
-				}
-				x := make([]float64, len(mem)+1)
-				for j, o := range mem {
-					x[j] = oof[o][k]
-				}
-				x[len(mem)] = 1
-				xs = append(xs, x)
-				ys = append(ys, gold[k][t.key])
-			}
-			return fitLogistic(xs, ys, pen)
-		}
-		stack[ti] = fitWithout(-1)
-		for f := range opt.Folds {
-			foldStack[f][ti] = stack[ti]
-			if !opt.InSampleStack {
-				foldStack[f][ti] = fitWithout(f)
-			}
-		}
-	}
+	stack, foldStack := pairRegressions(&pairData{targets: targets, members: members, oof: oof, gold: gold, inCat: inCat, fold: fold}, opt)
 	scores := make([][]float64, len(targets))
 	for ti, t := range targets {
 		scores[ti] = make([]float64, n)
@@ -427,6 +386,66 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 		return nil, nil, err
 	}
 	return file, rep, nil
+}
+
+// pairData is what the pair regressions are fitted on: per target its
+// out-of-fold margins, per segment its gold triples, categories and fold.
+type pairData struct {
+	targets []target
+	members [][]int // per pair, its targets
+	oof     [][]float64
+	gold    []map[Key]bool
+	inCat   [][labels.Count]bool
+	fold    []int
+}
+
+// pairRegressions fits each value's probability, a logistic regression
+// over its pair's out-of-fold margins on the segments of its category:
+// once on all segments (stack[ti], the final model's) and once without
+// each fold (foldStack[f][ti]), which scores that fold's segments for the
+// thresholds and the cross-validated figures, so that they see scores as
+// the final regressions give them to segments they were not fitted on.
+// With Options.InSampleStack, foldStack[f] is stack for every fold.
+func pairRegressions(d *pairData, opt Options) (stack [][]float64, foldStack [][][]float64) {
+	stack = make([][]float64, len(d.targets))
+	foldStack = make([][][]float64, opt.Folds)
+	for f := range foldStack {
+		foldStack[f] = make([][]float64, len(d.targets))
+	}
+	for ti, t := range d.targets {
+		mem := d.members[t.pair]
+		pen := make([]float64, len(mem)+1)
+		for j, o := range mem {
+			if o != ti {
+				pen[j] = opt.PairStack
+			}
+		}
+		fitWithout := func(f int) []float64 {
+			var xs [][]float64
+			var ys []bool
+			for k := range d.gold {
+				if !d.inCat[k][t.label] || d.fold[k] == f {
+					continue
+				}
+				x := make([]float64, len(mem)+1)
+				for j, o := range mem {
+					x[j] = d.oof[o][k]
+				}
+				x[len(mem)] = 1
+				xs = append(xs, x)
+				ys = append(ys, d.gold[k][t.key])
+			}
+			return fitLogistic(xs, ys, pen)
+		}
+		stack[ti] = fitWithout(-1)
+		for f := range opt.Folds {
+			foldStack[f][ti] = stack[ti]
+			if !opt.InSampleStack {
+				foldStack[f][ti] = fitWithout(f)
+			}
+		}
+	}
+	return stack, foldStack
 }
 
 // category is the label index of an OPP-115 category that has attributes
