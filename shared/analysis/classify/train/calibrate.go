@@ -38,6 +38,12 @@ func logistic(z float64) float64 {
 	return e / (1 + e)
 }
 
+// stacked reports whether the calibration is fitted by stack over the
+// inputs use; otherwise it is the Platt scaling chooseCosts fits.
+func stacked(opt Options, use []int) bool {
+	return opt.Stack > 0 || len(use) > labels.Count
+}
+
 // stackPenalty is the L2 penalty of the other labels' calibration inputs.
 func stackPenalty(opt Options) float64 {
 	if opt.Stack <= 0 {
@@ -54,8 +60,8 @@ func nestedCalibration(inputs []evidence, use []int, y []corpus.LabelSet, fold [
 	out := make([]calibration, opt.Folds)
 	for f := range out {
 		out[f] = calib
-		if opt.InSampleCalib || (opt.Stack <= 0 && len(use) == labels.Count) {
-			continue // in-sample, or Platt scaling from chooseCosts
+		if opt.InSampleCalib || !stacked(opt, use) {
+			continue
 		}
 		var sub []evidence
 		var ysub []corpus.LabelSet

@@ -119,7 +119,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 		}
 	}
 	use := calibUses(opt)
-	if opt.Stack > 0 || len(use) > labels.Count {
+	if stacked(opt, use) {
 		for l := range labels.Count {
 			calib[l] = stack(inputs, use, d.y, l, calib[l], stackPenalty(opt))
 		}
