@@ -37,6 +37,8 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&opt.Score, "score", atrain.DefaultScore, "a triple's score: product (the value's probability times the category's label score) or value (the probability alone)")
 	fs.Float64Var(&opt.CharScale, "char-scale", atrain.DefaultCharScale, "multiply the values of the label model's character n-gram rows by this")
 	fs.StringVar(&opt.Rows, "rows", atrain.DefaultRows, "label-model rows the values read: text (word and character n-grams) or words (word n-grams only)")
+	fs.Float64Var(&opt.SpanWeight, "span-weight", atrain.DefaultSpanWeight, "cost weight of the annotators' evidence spans as examples of their own (negative: none)")
+	fs.IntVar(&opt.SpanMinWords, "span-min-words", atrain.DefaultSpanWords, "leave out evidence spans of fewer words")
 	fs.Uint64Var(&opt.Seed, "seed", 1, "random seed; training is deterministic for a seed")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: policylens train --attributes --corpus DIR --label-oof FILE [--out FILE] [flags]")

@@ -63,6 +63,13 @@ type Options struct {
 	// DefaultCharScale.
 	CharScale float64
 	Seed      uint64
+	// SpanWeight, above 0, also trains each value on the annotators'
+	// evidence spans in the training folds, each an example of its own at
+	// this cost weight: positive for the values it is evidence of,
+	// negative for the other values of their pairs; negative turns it off.
+	SpanWeight float64
+	// SpanMinWords leaves out the evidence spans of fewer words.
+	SpanMinWords int
 	// Log, when set, receives progress lines.
 	Log io.Writer `json:"-"`
 }
@@ -80,6 +87,8 @@ const (
 	DefaultGate       = "category"
 	DefaultScore      = "product"
 	DefaultCharScale  = 2.0
+	DefaultSpanWeight = 0.3
+	DefaultSpanWords  = 2
 )
 
 func (o *Options) defaults() {
@@ -116,6 +125,12 @@ func (o *Options) defaults() {
 	if o.Score == "" {
 		o.Score = DefaultScore
 	}
+	if o.SpanWeight == 0 {
+		o.SpanWeight = DefaultSpanWeight
+	}
+	if o.SpanMinWords == 0 {
+		o.SpanMinWords = DefaultSpanWords
+	}
 }
 
 // Report describes a training run; it is stored in the weights file.
@@ -140,19 +155,33 @@ type target struct {
 	pair  int
 }
 
-// dataset holds the segments' feature vectors (compressed sparse rows).
+// dataset holds the feature vectors of the segments and of the evidence
+// spans (compressed sparse rows), the label model's text rows only.
 type dataset struct {
-	start []int
-	rows  []int32
-	vals  []float32
+	textRows int
+	start    []int
+	rows     []int32
+	vals     []float32
 }
 
-func (d *dataset) add(rows []int32, vals []float32, textRows int) {
+// features appends the label model's feature vector of text to rows and
+// vals, the character n-grams' values scaled by Options.CharScale.
+func features(lm *classify.Model, text string, opt Options, rows []int32, vals []float32) ([]int32, []float32) {
+	rows, vals = lm.FeatureVector(classify.Input{Text: text}, rows, vals)
+	for i, r := range rows {
+		if int(r) >= lm.WordRows() {
+			vals[i] *= float32(opt.CharScale)
+		}
+	}
+	return rows, vals
+}
+
+func (d *dataset) add(rows []int32, vals []float32) {
 	if d.start == nil {
 		d.start = []int{0}
 	}
 	for i, r := range rows {
-		if int(r) >= textRows {
+		if int(r) >= d.textRows {
 			continue
 		}
 		d.rows = append(d.rows, r)
@@ -211,17 +240,12 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 	if opt.Gate != attrs.GateAny && opt.Gate != attrs.GateCategory {
 		return nil, nil, fmt.Errorf("attrs train: gate %q, want %s or %s", opt.Gate, attrs.GateAny, attrs.GateCategory)
 	}
-	d := &dataset{}
+	d := &dataset{textRows: textRows}
 	var rows []int32
 	var vals []float32
 	for _, s := range segs {
-		rows, vals = lm.FeatureVector(classify.Input{Text: s.Text}, rows[:0], vals[:0])
-		for i, r := range rows {
-			if int(r) >= lm.WordRows() {
-				vals[i] *= float32(opt.CharScale)
-			}
-		}
-		d.add(rows, vals, textRows)
+		rows, vals = features(lm, s.Text, opt, rows[:0], vals[:0])
+		d.add(rows, vals)
 	}
 	gold := make([]map[Key]bool, n)
 	inCat := make([][labels.Count]bool, n)
@@ -230,7 +254,7 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 		gold[k] = map[Key]bool{}
 		for _, a := range segs[k].Attributes {
 			key := Key{a.Category, a.Attribute, a.Value}
-			if a.Votes < MinVotes || a.Attribute == "Other Type" || a.Value == "Other" {
+			if !modelled(a) {
 				continue
 			}
 			gold[k][key] = true
@@ -289,6 +313,14 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 	logf("attrs train: %d segments, %d text rows, %d values modelled (%d auxiliary) in %d pairs", n, textRows, len(targets), len(aux), len(pairs))
 
 	fold := PolicyFolds(segs, opt.Folds)
+	vd := &valueData{d: d, targets: targets, gold: gold, inCat: inCat, fold: fold}
+	if opt.SpanWeight > 0 {
+		vd.spans = evidenceSpans(segs, opt.SpanMinWords)
+		for _, sp := range vd.spans {
+			d.add(features(lm, sp.text, opt, rows[:0], vals[:0]))
+		}
+		logf("attrs train: %d evidence spans of at least %d words as examples of their own", len(vd.spans), opt.SpanMinWords)
+	}
 	oof := make([][]float64, len(targets))
 	final := make([][]float64, len(targets))
 	bias := make([]float64, len(targets))
@@ -299,7 +331,7 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 		go func() {
 			defer wg.Done()
 			for ti := range next {
-				oof[ti], final[ti], bias[ti] = fitTarget(d, targets, ti, gold, inCat, fold, textRows, opt)
+				oof[ti], final[ti], bias[ti] = fitTarget(vd, ti, textRows, opt)
 			}
 		}()
 	}
@@ -459,56 +491,14 @@ func category(cat string) (int, bool) {
 
 // fitTarget fits value ti's SVM per fold and returns its out-of-fold
 // margins, its final weights (the mean of the folds', pruned) and bias.
-func fitTarget(d *dataset, targets []target, ti int, gold []map[Key]bool, inCat [][labels.Count]bool, fold []int, dim int, opt Options) ([]float64, []float64, float64) {
-	t := targets[ti]
-	n := len(gold)
-	var siblings []int
-	share := opt.Share > 0 && (t.key.Attribute != "Does/Does Not" || t.key.Value == "Does Not")
-	for o, u := range targets {
-		if share && u.label != t.label && ShareKey(u.key) == ShareKey(t.key) {
-			siblings = append(siblings, o)
-		}
-	}
+func fitTarget(v *valueData, ti int, dim int, opt Options) ([]float64, []float64, float64) {
+	n := len(v.gold)
+	d := v.d
 	oof := make([]float64, n)
 	wsum := make([]float64, dim)
 	bsum := 0.0
 	for f := range opt.Folds {
-		var ex []example
-		npos, nneg := 0, 0
-		for k := range n {
-			if fold[k] == f {
-				continue
-			}
-			y, cost := -1.0, 1.0
-			switch {
-			case inCat[k][t.label]:
-				if gold[k][t.key] {
-					y = 1
-				}
-			default:
-				// A segment of another category with the same attribute
-				// and value among its values teaches this one too.
-				in := false
-				for _, o := range siblings {
-					if inCat[k][targets[o].label] {
-						in = true
-						if gold[k][targets[o].key] {
-							y = 1
-						}
-					}
-				}
-				if !in {
-					continue
-				}
-				cost = opt.Share
-			}
-			if y > 0 {
-				npos++
-			} else {
-				nneg++
-			}
-			ex = append(ex, example{k: k, y: y, cost: cost})
-		}
+		ex, npos, nneg := v.examples(ti, f, opt)
 		if npos == 0 {
 			continue
 		}
@@ -527,12 +517,12 @@ func fitTarget(d *dataset, targets []target, ti int, gold []map[Key]bool, inCat 
 		w, b := trainSVM(d, ex, dim, rng)
 		prune(w, opt.Prune)
 		for k := range n {
-			if fold[k] == f {
+			if v.fold[k] == f {
 				oof[k] = d.dot(k, w) + b
 			}
 		}
-		for r, v := range w {
-			wsum[r] += v
+		for r, x := range w {
+			wsum[r] += x
 		}
 		bsum += b
 	}
