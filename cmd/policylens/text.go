@@ -52,7 +52,11 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 	field(bw, "Regulations", strings.Join(p.Regulations, ", "))
 	field(bw, "URLs", strings.Join(p.URLs, ", "))
 	field(bw, "Clauses", fmt.Sprint(p.Clauses))
-	field(bw, "Model", p.ModelVersion)
+	model := p.ModelVersion
+	if p.AttributeModelVersion != "" {
+		model += " (attributes " + p.AttributeModelVersion + ")"
+	}
+	field(bw, "Model", model)
 	for _, n := range p.Notes {
 		field(bw, "Note", n)
 	}

@@ -140,6 +140,9 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 	if english {
 		am = a.attributes()
 	}
+	if am != nil {
+		res.Policy.AttributeModelVersion = am.Version()
+	}
 	for i := range sp.Clauses {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {

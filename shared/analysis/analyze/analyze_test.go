@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policylens/policylens/shared/analysis/attrs"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/internal/wire/wiretest"
 	"github.com/policylens/policylens/shared/domain/fault"
@@ -36,6 +37,10 @@ func TestAnalyzeFixtures(t *testing.T) {
 		fixture.Path("testdata", "pdf", "northwind-libreoffice.pdf"),
 	}
 	a := analyzer(t)
+	am, err := attrs.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
 			data, err := os.ReadFile(f)
@@ -52,6 +57,11 @@ func TestAnalyzeFixtures(t *testing.T) {
 			}
 			if p.Bytes != len(data) || len(p.SHA256) != 64 || p.ModelVersion == "" || p.Title == "" {
 				t.Errorf("policy summary incomplete: %+v", p)
+			}
+			// The attribute model that gave the attributes is named, as
+			// the label model is.
+			if p.AttributeModelVersion != am.Version() {
+				t.Errorf("attribute model %q, want %q", p.AttributeModelVersion, am.Version())
 			}
 			counts := map[string]int{}
 			for i, c := range res.Clauses {

@@ -92,4 +92,7 @@ func TestAnalyzeNoAttributesInFrench(t *testing.T) {
 	if p.DataCollected == nil || len(p.DataCollected)+len(p.ThirdParties)+len(p.Retention) != 0 {
 		t.Errorf("summary of a French policy: %+v", p)
 	}
+	if v := res.Policy.AttributeModelVersion; v != "" {
+		t.Errorf("a French policy names the attribute model %q, which gave it no attributes", v)
+	}
 }

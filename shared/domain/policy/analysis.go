@@ -70,6 +70,10 @@ type Summary struct {
 	// LabelCounts counts the clauses carrying each label, for all 12 labels.
 	LabelCounts  map[string]int `json:"labelCounts"`
 	ModelVersion string         `json:"modelVersion"`
+	// AttributeModelVersion is the version of the attribute model that
+	// gave the clauses their attributes; empty when none did (a policy
+	// not in English).
+	AttributeModelVersion string `json:"attributeModelVersion,omitempty"`
 	// Notes say what a reader of the labels should know: that the policy
 	// is not in a language the classifier reads, or that some of its
 	// clauses are not, and were left unlabelled.

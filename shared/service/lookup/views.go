@@ -25,8 +25,10 @@ type policySummary struct {
 	Bytes        int64  `json:"bytes,omitempty"`
 	Clauses      int    `json:"clauses"`
 	ModelVersion string `json:"modelVersion,omitempty"`
-	CreatedAt    string `json:"createdAt,omitempty"`
-	UpdatedAt    string `json:"updatedAt"`
+	// AttributeModelVersion is the attribute model's version.
+	AttributeModelVersion string `json:"attributeModelVersion,omitempty"`
+	CreatedAt             string `json:"createdAt,omitempty"`
+	UpdatedAt             string `json:"updatedAt"`
 }
 
 type policyList struct {
@@ -66,7 +68,7 @@ func summaryOf(p *store.Policy, now time.Time) policySummary {
 	s := policySummary{
 		ID: p.ID, Bucket: p.Bucket, Key: p.Key, Status: string(p.Status), Reason: p.Reason,
 		Title: p.Title, Format: p.Format, Language: p.Language, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
-		ModelVersion: p.ModelVersion, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		ModelVersion: p.ModelVersion, AttributeModelVersion: p.AttributeModelVersion, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 	if p.Status == policy.Processing {
 		if t, err := time.Parse(time.RFC3339Nano, p.UpdatedAt); err == nil && now.Sub(t) > StalledAfter {

@@ -85,8 +85,11 @@ type Policy struct {
 	AttrCounts   map[string]int `dynamodbav:"attrCounts,omitempty"`
 	Clauses      int            `dynamodbav:"clauses"`
 	ModelVersion string         `dynamodbav:"modelVersion,omitempty"`
-	CreatedAt    string         `dynamodbav:"createdAt,omitempty"`
-	UpdatedAt    string         `dynamodbav:"updatedAt"`
+	// AttributeModelVersion is the attribute model's, as ModelVersion is
+	// the label model's.
+	AttributeModelVersion string `dynamodbav:"attributeModelVersion,omitempty"`
+	CreatedAt             string `dynamodbav:"createdAt,omitempty"`
+	UpdatedAt             string `dynamodbav:"updatedAt"`
 	// StaleGens lists generations replaced but not yet deleted.
 	StaleGens []string `dynamodbav:"staleGens,stringset,omitempty"`
 	// Version is the id of the kept version whose analysis is current

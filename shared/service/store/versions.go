@@ -152,7 +152,7 @@ func versionItem(v policy.Version, c Claim, entry VersionEntry, o Outcome, from 
 		"clauses":             num(int64(entry.Clauses)),
 	}
 	for name, val := range map[string]string{"sha256": r.SHA256, "format": r.Format, "encoding": r.Encoding,
-		"language": r.Language, "modelVersion": r.ModelVersion, "from": from} {
+		"language": r.Language, "modelVersion": r.ModelVersion, "attributeModelVersion": r.AttributeModelVersion, "from": from} {
 		if val != "" {
 			item[name] = str(val)
 		}
@@ -359,6 +359,7 @@ func (s *Store) ReadVersion(ctx context.Context, id, gen string) (*policy.Analys
 		Clauses      int            `dynamodbav:"clauses"`
 		LabelCounts  map[string]int `dynamodbav:"labelCounts"`
 		ModelVersion string         `dynamodbav:"modelVersion"`
+		AttrVersion  string         `dynamodbav:"attributeModelVersion"`
 	}
 	if err := attributevalue.UnmarshalMap(vi.Item, &rec); err != nil {
 		return nil, fmt.Errorf("read version item: %w", err)
@@ -367,7 +368,8 @@ func (s *Store) ReadVersion(ctx context.Context, id, gen string) (*policy.Analys
 		return nil, ErrGenerationChanged
 	}
 	a.Policy = policy.Summary{SHA256: rec.SHA256, Format: rec.Format, Encoding: rec.Encoding, Language: rec.Language, Pages: rec.Pages,
-		Bytes: rec.Bytes, Clauses: rec.Clauses, LabelCounts: rec.LabelCounts, ModelVersion: rec.ModelVersion}
+		Bytes: rec.Bytes, Clauses: rec.Clauses, LabelCounts: rec.LabelCounts, ModelVersion: rec.ModelVersion,
+		AttributeModelVersion: rec.AttrVersion}
 	if av, ok := vi.Item["facts"]; ok {
 		if err := unmarshalFacts(av, &a.Policy.Facts); err != nil {
 			return nil, fmt.Errorf("read version facts: %w", err)

@@ -243,7 +243,7 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		reason, _ := truncateUTF8(o.Reason, maxReasonBytes)
 		e.Set("reason", str(reason))
 		e.Set("clauses", num(0))
-		e.Remove("gen", "version", "labelCounts", "modelVersion", "title", "facts", "factsTruncated", countsAttribute)
+		e.Remove("gen", "version", "labelCounts", "modelVersion", "attributeModelVersion", "title", "facts", "factsTruncated", countsAttribute)
 		if o.Retryable {
 			e.Set("retryable", &types.AttributeValueMemberBOOL{Value: true})
 		} else {
@@ -274,6 +274,7 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		}
 		e.Set(countsAttribute, ac)
 		setOrRemove(e, "modelVersion", o.Result.Policy.ModelVersion)
+		setOrRemove(e, "attributeModelVersion", o.Result.Policy.AttributeModelVersion)
 		fav, cut, err := factsValue(o.Result.Policy.Facts)
 		if err != nil {
 			return err
@@ -448,7 +449,7 @@ func (s *Store) Remove(ctx context.Context, v policy.Version, seen *Policy) erro
 	e.Set(topology.TTLAttribute, num(now.Unix()+tombstoneTTLDays*24*3600))
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
 		"sha256", "format", "encoding", "language", "pages", "bytes", "title", "facts", "factsTruncated",
-		"labelCounts", "modelVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable",
+		"labelCounts", "modelVersion", "attributeModelVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable",
 		"version", "versions", "retiredGens", "notify", countsAttribute)
 	var gens []string
 	var delta map[string]map[string]int
