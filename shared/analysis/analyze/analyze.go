@@ -67,6 +67,17 @@ func (a *Analyzer) attributes() *attrs.Model {
 	return a.attrs
 }
 
+// ModelVersions returns the versions of the models the analyzer's
+// analyses come from, as they report them (Summary.ModelVersion and
+// Summary.AttributeModelVersion of a policy in English): the label
+// model's, and the attribute model's ("" when it has none).
+func (a *Analyzer) ModelVersions() (labels, attributes string) {
+	if am := a.attributes(); am != nil {
+		attributes = am.Version()
+	}
+	return a.model.Version(), attributes
+}
+
 // Limits returns the extraction limits the analyzer applies.
 func (a *Analyzer) Limits() policy.Limits { return a.limits }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policylens/policylens/shared/analysis/language"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/service/s3event"
@@ -73,20 +74,28 @@ func (h *Handler) ingest(ctx context.Context, c s3event.Change, d delivery, rep 
 // recordVersion analyses the object claim holds and records it: as the policy's
 // new version, or, when its bytes are those of the current version, as
 // the same version again. A new version that differs from the previous
-// one has a change event, sent once it is current.
+// one has a change event, sent once it is current. The same bytes as the
+// current version are analysed again, as a new version without an event,
+// when other models analysed that version (staleModels): after a new
+// model is deployed, uploading a policy again gives it the new model's
+// answers.
 func (h *Handler) recordVersion(ctx context.Context, c s3event.Change, v policy.Version, claim store.Claim, obj *object, d delivery, rep *report) error {
 	data, err := h.read(v, obj, rep)
 	obj.close()
 	if err != nil {
 		return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
 	}
+	reanalysis := false
 	if cur := currentVersion(claim.Prev); cur != nil && cur.SHA256 == sha(data) {
-		rep.version, rep.clauses = cur.Version, cur.Clauses
-		o := store.Outcome{Unchanged: true, Bytes: rep.bytes}
-		if err := h.finish(ctx, v, claim, o, outUnchanged, rep); err != nil {
-			return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
+		if !h.staleModels(claim.Prev) {
+			rep.version, rep.clauses = cur.Version, cur.Clauses
+			o := store.Outcome{Unchanged: true, Bytes: rep.bytes}
+			if err := h.finish(ctx, v, claim, o, outUnchanged, rep); err != nil {
+				return h.settle(ctx, c.Kind, v, &claim, nil, err, d, rep)
+			}
+			return nil
 		}
-		return nil
+		reanalysis = true
 	}
 	res, err := h.analyse(ctx, v, data, rep)
 	if err != nil {
@@ -102,7 +111,9 @@ func (h *Handler) recordVersion(ctx context.Context, c s3event.Change, v policy.
 		received = h.now()
 	}
 	o := store.Outcome{Result: res, Bytes: rep.bytes, Received: received}
-	if o.Event, err = h.changeEvent(ctx, v, claim, res, received, rep); err != nil {
+	if reanalysis {
+		rep.change = changeReanalysed
+	} else if o.Event, err = h.changeEvent(ctx, v, claim, res, received, rep); err != nil {
 		if fault.KindOf(err) == fault.Conflict {
 			// The previous version is being deleted: another version
 			// became current meanwhile, and this claim cannot finish.
@@ -133,6 +144,24 @@ func currentVersion(p *store.Policy) *store.VersionEntry {
 		return nil
 	}
 	return p.FindGen(p.Gen)
+}
+
+// staleModels reports whether p's current version was analysed by other
+// models than the analyzer's: another label model, or, for a policy in
+// English (or too short to tell), another attribute model, or none named
+// (versions stored before the attribute model's version was). False when
+// the analyzer does not name its models.
+func (h *Handler) staleModels(p *store.Policy) bool {
+	n, ok := h.Analyzer.(modelNamer)
+	if !ok || p == nil {
+		return false
+	}
+	labels, attributes := n.ModelVersions()
+	if p.ModelVersion != labels {
+		return true
+	}
+	english := p.Language == "" || p.Language == language.English
+	return english && p.AttributeModelVersion != attributes
 }
 
 func sha(data []byte) string {

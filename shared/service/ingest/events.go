@@ -19,6 +19,10 @@ const (
 	changeFirst   = "first"   // no previous version to compare with
 	changeQuiet   = "quiet"   // cosmetic only: no event
 	changeChanged = "changed" // a change event
+	// The same bytes as the current version, analysed again because other
+	// models analysed it: a new version, no event (the document did not
+	// change).
+	changeReanalysed = "reanalysed"
 )
 
 // changeEvent compares the analysis res of the version claim c records

@@ -69,6 +69,23 @@ func readyWith(sum string) *store.Policy {
 	return p
 }
 
+// namedModels is an analyzer that names its models, as analyze.Analyzer
+// does.
+type namedModels struct {
+	*fakeAnalyzer
+	labels, attributes string
+}
+
+func (n namedModels) ModelVersions() (string, string) { return n.labels, n.attributes }
+
+// analysedBy is readyWith(sum) whose current version, of a policy in
+// language lang, the models named analysed.
+func analysedBy(sum, lang, labels, attributes string) *store.Policy {
+	p := readyWith(sum)
+	p.Language, p.ModelVersion, p.AttributeModelVersion = lang, labels, attributes
+	return p
+}
+
 // runOne delivers one upload notification of key to h, whose log goes to
 // logs.
 func runOne(t *testing.T, h *ingest.Handler, key string) events.SQSEventResponse {
@@ -92,6 +109,7 @@ func TestVersionsAndChangeEvents(t *testing.T) {
 		events   *fakeEvents
 		pending  map[string][]byte
 		takeErr  error
+		models   []string // the label and attribute models the analyzer names, if it does
 		// what must happen
 		failed  bool
 		calls   []string
@@ -111,6 +129,16 @@ func TestVersionsAndChangeEvents(t *testing.T) {
 			calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
 		{name: "same bytes as the current version", snapshot: readyWith(hexSHA(data)), res: changed, events: &fakeEvents{},
 			calls: []string{"Snapshot", "Begin", "Finish"}, outcome: "unchanged"},
+		{name: "same bytes, same models", snapshot: analysedBy(hexSHA(data), "en", "m1", "a1"), models: []string{"m1", "a1"},
+			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "Finish"}, outcome: "unchanged"},
+		{name: "same bytes, another label model", snapshot: analysedBy(hexSHA(data), "en", "m0", "a1"), models: []string{"m1", "a1"},
+			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready", change: "reanalysed"},
+		{name: "same bytes, another attribute model", snapshot: analysedBy(hexSHA(data), "en", "m1", "a0"), models: []string{"m1", "a1"},
+			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready", change: "reanalysed"},
+		{name: "same bytes, no attribute model named yet", snapshot: analysedBy(hexSHA(data), "en", "m1", ""), models: []string{"m1", "a1"},
+			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready", change: "reanalysed"},
+		{name: "same bytes in French, same label model", snapshot: analysedBy(hexSHA(data), "fr", "m1", ""), models: []string{"m1", "a1"},
+			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "Finish"}, outcome: "unchanged"},
 		{name: "same bytes as a version that is not current", snapshot: func() *store.Policy {
 			p := readyWith(hexSHA(data))
 			p.Status, p.Gen, p.Version = policy.Failed, "", ""
@@ -139,6 +167,9 @@ func TestVersionsAndChangeEvents(t *testing.T) {
 			st := &fakeStore{snapshot: tt.snapshot, versions: map[string]*policy.Analysis{"g0": before}, pending: tt.pending, takeErr: tt.takeErr}
 			var buf bytes.Buffer
 			h := newHandler(&fakeS3{data: data}, st, &fakeAnalyzer{res: tt.res}, &buf)
+			if tt.models != nil {
+				h.Analyzer = namedModels{&fakeAnalyzer{res: tt.res}, tt.models[0], tt.models[1]}
+			}
 			if tt.events != nil {
 				h.Events = tt.events
 			}
@@ -164,6 +195,9 @@ func TestVersionsAndChangeEvents(t *testing.T) {
 			}
 			if o := st.outcome; tt.outcome == "unchanged" && (o == nil || !o.Unchanged || o.Result != nil) {
 				t.Errorf("outcome %+v, want an unchanged object", o)
+			}
+			if o := st.outcome; tt.change == "reanalysed" && (o == nil || o.Unchanged || o.Result != tt.res) {
+				t.Errorf("outcome %+v, want the new analysis recorded", o)
 			}
 			lines := strings.Split(strings.TrimSpace(logs), "\n")
 			var rec map[string]any

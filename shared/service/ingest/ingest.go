@@ -69,6 +69,13 @@ type Analyzer interface {
 	Analyze(ctx context.Context, name string, data []byte) (*policy.Analysis, error)
 }
 
+// modelNamer is an Analyzer that names the models its analyses come from
+// (analyze.Analyzer does): the label model's version and the attribute
+// model's ("" when it has none).
+type modelNamer interface {
+	ModelVersions() (labels, attributes string)
+}
+
 // Handler processes S3 events.
 type Handler struct {
 	S3       Objects
