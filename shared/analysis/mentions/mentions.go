@@ -68,6 +68,20 @@ var (
 		return regexp.MustCompile(`(?i)\b(?:(advertising|marketing|analytics|business|joint\s+marketing|trusted|third[\s-]party|technology|social\s+media|payment|cloud|hosting|data|measurement|research|affiliated|commercial|co-branding|channel|retail|reseller|strategic)\s+(partners?|providers?|processors?|vendors?|companies|networks?|platforms?|brokers?|service\s+providers?)|(service\s+providers?|payment\s+processors?|data\s+brokers?|ad(?:vertising)?\s+networks?|law\s+enforcement(?:\s+agencies)?|government(?:al)?\s+(?:authorities|agencies)|public\s+authorities|affiliates|subsidiaries|sub-?processors|auditors|professional\s+advisers|professional\s+advisors|credit\s+(?:reference|reporting)\s+agencies|insurers|sponsors|contractors))\b`)
 	})
 
+	// A place named in a postal address or in a list of countries to pick
+	// a telephone code from is not a region the policy addresses: a
+	// sentence with a postcode or a street word and no word about people,
+	// laws, authorities or data there, or with three dialling codes. The
+	// laws' names (GDPR, CCPA, ...) count wherever they are.
+	addressRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b\d{5}(?:-\d{4})?\b|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b|\b[A-Z]\d[A-Z]\s\d[A-Z]\d\b|(?i:\b(?:street|avenue|ave\.|road|boulevard|blvd|suite|floor|building|p\.\s?o\.\s?box)\b)`)
+	})
+	addressCueRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:residents?|live|living|consumers?|users?|individuals?|customers?|visitors?|law|laws|rights?|representative|authority|authorities|supervisory|pursuant|article|transfer(?:s|red)?|you|your)\b|\bart\.`)
+	})
+	regionLawRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:GDPR|CCPA|CPRA|LGPD|PIPEDA)$`) })
+	diallingRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(\+\d{1,4}\)`) })
+
 	regionRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`\b(?:European\s+Economic\s+Area|EEA|European\s+Union|EU|GDPR|United\s+Kingdom|UK|U\.K\.|Switzerland|Swiss|California(?:n|ns)?|CCPA|CPRA|Virginia|Colorado|Connecticut|Utah|Texas|Oregon|Montana|Nevada|Iowa|Delaware|Tennessee|Indiana|New\s+Jersey|New\s+Hampshire|Kentucky|Nebraska|Maryland|Minnesota|Rhode\s+Island|Washington\s+State|Brazil(?:ian)?|LGPD|Canada|Canadian|PIPEDA|Quebec|Qu\x{e9}bec)\b`)
 	})
@@ -293,7 +307,9 @@ func find(text string, filter bool) []policy.Mention {
 		add(policy.MentionOptOut, v, m[0], m[1])
 	}
 	for _, m := range all(regionRe(), &regionWords, false) {
-		add(policy.MentionRegion, region(text[m[0]:m[1]]), m[0], m[1])
+		if regionLawRe().MatchString(text[m[0]:m[1]]) || !inAddress(text, m[0], m[1]) {
+			add(policy.MentionRegion, region(text[m[0]:m[1]]), m[0], m[1])
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Span.Start != out[j].Span.Start {
@@ -338,6 +354,18 @@ func isAge(text string, start, end int) bool {
 	}
 	lo, _ := sentenceOf(text, start, end)
 	return ageBeforeRe().MatchString(text[max(lo, start-25):start]) && ageCueRe().MatchString(text[lo:end])
+}
+
+// inAddress reports whether the place text[start:end] is in a postal
+// address or a list of dialling codes rather than a sentence about the
+// region.
+func inAddress(text string, start, end int) bool {
+	lo, hi := sentenceOf(text, start, end)
+	s := text[lo:hi]
+	if len(diallingRe().FindAllStringIndex(s, 3)) == 3 {
+		return true
+	}
+	return addressRe().MatchString(s) && !addressCueRe().MatchString(s)
 }
 
 // region names the region a mention stands for.

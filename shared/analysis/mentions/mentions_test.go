@@ -94,7 +94,15 @@ func TestExtractRegions(t *testing.T) {
 		"Residents of Virginia, Colorado and Connecticut may appeal a refusal.":                       {"US state: Virginia", "US state: Colorado", "US state: Connecticut"},
 		"Users in Brazil may contact our data protection officer under the LGPD.":                     {"Brazil", "Brazil"},
 		"For users in Canada, PIPEDA applies.":                                                        {"Canada", "Canada"},
-		"We euthanize no data.":                                                                       nil,
+		// Postal addresses and dialling-code pickers name places, not
+		// regions the policy addresses; the laws' names count anywhere.
+		"Write to Acme Inc., 100 Congress Avenue, Suite 200, Austin, Texas 78701.":             nil,
+		"Acme UK Ltd, 1 Cousin Lane, London, EC4R 3TE, United Kingdom":                         nil,
+		"Belgium (+32)Belize (+501)Brazil (+55)Bulgaria (+359)Canada (+1)Chad (+235)":          nil,
+		"Our representative under the UK GDPR is Acme UK Ltd, 1 Cousin Lane, London EC4R 3TE.": {"EEA/UK", "EEA/UK", "EEA/UK"},
+		"Residents of Texas may write to 100 Congress Avenue, Austin, Texas 78701.":            {"US state: Texas", "US state: Texas"},
+		"Acme Ltd, 1 Cousin Lane, London EC4R 3TE, processes data under the GDPR.":             {"EEA/UK"},
+		"We euthanize no data.": nil,
 	})
 }
 
