@@ -1,6 +1,7 @@
 package train
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/policylens/policylens/shared/domain/labels"
@@ -55,8 +56,24 @@ func modelled(a Annotation) bool {
 	return a.Votes >= MinVotes && a.Attribute != "Other Type" && a.Value != "Other"
 }
 
+// spansByPair lists, per (category, attribute), the indexes of the spans
+// that are evidence of one of its values, in ascending order.
+func spansByPair(spans []spanExample) map[PairKey][]int {
+	out := map[PairKey][]int{}
+	for j, sp := range spans {
+		seen := map[PairKey]bool{}
+		for key := range sp.keys {
+			if pk := key.Pair(); !seen[pk] {
+				seen[pk] = true
+				out[pk] = append(out[pk], j)
+			}
+		}
+	}
+	return out
+}
+
 // valueData is what the values' SVMs are fitted on. Rows 0 to n-1 of d
-// are the segments; row n+j is spans[j].
+// are the segments; row n+j is spans[j]; byPair is spansByPair(spans).
 type valueData struct {
 	d       *dataset
 	targets []target
@@ -64,6 +81,7 @@ type valueData struct {
 	inCat   [][labels.Count]bool
 	fold    []int
 	spans   []spanExample
+	byPair  map[PairKey][]int
 }
 
 // examples returns target ti's training examples without fold f, their
@@ -125,7 +143,15 @@ func (v *valueData) examples(ti, f int, opt Options) (ex []example, npos, nneg i
 	if !(opt.SpanWeight > 0) {
 		return ex, npos, nneg
 	}
-	for j, sp := range v.spans {
+	// Only the spans of the target's pair and of its siblings' pairs can
+	// be its examples; they are taken in the order of the spans.
+	candidates := slices.Clone(v.byPair[t.key.Pair()])
+	for _, o := range siblings {
+		candidates = append(candidates, v.byPair[v.targets[o].key.Pair()]...)
+	}
+	slices.Sort(candidates)
+	for _, j := range slices.Compact(candidates) {
+		sp := v.spans[j]
 		if v.fold[sp.seg] == f {
 			continue
 		}

@@ -54,6 +54,7 @@ func TestSpanExamplesHoldOutTheFold(t *testing.T) {
 	for k, key := range []Key{loc, contact, shared, purpose} {
 		v.spans = append(v.spans, spanExample{seg: k, keys: map[Key]bool{key: true}})
 	}
+	v.byPair = spansByPair(v.spans)
 	opt := Options{Share: 0.5, SpanWeight: 0.3}
 	n := len(v.gold)
 	spanOf := func(ex []example) map[int]example {

@@ -316,6 +316,7 @@ func Train(ctx context.Context, segs []Segment, ls []LabelScores, lm *classify.M
 	vd := &valueData{d: d, targets: targets, gold: gold, inCat: inCat, fold: fold}
 	if opt.SpanWeight > 0 {
 		vd.spans = evidenceSpans(segs, opt.SpanMinWords)
+		vd.byPair = spansByPair(vd.spans)
 		for _, sp := range vd.spans {
 			d.add(features(lm, sp.text, opt, rows[:0], vals[:0]))
 		}
