@@ -99,13 +99,14 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 0
 	}
 	fmt.Fprintf(stdout, "\n%s:\n", val)
-	return evalAttrs(m, val, stdout, stderr)
+	return evalAttrs(m, val, false, stdout, stderr)
 }
 
 // evalAttrs reports the attribute model m on an attribute JSONL file: the
 // per-pair table, the span overlap, and last the line "attributes
-// micro-F1 X macro-F1 Y".
-func evalAttrs(m *attrs.Model, path string, stdout, stderr io.Writer) int {
+// micro-F1 X macro-F1 Y". With goldCats, a line before the table gives
+// the figures with the segments' own labels as the categories.
+func evalAttrs(m *attrs.Model, path string, goldCats bool, stdout, stderr io.Writer) int {
 	lm, err := loadModel("")
 	if err != nil {
 		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
@@ -121,6 +122,10 @@ func evalAttrs(m *attrs.Model, path string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "attribute model %s, label model %s, %s\n", m.Version(), lm.Version(), path)
+	if goldCats {
+		g := atrain.EvaluateGoldCategories(m, lm, segs)
+		fmt.Fprintf(stdout, "with the segments' own labels as the categories: micro-F1 %.3f macro-F1 %.3f\n", g.MicroF1(), g.MacroF1())
+	}
 	if err := atrain.Evaluate(m, lm, segs).WriteTable(stdout); err != nil {
 		fmt.Fprintf(stderr, "policylens eval: write output: %v\n", err)
 		return 1

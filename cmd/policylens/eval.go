@@ -18,6 +18,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.SetOutput(stderr)
 	modelPath := fs.String("model", "", "weights file to evaluate (default: the embedded model)")
 	fs.String("attributes-model", "", "attribute weights file to evaluate on attribute JSONL files (default: the embedded model)")
+	goldCats := fs.Bool("gold-categories", false, "on attribute JSONL files, also report the attribute figures with the segments' own OPP-115 labels in place of the label model's (what its mistakes cost)")
 	fallbacks := fs.Bool("fallbacks", false, "also report the figures with no fallback, with the best label always given, and with it given to clauses that state something")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: policylens eval [--model FILE] [--fallbacks] FILE.csv|FILE.jsonl ...")
@@ -50,7 +51,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				fmt.Fprintf(stderr, "policylens eval: load attribute model: %v\n", err)
 				return 1
 			}
-			if rc := evalAttrs(am, path, stdout, stderr); rc != 0 {
+			if rc := evalAttrs(am, path, *goldCats, stdout, stderr); rc != 0 {
 				return rc
 			}
 			continue

@@ -196,3 +196,31 @@ func TestTrainThenEval(t *testing.T) {
 		t.Errorf("train on a missing corpus: exit %d, %q", code, errOut)
 	}
 }
+
+// An attribute JSONL file gets the per-pair table and the task's last
+// line; --gold-categories adds the figures with the segments' own labels
+// as the categories, before the table.
+func TestEvalAttributes(t *testing.T) {
+	file := fixture.Path("testdata", "classify", "attrs-small.jsonl")
+	last := regexp.MustCompile(`^attributes micro-F1 \d\.\d{3} macro-F1 \d\.\d{3}$`)
+	gold := regexp.MustCompile(`(?m)^with the segments' own labels as the categories: micro-F1 \d\.\d{3} macro-F1 \d\.\d{3}$`)
+	for _, withGold := range []bool{false, true} {
+		args := []string{"eval", file}
+		if withGold {
+			args = []string{"eval", "--gold-categories", file}
+		}
+		code, out, errOut := runCmd(args...)
+		if code != 0 {
+			t.Fatalf("%q: exit %d:\n%s", args, code, errOut)
+		}
+		if !last.MatchString(lastLine(out)) {
+			t.Errorf("%q: last line %q", args, lastLine(out))
+		}
+		if !strings.Contains(out, "Third Party Sharing/Collection / Purpose") {
+			t.Errorf("%q: no row for the sharing purpose:\n%s", args, out)
+		}
+		if got := gold.FindStringIndex(out); (got != nil) != withGold || got != nil && got[0] > strings.Index(out, "category / attribute") {
+			t.Errorf("%q: the gold-category line present %v, want %v, before the table:\n%s", args, got != nil, withGold, out)
+		}
+	}
+}

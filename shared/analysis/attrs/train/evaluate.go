@@ -3,6 +3,8 @@ package train
 import (
 	"github.com/policylens/policylens/shared/analysis/attrs"
 	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/domain/labels"
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // Evaluate predicts every segment's triples as users get them (the label
@@ -16,4 +18,40 @@ func Evaluate(m *attrs.Model, lm *classify.Model, segs []Segment) *Metrics {
 		met.Add(s.Gold(), pred)
 	}
 	return met
+}
+
+// EvaluateGoldCategories is Evaluate with the segments' own categories
+// (their OPP-115 majority labels, Segment.Labels) in place of the label
+// model's: each is assigned with score 1, every other label scores 0.
+// The gap to Evaluate is what the label model's mistakes cost the
+// attributes.
+func EvaluateGoldCategories(m *attrs.Model, lm *classify.Model, segs []Segment) *Metrics {
+	met := NewMetrics()
+	var p classify.Pass
+	for _, s := range segs {
+		met.Add(s.Gold(), PredictGoldCategories(m, lm, s, &p))
+	}
+	return met
+}
+
+// PredictGoldCategories returns the triples the attribute model gives
+// segment s when the label model's scores are replaced by s's own labels
+// (score 1 for each, 0 for the others). p is working memory.
+func PredictGoldCategories(m *attrs.Model, lm *classify.Model, s Segment, p *classify.Pass) []Triple {
+	sc := lm.ScoresPass(classify.Input{Text: s.Text}, p)
+	var assigned []policy.LabelScore
+	for i, l := range labels.All {
+		sc[i] = 0
+		for _, name := range s.Labels {
+			if j, ok := labels.Index(name); ok && j == i {
+				sc[i] = 1
+				assigned = append(assigned, policy.LabelScore{Label: l.Name, Score: 1})
+				break
+			}
+		}
+	}
+	if len(assigned) == 0 {
+		return nil
+	}
+	return m.Predict(s.Text, p, sc, assigned)
 }
