@@ -658,16 +658,36 @@ func tableRowNodes(n *html.Node, rows []*html.Node) []*html.Node {
 }
 
 // layoutTable reports whether a table is page layout rather than data: a
-// cell holds a heading, a nested table or a long text.
+// cell holds a nested table, a form, a long text or, in a table without a
+// header row of <th> cells, a heading (a data table may title the blocks
+// of a cell with headings, as tables of what is shared with whom do).
 func (w *htmlWalker) layoutTable(rows []*html.Node) bool {
+	headed := len(rows) > 1 && (thRow(rows[0]) || rows[0].Parent != nil && rows[0].Parent.DataAtom == atom.Thead)
 	for _, tr := range rows {
 		for c := tr.FirstChild; c != nil; c = c.NextSibling {
-			if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && !w.dropped(c) && layoutCell(c, new(int)) {
+			if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && !w.dropped(c) && layoutCell(c, headed, new(int)) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// thRow reports whether row tr has cells and all of them are <th>.
+func thRow(tr *html.Node) bool {
+	n := 0
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Th:
+			n++
+		case atom.Td:
+			return false
+		}
+	}
+	return n > 0
 }
 
 // table reads a data table as TableRow blocks. The header is the first
@@ -689,7 +709,7 @@ func (w *htmlWalker) table(rows []*html.Node) {
 	w.blocks = tableBlocks(w.blocks, header, body)
 }
 
-func layoutCell(n *html.Node, textLen *int) bool {
+func layoutCell(n *html.Node, headed bool, textLen *int) bool {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
 		case html.TextNode:
@@ -699,10 +719,14 @@ func layoutCell(n *html.Node, textLen *int) bool {
 			}
 		case html.ElementNode:
 			switch c.DataAtom {
-			case atom.Table, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Form:
+			case atom.Table, atom.Form:
 				return true
+			case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+				if !headed {
+					return true
+				}
 			}
-			if layoutCell(c, textLen) {
+			if layoutCell(c, headed, textLen) {
 				return true
 			}
 		}
@@ -711,7 +735,7 @@ func layoutCell(n *html.Node, textLen *int) bool {
 }
 
 // rowCells returns the text of each cell of a data row (blocks inside a
-// cell joined by "; "; a cell spanning several columns repeated under
+// cell joined by joinCellParts; a cell spanning several columns repeated under
 // each), and whether all the cells are <th>.
 func (w *htmlWalker) rowCells(tr *html.Node) ([]string, bool) {
 	var cells []string
@@ -728,7 +752,7 @@ func (w *htmlWalker) rowCells(tr *html.Node) ([]string, bool) {
 		for _, b := range cw.blocks {
 			parts = append(parts, b.Text)
 		}
-		t := strings.Join(parts, "; ")
+		t := joinCellParts(parts)
 		span, _ := strconv.Atoi(attr(c, "colspan"))
 		for k := 0; k < max(1, min(span, 20)); k++ {
 			cells = append(cells, t)

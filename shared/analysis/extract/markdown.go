@@ -86,6 +86,11 @@ var (
 	})
 	mdTaskBox   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[[ xX]\]\s+`) })
 	mdBreakTags = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)<br\s*/?>`) })
+	// mdCellBlock matches a line of a table cell that opens a block: an
+	// ATX heading (its text in group 1) or a list item (group 2).
+	mdCellBlock = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:#{1,6}\s+(.*?)(?:\s+#+)?|(?:[-*+]|\d{1,9}[.)])\s+(.*))$`)
+	})
 )
 
 func (p *mdParser) parse(lines []string) {
@@ -181,7 +186,11 @@ func (p *mdParser) parse(lines []string) {
 		if m := mdBullet().FindStringSubmatch(line); m != nil && !isDecorationLine(t) {
 			p.flush()
 			p.kind, p.marker = policy.ListItem, "• "
-			p.para = append(p.para, mdTaskBox().ReplaceAllString(m[2], ""))
+			item := m[2]
+			for n := mdBullet().FindStringSubmatch(item); n != nil && !isDecorationLine(item); n = mdBullet().FindStringSubmatch(item) {
+				item = n[2] // "*   *   text": a list nested in an item with no text of its own
+			}
+			p.para = append(p.para, mdTaskBox().ReplaceAllString(item, ""))
 			continue
 		}
 		if m := mdOrdered().FindStringSubmatch(line); m != nil && (p.kind == policy.ListItem || len(p.para) == 0) {
@@ -297,11 +306,48 @@ func (p *mdParser) flushRaw() {
 func tableCells(t string) []string {
 	cells := pipeCells(t)
 	for i, c := range cells {
-		if strings.ContainsAny(c, "*_~`\\[<&\t") || strings.Contains(c, "  ") {
-			cells[i] = strings.Join(strings.Fields(inlineMarkdown(c)), " ")
+		if strings.ContainsAny(c, "*_~`\\[<&\t#") || strings.Contains(c, "  ") || mdCellBlock().MatchString(c) {
+			cells[i] = cellText(c)
 		}
 	}
 	return cells
+}
+
+// cellText returns the text of a table cell, which HTML converted to
+// Markdown often fills with blocks a pipe table cannot hold, one per line
+// between <br> tags: list items, headings and paragraphs (a blank line,
+// <br><br>, between them). Each block is read without its list or heading
+// marker (or setext underline), and the blocks are joined as the cells of an HTML table are
+// (joinCellParts): "*   Age<br>*   Gender" reads "Age; Gender". Lines of
+// one paragraph are joined by a space.
+func cellText(c string) string {
+	var parts, para []string
+	end := func() {
+		if t := strings.Join(strings.Fields(inlineMarkdown(strings.Join(para, " "))), " "); t != "" {
+			parts = append(parts, t)
+		}
+		para = para[:0]
+	}
+	for _, line := range strings.Split(mdBreakTags().ReplaceAllString(c, "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		switch m := mdCellBlock().FindStringSubmatch(line); {
+		case line == "":
+			end()
+		case len(para) > 0 && len(line) >= 3 && (isUnderline(line, '-') || isUnderline(line, '=')):
+			end() // the paragraph was a setext heading
+		case m != nil && m[1] != "":
+			end()
+			para = append(para, m[1])
+			end() // a heading is a block of its own
+		case m != nil:
+			end()
+			para = append(para, m[2])
+		default:
+			para = append(para, line)
+		}
+	}
+	end()
+	return joinCellParts(parts)
 }
 
 // inlineMarkdown reduces inline Markdown to its text, keeping line breaks.

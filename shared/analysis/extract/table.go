@@ -167,3 +167,22 @@ func pipeCells(line string) []string {
 func isPipeRow(t string) bool {
 	return strings.HasPrefix(t, "|") && strings.Count(t, "|") >= 2
 }
+
+// joinCellParts joins the blocks of a table cell (paragraphs, list items)
+// into one line: "; " between them, or a space after one that already
+// ends a sentence or clause ("Age.", "Purposes:").
+func joinCellParts(parts []string) string {
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			prev := parts[i-1]
+			if last, _ := utf8.DecodeLastRuneInString(prev); strings.ContainsRune(".!?;:", last) {
+				b.WriteByte(' ')
+			} else {
+				b.WriteString("; ")
+			}
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
