@@ -215,6 +215,7 @@ func corpusReport(dir string) {
 	}
 	var lengths []int
 	var docs, titled, fromMeta, fromHeading, withTables, tables, tableRows, clauses, lower, tiny, long, atMax, noEnd int
+	var markup, markupRows int // clauses (and table rows) showing a Markdown marker
 	var hy hyphenScore
 	for _, p := range paths {
 		if strings.EqualFold(filepath.Base(p), "README.md") {
@@ -245,7 +246,15 @@ func corpusReport(dir string) {
 			withTables++
 			tableRows += rows
 		}
+		for _, b := range r.doc.Blocks {
+			if b.Kind == policy.TableRow && showsMarkup(b.Text) {
+				markupRows++
+			}
+		}
 		for i, c := range r.clauses {
+			if showsMarkup(c.Text) {
+				markup++
+			}
 			rs := []rune(c.Text)
 			n := len(rs)
 			lengths = append(lengths, n)
@@ -279,6 +288,8 @@ func corpusReport(dir string) {
 		titled, share(titled, docs), fromMeta, fromHeading, titled-fromMeta-fromHeading, docs-titled)
 	fmt.Printf("tables: %d in %d policies (%.1f%%), %d rows read as \"Header: cell.\" text\n", tables, withTables, share(withTables, docs), tableRows)
 	fmt.Printf("clauses: %d, %.1f per policy\n", clauses, float64(clauses)/float64(docs))
+	fmt.Printf("clauses showing a Markdown list or heading marker as a word (\"*\", \"##\" to \"######\"): %d (%.2f%%), of them in table rows: %d\n",
+		markup, share(markup, clauses), markupRows)
 	fmt.Printf("clause length in characters: p5 %d, p25 %d, median %d, p75 %d, p95 %d, max %d\n",
 		pct(0.05), pct(0.25), pct(0.5), pct(0.75), pct(0.95), lengths[len(lengths)-1])
 	fmt.Printf("clauses under 40 characters: %d (%.1f%%); over %d: %d (%.1f%%); cut at the %d limit: %d (%.1f%%)\n",
@@ -288,6 +299,17 @@ func corpusReport(dir string) {
 	fmt.Printf("line-end hyphens (every third word of the policies broken as at a line end, decided from the rest of its policy, the classifier's words and the English word list):\n")
 	fmt.Printf("  compounds kept whole with their hyphen: %d of %d (%.1f%%); words broken at a syllable joined: %d of %d (%.2f%%)\n",
 		hy.keepOK, hy.keep, share(hy.keepOK, hy.keep), hy.joinOK, hy.join, share(hy.joinOK, hy.join))
+}
+
+// showsMarkup reports whether text holds a Markdown list bullet or heading
+// marker as a word of its own: extraction left the author's markup in.
+func showsMarkup(text string) bool {
+	for _, w := range strings.Fields(text) {
+		if w == "*" || len(w) >= 2 && len(w) <= 6 && strings.Trim(w, "#") == "" {
+			return true
+		}
+	}
+	return false
 }
 
 func isHeading(doc *policy.Document, title string) bool {

@@ -137,7 +137,9 @@ func (p *mdParser) parse(lines []string) {
 			p.fence = t[:3]
 			p.kind = policy.Paragraph
 			continue
-		case lead <= 3 && atxLevel(t) > 0:
+		case atxLevel(t) > 0:
+			// Indented too: HTML converted to Markdown indents the headings
+			// inside a list item's content.
 			p.flush()
 			level := atxLevel(t)
 			h := strings.TrimSpace(t[level:])
@@ -186,11 +188,7 @@ func (p *mdParser) parse(lines []string) {
 		if m := mdBullet().FindStringSubmatch(line); m != nil && !isDecorationLine(t) {
 			p.flush()
 			p.kind, p.marker = policy.ListItem, "• "
-			item := m[2]
-			for n := mdBullet().FindStringSubmatch(item); n != nil && !isDecorationLine(item); n = mdBullet().FindStringSubmatch(item) {
-				item = n[2] // "*   *   text": a list nested in an item with no text of its own
-			}
-			p.para = append(p.para, mdTaskBox().ReplaceAllString(item, ""))
+			p.para = append(p.para, itemText(m[2]))
 			continue
 		}
 		if m := mdOrdered().FindStringSubmatch(line); m != nil && (p.kind == policy.ListItem || len(p.para) == 0) {
@@ -199,7 +197,7 @@ func (p *mdParser) parse(lines []string) {
 			if p.marker == ". " {
 				p.marker = "0. "
 			}
-			p.para = append(p.para, m[2])
+			p.para = append(p.para, itemText(m[2]))
 			continue
 		}
 		if strings.HasPrefix(t, ">") {
@@ -219,6 +217,30 @@ func (p *mdParser) parse(lines []string) {
 	}
 	p.flush()
 	p.flushTable()
+}
+
+// itemText returns the text of a list item's first line s: without the
+// bullets of lists nested in it with no text of their own ("*   *   text",
+// "1.  *   text"), a heading's markers or a task box.
+func itemText(s string) string {
+	for n := mdBullet().FindStringSubmatch(s); n != nil && !isDecorationLine(s); n = mdBullet().FindStringSubmatch(s) {
+		s = n[2]
+	}
+	return mdTaskBox().ReplaceAllString(atxText(s), "")
+}
+
+// atxText returns s without the markers of an ATX heading, when it is one
+// ("#### Your choices" in a list item: "Your choices"), else s.
+func atxText(s string) string {
+	level := atxLevel(s)
+	if level == 0 {
+		return s
+	}
+	h := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s[level:]), "#"))
+	if h == "" {
+		return s
+	}
+	return h
 }
 
 // flushTable ends the open table, if any.
