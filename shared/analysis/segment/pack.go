@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -283,15 +284,25 @@ func nextNonSpace(text string, p, e int) int {
 	return p
 }
 
-// mergeTiny joins pieces of one or two words ("Yes.", "See below") to the
-// next piece of the run, or else to the previous one, when the result fits
-// in MaxChars.
+// mergeTiny joins pieces of one or two words ("Yes.", "See below"), and
+// glossary terms set apart in lower case, to the next piece of the run, or
+// else to the previous one, when the result fits in MaxChars.
 func (sp *splitter) mergeTiny() {
 	ps := sp.pieces
 	if len(ps) < 2 {
 		return
 	}
-	tiny := func(p piece) bool { return p.words <= 2 && p.n < 40 }
+	tiny := func(p piece) bool {
+		if p.words <= 2 && p.n < 40 {
+			return true
+		}
+		// A term of a glossary set as a line of its own ("certain credit
+		// information", then the paragraph defining it): a few words in
+		// lower case that end no sentence.
+		t := strings.TrimSpace(sp.text[p.s:p.e])
+		last, _ := utf8.DecodeLastRuneInString(t)
+		return p.words <= 6 && p.n < 60 && startsLower(t) && !strings.ContainsRune(".!?:;,", last) && wordsOnly(t)
+	}
 	out := ps[:0] // compacts in place: out never overtakes the loop
 	var carry piece
 	hasCarry := false
@@ -337,4 +348,15 @@ func (sp *splitter) join(a, b piece) (piece, bool) {
 		return piece{}, false
 	}
 	return piece{s: a.s, e: b.e, n: n, words: a.words + b.words, page: a.page, glued: a.glued}, true
+}
+
+// wordsOnly reports whether t holds only letters, spaces, hyphens and
+// apostrophes: words, not an address, a date or a list item.
+func wordsOnly(t string) bool {
+	for _, r := range t {
+		if !unicode.IsLetter(r) && !unicode.IsSpace(r) && r != '-' && r != '\'' && r != '’' {
+			return false
+		}
+	}
+	return true
 }

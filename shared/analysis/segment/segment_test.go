@@ -398,6 +398,16 @@ func TestSplitSmallDocuments(t *testing.T) {
 			[]want{{"", "Yes. We keep logs for 30 days."}}},
 		{"a stray word joins the paragraph before", []policy.Block{{Text: "We keep logs for 30 days, as our policy sets out in detail."}, {Text: "Thanks."}},
 			[]want{{"", "We keep logs for 30 days, as our policy sets out in detail. Thanks."}}},
+		{"a glossary term set apart in lower case joins its definition; a line in lower case with more than words does not", []policy.Block{
+			{Text: longPara("We disclose information within our group")},
+			{Text: "certain credit information"}, {Text: longPara("Credit information includes your credit score")},
+			{Text: "o Lightward Inc. (a tool)"}, {Text: longPara("Other requests go to support")},
+		}, []want{
+			{"", longPara("We disclose information within our group")},
+			{"", "certain credit information " + longPara("Credit information includes your credit score")},
+			{"", "o Lightward Inc. (a tool)"},
+			{"", longPara("Other requests go to support")},
+		}},
 		{"headings by level", []policy.Block{
 			{Kind: policy.Heading, Level: 2, Text: "A"}, {Text: "a text."},
 			{Kind: policy.Heading, Level: 3, Text: "A1"}, {Text: "a1 text."},
@@ -608,4 +618,10 @@ func TestUnmarkedHeadings(t *testing.T) {
 		{"8. Your choices", "You can: 1. Opt out of marketing 2. Delete your account"},
 		{"8. Your choices", "Each takes a minute."},
 	})
+}
+
+// longPara returns a paragraph of about 450 characters opening with lead:
+// long enough to be a clause of its own.
+func longPara(lead string) string {
+	return lead + strings.Repeat(", as this sentence goes on to say in many more words than a short one would", 5) + "."
 }
