@@ -79,7 +79,12 @@ var (
 	mdTableSep = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`) })
 	mdRefDef   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*\S+`) })
 	mdImage    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]`) })
-	mdLink     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)|\[([^\]]+)\]\[[^\]]*\]`) })
+	// mdLink matches a link, inline or by reference; its text (group 1 or
+	// 2) may hold one level of brackets ("[[email protected]](...)", "[a
+	// [at] b [dot] com](mailto:...)").
+	mdLink = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\([^)]*\)|\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[[^\]]*\]`)
+	})
 	mdAutolink = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>`) })
 	mdHTMLTag  = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->`)
