@@ -91,11 +91,6 @@ var (
 	})
 	mdTaskBox   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[[ xX]\]\s+`) })
 	mdBreakTags = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)<br\s*/?>`) })
-	// mdCellBlock matches a line of a table cell that opens a block: an
-	// ATX heading (its text in group 1) or a list item (group 2).
-	mdCellBlock = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(?:#{1,6}\s+(.*?)(?:\s+#+)?|(?:[-*+]|\d{1,9}[.)])\s+(.*))$`)
-	})
 )
 
 func (p *mdParser) parse(lines []string) {
@@ -146,9 +141,7 @@ func (p *mdParser) parse(lines []string) {
 			// Indented too: HTML converted to Markdown indents the headings
 			// inside a list item's content.
 			p.flush()
-			level := atxLevel(t)
-			h := strings.TrimSpace(t[level:])
-			h = strings.TrimSpace(strings.TrimRight(h, "#"))
+			level, h := atxHeading(t)
 			if h = inlineMarkdown(h); h != "" {
 				p.blocks = append(p.blocks, policy.Block{Kind: policy.Heading, Level: level, Text: h})
 			}
@@ -234,18 +227,23 @@ func itemText(s string) string {
 	return mdTaskBox().ReplaceAllString(atxText(s), "")
 }
 
-// atxText returns s without the markers of an ATX heading, when it is one
-// ("#### Your choices" in a list item: "Your choices"), else s.
-func atxText(s string) string {
-	level := atxLevel(s)
+// atxHeading returns the level and text of an ATX heading line t ("##
+// Title ##": 2, "Title"), or level 0 when t is none.
+func atxHeading(t string) (int, string) {
+	level := atxLevel(t)
 	if level == 0 {
-		return s
+		return 0, ""
 	}
-	h := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(s[level:]), "#"))
-	if h == "" {
-		return s
+	return level, strings.TrimSpace(strings.TrimRight(strings.TrimSpace(t[level:]), "#"))
+}
+
+// atxText returns s without the markers of an ATX heading, when it is one
+// with text ("#### Your choices" in a list item: "Your choices"), else s.
+func atxText(s string) string {
+	if level, h := atxHeading(s); level > 0 && h != "" {
+		return h
 	}
-	return h
+	return s
 }
 
 // flushTable ends the open table, if any.
@@ -333,7 +331,7 @@ func (p *mdParser) flushRaw() {
 func tableCells(t string) []string {
 	cells := pipeCells(t)
 	for i, c := range cells {
-		if strings.ContainsAny(c, "*_~`\\[<&\t#") || strings.Contains(c, "  ") || mdCellBlock().MatchString(c) {
+		if strings.ContainsAny(c, "*_~`\\[<&\t#") || strings.Contains(c, "  ") || listItem(c) != "" {
 			cells[i] = cellText(c)
 		}
 	}
@@ -344,9 +342,9 @@ func tableCells(t string) []string {
 // Markdown often fills with blocks a pipe table cannot hold, one per line
 // between <br> tags: list items, headings and paragraphs (a blank line,
 // <br><br>, between them). Each block is read without its list or heading
-// marker (or setext underline), and the blocks are joined as the cells of an HTML table are
-// (joinCellParts): "*   Age<br>*   Gender" reads "Age; Gender". Lines of
-// one paragraph are joined by a space.
+// marker (or setext underline), and the blocks are joined as the cells of
+// an HTML table are (joinCellParts): "*   Age<br>*   Gender" reads "Age;
+// Gender". Lines of one paragraph are joined by a space.
 func cellText(c string) string {
 	var parts, para []string
 	end := func() {
@@ -357,24 +355,40 @@ func cellText(c string) string {
 	}
 	for _, line := range strings.Split(mdBreakTags().ReplaceAllString(c, "\n"), "\n") {
 		line = strings.TrimSpace(line)
-		switch m := mdCellBlock().FindStringSubmatch(line); {
-		case line == "":
+		if line == "" {
 			end()
-		case len(para) > 0 && len(line) >= 3 && (isUnderline(line, '-') || isUnderline(line, '=')):
-			end() // the paragraph was a setext heading
-		case m != nil && m[1] != "":
-			end()
-			para = append(para, m[1])
-			end() // a heading is a block of its own
-		case m != nil:
-			end()
-			para = append(para, m[2])
-		default:
-			para = append(para, line)
+			continue
 		}
+		if len(para) > 0 && len(line) >= 3 && (isUnderline(line, '-') || isUnderline(line, '=')) {
+			end() // the paragraph was a setext heading
+			continue
+		}
+		if level, h := atxHeading(line); level > 0 {
+			end()
+			para = append(para, h)
+			end() // a heading is a block of its own
+			continue
+		}
+		if item := listItem(line); item != "" {
+			end()
+			line = item
+		}
+		para = append(para, line)
 	}
 	end()
 	return joinCellParts(parts)
+}
+
+// listItem returns the text of line when it is a list item ("*   Age",
+// "2) Gender"), without its marker, else "".
+func listItem(line string) string {
+	if m := mdBullet().FindStringSubmatch(line); m != nil && !isDecorationLine(line) {
+		return m[2]
+	}
+	if m := mdOrdered().FindStringSubmatch(line); m != nil {
+		return m[2]
+	}
+	return ""
 }
 
 // inlineMarkdown reduces inline Markdown to its text, keeping line breaks.

@@ -299,9 +299,12 @@ func (sp *splitter) mergeTiny() {
 		// A term of a glossary set as a line of its own ("certain credit
 		// information", then the paragraph defining it): a few words in
 		// lower case that end no sentence.
+		if p.words > 6 || p.n >= 60 {
+			return false
+		}
 		t := strings.TrimSpace(sp.text[p.s:p.e])
 		last, _ := utf8.DecodeLastRuneInString(t)
-		return p.words <= 6 && p.n < 60 && startsLower(t) && !strings.ContainsRune(".!?:;,", last) && wordsOnly(t)
+		return startsLower(t) && !strings.ContainsRune(".!?:;,", last) && wordsOnly(t)
 	}
 	out := ps[:0] // compacts in place: out never overtakes the loop
 	var carry piece
