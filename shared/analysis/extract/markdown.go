@@ -66,6 +66,9 @@ type mdParser struct {
 	para   []string
 	kind   policy.Kind
 	marker string
+	// lead is the indentation of the open paragraph's first line: a list
+	// item's content when it is indented.
+	lead int
 	// fence is the open code fence ("```" or "~~~"), or "".
 	fence   string
 	comment bool // inside a multi-line HTML comment
@@ -189,7 +192,9 @@ func (p *mdParser) parse(lines []string) {
 			p.para = append(p.para, itemText(m[2]))
 			continue
 		}
-		if m := mdOrdered().FindStringSubmatch(line); m != nil && (p.kind == policy.ListItem || len(p.para) == 0) {
+		// An ordered item starts a list only after a blank line, unless it
+		// follows another item or the indented content of one.
+		if m := mdOrdered().FindStringSubmatch(line); m != nil && (p.kind == policy.ListItem || len(p.para) == 0 || lead < p.lead) {
 			p.flush()
 			p.kind, p.marker = policy.ListItem, strings.TrimLeft(m[1], "0")+". "
 			if p.marker == ". " {
@@ -206,7 +211,7 @@ func (p *mdParser) parse(lines []string) {
 			}
 		}
 		if len(p.para) == 0 {
-			p.kind, p.marker = policy.Paragraph, ""
+			p.kind, p.marker, p.lead = policy.Paragraph, "", lead
 		}
 		p.para = append(p.para, t)
 	}
