@@ -620,8 +620,13 @@ func (w *htmlWalker) flush() {
 	if len(w.ctx) > 0 {
 		c = w.ctx[len(w.ctx)-1]
 	}
-	if strings.IndexByte(text, '\n') >= 0 && (c.kind == policy.Heading || w.cell) {
-		text = strings.Join(strings.Fields(text), " ")
+	if strings.IndexByte(text, '\n') >= 0 {
+		switch {
+		case w.cell:
+			text = cellLines(text)
+		case c.kind == policy.Heading:
+			text = strings.Join(strings.Fields(text), " ")
+		}
 	}
 	if c.kind == policy.Paragraph && bold > 0 && plain == 0 && w.inList == 0 && w.inCell == 0 && !w.cell && boldHeading(text) {
 		c = htmlCtx{kind: policy.Heading}

@@ -349,11 +349,11 @@ func tableCells(t string) []string {
 // <br><br>, between them). Each block is read without its list or heading
 // marker (or setext underline), and the blocks are joined as the cells of
 // an HTML table are (joinCellParts): "*   Age<br>*   Gender" reads "Age;
-// Gender". Lines of one paragraph are joined by a space.
+// Gender". The lines of one block are joined by cellLines.
 func cellText(c string) string {
 	var parts, para []string
 	end := func() {
-		if t := strings.Join(strings.Fields(inlineMarkdown(strings.Join(para, " "))), " "); t != "" {
+		if t := cellLines(inlineMarkdown(strings.Join(para, "\n"))); t != "" {
 			parts = append(parts, t)
 		}
 		para = para[:0]

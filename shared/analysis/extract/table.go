@@ -2,6 +2,7 @@ package extract
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -183,6 +184,35 @@ func joinCellParts(parts []string) string {
 			}
 		}
 		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// cellLines joins the lines of a block of a table cell (broken by <br>)
+// into one: "; " between lines that read as items of a list (the line
+// before ends without punctuation and the next begins with a capital or a
+// digit, or both are one word: "Identity data" / "Account data",
+// "session_id" / "csrf"), else a space (a line broken inside a sentence).
+func cellLines(text string) string {
+	var b strings.Builder
+	prev := ""
+	for _, l := range strings.Split(text, "\n") {
+		l = strings.Join(strings.Fields(l), " ")
+		if l == "" {
+			continue
+		}
+		if prev != "" {
+			last, _ := utf8.DecodeLastRuneInString(prev)
+			first, _ := utf8.DecodeRuneInString(l)
+			oneWords := !strings.Contains(prev, " ") && !strings.Contains(l, " ")
+			if !unicode.IsPunct(last) && (unicode.IsUpper(first) || unicode.IsDigit(first) || oneWords) {
+				b.WriteString("; ")
+			} else {
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteString(l)
+		prev = l
 	}
 	return b.String()
 }
