@@ -667,7 +667,7 @@ func tableRowNodes(n *html.Node, rows []*html.Node) []*html.Node {
 // header row of <th> cells, a heading (a data table may title the blocks
 // of a cell with headings, as tables of what is shared with whom do).
 func (w *htmlWalker) layoutTable(rows []*html.Node) bool {
-	headed := len(rows) > 1 && (thRow(rows[0]) || rows[0].Parent != nil && rows[0].Parent.DataAtom == atom.Thead)
+	headed := len(rows) > 1 && w.headerRow(rows[0])
 	for _, tr := range rows {
 		for c := tr.FirstChild; c != nil; c = c.NextSibling {
 			if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && !w.dropped(c) && layoutCell(c, headed, new(int)) {
@@ -678,19 +678,21 @@ func (w *htmlWalker) layoutTable(rows []*html.Node) bool {
 	return false
 }
 
-// thRow reports whether row tr has cells and all of them are <th>.
-func thRow(tr *html.Node) bool {
+// headerRow reports whether tr is a table's header row: in a <thead>, or
+// its cells (those not dropped) all <th>.
+func (w *htmlWalker) headerRow(tr *html.Node) bool {
+	if tr.Parent != nil && tr.Parent.DataAtom == atom.Thead {
+		return true
+	}
 	n := 0
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode {
+		if c.Type != html.ElementNode || c.DataAtom != atom.Td && c.DataAtom != atom.Th || w.dropped(c) {
 			continue
 		}
-		switch c.DataAtom {
-		case atom.Th:
-			n++
-		case atom.Td:
+		if c.DataAtom == atom.Td {
 			return false
 		}
+		n++
 	}
 	return n > 0
 }
@@ -704,8 +706,8 @@ func (w *htmlWalker) table(rows []*html.Node) {
 		if w.dropped(tr) {
 			continue
 		}
-		cells, allTH := w.rowCells(tr)
-		if i == 0 && (allTH || tr.Parent != nil && tr.Parent.DataAtom == atom.Thead) {
+		cells := w.rowCells(tr)
+		if i == 0 && w.headerRow(tr) {
 			header = cells
 			continue
 		}
@@ -740,16 +742,14 @@ func layoutCell(n *html.Node, headed bool, textLen *int) bool {
 }
 
 // rowCells returns the text of each cell of a data row (blocks inside a
-// cell joined by joinCellParts; a cell spanning several columns repeated under
-// each), and whether all the cells are <th>.
-func (w *htmlWalker) rowCells(tr *html.Node) ([]string, bool) {
+// cell joined by joinCellParts; a cell spanning several columns repeated
+// under each).
+func (w *htmlWalker) rowCells(tr *html.Node) []string {
 	var cells []string
-	allTH := true
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || c.DataAtom != atom.Td && c.DataAtom != atom.Th || w.dropped(c) {
 			continue
 		}
-		allTH = allTH && c.DataAtom == atom.Th
 		cw := htmlWalker{lenient: w.lenient, cell: true, sectioning: w.sectioning}
 		cw.children(c)
 		cw.flush()
@@ -764,5 +764,5 @@ func (w *htmlWalker) rowCells(tr *html.Node) ([]string, bool) {
 			t = "" // the text once, its columns kept aligned
 		}
 	}
-	return cells, allTH && len(cells) > 0
+	return cells
 }
