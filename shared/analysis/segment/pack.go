@@ -286,7 +286,8 @@ func nextNonSpace(text string, p, e int) int {
 
 // mergeTiny joins pieces of one or two words ("Yes.", "See below"), and
 // glossary terms set apart in lower case, to the next piece of the run, or
-// else to the previous one, when the result fits in MaxChars.
+// else to the previous one, when the result fits in MaxChars; an e-mail or
+// web address to the previous one first.
 func (sp *splitter) mergeTiny() {
 	ps := sp.pieces
 	if len(ps) < 2 {
@@ -328,6 +329,10 @@ func (sp *splitter) mergeTiny() {
 			}
 		}
 		if tiny(p) {
+			if len(out) > 0 && sp.address(p) {
+				backward(p)
+				continue
+			}
 			carry, hasCarry = p, true
 			continue
 		}
@@ -337,6 +342,14 @@ func (sp *splitter) mergeTiny() {
 		backward(carry)
 	}
 	sp.pieces = out
+}
+
+// address reports whether fragment p is an e-mail or web address, which
+// goes with the sentence before it that gives it ("write to our officer" /
+// "dpo@…") rather than with the next.
+func (sp *splitter) address(p piece) bool {
+	t := sp.text[p.s:p.e]
+	return strings.ContainsRune(t, '@') || strings.Contains(t, "://")
 }
 
 // join returns pieces a and b, adjacent in the text, as one piece, if it

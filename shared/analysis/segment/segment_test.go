@@ -408,6 +408,15 @@ func TestSplitSmallDocuments(t *testing.T) {
 			{"", "o Lightward Inc. (a tool)"},
 			{"", longPara("Other requests go to support")},
 		}},
+		{"an address on a line of its own stays with the sentence that gives it", []policy.Block{
+			{Text: longPara("Write to our data protection officer")}, {Text: "dpo@quillmate.example"}, {Text: longPara("Other requests go to support")},
+			{Text: longPara("See our form")}, {Text: "https://quillmate.example/privacy"}, {Text: longPara("We answer within a month")},
+		}, []want{
+			{"", longPara("Write to our data protection officer") + " dpo@quillmate.example"},
+			{"", longPara("Other requests go to support")},
+			{"", longPara("See our form") + " https://quillmate.example/privacy"},
+			{"", longPara("We answer within a month")},
+		}},
 		{"headings by level", []policy.Block{
 			{Kind: policy.Heading, Level: 2, Text: "A"}, {Text: "a text."},
 			{Kind: policy.Heading, Level: 3, Text: "A1"}, {Text: "a1 text."},
