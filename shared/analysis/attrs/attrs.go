@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -196,6 +197,20 @@ func Gated(gate string, mask uint16, l int) bool {
 	return mask != 0
 }
 
+// dntLabel is the index of Do Not Track. Its attributes say how the
+// service answers the browser's Do Not Track signal, so they are given
+// only to a clause that names the signal (namesDNT), as every Do Not Track
+// segment of OPP-115 does. Today's policies put the Global Privacy Control
+// under the same label, and the 2015 values would read a clause that
+// honours it as "Not honored".
+var dntLabel, _ = labels.Index("Do Not Track")
+
+// dntName matches the names of the Do Not Track signal.
+var dntName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bdo[\s-]*not[\s-]*track|\bdnt\b`) })
+
+// namesDNT reports whether text names the Do Not Track signal.
+func namesDNT(text string) bool { return dntName().MatchString(text) }
+
 // Predict returns the triples of the clause whose feature pass the label
 // model lm left in p (classify.ScoresPass over text, with scores sc and
 // the labels assigned), in the order of the model's values. The model must
@@ -217,7 +232,7 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores, assig
 	}
 	any := false
 	for l := range s.active {
-		s.active[l] = sc[l] >= m.gate[l] && Gated(m.p.Gate, mask, l)
+		s.active[l] = sc[l] >= m.gate[l] && Gated(m.p.Gate, mask, l) && (l != dntLabel || namesDNT(text))
 		any = any || s.active[l]
 	}
 	if !any {

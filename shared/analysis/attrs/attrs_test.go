@@ -282,3 +282,31 @@ func TestTargetsInVocabulary(t *testing.T) {
 		}
 	}
 }
+
+// Do Not Track attributes are given only to a clause that names the
+// signal: a clause about the Global Privacy Control, which today's
+// policies file under the same label, gets none, even with the label.
+func TestDoNotTrackNeedsTheSignalNamed(t *testing.T) {
+	lm, m := models(t)
+	dnt, _ := labels.Index("Do Not Track")
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"We do not respond to browser Do Not Track signals at this time.", true},
+		{"Our sites do not currently honor DNT requests from your browser.", true},
+		{"We treat a Global Privacy Control signal from your browser as a request to opt out of the sale or sharing of your personal information.", false},
+	} {
+		var p classify.Pass
+		sc := lm.ScoresPass(classify.Input{Text: c.text}, &p)
+		sc[dnt] = 1
+		got := m.Predict(c.text, &p, sc, []policy.LabelScore{{Label: labels.All[dnt].Name, Score: 1}})
+		found := false
+		for _, a := range got {
+			found = found || a.Category == "Do Not Track"
+		}
+		if found != c.want {
+			t.Errorf("%q: Do Not Track triples %v, want %v (%+v)", c.text, found, c.want, got)
+		}
+	}
+}
