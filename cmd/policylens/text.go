@@ -56,6 +56,9 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 	if p.AttributeModelVersion != "" {
 		model += " (attributes " + p.AttributeModelVersion + ")"
 	}
+	if p.AnalysisVersion != "" {
+		model += ", rules " + p.AnalysisVersion
+	}
 	field(bw, "Model", model)
 	for _, n := range p.Notes {
 		field(bw, "Note", n)

@@ -67,6 +67,18 @@ func (a *Analyzer) attributes() *attrs.Model {
 	return a.attrs
 }
 
+// RulesVersion names the rules that read a document: extraction,
+// clauses, key facts, mentions and the rules around the models. Change it
+// (to the date of the change) with any change to what they give, so that a
+// policy uploaded again is analysed again (ingest) and its history says
+// which rules read each version. TestRulesVersionNamesTheOutput holds it
+// to the analysis of the repository's sample policies.
+const RulesVersion = "2026-12-01"
+
+// AnalysisVersion returns RulesVersion, the version of the rules the
+// analyzer's analyses come from (Summary.AnalysisVersion).
+func (a *Analyzer) AnalysisVersion() string { return RulesVersion }
+
 // ModelVersions returns the versions of the models the analyzer's
 // analyses come from, as they report them (Summary.ModelVersion and
 // Summary.AttributeModelVersion of a policy in English): the label
@@ -125,6 +137,8 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 			Clauses:      len(sp.Clauses),
 			LabelCounts:  make(map[string]int, labels.Count),
 			ModelVersion: a.model.Version(),
+			// The rules' version, beside the models'.
+			AnalysisVersion: RulesVersion,
 		},
 		Clauses: make([]policy.Clause, len(sp.Clauses)),
 	}

@@ -74,6 +74,10 @@ type Summary struct {
 	// gave the clauses their attributes; empty when none did (a policy
 	// not in English).
 	AttributeModelVersion string `json:"attributeModelVersion,omitempty"`
+	// AnalysisVersion is the version of the rules that read the document
+	// (extraction, clauses, key facts, mentions, the rules around the
+	// models): analyze.RulesVersion when it was analysed.
+	AnalysisVersion string `json:"analysisVersion,omitempty"`
 	// Notes say what a reader of the labels should know: that the policy
 	// is not in a language the classifier reads, or that some of its
 	// clauses are not, and were left unlabelled.

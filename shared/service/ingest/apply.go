@@ -147,17 +147,18 @@ func currentVersion(p *store.Policy) *store.VersionEntry {
 }
 
 // staleModels reports whether p's current version was analysed by other
-// models than the analyzer's: another label model, or, for a policy in
-// English (or too short to tell), another attribute model, or none named
-// (versions stored before the attribute model's version was). False when
-// the analyzer does not name its models.
+// rules or models than the analyzer's: another version of the rules (or
+// none named: versions stored before it was), another label model, or,
+// for a policy in English (or too short to tell), another attribute
+// model, or none named (versions stored before the attribute model's
+// version was). False when the analyzer does not name its models.
 func (h *Handler) staleModels(p *store.Policy) bool {
 	n, ok := h.Analyzer.(modelNamer)
 	if !ok || p == nil {
 		return false
 	}
 	labels, attributes := n.ModelVersions()
-	if p.ModelVersion != labels {
+	if p.ModelVersion != labels || p.AnalysisVersion != n.AnalysisVersion() {
 		return true
 	}
 	english := p.Language == "" || p.Language == language.English

@@ -73,16 +73,17 @@ func readyWith(sum string) *store.Policy {
 // does.
 type namedModels struct {
 	*fakeAnalyzer
-	labels, attributes string
+	labels, attributes, rules string
 }
 
 func (n namedModels) ModelVersions() (string, string) { return n.labels, n.attributes }
+func (n namedModels) AnalysisVersion() string         { return n.rules }
 
 // analysedBy is readyWith(sum) whose current version, of a policy in
-// language lang, the models named analysed.
-func analysedBy(sum, lang, labels, attributes string) *store.Policy {
+// language lang, the models and rules named analysed.
+func analysedBy(sum, lang, labels, attributes, rules string) *store.Policy {
 	p := readyWith(sum)
-	p.Language, p.ModelVersion, p.AttributeModelVersion = lang, labels, attributes
+	p.Language, p.ModelVersion, p.AttributeModelVersion, p.AnalysisVersion = lang, labels, attributes, rules
 	return p
 }
 
@@ -109,7 +110,7 @@ func TestVersionsAndChangeEvents(t *testing.T) {
 		events   *fakeEvents
 		pending  map[string][]byte
 		takeErr  error
-		models   []string // the label and attribute models the analyzer names, if it does
+		models   []string // the label and attribute models and the rules the analyzer names, if it does
 		// what must happen
 		failed  bool
 		calls   []string
@@ -129,15 +130,19 @@ func TestVersionsAndChangeEvents(t *testing.T) {
 			calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready"},
 		{name: "same bytes as the current version", snapshot: readyWith(hexSHA(data)), res: changed, events: &fakeEvents{},
 			calls: []string{"Snapshot", "Begin", "Finish"}, outcome: "unchanged"},
-		{name: "same bytes, same models", snapshot: analysedBy(hexSHA(data), "en", "m1", "a1"), models: []string{"m1", "a1"},
+		{name: "same bytes, same models", snapshot: analysedBy(hexSHA(data), "en", "m1", "a1", "r1"), models: []string{"m1", "a1", "r1"},
 			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "Finish"}, outcome: "unchanged"},
-		{name: "same bytes, another label model", snapshot: analysedBy(hexSHA(data), "en", "m0", "a1"), models: []string{"m1", "a1"},
+		{name: "same bytes, another label model", snapshot: analysedBy(hexSHA(data), "en", "m0", "a1", "r1"), models: []string{"m1", "a1", "r1"},
 			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready", change: "reanalysed"},
-		{name: "same bytes, another attribute model", snapshot: analysedBy(hexSHA(data), "en", "m1", "a0"), models: []string{"m1", "a1"},
+		{name: "same bytes, another attribute model", snapshot: analysedBy(hexSHA(data), "en", "m1", "a0", "r1"), models: []string{"m1", "a1", "r1"},
 			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready", change: "reanalysed"},
-		{name: "same bytes, no attribute model named yet", snapshot: analysedBy(hexSHA(data), "en", "m1", ""), models: []string{"m1", "a1"},
+		{name: "same bytes, no attribute model named yet", snapshot: analysedBy(hexSHA(data), "en", "m1", "", "r1"), models: []string{"m1", "a1", "r1"},
 			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready", change: "reanalysed"},
-		{name: "same bytes in French, same label model", snapshot: analysedBy(hexSHA(data), "fr", "m1", ""), models: []string{"m1", "a1"},
+		{name: "same bytes, other rules", snapshot: analysedBy(hexSHA(data), "en", "m1", "a1", "r0"), models: []string{"m1", "a1", "r1"},
+			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready", change: "reanalysed"},
+		{name: "same bytes, no rules named yet", snapshot: analysedBy(hexSHA(data), "fr", "m1", "", ""), models: []string{"m1", "a1", "r1"},
+			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "WriteClauses", "Finish"}, outcome: "ready", change: "reanalysed"},
+		{name: "same bytes in French, same label model", snapshot: analysedBy(hexSHA(data), "fr", "m1", "", "r1"), models: []string{"m1", "a1", "r1"},
 			res: changed, events: &fakeEvents{}, calls: []string{"Snapshot", "Begin", "Finish"}, outcome: "unchanged"},
 		{name: "same bytes as a version that is not current", snapshot: func() *store.Policy {
 			p := readyWith(hexSHA(data))
@@ -168,7 +173,7 @@ func TestVersionsAndChangeEvents(t *testing.T) {
 			var buf bytes.Buffer
 			h := newHandler(&fakeS3{data: data}, st, &fakeAnalyzer{res: tt.res}, &buf)
 			if tt.models != nil {
-				h.Analyzer = namedModels{&fakeAnalyzer{res: tt.res}, tt.models[0], tt.models[1]}
+				h.Analyzer = namedModels{&fakeAnalyzer{res: tt.res}, tt.models[0], tt.models[1], tt.models[2]}
 			}
 			if tt.events != nil {
 				h.Events = tt.events

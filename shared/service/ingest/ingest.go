@@ -69,11 +69,12 @@ type Analyzer interface {
 	Analyze(ctx context.Context, name string, data []byte) (*policy.Analysis, error)
 }
 
-// modelNamer is an Analyzer that names the models its analyses come from
-// (analyze.Analyzer does): the label model's version and the attribute
-// model's ("" when it has none).
+// modelNamer is an Analyzer that names the models and rules its analyses
+// come from (analyze.Analyzer does): the label model's version and the
+// attribute model's ("" when it has none), and the rules' version.
 type modelNamer interface {
 	ModelVersions() (labels, attributes string)
+	AnalysisVersion() string
 }
 
 // Handler processes S3 events.

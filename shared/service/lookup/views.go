@@ -27,8 +27,10 @@ type policySummary struct {
 	ModelVersion string `json:"modelVersion,omitempty"`
 	// AttributeModelVersion is the attribute model's version.
 	AttributeModelVersion string `json:"attributeModelVersion,omitempty"`
-	CreatedAt             string `json:"createdAt,omitempty"`
-	UpdatedAt             string `json:"updatedAt"`
+	// AnalysisVersion is the rules' version.
+	AnalysisVersion string `json:"analysisVersion,omitempty"`
+	CreatedAt       string `json:"createdAt,omitempty"`
+	UpdatedAt       string `json:"updatedAt"`
 }
 
 type policyList struct {
@@ -68,7 +70,7 @@ func summaryOf(p *store.Policy, now time.Time) policySummary {
 	s := policySummary{
 		ID: p.ID, Bucket: p.Bucket, Key: p.Key, Status: string(p.Status), Reason: p.Reason,
 		Title: p.Title, Format: p.Format, Language: p.Language, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
-		ModelVersion: p.ModelVersion, AttributeModelVersion: p.AttributeModelVersion, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		ModelVersion: p.ModelVersion, AttributeModelVersion: p.AttributeModelVersion, AnalysisVersion: p.AnalysisVersion, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 	if p.Status == policy.Processing {
 		if t, err := time.Parse(time.RFC3339Nano, p.UpdatedAt); err == nil && now.Sub(t) > StalledAfter {

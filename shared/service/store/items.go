@@ -88,8 +88,10 @@ type Policy struct {
 	// AttributeModelVersion is the attribute model's, as ModelVersion is
 	// the label model's.
 	AttributeModelVersion string `dynamodbav:"attributeModelVersion,omitempty"`
-	CreatedAt             string `dynamodbav:"createdAt,omitempty"`
-	UpdatedAt             string `dynamodbav:"updatedAt"`
+	// AnalysisVersion is the rules' version (policy.Summary).
+	AnalysisVersion string `dynamodbav:"analysisVersion,omitempty"`
+	CreatedAt       string `dynamodbav:"createdAt,omitempty"`
+	UpdatedAt       string `dynamodbav:"updatedAt"`
 	// StaleGens lists generations replaced but not yet deleted.
 	StaleGens []string `dynamodbav:"staleGens,stringset,omitempty"`
 	// Version is the id of the kept version whose analysis is current

@@ -42,7 +42,7 @@ type Page[T any] struct {
 
 // policySummary are the attributes a policy listing reads.
 var policySummary = []string{"id", "bucket", "key", "status", "reason", "title", "format", "language", "pages", "bytes",
-	"clauses", "createdAt", "updatedAt", "modelVersion", "attributeModelVersion", topology.ByRecency.SortKey}
+	"clauses", "createdAt", "updatedAt", "modelVersion", "attributeModelVersion", "analysisVersion", topology.ByRecency.SortKey}
 
 // Policies lists policies, most recently updated first, after position
 // after (empty for the first page). Listed policies carry the attributes of

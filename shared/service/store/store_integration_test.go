@@ -73,7 +73,7 @@ func version(t *testing.T, key, seq string) policy.Version {
 // clause carries Data Retention with a score that falls with the ordinal.
 func result(tag string, n int) *policy.Analysis {
 	r := &policy.Analysis{Policy: policy.Summary{Format: "text", SHA256: tag, Clauses: n,
-		LabelCounts: map[string]int{"Data Retention": n}, ModelVersion: "test", AttributeModelVersion: "attrs-" + tag,
+		LabelCounts: map[string]int{"Data Retention": n}, ModelVersion: "test", AttributeModelVersion: "attrs-" + tag, AnalysisVersion: "rules-" + tag,
 		Facts: policy.Facts{Title: tag, Emails: []string{}, URLs: []string{}, Regulations: []string{}}}}
 	for i := 1; i <= n; i++ {
 		score := 0.9 - float64(i)/1000
@@ -215,8 +215,8 @@ func TestInterleavedVersions(t *testing.T) {
 	if got := clauseTexts(t, s, v2.ID); !slices.Equal(got, texts("two", 2)) {
 		t.Errorf("clauses %q, want version two's", got)
 	}
-	if p := snapshot(t, s, v2); p.ModelVersion != "test" || p.AttributeModelVersion != "attrs-two" {
-		t.Errorf("policy item says models %q and %q, want version two's", p.ModelVersion, p.AttributeModelVersion)
+	if p := snapshot(t, s, v2); p.ModelVersion != "test" || p.AttributeModelVersion != "attrs-two" || p.AnalysisVersion != "rules-two" {
+		t.Errorf("policy item says models %q and %q and rules %q, want version two's", p.ModelVersion, p.AttributeModelVersion, p.AnalysisVersion)
 	}
 	if n := countItems(t, db, s.Table(), "C#"); n != 6 {
 		t.Errorf("%d clause items, want 6 (two clauses with one label each, the summary and the version item)", n)

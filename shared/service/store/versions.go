@@ -152,7 +152,8 @@ func versionItem(v policy.Version, c Claim, entry VersionEntry, o Outcome, from 
 		"clauses":             num(int64(entry.Clauses)),
 	}
 	for name, val := range map[string]string{"sha256": r.SHA256, "format": r.Format, "encoding": r.Encoding,
-		"language": r.Language, "modelVersion": r.ModelVersion, "attributeModelVersion": r.AttributeModelVersion, "from": from} {
+		"language": r.Language, "modelVersion": r.ModelVersion, "attributeModelVersion": r.AttributeModelVersion,
+		"analysisVersion": r.AnalysisVersion, "from": from} {
 		if val != "" {
 			item[name] = str(val)
 		}
@@ -360,6 +361,7 @@ func (s *Store) ReadVersion(ctx context.Context, id, gen string) (*policy.Analys
 		LabelCounts  map[string]int `dynamodbav:"labelCounts"`
 		ModelVersion string         `dynamodbav:"modelVersion"`
 		AttrVersion  string         `dynamodbav:"attributeModelVersion"`
+		Analysis     string         `dynamodbav:"analysisVersion"`
 	}
 	if err := attributevalue.UnmarshalMap(vi.Item, &rec); err != nil {
 		return nil, fmt.Errorf("read version item: %w", err)
@@ -369,7 +371,7 @@ func (s *Store) ReadVersion(ctx context.Context, id, gen string) (*policy.Analys
 	}
 	a.Policy = policy.Summary{SHA256: rec.SHA256, Format: rec.Format, Encoding: rec.Encoding, Language: rec.Language, Pages: rec.Pages,
 		Bytes: rec.Bytes, Clauses: rec.Clauses, LabelCounts: rec.LabelCounts, ModelVersion: rec.ModelVersion,
-		AttributeModelVersion: rec.AttrVersion}
+		AttributeModelVersion: rec.AttrVersion, AnalysisVersion: rec.Analysis}
 	if av, ok := vi.Item["facts"]; ok {
 		if err := unmarshalFacts(av, &a.Policy.Facts); err != nil {
 			return nil, fmt.Errorf("read version facts: %w", err)

@@ -124,7 +124,7 @@ func TestHistoryKeepsTheNewestVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Policy.SHA256 != "v2" || a.Policy.AttributeModelVersion != "attrs-v2" || a.Policy.Facts.Title != "v2" || a.Policy.Updated.ISO != "2025-03-03" || len(a.Clauses) != 4 ||
+	if a.Policy.SHA256 != "v2" || a.Policy.AttributeModelVersion != "attrs-v2" || a.Policy.AnalysisVersion != "rules-v2" || a.Policy.Facts.Title != "v2" || a.Policy.Updated.ISO != "2025-03-03" || len(a.Clauses) != 4 ||
 		a.Clauses[3].Text != "v2 clause 4" || a.Clauses[3].Labels[0].Label != "Data Retention" {
 		t.Errorf("version 2 read back as %+v", a)
 	}

@@ -243,7 +243,7 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		reason, _ := truncateUTF8(o.Reason, maxReasonBytes)
 		e.Set("reason", str(reason))
 		e.Set("clauses", num(0))
-		e.Remove("gen", "version", "labelCounts", "modelVersion", "attributeModelVersion", "title", "facts", "factsTruncated", countsAttribute)
+		e.Remove("gen", "version", "labelCounts", "modelVersion", "attributeModelVersion", "analysisVersion", "title", "facts", "factsTruncated", countsAttribute)
 		if o.Retryable {
 			e.Set("retryable", &types.AttributeValueMemberBOOL{Value: true})
 		} else {
@@ -275,6 +275,7 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		e.Set(countsAttribute, ac)
 		setOrRemove(e, "modelVersion", o.Result.Policy.ModelVersion)
 		setOrRemove(e, "attributeModelVersion", o.Result.Policy.AttributeModelVersion)
+		setOrRemove(e, "analysisVersion", o.Result.Policy.AnalysisVersion)
 		fav, cut, err := factsValue(o.Result.Policy.Facts)
 		if err != nil {
 			return err
@@ -449,7 +450,7 @@ func (s *Store) Remove(ctx context.Context, v policy.Version, seen *Policy) erro
 	e.Set(topology.TTLAttribute, num(now.Unix()+tombstoneTTLDays*24*3600))
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
 		"sha256", "format", "encoding", "language", "pages", "bytes", "title", "facts", "factsTruncated",
-		"labelCounts", "modelVersion", "attributeModelVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable",
+		"labelCounts", "modelVersion", "attributeModelVersion", "analysisVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable",
 		"version", "versions", "retiredGens", "notify", countsAttribute)
 	var gens []string
 	var delta map[string]map[string]int
