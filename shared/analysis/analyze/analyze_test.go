@@ -27,6 +27,21 @@ func analyzer(t testing.TB) *Analyzer {
 	return New(m, policy.Limits{})
 }
 
+// analyzeFile analyses the file at path with a and returns its bytes and
+// the analysis.
+func analyzeFile(t *testing.T, a *Analyzer, path string) ([]byte, *policy.Analysis) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Analyze(context.Background(), filepath.Base(path), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, res
+}
+
 // TestAnalyzeFixtures runs the whole pipeline on one policy of every format
 // and checks what every consumer of a Result relies on.
 func TestAnalyzeFixtures(t *testing.T) {
@@ -43,14 +58,7 @@ func TestAnalyzeFixtures(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := a.Analyze(context.Background(), filepath.Base(f), data)
-			if err != nil {
-				t.Fatal(err)
-			}
+			data, res := analyzeFile(t, a, f)
 			p := res.Policy
 			if p.Clauses != len(res.Clauses) || p.Clauses == 0 {
 				t.Fatalf("policy says %d clauses, result has %d", p.Clauses, len(res.Clauses))

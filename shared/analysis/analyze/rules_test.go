@@ -1,12 +1,10 @@
 package analyze
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -51,14 +49,7 @@ func TestRulesVersionNamesTheOutput(t *testing.T) {
 	a := analyzer(t)
 	h := sha256.New()
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := a.Analyze(context.Background(), filepath.Base(f), data)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, res := analyzeFile(t, a, f)
 		facts, err := json.Marshal(res.Policy.Facts)
 		if err != nil {
 			t.Fatal(err)
