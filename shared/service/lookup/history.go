@@ -54,6 +54,10 @@ type versionView struct {
 	Updated  *string `json:"updated"`
 	// Current marks the version whose analysis the policy shows.
 	Current bool `json:"current"`
+	// The models and rules that analysed it.
+	ModelVersion          string `json:"modelVersion,omitempty"`
+	AttributeModelVersion string `json:"attributeModelVersion,omitempty"`
+	AnalysisVersion       string `json:"analysisVersion,omitempty"`
 }
 
 type versionList struct {
@@ -88,7 +92,8 @@ func (h *Handler) versions(ctx context.Context, r *request) *response {
 	out := versionList{PolicyID: p.ID, Items: make([]versionView, 0, end-start)}
 	for _, e := range p.Versions[start:end] {
 		v := versionView{Version: e.Version, Status: string(policy.Ready), Received: e.Received, SHA256: e.SHA256,
-			Clauses: e.Clauses, Current: e.Gen == p.Gen}
+			Clauses: e.Clauses, Current: e.Gen == p.Gen,
+			ModelVersion: e.ModelVersion, AttributeModelVersion: e.AttributeModelVersion, AnalysisVersion: e.AnalysisVersion}
 		if e.Updated != "" {
 			u := e.Updated
 			v.Updated = &u

@@ -36,9 +36,18 @@ func TestVersionsListing(t *testing.T) {
 			Clauses                           int
 			Updated                           *string
 			Current                           bool
+			ModelVersion                      string `json:"modelVersion"`
+			AttributeModelVersion             string `json:"attributeModelVersion"`
+			AnalysisVersion                   string `json:"analysisVersion"`
 		}
 		NextCursor string
 	}](t, resp.Body, resp.StatusCode, 200)
+	if it := list.Items[0]; it.ModelVersion != "m2" || it.AttributeModelVersion != "a2" || it.AnalysisVersion != "r2" {
+		t.Errorf("newest version's models and rules %q %q %q, want m2 a2 r2", it.ModelVersion, it.AttributeModelVersion, it.AnalysisVersion)
+	}
+	if strings.Contains(resp.Body, `"analysisVersion":""`) {
+		t.Errorf("a version without named rules shows an empty analysisVersion: %s", resp.Body)
+	}
 	if len(list.Items) != 2 || list.Items[0].Version != "v2" || !list.Items[0].Current || list.Items[1].Current ||
 		list.Items[0].Status != "READY" || *list.Items[0].Updated != "2025-01-01" || list.Items[1].Updated != nil ||
 		list.Items[1].SHA256 != "s1" || list.Items[1].Clauses != 1 || list.NextCursor != "" {

@@ -88,7 +88,8 @@ func newTestHandler(f *fakeStore, maxPage int) *Handler {
 	if f.policy == nil {
 		f.policy = &store.Policy{ID: testID, Bucket: "b", Key: "k", Status: policy.Ready, Gen: "a1", UpdatedAt: "2025-01-01T00:00:00.000000Z",
 			Version: "v2", Versions: []store.VersionEntry{
-				{Version: "v2", Gen: "00000000000000a1", Received: "2025-01-01T00:00:00.000000Z", SHA256: "s2", Clauses: 2, Updated: "2025-01-01"},
+				{Version: "v2", Gen: "00000000000000a1", Received: "2025-01-01T00:00:00.000000Z", SHA256: "s2", Clauses: 2, Updated: "2025-01-01",
+					ModelVersion: "m2", AttributeModelVersion: "a2", AnalysisVersion: "r2"},
 				{Version: "v1", Gen: "00000000000000a0", Received: "2024-06-01T00:00:00.000000Z", SHA256: "s1", Clauses: 1},
 			}}
 		f.policy.Gen = f.policy.Versions[0].Gen

@@ -49,6 +49,11 @@ type VersionEntry struct {
 	// Updated is the policy's own last-updated date: the ISO date when it
 	// parses, else as written.
 	Updated string `dynamodbav:"updated,omitempty"`
+	// The versions of the models and rules that analysed it
+	// (policy.Summary): two versions of the same bytes differ by them.
+	ModelVersion          string `dynamodbav:"modelVersion,omitempty"`
+	AttributeModelVersion string `dynamodbav:"attributeModelVersion,omitempty"`
+	AnalysisVersion       string `dynamodbav:"analysisVersion,omitempty"`
 }
 
 // VersionID returns the id of the version claim c records for object
@@ -99,6 +104,8 @@ func newEntry(v policy.Version, c Claim, res *policy.Analysis, received time.Tim
 	e := VersionEntry{
 		Version: VersionID(v, c), Gen: c.Gen, Received: formatTime(received),
 		SHA256: res.Policy.SHA256, Clauses: len(res.Clauses),
+		ModelVersion: res.Policy.ModelVersion, AttributeModelVersion: res.Policy.AttributeModelVersion,
+		AnalysisVersion: res.Policy.AnalysisVersion,
 	}
 	if d := res.Policy.Updated; d != nil {
 		e.Updated = d.ISO

@@ -150,6 +150,10 @@ func TestVersionIDsOfAVersionedBucket(t *testing.T) {
 	if !slices.Equal(ids, []string{"AAA", "BBB"}) || p.Version != "AAA" || p.Versions[0].Gen != c.Gen {
 		t.Errorf("versions %v, current %s", ids, p.Version)
 	}
+	// Each kept version names the models and rules that analysed it.
+	if e := p.Versions[1]; e.ModelVersion != "test" || e.AttributeModelVersion != "attrs-b" || e.AnalysisVersion != "rules-b" {
+		t.Errorf("version BBB's models and rules %q %q %q", e.ModelVersion, e.AttributeModelVersion, e.AnalysisVersion)
+	}
 }
 
 // The same bytes again change nothing but the object recorded; a failed
