@@ -76,9 +76,9 @@ func (h *Handler) ingest(ctx context.Context, c s3event.Change, d delivery, rep 
 // the same version again. A new version that differs from the previous
 // one has a change event, sent once it is current. The same bytes as the
 // current version are analysed again, as a new version without an event,
-// when other models analysed that version (staleModels): after a new
-// model is deployed, uploading a policy again gives it the new model's
-// answers.
+// when other models or rules analysed that version (staleAnalysis):
+// after a deploy of new models or rules, uploading a policy again gives it
+// their answers.
 func (h *Handler) recordVersion(ctx context.Context, c s3event.Change, v policy.Version, claim store.Claim, obj *object, d delivery, rep *report) error {
 	data, err := h.read(v, obj, rep)
 	obj.close()
@@ -87,7 +87,7 @@ func (h *Handler) recordVersion(ctx context.Context, c s3event.Change, v policy.
 	}
 	reanalysis := false
 	if cur := currentVersion(claim.Prev); cur != nil && cur.SHA256 == sha(data) {
-		if !h.staleModels(claim.Prev) {
+		if !h.staleAnalysis(claim.Prev) {
 			rep.version, rep.clauses = cur.Version, cur.Clauses
 			o := store.Outcome{Unchanged: true, Bytes: rep.bytes}
 			if err := h.finish(ctx, v, claim, o, outUnchanged, rep); err != nil {
@@ -146,13 +146,13 @@ func currentVersion(p *store.Policy) *store.VersionEntry {
 	return p.FindGen(p.Gen)
 }
 
-// staleModels reports whether p's current version was analysed by other
+// staleAnalysis reports whether p's current version was analysed by other
 // rules or models than the analyzer's: another version of the rules (or
 // none named: versions stored before it was), another label model, or,
 // for a policy in English (or too short to tell), another attribute
 // model, or none named (versions stored before the attribute model's
 // version was). False when the analyzer does not name its models.
-func (h *Handler) staleModels(p *store.Policy) bool {
+func (h *Handler) staleAnalysis(p *store.Policy) bool {
 	n, ok := h.Analyzer.(modelNamer)
 	if !ok || p == nil {
 		return false
