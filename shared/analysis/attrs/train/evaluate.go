@@ -39,15 +39,18 @@ func EvaluateGoldCategories(m *attrs.Model, lm *classify.Model, segs []Segment) 
 // (score 1 for each, 0 for the others). p is working memory.
 func PredictGoldCategories(m *attrs.Model, lm *classify.Model, s Segment, p *classify.Pass) []Triple {
 	sc := lm.ScoresPass(classify.Input{Text: s.Text}, p)
+	var own [labels.Count]bool
+	for _, name := range s.Labels {
+		if i, ok := labels.Index(name); ok {
+			own[i] = true
+		}
+	}
 	var assigned []policy.LabelScore
 	for i, l := range labels.All {
 		sc[i] = 0
-		for _, name := range s.Labels {
-			if j, ok := labels.Index(name); ok && j == i {
-				sc[i] = 1
-				assigned = append(assigned, policy.LabelScore{Label: l.Name, Score: 1})
-				break
-			}
+		if own[i] {
+			sc[i] = 1
+			assigned = append(assigned, policy.LabelScore{Label: l.Name, Score: 1})
 		}
 	}
 	if len(assigned) == 0 {
