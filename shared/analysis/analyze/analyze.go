@@ -69,11 +69,12 @@ func (a *Analyzer) attributes() *attrs.Model {
 
 // RulesVersion names the rules that read a document: extraction,
 // clauses, key facts, mentions and the rules around the models. Change it
-// (to the date of the change) with any change to what they give, so that a
+// (to the date of the change, with ".2", ".3", ... for a second and third
+// change that day) with any change to what they give, so that a
 // policy uploaded again is analysed again (ingest) and its history says
 // which rules read each version. TestRulesVersionNamesTheOutput holds it
 // to the analysis of the repository's sample policies.
-const RulesVersion = "2026-12-01"
+const RulesVersion = "2026-12-01.2"
 
 // AnalysisVersion returns RulesVersion, the version of the rules the
 // analyzer's analyses come from (Summary.AnalysisVersion).

@@ -1,8 +1,9 @@
 // Package mentions finds, in a clause's text, values users ask for that
 // the OPP-115 attribute vocabulary has no value for: stated retention
 // periods, named third parties and recipient categories, age thresholds,
-// opt-out mechanisms (links, e-mail addresses, settings) and regions with
-// rules of their own, each with its span. Regular expressions (compiled on
+// opt-out mechanisms (links, e-mail addresses, settings), regions with
+// rules of their own and whether opt-out preference signals (the Global
+// Privacy Control) are honored, each with its span. Regular expressions (compiled on
 // first use) and a list of common services; no model.
 package mentions
 
@@ -81,6 +82,25 @@ var (
 	})
 	regionLawRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:GDPR|CCPA|CPRA|LGPD|PIPEDA)$`) })
 	diallingRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(\+\d{1,4}\)`) })
+
+	// The names of opt-out preference signals.
+	signalRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\bglobal\s+privacy\s+controls?\b|\bGPC\b|\b(?:universal\s+)?opt[\s-]?out\s+preference\s+signals?\b|\buniversal\s+opt[\s-]?out\s+(?:mechanisms?|signals?|tools?)\b`)
+	})
+	// A sentence that says the signal is acted on: honored, treated as
+	// a request, applied, or the way to opt out.
+	signalHonorRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|process(?:es|ed|ing)?|treat(?:s|ed|ing)?|accept(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|respond(?:s|ed|ing)?\s+to|compl(?:y|ies)\s+with|give\s+effect|effectuate)\b|\bopt(?:s|ted)?\s+(?:that|the|this|your|you)\b[^.;]{0,40}?\bout\b|\bopt[\s-]?out\b[^.;]{0,80}?\b(?:by|via|through|using|with)\b`)
+	})
+	// A sentence that says the service does not act on it: a negated
+	// verb whose object is the signal, or the signal "not honored".
+	signalRefuseRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:we|our\s+(?:sites?|services?|websites?|platforms?|apps?|properties))\s+(?:\w+\s+){0,2}?(?:do\s+not|does\s+not|will\s+not|cannot|can\s+not|are\s+not|is\s+not|(?:don|doesn|won|can|aren|isn)[’']t|never|no\s+longer)\s+(?:\w+\s+){0,2}?(?:honou?r|respect|recogni[sz]e|process|treat|accept|support|respond\s+to|comply\s+with|act\s+on|read|detect)\s+(?:(?:the|any|such|these|those|this|your|a|an|browser|browsers'?|web|global|privacy|universal|opt[\s-]?out|preference|[“”"']+)\s+){0,4}(?:GPC|global\s+privacy|signals?|preference|universal|it|them)\b|\b(?:not|n[’']t)\s+(?:be\s+|been\s+)?(?:honou?red|recogni[sz]ed|respected|processed)\b`)
+	})
+	// A sentence that binds the signal to what the law requires.
+	signalLawRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:where|when|as|if)\s+(?:legally\s+)?required\b|\bto\s+the\s+extent\s+(?:legally\s+)?required\b|\brequired\s+(?:by|under)\s+(?:applicable\s+|the\s+)?(?:state\s+)?(?:privacy\s+)?laws?\b|\blegally\s+recogni[sz]ed\b|\bin\s+(?:certain|some|the)?\s*jurisdictions\s+(?:where|that)\b|\bfor\s+residents\s+of\b|\bwhere\s+(?:it\s+is|this\s+is)\s+required\b|\bin\s+accordance\s+with\s+(?:(?:the|applicable|US|U\.S\.|state|privacy)\s+){0,4}laws?\b|\b(?:where|when|if|as|to\s+the\s+extent)\s+(?:\w+\s+){0,3}?(?:laws?|regulations?)\s+(?:requires?|mandates?)\b`)
+	})
 
 	regionRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`\b(?:European\s+Economic\s+Area|EEA|European\s+Union|EU|GDPR|United\s+Kingdom|UK|U\.K\.|Switzerland|Swiss|California(?:n|ns)?|CCPA|CPRA|Virginia|Colorado|Connecticut|Utah|Texas|Oregon|Montana|Nevada|Iowa|Delaware|Tennessee|Indiana|New\s+Jersey|New\s+Hampshire|Kentucky|Nebraska|Maryland|Minnesota|Rhode\s+Island|Washington\s+State|Brazil(?:ian)?|LGPD|Canada|Canadian|PIPEDA|Quebec|Qu\x{e9}bec)\b`)
@@ -311,6 +331,24 @@ func find(text string, filter bool) []policy.Mention {
 			add(policy.MentionRegion, region(text[m[0]:m[1]]), m[0], m[1])
 		}
 	}
+	// One stance per sentence, on the first name of the signal in it;
+	// where one sentence binds honoring the signal to the law, another
+	// that only says it is honored ("GPC processing is limited to the
+	// browser") says no more.
+	lastSentence, signals := -1, len(out)
+	for _, m := range all(signalRe(), &signalWords, false) {
+		lo, hi := sentenceOf(text, m[0], m[1])
+		if lo == lastSentence {
+			continue
+		}
+		if v, ok := signalStance(text[lo:hi]); ok {
+			lastSentence = lo
+			add(policy.MentionSignal, v, m[0], m[1])
+		}
+	}
+	if found := out[signals:]; slices.ContainsFunc(found, func(m policy.Mention) bool { return m.Value == signalByLaw }) {
+		out = append(out[:signals], slices.DeleteFunc(found, func(m policy.Mention) bool { return m.Value == signalHonored })...)
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Span.Start != out[j].Span.Start {
 			return out[i].Span.Start < out[j].Span.Start
@@ -385,6 +423,28 @@ func region(s string) string {
 	}
 	return "US state: " + s
 }
+
+// signalStance reads what sentence, which names an opt-out preference
+// signal, says the service does with it; false when it says nothing of
+// that ("learn more about GPC at ...").
+func signalStance(sentence string) (string, bool) {
+	switch {
+	case signalRefuseRe().MatchString(sentence):
+		return signalRefused, true
+	case !signalHonorRe().MatchString(sentence):
+		return "", false
+	case signalLawRe().MatchString(sentence):
+		return signalByLaw, true
+	}
+	return signalHonored, true
+}
+
+// The values of policy.MentionSignal.
+const (
+	signalHonored = "GPC honored"
+	signalByLaw   = "GPC honored where required by law"
+	signalRefused = "GPC not honored"
+)
 
 // cued reports whether a sentence that w overlaps has a word of cue.
 func cued(sents []sentenceWords, w stretch, cue *prefilter) bool {

@@ -106,6 +106,31 @@ func TestExtractRegions(t *testing.T) {
 	})
 }
 
+// A clause about the Global Privacy Control says whether the service acts
+// on it, and whether only where a law makes it; one stance a sentence.
+func TestExtractSignals(t *testing.T) {
+	check(t, policy.MentionSignal, map[string][]string{
+		"We honor the Global Privacy Control signal.":                                                                          {"GPC honored"},
+		"If your browser sends a Global Privacy Control (GPC) signal, we treat it as a request to opt out of sharing.":         {"GPC honored"},
+		"Where state law requires it, we process opt-out preference signals such as GPC as valid requests to opt out of sale.": {"GPC honored where required by law"},
+		"To the extent required by law, we will opt that browser out of targeted advertising when it sends a GPC signal.":      {"GPC honored where required by law"},
+		"You can also opt out by turning on a universal opt-out mechanism in your browser.":                                    {"GPC honored"},
+		"We do not currently respond to Global Privacy Control signals.":                                                       {"GPC not honored"},
+		"Our websites don't recognize opt-out preference signals.":                                                             {"GPC not honored"},
+		"Opt-out preference signals will not be honored for logged-out visitors.":                                              {"GPC not honored"},
+		"Our site does not respond to Do Not Track settings; however, we treat GPC signals as an opt-out of sale.":             {"GPC honored"},
+		"We do not respond to such signals, including the Global Privacy Control.":                                             {"GPC not honored"},
+		"Where it is required, we apply a GPC signal to the browser that sends it.":                                            {"GPC honored where required by law"},
+		"Opt-out preference signals are processed in accordance with applicable state privacy laws.":                           {"GPC honored where required by law"},
+		"Learn more about the Global Privacy Control at its website.":                                                          nil,
+		"Global Privacy Control is not supported by every browser.":                                                            nil,
+		"We honor your choices. GPC is a browser setting.":                                                                     nil,
+		"Where required by law, we honor GPC. GPC processing is limited to the browser that sends the signal.":                 {"GPC honored where required by law"},
+		"We honor GPC. We do not respond to GPC signals sent by apps.":                                                         {"GPC honored", "GPC not honored"},
+		"We never sell data. We honor GPC. Learn about GPC online.":                                                            {"GPC honored"},
+	})
+}
+
 func TestExtractSpansMatchText(t *testing.T) {
 	text := "We keep logs for 30 days. Contact privacy@example.com to opt out. Children under 13 may not register. Californians see below."
 	for _, f := range Find(text) {

@@ -61,6 +61,10 @@ var (
 		"Texas", "Oregon", "Montana", "Nevada", "Iowa", "Delaware", "Tennessee", "Indiana", "New", "Kentucky", "Nebraska",
 		"Maryland", "Minnesota", "Rhode", "Washington", "Brazil", "Brazilian", "LGPD", "Canada", "Canadian", "PIPEDA",
 		"Quebec", "Qu"}}
+	// A signal's name: "global privacy control", "GPC", "(universal)
+	// opt-out preference signals", "universal opt-out mechanism".
+	signalWords = prefilter{bit: 1 << 12, words: true, lower: []string{"global", "gpc", "preference", "universal"},
+		bounds: map[string][2]int{"global": {0, 3}, "gpc": {0, 0}, "preference": {4, 1}, "universal": {0, 4}}}
 	// The words a sentence needs for its ages, and for its periods, to
 	// count (ageCueRe, retainCueRe): windows in sentences without them
 	// are not searched.
@@ -71,7 +75,7 @@ var (
 		"erased", "purge", "purged", "destroy", "destroyed", "preserve", "preserved", "maintain", "maintained", "hold", "held",
 		"anonymise", "anonymize", "anonymised", "anonymized", "anonymises", "anonymizes"}}
 	allFilters = []*prefilter{&ageCueWords, &retainCueWords, &periodWords, &untilWords, &indefWords, &namedWords, &recipientWords, &ageWords,
-		&urlWords, &emailWords, &settingWords, &regionWords}
+		&urlWords, &emailWords, &settingWords, &regionWords, &signalWords}
 )
 
 // filterIndex maps each word to the bits of the prefilters it satisfies.

@@ -2,7 +2,8 @@
 // from its clauses' attributes and mentions: what data is collected, for
 // which purposes, who receives it and what goes to them, how long it is
 // kept, the choices and rights users have, the audiences addressed, the
-// security measures, Do Not Track and how changes are announced. Every
+// security measures, Do Not Track and the Global Privacy Control, and how
+// changes are announced. Every
 // item names the clauses that state it.
 package summary
 
@@ -61,7 +62,9 @@ func Build(clauses []policy.Clause) policy.PrivacySummary {
 		{&out.Access, section{attrs: []pick{{access, "Access Type"}}}},
 		{&out.Audiences, section{attrs: []pick{{audiences, "Audience Type"}}, mentions: []string{policy.MentionAge, policy.MentionRegion}}},
 		{&out.Security, section{attrs: []pick{{security, "Security Measure"}}}},
-		{&out.DoNotTrack, section{attrs: []pick{{dnt, "Do Not Track policy"}}}},
+		// Opt-out preference signals (the Global Privacy Control) are
+		// today's Do Not Track: modern policies state them together.
+		{&out.DoNotTrack, section{attrs: []pick{{dnt, "Do Not Track policy"}}, mentions: []string{policy.MentionSignal}}},
 		{&out.Changes, section{attrs: []pick{{change, "Notification Type"}}}},
 	} {
 		*s.dst = collect(clauses, s.sec)

@@ -48,6 +48,10 @@ func TestBuild(t *testing.T) {
 			attr(audiences, "Audience Type", "Children", 0.9),
 			attr(retention, "Retention Period", "Stated Period", 0.6),
 		}},
+		{Ordinal: 7, Mentions: []policy.Mention{
+			{Kind: policy.MentionSignal, Value: "GPC honored where required by law"},
+			{Kind: policy.MentionOptOut, Value: "global privacy control"},
+		}},
 	}
 	s := Build(clauses)
 	want := map[string][]policy.SummaryItem{
@@ -68,15 +72,19 @@ func TestBuild(t *testing.T) {
 		"choices": {
 			{Value: "privacy settings", Source: "mention", Kind: policy.MentionOptOut, Score: 1, Clauses: []int{5}},
 			{Value: "Opt-out link", Source: "attribute", Attribute: "Choice Type", Score: 0.8, Clauses: []int{6}},
+			{Value: "global privacy control", Source: "mention", Kind: policy.MentionOptOut, Score: 1, Clauses: []int{7}},
 		},
 		"access": {{Value: "Deactivate account", Source: "attribute", Attribute: "Access Type", Score: 0.6, Clauses: []int{6}}},
 		"audiences": {
 			{Value: "under 13", Source: "mention", Kind: policy.MentionAge, Score: 1, Clauses: []int{5}},
 			{Value: "Children", Source: "attribute", Attribute: "Audience Type", Score: 0.9, Clauses: []int{6}},
 		},
-		"security":   {{Value: "Secure data transfer", Source: "attribute", Attribute: "Security Measure", Score: 0.7, Clauses: []int{6}}},
-		"doNotTrack": {{Value: "Not honored", Source: "attribute", Attribute: "Do Not Track policy", Score: 0.9, Clauses: []int{6}}},
-		"changes":    {{Value: "General notice on website", Source: "attribute", Attribute: "Notification Type", Score: 0.7, Clauses: []int{6}}},
+		"security": {{Value: "Secure data transfer", Source: "attribute", Attribute: "Security Measure", Score: 0.7, Clauses: []int{6}}},
+		"doNotTrack": {
+			{Value: "Not honored", Source: "attribute", Attribute: "Do Not Track policy", Score: 0.9, Clauses: []int{6}},
+			{Value: "GPC honored where required by law", Source: "mention", Kind: policy.MentionSignal, Score: 1, Clauses: []int{7}},
+		},
+		"changes": {{Value: "General notice on website", Source: "attribute", Attribute: "Notification Type", Score: 0.7, Clauses: []int{6}}},
 	}
 	got := sections(t, s)
 	for name, w := range want {

@@ -183,6 +183,7 @@ var Kinds = []Kind{
 	{policy.MentionAge, "An age threshold for children or users: \"under 13\", \"under 16\"."},
 	{policy.MentionOptOut, "An opt-out mechanism: a link, an e-mail address or a setting."},
 	{policy.MentionRegion, "A region with rules of its own: \"EEA/UK\", \"California\", \"Brazil\", \"Canada\"."},
+	{policy.MentionSignal, "Whether opt-out preference signals such as the Global Privacy Control are honored: \"GPC honored\", \"GPC honored where required by law\", \"GPC not honored\"."},
 }
 
 // KindOf returns the mention kind named s, in any letter case.

@@ -39,10 +39,14 @@ const (
 	// MentionRegion is a region with rules of its own: "EEA/UK",
 	// "California", another US state, "Brazil", "Canada".
 	MentionRegion = "region"
+	// MentionSignal is what a clause says of opt-out preference signals
+	// such as the Global Privacy Control: "GPC honored", "GPC honored
+	// where required by law", "GPC not honored".
+	MentionSignal = "preference-signal"
 )
 
 // MentionKinds lists the mention kinds in the order summaries show them.
-var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion}
+var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal}
 
 // Mention is one value of a mention kind found in a clause, normalised
 // (numbers as digits, "7 years"; regions and recipient categories in one
@@ -79,7 +83,8 @@ type PrivacySummary struct {
 	Audiences []SummaryItem `json:"audiences"`
 	// Security measures stated.
 	Security []SummaryItem `json:"security"`
-	// DoNotTrack: what the policy says about Do Not Track signals.
+	// DoNotTrack: what the policy says about Do Not Track signals and
+	// opt-out preference signals (the Global Privacy Control).
 	DoNotTrack []SummaryItem `json:"doNotTrack"`
 	// Changes: how changes to the policy are announced.
 	Changes []SummaryItem `json:"changes"`
