@@ -347,7 +347,9 @@ func tableCells(t string) []string {
 // Markdown often fills with blocks a pipe table cannot hold, one per line
 // between <br> tags: list items, headings and paragraphs (a blank line,
 // <br><br>, between them). Each block is read without its list or heading
-// marker (or setext underline), and the blocks are joined as the cells of
+// marker (or setext underline), a list item as one of a block is
+// (itemText: without the bullets of lists nested in it, a heading's
+// markers or a task box), and the blocks are joined as the cells of
 // an HTML table are (joinCellParts): "*   Age<br>*   Gender" reads "Age;
 // Gender". The lines of one block are joined by cellLines.
 func cellText(c string) string {
@@ -376,7 +378,7 @@ func cellText(c string) string {
 		}
 		if item := listItem(line); item != "" {
 			end()
-			line = item
+			line = itemText(item)
 		}
 		para = append(para, line)
 	}

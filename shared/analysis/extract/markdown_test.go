@@ -117,6 +117,9 @@ func TestMarkdownBlocks(t *testing.T) {
 			"| Shared | With |\n| --- | --- |\n| *   Age.<br>*   Gender<br>    *   **self-described** | ##### Ad partners<br><br>To show ads<br>and measure them<br><br>Only with *consent*. |\n| 1. one<br>2) two | [Stripe](https://stripe.example) |\n| Account <br>------- | *   Up to 3 years |\n| - | 5 * 3 |\n| #5 | - one |",
 			"table-row:Shared: Age. Gender; self-described. With: Ad partners; To show ads and measure them; Only with consent. / table-row:Shared: one; two. With: Stripe. / " +
 				"table-row:Shared: Account. With: Up to 3 years. / table-row:Shared: -. With: 5 * 3. / table-row:Shared: #5. With: one."},
+		{"a list item in a cell is read as one in a block: nested bullets, heading marks and task boxes go",
+			"| Data | Use |\n| --- | --- |\n| *   *   Contact details<br>-   #### Payment data | 1.  [x] Billing<br>*   - [ ] Fraud checks |",
+			"table-row:Data: Contact details; Payment data. Use: Billing; Fraud checks."},
 		{"lines of a cell broken by <br>: items of a list, or a sentence going on",
 			"| Data | Why |\n| --- | --- |\n| Identity data  <br>Account data | Keeps the session<br>by storing an ID. |\n| session\\_id  <br>csrf | Name:<br>Ada |",
 			"table-row:Data: Identity data; Account data. Why: Keeps the session by storing an ID. / table-row:Data: session_id; csrf. Why: Name: Ada."},
