@@ -3,8 +3,8 @@
 // periods, named third parties and recipient categories, age thresholds,
 // opt-out mechanisms (links, e-mail addresses, settings), regions with
 // rules of their own and whether opt-out preference signals (the Global
-// Privacy Control) are honored, each with its span. Regular expressions (compiled on
-// first use) and a list of common services; no model.
+// Privacy Control) are honored, each with its span. Regular expressions
+// (compiled on first use) and a list of common services; no model.
 package mentions
 
 import (
@@ -346,8 +346,8 @@ func find(text string, filter bool) []policy.Mention {
 			add(policy.MentionSignal, v, m[0], m[1])
 		}
 	}
-	if found := out[signals:]; slices.ContainsFunc(found, func(m policy.Mention) bool { return m.Value == signalByLaw }) {
-		out = append(out[:signals], slices.DeleteFunc(found, func(m policy.Mention) bool { return m.Value == signalHonored })...)
+	if slices.ContainsFunc(out[signals:], func(m policy.Mention) bool { return m.Value == signalByLaw }) {
+		out = slices.DeleteFunc(out, func(m policy.Mention) bool { return m.Kind == policy.MentionSignal && m.Value == signalHonored })
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Span.Start != out[j].Span.Start {
