@@ -247,3 +247,44 @@ func gated(probs, pSent [][labels.Count]float64, gates [labels.Count]float64) []
 	}
 	return out
 }
+
+// heldOut returns the figures, over all examples and then per corpus, of
+// each fold's examples labelled by a decision (thresholds, fallback and
+// gate) tuned as tune does on the other folds only: what tuning on the
+// very scores it is scored on leaves out of the cross-validated figures.
+func heldOut(probs [][labels.Count]float64, o *objective, fold []int, folds int, fallback, gate, perLabel bool) [3]Metrics {
+	pred := make([]corpus.LabelSet, len(probs))
+	for f := range folds {
+		sub := &objective{}
+		var sp [][labels.Count]float64
+		for k := range probs {
+			if fold[k] != f {
+				sp = append(sp, probs[k])
+				sub.gold = append(sub.gold, o.gold[k])
+				sub.dom = append(sub.dom, o.dom[k])
+				sub.english = append(sub.english, o.english[k])
+				sub.states = append(sub.states, o.states[k])
+			}
+		}
+		sub.pred = make([]corpus.LabelSet, len(sp))
+		var d decision
+		tune(&d, sp, sub, fallback, gate, perLabel)
+		for k := range probs {
+			if fold[k] == f {
+				pred[k] = d.assign(probs[k], o.english[k], o.states[k])
+			}
+		}
+	}
+	var gold, got [3][]corpus.LabelSet
+	for k := range probs {
+		for _, g := range []int{0, 1 + o.dom[k]} {
+			gold[g] = append(gold[g], o.gold[k])
+			got[g] = append(got[g], pred[k])
+		}
+	}
+	var out [3]Metrics
+	for g := range out {
+		out[g] = Compare(gold[g], got[g])
+	}
+	return out
+}

@@ -163,6 +163,13 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	tune(dec, probs, obj, opt.Fallback, opt.FallbackGate, opt.PerLabel)
 	rep.Fallback, rep.Gated = dec.fallback, dec.gate
 	report(rep, dec, probs, obj, logf)
+	// Logged only: the report is part of the model file, which these
+	// figures would change.
+	for i, mt := range heldOut(probs, obj, fold, opt.Folds, opt.Fallback, opt.FallbackGate, opt.PerLabel) {
+		if i > 0 && mt.Examples > 0 {
+			logf("train: cross-validated %-18s micro-F1 %.3f macro-F1 %.3f (thresholds and fallback tuned on the other folds)", []string{"", "opp115", "modern"}[i], mt.MicroF1(), mt.MacroF1())
+		}
+	}
 	if opt.OOF != nil {
 		obj.metrics(dec, probs)
 		for k := range n {
