@@ -88,14 +88,14 @@ var (
 		return regexp.MustCompile(`(?i)\bglobal\s+privacy\s+controls?\b|\bGPC\b|\b(?:universal\s+)?opt[\s-]?out\s+preference\s+signals?\b|\buniversal\s+opt[\s-]?out\s+(?:mechanisms?|signals?|tools?)\b`)
 	})
 	// A sentence that says the signal is acted on: honored, treated as
-	// a request, applied, or the way to opt out.
+	// a request, applied, or the way to opt out or exercise a right.
 	signalHonorRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|process(?:es|ed|ing)?|treat(?:s|ed|ing)?|accept(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|respond(?:s|ed|ing)?\s+to|compl(?:y|ies)\s+with|give\s+effect|effectuate)\b|\bopt(?:s|ted)?\s+(?:that|the|this|your|you)\b[^.;]{0,40}?\bout\b|\bopt[\s-]?out\b[^.;]{0,80}?\b(?:by|via|through|using|with)\b`)
+		return regexp.MustCompile(`(?i)\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|process(?:es|ed|ing)?|treat(?:s|ed|ing)?|accept(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|respond(?:s|ed|ing)?\s+to|compl(?:y|ies)\s+with|give\s+effect|effectuate)\b|\bopt(?:s|ted)?\s+(?:that|the|this|your|you)\b[^.;]{0,40}?\bout\b|\bopt[\s-]?out\b[^.;]{0,80}?\b(?:by|via|through|using|with)\b|\b(?:use|using|enable|enabling|turn\s+on|send|sending|broadcast\w*)\b[^.;]{0,60}?\bto\s+(?:opt[\s-]?out|exercise)\b`)
 	})
 	// A sentence that says the service does not act on it: a negated
 	// verb whose object is the signal, or the signal "not honored".
 	signalRefuseRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:we|our\s+(?:sites?|services?|websites?|platforms?|apps?|properties))\s+(?:\w+\s+){0,2}?(?:do\s+not|does\s+not|will\s+not|cannot|can\s+not|are\s+not|is\s+not|(?:don|doesn|won|can|aren|isn)[’']t|never|no\s+longer)\s+(?:\w+\s+){0,2}?(?:honou?r|respect|recogni[sz]e|process|treat|accept|support|respond\s+to|comply\s+with|act\s+on|read|detect)\s+(?:(?:the|any|such|these|those|this|your|a|an|browser|browsers'?|web|global|privacy|universal|opt[\s-]?out|preference|[“”"']+)\s+){0,4}(?:GPC|global\s+privacy|signals?|preference|universal|it|them)\b|\b(?:not|n[’']t)\s+(?:be\s+|been\s+)?(?:honou?red|recogni[sz]ed|respected|processed)\b`)
+		return regexp.MustCompile(`(?i)\b(?:we|our\s+(?:sites?|services?|websites?|platforms?|apps?|properties))\s+(?:\w+\s+){0,2}?(?:do\s+not|does\s+not|will\s+not|cannot|can\s+not|are\s+not|is\s+not|(?:don|doesn|won|can|aren|isn)[’']t|never|no\s+longer|(?:not\s+)?unable\s+to|not\s+able\s+to)\s+(?:\w+\s+){0,2}?(?:honou?r|respect|recogni[sz]e|process|treat|accept|support|respond\s+to|comply\s+with|act\s+on|read|detect)\s+(?:(?:the|any|such|these|those|this|your|a|an|browser|browsers'?|web|global|privacy|universal|opt[\s-]?out|preference|[“”"']+)\s+){0,4}(?:GPC|global\s+privacy|signals?|preference|universal|it|them)\b|\b(?:not|n[’']t)\s+(?:currently\s+|presently\s+|yet\s+)?(?:be\s+|been\s+)?(?:honou?red|recogni[sz]ed|respected|processed)\b`)
 	})
 	// A sentence that binds the signal to what the law requires.
 	signalLawRe = sync.OnceValue(func() *regexp.Regexp {
