@@ -90,7 +90,7 @@ var (
 	// A sentence that says the signal is acted on: honored, treated as
 	// a request, applied, or the way to opt out or exercise a right.
 	signalHonorRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|process(?:es|ed|ing)?|treat(?:s|ed|ing)?|accept(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|respond(?:s|ed|ing)?\s+to|compl(?:y|ies)\s+with|give\s+effect|effectuate)\b|\bopt(?:s|ted)?\s+(?:that|the|this|your|you)\b[^.;]{0,40}?\bout\b|\bopt[\s-]?out\b[^.;]{0,80}?\b(?:by|via|through|using|with)\b|\b(?:use|using|enable|enabling|turn\s+on|send|sending|broadcast\w*)\b[^.;]{0,60}?\bto\s+(?:opt[\s-]?out|exercise)\b`)
+		return regexp.MustCompile(`(?i)\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|process(?:es|ed|ing)?|treat(?:s|ed|ing)?|accept(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|respond(?:s|ed|ing)?\s+to|compl(?:y|ies)\s+with|give\s+effect|effectuate)\b|\bopt(?:s|ted)?\s+(?:that|the|this|your|you)\b[^.;]{0,40}?\bout\b|\bopt[\s-]?out\b[^.;]{0,80}?\b(?:by|via|through|using|with)\b|\b(?:use|using|enable|enabling|turn\s+on|send|sending|broadcast\w*)\b[^.;]{0,60}?\bto\s+(?:opt[\s-]?out|exercise|signal|communicate)\b`)
 	})
 	// A sentence that says the service does not act on it: a negated
 	// verb whose object is the signal, or the signal "not honored".

@@ -126,6 +126,7 @@ func TestExtractSignals(t *testing.T) {
 		"GPC signals are not currently honored on our mobile apps.":                                                            {"GPC not honored"},
 		"You can enable GPC in a supporting browser to opt out of sales.":                                                      {"GPC honored"},
 		"California residents may use the Global Privacy Control to exercise their right to opt out.":                          {"GPC honored"},
+		"You can also use the Global Privacy Control to signal that you opt out.":                                              {"GPC honored"},
 		"Learn more about the Global Privacy Control at its website.":                                                          nil,
 		"Global Privacy Control is not supported by every browser.":                                                            nil,
 		"We honor your choices. GPC is a browser setting.":                                                                     nil,
