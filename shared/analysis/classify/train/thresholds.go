@@ -61,18 +61,25 @@ func newObjective(gold []corpus.LabelSet, dom []int, english, states []bool) *ob
 // metrics returns the figures of decision d over all examples, then per
 // corpus.
 func (o *objective) metrics(d *decision, probs [][labels.Count]float64) [3]Metrics {
-	var gold, pred [3][]corpus.LabelSet
 	for k := range probs {
-		p := d.assign(probs[k], o.english[k], o.states[k])
-		o.pred[k] = p
+		o.pred[k] = d.assign(probs[k], o.english[k], o.states[k])
+	}
+	return o.compare(o.pred)
+}
+
+// compare returns the figures of predictions pred (one per example) over
+// all examples, then per corpus.
+func (o *objective) compare(pred []corpus.LabelSet) [3]Metrics {
+	var gold, got [3][]corpus.LabelSet
+	for k, p := range pred {
 		for _, g := range []int{0, 1 + o.dom[k]} {
 			gold[g] = append(gold[g], o.gold[k])
-			pred[g] = append(pred[g], p)
+			got[g] = append(got[g], p)
 		}
 	}
 	var out [3]Metrics
 	for g := range out {
-		out[g] = Compare(gold[g], pred[g])
+		out[g] = Compare(gold[g], got[g])
 	}
 	return out
 }
@@ -275,16 +282,5 @@ func heldOut(probs [][labels.Count]float64, o *objective, fold []int, folds int,
 			}
 		}
 	}
-	var gold, got [3][]corpus.LabelSet
-	for k := range probs {
-		for _, g := range []int{0, 1 + o.dom[k]} {
-			gold[g] = append(gold[g], o.gold[k])
-			got[g] = append(got[g], pred[k])
-		}
-	}
-	var out [3]Metrics
-	for g := range out {
-		out[g] = Compare(gold[g], got[g])
-	}
-	return out
+	return o.compare(pred)
 }
