@@ -23,6 +23,7 @@ commands:
                                         train the attribute model (docs/model.md)
   eval FILE.csv|FILE.jsonl ...          evaluate the classifier on labelled clauses, or
                                         the attribute model on attribute JSONL
+  version [--format json|text]          the models' and rules' versions this build analyses with
 
 Run 'policylens <command> -h' for the flags of a command.
 `
@@ -47,6 +48,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"classify": runClassify,
 		"train":    runTrain,
 		"eval":     runEval,
+		"version":  runVersion,
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
