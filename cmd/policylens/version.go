@@ -12,14 +12,6 @@ import (
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
-// versions are what this build's analyses name (policy.Summary): the
-// label model, the attribute model and the rules.
-type versions struct {
-	ModelVersion          string `json:"modelVersion"`
-	AttributeModelVersion string `json:"attributeModelVersion"`
-	AnalysisVersion       string `json:"analysisVersion"`
-}
-
 // runVersion prints the versions of the models and rules this build
 // analyses policies with, under the names the analyses and the API give
 // them, so that stored policies analysed by others can be told apart.
@@ -48,10 +40,7 @@ func runVersion(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "policylens version: load model: %v\n", err)
 		return 1
 	}
-	a := analyze.New(m, policy.DefaultLimits())
-	var v versions
-	v.ModelVersion, v.AttributeModelVersion = a.ModelVersions()
-	v.AnalysisVersion = a.AnalysisVersion()
+	v := analyze.New(m, policy.DefaultLimits()).Versions()
 	if format == "json" {
 		b, err := json.Marshal(v)
 		if err != nil {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // The versions `policylens version` prints are those an analysis of this
@@ -20,12 +22,12 @@ func TestVersionNamesWhatAnalysesRecord(t *testing.T) {
 		}
 		return stdout.Bytes()
 	}
-	var v versions
+	var v policy.Versions
 	if err := json.Unmarshal(run1("version", "--format", "json"), &v); err != nil {
 		t.Fatal(err)
 	}
 	var a struct {
-		Policy versions `json:"policy"`
+		Policy policy.Versions `json:"policy"`
 	}
 	if err := json.Unmarshal(run1("analyze", "--format", "json", writeFile(t, "harbor.txt", []byte(samplePolicy))), &a); err != nil {
 		t.Fatal(err)

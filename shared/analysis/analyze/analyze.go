@@ -76,19 +76,16 @@ func (a *Analyzer) attributes() *attrs.Model {
 // to the analysis of the repository's sample policies.
 const RulesVersion = "2026-12-01.2"
 
-// AnalysisVersion returns RulesVersion, the version of the rules the
-// analyzer's analyses come from (Summary.AnalysisVersion).
-func (a *Analyzer) AnalysisVersion() string { return RulesVersion }
-
-// ModelVersions returns the versions of the models the analyzer's
-// analyses come from, as they report them (Summary.ModelVersion and
-// Summary.AttributeModelVersion of a policy in English): the label
-// model's, and the attribute model's ("" when it has none).
-func (a *Analyzer) ModelVersions() (labels, attributes string) {
+// Versions returns the versions of the models and rules the analyzer's
+// analyses come from, as those of a policy in English report them: the
+// label model's, the attribute model's ("" when it has none) and the
+// rules'.
+func (a *Analyzer) Versions() policy.Versions {
+	v := policy.Versions{ModelVersion: a.model.Version(), AnalysisVersion: RulesVersion}
 	if am := a.attributes(); am != nil {
-		attributes = am.Version()
+		v.AttributeModelVersion = am.Version()
 	}
-	return a.model.Version(), attributes
+	return v
 }
 
 // Limits returns the extraction limits the analyzer applies.
@@ -128,18 +125,17 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 	}
 	res := &policy.Analysis{
 		Policy: policy.Summary{
-			Source:       name,
-			Format:       sp.Format,
-			Encoding:     sp.Encoding,
-			Pages:        sp.Pages,
-			Bytes:        len(data),
-			SHA256:       hex.EncodeToString(sum[:]),
-			Facts:        sp.Facts,
-			Clauses:      len(sp.Clauses),
-			LabelCounts:  make(map[string]int, labels.Count),
-			ModelVersion: a.model.Version(),
+			Source:      name,
+			Format:      sp.Format,
+			Encoding:    sp.Encoding,
+			Pages:       sp.Pages,
+			Bytes:       len(data),
+			SHA256:      hex.EncodeToString(sum[:]),
+			Facts:       sp.Facts,
+			Clauses:     len(sp.Clauses),
+			LabelCounts: make(map[string]int, labels.Count),
 			// The rules' version, beside the models'.
-			AnalysisVersion: RulesVersion,
+			Versions: policy.Versions{ModelVersion: a.model.Version(), AnalysisVersion: RulesVersion},
 		},
 		Clauses: make([]policy.Clause, len(sp.Clauses)),
 	}

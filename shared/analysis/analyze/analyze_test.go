@@ -71,8 +71,8 @@ func TestAnalyzeFixtures(t *testing.T) {
 			if p.AttributeModelVersion != am.Version() {
 				t.Errorf("attribute model %q, want %q", p.AttributeModelVersion, am.Version())
 			}
-			if p.AnalysisVersion != RulesVersion || a.AnalysisVersion() != RulesVersion {
-				t.Errorf("rules %q and %q, want %q", p.AnalysisVersion, a.AnalysisVersion(), RulesVersion)
+			if p.AnalysisVersion != RulesVersion || a.Versions().AnalysisVersion != RulesVersion {
+				t.Errorf("rules %q and %q, want %q", p.AnalysisVersion, a.Versions().AnalysisVersion, RulesVersion)
 			}
 			counts := map[string]int{}
 			for i, c := range res.Clauses {

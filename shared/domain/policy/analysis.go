@@ -68,8 +68,21 @@ type Summary struct {
 	Facts
 	Clauses int `json:"clauses"`
 	// LabelCounts counts the clauses carrying each label, for all 12 labels.
-	LabelCounts  map[string]int `json:"labelCounts"`
-	ModelVersion string         `json:"modelVersion"`
+	LabelCounts map[string]int `json:"labelCounts"`
+	// Versions name the models and rules that analysed it.
+	Versions
+	// Notes say what a reader of the labels should know: that the policy
+	// is not in a language the classifier reads, or that some of its
+	// clauses are not, and were left unlabelled.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Versions name what analysed a policy: the label model, the attribute
+// model and the rules that read the document. The analyses, the store,
+// the API and `policylens version` give them under these names.
+type Versions struct {
+	// ModelVersion is the label model's version.
+	ModelVersion string `json:"modelVersion,omitempty"`
 	// AttributeModelVersion is the version of the attribute model that
 	// gave the clauses their attributes; empty when none did (a policy
 	// not in English).
@@ -78,10 +91,6 @@ type Summary struct {
 	// (extraction, clauses, key facts, mentions, the rules around the
 	// models): analyze.RulesVersion when it was analysed.
 	AnalysisVersion string `json:"analysisVersion,omitempty"`
-	// Notes say what a reader of the labels should know: that the policy
-	// is not in a language the classifier reads, or that some of its
-	// clauses are not, and were left unlabelled.
-	Notes []string `json:"notes,omitempty"`
 }
 
 // Analysis is the analysis of one policy file.

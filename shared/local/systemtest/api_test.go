@@ -39,7 +39,7 @@ func (s *system) publish(key string, clauses []policy.Clause) string {
 	v := s3event.NewVersion(s.res.Bucket, key, "", "", seq)
 	res := &policy.Analysis{
 		Policy: policy.Summary{Source: key, Format: "text", SHA256: "00", Clauses: len(clauses),
-			LabelCounts: map[string]int{}, ModelVersion: "test"},
+			LabelCounts: map[string]int{}, Versions: policy.Versions{ModelVersion: "test"}},
 		Clauses: clauses,
 	}
 	for _, c := range clauses {

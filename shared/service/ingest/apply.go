@@ -157,12 +157,12 @@ func (h *Handler) staleAnalysis(p *store.Policy) bool {
 	if !ok || p == nil {
 		return false
 	}
-	labels, attributes := n.ModelVersions()
-	if p.ModelVersion != labels || p.AnalysisVersion != n.AnalysisVersion() {
+	now, then := n.Versions(), p.AnalysedBy()
+	if then.ModelVersion != now.ModelVersion || then.AnalysisVersion != now.AnalysisVersion {
 		return true
 	}
 	english := p.Language == "" || p.Language == language.English
-	return english && p.AttributeModelVersion != attributes
+	return english && then.AttributeModelVersion != now.AttributeModelVersion
 }
 
 func sha(data []byte) string {

@@ -76,8 +76,9 @@ type namedModels struct {
 	labels, attributes, rules string
 }
 
-func (n namedModels) ModelVersions() (string, string) { return n.labels, n.attributes }
-func (n namedModels) AnalysisVersion() string         { return n.rules }
+func (n namedModels) Versions() policy.Versions {
+	return policy.Versions{ModelVersion: n.labels, AttributeModelVersion: n.attributes, AnalysisVersion: n.rules}
+}
 
 // analysedBy is readyWith(sum) whose current version, of a policy in
 // language lang, the models and rules named analysed.

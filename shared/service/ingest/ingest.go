@@ -70,11 +70,10 @@ type Analyzer interface {
 }
 
 // modelNamer is an Analyzer that names the models and rules its analyses
-// come from (analyze.Analyzer does): the label model's version and the
-// attribute model's ("" when it has none), and the rules' version.
+// come from (analyze.Analyzer does): the label model's version, the
+// attribute model's ("" when it has none) and the rules'.
 type modelNamer interface {
-	ModelVersions() (labels, attributes string)
-	AnalysisVersion() string
+	Versions() policy.Versions
 }
 
 // Handler processes S3 events.

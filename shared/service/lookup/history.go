@@ -55,9 +55,7 @@ type versionView struct {
 	// Current marks the version whose analysis the policy shows.
 	Current bool `json:"current"`
 	// The models and rules that analysed it.
-	ModelVersion          string `json:"modelVersion,omitempty"`
-	AttributeModelVersion string `json:"attributeModelVersion,omitempty"`
-	AnalysisVersion       string `json:"analysisVersion,omitempty"`
+	policy.Versions
 }
 
 type versionList struct {
@@ -93,7 +91,7 @@ func (h *Handler) versions(ctx context.Context, r *request) *response {
 	for _, e := range p.Versions[start:end] {
 		v := versionView{Version: e.Version, Status: string(policy.Ready), Received: e.Received, SHA256: e.SHA256,
 			Clauses: e.Clauses, Current: e.Gen == p.Gen,
-			ModelVersion: e.ModelVersion, AttributeModelVersion: e.AttributeModelVersion, AnalysisVersion: e.AnalysisVersion}
+			Versions: e.AnalysedBy()}
 		if e.Updated != "" {
 			u := e.Updated
 			v.Updated = &u

@@ -13,24 +13,21 @@ import (
 // The JSON documents of the API. Their schemas are in api/openapi.yaml.
 
 type policySummary struct {
-	ID           string `json:"id"`
-	Bucket       string `json:"bucket"`
-	Key          string `json:"key"`
-	Status       string `json:"status"`
-	Reason       string `json:"reason,omitempty"`
-	Title        string `json:"title,omitempty"`
-	Format       string `json:"format,omitempty"`
-	Language     string `json:"language,omitempty"`
-	Pages        int    `json:"pages,omitempty"`
-	Bytes        int64  `json:"bytes,omitempty"`
-	Clauses      int    `json:"clauses"`
-	ModelVersion string `json:"modelVersion,omitempty"`
-	// AttributeModelVersion is the attribute model's version.
-	AttributeModelVersion string `json:"attributeModelVersion,omitempty"`
-	// AnalysisVersion is the rules' version.
-	AnalysisVersion string `json:"analysisVersion,omitempty"`
-	CreatedAt       string `json:"createdAt,omitempty"`
-	UpdatedAt       string `json:"updatedAt"`
+	ID       string `json:"id"`
+	Bucket   string `json:"bucket"`
+	Key      string `json:"key"`
+	Status   string `json:"status"`
+	Reason   string `json:"reason,omitempty"`
+	Title    string `json:"title,omitempty"`
+	Format   string `json:"format,omitempty"`
+	Language string `json:"language,omitempty"`
+	Pages    int    `json:"pages,omitempty"`
+	Bytes    int64  `json:"bytes,omitempty"`
+	Clauses  int    `json:"clauses"`
+	// The models and rules that analysed its current version.
+	policy.Versions
+	CreatedAt string `json:"createdAt,omitempty"`
+	UpdatedAt string `json:"updatedAt"`
 }
 
 type policyList struct {
@@ -70,7 +67,8 @@ func summaryOf(p *store.Policy, now time.Time) policySummary {
 	s := policySummary{
 		ID: p.ID, Bucket: p.Bucket, Key: p.Key, Status: string(p.Status), Reason: p.Reason,
 		Title: p.Title, Format: p.Format, Language: p.Language, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
-		ModelVersion: p.ModelVersion, AttributeModelVersion: p.AttributeModelVersion, AnalysisVersion: p.AnalysisVersion, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		Versions:  p.AnalysedBy(),
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 	if p.Status == policy.Processing {
 		if t, err := time.Parse(time.RFC3339Nano, p.UpdatedAt); err == nil && now.Sub(t) > StalledAfter {

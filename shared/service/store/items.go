@@ -88,7 +88,9 @@ type Policy struct {
 	// AttributeModelVersion is the attribute model's, as ModelVersion is
 	// the label model's.
 	AttributeModelVersion string `dynamodbav:"attributeModelVersion,omitempty"`
-	// AnalysisVersion is the rules' version (policy.Summary).
+	// AnalysisVersion is the rules' version (policy.Summary). The three
+	// are fields of their own, not a policy.Versions, so that the item's
+	// attribute names stay those of the store's tags.
 	AnalysisVersion string `dynamodbav:"analysisVersion,omitempty"`
 	CreatedAt       string `dynamodbav:"createdAt,omitempty"`
 	UpdatedAt       string `dynamodbav:"updatedAt"`
@@ -363,4 +365,10 @@ func avSize(v types.AttributeValue) int {
 		return n
 	}
 	return 0
+}
+
+// AnalysedBy returns the versions of the models and rules that analysed
+// the policy's current version.
+func (p *Policy) AnalysedBy() policy.Versions {
+	return policy.Versions{ModelVersion: p.ModelVersion, AttributeModelVersion: p.AttributeModelVersion, AnalysisVersion: p.AnalysisVersion}
 }

@@ -73,8 +73,9 @@ func version(t *testing.T, key, seq string) policy.Version {
 // clause carries Data Retention with a score that falls with the ordinal.
 func result(tag string, n int) *policy.Analysis {
 	r := &policy.Analysis{Policy: policy.Summary{Format: "text", SHA256: tag, Clauses: n,
-		LabelCounts: map[string]int{"Data Retention": n}, ModelVersion: "test", AttributeModelVersion: "attrs-" + tag, AnalysisVersion: "rules-" + tag,
-		Facts: policy.Facts{Title: tag, Emails: []string{}, URLs: []string{}, Regulations: []string{}}}}
+		LabelCounts: map[string]int{"Data Retention": n},
+		Versions:    policy.Versions{ModelVersion: "test", AttributeModelVersion: "attrs-" + tag, AnalysisVersion: "rules-" + tag},
+		Facts:       policy.Facts{Title: tag, Emails: []string{}, URLs: []string{}, Regulations: []string{}}}}
 	for i := 1; i <= n; i++ {
 		score := 0.9 - float64(i)/1000
 		c := policy.Clause{Ordinal: i, Heading: []string{}, Text: fmt.Sprintf("%s clause %d", tag, i),

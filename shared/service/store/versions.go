@@ -56,6 +56,12 @@ type VersionEntry struct {
 	AnalysisVersion       string `dynamodbav:"analysisVersion,omitempty"`
 }
 
+// AnalysedBy returns the versions of the models and rules that analysed
+// the version.
+func (e *VersionEntry) AnalysedBy() policy.Versions {
+	return policy.Versions{ModelVersion: e.ModelVersion, AttributeModelVersion: e.AttributeModelVersion, AnalysisVersion: e.AnalysisVersion}
+}
+
 // VersionID returns the id of the version claim c records for object
 // version v: the S3 version id in a versioned bucket, otherwise the
 // claim's generation (16 hexadecimal digits, unique and never reused).
@@ -377,8 +383,8 @@ func (s *Store) ReadVersion(ctx context.Context, id, gen string) (*policy.Analys
 		return nil, ErrGenerationChanged
 	}
 	a.Policy = policy.Summary{SHA256: rec.SHA256, Format: rec.Format, Encoding: rec.Encoding, Language: rec.Language, Pages: rec.Pages,
-		Bytes: rec.Bytes, Clauses: rec.Clauses, LabelCounts: rec.LabelCounts, ModelVersion: rec.ModelVersion,
-		AttributeModelVersion: rec.AttrVersion, AnalysisVersion: rec.Analysis}
+		Bytes: rec.Bytes, Clauses: rec.Clauses, LabelCounts: rec.LabelCounts,
+		Versions: policy.Versions{ModelVersion: rec.ModelVersion, AttributeModelVersion: rec.AttrVersion, AnalysisVersion: rec.Analysis}}
 	if av, ok := vi.Item["facts"]; ok {
 		if err := unmarshalFacts(av, &a.Policy.Facts); err != nil {
 			return nil, fmt.Errorf("read version facts: %w", err)
