@@ -262,20 +262,18 @@ func gated(probs, pSent [][labels.Count]float64, gates [labels.Count]float64) []
 func heldOut(probs [][labels.Count]float64, o *objective, fold []int, folds int, fallback, gate, perLabel bool) [3]Metrics {
 	pred := make([]corpus.LabelSet, len(probs))
 	for f := range folds {
-		sub := &objective{}
 		var sp [][labels.Count]float64
+		var gold []corpus.LabelSet
+		var dom []int
+		var english, states []bool
 		for k := range probs {
 			if fold[k] != f {
-				sp = append(sp, probs[k])
-				sub.gold = append(sub.gold, o.gold[k])
-				sub.dom = append(sub.dom, o.dom[k])
-				sub.english = append(sub.english, o.english[k])
-				sub.states = append(sub.states, o.states[k])
+				sp, gold, dom = append(sp, probs[k]), append(gold, o.gold[k]), append(dom, o.dom[k])
+				english, states = append(english, o.english[k]), append(states, o.states[k])
 			}
 		}
-		sub.pred = make([]corpus.LabelSet, len(sp))
 		var d decision
-		tune(&d, sp, sub, fallback, gate, perLabel)
+		tune(&d, sp, newObjective(gold, dom, english, states), fallback, gate, perLabel)
 		for k := range probs {
 			if fold[k] == f {
 				pred[k] = d.assign(probs[k], o.english[k], o.states[k])

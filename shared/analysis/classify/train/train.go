@@ -163,11 +163,13 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	tune(dec, probs, obj, opt.Fallback, opt.FallbackGate, opt.PerLabel)
 	rep.Fallback, rep.Gated = dec.fallback, dec.gate
 	report(rep, dec, probs, obj, logf)
-	// Logged only: the report is part of the model file, which these
-	// figures would change.
-	for i, mt := range heldOut(probs, obj, fold, opt.Folds, opt.Fallback, opt.FallbackGate, opt.PerLabel) {
-		if i > 0 && mt.Examples > 0 {
-			logf("train: cross-validated %-18s micro-F1 %.3f macro-F1 %.3f (thresholds and fallback tuned on the other folds)", []string{"", "opp115", "modern"}[i], mt.MicroF1(), mt.MacroF1())
+	// Logged only (and so computed only when logged): the report is part
+	// of the model file, which these figures would change.
+	if opt.Log != nil {
+		for i, mt := range heldOut(probs, obj, fold, opt.Folds, opt.Fallback, opt.FallbackGate, opt.PerLabel) {
+			if i > 0 && mt.Examples > 0 {
+				logf("train: cross-validated %-18s micro-F1 %.3f macro-F1 %.3f (thresholds and fallback tuned on the other folds)", corpusNames[i], mt.MicroF1(), mt.MacroF1())
+			}
 		}
 	}
 	if opt.OOF != nil {
@@ -347,8 +349,11 @@ func calibUses(opt Options) []int {
 }
 
 // report fills rep's cross-validated figures and logs them.
+// corpusNames name the figures objective.metrics gives: over all
+// examples, then per corpus.
+var corpusNames = [3]string{"all", "opp115", "modern"}
+
 func report(rep *Report, dec *decision, probs [][labels.Count]float64, obj *objective, logf func(string, ...any)) {
-	names := []string{"all", "opp115", "modern"}
 	rep.CVByCorpus = map[string][2]float64{}
 	variants := []struct {
 		suffix string
@@ -362,14 +367,14 @@ func report(rep *Report, dec *decision, probs [][labels.Count]float64, obj *obje
 	for _, v := range variants {
 		for i, mt := range obj.metrics(&v.d, probs) {
 			if mt.Examples > 0 {
-				rep.CVByCorpus[names[i]+v.suffix] = [2]float64{mt.MicroF1(), mt.MacroF1()}
+				rep.CVByCorpus[corpusNames[i]+v.suffix] = [2]float64{mt.MicroF1(), mt.MacroF1()}
 			}
 			if v.suffix == "" && i > 0 && mt.Examples > 0 {
 				line := ""
 				for l := range labels.Count {
 					line += fmt.Sprintf(" %.2f", mt.Labels[l].F1())
 				}
-				logf("train: cross-validated %s per-label F1:%s", names[i], line)
+				logf("train: cross-validated %s per-label F1:%s", corpusNames[i], line)
 			}
 		}
 	}
@@ -377,7 +382,7 @@ func report(rep *Report, dec *decision, probs [][labels.Count]float64, obj *obje
 	rep.CVMicroF1, rep.CVMacroF1 = all[0], all[1]
 	logf("train: fallback %.2f, gated fallback %v", dec.fallback, dec.gate)
 	logf("train: cross-validated micro-F1 %.3f macro-F1 %.3f (thresholds tuned on the same folds)", rep.CVMicroF1, rep.CVMacroF1)
-	for _, name := range names[1:] {
+	for _, name := range corpusNames[1:] {
 		for _, v := range variants {
 			if f, ok := rep.CVByCorpus[name+v.suffix]; ok {
 				logf("train: cross-validated %-18s micro-F1 %.3f macro-F1 %.3f", name+v.suffix, f[0], f[1])
