@@ -330,10 +330,10 @@ func endsEarly(p *line, w word, g regionGeom) bool {
 			inked += x.x1 - x.x0
 		}
 		if gaps := (p.x1 - p.x0 - inked) / float64(n-1); gaps > 1.5*size {
-			end = p.x0 + inked + float64(n-1)*0.3*size
+			end = p.x0 + inked + float64(float64(n-1)*0.3*size)
 		}
 	}
-	return g.right-end > w.x1-w.x0+0.6*size
+	return g.right-end > w.x1-w.x0+float64(0.6*size)
 }
 
 func endsWithHyphen(s string) bool {

@@ -157,7 +157,7 @@ func crosses(r row, g gutter, minWidth, left float64) bool {
 	var leftEnd, rightStart = math.Inf(-1), math.Inf(1)
 	for i, w := range r.words {
 		if w.x0 < mid && w.x1 > mid {
-			overfull := w.x1 <= g.b || i == len(r.words)-1 && r.words[0].x0 <= left+3*w.size
+			overfull := w.x1 <= g.b || i == len(r.words)-1 && r.words[0].x0 <= left+float64(3*w.size)
 			if !overfull {
 				return true
 			}

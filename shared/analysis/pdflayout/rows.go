@@ -219,7 +219,7 @@ func sortRunsApart(gs []pdftext.Glyph) bool {
 	var runs []run
 	for i := range gs {
 		g := &gs[i]
-		if n := len(runs); n > 0 && g.X+g.W >= gs[i-1].X-0.1*g.Size {
+		if n := len(runs); n > 0 && g.X+g.W >= gs[i-1].X-float64(0.1*g.Size) {
 			r := &runs[n-1]
 			r.end = i + 1
 			r.x0, r.x1 = math.Min(r.x0, g.X), math.Max(r.x1, g.X+g.W)

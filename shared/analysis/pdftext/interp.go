@@ -80,9 +80,9 @@ var identity = matrix{1, 0, 0, 1, 0, 0}
 // mul returns m × n (PDF row-vector convention: m is applied first).
 func (m matrix) mul(n matrix) matrix {
 	return matrix{
-		m[0]*n[0] + m[1]*n[2], m[0]*n[1] + m[1]*n[3],
-		m[2]*n[0] + m[3]*n[2], m[2]*n[1] + m[3]*n[3],
-		m[4]*n[0] + m[5]*n[2] + n[4], m[4]*n[1] + m[5]*n[3] + n[5],
+		float64(m[0]*n[0]) + float64(m[1]*n[2]), float64(m[0]*n[1]) + float64(m[1]*n[3]),
+		float64(m[2]*n[0]) + float64(m[3]*n[2]), float64(m[2]*n[1]) + float64(m[3]*n[3]),
+		float64(m[4]*n[0]) + float64(m[5]*n[2]) + n[4], float64(m[4]*n[1]) + float64(m[5]*n[3]) + n[5],
 	}
 }
 
@@ -368,8 +368,8 @@ func (in *interp) exec(op string, rc *resCtx) {
 					in.show(e.b)
 				case oNum:
 					tx := -e.num / 1000 * g.tfs * g.th
-					in.tm[4] += tx * in.tm[0]
-					in.tm[5] += tx * in.tm[1]
+					in.tm[4] += float64(tx * in.tm[0])
+					in.tm[5] += float64(tx * in.tm[1])
 				}
 			}
 		}
@@ -445,7 +445,7 @@ func (in *interp) exec(op string, rc *resCtx) {
 // pathPoint adds a point, in user space, to the current path's box.
 func (in *interp) pathPoint(x, y float64) {
 	m := in.g.ctm
-	dx, dy := x*m[0]+y*m[2]+m[4], x*m[1]+y*m[3]+m[5]
+	dx, dy := float64(x*m[0])+float64(y*m[2])+m[4], float64(x*m[1])+float64(y*m[3])+m[5]
 	if !in.path {
 		in.path, in.px0, in.py0, in.px1, in.py1 = true, dx, dy, dx, dy
 		return
@@ -548,8 +548,8 @@ func textString(b []byte) string {
 
 func (in *interp) moveText(tx, ty float64) {
 	m := &in.tlm
-	m[4] += tx*m[0] + ty*m[2]
-	m[5] += tx*m[1] + ty*m[3]
+	m[4] += float64(tx*m[0]) + float64(ty*m[2])
+	m[5] += float64(tx*m[1]) + float64(ty*m[3])
 	in.tm = in.tlm
 }
 
@@ -645,10 +645,10 @@ func (in *interp) show(s []byte) {
 	adv := math.Hypot(vx, vy)
 	dir := direction(vx, vy)
 	size := math.Abs(g.tfs) * math.Hypot(m[2], m[3]) * f.sizeScale
-	ox, oy := g.trise*m[2], g.trise*m[3]
+	ox, oy := float64(g.trise*m[2]), float64(g.trise*m[3])
 	// Device displacement per unit of tx (text space x).
-	dx := in.tm[0]*g.ctm[0] + in.tm[1]*g.ctm[2]
-	dy := in.tm[0]*g.ctm[1] + in.tm[1]*g.ctm[3]
+	dx := float64(in.tm[0]*g.ctm[0]) + float64(in.tm[1]*g.ctm[2])
+	dy := float64(in.tm[0]*g.ctm[1]) + float64(in.tm[1]*g.ctm[3])
 	if cap(in.page.Glyphs)-len(in.page.Glyphs) < len(s) {
 		in.page.Glyphs = append(make([]Glyph, 0, 2*cap(in.page.Glyphs)+len(s)+256), in.page.Glyphs...)
 	}
@@ -656,21 +656,21 @@ func (in *interp) show(s []byte) {
 		text, w, space, n := f.next(s)
 		s = s[n:]
 		x, y := ox+m[4], oy+m[5]
-		tx := (w*g.tfs + g.tc) * g.th
+		tx := float64((float64(w*g.tfs) + g.tc) * g.th)
 		if space {
-			tx += g.tw * g.th
+			tx += float64(g.tw * g.th)
 		}
-		in.tm[4] += tx * in.tm[0]
-		in.tm[5] += tx * in.tm[1]
-		m[4] += tx * dx
-		m[5] += tx * dy
+		in.tm[4] += float64(tx * in.tm[0])
+		in.tm[5] += float64(tx * in.tm[1])
+		m[4] += float64(tx * dx)
+		m[5] += float64(tx * dy)
 		if in.actual >= 0 {
 			mk := &in.marks[in.actual]
 			if mk.used {
 				// Stretch the glyph carrying the text over this one.
 				if mk.glyph >= 0 && mk.glyph < len(in.page.Glyphs) {
 					cg := &in.page.Glyphs[mk.glyph]
-					if end := x + math.Abs(w)*adv; dir == 0 && end > cg.X+cg.W && math.Abs(y-cg.Y) < 0.2*size {
+					if end := x + float64(math.Abs(w)*adv); dir == 0 && end > cg.X+cg.W && math.Abs(y-cg.Y) < 0.2*size {
 						cg.W = end - cg.X
 					}
 				}

@@ -127,7 +127,7 @@ func (l *lexer) number() (float64, bool) {
 	var v float64
 	digits := 0
 	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-		v = v*10 + float64(b[i]-'0')
+		v = float64(v*10) + float64(b[i]-'0')
 		i++
 		digits++
 	}
@@ -135,7 +135,7 @@ func (l *lexer) number() (float64, bool) {
 		i++
 		scale := 0.1
 		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			v += float64(b[i]-'0') * scale
+			v += float64(float64(b[i]-'0') * scale)
 			scale /= 10
 			i++
 			digits++
