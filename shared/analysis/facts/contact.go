@@ -145,10 +145,7 @@ func findURLs(text, lower string) []string {
 		if i < 0 {
 			break
 		}
-		j := i + n
-		for j < len(text) && isURLByte(text[j]) {
-			j++
-		}
+		j := urlEnd(text, i+n)
 		off = j
 		u := trimURL(text[i:j])
 		if len(u) <= n || len(u) > MaxURLChars || !validHost(u, n) {
@@ -209,6 +206,32 @@ func urlMayStart(lower string, i int) bool {
 	return !isURLByte(c) || c == '(' || c == '[' || c == '\'' || c == ':' || c == ','
 }
 
+// urlEnd returns where the URL whose host starts at text[j] ends: at the
+// first byte that cannot be part of a URL, or at a closing bracket that
+// closes none the URL opened. So a link written right before other words,
+// "(see https://example.com/privacy)and", ends where its bracket closes,
+// while "https://example.com/wiki/Privacy_(law)" keeps its own brackets.
+func urlEnd(text string, j int) int {
+	paren, square := 0, 0
+	for ; j < len(text) && isURLByte(text[j]); j++ {
+		switch text[j] {
+		case '(':
+			paren++
+		case '[':
+			square++
+		case ')':
+			if paren--; paren < 0 {
+				return j
+			}
+		case ']':
+			if square--; square < 0 {
+				return j
+			}
+		}
+	}
+	return j
+}
+
 // isURLByte reports whether c may be part of a URL as written in prose:
 // anything but white space, controls, quotes and angle brackets. Non-ASCII
 // bytes are accepted (internationalised paths).
@@ -224,16 +247,13 @@ func isURLByte(c byte) bool {
 }
 
 // trimURL removes punctuation that ends the sentence rather than the URL:
-// trailing ".,;:!?'*" and closing brackets without an opening one inside
-// the URL.
+// trailing ".,;:!?'*" and closing quotes (a closing bracket without an
+// opening one has ended the URL already: urlEnd).
 func trimURL(u string) string {
 	for len(u) > 0 {
 		c := u[len(u)-1]
 		switch {
 		case strings.IndexByte(".,;:!?'*", c) >= 0:
-			u = u[:len(u)-1]
-		case c == ')' && strings.Count(u, "(") < strings.Count(u, ")"),
-			c == ']' && strings.Count(u, "[") < strings.Count(u, "]"):
 			u = u[:len(u)-1]
 		case strings.HasSuffix(u, "…"), strings.HasSuffix(u, "”"), strings.HasSuffix(u, "’"), strings.HasSuffix(u, "»"):
 			_, size := lastRune(u)

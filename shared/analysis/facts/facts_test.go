@@ -3,12 +3,14 @@ package facts
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/policylens/policylens/shared/analysis/extract/extracttest"
 	"github.com/policylens/policylens/shared/domain/policy"
+	"github.com/policylens/policylens/shared/local/fixture"
 )
 
 func textDoc(s string) *policy.Document {
@@ -31,7 +33,7 @@ func TestFindOnPolicies(t *testing.T) {
 			URLs: []string{"www.lumenfitness.example", "https://www.lumenfitness.example/privacy/requests",
 				"https://www.lumenfitness.example/privacy/health-data", "https://www.lumenfitness.example/security",
 				"https://www.lumenfitness.example/privacy/archive", "https://www.lumenfitness.example/privacy"},
-			Regulations: []string{GDPR, UKGDPR, CCPA, CPRA, COPPA, PIPEDA, LGPD, HIPAA, CANSPAM, Shield, DPF},
+			Regulations: []string{GDPR, UKGDPR, CCPA, CPRA, COPPA, HIPAA, CANSPAM, PIPEDA, LGPD, Shield, DPF},
 		}},
 		{"policies/harbor-books.html", policy.Facts{
 			Title:       "Harbor Books Privacy Notice", // the <h1>, not the <title>
@@ -59,7 +61,7 @@ func TestFindOnPolicies(t *testing.T) {
 			Updated:     &policy.Date{AsWritten: "1 April 2023", ISO: "2023-04-01"},
 			Emails:      []string{"privacy@tidewaterdental.example"},
 			URLs:        []string{"https://www.tidewaterdental.example"},
-			Regulations: []string{PIPEDA, HIPAA},
+			Regulations: []string{HIPAA, PIPEDA},
 		}},
 		{"text/windows-1252.txt", policy.Facts{
 			Title:       "Café Crème Privacy Notice",
@@ -173,6 +175,10 @@ func TestURLs(t *testing.T) {
 			[]string{"HTTPS://Example.com/Path", "https://example.com/path"}},
 		{"Not URLs: http://, https://nodot, swww.example.com, email@www.example.com", []string{}},
 		{"Quoted “https://example.com/a” and ‘https://example.com/b’…", []string{"https://example.com/a", "https://example.com/b"}},
+		// A link closed right before the next words, as Markdown renders
+		// "[url](url))**Name**": the bracket ends it.
+		{"Contact (form: https://example.com/contact/privacy_form)Acme B.V., [https://example.org/x]Beta, https://example.net/a_(b)c_[d]e",
+			[]string{"https://example.com/contact/privacy_form", "https://example.org/x", "https://example.net/a_(b)c_[d]e"}},
 	}
 	for _, tt := range tests {
 		if got := Find(textDoc(tt.text)).URLs; !reflect.DeepEqual(got, tt.want) {
@@ -209,7 +215,21 @@ func TestRegulations(t *testing.T) {
 		{"Canada's PIPEDA and Brazil's Lei Geral de Proteção de Dados.", []string{PIPEDA, LGPD}},
 		{"We are not a covered entity under HIPAA. We follow the CAN-SPAM Act.", []string{HIPAA, CANSPAM}},
 		{"We left the EU-U.S. Privacy Shield and joined the EU-U.S. Data Privacy Framework (DPF).", []string{Shield, DPF}},
+		{"UK residents: the Data Protection Act 2018 and the Privacy and Electronic Communications Regulations (PECR), which implement the ePrivacy Directive.",
+			[]string{DPA2018, PECR, EPrivacy}},
+		{"As a very large platform under the EU Digital Services Act; Swiss residents see the revised FADP (nDSG).", []string{DSA, FADP}},
+		{"Residents of Virginia (VCDPA), Colorado (the Colorado Privacy Act), Connecticut (CTDPA), Utah (Utah Consumer Privacy Act), Texas (TDPSA) and Oregon (OCPA).",
+			[]string{VCDPA, ColoradoPA, CTDPA, UCPA, TDPSA, OCPA}},
+		{"Our Consumer Health Data Privacy Policy under Washington's My Health My Data Act; Illinois BIPA.", []string{MHMDA, BIPA}},
+		{"Student records under FERPA; financial data under the Gramm-Leach-Bliley Act and the Fair Credit Reporting Act; viewing history under the VPPA.",
+			[]string{FERPA, GLBA, FCRA, VPPA}},
+		{"Quebec's Law 25 gives residents of Québec more rights.", []string{Law25}},
+		{"Japan's Act on the Protection of Personal Information; China's Personal Information Protection Law (PIPL); Singapore's PDPA; India's Digital Personal Data Protection Act, 2023.",
+			[]string{APPI, PIPL, PDPA, DPDPA}},
+		{"Australia's Privacy Act 1988 (Cth), South Africa's POPIA, and the Nigeria Data Protection Act 2023 with the NDPR.",
+			[]string{AUPrivacy, POPIA, NDPA, NDPR}},
 		// False positives.
+		{"Argentine Law 25,326 applies; our CPA firm and the DSA of the product; the DPA we sign with processors.", []string{}},
 		{"Our HIPAAcompliant partner, the GDPRS project and NONHIPAA data.", []string{}},
 		{"We can spam-proof your inbox; you can spam-filter it. Brazil's general data protection ideas.", []string{}},
 		{"Our privacy shield against trackers is a browser setting.", []string{}},
@@ -287,5 +307,36 @@ func BenchmarkFind(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Find(doc)
+	}
+}
+
+// docs/api.md lists every regulation Find reports, in the order it
+// reports them.
+func TestRegulationsDocumented(t *testing.T) {
+	b, err := os.ReadFile(fixture.Path("docs", "api.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "`regulations` lists")
+	if start < 0 {
+		t.Fatal("docs/api.md has no paragraph starting \"`regulations` lists\"")
+	}
+	para, _, _ := strings.Cut(doc[start:], "\n\n")
+	para = strings.Join(strings.Fields(para), " ")
+	at := 0
+	for _, name := range Regulations() {
+		i := strings.Index(para[at:], " "+name+",")
+		if i < 0 {
+			i = strings.Index(para[at:], " "+name+";")
+		}
+		if i < 0 {
+			i = strings.Index(para[at:], " "+name+".")
+		}
+		if i < 0 {
+			t.Errorf("docs/api.md's list of regulations lacks %q after position %d (or lists it out of order): %s", name, at, para)
+			return
+		}
+		at += i + len(name)
 	}
 }

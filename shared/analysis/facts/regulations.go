@@ -11,36 +11,104 @@ type regulation struct {
 	phrases  []string
 }
 
-// The regulation names reported, in the order they are reported.
+// The regulation names reported, in the order they are reported: the
+// EU's and the UK's, the US federal and state laws, then the rest of the
+// world's by region, and the transfer frameworks.
 const (
-	GDPR        = "GDPR"
-	UKGDPR      = "UK GDPR"
-	CCPA        = "CCPA"
-	CPRA        = "CPRA"
-	COPPA       = "COPPA"
-	CalOPPA     = "CalOPPA"
-	PIPEDA      = "PIPEDA"
-	LGPD        = "LGPD"
-	HIPAA       = "HIPAA"
-	CANSPAM     = "CAN-SPAM"
-	Shield      = "Privacy Shield"
-	DPF         = "Data Privacy Framework"
-	regulations = 12
+	GDPR       = "GDPR"
+	UKGDPR     = "UK GDPR"
+	DPA2018    = "Data Protection Act 2018"
+	PECR       = "PECR"
+	EPrivacy   = "ePrivacy Directive"
+	DSA        = "Digital Services Act"
+	FADP       = "Swiss FADP"
+	CCPA       = "CCPA"
+	CPRA       = "CPRA"
+	VCDPA      = "VCDPA"
+	ColoradoPA = "Colorado Privacy Act"
+	CTDPA      = "CTDPA"
+	UCPA       = "UCPA"
+	TDPSA      = "TDPSA"
+	OCPA       = "OCPA"
+	MHMDA      = "Washington My Health My Data Act"
+	BIPA       = "BIPA"
+	COPPA      = "COPPA"
+	CalOPPA    = "CalOPPA"
+	FERPA      = "FERPA"
+	GLBA       = "GLBA"
+	FCRA       = "FCRA"
+	HIPAA      = "HIPAA"
+	VPPA       = "VPPA"
+	CANSPAM    = "CAN-SPAM"
+	PIPEDA     = "PIPEDA"
+	Law25      = "Quebec Law 25"
+	LGPD       = "LGPD"
+	APPI       = "APPI"
+	PIPL       = "PIPL"
+	PDPA       = "PDPA"
+	DPDPA      = "DPDP Act"
+	AUPrivacy  = "Australian Privacy Act"
+	POPIA      = "POPIA"
+	NDPA       = "NDPA"
+	NDPR       = "NDPR"
+	Shield     = "Privacy Shield"
+	DPF        = "Data Privacy Framework"
 )
 
 // regulationList lists the regulations other than the GDPR family, which
-// findRegulations handles itself.
+// findRegulations handles itself, in the order of the names above.
+// Acronyms that other fields use too ("CPA", "DSA", "DPA") are not
+// among the forms; neither are names several laws share without their
+// country ("Personal Data Protection Act"): "PDPA" is reported as
+// written, for any of the laws so named, and the Data Protection Act 2018
+// for the UK's and Ireland's alike.
 var regulationList = []regulation{
+	{DPA2018, []string{"DPA 2018"}, []string{"data protection act 2018"}},
+	{PECR, []string{"PECR"}, []string{"privacy and electronic communications regulations", "privacy and electronic communications (ec directive) regulations"}},
+	{EPrivacy, nil, []string{"eprivacy directive", "e-privacy directive", "directive 2002/58/ec"}},
+	{DSA, nil, []string{"digital services act"}},
+	{FADP, []string{"FADP", "nFADP", "revFADP", "nDSG", "revDSG"}, []string{"federal act on data protection", "swiss data protection act"}},
 	{CCPA, []string{"CCPA"}, []string{"california consumer privacy act"}},
 	{CPRA, []string{"CPRA"}, []string{"california privacy rights act"}},
+	{VCDPA, []string{"VCDPA"}, []string{"virginia consumer data protection act"}},
+	{ColoradoPA, nil, []string{"colorado privacy act"}},
+	{CTDPA, []string{"CTDPA"}, []string{"connecticut data privacy act", "connecticut act concerning personal data privacy and online monitoring"}},
+	{UCPA, []string{"UCPA"}, []string{"utah consumer privacy act"}},
+	{TDPSA, []string{"TDPSA"}, []string{"texas data privacy and security act"}},
+	{OCPA, []string{"OCPA"}, []string{"oregon consumer privacy act"}},
+	{MHMDA, []string{"MHMDA"}, []string{"my health my data act", "my health, my data act"}},
+	{BIPA, []string{"BIPA"}, []string{"biometric information privacy act"}},
 	{COPPA, []string{"COPPA"}, []string{"children's online privacy protection", "children’s online privacy protection", "childrens online privacy protection", "childrens' online privacy protection"}},
 	{CalOPPA, []string{"CalOPPA", "CALOPPA", "Cal OPPA", "Cal-OPPA", "CalOppa"}, []string{"california online privacy protection act"}},
-	{PIPEDA, []string{"PIPEDA"}, []string{"personal information protection and electronic documents act"}},
-	{LGPD, []string{"LGPD"}, []string{"lei geral de proteção de dados", "lei geral de protecao de dados", "brazilian general data protection law", "brazil's general data protection law", "brazil’s general data protection law"}},
+	{FERPA, []string{"FERPA"}, []string{"family educational rights and privacy act"}},
+	{GLBA, []string{"GLBA"}, []string{"gramm-leach-bliley", "gramm leach bliley"}},
+	{FCRA, []string{"FCRA"}, []string{"fair credit reporting act"}},
 	{HIPAA, []string{"HIPAA"}, []string{"health insurance portability and accountability act"}},
+	{VPPA, []string{"VPPA"}, []string{"video privacy protection act"}},
 	{CANSPAM, []string{"CAN-SPAM", "CAN SPAM", "CANSPAM"}, []string{"can-spam act", "controlling the assault of non-solicited pornography and marketing act"}},
+	{PIPEDA, []string{"PIPEDA"}, []string{"personal information protection and electronic documents act"}},
+	{Law25, nil, []string{"quebec law 25", "québec law 25", "quebec's law 25", "quebec’s law 25", "québec's law 25", "québec’s law 25", "law 25 (quebec)", "law 25 (québec)", "act respecting the protection of personal information in the private sector"}},
+	{LGPD, []string{"LGPD"}, []string{"lei geral de proteção de dados", "lei geral de protecao de dados", "brazilian general data protection law", "brazil's general data protection law", "brazil’s general data protection law"}},
+	{APPI, []string{"APPI"}, []string{"act on the protection of personal information"}},
+	{PIPL, []string{"PIPL"}, []string{"personal information protection law"}},
+	{PDPA, []string{"PDPA"}, nil},
+	{DPDPA, []string{"DPDPA", "DPDP Act"}, []string{"digital personal data protection act"}},
+	{AUPrivacy, nil, []string{"privacy act 1988", "australian privacy principles", "australian privacy act"}},
+	{POPIA, []string{"POPIA", "POPI Act"}, []string{"protection of personal information act"}},
+	{NDPA, []string{"NDPA"}, []string{"nigeria data protection act", "nigerian data protection act"}},
+	{NDPR, []string{"NDPR"}, []string{"nigeria data protection regulation", "nigerian data protection regulation"}},
 	{Shield, []string{"Privacy Shield", "PRIVACY SHIELD"}, []string{"privacy shield framework"}},
 	{DPF, []string{"DPF"}, []string{"data privacy framework"}},
+}
+
+// Regulations returns the names Facts.Regulations may hold, in the order
+// they are reported.
+func Regulations() []string {
+	names := []string{GDPR, UKGDPR}
+	for _, r := range regulationList {
+		names = append(names, r.name)
+	}
+	return names
 }
 
 // ukPrefixes, when they end the text before a GDPR mention, make it the UK
@@ -52,12 +120,12 @@ var ukPrefixes = []string{"uk ", "uk-", "u.k. ", "u.k.-", "united kingdom ", "uk
 var euAndUK = []string{"eu and ", "eu & ", "eu/", "eu or ", "eu and the ", "eu, ", "eu gdpr and ", "eu gdpr and the "}
 
 // findRegulations returns the regulations and frameworks text names, in
-// the order of the constants above. "UK GDPR" (or "UK General Data
+// the order of the names above. "UK GDPR" (or "UK General Data
 // Protection Regulation") counts as the UK GDPR only; the GDPR is reported
 // when it is also named on its own, or as "the EU and UK GDPR". Acronyms
 // must stand as words: "HIPAA" inside a longer word does not count.
 func findRegulations(text, lower string) []string {
-	found := make(map[string]bool, regulations)
+	found := make(map[string]bool, len(regulationList)+2)
 	for _, form := range []struct {
 		s     string
 		exact bool
@@ -117,7 +185,7 @@ func findRegulations(text, lower string) []string {
 		}
 	}
 	out := []string{}
-	for _, name := range []string{GDPR, UKGDPR, CCPA, CPRA, COPPA, CalOPPA, PIPEDA, LGPD, HIPAA, CANSPAM, Shield, DPF} {
+	for _, name := range Regulations() {
 		if found[name] {
 			out = append(out, name)
 		}
