@@ -61,7 +61,13 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 	}
 	field(bw, "Model", model)
 	for _, n := range p.Notes {
-		field(bw, "Note", n)
+		for i, line := range wrap(n, wrapWidth-13) {
+			if i == 0 {
+				field(bw, "Note", line)
+			} else {
+				fmt.Fprintf(bw, "%13s%s\n", "", line)
+			}
+		}
 	}
 
 	fmt.Fprintf(bw, "\nClauses per label\n")

@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/policylens/policylens/shared/analysis/attrs"
@@ -74,7 +76,7 @@ func (a *Analyzer) attributes() *attrs.Model {
 // policy uploaded again is analysed again (ingest) and its history says
 // which rules read each version. TestRulesVersionNamesTheOutput holds it
 // to the analysis of the repository's sample policies.
-const RulesVersion = "2026-12-01.3"
+const RulesVersion = "2026-12-01.4"
 
 // Versions returns the versions of the models and rules the analyzer's
 // analyses come from, as those of a policy in English report them: the
@@ -227,11 +229,47 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 		res.Policy.Notes = append(res.Policy.Notes, fmt.Sprintf(
 			"%d of %d clauses are not in English and are not labelled.", unread, len(res.Clauses)))
 	}
+	if english {
+		if words, n := PracticeWords(res.Clauses); words < MinPracticeWords {
+			res.Policy.Notes = append(res.Policy.Notes, fmt.Sprintf(
+				"Only %d words, in %d of %d clauses, state a privacy practice (collection, sharing, choices, access, retention, security): this may not be a privacy policy (a sign-in page, a page of links to policies and other terms read like this).",
+				words, n, len(res.Clauses)))
+		}
+	}
 	res.Privacy = summary.Empty()
 	if english {
 		res.Privacy = summary.Build(res.Clauses)
 	}
 	return res, nil
+}
+
+// MinPracticeWords is the fewest words an English privacy policy's clauses
+// about its practices hold before the analysis notes that the file may not
+// be a privacy policy. Of the 258 English files among the reference
+// corpus's current policies, the privacy policies hold at least 294 such
+// words (one of seven short clauses); the five files that are not privacy
+// policies (a sign-in page, a documentation page, two pages of links to
+// policies, the corpus's own README) hold 0 to 82. scripts/practicewords
+// measures them.
+const MinPracticeWords = 100
+
+// practiceLabels are the labels that say what is done with data: the
+// clauses carrying one of them state a practice.
+var practiceLabels = []string{
+	"First Party Collection/Use", "Third Party Sharing/Collection", "User Choice/Control",
+	"User Access, Edit and Deletion", "Data Retention", "Data Security", "Do Not Track",
+}
+
+// PracticeWords counts the words of the clauses that carry a practice
+// label, and those clauses.
+func PracticeWords(clauses []policy.Clause) (words, n int) {
+	for _, c := range clauses {
+		if slices.ContainsFunc(c.Labels, func(l policy.LabelScore) bool { return slices.Contains(practiceLabels, l.Label) }) {
+			words += len(strings.Fields(c.Text))
+			n++
+		}
+	}
+	return words, n
 }
 
 func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }

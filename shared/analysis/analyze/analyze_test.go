@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -147,7 +148,10 @@ func TestAnalyzeLanguage(t *testing.T) {
 	a := analyzer(t)
 	english := "Privacy Policy\n\nWe collect your name and e-mail address when you sign up, and we use them to run your account.\n\n" +
 		"We share your purchase history with advertising partners, who may show you ads on other sites.\n\n" +
-		"You can delete your account at any time from the settings page.\n"
+		"You can delete your account at any time from the settings page.\n\n" +
+		"We keep your order records for seven years because tax law requires it, and we delete your browsing history after ninety days.\n\n" +
+		"We protect your data with encryption in transit and at rest, and only staff who need your data to help you can see it.\n\n" +
+		"You can turn off personalised advertising in your account settings, and you can unsubscribe from our newsletters with the link in every e-mail.\n"
 	french := "Politique de confidentialité\n\nNous collectons votre nom et votre adresse e-mail lors de votre inscription, et nous les utilisons pour gérer votre compte.\n\n" +
 		"Nous partageons l'historique de vos achats avec nos partenaires publicitaires, qui peuvent vous montrer des annonces sur d'autres sites.\n\n" +
 		"Vous pouvez supprimer votre compte à tout moment depuis la page des paramètres.\n"
@@ -159,7 +163,7 @@ func TestAnalyzeLanguage(t *testing.T) {
 	}{
 		{"en.txt", english, "en", true, ""},
 		{"fr.txt", french, "fr", false, "The policy is in French (fr)"},
-		{"en-es.txt", english + "\n" + spanish, "en", true, "1 of 4 clauses are not in English"},
+		{"en-es.txt", english + "\n" + spanish, "en", true, "1 of 2 clauses are not in English"},
 	}
 	for _, tt := range tests {
 		res, err := a.Analyze(context.Background(), tt.name, []byte(tt.text))
@@ -185,6 +189,49 @@ func TestAnalyzeLanguage(t *testing.T) {
 		notes := strings.Join(p.Notes, " ")
 		if (tt.note == "") != (notes == "") || !strings.Contains(notes, tt.note) {
 			t.Errorf("%s: notes %q, want %q", tt.name, notes, tt.note)
+		}
+	}
+}
+
+// A file that states next to no privacy practice (a sign-in page saved
+// instead of the policy, a page of links to policies) is said to be
+// perhaps no privacy policy; a policy is not.
+func TestNoteWhenFewPracticesStated(t *testing.T) {
+	a := analyzer(t)
+	signIn := "Welcome back\n\nSign in to continue\n\nEmail address\n\nPassword\n\nForgot your password?\n\n" +
+		"Continue with Google\n\nContinue with Apple\n\nBy continuing you agree to our Terms of Service and acknowledge our Privacy Policy.\n"
+	links := "Legal\n\nPrivacy Policy (United States)\n\nPrivacy Policy (Europe)\n\nPrivacy Policy (Canada)\n\nCookie Notice\n\n" +
+		"Terms of Use\n\nAccessibility statement\n\nContact us\n"
+	lumen, err := os.ReadFile(fixture.Path("testdata", "policies", "lumen-fitness.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, text string
+		noted      bool
+	}{
+		{"sign-in.txt", signIn, true},
+		{"links.txt", links, true},
+		{"lumen-fitness.txt", string(lumen), false},
+	} {
+		res, err := a.Analyze(context.Background(), tt.name, []byte(tt.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		words, n := PracticeWords(res.Clauses)
+		var note string
+		for _, s := range res.Policy.Notes {
+			if strings.Contains(s, "may not be a privacy policy") {
+				note = s
+			}
+		}
+		switch {
+		case tt.noted && note == "":
+			t.Errorf("%s: %d words in %d clauses state a practice, and no note says it may not be a privacy policy (notes %q)", tt.name, words, n, res.Policy.Notes)
+		case tt.noted && !strings.HasPrefix(note, fmt.Sprintf("Only %d words, in %d of %d clauses,", words, n, len(res.Clauses))):
+			t.Errorf("%s: note %q does not give the counts (%d words, %d of %d clauses)", tt.name, note, words, n, len(res.Clauses))
+		case !tt.noted && note != "":
+			t.Errorf("%s: a policy (%d words in %d clauses state a practice) noted as perhaps none: %q", tt.name, words, n, note)
 		}
 	}
 }

@@ -29,6 +29,36 @@ import (
 	"github.com/policylens/policylens/shared/service/topology"
 )
 
+// A sign-in page uploaded in place of a policy is served with the note
+// that it may not be a privacy policy, in the listing and the policy.
+func TestSignInPageIsNoted(t *testing.T) {
+	s := newSystem(t, options{})
+	const key = "vendors/acme-privacy.html"
+	data := []byte("<html><head><title>Sign in</title></head><body><h1>Welcome back</h1>" +
+		"<form><label>Email address</label><input name=email><label>Password</label><input type=password>" +
+		"<button>Sign in</button></form><p><a href=/reset>Forgot your password?</a></p>" +
+		"<p>By signing in you agree to our <a href=/terms>Terms</a> and <a href=/privacy>Privacy Policy</a>.</p></body></html>")
+	s.put(key, data)
+	if failed := s.handle(s.receive().Records...); len(failed) != 0 {
+		t.Fatalf("failed messages: %v", failed)
+	}
+	want, err := s.analyzer.Analyze(context.Background(), "acme-privacy.html", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(want.Policy.Notes, func(n string) bool { return strings.Contains(n, "may not be a privacy policy") }) {
+		t.Fatalf("the analysis of a sign-in page has notes %q, none saying it may not be a privacy policy", want.Policy.Notes)
+	}
+	id := s3event.PolicyID(s.res.Bucket, key)
+	var list policyListDoc
+	s.mustGet("/policies", &list)
+	var p policyDoc
+	s.mustGet("/policies/"+url.PathEscape(id), &p)
+	if len(list.Items) != 1 || !slices.Equal(list.Items[0].Notes, want.Policy.Notes) || !slices.Equal(p.Notes, want.Policy.Notes) {
+		t.Errorf("served notes: listed %+v, policy %q; want %q", list.Items, p.Notes, want.Policy.Notes)
+	}
+}
+
 // A policy uploaded under a key with a space and a plus is analysed and
 // served exactly as the analyser sees it.
 func TestUploadIsAnalysedAndServed(t *testing.T) {
@@ -55,8 +85,8 @@ func TestUploadIsAnalysedAndServed(t *testing.T) {
 	}
 	var p policyDoc
 	s.mustGet("/policies/"+url.PathEscape(id), &p)
-	if p.Clauses != len(want.Clauses) || p.SHA256 != want.Policy.SHA256 || p.Bytes != int64(len(data)) || p.Language != want.Policy.Language {
-		t.Errorf("policy = %+v, want %d clauses, sha256 %s, %d bytes, language %q", p, len(want.Clauses), want.Policy.SHA256, len(data), want.Policy.Language)
+	if p.Clauses != len(want.Clauses) || p.SHA256 != want.Policy.SHA256 || p.Bytes != int64(len(data)) || p.Language != want.Policy.Language || !slices.Equal(p.Notes, want.Policy.Notes) {
+		t.Errorf("policy = %+v, want %d clauses, sha256 %s, %d bytes, language %q, notes %q", p, len(want.Clauses), want.Policy.SHA256, len(data), want.Policy.Language, want.Policy.Notes)
 	}
 	got := s.allClauses(id, "", 7)
 	if len(got) != len(want.Clauses) {

@@ -317,6 +317,7 @@ type (
 		SHA256      string         `json:"sha256"`
 		Format      string         `json:"format"`
 		Language    string         `json:"language"`
+		Notes       []string       `json:"notes"`
 		LabelCounts map[string]int `json:"labelCounts"`
 		UpdatedAt   string         `json:"updatedAt"`
 	}

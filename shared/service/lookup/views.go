@@ -21,9 +21,12 @@ type policySummary struct {
 	Title    string `json:"title,omitempty"`
 	Format   string `json:"format,omitempty"`
 	Language string `json:"language,omitempty"`
-	Pages    int    `json:"pages,omitempty"`
-	Bytes    int64  `json:"bytes,omitempty"`
-	Clauses  int    `json:"clauses"`
+	// Notes are what a reader of the current version's labels should
+	// know (policy.Summary.Notes).
+	Notes   []string `json:"notes,omitempty"`
+	Pages   int      `json:"pages,omitempty"`
+	Bytes   int64    `json:"bytes,omitempty"`
+	Clauses int      `json:"clauses"`
 	// The models and rules that analysed its current version.
 	policy.Versions
 	CreatedAt string `json:"createdAt,omitempty"`
@@ -66,7 +69,7 @@ const stalledReason = "processing stopped without a result: no attempt has finis
 func summaryOf(p *store.Policy, now time.Time) policySummary {
 	s := policySummary{
 		ID: p.ID, Bucket: p.Bucket, Key: p.Key, Status: string(p.Status), Reason: p.Reason,
-		Title: p.Title, Format: p.Format, Language: p.Language, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
+		Title: p.Title, Format: p.Format, Language: p.Language, Notes: p.Notes, Pages: p.Pages, Bytes: p.Bytes, Clauses: p.Clauses,
 		Versions:  p.AnalysedBy(),
 		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}

@@ -32,6 +32,8 @@ const (
 	maxFactItems    = 50        // entries of each key-fact list
 	maxFactBytes    = 1 << 10   // one key-fact entry
 	maxFactsBytes   = 200 << 10 // all key facts of a policy
+	maxNotes        = 8         // analysis notes of a policy
+	maxNoteBytes    = 1 << 10   // one note
 )
 
 // tombstoneTTL is how long a deletion is remembered. An event older than
@@ -73,7 +75,9 @@ type Policy struct {
 	Format   string `dynamodbav:"format,omitempty"`
 	Encoding string `dynamodbav:"encoding,omitempty"`
 	// Language is the ISO 639-1 code of the policy's language.
-	Language       string         `dynamodbav:"language,omitempty"`
+	Language string `dynamodbav:"language,omitempty"`
+	// Notes are the current version's analysis notes (policy.Summary).
+	Notes          []string       `dynamodbav:"notes,omitempty"`
 	Pages          int            `dynamodbav:"pages,omitempty"`
 	Bytes          int64          `dynamodbav:"bytes,omitempty"`
 	Title          string         `dynamodbav:"title,omitempty"`
@@ -302,6 +306,12 @@ func truncateUTF8(s string, n int) (string, bool) {
 
 // boundStrings keeps at most n strings of at most size bytes each; it never
 // returns nil.
+// boundNotes keeps the first maxNotes notes of maxNoteBytes each: an
+// analysis gives two or three short ones.
+func boundNotes(notes []string) []string {
+	return boundStrings(notes, maxNotes, maxNoteBytes)
+}
+
 func boundStrings(in []string, n, size int) []string {
 	if len(in) > n {
 		in = in[:n]

@@ -41,7 +41,7 @@ type Page[T any] struct {
 }
 
 // policySummary are the attributes a policy listing reads.
-var policySummary = []string{"id", "bucket", "key", "status", "reason", "title", "format", "language", "pages", "bytes",
+var policySummary = []string{"id", "bucket", "key", "status", "reason", "title", "format", "language", "notes", "pages", "bytes",
 	"clauses", "createdAt", "updatedAt", "modelVersion", "attributeModelVersion", "analysisVersion", topology.ByRecency.SortKey}
 
 // Policies lists policies, most recently updated first, after position

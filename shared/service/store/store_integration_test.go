@@ -472,6 +472,44 @@ func TestInterruptedCleanUpIsSwept(t *testing.T) {
 }
 
 // No item exceeds DynamoDB's limit, whatever the analysis holds.
+// A policy's notes are its current version's: stored with it, listed,
+// replaced by the next version's, removed when that has none, and bounded.
+func TestNotesFollowTheCurrentVersion(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	notes := func(v policy.Version) ([]string, []string) {
+		t.Helper()
+		p, err := s.Policy(ctx, v.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := s.Policies(ctx, "", 10)
+		if err != nil || len(page.Items) != 1 {
+			t.Fatalf("listing: %d items, %v", len(page.Items), err)
+		}
+		return p.Notes, page.Items[0].Notes
+	}
+	r1 := result("one", 2)
+	r1.Policy.Notes = []string{"The policy is in French (fr).", "Only 3 words state a practice."}
+	v1 := version(t, "n.txt", "50")
+	apply(t, s, v1, r1)
+	if got, listed := notes(v1); !slices.Equal(got, r1.Policy.Notes) || !slices.Equal(listed, r1.Policy.Notes) {
+		t.Errorf("notes %q, listed %q, want %q", got, listed, r1.Policy.Notes)
+	}
+	r2 := result("two", 2)
+	r2.Policy.Notes = slices.Repeat([]string{strings.Repeat("n", 5000)}, 20)
+	v2 := version(t, "n.txt", "51")
+	apply(t, s, v2, r2)
+	if got, _ := notes(v2); len(got) != 8 || len(got[0]) != 1024 {
+		t.Errorf("20 notes of 5,000 bytes stored as %d, the first of %d bytes; want 8 of 1,024", len(got), len(got[0]))
+	}
+	v3 := version(t, "n.txt", "52")
+	apply(t, s, v3, result("three", 2))
+	if got, listed := notes(v3); got != nil || listed != nil {
+		t.Errorf("a version without notes left notes %q (listed %q)", got, listed)
+	}
+}
+
 func TestOversizedFieldsAreBounded(t *testing.T) {
 	s, _ := newTable(t)
 	ctx := context.Background()

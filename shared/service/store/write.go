@@ -296,13 +296,18 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 		setOrRemove(e, "format", r.Policy.Format)
 		setOrRemove(e, "encoding", r.Policy.Encoding)
 		setOrRemove(e, "language", r.Policy.Language)
+		if notes := boundNotes(r.Policy.Notes); len(notes) > 0 {
+			e.Set("notes", strList(notes))
+		} else {
+			e.Remove("notes")
+		}
 		if r.Policy.Pages > 0 {
 			e.Set("pages", num(int64(r.Policy.Pages)))
 		} else {
 			e.Remove("pages")
 		}
 	} else if !unchanged {
-		e.Remove("sha256", "format", "encoding", "language", "pages")
+		e.Remove("sha256", "format", "encoding", "language", "notes", "pages")
 	}
 	stale := without(append(staleGens(c.Prev, gen), dropped...), append(versions, gen)...)
 	if len(stale) > 0 {
@@ -449,7 +454,7 @@ func (s *Store) Remove(ctx context.Context, v policy.Version, seen *Policy) erro
 	e.Set("clauses", num(0))
 	e.Set(topology.TTLAttribute, num(now.Unix()+tombstoneTTLDays*24*3600))
 	e.Remove(topology.ByRecency.PartitionKey, topology.ByRecency.SortKey, "versionId", "eTag", "reason",
-		"sha256", "format", "encoding", "language", "pages", "bytes", "title", "facts", "factsTruncated",
+		"sha256", "format", "encoding", "language", "notes", "pages", "bytes", "title", "facts", "factsTruncated",
 		"labelCounts", "modelVersion", "attributeModelVersion", "analysisVersion", "createdAt", "pendingVersionId", "pendingETag", "retryable",
 		"version", "versions", "retiredGens", "notify", countsAttribute)
 	var gens []string
@@ -669,6 +674,15 @@ func policyKey(id string) map[string]types.AttributeValue {
 		topology.PartitionKey: str(policyPK(id)),
 		topology.SortKey:      str(policySortKey),
 	}
+}
+
+// strList is a DynamoDB list of strings, in order.
+func strList(ss []string) types.AttributeValue {
+	l := make([]types.AttributeValue, len(ss))
+	for i, s := range ss {
+		l[i] = str(s)
+	}
+	return &types.AttributeValueMemberL{Value: l}
 }
 
 func setOrRemove(e *expr, a, v string) {
