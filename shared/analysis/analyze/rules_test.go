@@ -18,7 +18,7 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-01.4"
+	digestVersion = "2026-12-01.5"
 	textDigest    = "e07b1810a1b3f7e8d00d2da00aecd72a30a3ef479a872a6f862e5dc16fcb0d7f"
 	pdfDigest     = "7b11c8813fa84afb5d46fbba338d7e29d4074b4e32ca424e55d5b095927ea2ae"
 )

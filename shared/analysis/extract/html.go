@@ -258,6 +258,10 @@ func (w *htmlWalker) element(n *html.Node) {
 	if w.dropped(n) {
 		return
 	}
+	if email, ok := cfElementEmail(n); ok {
+		w.text(email)
+		return
+	}
 	a := n.DataAtom
 	switch a {
 	case atom.Br:

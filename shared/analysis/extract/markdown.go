@@ -82,11 +82,11 @@ var (
 	mdTableSep = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`) })
 	mdRefDef   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*\S+`) })
 	mdImage    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]`) })
-	// mdLink matches a link, inline or by reference; its text (group 1 or
-	// 2) may hold one level of brackets ("[[email protected]](...)", "[a
-	// [at] b [dot] com](mailto:...)").
+	// mdLink matches a link, inline (text in group 1, destination in 2)
+	// or by reference (text in group 3); its text may hold one level of
+	// brackets ("[[email protected]](...)", "[a [at] b [dot] com](mailto:...)").
 	mdLink = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\([^)]*\)|\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[[^\]]*\]`)
+		return regexp.MustCompile(`\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)]*)\)|\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[[^\]]*\]`)
 	})
 	mdAutolink = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>`) })
 	mdHTMLTag  = sync.OnceValue(func() *regexp.Regexp {
@@ -398,11 +398,23 @@ func listItem(line string) string {
 	return ""
 }
 
+// linkText is the text of a Markdown link; the address, for a link that
+// hides one behind Cloudflare's placeholder (cfemail.go).
+func linkText(link string) string {
+	m := mdLink().FindStringSubmatch(link)
+	if m[2] != "" && cfPlaceholder(m[1]) {
+		if email, ok := cfLinkEmail(m[2]); ok {
+			return email
+		}
+	}
+	return m[1] + m[3]
+}
+
 // inlineMarkdown reduces inline Markdown to its text, keeping line breaks.
 func inlineMarkdown(s string) string {
 	if strings.ContainsAny(s, "![<") {
 		s = mdImage().ReplaceAllString(s, "")
-		s = mdLink().ReplaceAllString(s, "$1$2")
+		s = mdLink().ReplaceAllStringFunc(s, linkText)
 		s = mdAutolink().ReplaceAllString(s, "$1")
 		s = mdBreakTags().ReplaceAllString(s, "\n")
 		s = mdHTMLTag().ReplaceAllString(s, "")
