@@ -18,11 +18,10 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/policylens/policylens/shared/analysis/analyze"
+	"github.com/policylens/policylens/scripts/internal/analyzedir"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -38,29 +37,15 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	files, err := filepath.Glob(filepath.Join(flag.Arg(0), "*.md"))
-	if err != nil {
-		log.Fatal(err)
-	}
 	m, err := classify.Default()
 	if err != nil {
 		log.Fatal(err)
 	}
-	a := analyze.New(m, policy.Limits{})
 	type tally struct{ policies, clauses, unlabelled, states, foreign int }
 	byLang := map[string]*tally{}
-	for _, f := range files {
-		if strings.EqualFold(filepath.Base(f), "README.md") {
-			continue
-		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			log.Fatal(err)
-		}
-		res, err := a.Analyze(context.Background(), filepath.Base(f), data)
-		if err != nil {
-			log.Printf("%s: %v", filepath.Base(f), err)
-			continue
+	err = analyzedir.Each(context.Background(), m, flag.Arg(0), func(name string, res *policy.Analysis) {
+		if strings.EqualFold(name, "README.md") {
+			return
 		}
 		t := byLang[res.Policy.Language]
 		if t == nil {
@@ -81,6 +66,9 @@ func main() {
 				t.states++
 			}
 		}
+	})
+	if err != nil {
+		log.Fatal(err)
 	}
 	langs := make([]string, 0, len(byLang))
 	for l := range byLang {

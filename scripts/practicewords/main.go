@@ -16,9 +16,9 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"path/filepath"
 	"slices"
 
+	"github.com/policylens/policylens/scripts/internal/analyzedir"
 	"github.com/policylens/policylens/shared/analysis/analyze"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/language"
@@ -37,35 +37,24 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	files, err := filepath.Glob(filepath.Join(flag.Arg(0), "*.md"))
-	if err != nil {
-		log.Fatal(err)
-	}
 	m, err := classify.Default()
 	if err != nil {
 		log.Fatal(err)
 	}
-	a := analyze.New(m, policy.Limits{})
 	type row struct {
 		file              string
 		words, n, clauses int
 	}
 	var rows []row
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			log.Fatal(err)
-		}
-		res, err := a.Analyze(context.Background(), filepath.Base(f), data)
-		if err != nil {
-			log.Printf("%s: %v", filepath.Base(f), err)
-			continue
-		}
+	err = analyzedir.Each(context.Background(), m, flag.Arg(0), func(name string, res *policy.Analysis) {
 		if l := res.Policy.Language; l != language.English && l != "" {
-			continue
+			return
 		}
 		words, n := analyze.PracticeWords(res.Clauses)
-		rows = append(rows, row{filepath.Base(f), words, n, len(res.Clauses)})
+		rows = append(rows, row{name, words, n, len(res.Clauses)})
+	})
+	if err != nil {
+		log.Fatal(err)
 	}
 	slices.SortFunc(rows, func(x, y row) int { return x.words - y.words })
 	under := 0
