@@ -399,7 +399,8 @@ func listItem(line string) string {
 }
 
 // linkText is the text of a Markdown link; the address, for a link that
-// hides one behind Cloudflare's placeholder (cfemail.go).
+// hides one behind Cloudflare's placeholder (cfemail.go). Lines without
+// such a link take mdLink's plain replacement.
 func linkText(link string) string {
 	m := mdLink().FindStringSubmatch(link)
 	if m[2] != "" && cfPlaceholder(m[1]) {
@@ -414,7 +415,11 @@ func linkText(link string) string {
 func inlineMarkdown(s string) string {
 	if strings.ContainsAny(s, "![<") {
 		s = mdImage().ReplaceAllString(s, "")
-		s = mdLink().ReplaceAllStringFunc(s, linkText)
+		if strings.Contains(s, cfProtectionPath) {
+			s = mdLink().ReplaceAllStringFunc(s, linkText)
+		} else {
+			s = mdLink().ReplaceAllString(s, "$1$3")
+		}
 		s = mdAutolink().ReplaceAllString(s, "$1")
 		s = mdBreakTags().ReplaceAllString(s, "\n")
 		s = mdHTMLTag().ReplaceAllString(s, "")

@@ -304,14 +304,14 @@ func truncateUTF8(s string, n int) (string, bool) {
 	return s[:n], true
 }
 
-// boundStrings keeps at most n strings of at most size bytes each; it never
-// returns nil.
 // boundNotes keeps the first maxNotes notes of maxNoteBytes each: an
 // analysis gives two or three short ones.
 func boundNotes(notes []string) []string {
 	return boundStrings(notes, maxNotes, maxNoteBytes)
 }
 
+// boundStrings keeps at most n strings of at most size bytes each; it never
+// returns nil.
 func boundStrings(in []string, n, size int) []string {
 	if len(in) > n {
 		in = in[:n]
