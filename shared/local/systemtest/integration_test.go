@@ -59,6 +59,45 @@ func TestSignInPageIsNoted(t *testing.T) {
 	}
 }
 
+// The listing says which laws each policy names, and lists the policies
+// naming one when asked.
+func TestPoliciesByRegulation(t *testing.T) {
+	s := newSystem(t, options{})
+	texts := map[string]string{
+		"vendors/alpha.txt": "Alpha Privacy Policy\n\nWe collect your e-mail address to send you receipts, as the GDPR allows, and keep it for two years.\n\n" +
+			"California residents have the rights the CCPA gives them: to know, to delete and to opt out of sale.\n",
+		"vendors/beta.txt": "Beta Privacy Policy\n\nWe collect your name and address to deliver orders, and share them with our couriers.\n\n" +
+			"Residents of Quebec have the rights Quebec's Law 25 gives them, and may write to our privacy officer.\n",
+	}
+	want := map[string][]string{}
+	for key, text := range texts {
+		s.put(key, []byte(text))
+		if failed := s.handle(s.receive().Records...); len(failed) != 0 {
+			t.Fatalf("failed messages: %v", failed)
+		}
+		res, err := s.analyzer.Analyze(context.Background(), key, []byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[key] = res.Policy.Facts.Regulations
+	}
+	if !slices.Contains(want["vendors/alpha.txt"], "CCPA") || slices.Contains(want["vendors/beta.txt"], "CCPA") {
+		t.Fatalf("the texts name other laws than the test needs: %q", want)
+	}
+	var list policyListDoc
+	s.mustGet("/policies", &list)
+	for _, it := range list.Items {
+		if !slices.Equal(it.Regulations, want[it.Key]) {
+			t.Errorf("%s listed with regulations %q, want %q", it.Key, it.Regulations, want[it.Key])
+		}
+	}
+	var ccpa policyListDoc
+	s.mustGet("/policies?regulation=CCPA", &ccpa)
+	if len(ccpa.Items) != 1 || ccpa.Items[0].Key != "vendors/alpha.txt" {
+		t.Errorf("GET /policies?regulation=CCPA = %+v, want vendors/alpha.txt alone", ccpa.Items)
+	}
+}
+
 // A policy uploaded under a key with a space and a plus is analysed and
 // served exactly as the analyser sees it.
 func TestUploadIsAnalysedAndServed(t *testing.T) {

@@ -60,8 +60,8 @@ func (s *pageStore) Policy(ctx context.Context, id string) (*store.Policy, error
 	return &p, nil
 }
 
-func (s *pageStore) Policies(ctx context.Context, after string, limit int) (store.Page[store.Policy], error) {
-	return store.Page[store.Policy]{Items: s.listing[:min(limit, len(s.listing))], Next: "2025-01-01T00:00:00.000000Z#" + testID}, nil
+func (s *pageStore) Policies(ctx context.Context, q store.PolicyQuery) (store.Page[store.Policy], error) {
+	return store.Page[store.Policy]{Items: s.listing[:min(q.Limit, len(s.listing))], Next: "2025-01-01T00:00:00.000000Z#" + testID}, nil
 }
 
 func (s *pageStore) Clauses(ctx context.Context, p *store.Policy, gen string, q store.ClauseQuery) (store.Page[store.Clause], error) {

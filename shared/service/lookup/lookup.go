@@ -18,6 +18,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/domain/labels"
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -29,7 +30,7 @@ import (
 // Store is what lookup reads; *store.Store implements it.
 type Store interface {
 	Policy(ctx context.Context, id string) (*store.Policy, error)
-	Policies(ctx context.Context, after string, limit int) (store.Page[store.Policy], error)
+	Policies(ctx context.Context, q store.PolicyQuery) (store.Page[store.Policy], error)
 	Clauses(ctx context.Context, p *store.Policy, gen string, q store.ClauseQuery) (store.Page[store.Clause], error)
 	LabelClauses(ctx context.Context, slug string, q store.LabelQuery) (store.Page[store.LabelClause], error)
 	ReadVersion(ctx context.Context, id, gen string) (*policy.Analysis, error)
@@ -383,27 +384,36 @@ func (h *Handler) labels(ctx context.Context, r *request) *response {
 }
 
 func (h *Handler) policies(ctx context.Context, r *request) *response {
-	limit, cur, bad := h.pageParams(ctx, r, "")
+	q := store.PolicyQuery{}
+	scope := ""
+	if v, ok := r.query["regulation"]; ok {
+		known := facts.Regulations()
+		if !slices.Contains(known, v[0]) {
+			return badParam("regulation", fmt.Sprintf("regulation %q is none policylens recognises; use one of: %s", v[0], strings.Join(known, ", ")))
+		}
+		q.Regulation, scope = v[0], "regulation="+v[0]
+	}
+	limit, cur, bad := h.pageParams(ctx, r, scope)
 	if bad != nil {
 		return bad
 	}
-	after := ""
+	q.Limit = limit
 	if cur != nil {
 		if !store.ValidPolicyPosition(cur.Pos) {
 			return badParam("cursor", "cursor is not valid: pass the nextCursor of a previous page unchanged")
 		}
-		after = cur.Pos
+		q.After = cur.Pos
 	}
-	page, err := h.store.Policies(ctx, after, limit)
+	page, err := h.store.Policies(ctx, q)
 	if err != nil {
 		return h.failure(ctx, err, fault.Other, "")
 	}
-	out := policyList{Items: make([]policySummary, 0, len(page.Items))}
+	out := policyList{Items: make([]policyListItem, 0, len(page.Items))}
 	for _, p := range page.Items {
-		out.Items = append(out.Items, summaryOf(&p, h.now()))
+		out.Items = append(out.Items, policyListItem{policySummary: summaryOf(&p, h.now()), Regulations: nonNil(p.Facts.Regulations)})
 	}
 	if page.Next != "" {
-		out.NextCursor = cursor{Route: r.route.Pattern, Pos: page.Next}.encode(ctx, h.keys, h.now())
+		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next}.encode(ctx, h.keys, h.now())
 	}
 	return ok(out)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"gopkg.in/yaml.v3"
 
+	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
 	"github.com/policylens/policylens/shared/service/api"
@@ -30,6 +31,7 @@ type fakeStore struct {
 	err      error
 	pingErr  error
 	limits   []int
+	policyQ  []store.PolicyQuery
 	clauseQ  []store.ClauseQuery
 	labelQ   []store.LabelQuery
 	labelArg []string
@@ -49,8 +51,9 @@ func (f *fakeStore) Policy(ctx context.Context, id string) (*store.Policy, error
 	return f.policy, nil
 }
 
-func (f *fakeStore) Policies(ctx context.Context, after string, limit int) (store.Page[store.Policy], error) {
-	f.limits = append(f.limits, limit)
+func (f *fakeStore) Policies(ctx context.Context, q store.PolicyQuery) (store.Page[store.Policy], error) {
+	f.limits = append(f.limits, q.Limit)
+	f.policyQ = append(f.policyQ, q)
 	if f.err != nil {
 		return store.Page[store.Policy]{}, f.err
 	}
@@ -210,6 +213,41 @@ func TestFiltersReachStore(t *testing.T) {
 	if f.labelArg[0] != "first-party-collection-use" || f.labelQ[0].MinScore != 0.5 {
 		t.Errorf("label query %s %+v", f.labelArg[0], f.labelQ[0])
 	}
+	f.policy = &store.Policy{ID: testID, Status: policy.Ready}
+	if r := get(h, "/policies", "regulation=UK+GDPR&limit=5"); r.StatusCode != 200 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	if q := f.policyQ[0]; q.Regulation != "UK GDPR" || q.Limit != 5 {
+		t.Errorf("policy query %+v", q)
+	}
+	// A name policylens does not report is refused, with the names it does.
+	r := get(h, "/policies", "regulation=gdpr")
+	var p Problem
+	json.Unmarshal([]byte(r.Body), &p)
+	if r.StatusCode != 400 || p.Parameter != "regulation" || !strings.Contains(p.Detail, "GDPR, UK GDPR") || len(f.policyQ) != 1 {
+		t.Errorf("regulation=gdpr: %d %s (store asked %d times)", r.StatusCode, r.Body, len(f.policyQ))
+	}
+}
+
+// The OpenAPI document's regulation names are those the key facts report.
+func TestOpenAPIRegulations(t *testing.T) {
+	b, err := os.ReadFile(fixture.Path("api", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc openAPI
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var enum []string
+	for _, p := range doc.Paths["/policies"]["get"].Parameters {
+		if p.Name == "regulation" {
+			enum = p.Schema.Enum
+		}
+	}
+	if want := facts.Regulations(); !slices.Equal(enum, want) {
+		t.Errorf("GET /policies documents regulations %q, the key facts report %q", enum, want)
+	}
 }
 
 func TestCursor(t *testing.T) {
@@ -281,9 +319,12 @@ type operation struct {
 }
 
 type parameter struct {
-	Ref  string `yaml:"$ref"`
-	Name string `yaml:"name"`
-	In   string `yaml:"in"`
+	Ref    string `yaml:"$ref"`
+	Name   string `yaml:"name"`
+	In     string `yaml:"in"`
+	Schema struct {
+		Enum []string `yaml:"enum"`
+	} `yaml:"schema"`
 }
 
 // The OpenAPI document describes exactly the handler's routes, methods and

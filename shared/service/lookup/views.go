@@ -33,9 +33,16 @@ type policySummary struct {
 	UpdatedAt string `json:"updatedAt"`
 }
 
+// policyListItem is a policy as the listing shows it: its summary and the
+// regulations its key facts name (the policy itself has them in facts).
+type policyListItem struct {
+	policySummary
+	Regulations []string `json:"regulations"`
+}
+
 type policyList struct {
-	Items      []policySummary `json:"items"`
-	NextCursor string          `json:"nextCursor,omitempty"`
+	Items      []policyListItem `json:"items"`
+	NextCursor string           `json:"nextCursor,omitempty"`
 }
 
 type policyDetail struct {

@@ -44,10 +44,23 @@ type Page[T any] struct {
 var policySummary = []string{"id", "bucket", "key", "status", "reason", "title", "format", "language", "notes", "pages", "bytes",
 	"clauses", "createdAt", "updatedAt", "modelVersion", "attributeModelVersion", "analysisVersion", topology.ByRecency.SortKey}
 
-// Policies lists policies, most recently updated first, after position
-// after (empty for the first page). Listed policies carry the attributes of
-// a summary only: no facts or label counts.
-func (s *Store) Policies(ctx context.Context, after string, limit int) (Page[Policy], error) {
+// PolicyQuery selects a page of the policy listing.
+type PolicyQuery struct {
+	// After is the position to list after (Page.Next), empty for the
+	// first page.
+	After string
+	Limit int
+	// Regulation, when set, keeps the policies whose key facts name it
+	// (policy.Facts.Regulations). The listing then reads past the policies
+	// that do not, as many as there are.
+	Regulation string
+}
+
+// Policies lists policies, most recently updated first. Listed policies
+// carry the attributes of a summary and the regulations their key facts
+// name, no other facts and no label counts.
+func (s *Store) Policies(ctx context.Context, q PolicyQuery) (Page[Policy], error) {
+	after, limit := q.After, q.Limit
 	if after != "" && !ValidPolicyPosition(after) {
 		return Page[Policy]{}, fmt.Errorf("bad listing position %q", after)
 	}
@@ -59,12 +72,18 @@ func (s *Store) Policies(ctx context.Context, after string, limit int) (Page[Pol
 		if after != "" {
 			kc += " AND " + e.n(topology.ByRecency.SortKey) + " < " + e.v(str(after))
 		}
-		names := make([]string, len(policySummary))
+		names := make([]string, len(policySummary), len(policySummary)+1)
 		for i, a := range policySummary {
 			names[i] = e.n(a)
 		}
-		proj := strings.Join(names, ", ")
+		regulations := e.n("facts") + "." + e.n("regulations")
+		proj := strings.Join(append(names, regulations), ", ")
+		var filter *string
+		if q.Regulation != "" {
+			filter = aws.String("contains(" + regulations + ", " + e.v(str(q.Regulation)) + ")")
+		}
 		ins[shard] = &dynamodb.QueryInput{
+			FilterExpression:          filter,
 			TableName:                 &s.table,
 			IndexName:                 aws.String(topology.ByRecency.Name),
 			KeyConditionExpression:    &kc,

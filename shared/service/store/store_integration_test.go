@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -483,7 +484,7 @@ func TestNotesFollowTheCurrentVersion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		page, err := s.Policies(ctx, "", 10)
+		page, err := s.Policies(ctx, store.PolicyQuery{Limit: 10})
 		if err != nil || len(page.Items) != 1 {
 			t.Fatalf("listing: %d items, %v", len(page.Items), err)
 		}
@@ -507,6 +508,46 @@ func TestNotesFollowTheCurrentVersion(t *testing.T) {
 	apply(t, s, v3, result("three", 2))
 	if got, listed := notes(v3); got != nil || listed != nil {
 		t.Errorf("a version without notes left notes %q (listed %q)", got, listed)
+	}
+}
+
+// The listing carries each policy's regulations, and lists only the
+// policies naming one when asked, page by page.
+func TestPoliciesByRegulation(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	named := map[string][]string{"a.txt": {"GDPR", "CCPA"}, "b.txt": {"PIPL"}, "c.txt": {"CCPA"}, "d.txt": {}, "e.txt": {"CCPA", "LGPD"}}
+	for i, key := range slices.Sorted(maps.Keys(named)) {
+		r := result(key, 1)
+		r.Policy.Facts.Regulations = named[key]
+		apply(t, s, version(t, key, fmt.Sprintf("6%d", i)), r)
+	}
+	all, err := s.Policies(ctx, store.PolicyQuery{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range all.Items {
+		if !slices.Equal(p.Facts.Regulations, named[p.Key]) {
+			t.Errorf("%s listed with regulations %q, want %q", p.Key, p.Facts.Regulations, named[p.Key])
+		}
+	}
+	var got []string
+	q := store.PolicyQuery{Limit: 1, Regulation: "CCPA"}
+	for range 10 {
+		page, err := s.Policies(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range page.Items {
+			got = append(got, p.Key)
+		}
+		if page.Next == "" {
+			break
+		}
+		q.After = page.Next
+	}
+	if want := []string{"e.txt", "c.txt", "a.txt"}; !slices.Equal(got, want) {
+		t.Errorf("policies naming the CCPA, a page of one at a time: %q, want %q (newest first)", got, want)
 	}
 }
 
@@ -589,7 +630,7 @@ func testPoliciesListing(t *testing.T, n int) {
 		var got []string
 		after := ""
 		for {
-			page, err := s.Policies(context.Background(), after, limit)
+			page, err := s.Policies(context.Background(), store.PolicyQuery{After: after, Limit: limit})
 			if err != nil {
 				t.Fatal(err)
 			}
