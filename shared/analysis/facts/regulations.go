@@ -1,6 +1,10 @@
 package facts
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
 
 // regulation is a law or framework and the ways policies name it: exact
 // acronyms (matched case-sensitively) and phrases (matched ignoring ASCII
@@ -164,25 +168,35 @@ func findRegulations(text, lower string) []string {
 			}
 		}
 	}
-	for _, r := range regulationList {
-		if found[r.name] {
+	// The other forms, in one pass over the words of the text: a form
+	// occurs as a whole word only where a word of the text is its first.
+	idx := formIndex()
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isWordRune(r) {
+			i += size
 			continue
 		}
-		for _, a := range r.acronyms {
-			if containsWord(text, a) {
-				found[r.name] = true
-				break
-			}
-		}
-		if found[r.name] {
+		j := wordEnd(text, i)
+		if n := j - i; n >= 64 || idx.starts[text[i]]&(1<<n) == 0 {
+			i = j
 			continue
 		}
-		for _, p := range r.phrases {
-			if containsWord(lower, p) {
-				found[r.name] = true
-				break
+		for _, f := range idx.exact[text[i:j]] {
+			if strings.HasPrefix(text[i:], f.s) && bounded(text, i, i+len(f.s)) {
+				found[regulationList[f.reg].name] = true
 			}
 		}
+		for _, f := range idx.folded[lower[i:j]] {
+			if strings.HasPrefix(lower[i:], f.s) && bounded(lower, i, i+len(f.s)) {
+				found[regulationList[f.reg].name] = true
+			}
+		}
+		i = j
 	}
 	out := []string{}
 	for _, name := range Regulations() {
@@ -193,18 +207,67 @@ func findRegulations(text, lower string) []string {
 	return out
 }
 
-// containsWord reports whether w occurs in s as a whole word.
-func containsWord(s, w string) bool {
-	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return false
-		}
-		i += off
-		if bounded(s, i, i+len(w)) {
-			return true
-		}
-		off = i + 1
-	}
-	return false
+// regForm is one way of naming regulationList[reg]: an acronym, matched
+// as written, or a phrase, matched in lower case.
+type regForm struct {
+	reg int
+	s   string
 }
+
+// regForms indexes the forms of regulationList by their first words:
+// acronyms by the word as written, phrases by the word in lower case.
+type regForms struct {
+	exact, folded map[string][]regForm
+	// starts holds, by the first byte of the first words (a phrase's
+	// in both cases), the set of their lengths (bit n for n bytes, up to
+	// 63): most words of a text are passed over without a lookup.
+	starts [256]uint64
+}
+
+var formIndex = sync.OnceValue(func() regForms {
+	x := regForms{exact: map[string][]regForm{}, folded: map[string][]regForm{}}
+	for i, r := range regulationList {
+		for _, a := range r.acronyms {
+			w := a[:wordEnd(a, 0)]
+			x.exact[w] = append(x.exact[w], regForm{i, a})
+			x.starts[w[0]] |= 1 << len(w)
+		}
+		for _, p := range r.phrases {
+			w := p[:wordEnd(p, 0)]
+			x.folded[w] = append(x.folded[w], regForm{i, p})
+			x.starts[w[0]] |= 1 << len(w)
+			if c := w[0]; 'a' <= c && c <= 'z' {
+				x.starts[c-'a'+'A'] |= 1 << len(w)
+			}
+		}
+	}
+	return x
+})
+
+// wordEnd returns where the word that starts at s[i] ends: at the first
+// rune that is not a letter or digit.
+func wordEnd(s string, i int) int {
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) {
+			break
+		}
+		i += size
+	}
+	return i
+}
+
+// asciiWord tells the ASCII letters and digits, as isWordRune does.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
