@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -338,5 +339,26 @@ func TestRegulationsDocumented(t *testing.T) {
 			return
 		}
 		at += i + len(name)
+	}
+}
+
+// RegulationsIn says where each regulation is named, one place per
+// stretch of words, in order.
+func TestRegulationsIn(t *testing.T) {
+	text := "Under the EU and UK GDPR, the General Data Protection Regulation (EU) 2016/679 and the Privacy Shield Framework; see the CCPA and, in Québec, Quebec’s Law 25."
+	var got []string
+	for _, o := range RegulationsIn(text) {
+		got = append(got, o.Name+": "+text[o.Start:o.End])
+	}
+	want := []string{
+		"GDPR: EU and UK GDPR",
+		"UK GDPR: UK GDPR",
+		"GDPR: General Data Protection Regulation (EU) 2016/679",
+		"Privacy Shield: Privacy Shield Framework",
+		"CCPA: CCPA",
+		"Quebec Law 25: Quebec’s Law 25",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("RegulationsIn:\n got %q\nwant %q", got, want)
 	}
 }

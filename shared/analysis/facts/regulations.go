@@ -1,6 +1,7 @@
 package facts
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -130,6 +131,39 @@ var euAndUK = []string{"eu and ", "eu & ", "eu/", "eu or ", "eu and the ", "eu, 
 // must stand as words: "HIPAA" inside a longer word does not count.
 func findRegulations(text, lower string) []string {
 	found := make(map[string]bool, len(regulationList)+2)
+	for _, o := range regulationsIn(text, lower) {
+		found[o.Name] = true
+	}
+	out := []string{}
+	for _, name := range Regulations() {
+		if found[name] {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Occurrence is a place where a text names a regulation: Name as
+// Regulations gives it, text[Start:End] the words (byte offsets).
+type Occurrence struct {
+	Name       string
+	Start, End int
+}
+
+// RegulationsIn returns every place text names a regulation, in order of
+// Start, as Find reads them ("the EU and UK GDPR" is one place naming
+// two).
+func RegulationsIn(text string) []Occurrence {
+	return regulationsIn(text, asciiLower(text))
+}
+
+// regulationsIn is RegulationsIn with lower, text in lower case (ASCII
+// letters only, so that offsets agree).
+func regulationsIn(text, lower string) []Occurrence {
+	var out []Occurrence
+	add := func(name string, start, end int) {
+		out = append(out, Occurrence{name, start, end})
+	}
 	for _, form := range []struct {
 		s     string
 		exact bool
@@ -153,18 +187,20 @@ func findRegulations(text, lower string) []string {
 			for _, p := range ukPrefixes {
 				if strings.HasSuffix(before, p) {
 					uk = true
-					found[UKGDPR] = true
+					start := i - len(p)
 					rest := before[:len(before)-len(p)]
 					for _, e := range euAndUK {
 						if strings.HasSuffix(rest, e) {
-							found[GDPR] = true
+							add(GDPR, start-len(e), off)
+							break
 						}
 					}
+					add(UKGDPR, start, off)
 					break
 				}
 			}
 			if !uk {
-				found[GDPR] = true
+				add(GDPR, i, off)
 			}
 		}
 	}
@@ -188,23 +224,36 @@ func findRegulations(text, lower string) []string {
 		}
 		for _, f := range idx.exact[text[i:j]] {
 			if strings.HasPrefix(text[i:], f.s) && bounded(text, i, i+len(f.s)) {
-				found[regulationList[f.reg].name] = true
+				add(regulationList[f.reg].name, i, i+len(f.s))
 			}
 		}
 		for _, f := range idx.folded[lower[i:j]] {
 			if strings.HasPrefix(lower[i:], f.s) && bounded(lower, i, i+len(f.s)) {
-				found[regulationList[f.reg].name] = true
+				add(regulationList[f.reg].name, i, i+len(f.s))
 			}
 		}
 		i = j
 	}
-	out := []string{}
-	for _, name := range Regulations() {
-		if found[name] {
-			out = append(out, name)
+	// In order, one place per stretch of text naming a regulation: an
+	// acronym and a phrase read at one start, or "General Data Protection
+	// Regulation (EU) 2016/679" read twice, are one.
+	slices.SortStableFunc(out, func(a, b Occurrence) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
 		}
+		return b.End - a.End
+	})
+	last := map[string]int{}
+	kept := out[:0]
+	for _, o := range out {
+		if k, ok := last[o.Name]; ok && o.Start < kept[k].End {
+			kept[k].End = max(kept[k].End, o.End)
+			continue
+		}
+		last[o.Name] = len(kept)
+		kept = append(kept, o)
 	}
-	return out
+	return kept
 }
 
 // regForm is one way of naming regulationList[reg]: an acronym, matched

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
@@ -348,6 +349,9 @@ func find(text string, filter bool) []policy.Mention {
 	}
 	if slices.ContainsFunc(out[signals:], func(m policy.Mention) bool { return m.Value == signalByLaw }) {
 		out = slices.DeleteFunc(out, func(m policy.Mention) bool { return m.Kind == policy.MentionSignal && m.Value == signalHonored })
+	}
+	for _, o := range facts.RegulationsIn(text) {
+		add(policy.MentionRegulation, o.Name, o.Start, o.End)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Span.Start != out[j].Span.Start {

@@ -136,6 +136,15 @@ func TestExtractSignals(t *testing.T) {
 	})
 }
 
+func TestExtractRegulations(t *testing.T) {
+	check(t, policy.MentionRegulation, map[string][]string{
+		"California residents have the rights the CCPA, as amended by the CPRA, gives them.":   {"CCPA", "CPRA"},
+		"Under the EU and UK GDPR you may object to processing based on legitimate interests.": {"GDPR", "UK GDPR"},
+		"We transfer data under the EU-U.S. Data Privacy Framework.":                           {"Data Privacy Framework"},
+		"Our CPA firm audits the DSA of the product under a DPA with each processor.":          nil,
+	})
+}
+
 func TestExtractSpansMatchText(t *testing.T) {
 	text := "We keep logs for 30 days. Contact privacy@example.com to opt out. Children under 13 may not register. Californians see below."
 	for _, f := range Find(text) {
@@ -154,12 +163,13 @@ func TestExtractSpansMatchText(t *testing.T) {
 // Spans count code points: after non-ASCII letters, each span still
 // covers the words it names.
 func TestFindSpansInCodePoints(t *testing.T) {
-	text := "Zoë’s Café keeps séance notes for 30 days — then “deletes” them. Écrivez à privacy@café.example.com or privacy@example.com to opt out. Kinder under 13 need a parent; users in the EEA have more rights."
+	text := "Zoë’s Café keeps séance notes for 30 days — then “deletes” them. Écrivez à privacy@café.example.com or privacy@example.com to opt out. Kinder under 13 need a parent; users in the EEA have more rights under the GDPR."
 	want := map[string]string{
-		policy.MentionRetention: "30 days",
-		policy.MentionOptOut:    "privacy@example.com",
-		policy.MentionAge:       "under 13",
-		policy.MentionRegion:    "EEA",
+		policy.MentionRetention:  "30 days",
+		policy.MentionOptOut:     "privacy@example.com",
+		policy.MentionAge:        "under 13",
+		policy.MentionRegion:     "EEA",
+		policy.MentionRegulation: "GDPR",
 	}
 	r := []rune(text)
 	seen := map[string]bool{}

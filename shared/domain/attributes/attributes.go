@@ -184,6 +184,7 @@ var Kinds = []Kind{
 	{policy.MentionOptOut, "An opt-out mechanism: a link, an e-mail address or a setting."},
 	{policy.MentionRegion, "A region with rules of its own: \"EEA/UK\", \"California\", \"Brazil\", \"Canada\"."},
 	{policy.MentionSignal, "Whether opt-out preference signals such as the Global Privacy Control are honored: \"GPC honored\", \"GPC honored where required by law\", \"GPC not honored\"."},
+	{policy.MentionRegulation, "A law or framework the clause names, as the key facts' regulations name it: \"GDPR\", \"CCPA\", \"Quebec Law 25\"."},
 }
 
 // KindOf returns the mention kind named s, in any letter case.

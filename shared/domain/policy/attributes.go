@@ -43,10 +43,13 @@ const (
 	// such as the Global Privacy Control: "GPC honored", "GPC honored
 	// where required by law", "GPC not honored".
 	MentionSignal = "preference-signal"
+	// MentionRegulation is a law or framework the clause names, as the
+	// key facts name it: "GDPR", "CCPA", "Quebec Law 25".
+	MentionRegulation = "regulation"
 )
 
 // MentionKinds lists the mention kinds in the order summaries show them.
-var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal}
+var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation}
 
 // Mention is one value of a mention kind found in a clause, normalised
 // (numbers as digits, "7 years"; regions and recipient categories in one
