@@ -14,10 +14,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log"
-	"os"
 	"sort"
 	"strings"
 
@@ -27,23 +25,14 @@ import (
 )
 
 func main() {
-	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/labelgaps DIR")
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-	log.SetFlags(0)
-	if flag.NArg() != 1 {
-		flag.Usage()
-		os.Exit(2)
-	}
+	dir := analyzedir.Dir("go run ./scripts/labelgaps DIR")
 	m, err := classify.Default()
 	if err != nil {
 		log.Fatal(err)
 	}
 	type tally struct{ policies, clauses, unlabelled, states, foreign int }
 	byLang := map[string]*tally{}
-	err = analyzedir.Each(context.Background(), m, flag.Arg(0), func(name string, res *policy.Analysis) {
+	err = analyzedir.Each(context.Background(), m, dir, func(name string, res *policy.Analysis) {
 		if strings.EqualFold(name, "README.md") {
 			return
 		}
@@ -75,7 +64,7 @@ func main() {
 		langs = append(langs, l)
 	}
 	sort.Strings(langs)
-	fmt.Printf("model %s, %s\n", m.Version(), flag.Arg(0))
+	fmt.Printf("model %s, %s\n", m.Version(), dir)
 	fmt.Printf("%-8s %8s %8s %11s %8s %15s %11s\n", "language", "policies", "clauses", "unlabelled", "share", "stating a thing", "not English")
 	for _, l := range langs {
 		t := byLang[l]

@@ -15,7 +15,6 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"os"
 	"slices"
 
 	"github.com/policylens/policylens/scripts/internal/analyzedir"
@@ -27,16 +26,7 @@ import (
 
 func main() {
 	low := flag.Int("low", 12, "files to list from the low end")
-	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/practicewords [--low N] DIR")
-		flag.PrintDefaults()
-	}
-	flag.Parse()
-	log.SetFlags(0)
-	if flag.NArg() != 1 {
-		flag.Usage()
-		os.Exit(2)
-	}
+	dir := analyzedir.Dir("go run ./scripts/practicewords [--low N] DIR")
 	m, err := classify.Default()
 	if err != nil {
 		log.Fatal(err)
@@ -46,7 +36,7 @@ func main() {
 		words, n, clauses int
 	}
 	var rows []row
-	err = analyzedir.Each(context.Background(), m, flag.Arg(0), func(name string, res *policy.Analysis) {
+	err = analyzedir.Each(context.Background(), m, dir, func(name string, res *policy.Analysis) {
 		if l := res.Policy.Language; l != language.English && l != "" {
 			return
 		}
@@ -63,7 +53,7 @@ func main() {
 			under++
 		}
 	}
-	fmt.Printf("model %s, rules %s, %s\n", m.Version(), analyze.RulesVersion, flag.Arg(0))
+	fmt.Printf("model %s, rules %s, %s\n", m.Version(), analyze.RulesVersion, dir)
 	fmt.Printf("%d English files, %d under %d words in clauses that state a practice\n", len(rows), under, analyze.MinPracticeWords)
 	fmt.Printf("%-40s %6s %8s %8s\n", "file", "words", "clauses", "of")
 	for _, r := range rows[:min(*low, len(rows))] {

@@ -4,6 +4,7 @@ package analyzedir
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log"
 	"os"
@@ -13,6 +14,23 @@ import (
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
+
+// Dir parses the command line of a script whose one argument is the
+// folder to analyse, with usage as its synopsis, and returns the folder;
+// it exits with the usage on anything else. Flags are defined before.
+func Dir(usage string) string {
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: "+usage)
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	log.SetFlags(0)
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	return flag.Arg(0)
+}
 
 // Each analyses every *.md file of dir, in name order, with label model m
 // (and the embedded attribute model) and calls fn with the file's name and

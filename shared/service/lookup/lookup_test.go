@@ -231,14 +231,7 @@ func TestFiltersReachStore(t *testing.T) {
 
 // The OpenAPI document's regulation names are those the key facts report.
 func TestOpenAPIRegulations(t *testing.T) {
-	b, err := os.ReadFile(fixture.Path("api", "openapi.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc openAPI
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	doc := readOpenAPI(t)
 	var enum []string
 	for _, p := range doc.Paths["/policies"]["get"].Parameters {
 		if p.Name == "regulation" {
@@ -327,9 +320,9 @@ type parameter struct {
 	} `yaml:"schema"`
 }
 
-// The OpenAPI document describes exactly the handler's routes, methods and
-// parameters.
-func TestOpenAPIMatchesRoutes(t *testing.T) {
+// readOpenAPI reads api/openapi.yaml.
+func readOpenAPI(t *testing.T) openAPI {
+	t.Helper()
 	b, err := os.ReadFile(fixture.Path("api", "openapi.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -338,6 +331,13 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		t.Fatalf("api/openapi.yaml: %v", err)
 	}
+	return doc
+}
+
+// The OpenAPI document describes exactly the handler's routes, methods and
+// parameters.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	doc := readOpenAPI(t)
 	documented := map[string]operation{}
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
