@@ -288,7 +288,7 @@ func corpusReport(dir string) {
 		titled, share(titled, docs), fromMeta, fromHeading, titled-fromMeta-fromHeading, docs-titled)
 	fmt.Printf("tables: %d in %d policies (%.1f%%), %d rows read as \"Header: cell.\" text\n", tables, withTables, share(withTables, docs), tableRows)
 	fmt.Printf("clauses: %d, %.1f per policy\n", clauses, float64(clauses)/float64(docs))
-	fmt.Printf("clauses showing Markdown markup (a list or heading marker as a word, \"*\", \"##\" to \"######\", or a link's \"](\"): %d (%.2f%%), of them in table rows: %d\n",
+	fmt.Printf("clauses showing Markdown markup (a list or heading marker as a word, \"*\", \"##\" to \"######\", a link's \"](\", or \"**\" or \"__\"): %d (%.2f%%), of them in table rows: %d\n",
 		markup, share(markup, clauses), markupRows)
 	fmt.Printf("clause length in characters: p5 %d, p25 %d, median %d, p75 %d, p95 %d, max %d\n",
 		pct(0.05), pct(0.25), pct(0.5), pct(0.75), pct(0.95), lengths[len(lengths)-1])
@@ -302,10 +302,10 @@ func corpusReport(dir string) {
 }
 
 // showsMarkup reports whether text holds a Markdown list bullet or heading
-// marker as a word of its own, or the "](" of a link: extraction left the
-// author's markup in.
+// marker as a word of its own, the "](" of a link, or a strong-emphasis
+// marker ("**", "__"): extraction left the author's markup in.
 func showsMarkup(text string) bool {
-	if strings.Contains(text, "](") {
+	if strings.Contains(text, "](") || strings.Contains(text, "**") || strings.Contains(text, "__") {
 		return true
 	}
 	for _, w := range strings.Fields(text) {

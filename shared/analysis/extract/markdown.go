@@ -443,13 +443,17 @@ func inlineMarkdown(s string) string {
 // escapes. A marker opens when followed by a non-space and not preceded by
 // a letter or digit, and closes when preceded by a non-space and not
 // followed by a letter or digit, so "snake_case", "5 * 3" and "a*b" keep
-// their characters.
+// their characters. A '*' run inside a word ("I**KEA**", "Interest**s",
+// "f****ulfill") is emphasis too when it pairs with another run as
+// CommonMark pairs them (pairStars); then its paired stars go.
 func stripEmphasis(s string) string {
 	if !strings.ContainsAny(s, "*_~`\\") {
 		return s
 	}
+	runs := markerRuns(s)
 	var sb strings.Builder
 	sb.Grow(len(s))
+	next := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c == '\\' && i+1 < len(s) && strings.IndexByte("\\`*_{}[]()#+-.!|~<>", s[i+1]) >= 0 {
@@ -459,6 +463,45 @@ func stripEmphasis(s string) string {
 		}
 		if c != '*' && c != '_' && c != '~' && c != '`' {
 			sb.WriteByte(c)
+			i++
+			continue
+		}
+		r := runs[next]
+		next++
+		if !r.opens && !r.closes && !r.joint {
+			sb.WriteString(s[r.start : r.end-r.paired])
+		}
+		i = r.end
+	}
+	return sb.String()
+}
+
+// markerRun is a run of one marker character in stripEmphasis's input.
+type markerRun struct {
+	start, end int
+	// opens and closes are the plain rule of stripEmphasis.
+	opens, closes bool
+	// leftFlank and rightFlank are CommonMark's flanking tests.
+	leftFlank, rightFlank bool
+	// left is the number of its stars not yet paired; paired those that are.
+	left, paired int
+	// joint is four stars between letters or digits, paired with nothing.
+	joint bool
+}
+
+// markerRuns lists the runs of marker characters of s, in order, skipping
+// the characters a backslash escapes (as stripEmphasis reads them), with
+// their stars paired.
+func markerRuns(s string) []markerRun {
+	var runs []markerRun
+	inner := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == '\\' && i+1 < len(s) && strings.IndexByte("\\`*_{}[]()#+-.!|~<>", s[i+1]) >= 0 {
+			i += 2
+			continue
+		}
+		if c != '*' && c != '_' && c != '~' && c != '`' {
 			i++
 			continue
 		}
@@ -474,17 +517,107 @@ func stripEmphasis(s string) string {
 		if j == len(s) {
 			after = ' '
 		}
-		opens := !unicode.IsSpace(after) && !isWordRune(before)
-		closes := !unicode.IsSpace(before) && !isWordRune(after)
+		r := markerRun{start: i, end: j, left: j - i}
+		r.opens = !unicode.IsSpace(after) && !isWordRune(before)
+		r.closes = !unicode.IsSpace(before) && !isWordRune(after)
 		if c == '~' && j-i < 2 {
-			opens, closes = false, false
+			r.opens, r.closes = false, false
 		}
-		if !opens && !closes {
-			sb.WriteString(s[i:j])
+		if c == '*' {
+			r.leftFlank = !unicode.IsSpace(after) && (!isPunct(after) || unicode.IsSpace(before) || isPunct(before))
+			r.rightFlank = !unicode.IsSpace(before) && (!isPunct(before) || unicode.IsSpace(after) || isPunct(after))
 		}
+		inner = inner || c == '*' && !r.opens && !r.closes
+		runs = append(runs, r)
 		i = j
 	}
-	return sb.String()
+	if !inner {
+		// Only stars inside a word depend on the pairing.
+		return runs
+	}
+	pairStars(runs)
+	for k := range runs {
+		r := &runs[k]
+		if s[r.start] == '*' && r.end-r.start == 4 && r.paired == 0 {
+			before, _ := utf8.DecodeLastRuneInString(s[:r.start])
+			after, _ := utf8.DecodeRuneInString(s[r.end:])
+			r.joint = isWordRune(before) && isWordRune(after)
+		}
+	}
+	return runs
+}
+
+// pairStars pairs the '*' runs of runs as CommonMark's emphasis does: each
+// run that can close takes the nearest earlier run that can open, two stars
+// at a time where both have two (one otherwise), leaving unpaired the runs
+// between them; a run both sides of a word pairs only where the lengths
+// allow (the rule of three). Other marker characters are left alone. As in
+// CommonMark, a closer that finds no opener raises the floor below which
+// closers of its kind stop looking, so the work stays linear in the runs;
+// pairStars returns the openers it looked at.
+func pairStars(runs []markerRun) (looked int) {
+	var openers []int
+	// floor holds, per kind of closer (whether it can open, its length
+	// modulo 3), how far down the openers its kind still looks.
+	var floor [6]int
+	keep := func(n int) {
+		openers = openers[:n]
+		for i := range floor {
+			floor[i] = min(floor[i], n)
+		}
+	}
+	for k := range runs {
+		r := &runs[k]
+		if r.left == 0 || !r.leftFlank && !r.rightFlank {
+			continue
+		}
+		m := r.end - r.start
+		kind := m % 3
+		if r.leftFlank {
+			kind += 3
+		}
+		for r.rightFlank && r.left > 0 {
+			o := -1
+			for x := len(openers) - 1; x >= floor[kind]; x-- {
+				looked++
+				op := &runs[openers[x]]
+				n := op.end - op.start
+				if (r.leftFlank || op.rightFlank) && (n+m)%3 == 0 && (n%3 != 0 || m%3 != 0) {
+					continue
+				}
+				o = x
+				break
+			}
+			if o < 0 {
+				floor[kind] = len(openers)
+				break
+			}
+			op := &runs[openers[o]]
+			use := 1
+			if op.left >= 2 && r.left >= 2 {
+				use = 2
+			}
+			op.left -= use
+			op.paired += use
+			r.left -= use
+			r.paired += use
+			if op.left == 0 {
+				keep(o)
+			} else {
+				keep(o + 1)
+			}
+		}
+		if r.leftFlank && r.left > 0 {
+			openers = append(openers, k)
+		}
+	}
+	return looked
+}
+
+// isPunct reports whether r counts as punctuation for CommonMark's
+// flanking rules: a Unicode punctuation or symbol character.
+func isPunct(r rune) bool {
+	return unicode.IsPunct(r) || unicode.IsSymbol(r)
 }
 
 func isWordRune(r rune) bool {

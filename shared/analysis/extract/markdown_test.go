@@ -77,6 +77,12 @@ func TestMarkdownBlocks(t *testing.T) {
 		{"underscores and asterisks inside words or maths stay",
 			"Set snake_case_name to 5 * 3 or a*b.",
 			"paragraph:Set snake_case_name to 5 * 3 or a*b."},
+		{"emphasis inside a word goes when its markers pair, as CommonMark pairs them",
+			"We are Orchard Ltd (\u201cOr**chard**\u201d), our **Lawful Interest**s and **f****ulfil our duties;** **To** **sh****are** it **Partners With****1**.",
+			"paragraph:We are Orchard Ltd (\u201cOrchard\u201d), our Lawful Interests and fulfil our duties; To share it Partners With1."},
+		{"an unpaired marker inside a word stays, escaped stars stay",
+			"Rates: 2**3 and x*y.\n\nCensored: f***ing.\n\n\\*\\*literal\\*\\* and **bold****/ more**.",
+			"paragraph:Rates: 2**3 and x*y. / paragraph:Censored: f***ing. / paragraph:**literal** and bold/ more."},
 		{"links, images, references, html",
 			"Read [the terms](https://x.example/terms \"Terms\") and [FAQ][faq].![logo](logo.png) <b>Bold</b><br>next &amp; more\n\n[faq]: https://x.example/faq",
 			"paragraph:Read the terms and FAQ. Bold\nnext & more"},
@@ -138,6 +144,27 @@ func TestMarkdownBlocks(t *testing.T) {
 		}
 		if got := blocksString(doc.Blocks); got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Pairing the stars of a paragraph looks at each opener a bounded number
+// of times, however the runs are laid out: a paragraph of a megabyte of
+// stars costs linear time, not quadratic.
+func TestPairStarsIsLinear(t *testing.T) {
+	layouts := map[string]string{
+		"openers then closers the rule of three blocks": strings.Repeat("**a ", 20000) + strings.Repeat("x*y ", 20000),
+		"alternating":  strings.Repeat("a**b x*y ", 20000),
+		"openers only": strings.Repeat("*a ", 40000),
+		"nested":       strings.Repeat("**a ", 20000) + strings.Repeat("b** ", 20000),
+	}
+	for name, s := range layouts {
+		runs := markerRuns(s)
+		for i := range runs {
+			runs[i].left, runs[i].paired = runs[i].end-runs[i].start, 0
+		}
+		if looked := pairStars(runs); looked > 4*len(runs) {
+			t.Errorf("%s: %d runs, %d openers looked at", name, len(runs), looked)
 		}
 	}
 }
