@@ -18,7 +18,7 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-02.2"
+	digestVersion = "2026-12-02.3"
 	textDigest    = "c2cae1d2d918fe55e3093b602f06afe66155ce3d1c83493732fe3388f5c920ca"
 	pdfDigest     = "7858021506d8b1d50504408f9797873dbfbd5b7cefb163cac8bf9c9a5330a8c8"
 )

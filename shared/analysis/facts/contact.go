@@ -140,10 +140,37 @@ func validEmail(local, domain string) bool {
 func findURLs(text, lower string) []string {
 	out := []string{}
 	seen := map[string]bool{}
-	for off := 0; off < len(lower) && len(out) < MaxURLs; {
+	eachURL(text, lower, func(start, end int) bool {
+		u := text[start:end]
+		if k := urlKey(u); !seen[k] {
+			seen[k] = true
+			out = append(out, u)
+		}
+		return len(out) < MaxURLs
+	})
+	return out
+}
+
+// URLsIn returns every place text writes an http, https or www. URL, in
+// order, as Find reads them (Name is the URL as written, its trailing
+// punctuation trimmed), repeats included; URLs longer than MaxURLChars
+// are left out.
+func URLsIn(text string) []Occurrence {
+	var out []Occurrence
+	eachURL(text, asciiLower(text), func(start, end int) bool {
+		out = append(out, Occurrence{text[start:end], start, end})
+		return true
+	})
+	return out
+}
+
+// eachURL calls fn with the byte span of each URL of text in order, while
+// fn returns true; lower is text in lower case (ASCII letters only).
+func eachURL(text, lower string, fn func(start, end int) bool) {
+	for off := 0; off < len(lower); {
 		i, n := nextURLStart(lower, off)
 		if i < 0 {
-			break
+			return
 		}
 		j := urlEnd(text, i+n)
 		off = j
@@ -151,13 +178,10 @@ func findURLs(text, lower string) []string {
 		if len(u) <= n || len(u) > MaxURLChars || !validHost(u, n) {
 			continue
 		}
-		k := urlKey(u)
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, u)
+		if !fn(i, i+len(u)) {
+			return
 		}
 	}
-	return out
 }
 
 // nextURLStart finds the next "http://", "https://" or "www." in lower at
@@ -207,13 +231,25 @@ func urlMayStart(lower string, i int) bool {
 }
 
 // urlEnd returns where the URL whose host starts at text[j] ends: at the
-// first byte that cannot be part of a URL, or at a closing bracket that
-// closes none the URL opened. So a link written right before other words,
-// "(see https://example.com/privacy)and", ends where its bracket closes,
-// while "https://example.com/wiki/Privacy_(law)" keeps its own brackets.
+// first byte that cannot be part of a URL, at a character beyond ASCII
+// that is not a letter, digit or mark (an arrow, a curly quote, a
+// no-break space: an internationalised path is written in letters), or at
+// a closing bracket that closes none the URL opened. So a link written
+// right before other words, "(see https://example.com/privacy)and" or
+// "https://example.com/login→Settings", ends where its bracket or arrow
+// begins, while "https://example.com/wiki/Privacy_(law)" keeps its own
+// brackets and "https://example.de/datenschutzerklärung" its letters.
 func urlEnd(text string, j int) int {
 	paren, square := 0, 0
 	for ; j < len(text) && isURLByte(text[j]); j++ {
+		if text[j] >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text[j:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+				return j
+			}
+			j += size - 1
+			continue
+		}
 		switch text[j] {
 		case '(':
 			paren++
@@ -234,7 +270,8 @@ func urlEnd(text string, j int) int {
 
 // isURLByte reports whether c may be part of a URL as written in prose:
 // anything but white space, controls, quotes and angle brackets. Non-ASCII
-// bytes are accepted (internationalised paths).
+// bytes are accepted here (internationalised paths; urlEnd reads their
+// characters).
 func isURLByte(c byte) bool {
 	if c <= ' ' || c == 0x7F {
 		return false

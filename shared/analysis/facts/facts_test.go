@@ -176,6 +176,11 @@ func TestURLs(t *testing.T) {
 			[]string{"HTTPS://Example.com/Path", "https://example.com/path"}},
 		{"Not URLs: http://, https://nodot, swww.example.com, email@www.example.com", []string{}},
 		{"Quoted “https://example.com/a” and ‘https://example.com/b’…", []string{"https://example.com/a", "https://example.com/b"}},
+		// A character beyond ASCII ends a URL unless it is a letter, digit
+		// or mark: an arrow of a route through menus, a curly quote, a
+		// no-break space; an internationalised path keeps its letters.
+		{"Route: https://example.com/entry.htm→find “LOGIN”→Settings, https://example.com/a“quoted”, https://example.com/b\u00a0next and https://example.de/datenschutzerklärung/ümlaut-é",
+			[]string{"https://example.com/entry.htm", "https://example.com/a", "https://example.com/b", "https://example.de/datenschutzerklärung/ümlaut-é"}},
 		// A link closed right before the next words, as Markdown renders
 		// "[url](url))**Name**": the bracket ends it.
 		{"Contact (form: https://example.com/contact/privacy_form)Acme B.V., [https://example.org/x]Beta, https://example.net/a_(b)c_[d]e",

@@ -143,8 +143,9 @@ func findRegulations(text, lower string) []string {
 	return out
 }
 
-// Occurrence is a place where a text names a regulation: Name as
-// Regulations gives it, text[Start:End] the words (byte offsets).
+// Occurrence is a place where a text names something: a regulation (Name
+// as Regulations gives it; RegulationsIn) or a URL (Name as written;
+// URLsIn), text[Start:End] its words (byte offsets).
 type Occurrence struct {
 	Name       string
 	Start, End int

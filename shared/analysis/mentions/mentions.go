@@ -52,9 +52,6 @@ var (
 		return regexp.MustCompile(`(?i)\b(?:child|children|minor|minors|kid|kids|teen|teens|age|aged|years|old|coppa|parent|parents|parental)\b`)
 	})
 
-	urlRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\bhttps?://[^\s<>"'()\[\]]+|\bwww\.[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/[^\s<>"'()\[\]]*)?`)
-	})
 	emailRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b`)
 	})
@@ -308,13 +305,11 @@ func find(text string, filter bool) []policy.Mention {
 		}
 		add(policy.MentionAge, rel+" "+strconv.Itoa(n), m[0], m[1])
 	}
-	for _, m := range all(urlRe(), &urlWords, false) {
-		end := m[1]
-		for end > m[0] && strings.ContainsRune(".,;:!?", rune(text[end-1])) {
-			end--
-		}
-		if inSentence(optOutCueRe(), m[0], end) {
-			add(policy.MentionOptOut, text[m[0]:end], m[0], end)
+	// Links by the key facts' URL rules (a bracket the URL did not open,
+	// an arrow or a curly quote ends one).
+	for _, u := range facts.URLsIn(text) {
+		if inSentence(optOutCueRe(), u.Start, u.End) {
+			add(policy.MentionOptOut, u.Name, u.Start, u.End)
 		}
 	}
 	for _, m := range all(emailRe(), &emailWords, false) {

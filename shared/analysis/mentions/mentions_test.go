@@ -84,6 +84,9 @@ func TestExtractOptOut(t *testing.T) {
 		"Click the Do Not Sell or Share My Personal Information link in the footer.":  {"do not sell or share my personal information"},
 		"Our office is at www.example.com and our sales team at sales@example.com.":   nil,
 		"We honor the Global Privacy Control signal.":                                 {"global privacy control"},
+		// A link ends as in the key facts: at a bracket it did not open,
+		// at an arrow of a route through menus.
+		"To opt out, use our form (https://example.com/optout)or https://example.com/login→Settings.": {"https://example.com/optout", "https://example.com/login"},
 	})
 }
 

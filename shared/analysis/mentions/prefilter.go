@@ -48,7 +48,6 @@ var (
 	// far after "age".
 	ageWords = prefilter{cue: &ageCueWords, bit: 1 << 5, before: 5, after: 5, words: true, digits: true, digitBounds: [2]int{5, 5},
 		lower: append(numberTokens(), "hundred", "age"), bounds: map[string][2]int{"age": {1, 12}}}
-	urlWords   = prefilter{bit: 1 << 6, lower: []string{"http", "https", "www"}}
 	emailWords = prefilter{bit: 1 << 7, contains: "@"}
 	// A setting ends with its last word ("privacy settings", "cookie
 	// banner"), except the mechanisms that start with theirs.
@@ -75,7 +74,7 @@ var (
 		"erased", "purge", "purged", "destroy", "destroyed", "preserve", "preserved", "maintain", "maintained", "hold", "held",
 		"anonymise", "anonymize", "anonymised", "anonymized", "anonymises", "anonymizes"}}
 	allFilters = []*prefilter{&ageCueWords, &retainCueWords, &periodWords, &untilWords, &indefWords, &namedWords, &recipientWords, &ageWords,
-		&urlWords, &emailWords, &settingWords, &regionWords, &signalWords}
+		&emailWords, &settingWords, &regionWords, &signalWords}
 )
 
 // filterIndex maps each word to the bits of the prefilters it satisfies.
