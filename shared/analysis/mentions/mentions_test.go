@@ -45,6 +45,9 @@ func TestExtractRetention(t *testing.T) {
 		"Our company was founded 20 years ago.":                                          nil,
 		"You have 14 days to return a product. We delete chat transcripts after a year.": {"1 year"},
 		"We will retain personal data only as long as necessary for these purposes.":     {"as long as necessary"},
+		// One value for the ways of writing a condition.
+		"We keep them for so long as it is reasonably necessary, and logs as long as they are needed.": {"as long as reasonably necessary", "as long as needed"},
+		"Records are retained as long as is required by law.":                                          {"as long as required by law"},
 	})
 }
 
@@ -56,10 +59,13 @@ func TestExtractThirdParties(t *testing.T) {
 		"We do not use any outside analytics.":                                        nil,
 	})
 	check(t, policy.MentionRecipient, map[string][]string{
-		"We share device identifiers with our advertising partners.":      {"advertising partners"},
-		"Service providers and payment processors act on our behalf.":     {"service providers", "payment processors"},
-		"We may disclose data to law enforcement agencies when required.": {"law enforcement agencies"},
-		"We never sell your information.":                                 nil,
+		"We share device identifiers with our advertising partners.":  {"advertising partners"},
+		"Service providers and payment processors act on our behalf.": {"service providers", "payment processors"},
+		// One value for the ways of writing a category.
+		"A third party service provider, an ad network and a payment processor may receive it.": {"third-party service providers", "advertising networks", "payment processors"},
+		"We may tell governmental authorities, professional advisers and subprocessors.":        {"government authorities", "professional advisors", "sub-processors"},
+		"We may disclose data to law enforcement agencies when required.":                       {"law enforcement agencies"},
+		"We never sell your information.":                                                       nil,
 	})
 }
 
