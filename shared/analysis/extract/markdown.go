@@ -92,6 +92,12 @@ var (
 	mdHTMLTag  = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?-->`)
 	})
+	// boldJoints match where one bold span ends and the next begins,
+	// "** **" or "****", by marker.
+	boldJoints = map[string]func() *regexp.Regexp{
+		"**": sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\*\*[ \t]*\*\*`) }),
+		"__": sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`__[ \t]*__`) }),
+	}
 	mdTaskBox   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[[ xX]\]\s+`) })
 	mdBreakTags = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)<br\s*/?>`) })
 )
@@ -301,10 +307,21 @@ func (p *mdParser) flushAs(k policy.Kind, level int) {
 }
 
 // boldLine reports whether a paragraph is one line of bold text
-// ("**Cookies**", "__Your rights:__") that reads as a heading.
+// ("**Cookies**", "__Your rights:__") that reads as a heading. Links are
+// read as their text and bold spans side by side as one, so a line
+// "**(2) When you join** [**https://example.org**](https://example.org)"
+// is all bold too.
 func boldLine(text string) bool {
 	if strings.IndexByte(text, '\n') >= 0 || len(text) < 5 {
 		return false
+	}
+	if strings.IndexByte(text, '[') >= 0 {
+		text = mdLink().ReplaceAllString(text, "$1$3")
+	}
+	for _, m := range []string{"**", "__"} {
+		if strings.HasPrefix(text, m) && strings.Count(text, m) > 2 {
+			text = strings.TrimSpace(boldJoints[m]().ReplaceAllString(text, " "))
+		}
 	}
 	for _, m := range []string{"**", "__"} {
 		if strings.HasPrefix(text, m) {
