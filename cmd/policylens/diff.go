@@ -14,6 +14,7 @@ import (
 	"github.com/policylens/policylens/shared/analysis/analyze"
 	"github.com/policylens/policylens/shared/analysis/changes"
 	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/language"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
@@ -104,6 +105,15 @@ func writeDiffText(w io.Writer, from, to string, r *changes.Report) error {
 	fmt.Fprintln(bw)
 	if r.Quiet() {
 		fmt.Fprintln(bw, "Cosmetic only: no clause was added, removed, modified or moved.")
+	}
+	for _, f := range r.Facts {
+		if f.Fact == changes.FactLanguage {
+			note := fmt.Sprintf("Note: the versions are in different languages (%s, then %s): their clauses are compared as text, so a translation reads as a new policy, and only English is labelled.",
+				language.Name(f.Before), language.Name(f.After))
+			for _, line := range wrap(note, wrapWidth) {
+				fmt.Fprintln(bw, line)
+			}
+		}
 	}
 
 	if len(r.Labels) > 0 {

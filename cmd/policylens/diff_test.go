@@ -110,6 +110,19 @@ func TestDiffFixtures(t *testing.T) {
 				t.Errorf("heading change %+v", h)
 			}
 		}},
+		{"translated.md", func(t *testing.T, r changes.Report) {
+			if f := fact(r, "language"); f == nil || f.Before != "en" || f.After != "es" {
+				t.Errorf("language change: %+v", r.Facts)
+			}
+			if f := fact(r, "updated"); f != nil {
+				t.Errorf("the same date in Spanish is a change: %+v", f)
+			}
+			for _, l := range r.Labels {
+				if l.After != 0 {
+					t.Errorf("the Spanish version is labelled: %+v", l)
+				}
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -166,6 +179,14 @@ func TestDiffText(t *testing.T) {
 	}
 	if out := stdout.String(); !strings.Contains(out, "Cosmetic only") || !strings.Contains(out, "updated:     2025-03-03 -> 2025-09-19") {
 		t.Errorf("date-only text output:\n%s", out)
+	}
+
+	stdout.Reset()
+	if code := run(context.Background(), []string{"diff", changesFile("base.md"), changesFile("translated.md")}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	if out := strings.Join(strings.Fields(stdout.String()), " "); !strings.Contains(out, "Note: the versions are in different languages (English, then Spanish)") || !strings.Contains(out, "language: en -> es") {
+		t.Errorf("translated text output:\n%s", stdout.String())
 	}
 }
 

@@ -82,9 +82,9 @@ type LabelChange struct {
 	After  int    `json:"after"`
 }
 
-// FactChange is a key fact that changed: the title or the updated date
-// (Before and After, the ISO date when it parses), or the e-mail
-// addresses, URLs or regulations added and removed.
+// FactChange is a key fact that changed: the title, the updated date (the
+// ISO date when it parses) or the language (ISO 639-1), Before and After;
+// or the e-mail addresses, URLs or regulations added and removed.
 type FactChange struct {
 	Fact    string   `json:"fact"`
 	Before  string   `json:"before,omitempty"`
@@ -97,10 +97,15 @@ type FactChange struct {
 const (
 	FactTitle       = "title"
 	FactUpdated     = "updated"
+	FactLanguage    = "language"
 	FactEmails      = "emails"
 	FactURLs        = "urls"
 	FactRegulations = "regulations"
 )
+
+// FactNames are the facts of FactChange.Fact, in the order a report lists
+// them.
+var FactNames = []string{FactTitle, FactUpdated, FactLanguage, FactEmails, FactURLs, FactRegulations}
 
 // HeadingChange is a heading path that clauses left in place moved from,
 // and the one they now sit under.

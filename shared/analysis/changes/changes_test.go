@@ -243,6 +243,24 @@ func TestCompareLabelsAndFacts(t *testing.T) {
 	}
 }
 
+// A version in another language (an archive that alternates between a
+// policy and its translation) says so among the facts; a version whose
+// language is unknown (stored before languages were) does not.
+func TestCompareLanguage(t *testing.T) {
+	a, b := analysis(base...), analysis(base...)
+	a.Policy.Language, b.Policy.Language = "en", "es"
+	got, _ := json.Marshal(Compare(a, b).Facts)
+	if want := `[{"fact":"language","before":"en","after":"es"}]`; string(got) != want {
+		t.Errorf("facts %s, want %s", got, want)
+	}
+	for _, pair := range [][2]string{{"en", "en"}, {"", "es"}, {"en", ""}} {
+		a.Policy.Language, b.Policy.Language = pair[0], pair[1]
+		if r := Compare(a, b); len(r.Facts) != 0 {
+			t.Errorf("languages %q -> %q: facts %+v", pair[0], pair[1], r.Facts)
+		}
+	}
+}
+
 func TestCompareNil(t *testing.T) {
 	a := analysis(base...)
 	r := Compare(nil, a)

@@ -47,8 +47,9 @@ func labelChanges(a, b []policy.Clause) []LabelChange {
 
 // factChanges returns the key facts that differ other than cosmetically:
 // titles by Key, dates by their ISO form (as written when they do not
-// parse), e-mail addresses in any letter case, URLs by CanonicalURL and
-// regulations by name.
+// parse), the language (ISO 639-1, when both versions have one), e-mail
+// addresses in any letter case, URLs by CanonicalURL and regulations by
+// name.
 func factChanges(prev, next *policy.Analysis) []FactChange {
 	var fa, fb policy.Facts
 	if prev != nil {
@@ -63,6 +64,14 @@ func factChanges(prev, next *policy.Analysis) []FactChange {
 	}
 	if da, db := dateString(fa.Updated), dateString(fb.Updated); da != db {
 		out = append(out, FactChange{Fact: FactUpdated, Before: da, After: db})
+	}
+	// A version in another language (an archive that alternates between a
+	// policy and its translation) changes every clause; the report says why.
+	if prev != nil && next != nil {
+		la, lb := prev.Policy.Language, next.Policy.Language
+		if la != "" && lb != "" && la != lb {
+			out = append(out, FactChange{Fact: FactLanguage, Before: la, After: lb})
+		}
 	}
 	lists := []struct {
 		fact string

@@ -3,6 +3,7 @@ package facts
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,21 +14,77 @@ import (
 // dateCues introduce the date a policy was last updated or took effect,
 // strongest first. A date found after a cue of an earlier group wins over
 // one after a later group; within a group the first in the text wins.
+// Besides English, the cues of the languages policies are most often
+// written in besides it (Spanish, French, German, Italian, Portuguese and
+// Dutch), so that a policy that is not labelled still has its date; a
+// cue that begins with an accented capital is listed in both cases, as
+// the text is lower-cased in ASCII only.
 var dateCues = [][]string{
-	{"last updated", "last modified", "last revised", "last amended", "last changed", "last update", "last reviewed", "date of last revision", "latest update"},
-	{"effective date", "effective as of", "effective from", "effective on", "takes effect", "took effect", "came into effect", "comes into effect", "in effect as of", "effective"},
-	{"updated", "revised", "modified", "version date", "dated", "as of", "date:", "version:"},
+	{"last updated", "last modified", "last revised", "last amended", "last changed", "last update", "last reviewed", "date of last revision", "latest update",
+		"última actualización", "Última actualización", "ultima actualizacion", "fecha de actualización",
+		"dernière mise à jour", "derniere mise a jour", "mis à jour le", "mise à jour le",
+		"zuletzt aktualisiert", "letzte aktualisierung", "zuletzt geändert", "letzte änderung", "aktualisiert am",
+		"ultimo aggiornamento", "aggiornato al", "aggiornata al", "aggiornamento del",
+		"última atualização", "Última atualização", "ultima atualizacao", "atualizado em", "atualizada em",
+		"laatst bijgewerkt", "laatste update", "laatst gewijzigd", "bijgewerkt op"},
+	{"effective date", "effective as of", "effective from", "effective on", "takes effect", "took effect", "came into effect", "comes into effect", "in effect as of", "effective",
+		"fecha de entrada en vigor", "fecha de vigencia", "en vigor desde", "vigente desde", "vigente",
+		"date d'entrée en vigueur", "date d’entrée en vigueur", "entrée en vigueur", "en vigueur depuis", "en vigueur à compter du", "en vigueur le", "applicable à compter du",
+		"gültig ab", "gültig seit", "in kraft seit", "in kraft ab", "inkrafttreten",
+		"data di entrata in vigore", "in vigore dal", "efficace dal", "valida dal", "valido dal",
+		"em vigor a partir de", "em vigor desde", "data de vigência", "vigência",
+		"ingangsdatum", "van kracht vanaf", "van kracht per", "van kracht", "geldig vanaf"},
+	{"updated", "revised", "modified", "version date", "dated", "as of", "date:", "version:",
+		"actualizado", "actualizada", "fecha:",
+		"mis à jour", "mise à jour", "version du",
+		"stand:", "stand", "aktualisiert", "version vom", "datum:",
+		"aggiornato", "aggiornata", "versione del",
+		"atualizado", "atualizada", "versão de",
+		"bijgewerkt", "versie van"},
 }
 
-// fillers may stand between a cue and its date.
+// fillers may stand between a cue and its date (English, then the other
+// languages of dateCues).
 var fillers = map[string]bool{
 	"on": true, "as": true, "of": true, "is": true, "date": true, "from": true,
 	"the": true, "at": true, "in": true, "was": true, "this": true,
 	"policy": true, "notice": true, "and": true, "version": true, "be": true,
 	"will": true, "has": true, "been": true, "been:": true,
+	"el": true, "de": true, "del": true, "a": true, "partir": true, "desde": true, "en": true,
+	"le": true, "du": true, "au": true, "à": true, "compter": true, "depuis": true, "la": true,
+	"am": true, "vom": true, "ab": true, "seit": true, "den": true,
+	"il": true, "al": true, "dal": true,
+	"em": true, "o": true,
+	"op": true, "per": true, "vanaf": true, "van": true,
 }
 
 const monthPattern = `(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)`
+
+// foreignMonths are the months' names in the other languages of dateCues,
+// by number.
+var foreignMonths = map[string]int{
+	"enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+	"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12, "decembre": 12,
+	"januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "april": 4, "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12,
+	"gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7, "settembre": 9, "ottobre": 10, "dicembre": 12,
+	"janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "maio": 5, "junho": 6, "julho": 7, "setembro": 9, "outubro": 10, "dezembro": 12,
+	"januari": 1, "februari": 2, "maart": 3, "mei": 5, "augustus": 8,
+}
+
+// foreignMonthPattern matches the names of foreignMonths, longest first.
+var foreignMonthPattern = sync.OnceValue(func() string {
+	names := make([]string, 0, len(foreignMonths))
+	for n := range foreignMonths {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	return "(" + strings.Join(names, "|") + ")"
+})
 
 var (
 	dateMonthDayYear = sync.OnceValue(func() *regexp.Regexp {
@@ -37,8 +94,16 @@ var (
 		return regexp.MustCompile(`^(?i)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPattern + `\.?,?\s+(\d{4})\b`)
 	})
 	dateMonthYear = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?i)` + monthPattern + `\.?,?\s+(\d{4})\b`) })
-	dateISO       = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`) })
-	dateNumeric   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2})([-/.])(\d{1,2})([-/.])(\d{4}|\d{2})\b`) })
+	// "23 de junio de 2026", "1er janvier 2026", "23. Juni 2026", "1º de
+	// maio de 2026", and the month and year alone ("junio de 2026").
+	dateForeignDayMonthYear = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i)(\d{1,2})(?:er|º|°|\.)?\s+(?:de\s+)?` + foreignMonthPattern() + `,?\s+(?:de\s+|del\s+)?(\d{4})\b`)
+	})
+	dateForeignMonthYear = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?i)` + foreignMonthPattern() + `,?\s+(?:de\s+|del\s+)?(\d{4})\b`)
+	})
+	dateISO     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`) })
+	dateNumeric = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2})([-/.])(\d{1,2})([-/.])(\d{4}|\d{2})\b`) })
 )
 
 var months = map[string]int{
@@ -150,12 +215,17 @@ func parseDateAt(s string) (policy.Date, int, bool) {
 	if m := dateDayMonthYear().FindStringSubmatch(s); m != nil {
 		return calendar(m[0], atoi(m[3]), monthNumber(m[2]), atoi(m[1]))
 	}
-	if m := dateMonthYear().FindStringSubmatch(s); m != nil {
-		y := atoi(m[2])
-		if y < 1990 || y > 2099 {
-			return policy.Date{}, 0, false
+	if m := dateForeignDayMonthYear().FindStringSubmatch(s); m != nil {
+		return calendar(m[0], atoi(m[3]), foreignMonths[strings.ToLower(m[2])], atoi(m[1]))
+	}
+	for _, re := range []*regexp.Regexp{dateMonthYear(), dateForeignMonthYear()} {
+		if m := re.FindStringSubmatch(s); m != nil {
+			y := atoi(m[2])
+			if y < 1990 || y > 2099 {
+				return policy.Date{}, 0, false
+			}
+			return policy.Date{AsWritten: m[0]}, len(m[0]), true
 		}
-		return policy.Date{AsWritten: m[0]}, len(m[0]), true
 	}
 	if m := dateISO().FindStringSubmatch(s); m != nil {
 		return calendar(m[0], atoi(m[1]), atoi(m[2]), atoi(m[3]))

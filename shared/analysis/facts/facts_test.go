@@ -124,6 +124,17 @@ func TestDates(t *testing.T) {
 		{"Effective date: 1 January 2024\n\nWe collect data.\n\nLast updated: 5 February 2024", "5 February 2024", "2024-02-05"},
 		// With no cue, a date alone on a line near the top.
 		{"Acme Privacy Policy\n\nMay 5, 2022\n\nWe collect data.", "May 5, 2022", "2022-05-05"},
+		// Policies in the other languages policies come in.
+		{"Vigente: 23 de junio de 2026", "23 de junio de 2026", "2026-06-23"},
+		{"Última actualización: 1 de marzo de 2025", "1 de marzo de 2025", "2025-03-01"},
+		{"Dernière mise à jour : 1er février 2025", "1er février 2025", "2025-02-01"},
+		{"Date d’entrée en vigueur : 12 août 2024", "12 août 2024", "2024-08-12"},
+		{"Stand: 23. Juni 2026", "23. Juni 2026", "2026-06-23"},
+		{"Zuletzt aktualisiert am 3. März 2025", "3. März 2025", "2025-03-03"},
+		{"Ultimo aggiornamento: 5 maggio 2025", "5 maggio 2025", "2025-05-05"},
+		{"Última atualização: 1º de maio de 2025", "1º de maio de 2025", "2025-05-01"},
+		{"Laatst bijgewerkt op 3 mei 2025", "3 mei 2025", "2025-05-03"},
+		{"Gültig ab Januar 2025", "Januar 2025", ""},
 	}
 	for _, tt := range tests {
 		d := Find(textDoc(tt.text)).Updated
@@ -138,6 +149,8 @@ func TestDates(t *testing.T) {
 		"Updated: soon",
 		"Call 03/04 for help.",
 		"We collect data.\n\nIn 1985 we were founded.\n\nOffice hours 9.30 to 17.00.",
+		"We stand by our 2024 pledge. Updated a few times per year.",
+		"Vigente: 31 de febrero de 2025",
 	} {
 		if d := Find(textDoc(text)).Updated; d != nil {
 			t.Errorf("date in %q = %+v, want none", text, d)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -17,6 +18,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"gopkg.in/yaml.v3"
 
+	"github.com/policylens/policylens/shared/analysis/changes"
 	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/domain/policy"
 	"github.com/policylens/policylens/shared/local/fixture"
@@ -241,6 +243,49 @@ func TestOpenAPIRegulations(t *testing.T) {
 	if want := facts.Regulations(); !slices.Equal(enum, want) {
 		t.Errorf("GET /policies documents regulations %q, the key facts report %q", enum, want)
 	}
+}
+
+// The OpenAPI document's names of the key facts a change report lists are
+// those the reports use.
+func TestOpenAPIChangedFacts(t *testing.T) {
+	b, err := os.ReadFile(fixture.Path("api", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var enums [][]string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if f, ok := v["fact"].(map[string]any); ok {
+				var enum []string
+				for _, e := range asSlice(f["enum"]) {
+					enum = append(enum, fmt.Sprint(e))
+				}
+				enums = append(enums, enum)
+			}
+			for _, c := range v {
+				walk(c)
+			}
+		case []any:
+			for _, c := range v {
+				walk(c)
+			}
+		}
+	}
+	walk(doc)
+	if len(enums) != 1 || !slices.Equal(enums[0], changes.FactNames) {
+		t.Errorf("the change report's facts are documented as %q, the reports use %q", enums, changes.FactNames)
+	}
+}
+
+func asSlice(v any) []any {
+	s, _ := v.([]any)
+	return s
 }
 
 func TestCursor(t *testing.T) {
