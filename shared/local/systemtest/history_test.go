@@ -140,12 +140,12 @@ func TestVersionHistoryChangesAndEvents(t *testing.T) {
 	id := s3event.PolicyID(s.res.Bucket, key)
 	v1 := policyOf(baseParagraphs...)
 	v2 := edited(2, "Order records are kept for ten years and then erased; usage logs are deleted after one year.",
-		"We show you advertising based on the approximate location of your device.")
+		"We show you advertising based on the approximate location of your device; write to ads@acme.example to stop it.")
 	v4 := bytes.ReplaceAll(v2, []byte("nobody else."), []byte("nobody  else!"))
 	v4 = bytes.ReplaceAll(v4, []byte("March 3, 2025"), []byte("June 1, 2025"))
 	a1, a2, a4 := s.analysis("acme.txt", v1), s.analysis("acme.txt", v2), s.analysis("acme.txt", v4)
-	if changes.Compare(a1, a2).Quiet() || !changes.Compare(a2, a4).Quiet() {
-		t.Fatal("the test's versions do not change as it needs: v2 must differ from v1, v4 only cosmetically from v2")
+	if r := changes.Compare(a1, a2); r.Quiet() || len(r.Facts) == 0 || !changes.Compare(a2, a4).Quiet() {
+		t.Fatal("the test's versions do not change as it needs: v2 must differ from v1 (with a new key fact), v4 only cosmetically from v2")
 	}
 	for _, v := range [][]byte{v1, v2, v2, v4} {
 		s.put(key, v)
@@ -254,7 +254,8 @@ func TestVersionHistoryChangesAndEvents(t *testing.T) {
 	}
 	ev := evs[0]
 	if ev.Source != "policylens" || ev.DetailType != "Policy Changed" || ev.Detail.Policy != id || ev.Detail.Bucket != s.res.Bucket ||
-		ev.Detail.Key != key || ev.Detail.Summary != want.Summary || !sameJSON(mustJSON(ev.Detail.Labels), want.Labels) {
+		ev.Detail.Key != key || ev.Detail.Summary != want.Summary || !sameJSON(mustJSON(ev.Detail.Labels), want.Labels) ||
+		!sameJSON(mustJSON(ev.Detail.Facts), want.Facts) {
 		t.Errorf("event %+v, want summary %+v", ev, want.Summary)
 	}
 	var viaEvent reportDoc

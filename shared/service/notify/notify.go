@@ -43,6 +43,11 @@ type Detail struct {
 	// clause counts changed.
 	Summary changes.Summary       `json:"summary"`
 	Labels  []changes.LabelChange `json:"labels"`
+	// Facts are the key facts that changed (the updated date, the
+	// language, e-mail addresses, URLs and laws added or removed), as the
+	// change report lists them; the key facts' own limits bound them
+	// (20 e-mail addresses, 50 URLs of 500 bytes, the 38 laws).
+	Facts []changes.FactChange `json:"facts"`
 	// Changes is the path of the change report in the lookup API:
 	// GET <ApiUrl> + Changes.
 	Changes string `json:"changes"`
@@ -52,9 +57,12 @@ type Detail struct {
 // policy id (object bucket/key) that rep reports.
 func NewDetail(id, bucket, key, title, from, to, received string, rep *changes.Report) Detail {
 	d := Detail{Policy: id, Bucket: bucket, Key: key, Title: title, From: from, To: to, Received: received,
-		Summary: rep.Summary, Labels: rep.Labels, Changes: ChangesPath(id, from, to)}
+		Summary: rep.Summary, Labels: rep.Labels, Facts: rep.Facts, Changes: ChangesPath(id, from, to)}
 	if d.Labels == nil {
 		d.Labels = []changes.LabelChange{}
+	}
+	if d.Facts == nil {
+		d.Facts = []changes.FactChange{}
 	}
 	return d
 }

@@ -32,9 +32,18 @@ func TestDetail(t *testing.T) {
 	}
 	want := `{"policy":"a-b-0123456789ab","bucket":"bkt","key":"a b.txt","from":"3HL4kqtJ/+x","to":"AAA",` +
 		`"received":"2025-03-03T10:00:00Z","summary":{"added":1,"removed":0,"modified":0,"moved":0,"unchanged":3,"cosmetic":0,"headings":0},` +
-		`"labels":[],"changes":"/policies/a-b-0123456789ab/changes?from=3HL4kqtJ%2F%2Bx\u0026to=AAA"}`
+		`"labels":[],"facts":[],"changes":"/policies/a-b-0123456789ab/changes?from=3HL4kqtJ%2F%2Bx\u0026to=AAA"}`
 	if string(b) != want {
 		t.Errorf("detail\n%s\nwant\n%s", b, want)
+	}
+
+	// The key facts that changed travel with the event, so that a rule can
+	// match a law newly named or a policy now in another language.
+	rep.Facts = []changes.FactChange{{Fact: changes.FactRegulations, Added: []string{"PIPL"}}, {Fact: changes.FactLanguage, Before: "en", After: "es"}}
+	b, _ = json.Marshal(NewDetail("a-b-0123456789ab", "bkt", "k", "", "A", "B", "2025-03-03T10:00:00Z", rep))
+	var got struct{ Facts []changes.FactChange }
+	if err := json.Unmarshal(b, &got); err != nil || len(got.Facts) != 2 || got.Facts[0].Added[0] != "PIPL" || got.Facts[1].After != "es" {
+		t.Errorf("facts in the detail: %s", b)
 	}
 }
 
