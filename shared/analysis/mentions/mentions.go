@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/analysis/facts"
+	"github.com/policylens/policylens/shared/domain/attributes"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
@@ -247,7 +248,7 @@ func find(text string, filter bool) []policy.Mention {
 		if !inSentence(retainCueRe(), m[0], m[1]) {
 			continue
 		}
-		add(policy.MentionRetention, untilValue(text[m[0]:m[1]]), m[0], m[1])
+		add(policy.MentionRetention, attributes.RetentionCondition(text[m[0]:m[1]]), m[0], m[1])
 	}
 	for _, m := range all(indefRe(), &indefWords, false) {
 		if inSentence(retainCueRe(), m[0], m[1]) {
@@ -258,7 +259,7 @@ func find(text string, filter bool) []policy.Mention {
 		add(policy.MentionThirdParty, text[m[0]:m[1]], m[0], m[1])
 	}
 	for _, m := range all(recipientRe(), &recipientWords, false) {
-		add(policy.MentionRecipient, recipientValue(text[m[0]:m[1]]), m[0], m[1])
+		add(policy.MentionRecipient, attributes.RecipientCategory(text[m[0]:m[1]]), m[0], m[1])
 	}
 	for _, m := range all(ageRe(), &ageWords, true) {
 		if !inSentence(ageCueRe(), m[0], m[1]) {
@@ -451,66 +452,4 @@ func cued(sents []sentenceWords, w stretch, cue *prefilter) bool {
 		}
 	}
 	return false
-}
-
-// untilValue is the value of a retention period stated as a condition, in
-// one form for the ways of writing it, so that one query finds them all:
-// lower case, without "for", "so long as" as "as long as", and without
-// the verb before necessary, needed or required ("as long as it is
-// necessary" and "as long as is necessary" are "as long as necessary").
-func untilValue(words string) string {
-	v := strings.ToLower(strings.Join(strings.Fields(words), " "))
-	v = strings.TrimPrefix(v, "for ")
-	if rest, ok := strings.CutPrefix(v, "so long as "); ok {
-		v = "as long as " + rest
-	}
-	if rest, ok := strings.CutPrefix(v, "as long as "); ok {
-		for _, verb := range []string{"it is ", "is ", "they are ", "are ", "we are "} {
-			if r, ok := strings.CutPrefix(rest, verb); ok && needWord(r) {
-				return "as long as " + r
-			}
-		}
-	}
-	return v
-}
-
-// needWord reports whether s is "necessary", "needed" or "required",
-// perhaps after "reasonably" or "strictly", and perhaps with "by law".
-func needWord(s string) bool {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "reasonably "), "strictly ")
-	for _, w := range []string{"necessary", "needed", "required"} {
-		if s == w || strings.HasPrefix(s, w+" ") {
-			return true
-		}
-	}
-	return false
-}
-
-// recipientValue is the value of a recipient category in one form for the
-// ways of writing it: lower case, "third-party" hyphenated, the last noun
-// in the plural ("a payment processor" is "payment processors"), "ad
-// networks" as "advertising networks", "advisers" as "advisors",
-// "governmental" as "government" and "subprocessors" as "sub-processors".
-func recipientValue(words string) string {
-	v := strings.ToLower(strings.Join(strings.Fields(words), " "))
-	v = strings.ReplaceAll(v, "third party", "third-party")
-	head, last := "", v
-	if i := strings.LastIndexByte(v, ' '); i >= 0 {
-		head, last = v[:i+1], v[i+1:]
-	}
-	switch last {
-	case "partner", "provider", "processor", "vendor", "network", "platform", "broker":
-		last += "s"
-	case "subprocessors":
-		last = "sub-processors"
-	case "advisers":
-		last = "advisors"
-	}
-	switch head {
-	case "ad ":
-		head = "advertising "
-	case "governmental ":
-		head = "government "
-	}
-	return head + last
 }

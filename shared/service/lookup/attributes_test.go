@@ -108,7 +108,8 @@ func newAttrFixture(t *testing.T) *attrFixture {
 	put("a.txt", "a1", a)
 	b := analysisOf("b1", []policy.Attribute{at(tps, pit, "Location", 0.9)})
 	b.Clauses[0].Mentions = []policy.Mention{{Kind: policy.MentionThirdParty, Value: "google analytics", Span: policy.Span{Start: 0, End: 16}},
-		{Kind: policy.MentionAge, Value: "under 13", Span: policy.Span{Start: 20, End: 28}}}
+		{Kind: policy.MentionAge, Value: "under 13", Span: policy.Span{Start: 20, End: 28}},
+		{Kind: policy.MentionRecipient, Value: "third-party service providers", Span: policy.Span{Start: 30, End: 59}}}
 	f.b = put("b.txt", "b1", b)
 	f.h = New(st, StaticKeys([]byte("test key")), settings.Lookup{Table: table, MaxPageSize: 50}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	return f
@@ -180,7 +181,7 @@ func TestAttributeRoutes(t *testing.T) {
 		t.Error("a value only a replaced version states is counted")
 	}
 	for _, k := range voc.MentionKinds {
-		want := map[string]countView{policy.MentionThirdParty: {2, 2}, policy.MentionAge: {1, 1}}[k.Name]
+		want := map[string]countView{policy.MentionThirdParty: {2, 2}, policy.MentionAge: {1, 1}, policy.MentionRecipient: {1, 1}}[k.Name]
 		if k.countView != want {
 			t.Errorf("mention kind %s counted %+v, want %+v", k.Name, k.countView, want)
 		}
@@ -287,6 +288,12 @@ func TestAttributeRoutes(t *testing.T) {
 			t.Errorf("value=%s: %q, want %q", v, got, want)
 		}
 	}
+	// A value is read as mentions are given: "A Third Party Service
+	// Provider" is "third-party service providers".
+	r = get(h, "/mentions/recipient-category/clauses", "value="+url.QueryEscape("A Third Party Service Provider"))
+	if d := decode[mentionDoc](t, r.Body, r.StatusCode, 200); len(d.Items) != 1 || d.Value != "third-party service providers" || len(d.Items[0].Mentions) != 1 {
+		t.Errorf("a recipient category written otherwise: %+v", d)
+	}
 	r = get(h, "/mentions/age-threshold/clauses", "")
 	if d := decode[mentionDoc](t, r.Body, r.StatusCode, 200); len(d.Items) != 1 || d.Items[0].Mentions[0].Value != "under 13" || d.Kind != policy.MentionAge {
 		t.Errorf("age thresholds: %+v", d)
@@ -308,7 +315,7 @@ func TestAttributeRoutes(t *testing.T) {
 	// The clauses of a policy show their attributes and mentions.
 	r = get(h, "/policies/"+f.b+"/clauses", "")
 	cl := decode[clauseList](t, r.Body, r.StatusCode, 200)
-	if len(cl.Items) != 1 || len(cl.Items[0].Attributes) != 1 || cl.Items[0].Attributes[0].Value != "Location" || len(cl.Items[0].Mentions) != 2 {
+	if len(cl.Items) != 1 || len(cl.Items[0].Attributes) != 1 || cl.Items[0].Attributes[0].Value != "Location" || len(cl.Items[0].Mentions) != 3 {
 		t.Errorf("clauses of b: %+v", cl.Items)
 	}
 }
