@@ -34,7 +34,7 @@ func TestFindOnPolicies(t *testing.T) {
 			URLs: []string{"www.lumenfitness.example", "https://www.lumenfitness.example/privacy/requests",
 				"https://www.lumenfitness.example/privacy/health-data", "https://www.lumenfitness.example/security",
 				"https://www.lumenfitness.example/privacy/archive", "https://www.lumenfitness.example/privacy"},
-			Regulations: []string{GDPR, UKGDPR, CCPA, CPRA, COPPA, HIPAA, CANSPAM, PIPEDA, LGPD, Shield, DPF},
+			Regulations: []string{GDPR, UKGDPR, CCPA, CPRA, COPPA, ShineLight, HIPAA, CANSPAM, PIPEDA, LGPD, Shield, DPF},
 		}},
 		{"policies/harbor-books.html", policy.Facts{
 			Title:       "Harbor Books Privacy Notice", // the <h1>, not the <title>
@@ -220,6 +220,14 @@ func TestRegulations(t *testing.T) {
 		want []string
 	}{
 		{"We comply with the GDPR.", []string{GDPR}},
+		// The state laws after Oregon's, California's Shine the Light law by
+		// its name or section, Nevada's by its chapter.
+		{"Residents of states with laws such as the New Jersey Data Privacy Act, the Minnesota Consumer Data Privacy Act and the Florida Digital Bill of Rights (FDBR) may appeal.",
+			[]string{NJDPA, MinnesotaA, FDBR}},
+		{"Under California Civil Code Section 1798.83 (the \u201cShine the Light\u201d law) and NRS Chapter 603A you may ask.", []string{ShineLight, Nevada603A}},
+		{"Delaware Personal Data Privacy Act, Iowa Consumer Data Protection Act; MODPA.", []string{DelawarePA, IowaCDPA, MODPA}},
+		// Not laws: a shared acronym, another "Data Act", a light that shines.
+		{"Our MCDPA team read the Personal Data Act of 1999 and saw the light shine on 1798.830 items.", []string{}},
 		{"Under the General Data Protection Regulation (EU) 2016/679 you have rights.", []string{GDPR}},
 		// The UK GDPR is not also the GDPR...
 		{"UK residents have rights under the UK GDPR.", []string{UKGDPR}},

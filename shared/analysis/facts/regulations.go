@@ -35,10 +35,25 @@ const (
 	UCPA       = "UCPA"
 	TDPSA      = "TDPSA"
 	OCPA       = "OCPA"
+	DelawarePA = "Delaware Personal Data Privacy Act"
+	IowaCDPA   = "Iowa Consumer Data Protection Act"
+	MontanaPA  = "Montana Consumer Data Privacy Act"
+	NebraskaPA = "Nebraska Data Privacy Act"
+	NHPA       = "New Hampshire Privacy Act"
+	NJDPA      = "New Jersey Data Privacy Act"
+	TIPA       = "Tennessee Information Protection Act"
+	MinnesotaA = "Minnesota Consumer Data Privacy Act"
+	MODPA      = "Maryland Online Data Privacy Act"
+	IndianaA   = "Indiana Consumer Data Protection Act"
+	KentuckyA  = "Kentucky Consumer Data Protection Act"
+	RhodeIsA   = "Rhode Island Data Transparency and Privacy Protection Act"
+	FDBR       = "Florida Digital Bill of Rights"
 	MHMDA      = "Washington My Health My Data Act"
 	BIPA       = "BIPA"
 	COPPA      = "COPPA"
 	CalOPPA    = "CalOPPA"
+	ShineLight = "California Shine the Light"
+	Nevada603A = "Nevada NRS 603A"
 	FERPA      = "FERPA"
 	GLBA       = "GLBA"
 	FCRA       = "FCRA"
@@ -81,10 +96,30 @@ var regulationList = []regulation{
 	{UCPA, []string{"UCPA"}, []string{"utah consumer privacy act"}},
 	{TDPSA, []string{"TDPSA"}, []string{"texas data privacy and security act"}},
 	{OCPA, []string{"OCPA"}, []string{"oregon consumer privacy act"}},
+	// The state laws after Oregon's, by their names only: their acronyms
+	// are shared (Delaware's DPDPA is India's, MCDPA both Montana's and
+	// Minnesota's) or rare.
+	{DelawarePA, nil, []string{"delaware personal data privacy act"}},
+	{IowaCDPA, nil, []string{"iowa consumer data protection act", "iowa act relating to consumer data protection"}},
+	{MontanaPA, nil, []string{"montana consumer data privacy act"}},
+	{NebraskaPA, nil, []string{"nebraska data privacy act"}},
+	{NHPA, nil, []string{"new hampshire privacy act", "new hampshire data privacy act", "new hampshire consumer data privacy act"}},
+	{NJDPA, []string{"NJDPA"}, []string{"new jersey data privacy act"}},
+	{TIPA, nil, []string{"tennessee information protection act"}},
+	{MinnesotaA, nil, []string{"minnesota consumer data privacy act"}},
+	{MODPA, []string{"MODPA"}, []string{"maryland online data privacy act"}},
+	{IndianaA, nil, []string{"indiana consumer data protection act"}},
+	{KentuckyA, nil, []string{"kentucky consumer data protection act"}},
+	{RhodeIsA, nil, []string{"rhode island data transparency and privacy protection act"}},
+	{FDBR, []string{"FDBR"}, []string{"florida digital bill of rights"}},
 	{MHMDA, []string{"MHMDA"}, []string{"my health my data act", "my health, my data act"}},
 	{BIPA, []string{"BIPA"}, []string{"biometric information privacy act"}},
 	{COPPA, []string{"COPPA"}, []string{"children's online privacy protection", "children’s online privacy protection", "childrens online privacy protection", "childrens' online privacy protection"}},
 	{CalOPPA, []string{"CalOPPA", "CALOPPA", "Cal OPPA", "Cal-OPPA", "CalOppa"}, []string{"california online privacy protection act"}},
+	// California Civil Code section 1798.83, which the policies name by
+	// its nickname or its section.
+	{ShineLight, nil, []string{"shine the light", "1798.83"}},
+	{Nevada603A, []string{"NRS 603A"}, []string{"nrs chapter 603a", "nevada revised statutes chapter 603a", "chapter 603a of the nevada revised statutes", "nevada senate bill 220", "nevada sb 220"}},
 	{FERPA, []string{"FERPA"}, []string{"family educational rights and privacy act"}},
 	{GLBA, []string{"GLBA"}, []string{"gramm-leach-bliley", "gramm leach bliley"}},
 	{FCRA, []string{"FCRA"}, []string{"fair credit reporting act"}},

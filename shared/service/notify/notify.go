@@ -46,7 +46,7 @@ type Detail struct {
 	// Facts are the key facts that changed (the updated date, the
 	// language, e-mail addresses, URLs and laws added or removed), as the
 	// change report lists them; the key facts' own limits bound them
-	// (20 e-mail addresses, 50 URLs of 500 bytes, the 38 laws).
+	// (20 e-mail addresses, 50 URLs of 500 bytes, the 53 laws).
 	Facts []changes.FactChange `json:"facts"`
 	// Changes is the path of the change report in the lookup API:
 	// GET <ApiUrl> + Changes.
