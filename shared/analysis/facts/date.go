@@ -3,10 +3,12 @@ package facts
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -126,31 +128,12 @@ func monthNumber(name string) int {
 // date right after a cue such as "Last updated:" or "Effective date", or
 // failing that a line near the top that is only a date.
 func findDate(doc *policy.Document, text, lower string) *policy.Date {
-	for _, group := range dateCues {
-		best := -1
-		var found policy.Date
-		for _, cue := range group {
-			for off := 0; off < len(lower); {
-				i := strings.Index(lower[off:], cue)
-				if i < 0 {
-					break
-				}
-				i += off
-				off = i + len(cue)
-				if best >= 0 && i >= best {
-					break
-				}
-				if !bounded(lower, i, i+len(cue)) && !strings.HasSuffix(cue, ":") {
-					continue
-				}
-				if d, ok := dateAfter(text, i+len(cue)); ok {
-					best, found = i, d
-					break
-				}
+	hits := cueHits(lower)
+	for _, group := range hits {
+		for _, h := range group {
+			if d, ok := dateAfter(text, h.end); ok {
+				return &d
 			}
-		}
-		if best >= 0 {
-			return &found
 		}
 	}
 	for i, b := range doc.Blocks {
@@ -167,6 +150,94 @@ func findDate(doc *policy.Document, text, lower string) *policy.Date {
 	}
 	return nil
 }
+
+// cueHit is a place where a cue of dateCues ends in the text: a cue that
+// starts at start, the order-th of its group.
+type cueHit struct{ start, order, end int }
+
+// cueHits returns, per group of dateCues, the places their cues occur in
+// lower as whole words (a cue that ends in ':' anywhere), by position and,
+// at one position, in the order the group lists them: the order in which
+// a date after them is looked for. The cues are looked up by the words of
+// the text, in one pass, rather than searched for one by one.
+func cueHits(lower string) [][]cueHit {
+	idx := dateCueIndex()
+	hits := make([][]cueHit, len(dateCues))
+	for i := 0; i < len(lower); {
+		if c := lower[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(lower[i:]); !isWordRune(r) {
+			i += size
+			continue
+		}
+		j := wordEnd(lower, i)
+		if n := j - i; n >= 64 || idx.starts[lower[i]]&(1<<n) == 0 {
+			i = j
+			continue
+		}
+		for _, c := range idx.cues[lower[i:j]] {
+			if strings.HasPrefix(lower[i:], c.cue) && bounded(lower, i, i+len(c.cue)) {
+				hits[c.group] = append(hits[c.group], cueHit{i, c.order, i + len(c.cue)})
+			}
+		}
+		i = j
+	}
+	for g, group := range dateCues {
+		for order, cue := range group {
+			if !strings.HasSuffix(cue, ":") {
+				continue
+			}
+			for off := 0; off < len(lower); {
+				i := strings.Index(lower[off:], cue)
+				if i < 0 {
+					break
+				}
+				i += off
+				off = i + len(cue)
+				hits[g] = append(hits[g], cueHit{i, order, off})
+			}
+		}
+		slices.SortFunc(hits[g], func(a, b cueHit) int {
+			if a.start != b.start {
+				return a.start - b.start
+			}
+			return a.order - b.order
+		})
+	}
+	return hits
+}
+
+// dateCueRef is a cue of dateCues: its group and its place in it.
+type dateCueRef struct {
+	group, order int
+	cue          string
+}
+
+// dateCues indexed: the cues that do not end in ':' by their first words,
+// and, by the first byte of those words, the set of their lengths (bit n
+// for n bytes), so that most words are passed over without a lookup.
+type dateCueIdx struct {
+	cues   map[string][]dateCueRef
+	starts [256]uint64
+}
+
+var dateCueIndex = sync.OnceValue(func() dateCueIdx {
+	idx := dateCueIdx{cues: map[string][]dateCueRef{}}
+	for g, group := range dateCues {
+		for order, cue := range group {
+			if strings.HasSuffix(cue, ":") {
+				continue
+			}
+			w := cue[:wordEnd(cue, 0)]
+			idx.cues[w] = append(idx.cues[w], dateCueRef{g, order, cue})
+			idx.starts[w[0]] |= 1 << len(w)
+		}
+	}
+	return idx
+})
 
 // dateAfter parses a date that follows a cue at text[p:], skipping
 // punctuation and filler words ("on", "as of", "date") in between.
