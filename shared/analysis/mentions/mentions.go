@@ -49,6 +49,24 @@ var (
 	ageRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)\b(under|below|younger\s+than|less\s+than|over|older\s+than|at\s+least)\s+(?:the\s+age\s+of\s+)?(` + numberAlt + `)(?:\s*\(\d{1,2}\))?(?:\s+years?(?:\s+of\s+age|\s+old)?)?\b|\b(` + numberAlt + `)(?:\s*\(\d{1,2}\))?\s+years?\s+(?:of\s+age|old)\s+or\s+(younger|under|older|over)\b|\b(?:minimum|legal|required)\s+age\b[^.;]{0,40}?\b(?:of|is|be)\s+(` + numberAlt + `)\b|\bage\s+of\s+(` + numberAlt + `)\s+or\s+(older|younger|under|over)\b`)
 	})
+	// periodBeforeRe ends the text before a length of time.
+	periodBeforeRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:for|within|after|past|during|than)\s+(?:the\s+)?$`)
+	})
+	ageWordRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(?:years?|age|old)\b`) })
+	// ageWhoRe finds, in the few words before a bare age ("under 13"),
+	// whose age it is.
+	ageWhoRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:child|children|minor|minors|kid|kids|teen|teens|teenagers?|users?|individuals?|persons?|people|anyone|anybody|someone|those|you\s+are|you\x27re|you’re|visitors?|students?|consumers?|aged|members?|customers?|players?|participants?|they|who)\b(?:\W+\w+){0,6}\W*$`)
+	})
+	// agedBeforeRe finds an age just before: "13 years old (or at least
+	// 16 ...)", "whose age is under 16 (or under 18 ...)".
+	agedBeforeRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\byears?\s+(?:old|of\s+age)\b|\bage\s+(?:of|is)\s+\w+|\b(?:under|below|over|at\s+least)\s+\d{1,2}\b`)
+	})
+	ageWhoAfterRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\W+(?:\w+\W+){0,2}(?:child|children|minors?|kids?|teens?|teenagers?|users?|individuals?|persons?|people|students?|visitors?|members?|players?)\b`)
+	})
 	ageCueRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)\b(?:child|children|minor|minors|kid|kids|teen|teens|age|aged|years|old|coppa|parent|parents|parental)\b`)
 	})
@@ -293,7 +311,7 @@ func find(text string, filter bool) []policy.Mention {
 			}
 			n, ok = number(text[m[12]:m[13]])
 		}
-		if !ok || n < 1 || n > 25 {
+		if !ok || n < 1 || n > 25 || m[2] >= 0 && notAnAge(text, m[0], m[1]) {
 			continue
 		}
 		switch rel {
@@ -390,6 +408,26 @@ func isAge(text string, start, end int) bool {
 	}
 	lo, _ := sentenceOf(text, start, end)
 	return ageBeforeRe().MatchString(text[max(lo, start-25):start]) && ageCueRe().MatchString(text[lo:end])
+}
+
+// notAnAge reports whether "over two years" or "at least one" at
+// text[start:end] is something else than an age: a length of time ("for
+// over two years", "for at least seven years") or, written without years
+// or age, a number of something else ("at least one photo", "at least
+// three (3) days' notice"), which has none of the words that say whose age
+// it is (children, users, anyone, you, ...) in the few words before it or
+// the two after, nor an age just before ("at least 13 years old (or at
+// least 16 in the EEA)").
+func notAnAge(text string, start, end int) bool {
+	before := strings.ToLower(text[max(0, start-48):start])
+	if periodBeforeRe().MatchString(before) {
+		return true
+	}
+	if ageWordRe().MatchString(text[start:end]) || agedBeforeRe().MatchString(before) {
+		return false
+	}
+	after := strings.ToLower(text[end:min(len(text), end+40)])
+	return !ageWhoRe().MatchString(before) && !ageWhoAfterRe().MatchString(after)
 }
 
 // inAddress reports whether the place text[start:end] is in a postal

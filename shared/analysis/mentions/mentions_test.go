@@ -71,14 +71,24 @@ func TestExtractThirdParties(t *testing.T) {
 
 func TestExtractAges(t *testing.T) {
 	check(t, policy.MentionAge, map[string][]string{
-		"Our service is not directed to children under 13.":                         {"under 13"},
-		"If you are under the age of sixteen (16), ask a parent before signing up.": {"under 16"},
-		"Users must be 18 years of age or older.":                                   {"at least 18"},
-		"You must be at least 13 years old to create an account.":                   {"at least 13"},
-		"The minimum age to use the app is 16 in the EEA.":                          {"at least 16"},
-		"Orders under 50 items ship free.":                                          nil,
-		"Children 12 years old or younger need a parent's consent.":                 {"at most 12"},
-		"You must be of the age of 16 or older to use the service.":                 {"at least 16"},
+		"Our service is not directed to children under 13.": {"under 13"},
+		// Lengths of time and counts of other things in a sentence about age.
+		"If your account is inactive for over two years, we delete it; we never ask a child's age.":                              nil,
+		"We keep rides for at least seven years; minors cannot ride.":                                                            nil,
+		"You must add at least one photo, your age and your first name.":                                                         nil,
+		"Your name, age (public), gender, and at least one photo (public) are required.":                                         nil,
+		"Members must be at least 18 years old; minors at least 13 years old (or at least 16 in the EEA) may join with consent.": {"at least 18", "at least 13", "at least 16"},
+		"Once a child says their age is under 16 (or under 18 in some countries), the account is limited.":                       {"under 16", "under 18"},
+		"A parent of a user of our Services who is under 13 may contact us.":                                                     {"under 13"},
+		"We give at least three (3) days' notice to users of any age.":                                                           nil,
+		"The Services are not meant for anyone under 16, and users under 18 need a parent's consent.":                            {"under 16", "under 18"},
+		"If you are under the age of sixteen (16), ask a parent before signing up.":                                              {"under 16"},
+		"Users must be 18 years of age or older.":                                                                                {"at least 18"},
+		"You must be at least 13 years old to create an account.":                                                                {"at least 13"},
+		"The minimum age to use the app is 16 in the EEA.":                                                                       {"at least 16"},
+		"Orders under 50 items ship free.":                                                                                       nil,
+		"Children 12 years old or younger need a parent's consent.":                                                              {"at most 12"},
+		"You must be of the age of 16 or older to use the service.":                                                              {"at least 16"},
 	})
 }
 
@@ -172,7 +182,7 @@ func TestExtractSpansMatchText(t *testing.T) {
 // Spans count code points: after non-ASCII letters, each span still
 // covers the words it names.
 func TestFindSpansInCodePoints(t *testing.T) {
-	text := "Zoë’s Café keeps séance notes for 30 days — then “deletes” them. Écrivez à privacy@café.example.com or privacy@example.com to opt out. Kinder under 13 need a parent; users in the EEA have more rights under the GDPR."
+	text := "Zoë’s Café keeps séance notes for 30 days — then “deletes” them. Écrivez à privacy@café.example.com or privacy@example.com to opt out. Children under 13 need a parent; users in the EEA have more rights under the GDPR."
 	want := map[string]string{
 		policy.MentionRetention:  "30 days",
 		policy.MentionOptOut:     "privacy@example.com",
