@@ -49,6 +49,14 @@ var (
 	ageRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)\b(under|below|younger\s+than|less\s+than|over|older\s+than|at\s+least)\s+(?:the\s+age\s+of\s+)?(` + numberAlt + `)(?:\s*\(\d{1,2}\))?(?:\s+years?(?:\s+of\s+age|\s+old)?)?\b|\b(` + numberAlt + `)(?:\s*\(\d{1,2}\))?\s+years?\s+(?:of\s+age|old)\s+or\s+(younger|under|older|over)\b|\b(?:minimum|legal|required)\s+age\b[^.;]{0,40}?\b(?:of|is|be)\s+(` + numberAlt + `)\b|\bage\s+of\s+(` + numberAlt + `)\s+or\s+(older|younger|under|over)\b`)
 	})
+	// responseBeforeRe and responseAfterRe find, around a period, that it
+	// is the time a request takes.
+	responseBeforeRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:response\s+times?\W*(?:is|of|was)?|(?:respond|responds|reply|replies|answer)\s+(?:to\s+(?:\w+\s+){0,3})?(?:within|in)|timeframe\s+of|turnaround(?:\s+time)?\W*(?:is|of)?)\s*(?:up\s+to\s+|about\s+|approximately\s+)?$`)
+	})
+	responseAfterRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\W*(?:to\s+(?:process|respond|complete|fulfil|fulfill|handle|verify|answer)|of\s+(?:receiving|receipt|submitting|making))\b`)
+	})
 	// periodBeforeRe ends the text before a length of time.
 	periodBeforeRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`\b(?:for|within|after|past|during|than)\s+(?:the\s+)?$`)
@@ -257,7 +265,7 @@ func find(text string, filter bool) []policy.Mention {
 	}
 	for _, m := range all(periodRe(), &periodWords, true) {
 		n, ok := number(text[m[2]:m[3]])
-		if !ok || n == 0 || !inSentence(retainCueRe(), m[0], m[1]) || isAge(text, m[0], m[1]) {
+		if !ok || n == 0 || !inSentence(retainCueRe(), m[0], m[1]) || isAge(text, m[0], m[1]) || notAPeriod(text, m[0], m[1]) {
 			continue
 		}
 		add(policy.MentionRetention, plural(n, text[m[4]:m[5]]), m[0], m[1])
@@ -408,6 +416,20 @@ func isAge(text string, start, end int) bool {
 	}
 	lo, _ := sentenceOf(text, start, end)
 	return ageBeforeRe().MatchString(text[max(lo, start-25):start]) && ageCueRe().MatchString(text[lo:end])
+}
+
+// notAPeriod reports whether "19 days" at text[start:end] is no period
+// data is kept for: the decimals of a number ("1.19 days"), or the time a
+// request takes to answer ("median response time", "a timeframe of 5
+// days", "four weeks to process your request", "within 7 days of
+// submitting a request").
+func notAPeriod(text string, start, end int) bool {
+	if start >= 2 && (text[start-1] == '.' || text[start-1] == ',') && text[start-2] >= '0' && text[start-2] <= '9' {
+		return true
+	}
+	before := strings.ToLower(text[max(0, start-48):start])
+	after := strings.ToLower(text[end:min(len(text), end+40)])
+	return responseBeforeRe().MatchString(before) || responseAfterRe().MatchString(after)
 }
 
 // notAnAge reports whether "over two years" or "at least one" at

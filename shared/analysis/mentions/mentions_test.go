@@ -45,6 +45,14 @@ func TestExtractRetention(t *testing.T) {
 		"Our company was founded 20 years ago.":                                          nil,
 		"You have 14 days to return a product. We delete chat transcripts after a year.": {"1 year"},
 		"We will retain personal data only as long as necessary for these purposes.":     {"as long as necessary"},
+		// The time a request takes is no period data is kept for.
+		"Requests to delete: 120; median response time: 1.19 days.":                         nil,
+		"We processed requests to delete within a timeframe of 5 days.":                     nil,
+		"Deletion may take up to four weeks to process your request.":                       nil,
+		"Your deletion request is withdrawn if you log in within 7 days of submitting it.":  nil,
+		"When you ask us to delete your data, it is deleted within 30 days of the request.": {"30 days"},
+		"We respond to requests to delete within 45 days.":                                  nil,
+		"Timeframe of deletion: retained for up to 2 years after the account is deleted.":   {"2 years"},
 		// One value for the ways of writing a condition.
 		"We keep them for so long as it is reasonably necessary, and logs as long as they are needed.": {"as long as reasonably necessary", "as long as needed"},
 		"Records are retained as long as is required by law.":                                          {"as long as required by law"},
