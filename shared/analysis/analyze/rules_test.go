@@ -18,7 +18,7 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-02.9"
+	digestVersion = "2026-12-02.10"
 	textDigest    = "6c819bdeafd59207305be64b7365dfbd4dae56d3fdfc944c2e0d10a62b1b86ac"
 	pdfDigest     = "7fc221b90776e6a618b955b70852c23d2184cf6e4bded984a213ea555571c2e2"
 )

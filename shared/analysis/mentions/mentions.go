@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/analysis/facts"
@@ -150,6 +151,47 @@ var namedThirdParties = []string{
 	"Yahoo", "Verizon Media", "OneTrust", "TrustArc", "reCAPTCHA", "Auth0", "Okta", "Experian", "Equifax", "TransUnion",
 }
 
+// commonWordNames are the names of namedThirdParties that are words too
+// ("Square", "Adjust your settings", "Zoom in").
+var commonWordNames = map[string]bool{"Square": true, "Segment": true, "Adjust": true, "Branch": true, "Heap": true,
+	"Zoom": true, "Slack": true, "Oracle": true, "Sentry": true, "Intercom": true, "Amplitude": true, "Plaid": true}
+
+// notTheService reports whether a name that is a word too, at
+// text[start:end], is the word or part of another name: after a
+// capitalised word it is part of a name ("Grand Canal Square", "Targeting
+// Segment"), before a word of an address or a document it is too ("Union
+// Square Drive", "Segment Notice"), and at the start of a sentence before
+// "your", "the", "in", ... it is a verb ("Adjust your settings").
+func notTheService(text string, start, end int) bool {
+	before := strings.TrimRight(text[:start], " \t")
+	if len(before) < start {
+		w := before[strings.LastIndexFunc(before, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })+1:]
+		if r, _ := utf8.DecodeRuneInString(w); w != "" && unicode.IsUpper(r) {
+			return true
+		}
+	}
+	next, _, _ := strings.Cut(strings.TrimLeft(text[end:], " \t"), " ")
+	next = strings.TrimRight(next, ",.;:")
+	if placeWords[next] {
+		return true
+	}
+	lo, _ := sentenceOf(text, start, end)
+	if strings.TrimSpace(text[lo:start]) == "" || strings.HasSuffix(strings.TrimSpace(text[lo:start]), "•") {
+		return verbFollowers[strings.ToLower(next)]
+	}
+	return false
+}
+
+// placeWords after a name make it a place's or a document's; verbFollowers
+// after a name that opens a sentence make it a verb.
+var (
+	placeWords = map[string]bool{"Drive": true, "Street": true, "Road": true, "Avenue": true, "Place": true, "Park": true,
+		"Office": true, "Notice": true, "Declaration": true, "House": true, "Building": true, "Centre": true, "Center": true,
+		"Lane": true, "Way": true, "Plaza": true, "Tower": true}
+	verbFollowers = map[string]bool{"your": true, "the": true, "a": true, "an": true, "in": true, "out": true, "to": true,
+		"our": true, "this": true, "these": true, "those": true, "any": true, "all": true, "my": true, "it": true, "them": true}
+)
+
 var namedRe = sync.OnceValue(func() *regexp.Regexp {
 	alts := make([]string, len(namedThirdParties))
 	for i, n := range namedThirdParties {
@@ -282,6 +324,9 @@ func find(text string, filter bool) []policy.Mention {
 		}
 	}
 	for _, m := range all(namedRe(), &namedWords, false) {
+		if commonWordNames[text[m[0]:m[1]]] && notTheService(text, m[0], m[1]) {
+			continue
+		}
 		add(policy.MentionThirdParty, text[m[0]:m[1]], m[0], m[1])
 	}
 	for _, m := range all(recipientRe(), &recipientWords, false) {

@@ -65,6 +65,13 @@ func TestExtractThirdParties(t *testing.T) {
 		"Payments are processed by Stripe; we never see your card number.":            {"Stripe"},
 		"Sign in with Apple or Google.":                                               {"Apple", "Google"},
 		"We do not use any outside analytics.":                                        nil,
+		// Names that are words too, where they are the word or part of
+		// another name.
+		"Write to us at 2 Grand Canal Square, Dublin, or at 100 Union Square Drive.": nil,
+		"Read our Targeting Segment Notice.":                                         nil,
+		"Adjust your settings at any time.":                                          nil,
+		"Payments are taken by Square, and events are sent to Segment and Adjust.":   {"Square", "Segment", "Adjust"},
+		"Zoom collects meeting data for us.":                                         {"Zoom"},
 	})
 	check(t, policy.MentionRecipient, map[string][]string{
 		"We share device identifiers with our advertising partners.":  {"advertising partners"},
