@@ -158,7 +158,7 @@ func TestAnalyzeTextOutput(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
 	out := stdout.String()
-	for _, want := range []string{"harbor.txt", "Clauses per label", "When you create an account", labels.All[4].Name} {
+	for _, want := range []string{"harbor.txt", "Company:     Harbor Notes\n", "Clauses per label", "When you create an account", labels.All[4].Name} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
 		}

@@ -36,6 +36,9 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 	}
 	file += fmt.Sprintf(", %d bytes)", p.Bytes)
 	field(bw, "File", file)
+	if p.Company != "" {
+		field(bw, "Company", p.Company)
+	}
 	lang := p.Language
 	if lang != "" {
 		lang = language.Name(lang) + " (" + lang + ")"

@@ -16,6 +16,7 @@ import (
 
 	"github.com/policylens/policylens/shared/analysis/attrs"
 	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/analysis/language"
 	"github.com/policylens/policylens/shared/analysis/mentions"
 	"github.com/policylens/policylens/shared/analysis/segment"
@@ -76,7 +77,7 @@ func (a *Analyzer) attributes() *attrs.Model {
 // policy uploaded again is analysed again (ingest) and its history says
 // which rules read each version. TestRulesVersionNamesTheOutput holds it
 // to the analysis of the repository's sample policies.
-const RulesVersion = "2026-12-02.10"
+const RulesVersion = "2026-12-02.11"
 
 // Versions returns the versions of the models and rules the analyzer's
 // analyses come from, as those of a policy in English report them: the
@@ -210,7 +211,13 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 					c.Attributes[k].Score = round4(c.Attributes[k].Score)
 				}
 			}
-			c.Mentions = append(c.Mentions, mentions.Find(s.Text)...)
+			for _, m := range mentions.Find(s.Text) {
+				// The policy's own company is no third party to it.
+				if m.Kind == policy.MentionThirdParty && facts.SameCompany(m.Value, res.Policy.Company) {
+					continue
+				}
+				c.Mentions = append(c.Mentions, m)
+			}
 		}
 		if c.Labels == nil {
 			c.Labels = []policy.LabelScore{}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -305,5 +306,32 @@ func TestWorkerMessagesCarryEveryField(t *testing.T) {
 		if _, err := decodeSplit(msg[:n]); err == nil {
 			t.Fatalf("answer cut at %d of %d bytes decoded", n, len(msg))
 		}
+	}
+}
+
+// The company a policy speaks for is no third party to it: its name is
+// the policy's company, not a named third party of its clauses, while
+// the services it names are.
+func TestOwnCompanyIsNoThirdParty(t *testing.T) {
+	text := "Zoom Privacy Statement\n\n" +
+		"Zoom Video Communications, Inc. (\u201cZoom\u201d, \u201cwe\u201d, \u201cus\u201d) provides video meetings.\n\n" +
+		"Zoom collects the name and e-mail address you give when you sign up, and Zoom uses Google Analytics to learn how the website is used.\n"
+	res, err := analyzer(t).Analyze(context.Background(), "zoom.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Policy.Company != "Zoom" {
+		t.Errorf("company %q, want Zoom", res.Policy.Company)
+	}
+	var named []string
+	for _, c := range res.Clauses {
+		for _, m := range c.Mentions {
+			if m.Kind == policy.MentionThirdParty {
+				named = append(named, m.Value)
+			}
+		}
+	}
+	if !slices.Equal(named, []string{"Google Analytics"}) {
+		t.Errorf("named third parties %q, want only Google Analytics", named)
 	}
 }

@@ -204,7 +204,7 @@ func splitDocument(ctx context.Context, req request, data []byte) (*split, error
 
 // encode returns the worker's answer, allocated once at about its size.
 func (sp *split) encode() []byte {
-	n := 256 + len(sp.Detail) + len(sp.Facts.Title)
+	n := 256 + len(sp.Detail) + len(sp.Facts.Title) + len(sp.Facts.Company)
 	for _, l := range [][]string{sp.Facts.Emails, sp.Facts.URLs, sp.Facts.Regulations} {
 		for _, s := range l {
 			n += len(s) + 2
@@ -224,6 +224,7 @@ func (sp *split) encode() []byte {
 	e.Int(int64(sp.Pages))
 	f := &sp.Facts
 	e.String(f.Title)
+	e.String(f.Company)
 	e.Bool(f.Updated != nil)
 	if f.Updated != nil {
 		e.String(f.Updated.AsWritten)
@@ -255,6 +256,7 @@ func decodeSplit(b []byte) (*split, error) {
 	sp := &split{Format: d.String(), Encoding: d.String(), Pages: int(d.Int())}
 	f := &sp.Facts
 	f.Title = d.String()
+	f.Company = d.String()
 	if d.Bool() {
 		f.Updated = &policy.Date{AsWritten: d.String(), ISO: d.String()}
 	}

@@ -82,8 +82,9 @@ type LabelChange struct {
 	After  int    `json:"after"`
 }
 
-// FactChange is a key fact that changed: the title, the updated date (the
-// ISO date when it parses) or the language (ISO 639-1), Before and After;
+// FactChange is a key fact that changed: the title, the company, the
+// updated date (the ISO date when it parses) or the language (ISO 639-1),
+// Before and After;
 // or the e-mail addresses, URLs or regulations added and removed.
 type FactChange struct {
 	Fact    string   `json:"fact"`
@@ -96,6 +97,7 @@ type FactChange struct {
 // The facts of FactChange.Fact.
 const (
 	FactTitle       = "title"
+	FactCompany     = "company"
 	FactUpdated     = "updated"
 	FactLanguage    = "language"
 	FactEmails      = "emails"
@@ -105,7 +107,7 @@ const (
 
 // FactNames are the facts of FactChange.Fact, in the order a report lists
 // them.
-var FactNames = []string{FactTitle, FactUpdated, FactLanguage, FactEmails, FactURLs, FactRegulations}
+var FactNames = []string{FactTitle, FactCompany, FactUpdated, FactLanguage, FactEmails, FactURLs, FactRegulations}
 
 // HeadingChange is a heading path that clauses left in place moved from,
 // and the one they now sit under.

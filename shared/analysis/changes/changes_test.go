@@ -261,6 +261,21 @@ func TestCompareLanguage(t *testing.T) {
 	}
 }
 
+// A policy now in another company's name says so; the same name written
+// otherwise does not.
+func TestCompareCompany(t *testing.T) {
+	a, b := analysis(base...), analysis(base...)
+	a.Policy.Company, b.Policy.Company = "Kestrel Trails", "Globex Outdoors"
+	got, _ := json.Marshal(Compare(a, b).Facts)
+	if want := `[{"fact":"company","before":"Kestrel Trails","after":"Globex Outdoors"}]`; string(got) != want {
+		t.Errorf("facts %s, want %s", got, want)
+	}
+	b.Policy.Company = "KESTREL  TRAILS"
+	if r := Compare(a, b); len(r.Facts) != 0 {
+		t.Errorf("the same company: facts %+v", r.Facts)
+	}
+}
+
 func TestCompareNil(t *testing.T) {
 	a := analysis(base...)
 	r := Compare(nil, a)

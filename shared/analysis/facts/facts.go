@@ -1,6 +1,6 @@
-// Package facts finds key facts in a policy's text: its title, the date it
-// was last updated or took effect, contact e-mail addresses, URLs and the
-// regulations and frameworks it names.
+// Package facts finds key facts in a policy's text: its title, the company
+// it speaks for, the date it was last updated or took effect, contact
+// e-mail addresses, URLs and the regulations and frameworks it names.
 package facts
 
 import (
@@ -27,8 +27,10 @@ const (
 func Find(doc *policy.Document) policy.Facts {
 	text := doc.Text()
 	lower := asciiLower(text)
+	t := title(doc)
 	f := policy.Facts{
-		Title:       title(doc),
+		Title:       t,
+		Company:     findCompany(text, t),
 		Updated:     findDate(doc, text, lower),
 		Emails:      findEmails(text, lower),
 		URLs:        findURLs(text, lower),

@@ -29,6 +29,7 @@ func TestFindOnPolicies(t *testing.T) {
 	}{
 		{"policies/lumen-fitness.txt", policy.Facts{
 			Title:   "LUMEN FITNESS PRIVACY POLICY",
+			Company: "Lumen", // ("Lumen", "we", "us" or "our"), before the title's
 			Updated: &policy.Date{AsWritten: "March 3, 2024", ISO: "2024-03-03"},
 			Emails:  []string{"privacy@lumenfitness.example", "dpo@lumenfitness.example", "security@lumenfitness.example"},
 			URLs: []string{"www.lumenfitness.example", "https://www.lumenfitness.example/privacy/requests",
@@ -38,6 +39,7 @@ func TestFindOnPolicies(t *testing.T) {
 		}},
 		{"policies/harbor-books.html", policy.Facts{
 			Title:       "Harbor Books Privacy Notice", // the <h1>, not the <title>
+			Company:     "Harbor Books",
 			Updated:     &policy.Date{AsWritten: "12 January 2024", ISO: "2024-01-12"},
 			Emails:      []string{"privacy@harborbooks.example"},
 			URLs:        []string{},
@@ -45,6 +47,7 @@ func TestFindOnPolicies(t *testing.T) {
 		}},
 		{"policies/quillmate.md", policy.Facts{
 			Title:       "QuillMate Privacy Policy",
+			Company:     "QuillMate",
 			Updated:     &policy.Date{AsWritten: "2024-05-20", ISO: "2024-05-20"},
 			Emails:      []string{"dpo@quillmate.example", "privacy@quillmate.example"},
 			URLs:        []string{"https://quillmate.example/legal/processors", "https://quillmate.example/security"},
@@ -52,6 +55,7 @@ func TestFindOnPolicies(t *testing.T) {
 		}},
 		{"policies/pebble-kids.txt", policy.Facts{
 			Title:       "Pebble Kids Learning Games – Privacy Policy",
+			Company:     "Pebble Kids Learning Games",
 			Updated:     &policy.Date{AsWritten: "January 2024"},
 			Emails:      []string{"privacy@pebblekids.example"},
 			URLs:        []string{},
@@ -59,6 +63,7 @@ func TestFindOnPolicies(t *testing.T) {
 		}},
 		{"policies/tidewater-dental.txt", policy.Facts{
 			Title:       "Tidewater Family Dental Notice of Privacy Practices and Website Privacy Statement",
+			Company:     "Tidewater Family Dental",
 			Updated:     &policy.Date{AsWritten: "1 April 2023", ISO: "2023-04-01"},
 			Emails:      []string{"privacy@tidewaterdental.example"},
 			URLs:        []string{"https://www.tidewaterdental.example"},
@@ -66,6 +71,7 @@ func TestFindOnPolicies(t *testing.T) {
 		}},
 		{"text/windows-1252.txt", policy.Facts{
 			Title:       "Café Crème Privacy Notice",
+			Company:     "Café Crème",
 			Updated:     &policy.Date{AsWritten: "5 February 2024", ISO: "2024-02-05"},
 			Emails:      []string{"privacy@cafecreme.example"},
 			URLs:        []string{},
@@ -73,6 +79,7 @@ func TestFindOnPolicies(t *testing.T) {
 		}},
 		{"text/sentence-per-line.txt", policy.Facts{
 			Title:       "Brightwater Bank Online Privacy Statement",
+			Company:     "Brightwater Bank",
 			Updated:     &policy.Date{AsWritten: "June 1, 2023", ISO: "2023-06-01"},
 			Emails:      []string{"privacy@brightwaterbank.example"},
 			URLs:        []string{},
@@ -386,5 +393,40 @@ func TestRegulationsIn(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("RegulationsIn:\n got %q\nwant %q", got, want)
+	}
+}
+
+// The company a policy speaks for: the name it defines with "we" near its
+// top, else the capitalised words before "Privacy Policy" in its title.
+func TestCompany(t *testing.T) {
+	for _, c := range []struct{ title, text, want string }{
+		{"Privacy Policy", "Orchard Labs, Inc. (\u201cOrchard\u201d, \u201cwe\u201d, \u201cus\u201d or \u201cour\u201d) runs the app.", "Orchard"},
+		{"Privacy Policy", "Orchard Labs (\"Orchard Labs,\" \"we,\" \"us,\" or \"our\") runs the app.", "Orchard Labs"},
+		{"Privacy Notice", "This notice (the \u201cNotice\u201d) explains how Acme Corp. (the \u201cCompany\u201d, \u201cwe\u201d) uses data.", ""},
+		{"Kestrel Trails Privacy Policy", "We collect little.", "Kestrel Trails"},
+		{"Kestrel Trails’s Privacy Notice", "We collect little.", "Kestrel Trails"},
+		{"Welcome to our User Privacy Policy", "We collect little.", ""},
+		{"Advertising Platform Privacy Policy", "We collect little.", ""},
+		{"GDPR Privacy Policy for kestrel.example", "We collect little.", ""},
+		{"Websites, Communications & Cookies Privacy Notice", "We collect little.", ""},
+		{"Kestrel VPN Service Privacy Policy", "We collect little.", "Kestrel VPN"},
+		{"Privacy Policy", "Kestrel Trails AG, Zug (the \u201cFoundation\u201d, \u201cwe\u201d, or \u201cus\u201d) runs the site.", ""},
+		{"Privacy Policy", "Our app (\u201cWe\u201d, \u201cus\u201d) collects little.", ""},
+		{"Privacy Policy", "We collect little.", ""},
+	} {
+		if got := findCompany(c.text, c.title); got != c.want {
+			t.Errorf("company of %q / %q = %q, want %q", c.title, c.text, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		name, company string
+		want          bool
+	}{
+		{"Zoom", "Zoom", true}, {"Amazon", "Amazon Web Services", true}, {"Amazon Web Services", "Amazon.com, Inc.", true},
+		{"PayPal", "PayPal Holdings, Inc.", true}, {"Google", "Googleplex Labs", false}, {"Apple", "", false}, {"Meta Pixel", "Meta", true},
+	} {
+		if got := SameCompany(c.name, c.company); got != c.want {
+			t.Errorf("SameCompany(%q, %q) = %v", c.name, c.company, got)
+		}
 	}
 }

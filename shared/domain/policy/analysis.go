@@ -46,6 +46,10 @@ type Date struct {
 // Facts are the key facts of one policy.
 type Facts struct {
 	Title string `json:"title,omitempty"`
+	// Company is the name the policy's own company goes by ("Acme" of
+	// (“Acme”, “we”, “us”), or of a title "Acme Privacy Policy"), "" when
+	// the policy does not say.
+	Company string `json:"company,omitempty"`
 	// Updated is the last-updated or effective date, nil when none is found.
 	Updated     *Date    `json:"updated,omitempty"`
 	Emails      []string `json:"emails"`

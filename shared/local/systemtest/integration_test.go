@@ -59,8 +59,8 @@ func TestSignInPageIsNoted(t *testing.T) {
 	}
 }
 
-// The listing says which laws each policy names, and lists the policies
-// naming one when asked.
+// The listing says which company each policy speaks for and which laws it
+// names, and lists the policies naming one when asked.
 func TestPoliciesByRegulation(t *testing.T) {
 	s := newSystem(t, options{})
 	texts := map[string]string{
@@ -70,6 +70,7 @@ func TestPoliciesByRegulation(t *testing.T) {
 			"Residents of Quebec have the rights Quebec's Law 25 gives them, and may write to our privacy officer.\n",
 	}
 	want := map[string][]string{}
+	company := map[string]string{}
 	for key, text := range texts {
 		s.put(key, []byte(text))
 		if failed := s.handle(s.receive().Records...); len(failed) != 0 {
@@ -80,6 +81,10 @@ func TestPoliciesByRegulation(t *testing.T) {
 			t.Fatal(err)
 		}
 		want[key] = res.Policy.Facts.Regulations
+		company[key] = res.Policy.Facts.Company
+	}
+	if company["vendors/alpha.txt"] != "Alpha" {
+		t.Fatalf("the analysis reads company %q from the alpha policy, the test needs Alpha", company["vendors/alpha.txt"])
 	}
 	if !slices.Contains(want["vendors/alpha.txt"], "CCPA") || slices.Contains(want["vendors/beta.txt"], "CCPA") {
 		t.Fatalf("the texts name other laws than the test needs: %q", want)
@@ -87,8 +92,8 @@ func TestPoliciesByRegulation(t *testing.T) {
 	var list policyListDoc
 	s.mustGet("/policies", &list)
 	for _, it := range list.Items {
-		if !slices.Equal(it.Regulations, want[it.Key]) {
-			t.Errorf("%s listed with regulations %q, want %q", it.Key, it.Regulations, want[it.Key])
+		if !slices.Equal(it.Regulations, want[it.Key]) || it.Company != company[it.Key] {
+			t.Errorf("%s listed with company %q and regulations %q, want %q and %q", it.Key, it.Company, it.Regulations, company[it.Key], want[it.Key])
 		}
 	}
 	var ccpa policyListDoc

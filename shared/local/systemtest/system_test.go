@@ -318,6 +318,7 @@ type (
 		Format      string         `json:"format"`
 		Language    string         `json:"language"`
 		Notes       []string       `json:"notes"`
+		Company     string         `json:"company"`
 		Regulations []string       `json:"regulations"`
 		LabelCounts map[string]int `json:"labelCounts"`
 		UpdatedAt   string         `json:"updatedAt"`

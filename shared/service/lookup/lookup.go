@@ -410,7 +410,7 @@ func (h *Handler) policies(ctx context.Context, r *request) *response {
 	}
 	out := policyList{Items: make([]policyListItem, 0, len(page.Items))}
 	for _, p := range page.Items {
-		out.Items = append(out.Items, policyListItem{policySummary: summaryOf(&p, h.now()), Regulations: nonNil(p.Facts.Regulations)})
+		out.Items = append(out.Items, policyListItem{policySummary: summaryOf(&p, h.now()), Company: p.Facts.Company, Regulations: nonNil(p.Facts.Regulations)})
 	}
 	if page.Next != "" {
 		out.NextCursor = cursor{Route: r.route.Pattern, Scope: scope, Pos: page.Next}.encode(ctx, h.keys, h.now())

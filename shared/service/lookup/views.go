@@ -33,10 +33,13 @@ type policySummary struct {
 	UpdatedAt string `json:"updatedAt"`
 }
 
-// policyListItem is a policy as the listing shows it: its summary and the
-// regulations its key facts name (the policy itself has them in facts).
+// policyListItem is a policy as the listing shows it: its summary, its
+// company and the regulations its key facts name (the policy itself has
+// them in facts).
 type policyListItem struct {
 	policySummary
+	// Company is the name the policy's company goes by (facts.company).
+	Company     string   `json:"company,omitempty"`
 	Regulations []string `json:"regulations"`
 }
 

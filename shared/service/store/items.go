@@ -255,6 +255,8 @@ func boundFacts(f policy.Facts) (policy.Facts, bool) {
 	var t bool
 	f.Title, t = truncateUTF8(f.Title, maxTitleBytes)
 	cut = cut || t
+	f.Company, t = truncateUTF8(f.Company, maxTitleBytes)
+	cut = cut || t
 	if f.Updated != nil {
 		d := *f.Updated
 		var a, b bool

@@ -57,8 +57,8 @@ type PolicyQuery struct {
 }
 
 // Policies lists policies, most recently updated first. Listed policies
-// carry the attributes of a summary and the regulations their key facts
-// name, no other facts and no label counts.
+// carry the attributes of a summary, the regulations their key facts name
+// and their company, no other facts and no label counts.
 func (s *Store) Policies(ctx context.Context, q PolicyQuery) (Page[Policy], error) {
 	after, limit := q.After, q.Limit
 	if after != "" && !ValidPolicyPosition(after) {
@@ -77,7 +77,8 @@ func (s *Store) Policies(ctx context.Context, q PolicyQuery) (Page[Policy], erro
 			names[i] = e.n(a)
 		}
 		regulations := e.n("facts") + "." + e.n("regulations")
-		proj := strings.Join(append(names, regulations), ", ")
+		company := e.n("facts") + "." + e.n("company")
+		proj := strings.Join(append(names, regulations, company), ", ")
 		var filter *string
 		if q.Regulation != "" {
 			filter = aws.String("contains(" + regulations + ", " + e.v(str(q.Regulation)) + ")")

@@ -1,0 +1,178 @@
+package facts
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// maxCompanyChars bounds the company's name.
+const maxCompanyChars = 80
+
+// definedAs finds where a policy defines the name it goes by together
+// with "we", "us" or "our": (“Acme”, “we”, “us”), ("Acme," "we"),
+// (“Acme”, or “we”).
+var definedAs = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`[“"]([^“”"\n]{2,80}?),?[”"]\s*,?\s*(?:(?:or|and)\s+)?(?:[“"]\s*)(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
+})
+
+// genericNames are defined terms that name no one in particular.
+var genericNames = map[string]bool{
+	"company": true, "the company": true, "service": true, "services": true, "site": true, "website": true,
+	"platform": true, "controller": true, "provider": true, "group": true, "organisation": true,
+	"organization": true, "business": true, "app": true, "application": true, "you": true, "your": true,
+	"we": true, "us": true, "our": true, "foundation": true, "party": true, "parties": true, "operator": true,
+}
+
+// genericWords are the words of a title's lead that names a kind of
+// policy or reader, not a company ("Advertising Platform Privacy Policy",
+// "Website Privacy Notice", "Global Privacy Policy").
+var genericWords = map[string]bool{"advertising": true, "platform": true, "service": true, "services": true,
+	"website": true, "web": true, "site": true, "online": true, "global": true, "general": true, "user": true,
+	"users": true, "customer": true, "customers": true, "mobile": true, "app": true, "apps": true, "candidate": true,
+	"applicant": true, "employee": true, "cookie": true, "cookies": true, "data": true, "consumer": true,
+	"member": true, "members": true, "and": true, "visitor": true, "visitors": true, "product": true,
+	"products": true, "supplemental": true, "california": true, "children's": true, "kids": true, "our": true,
+	"the": true, "this": true, "combined": true, "updated": true, "new": true, "full": true}
+
+// generic reports whether every word of s is in genericWords.
+func generic(s string) bool {
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		if !genericWords[w] {
+			return false
+		}
+	}
+	return true
+}
+
+// titleSuffixes end a title that names its company before them.
+var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "privacy notice", "privacy statement", "privacy center", "privacy centre",
+	"online privacy statement", "online privacy policy", "global privacy policy", "global privacy notice",
+	"data protection notice", "data protection policy", "data privacy notice", "data privacy policy"}
+
+// findCompany returns the name the policy's own company goes by: the name
+// it defines together with "we" or "us" near its top (the first of the
+// text's first 8,000 bytes that is a name), else the capitalised words a
+// title puts before "Privacy Policy" ("Acme Privacy Policy"), else "".
+// The company is who the policy speaks for, so its name is no third party
+// (see package analyze).
+func findCompany(text, title string) string {
+	head := text[:min(len(text), 8000)]
+	for _, m := range definedAs().FindAllStringSubmatch(head, 8) {
+		if name := companyName(m[1]); name != "" {
+			return name
+		}
+	}
+	lt := strings.ToLower(title)
+	at := -1
+	for _, suf := range titleSuffixes {
+		if i := strings.Index(lt, suf); i > 0 && (at < 0 || i < at) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return ""
+	}
+	before := strings.TrimRight(title[:at], " -–—:|")
+	before = strings.TrimSuffix(strings.TrimSuffix(before, "’s"), "'s")
+	// "Proton VPN Service Privacy Policy" is Proton VPN's.
+	for {
+		i := strings.LastIndexByte(before, ' ')
+		if i < 0 || !genericWords[strings.ToLower(before[i+1:])] {
+			break
+		}
+		before = strings.TrimRight(before[:i], " ")
+	}
+	name := companyName(before)
+	if name == "" || !capitalised(name) || generic(name) || strings.ContainsAny(name, ",;") || isRegulation(name) {
+		return ""
+	}
+	return name
+}
+
+// companyName cleans a candidate name: white space as one space, no
+// surrounding punctuation; "" when it is no name: generic ("the Company"),
+// not starting with a capital letter or digit, longer than six words or
+// maxCompanyChars, or a sentence (it holds a full stop and a space).
+func companyName(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Trim(s, " ,;:()[]")
+	if s == "" || utf8.RuneCountInString(s) > maxCompanyChars || len(strings.Fields(s)) > 6 || strings.Contains(s, ". ") {
+		return ""
+	}
+	if genericNames[strings.ToLower(s)] || genericNames[strings.ToLower(strings.TrimPrefix(s, "the "))] {
+		return ""
+	}
+	if r, _ := utf8.DecodeRuneInString(s); !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+		return ""
+	}
+	return s
+}
+
+// capitalised reports whether every word of s starts with a capital
+// letter or digit, or is "&", "and", "of" or "de".
+func capitalised(s string) bool {
+	for _, w := range strings.Fields(s) {
+		switch w {
+		case "&", "and", "of", "de":
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// SameCompany reports whether a service's name names the company: the same
+// name in any letter case, or one the start of the other at a word
+// ("Amazon" and "Amazon Web Services"; "Zoom" and "Zoom Video
+// Communications, Inc."), corporate suffixes and ".com" aside.
+func SameCompany(name, company string) bool {
+	a, b := companyKey(name), companyKey(company)
+	if a == "" || b == "" {
+		return false
+	}
+	return a == b || strings.HasPrefix(b, a+" ") || strings.HasPrefix(a, b+" ")
+}
+
+// companyKey is a name in lower case without punctuation, corporate
+// suffixes and a final ".com".
+func companyKey(s string) string {
+	s = strings.ToLower(s)
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' {
+			return r
+		}
+		return ' '
+	}, s)
+	words := strings.Fields(s)
+	for len(words) > 1 && corporateSuffixes[strings.Trim(words[len(words)-1], ".")] {
+		words = words[:len(words)-1]
+	}
+	k := strings.Join(words, " ")
+	k = strings.TrimSuffix(strings.Trim(k, "."), ".com")
+	return k
+}
+
+var corporateSuffixes = map[string]bool{"inc": true, "llc": true, "ltd": true, "limited": true, "corp": true,
+	"corporation": true, "co": true, "gmbh": true, "ag": true, "sa": true, "s.a": true, "bv": true, "b.v": true,
+	"plc": true, "lp": true, "llp": true, "sas": true, "srl": true, "ab": true, "as": true, "oy": true, "nv": true,
+	"pty": true, "group": true, "holdings": true, "company": true}
+
+// isRegulation reports whether name is a law's name or acronym ("GDPR
+// Privacy Policy" is no company's).
+func isRegulation(name string) bool {
+	if name == GDPR || name == UKGDPR {
+		return true
+	}
+	for _, r := range regulationList {
+		if r.name == name || slices.Contains(r.acronyms, name) {
+			return true
+		}
+	}
+	return false
+}
