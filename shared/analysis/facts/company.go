@@ -48,6 +48,11 @@ func generic(s string) bool {
 	return true
 }
 
+// corporateTail is a corporate suffix ending a name: ", Inc.", " GmbH".
+var corporateTail = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`,?\s+(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|GmbH|AG|S\.A|B\.V|plc|PLC)\.?$`)
+})
+
 // titleSuffixes end a title that names its company before them.
 var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "privacy notice", "privacy statement", "privacy center", "privacy centre",
 	"online privacy statement", "online privacy policy", "global privacy policy", "global privacy notice",
@@ -78,6 +83,8 @@ func findCompany(text, title string) string {
 	}
 	before := strings.TrimRight(title[:at], " -–—:|")
 	before = strings.TrimSuffix(strings.TrimSuffix(before, "’s"), "'s")
+	// "Acme, Inc. Privacy Policy" is Acme's.
+	before = corporateTail().ReplaceAllString(before, "")
 	// "Proton VPN Service Privacy Policy" is Proton VPN's.
 	for {
 		i := strings.LastIndexByte(before, ' ')

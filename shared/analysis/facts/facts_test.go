@@ -410,6 +410,7 @@ func TestCompany(t *testing.T) {
 		{"GDPR Privacy Policy for kestrel.example", "We collect little.", ""},
 		{"Websites, Communications & Cookies Privacy Notice", "We collect little.", ""},
 		{"Kestrel VPN Service Privacy Policy", "We collect little.", "Kestrel VPN"},
+		{"Kestrel Trails, Inc. Privacy Policy", "We collect little.", "Kestrel Trails"},
 		{"Privacy Policy", "Kestrel Trails AG, Zug (the \u201cFoundation\u201d, \u201cwe\u201d, or \u201cus\u201d) runs the site.", ""},
 		{"Privacy Policy", "Our app (\u201cWe\u201d, \u201cus\u201d) collects little.", ""},
 		{"Privacy Policy", "We collect little.", ""},
