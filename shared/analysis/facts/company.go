@@ -66,9 +66,28 @@ var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "p
 // (see package analyze).
 func findCompany(text, title string) string {
 	head := text[:min(len(text), 8000)]
-	for _, m := range definedAs().FindAllStringSubmatch(head, 8) {
-		if name := companyName(m[1]); name != "" {
-			return name
+	// The expression runs only just before a quoted "we", "us" or "our".
+	var quotes []int
+	for _, q := range []string{"“", "\""} {
+		for off := 0; off < len(head); {
+			i := strings.Index(head[off:], q)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(q)
+			if w := strings.ToLower(head[off:min(len(head), off+3)]); strings.HasPrefix(w, "we") || strings.HasPrefix(w, "us") || strings.HasPrefix(w, "our") {
+				quotes = append(quotes, i)
+			}
+		}
+	}
+	slices.Sort(quotes)
+	for _, i := range quotes {
+		window := head[max(0, i-240) : i+len("“our")]
+		for _, m := range definedAs().FindAllStringSubmatch(window, -1) {
+			if name := companyName(m[1]); name != "" {
+				return name
+			}
 		}
 	}
 	lt := strings.ToLower(title)

@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -163,28 +162,13 @@ type cueHit struct{ start, order, end int }
 func cueHits(lower string) [][]cueHit {
 	idx := dateCueIndex()
 	hits := make([][]cueHit, len(dateCues))
-	for i := 0; i < len(lower); {
-		if c := lower[i]; c < utf8.RuneSelf {
-			if !asciiWord[c] {
-				i++
-				continue
-			}
-		} else if r, size := utf8.DecodeRuneInString(lower[i:]); !isWordRune(r) {
-			i += size
-			continue
-		}
-		j := wordEnd(lower, i)
-		if n := j - i; n >= 64 || idx.starts[lower[i]]&(1<<n) == 0 {
-			i = j
-			continue
-		}
+	eachWord(lower, &idx.starts, func(i, j int) {
 		for _, c := range idx.cues[lower[i:j]] {
 			if strings.HasPrefix(lower[i:], c.cue) && bounded(lower, i, i+len(c.cue)) {
 				hits[c.group] = append(hits[c.group], cueHit{i, c.order, i + len(c.cue)})
 			}
 		}
-		i = j
-	}
+	})
 	for g, group := range dateCues {
 		for order, cue := range group {
 			if !strings.HasSuffix(cue, ":") {

@@ -243,21 +243,7 @@ func regulationsIn(text, lower string) []Occurrence {
 	// The other forms, in one pass over the words of the text: a form
 	// occurs as a whole word only where a word of the text is its first.
 	idx := formIndex()
-	for i := 0; i < len(text); {
-		if c := text[i]; c < utf8.RuneSelf {
-			if !asciiWord[c] {
-				i++
-				continue
-			}
-		} else if r, size := utf8.DecodeRuneInString(text[i:]); !isWordRune(r) {
-			i += size
-			continue
-		}
-		j := wordEnd(text, i)
-		if n := j - i; n >= 64 || idx.starts[text[i]]&(1<<n) == 0 {
-			i = j
-			continue
-		}
+	eachWord(text, &idx.starts, func(i, j int) {
 		for _, f := range idx.exact[text[i:j]] {
 			if strings.HasPrefix(text[i:], f.s) && bounded(text, i, i+len(f.s)) {
 				add(regulationList[f.reg].name, i, i+len(f.s))
@@ -268,8 +254,7 @@ func regulationsIn(text, lower string) []Occurrence {
 				add(regulationList[f.reg].name, i, i+len(f.s))
 			}
 		}
-		i = j
-	}
+	})
 	// In order, one place per stretch of text naming a regulation: an
 	// acronym and a phrase read at one start, or "General Data Protection
 	// Regulation (EU) 2016/679" read twice, are one.
@@ -328,6 +313,30 @@ var formIndex = sync.OnceValue(func() regForms {
 	}
 	return x
 })
+
+// eachWord calls fn with the bounds s[i:j] of each word of s (a run of
+// letters and digits) whose first byte and length starts admits: bit n of
+// starts[s[i]] for a word of n bytes (below 64). A table of forms indexed
+// by their first words sets those bits, so that most words of a text are
+// passed over without a lookup.
+func eachWord(s string, starts *[256]uint64, fn func(i, j int)) {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[i:]); !isWordRune(r) {
+			i += size
+			continue
+		}
+		j := wordEnd(s, i)
+		if n := j - i; n < 64 && starts[s[i]]&(1<<n) != 0 {
+			fn(i, j)
+		}
+		i = j
+	}
+}
 
 // wordEnd returns where the word that starts at s[i] ends: at the first
 // rune that is not a letter or digit.
