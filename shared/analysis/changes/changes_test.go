@@ -262,7 +262,7 @@ func TestCompareLanguage(t *testing.T) {
 }
 
 // A policy now in another company's name says so; the same name written
-// otherwise does not.
+// otherwise, or a version that names none, does not.
 func TestCompareCompany(t *testing.T) {
 	a, b := analysis(base...), analysis(base...)
 	a.Policy.Company, b.Policy.Company = "Kestrel Trails", "Globex Outdoors"
@@ -270,9 +270,11 @@ func TestCompareCompany(t *testing.T) {
 	if want := `[{"fact":"company","before":"Kestrel Trails","after":"Globex Outdoors"}]`; string(got) != want {
 		t.Errorf("facts %s, want %s", got, want)
 	}
-	b.Policy.Company = "KESTREL  TRAILS"
-	if r := Compare(a, b); len(r.Facts) != 0 {
-		t.Errorf("the same company: facts %+v", r.Facts)
+	for _, other := range []string{"KESTREL  TRAILS", ""} {
+		b.Policy.Company = other
+		if r := Compare(a, b); len(r.Facts) != 0 {
+			t.Errorf("company %q after %q: facts %+v", other, a.Policy.Company, r.Facts)
+		}
 	}
 }
 

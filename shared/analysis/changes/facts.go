@@ -46,7 +46,8 @@ func labelChanges(a, b []policy.Clause) []LabelChange {
 }
 
 // factChanges returns the key facts that differ other than cosmetically:
-// titles and companies by Key, dates by their ISO form (as written when they do not
+// titles by Key, companies by Key when both versions name one, dates by
+// their ISO form (as written when they do not
 // parse), the language (ISO 639-1, when both versions have one), e-mail
 // addresses in any letter case, URLs by CanonicalURL and regulations by
 // name.
@@ -63,7 +64,9 @@ func factChanges(prev, next *policy.Analysis) []FactChange {
 		out = append(out, FactChange{Fact: FactTitle, Before: fa.Title, After: fb.Title})
 	}
 	// A policy now in another company's name: an acquisition, a rebrand.
-	if Key(fa.Company) != Key(fb.Company) {
+	// A version that does not say (a translation that defines "nosotros",
+	// not "we") changes nothing.
+	if fa.Company != "" && fb.Company != "" && Key(fa.Company) != Key(fb.Company) {
 		out = append(out, FactChange{Fact: FactCompany, Before: fa.Company, After: fb.Company})
 	}
 	if da, db := dateString(fa.Updated), dateString(fb.Updated); da != db {
