@@ -101,6 +101,11 @@ func TestPoliciesByRegulation(t *testing.T) {
 	if len(ccpa.Items) != 1 || ccpa.Items[0].Key != "vendors/alpha.txt" {
 		t.Errorf("GET /policies?regulation=CCPA = %+v, want vendors/alpha.txt alone", ccpa.Items)
 	}
+	var alpha policyListDoc
+	s.mustGet("/policies?company=ALPHA", &alpha)
+	if len(alpha.Items) != 1 || alpha.Items[0].Key != "vendors/alpha.txt" {
+		t.Errorf("GET /policies?company=ALPHA = %+v, want vendors/alpha.txt alone", alpha.Items)
+	}
 }
 
 // A policy uploaded under a key with a space and a plus is analysed and

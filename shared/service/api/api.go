@@ -24,7 +24,7 @@ var routes = []Route{
 	{"GET", "/health", nil},
 	{"GET", "/labels", nil},
 	{"GET", "/labels/{label}/clauses", []string{"minScore", "limit", "cursor"}},
-	{"GET", "/policies", []string{"regulation", "limit", "cursor"}},
+	{"GET", "/policies", []string{"regulation", "company", "limit", "cursor"}},
 	{"GET", "/policies/{id}", nil},
 	{"GET", "/policies/{id}/clauses", []string{"version", "label", "minScore", "limit", "cursor"}},
 	{"GET", "/policies/{id}/versions", []string{"limit", "cursor"}},

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -383,6 +384,10 @@ func (h *Handler) labels(ctx context.Context, r *request) *response {
 	return ok(map[string]any{"items": labels.All})
 }
 
+// maxCompany bounds the company a listing is asked for (a stored
+// company is cut at 1 KiB).
+const maxCompany = 1024
+
 func (h *Handler) policies(ctx context.Context, r *request) *response {
 	q := store.PolicyQuery{}
 	scope := ""
@@ -392,6 +397,13 @@ func (h *Handler) policies(ctx context.Context, r *request) *response {
 			return badParam("regulation", fmt.Sprintf("regulation %q is none policylens recognises; use one of: %s", v[0], strings.Join(known, ", ")))
 		}
 		q.Regulation, scope = v[0], "regulation="+v[0]
+	}
+	if v, ok := r.query["company"]; ok {
+		q.Company = store.CompanyKey(v[0])
+		if q.Company == "" || len(v[0]) > maxCompany || strings.IndexFunc(v[0], func(c rune) bool { return !unicode.IsPrint(c) && !unicode.IsSpace(c) }) >= 0 {
+			return badParam("company", fmt.Sprintf("company must be a company's name as the policies give it (facts.company), 1 to %d bytes of printable characters", maxCompany))
+		}
+		scope += "&company=" + q.Company
 	}
 	limit, cur, bad := h.pageParams(ctx, r, scope)
 	if bad != nil {

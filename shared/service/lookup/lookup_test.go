@@ -229,6 +229,19 @@ func TestFiltersReachStore(t *testing.T) {
 	if r.StatusCode != 400 || p.Parameter != "regulation" || !strings.Contains(p.Detail, "GDPR, UK GDPR") || len(f.policyQ) != 1 {
 		t.Errorf("regulation=gdpr: %d %s (store asked %d times)", r.StatusCode, r.Body, len(f.policyQ))
 	}
+	// A company in any letter case; an empty one is refused.
+	if r := get(h, "/policies", "company=Acme++Labs"); r.StatusCode != 200 {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	if q := f.policyQ[1]; q.Company != "acme labs" {
+		t.Errorf("policy query %+v", q)
+	}
+	r = get(h, "/policies", "company=%20")
+	p = Problem{}
+	json.Unmarshal([]byte(r.Body), &p)
+	if r.StatusCode != 400 || p.Parameter != "company" || len(f.policyQ) != 2 {
+		t.Errorf("company=' ': %d %s", r.StatusCode, r.Body)
+	}
 }
 
 // The OpenAPI document's regulation names are those the key facts report.

@@ -54,6 +54,19 @@ type PolicyQuery struct {
 	// (policy.Facts.Regulations). The listing then reads past the policies
 	// that do not, as many as there are.
 	Regulation string
+	// Company, when set, keeps the policies whose company's CompanyKey
+	// it is, the same way.
+	Company string
+}
+
+// companyKeyAttribute holds CompanyKey of a policy's company on its item,
+// for PolicyQuery.Company.
+const companyKeyAttribute = "companyKey"
+
+// CompanyKey is the form in which the listing compares companies: lower
+// case, runs of white space as one space ("Acme  Labs" is "acme labs").
+func CompanyKey(company string) string {
+	return strings.Join(strings.Fields(strings.ToLower(company)), " ")
 }
 
 // Policies lists policies, most recently updated first. Listed policies
@@ -79,9 +92,16 @@ func (s *Store) Policies(ctx context.Context, q PolicyQuery) (Page[Policy], erro
 		regulations := e.n("facts") + "." + e.n("regulations")
 		company := e.n("facts") + "." + e.n("company")
 		proj := strings.Join(append(names, regulations, company), ", ")
-		var filter *string
+		var conds []string
 		if q.Regulation != "" {
-			filter = aws.String("contains(" + regulations + ", " + e.v(str(q.Regulation)) + ")")
+			conds = append(conds, "contains("+regulations+", "+e.v(str(q.Regulation))+")")
+		}
+		if q.Company != "" {
+			conds = append(conds, e.n(companyKeyAttribute)+" = "+e.v(str(q.Company)))
+		}
+		var filter *string
+		if len(conds) > 0 {
+			filter = aws.String(strings.Join(conds, " AND "))
 		}
 		ins[shard] = &dynamodb.QueryInput{
 			FilterExpression:          filter,

@@ -517,9 +517,11 @@ func TestPoliciesByRegulation(t *testing.T) {
 	s, _ := newTable(t)
 	ctx := context.Background()
 	named := map[string][]string{"a.txt": {"GDPR", "CCPA"}, "b.txt": {"PIPL"}, "c.txt": {"CCPA"}, "d.txt": {}, "e.txt": {"CCPA", "LGPD"}}
+	company := map[string]string{"a.txt": "Acme Labs", "b.txt": "Globex", "c.txt": "ACME  labs", "e.txt": "Initech"}
 	for i, key := range slices.Sorted(maps.Keys(named)) {
 		r := result(key, 1)
 		r.Policy.Facts.Regulations = named[key]
+		r.Policy.Facts.Company = company[key]
 		apply(t, s, version(t, key, fmt.Sprintf("6%d", i)), r)
 	}
 	all, err := s.Policies(ctx, store.PolicyQuery{Limit: 10})
@@ -548,6 +550,27 @@ func TestPoliciesByRegulation(t *testing.T) {
 	}
 	if want := []string{"e.txt", "c.txt", "a.txt"}; !slices.Equal(got, want) {
 		t.Errorf("policies naming the CCPA, a page of one at a time: %q, want %q (newest first)", got, want)
+	}
+	// By company, in any letter case, and with a law too.
+	for _, c := range []struct {
+		q    store.PolicyQuery
+		want []string
+	}{
+		{store.PolicyQuery{Limit: 10, Company: store.CompanyKey("acme LABS")}, []string{"c.txt", "a.txt"}},
+		{store.PolicyQuery{Limit: 10, Company: store.CompanyKey("Acme Labs"), Regulation: "GDPR"}, []string{"a.txt"}},
+		{store.PolicyQuery{Limit: 10, Company: store.CompanyKey("Umbrella")}, nil},
+	} {
+		page, err := s.Policies(ctx, c.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, p := range page.Items {
+			keys = append(keys, p.Key)
+		}
+		if !slices.Equal(keys, c.want) {
+			t.Errorf("policies of %+v: %q, want %q", c.q, keys, c.want)
+		}
 	}
 }
 

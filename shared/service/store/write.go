@@ -281,6 +281,7 @@ func (s *Store) Finish(ctx context.Context, v policy.Version, c Claim, o Outcome
 			return err
 		}
 		setOrRemove(e, "title", boundTitle(o.Result.Policy.Facts.Title))
+		setOrRemove(e, companyKeyAttribute, boundTitle(CompanyKey(o.Result.Policy.Facts.Company)))
 		e.Set("facts", fav)
 		if cut {
 			e.Set("factsTruncated", &types.AttributeValueMemberBOOL{Value: true})
