@@ -163,10 +163,14 @@ var commonWordNames = map[string]bool{"Square": true, "Segment": true, "Adjust":
 // Square Drive", "Segment Notice"), and at the start of a sentence before
 // "your", "the", "in", ... it is a verb ("Adjust your settings").
 func notTheService(text string, start, end int) bool {
-	before := strings.TrimRight(text[:start], " \t")
-	if len(before) < start {
-		w := before[strings.LastIndexFunc(before, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })+1:]
-		if r, _ := utf8.DecodeRuneInString(w); w != "" && unicode.IsUpper(r) {
+	lo, _ := sentenceOf(text, start, end)
+	before := strings.TrimRight(text[lo:start], " \t")
+	if len(before) < start-lo {
+		at := strings.LastIndexFunc(before, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) + 1
+		w := before[at:]
+		// A capitalised word before it, unless it opens the sentence or
+		// is a small word of a title ("Use Zoom", "Cookies Set By Segment").
+		if r, _ := utf8.DecodeRuneInString(w); w != "" && unicode.IsUpper(r) && strings.TrimSpace(before[:at]) != "" && !titleWords[strings.ToLower(w)] {
 			return true
 		}
 	}
@@ -175,19 +179,22 @@ func notTheService(text string, start, end int) bool {
 	if placeWords[next] {
 		return true
 	}
-	lo, _ := sentenceOf(text, start, end)
 	if strings.TrimSpace(text[lo:start]) == "" || strings.HasSuffix(strings.TrimSpace(text[lo:start]), "•") {
 		return verbFollowers[strings.ToLower(next)]
 	}
 	return false
 }
 
-// placeWords after a name make it a place's or a document's; verbFollowers
-// after a name that opens a sentence make it a verb.
+// placeWords after a name make it a place's or a document's; titleWords
+// before it are the small words of a title ("Shared With Segment");
+// verbFollowers after a name that opens a sentence make it a verb.
 var (
 	placeWords = map[string]bool{"Drive": true, "Street": true, "Road": true, "Avenue": true, "Place": true, "Park": true,
 		"Office": true, "Notice": true, "Declaration": true, "House": true, "Building": true, "Centre": true, "Center": true,
 		"Lane": true, "Way": true, "Plaza": true, "Tower": true}
+	titleWords = map[string]bool{"by": true, "with": true, "and": true, "of": true, "to": true, "for": true, "from": true,
+		"via": true, "using": true, "use": true, "like": true, "including": true, "through": true, "our": true, "your": true,
+		"on": true, "in": true, "as": true, "or": true}
 	verbFollowers = map[string]bool{"your": true, "the": true, "a": true, "an": true, "in": true, "out": true, "to": true,
 		"our": true, "this": true, "these": true, "those": true, "any": true, "all": true, "my": true, "it": true, "them": true}
 )

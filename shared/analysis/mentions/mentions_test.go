@@ -72,6 +72,7 @@ func TestExtractThirdParties(t *testing.T) {
 		"Adjust your settings at any time.":                                          nil,
 		"Payments are taken by Square, and events are sent to Segment and Adjust.":   {"Square", "Segment", "Adjust"},
 		"Zoom collects meeting data for us.":                                         {"Zoom"},
+		"Use Zoom to join. Cookies Set By Segment. We Use Heap Analytics.":           {"Zoom", "Segment", "Heap"},
 	})
 	check(t, policy.MentionRecipient, map[string][]string{
 		"We share device identifiers with our advertising partners.":  {"advertising partners"},
