@@ -19,6 +19,17 @@ var definedAs = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`[“"]([^“”"\n]{2,80}?),?[”"]\s*,?\s*(?:(?:or|and)\s+)?(?:[“"]\s*)(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
 })
 
+// namedBefore finds the name a policy gives just before defining "we":
+// Acme Labs, Inc. (“we”, “us”), Acme AB (the “Company”, “we”).
+var namedBefore = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})[ \t]*\(\s*(?:\*\*)?(?:(?:collectively|together|jointly),?\s+|hereinafter\s+|the\s+)?(?:[“"][^“”"\n]{1,40}[”"]\s*,?\s*(?:(?:or|and)\s+)?)?[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
+})
+
+// placeBefore ends the text before a place's name.
+var placeBefore = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:in|at|of|from|located|registered|incorporated|based|headquartered|address)\s*$`)
+})
+
 // genericNames are defined terms that name no one in particular.
 var genericNames = map[string]bool{
 	"company": true, "the company": true, "service": true, "services": true, "site": true, "website": true,
@@ -50,7 +61,7 @@ func generic(s string) bool {
 
 // corporateTail is a corporate suffix ending a name: ", Inc.", " GmbH".
 var corporateTail = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`,?\s+(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|GmbH|AG|S\.A|B\.V|plc|PLC)\.?$`)
+	return regexp.MustCompile(`(?:,?\s+(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|GmbH|AG|KG|AB|AS|ASA|Oy|NV|N\.V|SA|S\.A|SAS|SARL|S\.à\.r\.l|SRL|S\.r\.l|SpA|S\.p\.A|B\.V|BV|Pte|Pty|plc|PLC|LLP|LP|PLLC)\.?)+$`)
 })
 
 // titleSuffixes end a title that names its company before them.
@@ -60,8 +71,10 @@ var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "p
 
 // findCompany returns the name the policy's own company goes by: the name
 // it defines together with "we" or "us" near its top (the first of the
-// text's first 8,000 bytes that is a name), else the capitalised words a
-// title puts before "Privacy Policy" ("Acme Privacy Policy"), else "".
+// text's first 8,000 bytes that is a name), else the capitalised name just
+// before a parenthesis that defines "we" there ("Acme Labs, Inc. (“we”)",
+// corporate suffixes left out), else the capitalised words a title puts
+// before "Privacy Policy" ("Acme Privacy Policy"), else "".
 // The company is who the policy speaks for, so its name is no third party
 // (see package analyze).
 func findCompany(text, title string) string {
@@ -82,10 +95,16 @@ func findCompany(text, title string) string {
 		}
 	}
 	slices.Sort(quotes)
-	for _, i := range quotes {
-		window := head[max(0, i-240) : i+len("“our")]
-		for _, m := range definedAs().FindAllStringSubmatch(window, -1) {
-			if name := companyName(m[1]); name != "" {
+	for _, re := range []*regexp.Regexp{definedAs(), namedBefore()} {
+		for _, i := range quotes {
+			window := strings.ReplaceAll(head[max(0, i-240):i+len("“our")], "\u00a0", " ")
+			for _, m := range re.FindAllStringSubmatchIndex(window, -1) {
+				name := companyName(corporateTail().ReplaceAllString(window[m[2]:m[3]], ""))
+				prev, _ := utf8.DecodeLastRuneInString(window[:m[2]])
+				if name == "" || strings.Contains(name, ",") || placeBefore().MatchString(window[:m[2]]) ||
+					m[2] > 0 && (unicode.IsLetter(prev) || unicode.IsDigit(prev)) {
+					continue // a place: "registered in Zug, Switzerland (“we”)"
+				}
 				return name
 			}
 		}
