@@ -99,14 +99,19 @@ go-test:
 # Lambdas run. On a host that is not arm64 they run under qemu-aarch64-static
 # (Debian: qemu-user-static), and are skipped, saying so, without it. Left out:
 # training (not in a Lambda) and the worker process (isolate, and the limits
-# it enforces), which the emulator cannot start as a child.
+# it enforces), which the emulator cannot start as a child: the analyses run
+# in process (POLICYLENS_ISOLATION and POLICYLENS_PDF_ISOLATION off), since a
+# Go program that forks a child under qemu-user can hang between the fork and
+# the exec (seen on 2026-12-02: TestAnalyzeFixtures waited ten minutes for a
+# PDF worker to start).
 ARM64_SKIP := /classify/train$$|/isolate$$
 arm64-check:
 	@case "$$(uname -m)" in aarch64|arm64) echo "arm64-check: go-test ran on arm64"; exit 0;; esac; \
 	  if ! command -v qemu-aarch64-static >/dev/null; then \
 	    echo "arm64-check: skipped, no qemu-aarch64-static (Debian: apt-get install qemu-user-static)"; exit 0; fi; \
 	  pkgs=$$($(GO) list ./shared/analysis/... | grep -Ev '$(ARM64_SKIP)') && \
-	  GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) test -exec qemu-aarch64-static -skip TestAnalyzeLimits $$pkgs
+	  POLICYLENS_ISOLATION=off POLICYLENS_PDF_ISOLATION=off GOOS=linux GOARCH=arm64 CGO_ENABLED=0 \
+	    $(GO) test -exec qemu-aarch64-static -skip TestAnalyzeLimits $$pkgs
 
 # The classifier's bars on both validation splits, and the attribute
 # model's on its validation split (the line "attributes micro-F1 X macro-F1 Y"), at the shipped models'
