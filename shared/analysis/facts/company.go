@@ -82,14 +82,9 @@ func findCompany(text, title string) string {
 	// The expression runs only just before a quoted "we", "us" or "our".
 	var quotes []int
 	for _, q := range []string{"“", "\""} {
-		for off := 0; off < len(head); {
-			i := strings.Index(head[off:], q)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(q)
-			if w := strings.ToLower(head[off:min(len(head), off+3)]); strings.HasPrefix(w, "we") || strings.HasPrefix(w, "us") || strings.HasPrefix(w, "our") {
+		for i := range indexAll(head, q) {
+			after := i + len(q)
+			if w := strings.ToLower(head[after:min(len(head), after+3)]); strings.HasPrefix(w, "we") || strings.HasPrefix(w, "us") || strings.HasPrefix(w, "our") {
 				quotes = append(quotes, i)
 			}
 		}

@@ -174,14 +174,8 @@ func cueHits(lower string) [][]cueHit {
 			if !strings.HasSuffix(cue, ":") {
 				continue
 			}
-			for off := 0; off < len(lower); {
-				i := strings.Index(lower[off:], cue)
-				if i < 0 {
-					break
-				}
-				i += off
-				off = i + len(cue)
-				hits[g] = append(hits[g], cueHit{i, order, off})
+			for i := range indexAll(lower, cue) {
+				hits[g] = append(hits[g], cueHit{i, order, i + len(cue)})
 			}
 		}
 		slices.SortFunc(hits[g], func(a, b cueHit) int {

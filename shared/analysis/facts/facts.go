@@ -4,6 +4,8 @@
 package facts
 
 import (
+	"iter"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -72,4 +74,18 @@ func bounded(text string, i, j int) bool {
 		}
 	}
 	return true
+}
+
+// indexAll yields the start of each occurrence of sub (not empty) in s,
+// left to right, each search resuming after the occurrence before.
+func indexAll(s, sub string) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for off := 0; off < len(s); {
+			i := strings.Index(s[off:], sub)
+			if i < 0 || !yield(off+i) {
+				return
+			}
+			off += i + len(sub)
+		}
+	}
 }

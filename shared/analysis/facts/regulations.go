@@ -208,13 +208,8 @@ func regulationsIn(text, lower string) []Occurrence {
 		if form.exact {
 			hay = text
 		}
-		for off := 0; off < len(hay); {
-			i := strings.Index(hay[off:], form.s)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(form.s)
+		for i := range indexAll(hay, form.s) {
+			off := i + len(form.s)
 			if !bounded(hay, i, off) {
 				continue
 			}
