@@ -47,10 +47,9 @@ func labelChanges(a, b []policy.Clause) []LabelChange {
 
 // factChanges returns the key facts that differ other than cosmetically:
 // titles by Key, companies by Key when both versions name one, dates by
-// their ISO form (as written when they do not
-// parse), the language (ISO 639-1, when both versions have one), e-mail
-// addresses in any letter case, URLs by CanonicalURL and regulations by
-// name.
+// their ISO form (as written when they do not parse), the language (ISO
+// 639-1, when both versions have one), e-mail addresses in any letter
+// case, URLs by CanonicalURL and regulations by name.
 func factChanges(prev, next *policy.Analysis) []FactChange {
 	var fa, fb policy.Facts
 	if prev != nil {

@@ -263,15 +263,13 @@ func (h *Handler) mentionClauses(ctx context.Context, r *request) *response {
 	}
 	value, key := "", ""
 	if v, ok := r.query["value"]; ok {
-		value = v[0]
-		key = attributes.MentionKey(value)
-		if key == "" || len(value) > maxMentionValue || strings.IndexFunc(value, func(c rune) bool { return !unicode.IsPrint(c) && !unicode.IsSpace(c) }) >= 0 {
-			return badParam("value", fmt.Sprintf("value must be the text of a mention, 1 to %d bytes of printable characters", maxMentionValue))
-		}
 		// Read as the mentions are given: "a service provider" is
 		// "service providers".
-		value = attributes.Canonical(k.Name, value)
+		value = attributes.Canonical(k.Name, v[0])
 		key = attributes.MentionKey(value)
+		if key == "" || len(v[0]) > maxMentionValue || strings.IndexFunc(v[0], func(c rune) bool { return !unicode.IsPrint(c) && !unicode.IsSpace(c) }) >= 0 {
+			return badParam("value", fmt.Sprintf("value must be the text of a mention, 1 to %d bytes of printable characters", maxMentionValue))
+		}
 	}
 	scope := fmt.Sprintf("kind=%s&value=%s", k.Name, key)
 	page, bad := h.indexPage(ctx, r, store.MentionIndexKey(k.Name, key), scope, 0)
