@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/policylens/policylens/shared/domain/attributes"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
@@ -118,10 +119,14 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 // mentionKey is what mentions of one item share: the value, and for a
 // recipient category the value in lower case without a plural s
 // ("service provider" and "service providers" are one item, under the
-// spelling seen first).
+// spelling seen first); for an opt-out mechanism its index key (a link
+// with or without its scheme, "www." or trailing slash is one item).
 func mentionKey(kind, value string) string {
-	if kind == policy.MentionRecipient {
+	switch kind {
+	case policy.MentionRecipient:
 		return strings.TrimSuffix(strings.ToLower(value), "s")
+	case policy.MentionOptOut:
+		return attributes.MentionKey(kind, value)
 	}
 	return value
 }

@@ -203,6 +203,25 @@ func TestRecipientSingularAndPluralAreOne(t *testing.T) {
 	}
 }
 
+// An opt-out link written with and without its scheme, "www." or a
+// trailing slash is one choice, spelled as first seen; another page is
+// another.
+func TestOptOutLinkFormsAreOne(t *testing.T) {
+	oo := policy.MentionOptOut
+	clauses := []policy.Clause{
+		{Ordinal: 1, Mentions: []policy.Mention{{Kind: oo, Value: "https://www.example.org/choices/"}}},
+		{Ordinal: 4, Mentions: []policy.Mention{{Kind: oo, Value: "example.org/choices"}, {Kind: oo, Value: "https://example.org/choices/ads"}}},
+	}
+	got := Build(clauses).Choices
+	want := []policy.SummaryItem{
+		{Value: "https://www.example.org/choices/", Source: "mention", Kind: oo, Score: 1, Clauses: []int{1, 4}},
+		{Value: "https://example.org/choices/ads", Source: "mention", Kind: oo, Score: 1, Clauses: []int{4}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("choices = %+v\nwant %+v", got, want)
+	}
+}
+
 // Every clause an item names states it, under the same rules that gather
 // the item: the clauses of a built summary pass States, and a clause that
 // says something else does not.

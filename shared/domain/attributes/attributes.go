@@ -202,12 +202,19 @@ func KindOf(s string) (Kind, bool) {
 // hash of the whole, so that two long values never share a key.
 const maxKeyBytes = 200
 
-// MentionKey is the form in which a mention value is indexed and looked
-// up: lower case, white space collapsed to single spaces, trimmed.
-// "Google  Analytics" and "google analytics" have the same key. It is ""
-// for a value of white space only.
-func MentionKey(value string) string {
+// MentionKey is the form in which a mention value of kind (a
+// policy.Mention* name) is indexed and looked up: lower case, white space
+// collapsed to single spaces, trimmed. "Google  Analytics" and "google
+// analytics" have the same key. An opt-out link's key is its address
+// without the scheme, a leading "www." or a trailing slash, and an e-mail
+// address's without "mailto:", so that "https://www.example.org/choices/"
+// and "example.org/choices" are one value. It is "" for a value of white
+// space only.
+func MentionKey(kind, value string) string {
 	k := strings.Join(strings.Fields(strings.ToLower(value)), " ")
+	if kind == policy.MentionOptOut {
+		k = linkKey(k)
+	}
 	if len(k) <= maxKeyBytes {
 		return k
 	}
@@ -217,4 +224,23 @@ func MentionKey(value string) string {
 		cut--
 	}
 	return k[:cut] + "~" + hex.EncodeToString(sum[:8])
+}
+
+// linkKey is the key of an opt-out value in lower case: an e-mail address
+// without "mailto:"; a link without its scheme, "www." and trailing
+// slashes; a setting (words) as it is.
+func linkKey(v string) string {
+	if rest, ok := strings.CutPrefix(v, "mailto:"); ok {
+		return rest
+	}
+	if strings.ContainsRune(v, ' ') {
+		return v // a setting: "privacy settings"
+	}
+	for _, scheme := range []string{"https://", "http://"} {
+		if rest, ok := strings.CutPrefix(v, scheme); ok {
+			v = rest
+			break
+		}
+	}
+	return strings.TrimRight(strings.TrimPrefix(v, "www."), "/")
 }

@@ -1,6 +1,7 @@
 package attributes
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -71,15 +72,49 @@ func TestKindsFollowTheDomain(t *testing.T) {
 }
 
 func TestMentionKey(t *testing.T) {
-	if MentionKey("  Google \t Analytics ") != MentionKey("google analytics") {
+	tp := policy.MentionThirdParty
+	if MentionKey(tp, "  Google \t Analytics ") != MentionKey(tp, "google analytics") {
 		t.Error("case and white space change the key")
 	}
-	if MentionKey("Stripe") == MentionKey("Google Analytics") {
+	if MentionKey(tp, "Stripe") == MentionKey(tp, "Google Analytics") {
 		t.Error("two values share a key")
 	}
 	long := strings.Repeat("ä", 300)
-	k1, k2 := MentionKey(long+"a"), MentionKey(long+"b")
+	k1, k2 := MentionKey(tp, long+"a"), MentionKey(tp, long+"b")
 	if len(k1) > maxKeyBytes || k1 == k2 || !strings.Contains(k1, "~") {
 		t.Errorf("long keys: %d bytes, distinct %v", len(k1), k1 != k2)
+	}
+}
+
+// One opt-out link written several ways is one value to a query; other
+// links, addresses and settings stay apart.
+func TestMentionKeyOptOutLinks(t *testing.T) {
+	oo := policy.MentionOptOut
+	same := [][]string{
+		{"https://www.example.org/choices/", "http://example.org/choices", "www.Example.org/choices", "example.org/choices//"},
+		{"mailto:privacy@example.org", "Privacy@Example.org"},
+		{"Privacy  Settings", "privacy settings"},
+	}
+	var keys []string
+	for _, group := range same {
+		k := MentionKey(oo, group[0])
+		for _, v := range group[1:] {
+			if got := MentionKey(oo, v); got != k {
+				t.Errorf("MentionKey(opt-out, %q) = %q, want %q as for %q", v, got, k, group[0])
+			}
+		}
+		keys = append(keys, k)
+	}
+	for _, v := range []string{"https://example.org/choices/ads", "https://example.com/choices", "https://optout.example.org/"} {
+		k := MentionKey(oo, v)
+		if slices.Contains(keys, k) {
+			t.Errorf("MentionKey(opt-out, %q) = %q, the key of another value", v, k)
+		}
+		keys = append(keys, k)
+	}
+	// Only opt-out values are read as links: a third party named with
+	// its address keeps it.
+	if MentionKey(policy.MentionThirdParty, "www.example.org") == MentionKey(policy.MentionThirdParty, "example.org") {
+		t.Error("a third party's key lost its www.")
 	}
 }

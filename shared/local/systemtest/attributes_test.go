@@ -88,12 +88,12 @@ func expect(analyses map[string]*policy.Analysis) expectation {
 				lists[base+"value="+url.QueryEscape(v.Name)] = attr.Category + " > " + attr.Name + " > " + v.Name
 			}
 			for _, m := range c.Mentions {
-				if _, ok := attributes.KindOf(m.Kind); !ok || attributes.MentionKey(m.Value) == "" {
+				if _, ok := attributes.KindOf(m.Kind); !ok || attributes.MentionKey(m.Kind, m.Value) == "" {
 					continue
 				}
 				base := "/mentions/" + m.Kind + "/clauses?"
 				lists[base] = "mention " + m.Kind
-				lists[base+"value="+url.QueryEscape(attributes.MentionKey(m.Value))] = ""
+				lists[base+"value="+url.QueryEscape(attributes.MentionKey(m.Kind, m.Value))] = ""
 			}
 			for list, key := range lists {
 				e.hits[list] = append(e.hits[list], fmt.Sprintf("%s#%d", id, c.Ordinal))

@@ -266,7 +266,7 @@ func (h *Handler) mentionClauses(ctx context.Context, r *request) *response {
 		// Read as the mentions are given: "a service provider" is
 		// "service providers".
 		value = attributes.Canonical(k.Name, v[0])
-		key = attributes.MentionKey(value)
+		key = attributes.MentionKey(k.Name, value)
 		if key == "" || len(v[0]) > maxMentionValue || strings.IndexFunc(v[0], func(c rune) bool { return !unicode.IsPrint(c) && !unicode.IsSpace(c) }) >= 0 {
 			return badParam("value", fmt.Sprintf("value must be the text of a mention, 1 to %d bytes of printable characters", maxMentionValue))
 		}
@@ -280,7 +280,7 @@ func (h *Handler) mentionClauses(ctx context.Context, r *request) *response {
 	for _, c := range page.Items {
 		v := indexClauseViewOf(c)
 		for _, m := range c.Clause.Mentions {
-			if kk, ok := attributes.KindOf(m.Kind); ok && kk.Name == k.Name && (key == "" || attributes.MentionKey(m.Value) == key) {
+			if kk, ok := attributes.KindOf(m.Kind); ok && kk.Name == k.Name && (key == "" || attributes.MentionKey(m.Kind, m.Value) == key) {
 				v.Mentions = append(v.Mentions, mentionViewOf(m))
 			}
 		}

@@ -104,12 +104,15 @@ func newAttrFixture(t *testing.T) *attrFixture {
 	a := analysisOf("a1",
 		[]policy.Attribute{at(tps, pit, "Location", 0.8), at(tps, "Purpose", "Advertising", 0.7)},
 		[]policy.Attribute{at(tps, pit, "Contact", 0.6)})
-	a.Clauses[0].Mentions = []policy.Mention{{Kind: policy.MentionThirdParty, Value: "Google Analytics", Span: policy.Span{Start: 3, End: 19}}}
+	a.Clauses[0].Mentions = []policy.Mention{{Kind: policy.MentionThirdParty, Value: "Google Analytics", Span: policy.Span{Start: 3, End: 19}},
+		{Kind: policy.MentionOptOut, Value: "https://www.example.org/choices/", Span: policy.Span{Start: 20, End: 52}}}
 	put("a.txt", "a1", a)
 	b := analysisOf("b1", []policy.Attribute{at(tps, pit, "Location", 0.9)})
 	b.Clauses[0].Mentions = []policy.Mention{{Kind: policy.MentionThirdParty, Value: "google analytics", Span: policy.Span{Start: 0, End: 16}},
 		{Kind: policy.MentionAge, Value: "under 13", Span: policy.Span{Start: 20, End: 28}},
-		{Kind: policy.MentionRecipient, Value: "third-party service providers", Span: policy.Span{Start: 30, End: 59}}}
+		{Kind: policy.MentionRecipient, Value: "third-party service providers", Span: policy.Span{Start: 30, End: 59}},
+		{Kind: policy.MentionOptOut, Value: "example.org/choices", Span: policy.Span{Start: 60, End: 79}},
+		{Kind: policy.MentionOptOut, Value: "https://example.org/choices/ads", Span: policy.Span{Start: 80, End: 110}}}
 	f.b = put("b.txt", "b1", b)
 	f.h = New(st, StaticKeys([]byte("test key")), settings.Lookup{Table: table, MaxPageSize: 50}, slog.New(slog.NewJSONHandler(io.Discard, nil)))
 	return f
@@ -181,7 +184,7 @@ func TestAttributeRoutes(t *testing.T) {
 		t.Error("a value only a replaced version states is counted")
 	}
 	for _, k := range voc.MentionKinds {
-		want := map[string]countView{policy.MentionThirdParty: {2, 2}, policy.MentionAge: {1, 1}, policy.MentionRecipient: {1, 1}}[k.Name]
+		want := map[string]countView{policy.MentionThirdParty: {2, 2}, policy.MentionAge: {1, 1}, policy.MentionRecipient: {1, 1}, policy.MentionOptOut: {2, 2}}[k.Name]
 		if k.countView != want {
 			t.Errorf("mention kind %s counted %+v, want %+v", k.Name, k.countView, want)
 		}
@@ -294,6 +297,23 @@ func TestAttributeRoutes(t *testing.T) {
 	if d := decode[mentionDoc](t, r.Body, r.StatusCode, 200); len(d.Items) != 1 || d.Value != "third-party service providers" || len(d.Items[0].Mentions) != 1 {
 		t.Errorf("a recipient category written otherwise: %+v", d)
 	}
+	// An opt-out link is one value however it is written: scheme,
+	// "www." and a trailing slash aside; another page of the same site
+	// is another value.
+	r = get(h, "/mentions/opt-out/clauses", "value="+url.QueryEscape("http://Example.org/choices"))
+	if d := decode[mentionDoc](t, r.Body, r.StatusCode, 200); len(d.Items) != 2 {
+		t.Errorf("an opt-out link written three ways: %d clauses, want 2: %+v", len(d.Items), d)
+	} else {
+		var got []string
+		for _, c := range d.Items {
+			for _, m := range c.Mentions {
+				got = append(got, m.Value)
+			}
+		}
+		if want := []string{"example.org/choices", "https://www.example.org/choices/"}; !slices.Equal(slices.Sorted(slices.Values(got)), want) {
+			t.Errorf("opt-out mentions of the link: %q, want %q (as written)", got, want)
+		}
+	}
 	r = get(h, "/mentions/age-threshold/clauses", "")
 	if d := decode[mentionDoc](t, r.Body, r.StatusCode, 200); len(d.Items) != 1 || d.Items[0].Mentions[0].Value != "under 13" || d.Kind != policy.MentionAge {
 		t.Errorf("age thresholds: %+v", d)
@@ -315,7 +335,7 @@ func TestAttributeRoutes(t *testing.T) {
 	// The clauses of a policy show their attributes and mentions.
 	r = get(h, "/policies/"+f.b+"/clauses", "")
 	cl := decode[clauseList](t, r.Body, r.StatusCode, 200)
-	if len(cl.Items) != 1 || len(cl.Items[0].Attributes) != 1 || cl.Items[0].Attributes[0].Value != "Location" || len(cl.Items[0].Mentions) != 3 {
+	if len(cl.Items) != 1 || len(cl.Items[0].Attributes) != 1 || cl.Items[0].Attributes[0].Value != "Location" || len(cl.Items[0].Mentions) != 5 {
 		t.Errorf("clauses of b: %+v", cl.Items)
 	}
 }

@@ -173,7 +173,7 @@ func entryHits(c policy.Clause) map[IndexKey]float64 {
 	}
 	for _, m := range ms {
 		k, ok := attributes.KindOf(m.Kind)
-		key := attributes.MentionKey(m.Value)
+		key := attributes.MentionKey(m.Kind, m.Value)
 		if !ok || key == "" {
 			continue
 		}
@@ -238,7 +238,7 @@ func countKeys(c policy.Clause) map[string]bool {
 		}
 	}
 	for _, m := range ms {
-		if k, ok := attributes.KindOf(m.Kind); ok && attributes.MentionKey(m.Value) != "" {
+		if k, ok := attributes.KindOf(m.Kind); ok && attributes.MentionKey(m.Kind, m.Value) != "" {
 			keys[countKindKey(k.Name)] = true
 		}
 	}

@@ -121,7 +121,7 @@ func TestAttributeIndexFollowsCurrentVersions(t *testing.T) {
 			ctx := context.Background()
 			locKey := store.AttributeKey(tpsSlug, pitSlug, location)
 			anyPIT := store.AttributeKey(tpsSlug, pitSlug, "")
-			ga := store.MentionIndexKey(policy.MentionThirdParty, attributes.MentionKey("Google Analytics"))
+			ga := store.MentionIndexKey(policy.MentionThirdParty, attributes.MentionKey(policy.MentionThirdParty, "Google Analytics"))
 			anyPeriod := store.AttributeKey(drSlug, perSlug, "")
 
 			va1 := version(t, "a.txt", "a1")
