@@ -59,9 +59,21 @@ func generic(s string) bool {
 	return true
 }
 
-// corporateTail is a corporate suffix ending a name: ", Inc.", " GmbH".
+// legalForms are the corporate suffixes of company names, as written
+// (a final "." optional): the one list that corporateTail strips from a
+// name found and companyKey leaves out when it compares names.
+var legalForms = []string{"Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "Corporation", "GmbH", "AG", "KG",
+	"AB", "AS", "ASA", "Oy", "NV", "N.V", "SA", "S.A", "SAS", "SARL", "S.à.r.l", "SRL", "S.r.l", "SpA", "S.p.A",
+	"B.V", "BV", "Pte", "Pty", "plc", "PLC", "LLP", "LP", "PLLC"}
+
+// corporateTail is a run of corporate suffixes ending a name: ", Inc.",
+// " GmbH", " Pte. Ltd.".
 var corporateTail = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?:,?\s+(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|GmbH|AG|KG|AB|AS|ASA|Oy|NV|N\.V|SA|S\.A|SAS|SARL|S\.à\.r\.l|SRL|S\.r\.l|SpA|S\.p\.A|B\.V|BV|Pte|Pty|plc|PLC|LLP|LP|PLLC)\.?)+$`)
+	alt := make([]string, len(legalForms))
+	for i, f := range legalForms {
+		alt[i] = regexp.QuoteMeta(f)
+	}
+	return regexp.MustCompile(`(?:,?\s+(?:` + strings.Join(alt, "|") + `)\.?)+$`)
 })
 
 // titleSuffixes end a title that names its company before them.
@@ -190,7 +202,7 @@ func companyKey(s string) string {
 		return ' '
 	}, s)
 	words := strings.Fields(s)
-	for len(words) > 1 && corporateSuffixes[strings.Trim(words[len(words)-1], ".")] {
+	for len(words) > 1 && corporateSuffixes()[strings.Trim(words[len(words)-1], ".")] {
 		words = words[:len(words)-1]
 	}
 	k := strings.Join(words, " ")
@@ -198,10 +210,17 @@ func companyKey(s string) string {
 	return k
 }
 
-var corporateSuffixes = map[string]bool{"inc": true, "llc": true, "ltd": true, "limited": true, "corp": true,
-	"corporation": true, "co": true, "gmbh": true, "ag": true, "sa": true, "s.a": true, "bv": true, "b.v": true,
-	"plc": true, "lp": true, "llp": true, "sas": true, "srl": true, "ab": true, "as": true, "oy": true, "nv": true,
-	"pty": true, "group": true, "holdings": true, "company": true}
+// corporateSuffixes are the last words companyKey leaves out: the legal
+// forms in lower case, and words that a group's names add to its brand
+// but that a name found keeps ("PayPal Holdings" is PayPal to compare,
+// and "Acme & Co" stays whole).
+var corporateSuffixes = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{"group": true, "holdings": true, "company": true, "co": true}
+	for _, f := range legalForms {
+		m[strings.ToLower(f)] = true
+	}
+	return m
+})
 
 // isRegulation reports whether name is a law's name or acronym ("GDPR
 // Privacy Policy" is no company's).

@@ -398,6 +398,22 @@ func TestRegulationsIn(t *testing.T) {
 
 // The company a policy speaks for: the name it defines with "we" near its
 // top, else the capitalised words before "Privacy Policy" in its title.
+// Every legal form is left out of a name found and of a name compared,
+// with or without a final dot, after a comma or not.
+func TestLegalFormsServeBothWays(t *testing.T) {
+	for _, f := range legalForms {
+		for _, suffix := range []string{" " + f, ", " + f + "."} {
+			title := "Kestrel Trails" + suffix + " Privacy Policy"
+			if got := findCompany("We collect little.", title); got != "Kestrel Trails" {
+				t.Errorf("company of the title %q = %q, want Kestrel Trails", title, got)
+			}
+			if a, b := companyKey("Kestrel Trails"+suffix), companyKey("Kestrel Trails"); a != b {
+				t.Errorf("companyKey(%q) = %q, want %q", "Kestrel Trails"+suffix, a, b)
+			}
+		}
+	}
+}
+
 func TestCompany(t *testing.T) {
 	for _, c := range []struct{ title, text, want string }{
 		{"Privacy Policy", "Orchard Labs, Inc. (\u201cOrchard\u201d, \u201cwe\u201d, \u201cus\u201d or \u201cour\u201d) runs the app.", "Orchard"},
