@@ -14,15 +14,29 @@ const maxCompanyChars = 80
 
 // definedAs finds where a policy defines the name it goes by together
 // with "we", "us" or "our": (“Acme”, “we”, “us”), ("Acme," "we"),
-// (“Acme”, or “we”).
+// (“Acme”, or “we”), (“Acme”, “Company”, “we”): the first of up to four
+// quoted terms before "we".
 var definedAs = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`[“"]([^“”"\n]{2,80}?),?[”"]\s*,?\s*(?:(?:or|and)\s+)?(?:[“"]\s*)(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
+	return regexp.MustCompile(`[“"]([^“”"\n]{2,80}?),?[”"]\s*,?\s*(?:(?:or|and)\s+)?` + otherTerms + `(?:[“"]\s*)(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
+})
+
+// otherTerms are up to three more quoted terms of a definition before its
+// "we": “Company”, “Service”,
+const otherTerms = `(?:[“"][^“”"\n]{1,40}[”"]\s*,?\s*(?:(?:or|and)\s+)?){0,3}`
+
+// weRefersTo finds a name a policy says "we" refers to: References to
+// “we,” “our” and “us” refer to Acme; “We” means Acme Labs.
+var weRefersTo = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[“"](?:we|We|WE)\b[^.\n“”"]{0,3}[”"][^.\n]{0,60}?\b(?:refers?|means?)\s+(?:to\s+)?(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})`)
 })
 
 // namedBefore finds the name a policy gives just before defining "we":
-// Acme Labs, Inc. (“we”, “us”), Acme AB (the “Company”, “we”).
+// Acme Labs, Inc. (“we”, “us”), Acme AB (the “Company”, “we”), Acme,
+// Inc. and its affiliates (“we”).
 var namedBefore = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})[ \t]*\(\s*(?:\*\*)?(?:(?:collectively|together|jointly),?\s+|hereinafter\s+|the\s+)?(?:[“"][^“”"\n]{1,40}[”"]\s*,?\s*(?:(?:or|and)\s+)?)?[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
+	return regexp.MustCompile(`(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})` +
+		`(?:,?[ \t]+and[ \t]+its[ \t]+(?:subsidiaries|affiliates|affiliated companies)(?:[ \t]+and[ \t]+(?:subsidiaries|affiliates))?)?` +
+		`[ \t]*\(\s*(?:\*\*)?(?:(?:collectively|together|jointly),?\s+|hereinafter\s+|the\s+)?` + otherTerms + `[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
 })
 
 // placeBefore ends the text before a place's name.
@@ -79,14 +93,16 @@ var corporateTail = sync.OnceValue(func() *regexp.Regexp {
 // titleSuffixes end a title that names its company before them.
 var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "privacy notice", "privacy statement", "privacy center", "privacy centre",
 	"online privacy statement", "online privacy policy", "global privacy policy", "global privacy notice",
-	"data protection notice", "data protection policy", "data privacy notice", "data privacy policy"}
+	"data protection notice", "data protection policy", "data privacy notice", "data privacy policy",
+	"privacy and cookies policy", "privacy and cookie policy", "privacy & cookies policy", "privacy & cookie policy"}
 
 // findCompany returns the name the policy's own company goes by: the name
 // it defines together with "we" or "us" near its top (the first of the
 // text's first 8,000 bytes that is a name), else the capitalised name just
 // before a parenthesis that defines "we" there ("Acme Labs, Inc. (“we”)",
-// corporate suffixes left out), else the capitalised words a title puts
-// before "Privacy Policy" ("Acme Privacy Policy"), else "".
+// corporate suffixes left out), else the name it says "we" refers to
+// ("“we” and “us” refer to Acme"), else the capitalised words a title
+// puts before "Privacy Policy" ("Acme Privacy Policy"), else "".
 // The company is who the policy speaks for, so its name is no third party
 // (see package analyze).
 func findCompany(text, title string) string {
@@ -116,6 +132,16 @@ func findCompany(text, title string) string {
 			}
 		}
 	}
+	for _, i := range quotes {
+		window := strings.ReplaceAll(head[i:min(len(head), i+200)], "\u00a0", " ")
+		if m := weRefersTo().FindStringSubmatchIndex(window); m != nil {
+			// The name may end the sentence: "refers to Acme."
+			name := companyName(strings.TrimSuffix(corporateTail().ReplaceAllString(window[m[2]:m[3]], ""), "."))
+			if name != "" && !strings.Contains(name, ",") {
+				return name
+			}
+		}
+	}
 	lt := strings.ToLower(title)
 	at := -1
 	for _, suf := range titleSuffixes {
@@ -128,6 +154,7 @@ func findCompany(text, title string) string {
 	}
 	before := strings.TrimRight(title[:at], " -–—:|")
 	before = strings.TrimSuffix(strings.TrimSuffix(before, "’s"), "'s")
+	before = strings.TrimPrefix(before, "The ")
 	// "Acme, Inc. Privacy Policy" is Acme's.
 	before = corporateTail().ReplaceAllString(before, "")
 	// "Proton VPN Service Privacy Policy" is Proton VPN's.
