@@ -178,6 +178,30 @@ func TestAnalyzeTextOutput(t *testing.T) {
 	}
 }
 
+// A summary item's clauses: runs as ranges, and no more than a line's
+// worth, with the count of the rest.
+func TestClauseRefs(t *testing.T) {
+	many := make([]int, 0, 40)
+	for o := 1; o <= 80; o += 2 {
+		many = append(many, o)
+	}
+	for _, c := range []struct {
+		in   []int
+		want string
+	}{
+		{[]int{7}, "7"},
+		{[]int{3, 4}, "3,4"},
+		{[]int{3, 4, 5, 9, 11, 12, 13, 14}, "3-5,9,11-14"},
+		{many, "1,3,5,7,9,11,13,15,17,19,+30 more"},
+		{[]int{1, 2, 3, 5, 7, 9, 11, 13, 15, 17, 19, 20, 21, 30}, "1-3,5,7,9,11,13,15,17,19-21,30"},
+		{[]int{1, 2, 3, 5, 7, 9, 11, 13, 15, 17, 19, 20, 21, 30, 40, 41}, "1-3,5,7,9,11,13,15,17,19-21,30,+2 more"},
+	} {
+		if got := clauseRefs(c.in); got != c.want {
+			t.Errorf("clauseRefs(%v) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
 func TestWrap(t *testing.T) {
 	tests := []struct {
 		text  string

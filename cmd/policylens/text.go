@@ -148,11 +148,7 @@ func writePrivacy(w io.Writer, p policy.PrivacySummary) {
 	} {
 		parts := make([]string, len(sec.items))
 		for i, it := range sec.items {
-			refs := make([]string, len(it.Clauses))
-			for k, o := range it.Clauses {
-				refs[k] = fmt.Sprint(o)
-			}
-			parts[i] = fmt.Sprintf("%s [%s]", it.Value, strings.Join(refs, ","))
+			parts[i] = fmt.Sprintf("%s [%s]", it.Value, clauseRefs(it.Clauses))
 			if len(it.Details) > 0 {
 				parts[i] += " (" + strings.Join(it.Details, ", ") + ")"
 			}
@@ -169,6 +165,38 @@ func writePrivacy(w io.Writer, p policy.PrivacySummary) {
 			fmt.Fprintf(w, "  %-15s %s\n", name, line)
 		}
 	}
+}
+
+// maxRefs is how many clause references (an ordinal or a run of them)
+// a summary item lists in text output before it counts the rest.
+const maxRefs = 10
+
+// clauseRefs writes ordinals (ascending) for the text summary: runs of
+// three or more as a range ("55-58"), at most maxRefs references, then
+// how many clauses are left out ("+12 more"), so that a value stated in
+// dozens of clauses keeps to the width of a line. The JSON lists them all.
+func clauseRefs(ordinals []int) string {
+	var refs []string
+	shown := 0
+	for i := 0; i < len(ordinals); {
+		j := i
+		for j+1 < len(ordinals) && ordinals[j+1] == ordinals[j]+1 {
+			j++
+		}
+		if len(refs) == maxRefs {
+			return strings.Join(refs, ",") + fmt.Sprintf(",+%d more", len(ordinals)-shown)
+		}
+		switch {
+		case j-i >= 2:
+			refs = append(refs, fmt.Sprintf("%d-%d", ordinals[i], ordinals[j]))
+		default:
+			j = i
+			refs = append(refs, fmt.Sprint(ordinals[i]))
+		}
+		shown += j - i + 1
+		i = j + 1
+	}
+	return strings.Join(refs, ",")
 }
 
 // writePrefixed prints text wrapped after a prefix, its further lines
