@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,9 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policylens/policylens/shared/analysis/analyze"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/classify/train"
 	"github.com/policylens/policylens/shared/analysis/corpus"
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // The folders of the corpus root (../shared/corpus) that train reads.
@@ -66,6 +69,8 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.BoolVar(&opt.PerLabel, "per-label", false, "keep each label's F1-best threshold instead of tuning them jointly")
 	fs.IntVar(&opt.Workers, "workers", 2, "goroutines to train with (the result does not depend on it)")
 	modern := fs.Bool("modern", true, "train on "+modernDir+"/train.jsonl too")
+	more := fs.Bool("more", true, "with --modern, train on the second labelling pass too (shared/analysis/corpus/modern-more.jsonl: clauses of the modern training companies' policies in "+policiesDir+"/, found by segmenting them)")
+	moreLabels := fs.String("more-labels", "", "keyed labels to read instead of the second labelling pass (JSON Lines: source, key, labels)")
 	fs.Float64Var(&opt.ModernWeight, "modern-weight", opt.ModernWeight, "cost weight of the modern clauses")
 	fs.Float64Var(&opt.HeadWeight, "head-weight", opt.HeadWeight, "weight of the heading-path word 1-2-gram block (0: none)")
 	fs.Float64Var(&opt.CopyWeight, "copy-weight", opt.CopyWeight, "weight of the modern copies of the word n-grams of clauses with a heading path (0: none)")
@@ -143,6 +148,18 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		examples = append(examples, mt...)
 	}
+	// The second labelling pass labels clauses of the policies the word
+	// vectors read anyway: it joins the examples after them, so that its
+	// texts do not count twice there.
+	var more2 []corpus.Example
+	if *modern && *more {
+		mm, n, err := moreModern(ctx, filepath.Join(*dir, policiesDir), *moreLabels)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Fprintf(stderr, "train: %d of the %d clauses of the second labelling pass found in %s\n", len(mm), n, policiesDir)
+		more2 = mm
+	}
 	if opt.Network != nil {
 		if opt.Vectors, err = wordVectors(examples, filepath.Join(*dir, policiesDir), *wink, *vecIn, stderr); err != nil {
 			return fail(err)
@@ -153,6 +170,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			}
 		}
 	}
+	examples = append(examples, more2...)
 	if *oofPath != "" {
 		f, err := os.Create(*oofPath)
 		if err != nil {
@@ -282,4 +300,56 @@ func hasFlag(args []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// moreModern returns the clauses of the second labelling pass
+// (corpus.MoreModern, or the keyed labels of the file labelsFile) with
+// their labels, found by segmenting their policies in dir as analyze
+// does, and how many clauses the pass labelled. A policy dir lacks adds
+// none.
+func moreModern(ctx context.Context, dir, labelsFile string) ([]corpus.Example, int, error) {
+	keyed, err := corpus.MoreModern()
+	if labelsFile != "" {
+		var f *os.File
+		if f, err = os.Open(labelsFile); err != nil {
+			return nil, 0, err
+		}
+		defer f.Close()
+		keyed, err = corpus.ReadKeyed(f)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	var sources []string
+	for _, k := range keyed {
+		if !slices.Contains(sources, k.Source) {
+			sources = append(sources, k.Source)
+		}
+	}
+	m, err := classify.Default()
+	if err != nil {
+		return nil, 0, err
+	}
+	a := analyze.New(m, policy.Limits{})
+	var out []corpus.Example
+	for _, src := range sources {
+		name := src + ".md"
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("the second labelling pass: %w", err)
+		}
+		res, err := a.Analyze(ctx, name, data)
+		if err != nil {
+			return nil, 0, fmt.Errorf("the second labelling pass: %s: %w", name, err)
+		}
+		clauses := make([]corpus.Clause, len(res.Clauses))
+		for i, c := range res.Clauses {
+			clauses[i] = corpus.Clause{Heading: c.Heading, Text: c.Text}
+		}
+		out = append(out, corpus.Join(keyed, src, clauses)...)
+	}
+	return out, len(keyed), nil
 }

@@ -197,6 +197,67 @@ func TestTrainThenEval(t *testing.T) {
 	}
 }
 
+// The second labelling pass is found by segmenting its policies: a keyed
+// label whose clause the policy has is trained on; one whose clause is
+// not there, or whose policy is missing, is left out, and train says how
+// many it found.
+func TestTrainFindsKeyedLabels(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"opp115", "modern-opp115", "modern-policies"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeSynthetic(t, filepath.Join(dir, "opp115", "train.csv"), 200, 1)
+	writeSynthetic(t, filepath.Join(dir, "opp115", "validation.csv"), 80, 2)
+	writeSyntheticModern(t, filepath.Join(dir, "modern-opp115", "train.jsonl"), 120, 3)
+	writeSyntheticModern(t, filepath.Join(dir, "modern-opp115", "validation.jsonl"), 60, 4)
+	kept := "We keep your account records for seven years after you close the account, then delete them."
+	policyText := "# Kestrel Privacy Policy\n\n## How long we keep data\n\n" + kept + "\n\n## Security\n\nWe encrypt the data we store and limit who can read it.\n"
+	if err := os.WriteFile(filepath.Join(dir, "modern-policies", "Kestrel.md"), []byte(policyText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	labelsFile := filepath.Join(dir, "more.jsonl")
+	lines := fmt.Sprintf(`{"source":"Kestrel","key":%q,"labels":["Data Retention"]}
+{"source":"Kestrel","key":%q,"labels":["Data Security"]}
+{"source":"Nowhere","key":%q,"labels":["Policy Change"]}
+`, corpus.ClauseKey(kept), corpus.ClauseKey("A clause the policy does not have."), corpus.ClauseKey(kept))
+	if err := os.WriteFile(labelsFile, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	oof := filepath.Join(dir, "oof.tsv")
+	code, _, errOut := runCmd("train", "--corpus", dir, "--out", filepath.Join(dir, "model.bin"), "--folds", "3", "--network=false",
+		"--more-labels", labelsFile, "--oof", oof)
+	if code != 0 {
+		t.Fatalf("train: exit %d:\n%s", code, errOut)
+	}
+	if !strings.Contains(errOut, "train: 1 of the 3 clauses of the second labelling pass found in modern-policies") {
+		t.Errorf("train does not say how many keyed labels it found:\n%s", errOut)
+	}
+	// The examples are the OPP-115 and modern training files' and the one
+	// clause found.
+	data, err := os.ReadFile(oof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opp, err := corpus.ReadFile(filepath.Join(dir, "opp115", "train.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mt, err := corpus.Load(filepath.Join(dir, "modern-opp115", "train.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "\n"); n != len(opp)+len(mt)+1 {
+		t.Errorf("trained on %d examples, want %d", n, len(opp)+len(mt)+1)
+	}
+	code, _, errOut = runCmd("train", "--corpus", dir, "--out", filepath.Join(dir, "model.bin"), "--folds", "3", "--network=false",
+		"--more-labels", filepath.Join(dir, "nowhere.jsonl"))
+	if code != 1 || !strings.Contains(errOut, "nowhere.jsonl") {
+		t.Errorf("train with a missing --more-labels file: exit %d, %q", code, errOut)
+	}
+}
+
 // An attribute JSONL file gets the per-pair table and the task's last
 // line; --gold-categories adds the figures with the segments' own labels
 // as the categories, before the table.

@@ -3,6 +3,7 @@ package corpus
 import (
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,5 +135,70 @@ func TestReadJSONLErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("ReadJSONL(%q): %v, want an error with %q", tt.in, err, tt.want)
 		}
+	}
+}
+
+// Keyed labels find their clauses by the text's key, white space aside,
+// with the heading path of the clause found; a key no clause has, and the
+// labels of another source, give nothing; a clause repeated is one
+// example.
+func TestJoinKeyed(t *testing.T) {
+	in := `{"source":"Kestrel","key":"` + ClauseKey("We keep data  for\tseven years.") + `","labels":["Data Retention"]}
+
+{"source":"Kestrel","key":"` + ClauseKey("Not in the policy.") + `","labels":["Policy Change"]}
+{"source":"Other","key":"` + ClauseKey("We encrypt data.") + `","labels":["Data Security"]}
+`
+	keyed, err := ReadKeyed(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keyed) != 3 {
+		t.Fatalf("%d keyed labels, want 3", len(keyed))
+	}
+	clauses := []Clause{
+		{Heading: []string{"Security"}, Text: "We encrypt data."},
+		{Heading: []string{"Retention"}, Text: " We keep data for seven years. "},
+		{Heading: []string{"Retention", "Again"}, Text: "We keep data for seven years."},
+	}
+	got := Join(keyed, "Kestrel", clauses)
+	if len(got) != 1 {
+		t.Fatalf("Join gave %d examples, want 1: %+v", len(got), got)
+	}
+	ex := got[0]
+	retention, _ := labels.Index("Data Retention")
+	if ex.Text != "We keep data for seven years." || !ex.Labels.Has(retention) || ex.Labels.Len() != 1 ||
+		!slices.Equal(ex.Heading, []string{"Retention"}) || ex.Source != "Kestrel" || !ex.Modern {
+		t.Errorf("Join: %+v", ex)
+	}
+	for _, bad := range []string{
+		`{"source":"Kestrel","key":"00","labels":["No Such Label"]}`,
+		`{"source":"","key":"00","labels":[]}`,
+		`not json`,
+	} {
+		if _, err := ReadKeyed(strings.NewReader("\n" + bad + "\n")); err == nil || !strings.Contains(err.Error(), "line 2") {
+			t.Errorf("ReadKeyed(%q): %v, want an error naming line 2", bad, err)
+		}
+	}
+}
+
+// The second labelling pass shipped with the repository reads, and every
+// line names a source and a key of 16 hex digits.
+func TestMoreModernReads(t *testing.T) {
+	keyed, err := MoreModern()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keyed) == 0 {
+		t.Fatal("no keyed labels")
+	}
+	seen := map[string]bool{}
+	for _, k := range keyed {
+		if len(k.Key) != 16 || strings.Trim(k.Key, "0123456789abcdef") != "" || k.Source == "" {
+			t.Errorf("bad keyed label %+v", k)
+		}
+		if seen[k.Source+"/"+k.Key] {
+			t.Errorf("%s/%s labelled twice", k.Source, k.Key)
+		}
+		seen[k.Source+"/"+k.Key] = true
 	}
 }
