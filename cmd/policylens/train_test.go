@@ -129,7 +129,10 @@ func writeSyntheticModern(t *testing.T, path string, n int, seed uint64) {
 	}
 }
 
-func TestTrainThenEval(t *testing.T) {
+// syntheticCorpus writes a corpus folder of made-up OPP-115 and modern
+// training and validation files, with an empty modern-policies folder.
+func syntheticCorpus(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	for _, d := range []string{"opp115", "modern-opp115", "modern-policies"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
@@ -140,6 +143,11 @@ func TestTrainThenEval(t *testing.T) {
 	writeSynthetic(t, filepath.Join(dir, "opp115", "validation.csv"), 80, 2)
 	writeSyntheticModern(t, filepath.Join(dir, "modern-opp115", "train.jsonl"), 120, 3)
 	writeSyntheticModern(t, filepath.Join(dir, "modern-opp115", "validation.jsonl"), 60, 4)
+	return dir
+}
+
+func TestTrainThenEval(t *testing.T) {
+	dir := syntheticCorpus(t)
 	// Word vectors for the network: the cue words of a label point one way.
 	all, counts := map[string][]float32{}, map[string]int{}
 	for i, w := range []string{"retain", "keep", "period", "archive", "encrypt", "secure", "firewall", "safeguard",
@@ -202,16 +210,7 @@ func TestTrainThenEval(t *testing.T) {
 // not there, or whose policy is missing, is left out, and train says how
 // many it found.
 func TestTrainFindsKeyedLabels(t *testing.T) {
-	dir := t.TempDir()
-	for _, d := range []string{"opp115", "modern-opp115", "modern-policies"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	writeSynthetic(t, filepath.Join(dir, "opp115", "train.csv"), 200, 1)
-	writeSynthetic(t, filepath.Join(dir, "opp115", "validation.csv"), 80, 2)
-	writeSyntheticModern(t, filepath.Join(dir, "modern-opp115", "train.jsonl"), 120, 3)
-	writeSyntheticModern(t, filepath.Join(dir, "modern-opp115", "validation.jsonl"), 60, 4)
+	dir := syntheticCorpus(t)
 	kept := "We keep your account records for seven years after you close the account, then delete them."
 	policyText := "# Kestrel Privacy Policy\n\n## How long we keep data\n\n" + kept + "\n\n## Security\n\nWe encrypt the data we store and limit who can read it.\n"
 	if err := os.WriteFile(filepath.Join(dir, "modern-policies", "Kestrel.md"), []byte(policyText), 0o644); err != nil {

@@ -154,20 +154,30 @@ func ReadJSONL(r io.Reader) ([]Example, error) {
 		if text == "" {
 			return nil, fmt.Errorf("corpus: line %d: empty text", line)
 		}
-		ex := Example{Text: text, Line: line, Source: rec.Source, Modern: true, Heading: SplitHeading(rec.Heading)}
-		for _, l := range rec.Labels {
-			id, ok := labels.Index(l)
-			if !ok {
-				return nil, fmt.Errorf("corpus: line %d: unknown label %q", line, l)
-			}
-			ex.Labels = ex.Labels.With(id)
+		set, err := labelSet(rec.Labels)
+		if err != nil {
+			return nil, fmt.Errorf("corpus: line %d: %w", line, err)
 		}
-		out = append(out, ex)
+		out = append(out, Example{Text: text, Labels: set, Line: line, Source: rec.Source, Modern: true, Heading: SplitHeading(rec.Heading)})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)
 	}
 	return out, nil
+}
+
+// labelSet is the set of the labels named (exact names, as the JSON Lines
+// files write them).
+func labelSet(names []string) (LabelSet, error) {
+	var set LabelSet
+	for _, l := range names {
+		id, ok := labels.Index(l)
+		if !ok {
+			return 0, fmt.Errorf("unknown label %q", l)
+		}
+		set = set.With(id)
+	}
+	return set, nil
 }
 
 // HeadingSeparator separates the levels of a heading path written on one

@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/policylens/policylens/shared/domain/labels"
 )
 
 // Keyed labels name a clause by its policy and a key of its text instead
@@ -68,15 +66,11 @@ func ReadKeyed(r io.Reader) ([]Keyed, error) {
 		if rec.Source == "" || rec.Key == "" {
 			return nil, fmt.Errorf("corpus: keyed labels line %d: no source or key", line)
 		}
-		k := Keyed{Source: rec.Source, Key: rec.Key}
-		for _, l := range rec.Labels {
-			id, ok := labels.Index(l)
-			if !ok {
-				return nil, fmt.Errorf("corpus: keyed labels line %d: unknown label %q", line, l)
-			}
-			k.Labels = k.Labels.With(id)
+		set, err := labelSet(rec.Labels)
+		if err != nil {
+			return nil, fmt.Errorf("corpus: keyed labels line %d: %w", line, err)
 		}
-		out = append(out, k)
+		out = append(out, Keyed{Source: rec.Source, Key: rec.Key, Labels: set})
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("corpus: keyed labels: %w", err)
