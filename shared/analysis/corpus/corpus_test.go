@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -200,5 +201,35 @@ func TestMoreModernReads(t *testing.T) {
 			t.Errorf("%s/%s labelled twice", k.Source, k.Key)
 		}
 		seen[k.Source+"/"+k.Key] = true
+	}
+}
+
+// modern-more-3.jsonl, the pass with its third round (docs/model.md), reads
+// and holds every clause of the shipped pass with the same labels.
+func TestMoreModernThirdRoundExtendsThePass(t *testing.T) {
+	f, err := os.Open("modern-more-3.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	all, err := ReadKeyed(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped, err := MoreModern()
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]LabelSet{}
+	for _, k := range all {
+		have[k.Source+"/"+k.Key] = k.Labels
+	}
+	if len(all) <= len(shipped) {
+		t.Errorf("%d keyed labels with the third round, %d without", len(all), len(shipped))
+	}
+	for _, k := range shipped {
+		if got, ok := have[k.Source+"/"+k.Key]; !ok || got != k.Labels {
+			t.Errorf("%s/%s: %v in the third round's file, %v shipped", k.Source, k.Key, got.Names(), k.Labels.Names())
+		}
 	}
 }
