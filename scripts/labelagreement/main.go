@@ -7,9 +7,9 @@
 //
 //	go run ./scripts/labelagreement ../shared/corpus
 //
-// It prints figures only, no text: the clauses found, those labelled
-// exactly alike, and micro-F1 and per-label F1 of the second pass against
-// the first.
+// It prints figures only, no text: the per-label table of the second pass
+// against the first (as policylens eval prints a model's), the clauses
+// found, those labelled exactly alike, and micro-F1.
 package main
 
 import (
@@ -18,8 +18,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/policylens/policylens/shared/analysis/classify/train"
 	"github.com/policylens/policylens/shared/analysis/corpus"
-	"github.com/policylens/policylens/shared/domain/labels"
 )
 
 func main() {
@@ -44,41 +44,26 @@ func main() {
 	for _, ex := range first {
 		gold[ex.Source+"\x00"+corpus.ClauseKey(ex.Text)] = ex.Labels
 	}
-	var tp, fp, fn [labels.Count]int
-	found, exact := 0, 0
+	var golds, seconds []corpus.LabelSet
+	exact := 0
 	for _, k := range second {
 		g, ok := gold[k.Source+"\x00"+k.Key]
 		if !ok {
 			continue
 		}
-		found++
+		golds, seconds = append(golds, g), append(seconds, k.Labels)
 		if g == k.Labels {
 			exact++
 		}
-		for l := range labels.Count {
-			switch {
-			case g.Has(l) && k.Labels.Has(l):
-				tp[l]++
-			case k.Labels.Has(l):
-				fp[l]++
-			case g.Has(l):
-				fn[l]++
-			}
-		}
 	}
-	if found == 0 {
+	if len(golds) == 0 {
 		log.Fatal("no clause of the check is in the modern training file")
 	}
-	fmt.Printf("%-38s %5s %5s %5s %6s\n", "label", "both", "2nd", "1st", "F1")
-	var T, P, N int
-	for l := range labels.Count {
-		T, P, N = T+tp[l], P+fp[l], N+fn[l]
-		f1 := 0.0
-		if d := 2*tp[l] + fp[l] + fn[l]; d > 0 {
-			f1 = float64(2*tp[l]) / float64(d)
-		}
-		fmt.Printf("%-38s %5d %5d %5d %6.3f\n", labels.Names()[l], tp[l], fp[l], fn[l], f1)
+	// The first pass as the gold labels, the second as the predictions.
+	m := train.Compare(golds, seconds)
+	if err := m.WriteTable(os.Stdout); err != nil {
+		log.Fatal(err)
 	}
 	fmt.Printf("\n%d of %d check clauses found; labelled alike: %d; micro-F1 of the second pass against the first %.3f\n",
-		found, len(second), exact, float64(2*T)/float64(2*T+P+N))
+		len(golds), len(second), exact, m.MicroF1())
 }
