@@ -39,6 +39,57 @@ var namedBefore = sync.OnceValue(func() *regexp.Regexp {
 		`[ \t]*\(\s*(?:\*\*)?(?:(?:collectively|together|jointly),?\s+|hereinafter\s+|the\s+)?` + otherTerms + `[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
 })
 
+// shortName finds a name a policy gives a short form of its own near its
+// top: Acme Ventures LLC (“Acme”), Acme.io ("Acme"). The short form must
+// be the name's start (SameCompany), or it names something else: Standard
+// Contractual Clauses (“SCCs”).
+var shortName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([\p{Lu}\p{N}][\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})` +
+		`[ \t]*\(\s*(?:the\s+)?(?:\*\*)?[“"](?:\*\*)?([^“”"\n*]{2,40}?)(?:\*\*)?,?[”"](?:\*\*)?\s*\)`)
+})
+
+// documentWord is in a defined term that names a document or a role, not
+// a company: Privacy Policy (“Privacy Policy”).
+var documentWord = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:polic(?:y|ies)|notice|statement|terms|agreement|officer|cookies?|regulation|act|law)\b`)
+})
+
+// ownIntro reports whether a name that follows before (the text up to it)
+// introduces the policy's own company: it opens a paragraph or sentence,
+// or its sentence speaks of this policy or says who runs the service
+// ("This Privacy Policy between Acme Ltd", "a website produced by Acme
+// LLC"). A name in any other sentence is more often a third party's:
+// "processed by our payment processor, Stripe, Inc. (“Stripe”)".
+func ownIntro(before string) bool {
+	start := max(strings.LastIndex(before, ". "), strings.LastIndex(before, "\n"), strings.LastIndex(before, "! "), strings.LastIndex(before, "? "))
+	sentence := strings.Trim(before[start+1:], " \t*_#>-")
+	return sentence == "" || ownIntroWords().MatchString(sentence)
+}
+
+// ownIntroWords are the words of ownIntro.
+var ownIntroWords = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\bthis (?:privacy )?(?:policy|notice|statement)\b|\b(?:operated|provided|produced|owned|offered|published|controlled|run|maintained|managed) by\s*$`)
+})
+
+// controllerName finds the name a policy says is the controller of the
+// personal data: Acme is the controller; Acme Labs Ltd acts as the data
+// controller.
+var controllerName = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`([\p{Lu}\p{N}][\p{L}\p{N}_&.'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})` +
+		`[ \t]+(?:is|acts as|performs as|will act as|shall be)[ \t]+the[ \t]+(?:data[ \t]+)?controller\b`)
+})
+
+// questionWords open a question or a sentence, not a name: "Who is the
+// controller?"
+var questionWords = map[string]bool{"who": true, "which": true, "what": true, "that": true, "this": true, "it": true, "they": true}
+
+// collectively finds a name a definition of "we" opens with: (collectively
+// Acme Inc., the “Company,” “we,” “us”).
+var collectively = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\(\s*(?:collectively|together|jointly),?\s+(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5}),?\s+(?:the\s+)?` +
+		otherTerms + `[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
+})
+
 // placeBefore ends the text before a place's name.
 var placeBefore = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\b(?:in|at|of|from|located|registered|incorporated|based|headquartered|address)\s*$`)
@@ -102,7 +153,11 @@ var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "p
 // before a parenthesis that defines "we" there ("Acme Labs, Inc. (“we”)",
 // corporate suffixes left out), else the name it says "we" refers to
 // ("“we” and “us” refer to Acme"), else the capitalised words a title
-// puts before "Privacy Policy" ("Acme Privacy Policy"), else "".
+// puts before "Privacy Policy" ("Acme Privacy Policy"), else the name a
+// definition of "we" opens with ("(collectively Acme Inc., “we”)"), else
+// the short form it gives its own name in its first 4,000 bytes ("Acme
+// Ventures LLC (“Acme”)"), else the name it says is the controller
+// there ("Acme is the data controller"), else "".
 // The company is who the policy speaks for, so its name is no third party
 // (see package analyze).
 func findCompany(text, title string) string {
@@ -142,6 +197,46 @@ func findCompany(text, title string) string {
 			}
 		}
 	}
+	if name := titleCompany(title); name != "" {
+		return name
+	}
+	for _, i := range quotes {
+		window := strings.ReplaceAll(head[max(0, i-240):i+len("“our")], "\u00a0", " ")
+		if m := collectively().FindStringSubmatchIndex(window); m != nil {
+			if name := companyName(corporateTail().ReplaceAllString(window[m[2]:m[3]], "")); name != "" && !strings.Contains(name, ",") {
+				return name
+			}
+		}
+	}
+	top := strings.ReplaceAll(head[:min(len(head), 4000)], "\u00a0", " ")
+	for _, m := range shortName().FindAllStringSubmatchIndex(top, -1) {
+		prev, _ := utf8.DecodeLastRuneInString(top[:m[2]])
+		if m[2] > 0 && (unicode.IsLetter(prev) || unicode.IsDigit(prev)) {
+			continue
+		}
+		short := companyName(top[m[4]:m[5]])
+		if short == "" || !capitalised(short) || isRegulation(short) || !SameCompany(short, top[m[2]:m[3]]) ||
+			documentWord().MatchString(short) || !ownIntro(top[:m[2]]) {
+			continue
+		}
+		return short
+	}
+	for _, m := range controllerName().FindAllStringSubmatchIndex(top, -1) {
+		name := companyName(corporateTail().ReplaceAllString(top[m[2]:m[3]], ""))
+		prev, _ := utf8.DecodeLastRuneInString(top[:m[2]])
+		if name == "" || !capitalised(name) || generic(name) || isRegulation(name) || documentWord().MatchString(name) ||
+			questionWords[strings.ToLower(strings.Fields(name)[0])] || m[2] > 0 && (unicode.IsLetter(prev) || unicode.IsDigit(prev)) {
+			continue
+		}
+		return name
+	}
+	return ""
+}
+
+// titleCompany returns the capitalised words a title puts before "Privacy
+// Policy" or the like, else the name a title opening with one says it is
+// for (titleFor), or "".
+func titleCompany(title string) string {
 	lt := strings.ToLower(title)
 	at := -1
 	for _, suf := range titleSuffixes {
@@ -150,7 +245,7 @@ func findCompany(text, title string) string {
 		}
 	}
 	if at < 0 {
-		return ""
+		return titleFor(title)
 	}
 	before := strings.TrimRight(title[:at], " -–—:|")
 	before = strings.TrimSuffix(strings.TrimSuffix(before, "’s"), "'s")
@@ -170,6 +265,29 @@ func findCompany(text, title string) string {
 		return ""
 	}
 	return name
+}
+
+// titleFor returns the name a title that opens with "Privacy Policy" or
+// the like says it is for or of: "Privacy Notice of Acme Corporation",
+// "Privacy Policy for Acme"; "" for others ("Privacy statement for
+// customer accounts").
+func titleFor(title string) string {
+	lt := strings.ToLower(title)
+	for _, suf := range titleSuffixes {
+		rest, ok := strings.CutPrefix(lt, suf)
+		if !ok {
+			continue
+		}
+		for _, by := range []string{" for ", " of "} {
+			if strings.HasPrefix(rest, by) {
+				name := companyName(corporateTail().ReplaceAllString(title[len(title)-len(rest)+len(by):], ""))
+				if name != "" && capitalised(name) && !generic(name) && !isRegulation(name) && !documentWord().MatchString(name) {
+					return name
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // companyName cleans a candidate name: white space as one space, no
@@ -209,7 +327,8 @@ func capitalised(s string) bool {
 // SameCompany reports whether a service's name names the company: the same
 // name in any letter case, or one the start of the other at a word
 // ("Amazon" and "Amazon Web Services"; "Zoom" and "Zoom Video
-// Communications, Inc."), corporate suffixes and ".com" aside.
+// Communications, Inc."), corporate suffixes and ".com" (siteSuffixes)
+// aside.
 func SameCompany(name, company string) bool {
 	a, b := companyKey(name), companyKey(company)
 	if a == "" || b == "" {
@@ -219,7 +338,7 @@ func SameCompany(name, company string) bool {
 }
 
 // companyKey is a name in lower case without punctuation, corporate
-// suffixes and a final ".com".
+// suffixes and a final ".com" or other site suffix (siteSuffixes).
 func companyKey(s string) string {
 	s = strings.ToLower(s)
 	s = strings.Map(func(r rune) rune {
@@ -232,10 +351,18 @@ func companyKey(s string) string {
 	for len(words) > 1 && corporateSuffixes()[strings.Trim(words[len(words)-1], ".")] {
 		words = words[:len(words)-1]
 	}
-	k := strings.Join(words, " ")
-	k = strings.TrimSuffix(strings.Trim(k, "."), ".com")
+	k := strings.Trim(strings.Join(words, " "), ".")
+	for _, tld := range siteSuffixes {
+		if strings.HasSuffix(k, tld) && len(k) > len(tld) {
+			return k[:len(k)-len(tld)]
+		}
+	}
 	return k
 }
+
+// siteSuffixes end a site's name that a company goes by: Academia.edu is
+// Academia.
+var siteSuffixes = []string{".com", ".edu", ".org", ".net", ".io", ".co", ".ai", ".app"}
 
 // corporateSuffixes are the last words companyKey leaves out: the legal
 // forms in lower case, and words that a group's names add to its brand

@@ -444,6 +444,29 @@ func TestCompany(t *testing.T) {
 		{"Privacy Policy", "Kestrel Trails AG, Zug (the \u201cFoundation\u201d, \u201cwe\u201d, or \u201cus\u201d) runs the site.", ""},
 		{"Privacy Policy", "Our app (\u201cWe\u201d, \u201cus\u201d) collects little.", ""},
 		{"Privacy Policy", "We collect little.", ""},
+		// A short form the policy gives its own name at the top.
+		{"Privacy Policy", "Effective Date: May 1, 2026\n\nKestrel Ventures LLC (\u201cKestrel\u201d) knows you care.", "Kestrel"},
+		{"Privacy Policy", "Kestrel.io (\"Kestrel\") runs a library.", "Kestrel"},
+		{"Privacy Policy", "The site is provided by 42Trails (\"42Trails\") under these terms.", "42Trails"},
+		{"Privacy Policy", "In this Privacy Policy you read how Kestrel Analytics AS (\"Kestrel\") uses data.", "Kestrel"},
+		{"Privacy Policy", "Kestrel (\u201c**Kestrel**\u201d) runs the site.", "Kestrel"},
+		// ... not a third party's, a document's or a law's.
+		{"Privacy Policy", "We run the site. Payments are processed by our payment processor, Orchard, Inc. (\u201cOrchard\u201d).", ""},
+		{"Privacy Policy", "We run the site.\n\nThis website uses the services of Orchard Inc. (\u201cOrchard\u201d) for ads.", ""},
+		{"Privacy Policy", "We adopted this Privacy Policy (\u201cPrivacy Policy\u201d).", ""},
+		{"Privacy Policy", "General Data Protection Regulation (\u201cGDPR\u201d) rights apply.", ""},
+		{"Privacy Policy", "Standard Contractual Clauses (\u201cSCCs\u201d) protect transfers.", ""},
+		// A definition of "we" that opens with the name.
+		{"Privacy Policy", "The sites operated by Kestrel Media Inc. (collectively Kestrel Media Inc., the \u201cCompany,\u201d \u201cwe,\u201d \u201cus\u201d) collect data.", "Kestrel Media"},
+		// The controller the policy names.
+		{"Privacy Policy", "This policy covers what Kestrel performs as the data controller.", "Kestrel"},
+		{"Privacy Policy", "For users in the EEA, Kestrel Trails Ireland Limited is the controller.", "Kestrel Trails Ireland"},
+		{"Privacy Policy", "Who is the controller? We are.", ""},
+		{"Privacy Policy", "If your employer gave you an account, your employer is the controller.", ""},
+		// A title that names whom it is for.
+		{"Privacy Notice of Kestrel 6 Corporation", "We collect little.", "Kestrel 6"},
+		{"Privacy Policy for Kestrel", "We collect little.", "Kestrel"},
+		{"Privacy statement for customer accounts", "We collect little.", ""},
 	} {
 		if got := findCompany(c.text, c.title); got != c.want {
 			t.Errorf("company of %q / %q = %q, want %q", c.title, c.text, got, c.want)
@@ -455,6 +478,7 @@ func TestCompany(t *testing.T) {
 	}{
 		{"Zoom", "Zoom", true}, {"Amazon", "Amazon Web Services", true}, {"Amazon Web Services", "Amazon.com, Inc.", true},
 		{"PayPal", "PayPal Holdings, Inc.", true}, {"Google", "Googleplex Labs", false}, {"Apple", "", false}, {"Meta Pixel", "Meta", true},
+		{"Kestrel", "Kestrel.edu", true}, {"Kestrel", "Kestrel.io", true}, {"Kestrel", "Kestrel.iot", false},
 	} {
 		if got := SameCompany(c.name, c.company); got != c.want {
 			t.Errorf("SameCompany(%q, %q) = %v", c.name, c.company, got)
