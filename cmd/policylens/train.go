@@ -50,6 +50,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	vecOut := fs.String("save-vectors", "", "also save the word vectors built to this file")
 	network := fs.Bool("network", true, "a small network over word vectors, read by the calibration (needs --wink or --vectors)")
 	hidden := fs.Int("hidden", opt.Network.Hidden, "hidden units of the network")
+	members := fs.Int("networks", max(opt.Network.Members, 1), "networks trained from different starts whose logits are averaged (stored as one network of their hidden units side by side)")
 	epochs := fs.Int("epochs", 30, "training epochs of the network")
 	seed := fs.Uint64("seed", 1, "random seed; training is deterministic for a seed")
 	words := fs.String("words", rangeString(opt.Features.WordMin, opt.Features.WordMax), "word n-gram lengths, MIN-MAX (0 for none)")
@@ -128,6 +129,9 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			return usage("%s", winkHelp)
 		}
 		opt.Network = &train.NetworkOptions{Hidden: *hidden, Epochs: *epochs}
+		if *members > 1 {
+			opt.Network.Members = *members
+		}
 	}
 	opt.Seed = *seed
 	opt.Log = stderr

@@ -28,6 +28,11 @@ type NetworkOptions struct {
 	Epochs int     // 0 means 30
 	Rate   float64 // Adam step; 0 means 0.002
 	L2     float64 // weight decay; 0 means 1e-4
+	// Members is the number of networks trained from different starts
+	// whose logits are averaged (0 means 1). The average of networks of
+	// one hidden layer is one network with their hidden units side by
+	// side, so the model file holds it as one.
+	Members int `json:",omitempty"`
 }
 
 func (o *NetworkOptions) defaults() {
@@ -43,6 +48,50 @@ func (o *NetworkOptions) defaults() {
 	if o.L2 == 0 {
 		o.L2 = 1e-4
 	}
+	if o.Members == 0 {
+		o.Members = 1
+	}
+}
+
+// memberSeed is the seed of member m of a network whose first member's is
+// seed.
+func memberSeed(seed uint64, m int) uint64 { return seed + uint64(m)*104729 }
+
+// trainMembers fits opt.Members networks (trainMLP) from different seeds
+// and returns their average as one network (side by side).
+func trainMembers(xs [][]float32, y []uint16, wt []float64, idx []int, opt NetworkOptions, seed uint64) *mlp {
+	opt.defaults()
+	nets := make([]*mlp, opt.Members)
+	for m := range nets {
+		nets[m] = trainMLP(xs, y, wt, idx, opt, memberSeed(seed, m))
+	}
+	return sideBySide(nets)
+}
+
+// sideBySide returns the network whose logits are the mean of the logits
+// of nets (of the same inputs): their hidden units together, each
+// network's second layer divided by their number.
+func sideBySide(nets []*mlp) *mlp {
+	if len(nets) == 1 {
+		return nets[0]
+	}
+	out := &mlp{in: nets[0].in}
+	for _, n := range nets {
+		out.hidden += n.hidden
+		out.w1 = append(out.w1, n.w1...)
+		out.b1 = append(out.b1, n.b1...)
+	}
+	k := float32(len(nets))
+	out.w2 = make([]float32, 0, labels.Count*out.hidden)
+	for l := range labels.Count {
+		for _, n := range nets {
+			for _, w := range n.w2[l*n.hidden : (l+1)*n.hidden] {
+				out.w2 = append(out.w2, w/k)
+			}
+			out.b2[l] += n.b2[l] / k
+		}
+	}
+	return out
 }
 
 // forward writes the logits of x to out; h receives the hidden layer.
@@ -178,7 +227,7 @@ func trainNetwork(ctx context.Context, examples []corpus.Example, weight []float
 	}
 	r := &networkRun{oof: make([][labels.Count]float64, n)}
 	runJobs(ctx, opt.Folds, opt.Workers, func(f int) {
-		net := trainMLP(xs, ys, weight, outside(fold, f), *opt.Network, opt.Seed+uint64(f)*7919)
+		net := trainMembers(xs, ys, weight, outside(fold, f), *opt.Network, opt.Seed+uint64(f)*7919)
 		h := make([]float32, net.hidden)
 		for k := range n {
 			if fold[k] == f {
@@ -190,6 +239,6 @@ func trainNetwork(ctx context.Context, examples []corpus.Example, weight []float
 	for k := range all {
 		all[k] = k
 	}
-	r.final = trainMLP(xs, ys, weight, all, *opt.Network, opt.Seed+1<<40)
+	r.final = trainMembers(xs, ys, weight, all, *opt.Network, opt.Seed+1<<40)
 	return r
 }

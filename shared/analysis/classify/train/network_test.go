@@ -44,6 +44,52 @@ func TestNetworkLearns(t *testing.T) {
 	}
 }
 
+// TestMembersAverage checks that networks trained side by side give the
+// mean of their logits, and that each member started elsewhere.
+func TestMembersAverage(t *testing.T) {
+	var xs [][]float32
+	var ys []uint16
+	var wt []float64
+	var idx []int
+	for i := range 200 {
+		a, b := float32(i%2*2-1), float32(i/3%2*2-1)
+		xs = append(xs, []float32{a, b * (1 + float32(i%5)/10), 0.3})
+		ys = append(ys, uint16(i%2))
+		wt = append(wt, 1)
+		idx = append(idx, i)
+	}
+	opt := NetworkOptions{Hidden: 8, Epochs: 20, Members: 3}
+	wide := trainMembers(xs, ys, wt, idx, opt, 5)
+	if wide.hidden != 24 {
+		t.Fatalf("%d hidden units, want 3 x 8", wide.hidden)
+	}
+	var members []*mlp
+	for m := range 3 {
+		members = append(members, trainMLP(xs, ys, wt, idx, opt, memberSeed(5, m)))
+	}
+	if members[0].w1[0] == members[1].w1[0] {
+		t.Error("two members started from the same weights")
+	}
+	hw := make([]float32, wide.hidden)
+	h := make([]float32, 8)
+	for k := range xs {
+		var got, one [labels.Count]float64
+		var want [labels.Count]float64
+		wide.forward(xs[k], hw, &got)
+		for _, n := range members {
+			n.forward(xs[k], h, &one)
+			for l := range one {
+				want[l] += one[l] / 3
+			}
+		}
+		for l := range got {
+			if math.Abs(got[l]-want[l]) > 1e-4 {
+				t.Fatalf("example %d label %d: side by side %v, mean of members %v", k, l, got[l], want[l])
+			}
+		}
+	}
+}
+
 // TestModelScoresAsTrained checks that the weights file scores clauses as
 // training computed them: the linear margins of the final weights, the best
 // sentence margins, the network's logits over the word vectors' averages,
@@ -54,7 +100,8 @@ func TestModelScoresAsTrained(t *testing.T) {
 	ex := append(syntheticCorpus(240, 3, false), syntheticCorpus(240, 4, true)...)
 	opt := Shipped()
 	opt.Folds, opt.Seed, opt.Vectors = 3, 1, syntheticVectors()
-	opt.Network = &NetworkOptions{Hidden: 8, Epochs: 5}
+	// Two members side by side, so that the file's network is theirs.
+	opt.Network = &NetworkOptions{Hidden: 8, Epochs: 5, Members: 2}
 	opt.SentGate = 0.5 // so that gates are used
 	f, err := fitModel(context.Background(), ex, opt)
 	if err != nil {
@@ -107,7 +154,7 @@ func TestModelScoresAsTrained(t *testing.T) {
 			}
 		}
 		var logits [labels.Count]float64
-		f.net.final.forward(opt.Vectors.dense(in), make([]float32, 8), &logits)
+		f.net.final.forward(opt.Vectors.dense(in), make([]float32, f.net.final.hidden), &logits)
 		copy(x[2*labels.Count:], logits[:])
 		if len(in.Heading) > 0 {
 			x[3*labels.Count] = 1

@@ -96,7 +96,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("train: %w", err)
 		}
-		logf("train: network of %d hidden units over %d words cross-validated and fitted", opt.Network.Hidden, len(opt.Vectors.Words))
+		logf("train: network of %d hidden units (x %d) over %d words cross-validated and fitted", opt.Network.Hidden, max(opt.Network.Members, 1), len(opt.Vectors.Words))
 	}
 
 	rep := &Report{Examples: n, Rows: dim, Options: opt}
