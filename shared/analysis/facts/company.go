@@ -57,9 +57,9 @@ var documentWord = sync.OnceValue(func() *regexp.Regexp {
 // ownIntro reports whether a name that follows before (the text up to it)
 // introduces the policy's own company: it opens a paragraph or sentence,
 // or its sentence speaks of this policy or says who runs the service
-// ("This Privacy Policy between Acme Ltd", "a website produced by Acme
+// ("This Privacy Policy is agreed with Acme Ltd", "the game published by Acme
 // LLC"). A name in any other sentence is more often a third party's:
-// "processed by our payment processor, Stripe, Inc. (“Stripe”)".
+// "card numbers go straight to Orchard Pay, Inc. (“Orchard Pay”)".
 func ownIntro(before string) bool {
 	start := max(strings.LastIndex(before, ". "), strings.LastIndex(before, "\n"), strings.LastIndex(before, "! "), strings.LastIndex(before, "? "))
 	sentence := strings.Trim(before[start+1:], " \t*_#>-")

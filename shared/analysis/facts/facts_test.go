@@ -448,11 +448,11 @@ func TestCompany(t *testing.T) {
 		{"Privacy Policy", "Effective Date: May 1, 2026\n\nKestrel Ventures LLC (\u201cKestrel\u201d) knows you care.", "Kestrel"},
 		{"Privacy Policy", "Kestrel.io (\"Kestrel\") runs a library.", "Kestrel"},
 		{"Privacy Policy", "The site is provided by 42Trails (\"42Trails\") under these terms.", "42Trails"},
-		{"Privacy Policy", "In this Privacy Policy you read how Kestrel Analytics AS (\"Kestrel\") uses data.", "Kestrel"},
+		{"Privacy Policy", "This privacy notice tells how Kestrel Analytics AS (\"Kestrel\") uses data.", "Kestrel"},
 		{"Privacy Policy", "Kestrel (\u201c**Kestrel**\u201d) runs the site.", "Kestrel"},
 		// ... not a third party's, a document's or a law's.
-		{"Privacy Policy", "We run the site. Payments are processed by our payment processor, Orchard, Inc. (\u201cOrchard\u201d).", ""},
-		{"Privacy Policy", "We run the site.\n\nThis website uses the services of Orchard Inc. (\u201cOrchard\u201d) for ads.", ""},
+		{"Privacy Policy", "We run the site. Card numbers go straight to Orchard Pay, Inc. (\u201cOrchard Pay\u201d).", ""},
+		{"Privacy Policy", "We run the site.\n\nAds here come from Orchard Inc. (\u201cOrchard\u201d).", ""},
 		{"Privacy Policy", "We adopted this Privacy Policy (\u201cPrivacy Policy\u201d).", ""},
 		{"Privacy Policy", "General Data Protection Regulation (\u201cGDPR\u201d) rights apply.", ""},
 		{"Privacy Policy", "Standard Contractual Clauses (\u201cSCCs\u201d) protect transfers.", ""},
@@ -461,7 +461,7 @@ func TestCompany(t *testing.T) {
 		// The controller the policy names.
 		{"Privacy Policy", "This policy covers what Kestrel performs as the data controller.", "Kestrel"},
 		{"Privacy Policy", "For users in the EEA, Kestrel Trails Ireland Limited is the controller.", "Kestrel Trails Ireland"},
-		{"Privacy Policy", "Who is the controller? We are.", ""},
+		{"Privacy Policy", "Who is the controller of your data? We are.", ""},
 		{"Privacy Policy", "If your employer gave you an account, your employer is the controller.", ""},
 		// A title that names whom it is for.
 		{"Privacy Notice of Kestrel 6 Corporation", "We collect little.", "Kestrel 6"},
