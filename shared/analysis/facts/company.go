@@ -25,18 +25,19 @@ var definedAs = sync.OnceValue(func() *regexp.Regexp {
 const otherTerms = `(?:[“"][^“”"\n]{1,40}[”"]\s*,?\s*(?:(?:or|and)\s+)?){0,3}`
 
 // weRefersTo finds a name a policy says "we" refers to: References to
-// “we,” “our” and “us” refer to Acme; “We” means Acme Labs.
+// “we,” “our” and “us” refer to Acme; “We” means Acme Labs; “we” means the
+// Acme group; references to “we” or “Acme” are references to Acme Inc.
 var weRefersTo = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^[“"](?:we|We|WE)\b[^.\n“”"]{0,3}[”"][^.\n]{0,60}?\b(?:refers?|means?)\s+(?:to\s+)?(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})`)
+	return regexp.MustCompile(`^[“"](?:we|We|WE)\b[^.\n“”"]{0,3}[”"][^.\n]{0,60}?\b(?:refers?|means?|(?:are|is)\s+references?)\s+(?:to\s+)?(?:the\s+)?(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})`)
 })
 
 // namedBefore finds the name a policy gives just before defining "we":
 // Acme Labs, Inc. (“we”, “us”), Acme AB (the “Company”, “we”), Acme,
-// Inc. and its affiliates (“we”).
+// Inc. and its affiliates (“we”), Acme Incorporated (Acme, “we”).
 var namedBefore = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})` +
 		`(?:,?[ \t]+and[ \t]+its[ \t]+(?:subsidiaries|affiliates|affiliated companies)(?:[ \t]+and[ \t]+(?:subsidiaries|affiliates))?)?` +
-		`[ \t]*\(\s*(?:\*\*)?(?:(?:collectively|together|jointly),?\s+|hereinafter\s+|the\s+)?` + otherTerms + `[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
+		`[ \t]*\(\s*(?:\*\*)?(?:(?:collectively|together|jointly),?\s+|hereinafter\s+|the\s+)?(?:\p{Lu}[\p{L}\p{N}]*,\s*)?` + otherTerms + `[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
 })
 
 // shortName finds a name a policy gives a short form of its own near its
@@ -75,8 +76,14 @@ var ownIntroWords = sync.OnceValue(func() *regexp.Regexp {
 // personal data: Acme is the controller; Acme Labs Ltd acts as the data
 // controller.
 var controllerName = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`([\p{Lu}\p{N}][\p{L}\p{N}_&.'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})` +
+	return regexp.MustCompile(`([\p{Lu}\p{N}][\p{L}\p{N}_&.'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5}(?:` + corporateTailExpr() + `)?)` +
 		`[ \t]+(?:is|acts as|performs as|will act as|shall be)[ \t]+the[ \t]+(?:data[ \t]+)?controller\b`)
+})
+
+// weAre finds a company a sentence opening with "We" names: We, Acme
+// GmbH, Main Street 1, Berlin, ... (a legal form is required of it).
+var weAre = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[.!?\n][ \t*_]*)We,[ \t]+(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5}),`)
 })
 
 // questionWords open a question or a sentence, not a name: "Who is the
@@ -127,19 +134,24 @@ func generic(s string) bool {
 // legalForms are the corporate suffixes of company names, as written
 // (a final "." optional): the one list that corporateTail strips from a
 // name found and companyKey leaves out when it compares names.
-var legalForms = []string{"Inc", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "Corporation", "GmbH", "AG", "KG",
+var legalForms = []string{"Inc", "Incorporated", "LLC", "L.L.C", "Ltd", "Limited", "Corp", "Corporation", "GmbH", "AG", "KG",
 	"AB", "AS", "ASA", "Oy", "NV", "N.V", "SA", "S.A", "SAS", "SARL", "S.à.r.l", "SRL", "S.r.l", "SpA", "S.p.A",
 	"B.V", "BV", "Pte", "Pty", "plc", "PLC", "LLP", "LP", "PLLC"}
 
 // corporateTail is a run of corporate suffixes ending a name: ", Inc.",
 // " GmbH", " Pte. Ltd.".
 var corporateTail = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(corporateTailExpr() + `$`)
+})
+
+// corporateTailExpr is the expression of corporateTail, without its end.
+func corporateTailExpr() string {
 	alt := make([]string, len(legalForms))
 	for i, f := range legalForms {
 		alt[i] = regexp.QuoteMeta(f)
 	}
-	return regexp.MustCompile(`(?:,?\s+(?:` + strings.Join(alt, "|") + `)\.?)+$`)
-})
+	return `(?:,?\s+(?:` + strings.Join(alt, "|") + `)\.?)+`
+}
 
 // titleSuffixes end a title that names its company before them.
 var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "privacy notice", "privacy statement", "privacy center", "privacy centre",
@@ -156,8 +168,9 @@ var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "p
 // puts before "Privacy Policy" ("Acme Privacy Policy"), else the name a
 // definition of "we" opens with ("(collectively Acme Inc., “we”)"), else
 // the short form it gives its own name in its first 4,000 bytes ("Acme
-// Ventures LLC (“Acme”)"), else the name it says is the controller
-// there ("Acme is the data controller"), else "".
+// Ventures LLC (“Acme”)"), else the company a sentence opening with "We,"
+// names ("We, Acme GmbH, Main Street 1, ..."), else the name it says is
+// the controller there ("Acme is the data controller"), else "".
 // The company is who the policy speaks for, so its name is no third party
 // (see package analyze).
 func findCompany(text, title string) string {
@@ -179,9 +192,10 @@ func findCompany(text, title string) string {
 			for _, m := range re.FindAllStringSubmatchIndex(window, -1) {
 				name := companyName(corporateTail().ReplaceAllString(window[m[2]:m[3]], ""))
 				prev, _ := utf8.DecodeLastRuneInString(window[:m[2]])
+				before, _ := utf8.DecodeLastRuneInString(strings.TrimRight(window[:m[2]], " \t"))
 				if name == "" || strings.Contains(name, ",") || placeBefore().MatchString(window[:m[2]]) ||
-					m[2] > 0 && (unicode.IsLetter(prev) || unicode.IsDigit(prev)) {
-					continue // a place: "registered in Zug, Switzerland (“we”)"
+					m[2] > 0 && (unicode.IsLetter(prev) || unicode.IsDigit(prev) || unicode.IsDigit(before)) {
+					continue // a place: "registered in Zug, Switzerland (“we”)", "10115 Berlin (“we”)"
 				}
 				return name
 			}
@@ -220,6 +234,15 @@ func findCompany(text, title string) string {
 			continue
 		}
 		return short
+	}
+	for _, m := range weAre().FindAllStringSubmatchIndex(top, -1) {
+		full := top[m[2]:m[3]]
+		if !corporateTail().MatchString(full) {
+			continue // "We, the undersigned,"
+		}
+		if name := companyName(corporateTail().ReplaceAllString(full, "")); name != "" && capitalised(name) {
+			return name
+		}
 	}
 	for _, m := range controllerName().FindAllStringSubmatchIndex(top, -1) {
 		name := companyName(corporateTail().ReplaceAllString(top[m[2]:m[3]], ""))

@@ -462,7 +462,14 @@ func TestCompany(t *testing.T) {
 		{"Privacy Policy", "This policy covers what Kestrel performs as the data controller.", "Kestrel"},
 		{"Privacy Policy", "For users in the EEA, Kestrel Trails Ireland Limited is the controller.", "Kestrel Trails Ireland"},
 		{"Privacy Policy", "Who is the controller of your data? We are.", ""},
+		{"Privacy Policy", "Data Controller: Kestrel Trails, LLC is the controller of your data.", "Kestrel Trails"},
 		{"Privacy Policy", "If your employer gave you an account, your employer is the controller.", ""},
+		// Other ways of saying who "we" are.
+		{"Privacy Policy", "This agreement is between you and Kestrel Incorporated (Kestrel, \u201cwe\u201d, \u201cour\u201d or \u201cus\u201d).", "Kestrel"},
+		{"Privacy Policy", "In this Policy, references to \"we,\" \"us,\" or \"Kestrel\" are references to Kestrel Inc. and its units.", "Kestrel"},
+		{"Privacy Policy", "When we say \u201cwe\u201d this means the Kestrel group of companies.", "Kestrel"},
+		{"Privacy Policy", "Privacy Policy\n\nWe, Kestrel GmbH, Main Street 4, 10115 Berlin (hereinafter \"we/our\"), care.", "Kestrel"},
+		{"Privacy Policy", "We, The People, care.", ""},
 		// A title that names whom it is for.
 		{"Privacy Notice of Kestrel 6 Corporation", "We collect little.", "Kestrel 6"},
 		{"Privacy Policy for Kestrel", "We collect little.", "Kestrel"},
