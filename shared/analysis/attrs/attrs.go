@@ -113,7 +113,7 @@ func categoryIndex(cat string) (int, bool) {
 }
 
 type scratch struct {
-	acc    []float32
+	acc    [MaxTargets]float32
 	margin []float64 // per target (active ones only)
 	zmin   []float64 // per pair
 	active [labels.Count]bool
@@ -122,15 +122,20 @@ type scratch struct {
 	// The evidence of the picked targets: per target its place among
 	// them (-1: none), and per picked target its margin in the current
 	// sentence, its best margin and that sentence.
-	slot       []int32
+	slot       [MaxTargets]int32
 	on         []int // the labels of the picked targets
 	sent, best []float64
 	where      []classify.PassSentence
 }
 
+// MaxTargets is the most targets a model has: a weight names its target
+// in one byte, so that the weights a clause reads are half the bytes, and
+// the sums are a fixed array indexed without bounds checks.
+const MaxTargets = 256
+
 // weight is one weight of the model: its target and 8-bit code.
 type weight struct {
-	target uint16
+	target uint8
 	code   int8
 }
 
@@ -140,8 +145,8 @@ const stride = labels.Count + 1
 // margins computes the margins of the targets of the labels in active
 // over the vector rows/vals into acc (unscaled: sums of codes times
 // values); the other targets' are left at 0.
-func (m *Model) margins(rows []int32, vals []float32, active *[labels.Count]bool, acc []float32) {
-	clear(acc)
+func (m *Model) margins(rows []int32, vals []float32, active *[labels.Count]bool, acc *[MaxTargets]float32) {
+	clear(acc[:])
 	var on [labels.Count]int
 	n := 0
 	var mask uint16
@@ -221,7 +226,10 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores, assig
 	}
 	s, _ := m.scratch.Get().(*scratch)
 	if s == nil {
-		s = &scratch{acc: make([]float32, len(m.p.Targets))}
+		s = new(scratch)
+		for i := range s.slot {
+			s.slot[i] = -1
+		}
 	}
 	defer m.scratch.Put(s)
 	var mask uint16
@@ -238,18 +246,18 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores, assig
 	if !any {
 		return nil
 	}
-	m.margins(p.Rows, p.Vals, &s.active, s.acc)
+	m.margins(p.Rows, p.Vals, &s.active, &s.acc)
 	// The margins of the active targets, scaled, and per pair the lowest
 	// logit of a value's probability that can reach the threshold
 	// (logistic(z)*score >= threshold), so that exp is only taken for the
 	// values that pass.
-	if len(s.margin) != len(s.acc) {
-		s.margin = make([]float64, len(s.acc))
+	if len(s.margin) != len(m.p.Targets) {
+		s.margin = make([]float64, len(m.p.Targets))
 		s.zmin = make([]float64, len(m.p.Pairs))
 	}
 	for ti := range m.p.Targets {
 		if s.active[m.labelOf[ti]] {
-			s.margin[ti] = m.margin(ti, s.acc)
+			s.margin[ti] = m.margin(ti, &s.acc)
 		}
 	}
 	for pi, pr := range m.p.Pairs {
@@ -300,7 +308,7 @@ func (m *Model) Predict(text string, p *classify.Pass, sc classify.Scores, assig
 	return out
 }
 
-func (m *Model) margin(t int, acc []float32) float64 {
+func (m *Model) margin(t int, acc *[MaxTargets]float32) float64 {
 	tg := &m.p.Targets[t]
 	return float64(acc[t])*tg.Scale + tg.Bias
 }
@@ -313,12 +321,6 @@ func (m *Model) evidence(text string, p *classify.Pass, picked []int, out []poli
 	s.best = append(s.best[:0], make([]float64, n)...)
 	s.where = append(s.where[:0], make([]classify.PassSentence, n)...)
 	s.sent = append(s.sent[:0], make([]float64, n)...)
-	if len(s.slot) != len(m.p.Targets) {
-		s.slot = make([]int32, len(m.p.Targets))
-		for i := range s.slot {
-			s.slot[i] = -1
-		}
-	}
 	s.on = s.on[:0]
 	for i, t := range picked {
 		s.slot[t] = int32(i)

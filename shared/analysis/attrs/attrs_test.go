@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"runtime"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -167,14 +168,19 @@ func TestEncodeRejectsAndChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	acc := make([]float32, 1)
+	var acc [MaxTargets]float32
 	all := [labels.Count]bool{}
 	for i := range all {
 		all[i] = true
 	}
-	m.margins([]int32{1, 3, 5}, []float32{1, 2, 7}, &all, acc)
-	if got := m.margin(0, acc); got < -0.01 || got > 0.01 {
+	m.margins([]int32{1, 3, 5}, []float32{1, 2, 7}, &all, &acc)
+	if got := m.margin(0, &acc); got < -0.01 || got > 0.01 {
 		t.Errorf("margin %v, want -1*1 + 0.5*2 = 0", got)
+	}
+	many := p
+	many.Targets = slices.Repeat(p.Targets, MaxTargets+1)
+	if _, err := Encode(many, nil); err == nil {
+		t.Errorf("%d targets were encoded, at most %d fit a weight's byte", len(many.Targets), MaxTargets)
 	}
 	bad := p
 	bad.Targets = []Target{{Category: "Other", Attribute: "Other Type", Value: "x", Stack: []float64{1, 0}}}
@@ -219,6 +225,32 @@ func BenchmarkLabelsAndAttributes(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		m.Clause(lm, classify.Input{Text: benchClauses[i%len(benchClauses)]}, &p)
+		i++
+	}
+}
+
+// BenchmarkPredict times the attribute model alone on label-model passes
+// computed beforehand: what the attributes add to a clause, without the
+// label model's share.
+func BenchmarkPredict(b *testing.B) {
+	lm, m := models(b)
+	type prepared struct {
+		text     string
+		pass     *classify.Pass
+		scores   classify.Scores
+		assigned []policy.LabelScore
+	}
+	var clauses []prepared
+	for _, text := range benchClauses {
+		c := prepared{text: text, pass: new(classify.Pass)}
+		c.scores = lm.ScoresPass(classify.Input{Text: text}, c.pass)
+		c.assigned = lm.AssignInput(classify.Input{Text: text}, c.scores)
+		clauses = append(clauses, c)
+	}
+	i := 0
+	for b.Loop() {
+		c := &clauses[i%len(clauses)]
+		m.Predict(c.text, c.pass, c.scores, c.assigned)
 		i++
 	}
 }

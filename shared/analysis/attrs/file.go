@@ -87,8 +87,8 @@ type Weight struct {
 // order); each target's weights are quantised against its largest
 // absolute weight, stored in the target's Scale.
 func Encode(p Params, weights []Weight) ([]byte, error) {
-	if len(p.Targets) > math.MaxUint16 {
-		return nil, fmt.Errorf("attrs: %d targets, at most %d", len(p.Targets), math.MaxUint16)
+	if len(p.Targets) > MaxTargets {
+		return nil, fmt.Errorf("attrs: %d targets, at most %d", len(p.Targets), MaxTargets)
 	}
 	top := make([]float64, len(p.Targets))
 	byRow := map[uint32][]Weight{}
@@ -201,7 +201,11 @@ func decode(data []byte, verify bool) (*Model, error) {
 	}
 	m.weights = make([]weight, nnz)
 	for i := range nnz {
-		m.weights[i] = weight{target: binary.LittleEndian.Uint16(cols[2*i:]), code: int8(codes[i])}
+		t := binary.LittleEndian.Uint16(cols[2*i:])
+		if t >= MaxTargets {
+			return nil, bad("weight of target %d, at most %d targets", t, MaxTargets)
+		}
+		m.weights[i] = weight{target: uint8(t), code: int8(codes[i])}
 	}
 	if err := m.index(nk, nnz); err != nil {
 		return nil, bad("%v", err)
@@ -227,7 +231,7 @@ func (m *Model) index(nk, nnz int) error {
 	if p.Score != ScoreProduct && p.Score != ScoreValue {
 		return fmt.Errorf("score %q", p.Score)
 	}
-	if p.TextRows <= 0 || p.TextRows > p.LabelRows || p.WordRows > p.TextRows || len(p.Targets) == 0 {
+	if p.TextRows <= 0 || p.TextRows > p.LabelRows || p.WordRows > p.TextRows || len(p.Targets) == 0 || len(p.Targets) > MaxTargets {
 		return fmt.Errorf("%d text rows of %d, %d targets", p.TextRows, p.LabelRows, len(p.Targets))
 	}
 	// The map from rows to keys ends at the last key's row: a model of
