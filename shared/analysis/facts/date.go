@@ -28,14 +28,14 @@ var dateCues = [][]string{
 		"ultimo aggiornamento", "aggiornato al", "aggiornata al", "aggiornamento del",
 		"última atualização", "Última atualização", "ultima atualizacao", "atualizado em", "atualizada em",
 		"laatst bijgewerkt", "laatste update", "laatst gewijzigd", "bijgewerkt op"},
-	{"effective date", "effective as of", "effective from", "effective on", "takes effect", "took effect", "came into effect", "comes into effect", "in effect as of", "effective",
+	{"effective date", "effective as of", "effective from", "effective on", "effective starting", "applies from", "takes effect", "took effect", "came into effect", "comes into effect", "in effect as of", "effective",
 		"fecha de entrada en vigor", "fecha de vigencia", "en vigor desde", "vigente desde", "vigente",
 		"date d'entrée en vigueur", "date d’entrée en vigueur", "entrée en vigueur", "en vigueur depuis", "en vigueur à compter du", "en vigueur le", "applicable à compter du",
 		"gültig ab", "gültig seit", "in kraft seit", "in kraft ab", "inkrafttreten",
 		"data di entrata in vigore", "in vigore dal", "efficace dal", "valida dal", "valido dal",
 		"em vigor a partir de", "em vigor desde", "data de vigência", "vigência",
 		"ingangsdatum", "van kracht vanaf", "van kracht per", "van kracht", "geldig vanaf"},
-	{"updated", "revised", "modified", "version date", "dated", "as of", "date:", "version:",
+	{"updated", "revised", "modified", "version date", "dated", "as of", "date:", "version:", "version",
 		"actualizado", "actualizada", "fecha:",
 		"mis à jour", "mise à jour", "version du",
 		"stand:", "stand", "aktualisiert", "version vom", "datum:",
@@ -50,7 +50,7 @@ var fillers = map[string]bool{
 	"on": true, "as": true, "of": true, "is": true, "date": true, "from": true,
 	"the": true, "at": true, "in": true, "was": true, "this": true,
 	"policy": true, "notice": true, "and": true, "version": true, "be": true,
-	"will": true, "has": true, "been": true, "been:": true,
+	"will": true, "has": true, "been": true, "been:": true, "starting": true,
 	"el": true, "de": true, "del": true, "a": true, "partir": true, "desde": true, "en": true,
 	"le": true, "du": true, "au": true, "à": true, "compter": true, "depuis": true, "la": true,
 	"am": true, "vom": true, "ab": true, "seit": true, "den": true,
@@ -89,7 +89,7 @@ var foreignMonthPattern = sync.OnceValue(func() string {
 
 var (
 	dateMonthDayYear = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`^(?i)` + monthPattern + `\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s+(\d{4})\b`)
+		return regexp.MustCompile(`^(?i)` + monthPattern + `\.?,?\s+(\d{1,2})(?:st|nd|rd|th)?\s*[,.]?\s+(\d{4})\b`)
 	})
 	dateDayMonthYear = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`^(?i)(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthPattern + `\.?,?\s+(\d{4})\b`)
@@ -105,6 +105,11 @@ var (
 	})
 	dateISO     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b`) })
 	dateNumeric = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2})([-/.])(\d{1,2})([-/.])(\d{4}|\d{2})\b`) })
+	// "04 - 2021", "04/2021": a month and a year, kept as written.
+	dateNumericMonthYear = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d{1,2})[ \t]*[-/.][ \t]*(\d{4})\b`) })
+	// versionNumber is a document's version, which may stand between the
+	// cue "Version" and its date: "Version 8.0 | July 23, 2025".
+	versionNumber = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[vV]?\d+(?:\.\d+)+[,;|]?$`) })
 )
 
 var months = map[string]int{
@@ -224,7 +229,7 @@ func dateAfter(text string, p int) (policy.Date, bool) {
 	s := text[p:end]
 	skipped := 0
 	for skipped < 4 {
-		s = strings.TrimLeft(s, " \t\n:-–—=()[]*_,")
+		s = strings.TrimLeft(s, " \t\n:-–—=()[]*_,|")
 		if d, _, ok := parseDateAt(s); ok {
 			return d, true
 		}
@@ -232,7 +237,7 @@ func dateAfter(text string, p int) (policy.Date, bool) {
 		if i := strings.IndexAny(s, " \t\n"); i >= 0 {
 			w = s[:i]
 		}
-		if w == "" || !fillers[strings.ToLower(strings.TrimRight(w, ":,"))] {
+		if w == "" || !fillers[strings.ToLower(strings.TrimRight(w, ":,"))] && !versionNumber().MatchString(w) {
 			return policy.Date{}, false
 		}
 		s = s[len(w):]
@@ -242,8 +247,9 @@ func dateAfter(text string, p int) (policy.Date, bool) {
 }
 
 // parseDateAt parses a date at the start of s: "March 3, 2024", "Mar. 3rd
-// 2024", "3 March 2024", "3rd of March, 2024", "January 2024" (no ISO
-// form: it has no day), "2024-03-03", "03/03/2024", "3.3.2024". It
+// 2024", "June 8. 2026", "Nov, 24 2022", "3 March 2024", "3rd of March,
+// 2024", "January 2024" and "04 - 2021" (no ISO form: they have no day),
+// "2024-03-03", "03/03/2024", "3.3.2024". It
 // returns the date, the bytes consumed and whether a date was found.
 //
 // Numeric dates are ambiguous between month-first (US) and day-first
@@ -304,6 +310,11 @@ func parseDateAt(s string) (policy.Date, int, bool) {
 			return policy.Date{AsWritten: m[0]}, len(m[0]), true
 		}
 		return calendar(m[0], y, month, day)
+	}
+	if m := dateNumericMonthYear().FindStringSubmatch(s); m != nil {
+		if mo, y := atoi(m[1]), atoi(m[2]); mo >= 1 && mo <= 12 && y >= 1990 && y <= 2099 {
+			return policy.Date{AsWritten: m[0]}, len(m[0]), true
+		}
 	}
 	return policy.Date{}, 0, false
 }

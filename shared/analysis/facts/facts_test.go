@@ -142,6 +142,14 @@ func TestDates(t *testing.T) {
 		{"Última atualização: 1º de maio de 2025", "1º de maio de 2025", "2025-05-01"},
 		{"Laatst bijgewerkt op 3 mei 2025", "3 mei 2025", "2025-05-03"},
 		{"Gültig ab Januar 2025", "Januar 2025", ""},
+		// Other ways of writing it.
+		{"Last updated: June 8. 2026", "June 8. 2026", "2026-06-08"},
+		{"Last Updated: Nov, 24 2022", "Nov, 24 2022", "2022-11-24"},
+		{"Effective starting: August 17, 2026", "August 17, 2026", "2026-08-17"},
+		{"This Privacy Policy applies from April 4, 2026. The previous version applies until then.", "April 4, 2026", "2026-04-04"},
+		{"Version 8.0 | July 23, 2025", "July 23, 2025", "2025-07-23"},
+		{"Version 1.7, 09-08-2025", "09-08-2025", ""},
+		{"Last update: 04 - 2021.", "04 - 2021", ""},
 	}
 	for _, tt := range tests {
 		d := Find(textDoc(tt.text)).Updated
@@ -158,6 +166,8 @@ func TestDates(t *testing.T) {
 		"We collect data.\n\nIn 1985 we were founded.\n\nOffice hours 9.30 to 17.00.",
 		"We stand by our 2024 pledge. Updated a few times per year.",
 		"Vigente: 31 de febrero de 2025",
+		"Send the browser version 14.2 with your report.",
+		"Last update: 13 - 2021.",
 	} {
 		if d := Find(textDoc(text)).Updated; d != nil {
 			t.Errorf("date in %q = %+v, want none", text, d)
