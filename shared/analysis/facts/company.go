@@ -174,8 +174,9 @@ var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "p
 // The company is who the policy speaks for, so its name is no third party
 // (see package analyze).
 func findCompany(text, title string) string {
-	head := text[:min(len(text), 8000)]
-	// The expression runs only just before a quoted "we", "us" or "our".
+	head := strings.ReplaceAll(text[:min(len(text), 8000)], "\u00a0", " ")
+	// The expressions that read a definition of "we" run only just
+	// before or after a quoted "we", "us" or "our".
 	var quotes []int
 	for _, q := range []string{"“", "\""} {
 		for i := range indexAll(head, q) {
@@ -186,15 +187,17 @@ func findCompany(text, title string) string {
 		}
 	}
 	slices.Sort(quotes)
+	// windowBefore is the text up to and including the quoted word at i
+	// (a text may end right after it).
+	windowBefore := func(i int) string { return head[max(0, i-240):min(len(head), i+len("“our"))] }
 	for _, re := range []*regexp.Regexp{definedAs(), namedBefore()} {
 		for _, i := range quotes {
-			window := strings.ReplaceAll(head[max(0, i-240):i+len("“our")], "\u00a0", " ")
+			window := windowBefore(i)
 			for _, m := range re.FindAllStringSubmatchIndex(window, -1) {
 				name := companyName(corporateTail().ReplaceAllString(window[m[2]:m[3]], ""))
-				prev, _ := utf8.DecodeLastRuneInString(window[:m[2]])
 				before, _ := utf8.DecodeLastRuneInString(strings.TrimRight(window[:m[2]], " \t"))
 				if name == "" || strings.Contains(name, ",") || placeBefore().MatchString(window[:m[2]]) ||
-					m[2] > 0 && (unicode.IsLetter(prev) || unicode.IsDigit(prev) || unicode.IsDigit(before)) {
+					midWord(window, m[2]) || m[2] > 0 && unicode.IsDigit(before) {
 					continue // a place: "registered in Zug, Switzerland (“we”)", "10115 Berlin (“we”)"
 				}
 				return name
@@ -202,7 +205,7 @@ func findCompany(text, title string) string {
 		}
 	}
 	for _, i := range quotes {
-		window := strings.ReplaceAll(head[i:min(len(head), i+200)], "\u00a0", " ")
+		window := head[i:min(len(head), i+200)]
 		if m := weRefersTo().FindStringSubmatchIndex(window); m != nil {
 			// The name may end the sentence: "refers to Acme."
 			name := companyName(strings.TrimSuffix(corporateTail().ReplaceAllString(window[m[2]:m[3]], ""), "."))
@@ -215,22 +218,17 @@ func findCompany(text, title string) string {
 		return name
 	}
 	for _, i := range quotes {
-		window := strings.ReplaceAll(head[max(0, i-240):i+len("“our")], "\u00a0", " ")
+		window := windowBefore(i)
 		if m := collectively().FindStringSubmatchIndex(window); m != nil {
 			if name := companyName(corporateTail().ReplaceAllString(window[m[2]:m[3]], "")); name != "" && !strings.Contains(name, ",") {
 				return name
 			}
 		}
 	}
-	top := strings.ReplaceAll(head[:min(len(head), 4000)], "\u00a0", " ")
+	top := head[:min(len(head), 4000)]
 	for _, m := range shortName().FindAllStringSubmatchIndex(top, -1) {
-		prev, _ := utf8.DecodeLastRuneInString(top[:m[2]])
-		if m[2] > 0 && (unicode.IsLetter(prev) || unicode.IsDigit(prev)) {
-			continue
-		}
 		short := companyName(top[m[4]:m[5]])
-		if short == "" || !capitalised(short) || isRegulation(short) || !SameCompany(short, top[m[2]:m[3]]) ||
-			documentWord().MatchString(short) || !ownIntro(top[:m[2]]) {
+		if midWord(top, m[2]) || !plainName(short) || !SameCompany(short, top[m[2]:m[3]]) || !ownIntro(top[:m[2]]) {
 			continue
 		}
 		return short
@@ -246,14 +244,26 @@ func findCompany(text, title string) string {
 	}
 	for _, m := range controllerName().FindAllStringSubmatchIndex(top, -1) {
 		name := companyName(corporateTail().ReplaceAllString(top[m[2]:m[3]], ""))
-		prev, _ := utf8.DecodeLastRuneInString(top[:m[2]])
-		if name == "" || !capitalised(name) || generic(name) || isRegulation(name) || documentWord().MatchString(name) ||
-			questionWords[strings.ToLower(strings.Fields(name)[0])] || m[2] > 0 && (unicode.IsLetter(prev) || unicode.IsDigit(prev)) {
+		if midWord(top, m[2]) || !plainName(name) || questionWords[strings.ToLower(strings.Fields(name)[0])] {
 			continue
 		}
 		return name
 	}
 	return ""
+}
+
+// midWord reports whether s[i:] starts inside a word: a letter or digit
+// comes before it.
+func midWord(s string, i int) bool {
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return i > 0 && isWordRune(r)
+}
+
+// plainName reports whether a name found (companyName) can be a
+// company's: not empty, capitalised, and not generic words, a law or a
+// document ("Privacy Policy").
+func plainName(name string) bool {
+	return name != "" && capitalised(name) && !generic(name) && !isRegulation(name) && !documentWord().MatchString(name)
 }
 
 // titleCompany returns the capitalised words a title puts before "Privacy
@@ -303,8 +313,7 @@ func titleFor(title string) string {
 		}
 		for _, by := range []string{" for ", " of "} {
 			if strings.HasPrefix(rest, by) {
-				name := companyName(corporateTail().ReplaceAllString(title[len(title)-len(rest)+len(by):], ""))
-				if name != "" && capitalised(name) && !generic(name) && !isRegulation(name) && !documentWord().MatchString(name) {
+				if name := companyName(corporateTail().ReplaceAllString(title[len(title)-len(rest)+len(by):], "")); plainName(name) {
 					return name
 				}
 			}

@@ -454,6 +454,9 @@ func TestCompany(t *testing.T) {
 		{"Privacy Policy", "Kestrel Trails AG, Zug (the \u201cFoundation\u201d, \u201cwe\u201d, or \u201cus\u201d) runs the site.", ""},
 		{"Privacy Policy", "Our app (\u201cWe\u201d, \u201cus\u201d) collects little.", ""},
 		{"Privacy Policy", "We collect little.", ""},
+		// A text that ends right after the quote of "we".
+		{"Privacy Policy", "Kestrel Labs (\"us", "Kestrel Labs"},
+		{"Privacy Policy", "Kestrel Labs (\u201cwe", "Kestrel Labs"},
 		// A short form the policy gives its own name at the top.
 		{"Privacy Policy", "Effective Date: May 1, 2026\n\nKestrel Ventures LLC (\u201cKestrel\u201d) knows you care.", "Kestrel"},
 		{"Privacy Policy", "Kestrel.io (\"Kestrel\") runs a library.", "Kestrel"},
