@@ -11,24 +11,10 @@ import (
 	"github.com/policylens/policylens/shared/domain/labels"
 )
 
-// TestNetworkLearns checks that the network fits a small nonlinear problem:
-// label 0 when the first two inputs have the same sign (XOR-like).
+// TestNetworkLearns checks that the network fits a small nonlinear problem
+// (xorData).
 func TestNetworkLearns(t *testing.T) {
-	var xs [][]float32
-	var ys []uint16
-	var wt []float64
-	var idx []int
-	for i := range 400 {
-		a, b := float32(i%2*2-1), float32(i/2%2*2-1)
-		xs = append(xs, []float32{a * (1 + float32(i%7)/10), b * (1 + float32(i%5)/10), 0.3})
-		y := uint16(0)
-		if a*b > 0 {
-			y = 1
-		}
-		ys = append(ys, y)
-		wt = append(wt, 1)
-		idx = append(idx, i)
-	}
+	xs, ys, wt, idx := xorData(400)
 	net := trainMLP(xs, ys, wt, idx, NetworkOptions{Hidden: 16, Epochs: 200, Rate: 0.01}, 1)
 	h := make([]float32, net.hidden)
 	wrong := 0
@@ -44,20 +30,27 @@ func TestNetworkLearns(t *testing.T) {
 	}
 }
 
-// TestMembersAverage checks that networks trained side by side give the
-// mean of their logits, and that each member started elsewhere.
-func TestMembersAverage(t *testing.T) {
-	var xs [][]float32
-	var ys []uint16
-	var wt []float64
-	var idx []int
-	for i := range 200 {
-		a, b := float32(i%2*2-1), float32(i/3%2*2-1)
-		xs = append(xs, []float32{a, b * (1 + float32(i%5)/10), 0.3})
-		ys = append(ys, uint16(i%2))
+// xorData is n examples of a small nonlinear problem, each of weight 1:
+// label 0 when the first two inputs have the same sign.
+func xorData(n int) (xs [][]float32, ys []uint16, wt []float64, idx []int) {
+	for i := range n {
+		a, b := float32(i%2*2-1), float32(i/2%2*2-1)
+		xs = append(xs, []float32{a * (1 + float32(i%7)/10), b * (1 + float32(i%5)/10), 0.3})
+		y := uint16(0)
+		if a*b > 0 {
+			y = 1
+		}
+		ys = append(ys, y)
 		wt = append(wt, 1)
 		idx = append(idx, i)
 	}
+	return xs, ys, wt, idx
+}
+
+// TestMembersAverage checks that networks trained side by side give the
+// mean of their logits, and that each member started elsewhere.
+func TestMembersAverage(t *testing.T) {
+	xs, ys, wt, idx := xorData(200)
 	opt := NetworkOptions{Hidden: 8, Epochs: 20, Members: 3}
 	wide := trainMembers(xs, ys, wt, idx, opt, 5)
 	if wide.hidden != 24 {
