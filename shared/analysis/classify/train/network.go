@@ -48,9 +48,8 @@ func (o *NetworkOptions) defaults() {
 	if o.L2 == 0 {
 		o.L2 = 1e-4
 	}
-	if o.Members == 0 {
-		o.Members = 1
-	}
+	// Members stays 0 for one network, so that the notes stored with
+	// the weights, and so the file, are those of the models before it.
 }
 
 // memberSeed is the seed of member m of a network whose first member's is
@@ -61,7 +60,7 @@ func memberSeed(seed uint64, m int) uint64 { return seed + uint64(m)*104729 }
 // and returns their average as one network (side by side).
 func trainMembers(xs [][]float32, y []uint16, wt []float64, idx []int, opt NetworkOptions, seed uint64) *mlp {
 	opt.defaults()
-	nets := make([]*mlp, opt.Members)
+	nets := make([]*mlp, max(opt.Members, 1))
 	for m := range nets {
 		nets[m] = trainMLP(xs, y, wt, idx, opt, memberSeed(seed, m))
 	}

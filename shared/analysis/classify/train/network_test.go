@@ -2,7 +2,9 @@ package train
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -172,4 +174,39 @@ func TestModelScoresAsTrained(t *testing.T) {
 		t.Errorf("scores differ by up to %.4f from training's computation", worst)
 	}
 	t.Logf("largest difference %.4f", worst)
+}
+
+// TestShippedOptionsAreTheEmbeddedModels checks that the shipped settings,
+// with their defaults filled in as training fills them, are the options
+// stored in the embedded model's notes: a new option must leave them as
+// they were, or retraining would no longer give the shipped file byte for
+// byte (a default of --networks once wrote "Members":1 there).
+func TestShippedOptionsAreTheEmbeddedModels(t *testing.T) {
+	m, err := classify.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored struct {
+		Options json.RawMessage `json:"options"`
+	}
+	if err := json.Unmarshal([]byte(m.Meta()), &stored); err != nil || stored.Options == nil {
+		t.Fatalf("the embedded model's notes hold no options: %v", err)
+	}
+	opt := Shipped()
+	opt.Seed = 1 // policylens train's default
+	opt.defaults()
+	got, err := json.Marshal(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	if err := json.Unmarshal(got, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(stored.Options, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("shipped options\n%s\nthe embedded model's\n%s", got, stored.Options)
+	}
 }
