@@ -28,24 +28,37 @@ const otherTerms = `(?:[“"][^“”"\n]{1,40}[”"]\s*,?\s*(?:(?:or|and)\s+)?)
 // “we,” “our” and “us” refer to Acme; “We” means Acme Labs; “we” means the
 // Acme group; references to “we” or “Acme” are references to Acme Inc.
 var weRefersTo = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^[“"](?:we|We|WE)\b[^.\n“”"]{0,3}[”"][^.\n]{0,60}?\b(?:refers?|means?|(?:are|is)\s+references?)\s+(?:to\s+)?(?:the\s+)?(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})`)
+	return regexp.MustCompile(`^[“"](?:we|We|WE)\b[^.\n“”"]{0,3}[”"][^.\n]{0,60}?\b(?:refers?|means?|(?:are|is)\s+references?)\s+(?:to\s+)?(?:the\s+)?(` + capitalisedWords(`\p{Lu}`, true) + `)`)
 })
 
 // namedBefore finds the name a policy gives just before defining "we":
 // Acme Labs, Inc. (“we”, “us”), Acme AB (the “Company”, “we”), Acme,
 // Inc. and its affiliates (“we”), Acme Incorporated (Acme, “we”).
 var namedBefore = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})` +
+	return regexp.MustCompile(`(` + capitalisedWords(`\p{Lu}`, true) + `)` +
 		`(?:,?[ \t]+and[ \t]+its[ \t]+(?:subsidiaries|affiliates|affiliated companies)(?:[ \t]+and[ \t]+(?:subsidiaries|affiliates))?)?` +
 		`[ \t]*\(\s*(?:\*\*)?(?:(?:collectively|together|jointly),?\s+|hereinafter\s+|the\s+)?(?:\p{Lu}[\p{L}\p{N}]*,\s*)?` + otherTerms + `[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
 })
+
+// capitalisedWords is the expression of a name of up to six words, the
+// first starting with first (an expression of one character), the others
+// with a capital letter; with commas, a comma may end a word ("Acme,
+// Inc.").
+func capitalisedWords(first string, commas bool) string {
+	const rest = `[\p{L}\p{N}_&.'’-]*`
+	sep := `[ \t]+`
+	if commas {
+		sep = `,?` + sep
+	}
+	return first + rest + `(?:` + sep + `\p{Lu}` + rest + `){0,5}`
+}
 
 // shortName finds a name a policy gives a short form of its own near its
 // top: Acme Ventures LLC (“Acme”), Acme.io ("Acme"). The short form must
 // be the name's start (SameCompany), or it names something else: Standard
 // Contractual Clauses (“SCCs”).
 var shortName = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`([\p{Lu}\p{N}][\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5})` +
+	return regexp.MustCompile(`(` + capitalisedWords(`[\p{Lu}\p{N}]`, true) + `)` +
 		`[ \t]*\(\s*(?:the\s+)?(?:\*\*)?[“"](?:\*\*)?([^“”"\n*]{2,40}?)(?:\*\*)?,?[”"](?:\*\*)?\s*\)`)
 })
 
@@ -76,14 +89,14 @@ var ownIntroWords = sync.OnceValue(func() *regexp.Regexp {
 // personal data: Acme is the controller; Acme Labs Ltd acts as the data
 // controller.
 var controllerName = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`([\p{Lu}\p{N}][\p{L}\p{N}_&.'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5}(?:` + corporateTailExpr() + `)?)` +
+	return regexp.MustCompile(`(` + capitalisedWords(`[\p{Lu}\p{N}]`, false) + `(?:` + corporateTailExpr() + `)?)` +
 		`[ \t]+(?:is|acts as|performs as|will act as|shall be)[ \t]+the[ \t]+(?:data[ \t]+)?controller\b`)
 })
 
 // weAre finds a company a sentence opening with "We" names: We, Acme
 // GmbH, Main Street 1, Berlin, ... (a legal form is required of it).
 var weAre = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?:^|[.!?\n][ \t*_]*)We,[ \t]+(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5}),`)
+	return regexp.MustCompile(`(?:^|[.!?\n][ \t*_]*)We,[ \t]+(` + capitalisedWords(`\p{Lu}`, false) + `),`)
 })
 
 // questionWords open a question or a sentence, not a name: "Who is the
@@ -93,7 +106,7 @@ var questionWords = map[string]bool{"who": true, "which": true, "what": true, "t
 // collectively finds a name a definition of "we" opens with: (collectively
 // Acme Inc., the “Company,” “we,” “us”).
 var collectively = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`\(\s*(?:collectively|together|jointly),?\s+(\p{Lu}[\p{L}\p{N}_&.'’-]*(?:,?[ \t]+\p{Lu}[\p{L}\p{N}_&.'’-]*){0,5}),?\s+(?:the\s+)?` +
+	return regexp.MustCompile(`\(\s*(?:collectively|together|jointly),?\s+(` + capitalisedWords(`\p{Lu}`, true) + `),?\s+(?:the\s+)?` +
 		otherTerms + `[“"]\s*(?:we|us|our|We|Us|Our|WE|US|OUR)\b`)
 })
 
