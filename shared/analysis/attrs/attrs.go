@@ -42,12 +42,8 @@ type Model struct {
 	keys, start []byte
 	weights     []weight // in key order, each key's by target
 	rowMap      []int32  // label text row -> index in keys, or -1
-	// labelStart holds, per key j, where each label's weights begin among
-	// the key's (targets are grouped by label): label l's weights of key
-	// j are [labelStart[j*stride+l], labelStart[j*stride+l+1]).
-	labelStart []uint32
-	// keyLabels holds, per key, a bit per label with weights there.
-	keyLabels []uint16
+	// entries holds, per key, where its weights are, by label.
+	entries   []keyEntry
 	members   [][]int // per pair, its targets
 	labelOf   []int   // per target, its category's label index
 	pairLabel []int   // per pair, its category's label index
@@ -130,8 +126,9 @@ type scratch struct {
 
 // MaxTargets is the most targets a model has: a weight names its target
 // in one byte, so that the weights a clause reads are half the bytes, and
-// the sums are a fixed array indexed without bounds checks.
-const MaxTargets = 256
+// the sums are a fixed array indexed without bounds checks. A key has at
+// most one weight per target, so its weights are counted in a byte too.
+const MaxTargets = 255
 
 // weight is one weight of the model: its target and 8-bit code.
 type weight struct {
@@ -139,8 +136,20 @@ type weight struct {
 	code   int8
 }
 
-// stride is the width of a key's entry in labelStart.
-const stride = labels.Count + 1
+// keyEntry says where a key's weights are: targets are grouped by label,
+// so label l's weights of the key are weights[base+off[l] : base+off[l+1]].
+// It is 20 bytes, so that the entries of the keys a clause reads stay in
+// the cache (a table of 13 offsets of 4 bytes a key was 1 MB).
+type keyEntry struct {
+	base   uint32
+	labels uint16 // a bit per label with weights at the key
+	off    [labels.Count + 1]uint8
+}
+
+// of returns the key's weights of labels [from, to).
+func (m *Model) of(e *keyEntry, from, to int) []weight {
+	return m.weights[e.base+uint32(e.off[from]) : e.base+uint32(e.off[to])]
+}
 
 // margins computes the margins of the targets of the labels in active
 // over the vector rows/vals into acc (unscaled: sums of codes times
@@ -165,16 +174,16 @@ func (m *Model) margins(rows []int32, vals []float32, active *[labels.Count]bool
 		if j < 0 {
 			continue
 		}
-		if m.keyLabels[j]&mask == 0 {
+		e := &m.entries[j]
+		if e.labels&mask == 0 {
 			continue // no weight of an active label
 		}
 		v := vals[k]
 		if int(r) >= m.p.WordRows {
 			v *= m.charScale
 		}
-		ls := m.labelStart[int(j)*stride : int(j)*stride+stride]
 		for _, l := range on[:n] {
-			for _, w := range m.weights[ls[l]:ls[l+1]] {
+			for _, w := range m.of(e, l, l+1) {
 				acc[w.target] += v * float32(w.code)
 			}
 		}
@@ -337,10 +346,9 @@ func (m *Model) evidence(text string, p *classify.Pass, picked []int, out []poli
 			if int(r) >= len(m.rowMap) || int(r) >= m.p.WordRows || m.rowMap[r] < 0 {
 				continue
 			}
-			j := int(m.rowMap[r])
-			ls := m.labelStart[j*stride : j*stride+stride]
+			e := &m.entries[m.rowMap[r]]
 			for _, l := range s.on {
-				for _, w := range m.weights[ls[l]:ls[l+1]] {
+				for _, w := range m.of(e, l, l+1) {
 					if i := s.slot[w.target]; i >= 0 {
 						s.sent[i] += float64(vals[k]) * float64(w.code)
 					}

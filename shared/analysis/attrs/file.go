@@ -280,12 +280,15 @@ func (m *Model) index(nk, nnz int) error {
 	}
 	// Each key's weights by label: targets are grouped by label, and a
 	// key's weights sorted by target.
-	m.labelStart = make([]uint32, nk*stride)
-	m.keyLabels = make([]uint16, nk)
+	m.entries = make([]keyEntry, nk)
 	for j := range nk {
 		from := binary.LittleEndian.Uint32(m.start[4*j:])
 		to := binary.LittleEndian.Uint32(m.start[4*j+4:])
-		ls := m.labelStart[j*stride : j*stride+stride]
+		if to-from > MaxTargets {
+			return fmt.Errorf("key %d has %d weights, at most %d", j, to-from, MaxTargets)
+		}
+		e := &m.entries[j]
+		e.base = from
 		l, prevT := 0, -1
 		for q := from; q < to; q++ {
 			t := int(m.weights[q].target)
@@ -293,16 +296,16 @@ func (m *Model) index(nk, nnz int) error {
 				return fmt.Errorf("weights of key %d not in target order", j)
 			}
 			for ; l <= m.labelOf[t]; l++ {
-				ls[l] = q
+				e.off[l] = uint8(q - from)
 			}
 			prevT = t
 		}
-		for ; l < stride; l++ {
-			ls[l] = to
+		for ; l < len(e.off); l++ {
+			e.off[l] = uint8(to - from)
 		}
 		for l := range labels.Count {
-			if ls[l+1] > ls[l] {
-				m.keyLabels[j] |= 1 << l
+			if e.off[l+1] > e.off[l] {
+				e.labels |= 1 << l
 			}
 		}
 	}
