@@ -38,6 +38,9 @@ func Find(doc *policy.Document) policy.Facts {
 		URLs:        findURLs(text, lower),
 		Regulations: findRegulations(text, lower),
 	}
+	if f.Company == "" {
+		f.Company = siteCompany(text, f.Emails, f.URLs)
+	}
 	return f
 }
 

@@ -505,3 +505,35 @@ func TestCompany(t *testing.T) {
 		}
 	}
 }
+
+// A policy that names itself no other way goes by the name of its own
+// e-mail domain when it uses that name inside its sentences at least three
+// times; links to other companies' sites, mail providers, a name at the
+// start of a sentence, in a longer name or in a phone number do not count.
+func TestCompanyFromOwnDomain(t *testing.T) {
+	const own = "Questions? Write to privacy@kestreltrails.com.\n\n"
+	mentions := func(name string) string {
+		return fmt.Sprintf("When you use %[1]s, we keep your routes. Maps in %[1]s come from partners. You can leave %[1]s at any time.\n\n", name)
+	}
+	google := "We use Google Analytics (see https://policies.google.com/privacy and https://tools.google.com/dlpage/gaoptout). Data sent to Google is kept by Google for 14 months.\n\n"
+	for _, c := range []struct{ name, text, want string }{
+		{"own address, three mentions", own + mentions("Kestrel Trails"), "Kestrel Trails"},
+		{"with an ampersand", "Write to privacy@orchardfinch.com.\n\n" + mentions("Orchard & Finch"), "Orchard & Finch"},
+		{"a legal form left out", own + mentions("Kestrel Trails AG"), "Kestrel Trails"},
+		{"a group's domain", "Write to privacy@orchardgroup.com.\n\n" + mentions("Orchard Group"), "Orchard Group"},
+		{"written as a site", own + mentions("KestrelTrails.com"), "KestrelTrails.com"},
+		{"as most often written", own + mentions("Kestrel Trails") + "Ask KESTRELTRAILS today.", "Kestrel Trails"},
+		{"two mentions", own + "When you use Kestrel Trails, we keep your routes. You can leave Kestrel Trails at any time.", ""},
+		{"at the start of sentences", own + "Kestrel Trails keeps routes. Kestrel Trails shares maps. Kestrel Trails is free.", ""},
+		{"in longer names", own + mentions("Kestrel Trails Pro"), ""},
+		{"in a phone number", own + "Call 1-800-KESTRELTRAILS, or 1-800-KESTRELTRAILS from abroad, or 1-800-KESTRELTRAILS by night.", ""},
+		{"links are not the policy's own", "Questions? Write to us.\n\n" + google + google, ""},
+		{"links beside the own address", own + google + mentions("Kestrel Trails"), "Kestrel Trails"},
+		{"a mail provider", "Questions? Write to kestreltrails@gmail.com.\n\n" + mentions("Gmail"), ""},
+		{"a defined name first", "Orchard Labs, Inc. (\u201cOrchard\u201d, \u201cwe\u201d) runs the app.\n\n" + own + mentions("Kestrel Trails"), "Orchard"},
+	} {
+		if got := Find(textDoc(c.text)).Company; got != c.want {
+			t.Errorf("%s: company %q, want %q", c.name, got, c.want)
+		}
+	}
+}
