@@ -314,16 +314,7 @@ func lastRune(s string) (rune, int) {
 // validHost reports whether the URL after its prefix of n bytes has a host
 // with a dot in it (or is localhost).
 func validHost(u string, n int) bool {
-	host := u[n:]
-	if i := strings.IndexAny(host, "/?#"); i >= 0 {
-		host = host[:i]
-	}
-	if i := strings.LastIndexByte(host, '@'); i >= 0 {
-		host = host[i+1:]
-	}
-	if i := strings.IndexByte(host, ':'); i >= 0 {
-		host = host[:i]
-	}
+	host := hostPart(u[n:])
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
@@ -344,4 +335,19 @@ func urlKey(u string) string {
 		end = start + j
 	}
 	return strings.ToLower(u[:end]) + strings.TrimRight(u[end:], "/")
+}
+
+// hostPart returns the host of a URL after its scheme: the part before a
+// path, query or fragment, without user and port.
+func hostPart(s string) string {
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndexByte(s, '@'); i >= 0 {
+		s = s[i+1:]
+	}
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }

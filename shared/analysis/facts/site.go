@@ -81,16 +81,7 @@ func urlHost(u string) string {
 	if _, rest, ok := strings.Cut(u, "://"); ok {
 		u = rest
 	}
-	if i := strings.IndexAny(u, "/?#"); i >= 0 {
-		u = u[:i]
-	}
-	if i := strings.LastIndexByte(u, '@'); i >= 0 {
-		u = u[i+1:]
-	}
-	if i := strings.IndexByte(u, ':'); i >= 0 {
-		u = u[:i]
-	}
-	return strings.ToLower(u)
+	return strings.ToLower(hostPart(u))
 }
 
 // siteLabel returns the label of a host that names its site: acme of
