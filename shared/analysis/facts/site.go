@@ -9,13 +9,15 @@ import (
 )
 
 // siteCompany returns the name a policy's own site goes by when the
-// policy names itself no other way: the name of a domain of its contact
-// e-mail addresses or its links that the text uses as a proper name at
-// least minSiteMentions times inside sentences ("privacy@acme.com" and
-// "... when you use Acme ..." give Acme). A domain of an address counts
-// more than one of a link (a policy links to other companies' opt-out
-// pages, and gives its own address for questions); mail providers' domains
-// do not count. "" when no domain is used as a name.
+// policy names itself no other way: the name of the domain of one of its
+// e-mail addresses that the text uses as a proper name at least
+// minSiteMentions times inside sentences ("privacy@acme.com" and "... when
+// you use Acme ..." give Acme). Only an address's domain can be the
+// policy's own (a policy links to other companies' opt-out pages, but
+// gives its own address for questions); its links only rank the domains
+// of its addresses (an address counts two, a link one; the first three
+// are tried in turn). Mail providers' domains do not count. "" when no
+// domain is used as a name.
 func siteCompany(text string, emails, urls []string) string {
 	score, fromMail := map[string]int{}, map[string]bool{}
 	for _, e := range emails {
@@ -50,8 +52,8 @@ func siteCompany(text string, emails, urls []string) string {
 		written[letters(l)] = map[string]int{}
 	}
 	capitalRuns(text, func(run string) {
-		// "Acme Group" is acmegroup.com's, and "Acme Group" or "Acme,
-		// Inc." acme.com's.
+		// "Acme Group" is acmegroup.com's, and "Acme Group" or "Acme
+		// GmbH" acme.com's.
 		if w, ok := written[strings.ToLower(letters(run))]; ok {
 			w[run]++
 		} else if w, ok := written[letters(companyKey(run))]; ok {
