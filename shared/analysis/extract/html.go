@@ -57,7 +57,7 @@ func extractHTML(data []byte, maxElements int) (*policy.Document, error) {
 		w.walk(root)
 		w.flush()
 	}
-	doc.Blocks = w.blocks
+	doc.Blocks, doc.LinkEmails = w.blocks, w.mailto
 	return doc, nil
 }
 
@@ -221,6 +221,7 @@ type htmlWalker struct {
 	cell bool
 
 	blocks []policy.Block
+	mailto []string // Document.LinkEmails
 	buf    []byte
 	space  bool // a space is due before the next text
 	ctx    []htmlCtx
@@ -264,6 +265,8 @@ func (w *htmlWalker) element(n *html.Node) {
 	}
 	a := n.DataAtom
 	switch a {
+	case atom.A:
+		w.mailto = appendMailto(w.mailto, attr(n, "href"))
 	case atom.Br:
 		w.lineBreak()
 		return
@@ -755,8 +758,10 @@ func (w *htmlWalker) rowCells(tr *html.Node) []string {
 			continue
 		}
 		cw := htmlWalker{lenient: w.lenient, cell: true, sectioning: w.sectioning}
+		cw.mailto = w.mailto
 		cw.children(c)
 		cw.flush()
+		w.mailto = cw.mailto
 		var parts []string
 		for _, b := range cw.blocks {
 			parts = append(parts, b.Text)

@@ -32,7 +32,31 @@ func extractMarkdown(data []byte, maxBlocks int) (*policy.Document, error) {
 	p := mdParser{max: maxBlocks}
 	p.parse(lines)
 	doc.Blocks = p.blocks
+	doc.LinkEmails = mdMailto(text)
 	return doc, nil
+}
+
+// mdMailtoLink matches the target of a mailto link: inline
+// ("[us](mailto:a@example.com)"), automatic ("<mailto:a@example.com>") or a
+// reference definition ("[us]: mailto:a@example.com").
+var mdMailtoLink = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?im)\]\(\s*<?(mailto:[^)\s>]+)|<(mailto:[^>\s]+)>|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?(mailto:[^\s>]+)`)
+})
+
+// mdMailto returns the addresses of the mailto links of a Markdown text
+// (Document.LinkEmails).
+func mdMailto(text string) []string {
+	if !strings.Contains(text, "mailto:") && !strings.Contains(text, "MAILTO:") && !strings.Contains(text, "Mailto:") {
+		return nil
+	}
+	var out []string
+	for _, m := range mdMailtoLink().FindAllStringSubmatch(text, -1) {
+		out = appendMailto(out, m[1]+m[2]+m[3])
+		if len(out) >= maxLinkEmails {
+			break
+		}
+	}
+	return out
 }
 
 // frontMatter removes a leading YAML front matter block and returns its

@@ -84,6 +84,7 @@ func (r *pdfResponse) encode() []byte {
 			e.String(b.Text)
 			e.Int(int64(b.Page))
 		}
+		e.Strings(doc.LinkEmails)
 	}
 	e.Int(int64(r.Kind))
 	e.String(r.Detail)
@@ -102,6 +103,7 @@ func decodePDFResponse(b []byte) (*pdfResponse, error) {
 				doc.Blocks[i] = policy.Block{Kind: policy.Kind(d.Int()), Level: int(d.Int()), Text: d.String(), Page: int(d.Int())}
 			}
 		}
+		doc.LinkEmails = d.Strings()
 		r.Doc = doc
 	}
 	r.Kind = fault.Kind(d.Int())
@@ -330,6 +332,11 @@ func pdfDocument(ctx context.Context, data []byte, lim policy.Limits) (doc *poli
 	}
 	if len(doc.Blocks) == 0 {
 		return nil, fault.E(fault.NoText, "the PDF contains no readable text; OCR is not supported")
+	}
+	for i := 0; i < d.NumPages() && len(doc.LinkEmails) < maxLinkEmails; i++ {
+		for _, u := range d.LinkURIs(i, maxLinkEmails) {
+			doc.LinkEmails = appendMailto(doc.LinkEmails, u)
+		}
 	}
 	return doc, nil
 }

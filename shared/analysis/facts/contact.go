@@ -9,12 +9,13 @@ import (
 )
 
 // findEmails returns the e-mail addresses in text in order of appearance,
-// without duplicates (compared case-insensitively), with the domain in
-// lower case. Addresses written to dodge harvesters, "privacy [at]
+// then those of the document's mailto links (linked) that text does not
+// show, without duplicates (compared case-insensitively), with the domain
+// in lower case. Addresses written to dodge harvesters, "privacy [at]
 // example [dot] com" or "privacy (at) example.com", are included in their
 // plain form. Image file names that look like addresses ("logo@2x.png")
-// are not.
-func findEmails(text, lower string) []string {
+// are not, nor a link's target that holds no address.
+func findEmails(text, lower string, linked []string) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	addEmail := func(local, domain string) {
@@ -27,6 +28,25 @@ func findEmails(text, lower string) []string {
 			out = append(out, e)
 		}
 	}
+	scanEmails(text, addEmail)
+	if hasBracketedAt(lower) {
+		for _, m := range obfuscatedEmail().FindAllStringSubmatch(text, -1) {
+			domain := dotWord().ReplaceAllString(m[2], ".")
+			domain = strings.Join(strings.Fields(domain), "")
+			if validEmail(m[1], domain) {
+				addEmail(m[1], domain)
+			}
+		}
+	}
+	for _, l := range linked {
+		scanEmails(l, addEmail)
+	}
+	return out
+}
+
+// scanEmails calls add with the local part and domain of each plain
+// address in text, in order.
+func scanEmails(text string, add func(local, domain string)) {
 	for off := 0; off < len(text); {
 		i := strings.IndexByte(text[off:], '@')
 		if i < 0 {
@@ -45,20 +65,10 @@ func findEmails(text, lower string) []string {
 		local := strings.TrimLeft(text[ls:i], ".")
 		domain := strings.TrimRight(text[i+1:de], ".-")
 		if validEmail(local, domain) {
-			addEmail(local, domain)
+			add(local, domain)
 			off = de
 		}
 	}
-	if hasBracketedAt(lower) {
-		for _, m := range obfuscatedEmail().FindAllStringSubmatch(text, -1) {
-			domain := dotWord().ReplaceAllString(m[2], ".")
-			domain = strings.Join(strings.Fields(domain), "")
-			if validEmail(m[1], domain) {
-				addEmail(m[1], domain)
-			}
-		}
-	}
-	return out
 }
 
 // hasBracketedAt reports whether lower contains "[at]", "(at)" or "{at}",

@@ -34,7 +34,7 @@ func Find(doc *policy.Document) policy.Facts {
 		Title:       t,
 		Company:     findCompany(text, t),
 		Updated:     findDate(doc, text, lower),
-		Emails:      findEmails(text, lower),
+		Emails:      findEmails(text, lower, doc.LinkEmails),
 		URLs:        findURLs(text, lower),
 		Regulations: findRegulations(text, lower),
 	}

@@ -537,3 +537,15 @@ func TestCompanyFromOwnDomain(t *testing.T) {
 		}
 	}
 }
+
+// The addresses of mailto links count among a policy's e-mail addresses
+// after those its text shows, once each; a link target that is no address
+// adds nothing.
+func TestEmailsOfMailLinks(t *testing.T) {
+	doc := textDoc("Write to privacy@kestrel.example, or to our officer.")
+	doc.LinkEmails = []string{"PRIVACY@Kestrel.example", " dpo@kestrel.example", "not an address", "help@kestrel.example (", "@"}
+	want := []string{"privacy@kestrel.example", "dpo@kestrel.example", "help@kestrel.example"}
+	if got := Find(doc).Emails; !slices.Equal(got, want) {
+		t.Errorf("emails %q, want %q", got, want)
+	}
+}

@@ -228,17 +228,24 @@ func (d *Doc) Title() string { return d.title }
 // cross-reference table.
 func (d *Doc) Rebuilt() bool { return d.rebuilt }
 
-// infoText decodes a text string of the info dictionary (PDFDocEncoding,
-// UTF-16 with BOM, or UTF-8 with BOM as PDF 2.0 allows).
-func infoText(v pdf.Value, aes bool) string {
+// rawString returns the bytes of a string object of a document
+// encrypted with AES when aes is set: ledongthuc/pdf leaves the AES
+// padding on decrypted strings.
+func rawString(v pdf.Value, aes bool) string {
 	raw := v.RawString()
 	if aes {
-		// ledongthuc/pdf leaves the AES padding on decrypted strings.
 		if n := len(raw); n > 0 && int(raw[n-1]) >= 1 && int(raw[n-1]) <= 16 && int(raw[n-1]) <= n &&
 			strings.Count(raw[n-int(raw[n-1]):], raw[n-1:]) == int(raw[n-1]) {
 			raw = raw[:n-int(raw[n-1])]
 		}
 	}
+	return raw
+}
+
+// infoText decodes a text string of the info dictionary (PDFDocEncoding,
+// UTF-16 with BOM, or UTF-8 with BOM as PDF 2.0 allows).
+func infoText(v pdf.Value, aes bool) string {
+	raw := rawString(v, aes)
 	var s string
 	switch {
 	case strings.HasPrefix(raw, "\xef\xbb\xbf"):

@@ -16,6 +16,12 @@ import (
 // objects (numbered from 10), with Helvetica as /F1 (with widths: every
 // glyph 500/1000 em) and /F2 (without widths), and a classic xref table.
 func buildPDF(content string, resources string, extra ...string) []byte {
+	return buildPDFPage("", content, resources, extra...)
+}
+
+// buildPDFPage is buildPDF with more entries in the page's dictionary
+// ("/Annots [10 0 R]").
+func buildPDFPage(entries, content string, resources string, extra ...string) []byte {
 	var b bytes.Buffer
 	offs := map[int]int{}
 	obj := func(n int, body string) {
@@ -28,7 +34,7 @@ func buildPDF(content string, resources string, extra ...string) []byte {
 	if resources == "" {
 		resources = "<< /Font << /F1 5 0 R /F2 6 0 R >> >>"
 	}
-	obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources "+resources+" /Contents 4 0 R >>")
+	obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources "+resources+" /Contents 4 0 R "+entries+" >>")
 	obj(4, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
 	widths := strings.TrimSpace(strings.Repeat("500 ", 224))
 	obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 255 /Widths ["+widths+"] /Encoding /WinAnsiEncoding >>")

@@ -70,6 +70,11 @@ type Document struct {
 	// Pages is the page count of a PDF, 0 for other formats.
 	Pages  int
 	Blocks []Block
+	// LinkEmails are the e-mail addresses of the document's mailto links
+	// (HTML and Markdown), in order, as the links write them: "contact us"
+	// may link to an address its text does not show. Candidates only: the
+	// key facts keep those that read as addresses.
+	LinkEmails []string
 }
 
 // BlockSeparator joins blocks in Document.Text.

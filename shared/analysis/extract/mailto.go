@@ -1,0 +1,30 @@
+package extract
+
+import (
+	"net/url"
+	"strings"
+)
+
+// maxLinkEmails bounds Document.LinkEmails: a page of thousands of mailto
+// links keeps the first ones.
+const maxLinkEmails = 100
+
+// appendMailto appends the addresses of a link's target to list when it is
+// a mailto link ("mailto:a@example.com,b@example.com?subject=Hi"), percent
+// escapes decoded; other targets add nothing.
+func appendMailto(list []string, href string) []string {
+	href = strings.TrimSpace(href)
+	if len(href) < len("mailto:") || !strings.EqualFold(href[:len("mailto:")], "mailto:") {
+		return list
+	}
+	to, _, _ := strings.Cut(href[len("mailto:"):], "?")
+	if dec, err := url.PathUnescape(to); err == nil {
+		to = dec
+	}
+	for _, a := range strings.Split(to, ",") {
+		if a = strings.TrimSpace(a); a != "" && len(list) < maxLinkEmails {
+			list = append(list, a)
+		}
+	}
+	return list
+}
