@@ -43,8 +43,11 @@ func FuzzExtractPDF(f *testing.F) {
 		if doc.Format != policy.PDF || len(doc.Blocks) == 0 || doc.Pages < 1 || doc.Pages > lim.MaxPages {
 			t.Fatalf("bad document: format %q, %d blocks, %d pages", doc.Format, len(doc.Blocks), doc.Pages)
 		}
+		// A paragraph keeps the line breaks the writer made (the lines of
+		// an address), one at a time, inside its text.
 		for _, b := range doc.Blocks {
-			if b.Text == "" || !utf8.ValidString(b.Text) || strings.ContainsAny(b.Text, "\n\r") || b.Page < 1 || b.Page > doc.Pages {
+			if b.Text == "" || !utf8.ValidString(b.Text) || strings.Contains(b.Text, "\r") || strings.Contains(b.Text, "\n\n") ||
+				strings.TrimSpace(b.Text) != b.Text || b.Page < 1 || b.Page > doc.Pages {
 				t.Fatalf("bad block %+v", b)
 			}
 		}
