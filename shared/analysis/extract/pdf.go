@@ -333,7 +333,8 @@ func pdfDocument(ctx context.Context, data []byte, lim policy.Limits) (doc *poli
 	if len(doc.Blocks) == 0 {
 		return nil, fault.E(fault.NoText, "the PDF contains no readable text; OCR is not supported")
 	}
-	for i := 0; i < d.NumPages() && len(doc.LinkEmails) < maxLinkEmails; i++ {
+	// The addresses of mail links, while time is left: they are an extra.
+	for i := 0; i < d.NumPages() && len(doc.LinkEmails) < maxLinkEmails && ctx.Err() == nil; i++ {
 		for _, u := range d.LinkURIs(i, maxLinkEmails) {
 			doc.LinkEmails = appendMailto(doc.LinkEmails, u)
 		}

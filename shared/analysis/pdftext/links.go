@@ -1,7 +1,7 @@
 package pdftext
 
 // maxAnnots bounds the annotations read of a page.
-const maxAnnots = 10000
+const maxAnnots = 1000
 
 // LinkURIs returns the targets of the links of page i (the URI actions of
 // its link annotations), in order, at most max of them. Reading stops at a
