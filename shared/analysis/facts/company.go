@@ -99,6 +99,13 @@ var weAre = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?:^|[.!?\n][ \t*_]*)We,[ \t]+(` + capitalisedWords(`\p{Lu}`, false) + `),`)
 })
 
+// welcomeTo finds the name a policy welcomes its reader to its policy
+// with: "Welcome to Acme’s Privacy Policy", "Welcome to the Acme Privacy
+// Notice".
+var welcomeTo = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[.!?\n][ \t*_]*)Welcome to (?:the[ \t]+)?(` + capitalisedWords(`[\p{Lu}\p{N}]`, false) + `)[ \t]+(?:Privacy|Data Protection)[ \t]+(?:Policy|Notice|Statement)\b`)
+})
+
 // questionWords open a question or a sentence, not a name: "Who is the
 // controller?"
 var questionWords = map[string]bool{"who": true, "which": true, "what": true, "that": true, "this": true, "it": true, "they": true}
@@ -182,8 +189,11 @@ var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "p
 // definition of "we" opens with ("(collectively Acme Inc., “we”)"), else
 // the short form it gives its own name in its first 4,000 bytes ("Acme
 // Ventures LLC (“Acme”)"), else the company a sentence opening with "We,"
-// names ("We, Acme GmbH, Main Street 1, ..."), else the name it says is
-// the controller there ("Acme is the data controller"), else "".
+// names ("We, Acme GmbH, Main Street 1, ..."), else the name it welcomes
+// the reader to its policy with ("Welcome to Acme’s Privacy Policy"), else
+// the name it says is the controller there ("Acme is the data
+// controller"), else "" (Find then tries the name of its own e-mail
+// domain, siteCompany).
 // The company is who the policy speaks for, so its name is no third party
 // (see package analyze).
 func findCompany(text, title string) string {
@@ -252,6 +262,13 @@ func findCompany(text, title string) string {
 			continue // "We, the undersigned,"
 		}
 		if name := companyName(corporateTail().ReplaceAllString(full, "")); name != "" && capitalised(name) {
+			return name
+		}
+	}
+	if m := welcomeTo().FindStringSubmatchIndex(top); m != nil {
+		// The possessive is part of the last word: "Acme’s".
+		name := strings.TrimSuffix(strings.TrimSuffix(top[m[2]:m[3]], "’s"), "'s")
+		if name := companyName(name); plainName(name) {
 			return name
 		}
 	}

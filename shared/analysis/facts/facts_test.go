@@ -471,6 +471,11 @@ func TestCompany(t *testing.T) {
 		{"Privacy Policy", "Standard Contractual Clauses (\u201cSCCs\u201d) protect transfers.", ""},
 		// A definition of "we" that opens with the name.
 		{"Privacy Policy", "The sites operated by Kestrel Media Inc. (collectively Kestrel Media Inc., the \u201cCompany,\u201d \u201cwe,\u201d \u201cus\u201d) collect data.", "Kestrel Media"},
+		{"Privacy Policy", "Hi! Welcome to Kestrel\u2019s Privacy Policy. We keep it short.", "Kestrel"},
+		{"Privacy Policy", "1. Welcome to the Orchard Trails Privacy Notice\n\nWe run the app.", "Orchard Trails"},
+		{"Privacy Policy", "Welcome to our Privacy Policy. We run the app.", ""},
+		{"Privacy Policy", "Welcome to the Privacy Policy of the app.", ""},
+		{"Privacy Policy", "Read the partner\u2019s terms. Also welcome to Orchard\u2019s Privacy Policy, which applies to its own app.", ""},
 		// The controller the policy names.
 		{"Privacy Policy", "This policy covers what Kestrel performs as the data controller.", "Kestrel"},
 		{"Privacy Policy", "For users in the EEA, Kestrel Trails Ireland Limited is the controller.", "Kestrel Trails Ireland"},
