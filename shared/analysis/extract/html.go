@@ -2,6 +2,8 @@ package extract
 
 import (
 	"bytes"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -46,14 +48,15 @@ func extractHTML(data []byte, maxElements int) (*policy.Document, error) {
 		return nil, fault.E(fault.Corrupt, "cannot parse HTML: %v", err)
 	}
 	doc := &policy.Document{Format: policy.HTML, Encoding: enc, Title: htmlTitle(root)}
-	w := htmlWalker{}
+	base := htmlBase(root)
+	w := htmlWalker{base: base}
 	w.walk(root)
 	w.flush()
 	if len(w.blocks) == 0 {
 		// Everything was inside what looked like chrome (a page that puts
 		// its text in a <header> or <nav>): read it anyway rather than
 		// report an empty file.
-		w = htmlWalker{lenient: true}
+		w = htmlWalker{lenient: true, base: base}
 		w.walk(root)
 		w.flush()
 	}
@@ -176,6 +179,37 @@ func charsetParam(content string) string {
 	return s
 }
 
+// htmlBase returns the address relative links of the page resolve
+// against: its <base href>, else its canonical address (<link
+// rel="canonical">, which a saved page keeps), when absolute; nil when it
+// has neither.
+func htmlBase(n *html.Node) *url.URL {
+	var base, canonical string
+	var find func(n *html.Node)
+	find = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch {
+			case n.DataAtom == atom.Base && base == "":
+				base = attr(n, "href")
+			case n.DataAtom == atom.Link && canonical == "" && strings.EqualFold(attr(n, "rel"), "canonical"):
+				canonical = attr(n, "href")
+			case n.DataAtom == atom.Body:
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			find(c)
+		}
+	}
+	find(n)
+	for _, s := range []string{base, canonical} {
+		if u, err := url.Parse(strings.TrimSpace(s)); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			return u
+		}
+	}
+	return nil
+}
+
 // htmlTitle returns the collapsed text of the document's first <title>.
 func htmlTitle(n *html.Node) string {
 	if n.Type == html.ElementNode && n.DataAtom == atom.Title {
@@ -222,6 +256,12 @@ type htmlWalker struct {
 
 	blocks []policy.Block
 	mailto []string // Document.LinkEmails
+	// base resolves relative links (the page's <base> or canonical
+	// address); links are those of the current block, nlinks those of the
+	// document so far.
+	base   *url.URL
+	links  []policy.Link
+	nlinks int
 	buf    []byte
 	space  bool // a space is due before the next text
 	ctx    []htmlCtx
@@ -327,9 +367,17 @@ func (w *htmlWalker) element(n *html.Node) {
 		if b {
 			w.bold++
 		}
+		var link string
+		if a == atom.A {
+			link = webLink(w.base, attr(n, "href"))
+		}
+		from, marker, blocks := len(w.buf), len(w.marker), len(w.blocks)
 		w.children(n)
 		if b {
 			w.bold--
+		}
+		if link != "" && len(w.blocks) == blocks {
+			w.addLink(from, marker, link)
 		}
 		return
 	}
@@ -615,11 +663,32 @@ func (w *htmlWalker) lineBreak() {
 	w.buf = append(w.buf, '\n')
 }
 
+// addLink records that the text written to the block since byte from
+// (after a list marker of that many bytes, if one was due) carries a link
+// to target.
+func (w *htmlWalker) addLink(from, marker int, target string) {
+	if marker > 0 && w.marker == "" {
+		from += marker // the marker was written before the link's words
+	}
+	end := len(w.buf)
+	for from < end && w.buf[from] == ' ' {
+		from++
+	}
+	for end > from && w.buf[end-1] == '\n' {
+		end--
+	}
+	if from < end && w.nlinks < maxLinks {
+		w.links = append(w.links, policy.Link{Start: from, End: end, URL: target})
+		w.nlinks++
+	}
+}
+
 // flush ends the current block.
 func (w *htmlWalker) flush() {
 	text := strings.TrimSpace(string(w.buf))
 	bold, plain := w.boldRunes, w.plainRunes
-	w.buf, w.space, w.boldRunes, w.plainRunes = w.buf[:0], false, 0, 0
+	links := w.links
+	w.buf, w.space, w.boldRunes, w.plainRunes, w.links = w.buf[:0], false, 0, 0, nil
 	if text == "" {
 		return
 	}
@@ -631,14 +700,17 @@ func (w *htmlWalker) flush() {
 		switch {
 		case w.cell:
 			text = cellLines(text)
+			links = nil // the offsets were of the lines before
 		case c.kind == policy.Heading:
 			text = strings.Join(strings.Fields(text), " ")
+			links = nil
 		}
 	}
+	links = slices.DeleteFunc(links, func(l policy.Link) bool { return l.End > len(text) })
 	if c.kind == policy.Paragraph && bold > 0 && plain == 0 && w.inList == 0 && w.inCell == 0 && !w.cell && boldHeading(text) {
 		c = htmlCtx{kind: policy.Heading}
 	}
-	w.blocks = append(w.blocks, policy.Block{Kind: c.kind, Level: c.level, Text: text})
+	w.blocks = append(w.blocks, policy.Block{Kind: c.kind, Level: c.level, Text: text, Links: links})
 }
 
 // boldHeading reports whether the text of a bold-only paragraph reads as a

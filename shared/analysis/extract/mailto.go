@@ -28,3 +28,30 @@ func appendMailto(list []string, href string) []string {
 	}
 	return list
 }
+
+// maxLinks bounds the web links kept of a document (Block.Links).
+const maxLinks = 2000
+
+// maxLinkChars bounds a link's target: longer ones are left out.
+const maxLinkChars = 500
+
+// webLink returns the absolute http or https address a link's target
+// names, resolved against base when relative (and base is not nil); ""
+// for other targets (mailto:, javascript:, a fragment of the page, ...).
+func webLink(base *url.URL, href string) string {
+	href = strings.TrimSpace(href)
+	if href == "" || href[0] == '#' || len(href) > maxLinkChars {
+		return ""
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	if !u.IsAbs() && base != nil {
+		u = base.ResolveReference(u)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}

@@ -98,6 +98,7 @@ type mdParser struct {
 	comment bool // inside a multi-line HTML comment
 	table   pipeTable
 	max     int // stop after max+1 blocks (0: no limit)
+	nlinks  int // the web links kept so far
 }
 
 var (
@@ -308,13 +309,13 @@ func (p *mdParser) flushAs(k policy.Kind, level int) {
 	if len(p.para) == 0 {
 		return
 	}
-	text := strings.Join(p.para, "\n")
+	raw := strings.Join(p.para, "\n")
 	p.para = p.para[:0]
-	if k == policy.Paragraph && boldLine(text) {
+	if k == policy.Paragraph && boldLine(raw) {
 		// A line that is all bold is a heading, as in HTML.
 		k = policy.Heading
 	}
-	text = inlineMarkdown(text)
+	text := inlineMarkdown(raw)
 	if k == policy.Heading {
 		text = strings.Join(strings.Fields(text), " ")
 	}
@@ -327,7 +328,7 @@ func (p *mdParser) flushAs(k policy.Kind, level int) {
 	if k == policy.ListItem {
 		text = marker + text
 	}
-	p.blocks = append(p.blocks, policy.Block{Kind: k, Level: level, Text: text})
+	p.blocks = append(p.blocks, policy.Block{Kind: k, Level: level, Text: text, Links: p.links(raw, text)})
 }
 
 // boldLine reports whether a paragraph is one line of bold text
@@ -438,6 +439,76 @@ func listItem(line string) string {
 	}
 	return ""
 }
+
+// links finds the web links of a block: each inline link of its source
+// raw whose target is an absolute http or https address, at the words its
+// text became in the block's text, looked for in order. A link whose words
+// are not found (or are none) is left out.
+func (p *mdParser) links(raw, text string) []policy.Link {
+	if !strings.Contains(raw, "](") {
+		return nil
+	}
+	var out []policy.Link
+	from := 0
+	for _, m := range mdLink().FindAllStringSubmatch(raw, -1) {
+		if m[2] == "" || p.nlinks >= maxLinks {
+			continue
+		}
+		target, _, _ := strings.Cut(strings.TrimSpace(m[2]), " ") // a title may follow
+		target = webLink(nil, strings.Trim(target, "<>"))
+		words := strings.Join(strings.Fields(inlineMarkdown(m[1])), " ")
+		if target == "" || words == "" {
+			continue
+		}
+		start, end := indexWords(text, from, words)
+		if start < 0 {
+			continue
+		}
+		out = append(out, policy.Link{Start: start, End: end, URL: target})
+		p.nlinks++
+		from = end
+	}
+	return out
+}
+
+// indexWords returns where words (separated by single spaces) first
+// stand in text at or after byte from, a space matching any run of white
+// space (a paragraph keeps its line breaks); -1, -1 when they do not.
+func indexWords(text string, from int, words string) (int, int) {
+	first, _, _ := strings.Cut(words, " ")
+	for i := from; i < len(text); {
+		j := strings.Index(text[i:], first)
+		if j < 0 {
+			break
+		}
+		start := i + j
+		t, w := start, 0
+		for w < len(words) && t < len(text) {
+			if words[w] == ' ' {
+				if !asciiSpaceByte(text[t]) {
+					break
+				}
+				for t < len(text) && asciiSpaceByte(text[t]) {
+					t++
+				}
+				w++
+				continue
+			}
+			if text[t] != words[w] {
+				break
+			}
+			t++
+			w++
+		}
+		if w == len(words) {
+			return start, t
+		}
+		i = start + 1
+	}
+	return -1, -1
+}
+
+func asciiSpaceByte(c byte) bool { return c == ' ' || c == '\n' || c == '\t' }
 
 // linkText is the text of a Markdown link; the address, for a link that
 // hides one behind Cloudflare's placeholder (cfemail.go). Lines without

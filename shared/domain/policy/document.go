@@ -57,6 +57,16 @@ type Block struct {
 	Text  string
 	// Page is the 1-based page of a PDF block; 0 for formats without pages.
 	Page int
+	// Links are the block's links to web pages (HTML and Markdown): the
+	// words that carry each and where it points, absolute http or https.
+	Links []Link
+}
+
+// Link is a link of a text: the bytes [Start, End) of the text carry it,
+// and URL is its target.
+type Link struct {
+	Start, End int
+	URL        string
 }
 
 // Document is the extracted text of one policy.

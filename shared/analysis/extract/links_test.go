@@ -1,0 +1,46 @@
+package extract
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// A block's links say which of its words carry a link to a web page, and
+// where it points: relative targets resolved against the page's canonical
+// address, fragments, mail and script links left out (HTML); inline links
+// with a title, in angle brackets or over a line break (Markdown).
+func TestBlockLinks(t *testing.T) {
+	type link struct{ words, url string }
+	for _, c := range []struct {
+		name, file, src string
+		want            []link
+	}{
+		{"html", "p.html", `<html><head><link rel="canonical" href="https://kestrel.example/legal/privacy"></head><body><main>
+<p>To opt out, use <a href="/choices">our <b>privacy choices</b> page</a> or the <a href="https://optout.example/">industry tool</a>.</p>
+<ul><li><a href="https://kestrel.example/a">First item</a> and <a href="#top">back</a>, <a href="javascript:void(0)">menu</a>, <a href="mailto:a@kestrel.example">mail</a></li></ul>
+</main></body></html>`,
+			[]link{{"our privacy choices page", "https://kestrel.example/choices"}, {"industry tool", "https://optout.example/"}, {"First item", "https://kestrel.example/a"}}},
+		{"html without a base", "p.html", `<p>Use <a href="/choices">our page</a> or <a href="HTTPS://optout.example/x">this tool</a>.</p>`,
+			[]link{{"this tool", "https://optout.example/x"}}},
+		{"markdown", "p.md", "# Privacy\n\nTo opt out, use [our **privacy choices** page](https://kestrel.example/choices \"Choices\") or the [industry tool](<https://optout.example/>).\n\n" +
+			"*   [First item](https://kestrel.example/a), [back](#top), [mail](mailto:a@kestrel.example), [relative](/x)\n\nSee [the\nlong link](https://kestrel.example/long).\n",
+			[]link{{"our privacy choices page", "https://kestrel.example/choices"}, {"industry tool", "https://optout.example/"}, {"First item", "https://kestrel.example/a"}, {"the\nlong link", "https://kestrel.example/long"}}},
+	} {
+		doc, err := Extract(context.Background(), c.file, []byte(c.src), policy.Limits{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		var got []link
+		for _, b := range doc.Blocks {
+			for _, l := range b.Links {
+				got = append(got, link{b.Text[l.Start:l.End], l.URL})
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: links\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}
