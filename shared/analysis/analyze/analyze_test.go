@@ -335,3 +335,43 @@ func TestOwnCompanyIsNoThirdParty(t *testing.T) {
 		t.Errorf("named third parties %q, want only Google Analytics", named)
 	}
 }
+
+// An opt-out link of an HTML or Markdown policy is a mention of its
+// target, at the words that carry it in the clause (white space collapsed
+// as in the clause), and the privacy summary lists it among the choices; a
+// link elsewhere is not.
+func TestOptOutLinks(t *testing.T) {
+	for _, c := range []struct{ name, src string }{
+		{"policy.html", `<html><head><link rel="canonical" href="https://kestrel.example/privacy"></head><body><main>
+<h1>Privacy Notice</h1>
+<p>We share route statistics with advertising partners.   You can opt out of this sharing at any time on
+<a href="/privacy/choices">our
+   choices page</a>.</p>
+<p>Read about new trails on <a href="https://kestrel.example/blog">our blog</a>.</p></main></body></html>`},
+		{"policy.md", "# Privacy Notice\n\nWe share route statistics with advertising partners. You can opt out of this sharing at any time on\n[our\nchoices page](https://kestrel.example/privacy/choices).\n\nRead about new trails on [our blog](https://kestrel.example/blog).\n"},
+	} {
+		res, err := analyzer(t).Analyze(context.Background(), c.name, []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, cl := range res.Clauses {
+			for _, m := range cl.Mentions {
+				if strings.HasPrefix(m.Value, "https://") {
+					got = append(got, fmt.Sprintf("%d %s %q", cl.Ordinal, m.Value, string([]rune(cl.Text)[m.Span.Start:m.Span.End])))
+				}
+			}
+		}
+		want := []string{`1 https://kestrel.example/privacy/choices "our choices page"`}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: link mentions\n got %q\nwant %q", c.name, got, want)
+		}
+		found := false
+		for _, it := range res.Privacy.Choices {
+			found = found || it.Value == "https://kestrel.example/privacy/choices" && slices.Equal(it.Clauses, []int{1})
+		}
+		if !found {
+			t.Errorf("%s: the summary's choices %+v lack the link", c.name, res.Privacy.Choices)
+		}
+	}
+}

@@ -10,7 +10,9 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/extract"
@@ -76,6 +78,8 @@ type wireClause struct {
 	Path             int
 	Text             string
 	Start, End, Page int
+	// Links are the clause's web links, in bytes of Text.
+	Links []policy.Link
 }
 
 // serve is the worker: it runs in the child process.
@@ -199,7 +203,61 @@ func splitDocument(ctx context.Context, req request, data []byte) (*split, error
 		}
 		sp.Clauses[i] = wireClause{Path: p, Text: c.Text, Start: c.Start, End: c.End, Page: c.Page}
 	}
+	clauseLinks(doc, sp.Clauses)
 	return sp, nil
+}
+
+// clauseLinks gives each clause the links of the document's blocks that
+// lie inside it, at the same words of its text (which has its white space
+// collapsed).
+func clauseLinks(doc *policy.Document, clauses []wireClause) {
+	type docLink struct {
+		start, end int // bytes of the document's text
+		url        string
+	}
+	var links []docLink
+	off := 0
+	for i, b := range doc.Blocks {
+		if i > 0 {
+			off += len(policy.BlockSeparator)
+		}
+		for _, l := range b.Links {
+			links = append(links, docLink{off + l.Start, off + l.End, l.URL})
+		}
+		off += len(b.Text)
+	}
+	if len(links) == 0 {
+		return
+	}
+	text := doc.Text()
+	// Code points to bytes, in one pass: clauses come in order.
+	pos, runes := 0, 0
+	at := func(r int) int {
+		for pos < len(text) && runes < r {
+			_, n := utf8.DecodeRuneInString(text[pos:])
+			pos += n
+			runes++
+		}
+		return pos
+	}
+	k := 0
+	for i := range clauses {
+		c := &clauses[i]
+		from, to := at(c.Start), at(c.End)
+		for k < len(links) && links[k].start < from {
+			k++
+		}
+		for j := k; j < len(links) && links[j].end <= to; j++ {
+			l := links[j]
+			end := len(strings.Join(strings.Fields(text[from:l.end]), " "))
+			words := strings.Join(strings.Fields(text[l.start:l.end]), " ")
+			start := end - len(words)
+			if start < 0 || end > len(c.Text) || c.Text[start:end] != words {
+				continue // the clause's text is not the document's here
+			}
+			c.Links = append(c.Links, policy.Link{Start: start, End: end, URL: l.url})
+		}
+	}
 }
 
 // encode returns the worker's answer, allocated once at about its size.
@@ -244,6 +302,12 @@ func (sp *split) encode() []byte {
 		e.Int(int64(c.Start))
 		e.Int(int64(c.End))
 		e.Int(int64(c.Page))
+		e.Count(len(c.Links), c.Links == nil)
+		for _, l := range c.Links {
+			e.Int(int64(l.Start))
+			e.Int(int64(l.End))
+			e.String(l.URL)
+		}
 	}
 	e.Int(int64(sp.Kind))
 	e.String(sp.Detail)
@@ -271,10 +335,17 @@ func decodeSplit(b []byte) (*split, error) {
 	for i := range sp.Paths {
 		sp.Paths[i] = d.Strings()
 	}
-	n, _ = d.Count(5)
+	n, _ = d.Count(6)
 	sp.Clauses = make([]wireClause, n)
 	for i := range sp.Clauses {
-		sp.Clauses[i] = wireClause{Path: int(d.Int()), Text: d.String(), Start: int(d.Int()), End: int(d.Int()), Page: int(d.Int())}
+		c := wireClause{Path: int(d.Int()), Text: d.String(), Start: int(d.Int()), End: int(d.Int()), Page: int(d.Int())}
+		if n, isNil := d.Count(3); !isNil {
+			c.Links = make([]policy.Link, n)
+			for j := range c.Links {
+				c.Links[j] = policy.Link{Start: int(d.Int()), End: int(d.Int()), URL: d.String()}
+			}
+		}
+		sp.Clauses[i] = c
 	}
 	sp.Kind = fault.Kind(d.Int())
 	sp.Detail = d.String()

@@ -256,6 +256,51 @@ func plural(n int, unit string) string {
 // Spans are in code points of text.
 func Find(text string) []policy.Mention { return find(text, true) }
 
+// FindLinked is Find, with the opt-out mechanisms the clause's links point
+// to (links: in bytes of text): a link whose words stand in a sentence
+// about opting out or choices, or name a setting ("privacy choices", "Do
+// Not Sell My Personal Information"), is an opt-out mention whose value is
+// its target and whose span is its words. Words that show an address are
+// found by Find already.
+func FindLinked(text string, links []policy.Link) []policy.Mention {
+	out := Find(text)
+	if len(links) == 0 {
+		return out
+	}
+	n := len(out)
+	for _, l := range links {
+		if l.Start < 0 || l.End > len(text) || l.Start >= l.End {
+			continue
+		}
+		words := text[l.Start:l.End]
+		if strings.Contains(words, "://") || strings.Contains(strings.ToLower(words), "www.") {
+			continue
+		}
+		lo, hi := sentenceOf(text, l.Start, l.End)
+		if !optOutCueRe().MatchString(text[lo:hi]) && !settingRe().MatchString(words) {
+			continue
+		}
+		start := utf8.RuneCountInString(text[:l.Start])
+		out = append(out, policy.Mention{Kind: policy.MentionOptOut, Value: l.URL,
+			Span: policy.Span{Start: start, End: start + utf8.RuneCountInString(words)}})
+	}
+	if len(out) > n {
+		sortMentions(out)
+	}
+	return out
+}
+
+// sortMentions puts mentions in order of position, the longer first where
+// two start together.
+func sortMentions(out []policy.Mention) {
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Span.Start != out[j].Span.Start {
+			return out[i].Span.Start < out[j].Span.Start
+		}
+		return out[i].Span.End > out[j].Span.End
+	})
+}
+
 // find is Find; with filter, each expression runs only on a text that has
 // a word the expression cannot match without (regular expressions that
 // ignore case cost far more than a look at the text's words).
@@ -425,12 +470,7 @@ func find(text string, filter bool) []policy.Mention {
 	for _, o := range facts.RegulationsIn(text) {
 		add(policy.MentionRegulation, o.Name, o.Start, o.End)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Span.Start != out[j].Span.Start {
-			return out[i].Span.Start < out[j].Span.Start
-		}
-		return out[i].Span.End > out[j].Span.End
-	})
+	sortMentions(out)
 	// Byte offsets to code points, in one pass over the text as the
 	// spans are in order of start.
 	pos, runes := 0, 0

@@ -2,6 +2,7 @@ package mentions
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -221,5 +222,46 @@ func TestFindSpansInCodePoints(t *testing.T) {
 		if !seen[k] {
 			t.Errorf("no %s spanning %q in %+v", k, w, Find(text))
 		}
+	}
+}
+
+// A link's target is an opt-out mechanism when its words stand in a
+// sentence about opting out or choices, or name a setting; its span is its
+// words, in code points. Words that show the address itself are Find's.
+func TestFindLinked(t *testing.T) {
+	text := "Café owners: you can opt out on our choices page. Our blog is fun. Use the Do Not Sell My Personal Information link. To opt out, see https://optout.example/x."
+	link := func(words, url string) policy.Link {
+		i := strings.Index(text, words)
+		return policy.Link{Start: i, End: i + len(words), URL: url}
+	}
+	links := []policy.Link{
+		link("our choices page", "https://kestrel.example/choices"),
+		link("Our blog", "https://kestrel.example/blog"),
+		link("Do Not Sell My Personal Information", "https://kestrel.example/dns"),
+		link("https://optout.example/x", "https://optout.example/x"),
+	}
+	var got []string
+	for _, m := range FindLinked(text, links) {
+		if m.Kind != policy.MentionOptOut || !strings.HasPrefix(m.Value, "https://kestrel") {
+			continue
+		}
+		runes := []rune(text)
+		got = append(got, m.Value+" "+string(runes[m.Span.Start:m.Span.End]))
+	}
+	want := []string{"https://kestrel.example/choices our choices page", "https://kestrel.example/dns Do Not Sell My Personal Information"}
+	if !slices.Equal(got, want) {
+		t.Errorf("link mentions\n got %q\nwant %q", got, want)
+	}
+	n := 0
+	for _, m := range FindLinked(text, links) {
+		if m.Value == "https://optout.example/x" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the address the text shows is mentioned %d times, want once", n)
+	}
+	if !slices.Equal(FindLinked(text, nil), Find(text)) {
+		t.Error("without links, FindLinked differs from Find")
 	}
 }
