@@ -11,7 +11,8 @@ import (
 // A block's links say which of its words carry a link to a web page, and
 // where it points: relative targets resolved against the page's canonical
 // address, fragments, mail and script links left out (HTML); inline links
-// with a title, in angle brackets or over a line break (Markdown).
+// with a title, in angle brackets or over a line break, and reference
+// links whose label is defined, in any case (Markdown).
 func TestBlockLinks(t *testing.T) {
 	type link struct{ words, url string }
 	for _, c := range []struct {
@@ -28,6 +29,8 @@ func TestBlockLinks(t *testing.T) {
 		{"markdown", "p.md", "# Privacy\n\nTo opt out, use [our **privacy choices** page](https://kestrel.example/choices \"Choices\") or the [industry tool](<https://optout.example/>).\n\n" +
 			"*   [First item](https://kestrel.example/a), [back](#top), [mail](mailto:a@kestrel.example), [relative](/x)\n\nSee [the\nlong link](https://kestrel.example/long).\n",
 			[]link{{"our privacy choices page", "https://kestrel.example/choices"}, {"industry tool", "https://optout.example/"}, {"First item", "https://kestrel.example/a"}, {"the\nlong link", "https://kestrel.example/long"}}},
+		{"markdown references", "p.md", "Use [our choices page][Choices Page] or [the tool][], not [that][missing].\n\n[choices  page]: https://kestrel.example/choices \"Choices\"\n[the tool]: <https://optout.example/>\n",
+			[]link{{"our choices page", "https://kestrel.example/choices"}, {"the tool", "https://optout.example/"}}},
 	} {
 		doc, err := Extract(context.Background(), c.file, []byte(c.src), policy.Limits{})
 		if err != nil {

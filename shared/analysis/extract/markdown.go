@@ -29,7 +29,7 @@ func extractMarkdown(data []byte, maxBlocks int) (*policy.Document, error) {
 	doc := &policy.Document{Format: policy.Markdown, Encoding: enc}
 	lines := strings.Split(text, "\n")
 	lines, doc.Title = frontMatter(lines)
-	p := mdParser{max: maxBlocks}
+	p := mdParser{max: maxBlocks, refs: mdRefs(text)}
 	p.parse(lines)
 	doc.Blocks = p.blocks
 	doc.LinkEmails = mdMailto(text)
@@ -97,8 +97,9 @@ type mdParser struct {
 	fence   string
 	comment bool // inside a multi-line HTML comment
 	table   pipeTable
-	max     int // stop after max+1 blocks (0: no limit)
-	nlinks  int // the web links kept so far
+	max     int               // stop after max+1 blocks (0: no limit)
+	nlinks  int               // the web links kept so far
+	refs    map[string]string // reference definitions: label (lower case) -> target
 }
 
 var (
@@ -108,10 +109,10 @@ var (
 	mdRefDef   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*\S+`) })
 	mdImage    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]`) })
 	// mdLink matches a link, inline (text in group 1, destination in 2)
-	// or by reference (text in group 3); its text may hold one level of
+	// or by reference (text in group 3, label in 4); its text may hold one level of
 	// brackets ("[[email protected]](...)", "[a [at] b [dot] com](mailto:...)").
 	mdLink = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)]*)\)|\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[[^\]]*\]`)
+		return regexp.MustCompile(`\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(([^)]*)\)|\[((?:[^\[\]]|\[[^\[\]]*\])+)\]\[([^\]]*)\]`)
 	})
 	mdAutolink = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<((?:https?://|mailto:)[^>\s]+|[^>\s@]+@[^>\s]+)>`) })
 	mdHTMLTag  = sync.OnceValue(func() *regexp.Regexp {
@@ -445,18 +446,29 @@ func listItem(line string) string {
 // text became in the block's text, looked for in order. A link whose words
 // are not found (or are none) is left out.
 func (p *mdParser) links(raw, text string) []policy.Link {
-	if !strings.Contains(raw, "](") {
+	if !strings.Contains(raw, "](") && (len(p.refs) == 0 || !strings.Contains(raw, "][")) {
 		return nil
 	}
 	var out []policy.Link
 	from := 0
 	for _, m := range mdLink().FindAllStringSubmatch(raw, -1) {
-		if m[2] == "" || p.nlinks >= maxLinks {
+		if p.nlinks >= maxLinks {
+			break
+		}
+		dest, words := m[2], m[1]
+		if m[3] != "" { // by reference: [words][label], or [words][]
+			label := m[4]
+			if label == "" {
+				label = m[3]
+			}
+			dest, words = p.refs[strings.ToLower(strings.Join(strings.Fields(label), " "))], m[3]
+		}
+		if dest == "" {
 			continue
 		}
-		target, _, _ := strings.Cut(strings.TrimSpace(m[2]), " ") // a title may follow
+		target, _, _ := strings.Cut(strings.TrimSpace(dest), " ") // a title may follow
 		target = webLink(nil, strings.Trim(target, "<>"))
-		words := strings.Join(strings.Fields(inlineMarkdown(m[1])), " ")
+		words = strings.Join(strings.Fields(inlineMarkdown(words)), " ")
 		if target == "" || words == "" {
 			continue
 		}
@@ -469,6 +481,28 @@ func (p *mdParser) links(raw, text string) []policy.Link {
 		from = end
 	}
 	return out
+}
+
+// mdRefLine matches a reference definition: "[label]: target".
+var mdRefLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?m)^[ \t]{0,3}\[([^\]\n]+)\]:[ \t]*(\S+)`)
+})
+
+// mdRefs returns the reference definitions of a Markdown text, by label
+// in lower case (white space collapsed); the first definition of a label
+// counts.
+func mdRefs(text string) map[string]string {
+	if !strings.Contains(text, "]:") {
+		return nil
+	}
+	refs := map[string]string{}
+	for _, m := range mdRefLine().FindAllStringSubmatch(text, -1) {
+		label := strings.ToLower(strings.Join(strings.Fields(m[1]), " "))
+		if _, ok := refs[label]; !ok && len(refs) < maxLinks {
+			refs[label] = m[2]
+		}
+	}
+	return refs
 }
 
 // indexWords returns where words (separated by single spaces) first
