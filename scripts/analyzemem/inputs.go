@@ -170,6 +170,13 @@ var inputs = []input{
 		w.WriteString(`<p>We collect data.</p><!--`)
 		repeat("x", 49*mb)(w)
 	}},
+	{"links.md", repeat("To opt out, use [our choices page](https://kestrel.example/choices) or [mail us](mailto:privacy@kestrel.example).\n\n", 49*mb)},
+	{"links.html", repeat(`<p>To opt out, use <a href="https://kestrel.example/choices">our choices page</a> or <a href="mailto:privacy@kestrel.example">mail us</a>.</p>`, 49*mb)},
+	{"links-max-clauses.md", func(w *bufio.Writer) {
+		for range 19_900 {
+			w.WriteString(strings.Repeat("We share data with partners. ", 60) + "To opt out, use [our choices page](https://kestrel.example/choices).\n\n")
+		}
+	}},
 	{"utf16-surrogates.txt", utf16(24*mb, func(int) uint16 { return 0xD800 })},
 	{"utf16-cjk.txt", utf16(24*mb, func(i int) uint16 {
 		switch {

@@ -50,7 +50,7 @@ func mdMailto(text string) []string {
 		return nil
 	}
 	var out []string
-	for _, m := range mdMailtoLink().FindAllStringSubmatch(text, -1) {
+	for _, m := range mdMailtoLink().FindAllStringSubmatch(text, maxLinkEmails) {
 		out = appendMailto(out, m[1]+m[2]+m[3])
 		if len(out) >= maxLinkEmails {
 			break
@@ -446,7 +446,7 @@ func listItem(line string) string {
 // text became in the block's text, looked for in order. A link whose words
 // are not found (or are none) is left out.
 func (p *mdParser) links(raw, text string) []policy.Link {
-	if !strings.Contains(raw, "](") && (len(p.refs) == 0 || !strings.Contains(raw, "][")) {
+	if p.nlinks >= maxLinks || !strings.Contains(raw, "](") && (len(p.refs) == 0 || !strings.Contains(raw, "][")) {
 		return nil
 	}
 	var out []policy.Link
