@@ -29,7 +29,7 @@ func extractMarkdown(data []byte, maxBlocks int) (*policy.Document, error) {
 	doc := &policy.Document{Format: policy.Markdown, Encoding: enc}
 	lines := strings.Split(text, "\n")
 	lines, doc.Title = frontMatter(lines)
-	p := mdParser{max: maxBlocks, refs: mdRefs(text)}
+	p := mdParser{max: maxBlocks, refs: mdRefs(lines)}
 	p.parse(lines)
 	doc.Blocks = p.blocks
 	doc.LinkEmails = mdMailto(text)
@@ -106,8 +106,10 @@ var (
 	mdBullet   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,12}([-*+])\s+(.*)$`) })
 	mdOrdered  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,12}(\d{1,9})[.)]\s+(.*)$`) })
 	mdTableSep = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$`) })
-	mdRefDef   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,3}\[[^\]]+\]:\s*\S+`) })
-	mdImage    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]`) })
+	// mdRefDef matches a reference definition, "[label]: target" (label
+	// in group 1, target in 2).
+	mdRefDef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s{0,3}\[([^\]]+)\]:\s*(\S+)`) })
+	mdImage  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)|!\[[^\]]*\]\[[^\]]*\]`) })
 	// mdLink matches a link, inline (text in group 1, destination in 2)
 	// or by reference (text in group 3, label in 4); its text may hold one level of
 	// brackets ("[[email protected]](...)", "[a [at] b [dot] com](mailto:...)").
@@ -483,20 +485,22 @@ func (p *mdParser) links(raw, text string) []policy.Link {
 	return out
 }
 
-// mdRefLine matches a reference definition: "[label]: target".
-var mdRefLine = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?m)^[ \t]{0,3}\[([^\]\n]+)\]:[ \t]*(\S+)`)
-})
-
 // mdRefs returns the reference definitions of a Markdown text, by label
 // in lower case (white space collapsed); the first definition of a label
 // counts.
-func mdRefs(text string) map[string]string {
-	if !strings.Contains(text, "]:") {
-		return nil
-	}
-	refs := map[string]string{}
-	for _, m := range mdRefLine().FindAllStringSubmatch(text, -1) {
+func mdRefs(lines []string) map[string]string {
+	var refs map[string]string
+	for _, line := range lines {
+		if !strings.Contains(line, "]:") {
+			continue
+		}
+		m := mdRefDef().FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		if refs == nil {
+			refs = map[string]string{}
+		}
 		label := strings.ToLower(strings.Join(strings.Fields(m[1]), " "))
 		if _, ok := refs[label]; !ok && len(refs) < maxLinks {
 			refs[label] = m[2]
