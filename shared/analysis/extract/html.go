@@ -305,8 +305,6 @@ func (w *htmlWalker) element(n *html.Node) {
 	}
 	a := n.DataAtom
 	switch a {
-	case atom.A:
-		w.mailto = appendMailto(w.mailto, attr(n, "href"))
 	case atom.Br:
 		w.lineBreak()
 		return
@@ -369,7 +367,9 @@ func (w *htmlWalker) element(n *html.Node) {
 		}
 		var link string
 		if a == atom.A {
-			link = webLink(w.base, attr(n, "href"))
+			href := attr(n, "href")
+			w.mailto = appendMailto(w.mailto, href)
+			link = webLink(w.base, href)
 		}
 		from, marker, blocks := len(w.buf), len(w.marker), len(w.blocks)
 		w.children(n)
