@@ -5,9 +5,12 @@ package extract
 
 import (
 	"strconv"
+	"strings"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // tableRowNodes appends the rows of table n to rows: its <tr> elements
@@ -68,18 +71,54 @@ func (w *htmlWalker) headerRow(tr *html.Node) bool {
 func (w *htmlWalker) table(rows []*html.Node) {
 	var header []string
 	var body [][]string
+	var links []cellLink
 	for i, tr := range rows {
 		if w.dropped(tr) {
 			continue
 		}
-		cells := w.rowCells(tr)
+		cells, l := w.rowCells(tr)
+		for k := range l {
+			l[k].row = len(body) // about the block it will be in
+		}
+		links = append(links, l...)
 		if i == 0 && w.headerRow(tr) {
 			header = cells
 			continue
 		}
 		body = append(body, cells)
 	}
+	n := len(w.blocks)
 	w.blocks = tableBlocks(w.blocks, header, body)
+	placeLinks(w.blocks[n:], links)
+}
+
+// cellLink is a link of a table cell: its words and target, and the
+// index of its row among the body's rows.
+type cellLink struct {
+	words, url string
+	row        int
+}
+
+// placeLinks puts the links of a table's cells, in order, at their words
+// in the table's rows: in the row of their own index or one next to it
+// (the first row may turn out to be the header, an empty row gives no
+// block), not before the previous link. A link whose words are not there
+// (a cell's lines were joined) is left out.
+func placeLinks(rows []policy.Block, links []cellLink) {
+	r, from := 0, 0
+	for _, l := range links {
+		for k := max(r, l.row-1); k < len(rows) && k <= l.row+1; k++ {
+			f := 0
+			if k == r {
+				f = from
+			}
+			if start, end := indexWords(rows[k].Text, f, l.words); start >= 0 {
+				rows[k].Links = append(rows[k].Links, policy.Link{Start: start, End: end, URL: l.url})
+				r, from = k, end
+				break
+			}
+		}
+	}
 }
 
 func layoutCell(n *html.Node, headed bool, textLen *int) bool {
@@ -109,21 +148,24 @@ func layoutCell(n *html.Node, headed bool, textLen *int) bool {
 
 // rowCells returns the text of each cell of a data row (blocks inside a
 // cell joined by joinCellParts; a cell spanning several columns repeated
-// under each).
-func (w *htmlWalker) rowCells(tr *html.Node) []string {
+// under each), and the cells' links.
+func (w *htmlWalker) rowCells(tr *html.Node) ([]string, []cellLink) {
 	var cells []string
+	var links []cellLink
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || c.DataAtom != atom.Td && c.DataAtom != atom.Th || w.dropped(c) {
 			continue
 		}
-		cw := htmlWalker{lenient: w.lenient, cell: true, sectioning: w.sectioning}
-		cw.mailto = w.mailto
+		cw := htmlWalker{lenient: w.lenient, cell: true, sectioning: w.sectioning, base: w.base, mailto: w.mailto, nlinks: w.nlinks}
 		cw.children(c)
 		cw.flush()
-		w.mailto = cw.mailto
+		w.mailto, w.nlinks = cw.mailto, cw.nlinks
 		var parts []string
 		for _, b := range cw.blocks {
 			parts = append(parts, b.Text)
+			for _, l := range b.Links {
+				links = append(links, cellLink{words: strings.Join(strings.Fields(b.Text[l.Start:l.End]), " "), url: l.URL})
+			}
 		}
 		t := joinCellParts(parts)
 		span, _ := strconv.Atoi(attr(c, "colspan"))
@@ -132,5 +174,5 @@ func (w *htmlWalker) rowCells(tr *html.Node) []string {
 			t = "" // the text once, its columns kept aligned
 		}
 	}
-	return cells
+	return cells, links
 }

@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -24,6 +25,14 @@ func TestBlockLinks(t *testing.T) {
 <ul><li><a href="https://kestrel.example/a">First item</a> and <a href="#top">back</a>, <a href="javascript:void(0)">menu</a>, <a href="mailto:a@kestrel.example">mail</a></li></ul>
 </main></body></html>`,
 			[]link{{"our privacy choices page", "https://kestrel.example/choices"}, {"industry tool", "https://optout.example/"}, {"First item", "https://kestrel.example/a"}}},
+		{"html table", "p.html", `<table><tr><th>Partner</th><th>Opt out</th></tr>
+<tr><td>Orchard Ads</td><td><a href="https://orchard.example/optout">Orchard opt-out</a></td></tr>
+<tr><td>Nimbus Metrics</td><td>Write to us</td></tr>
+<tr><td>Kestrel Pixel</td><td>Use <a href="https://kestrel.example/pixel">the pixel
+form</a> or <a href="https://kestrel.example/help">help</a></td></tr>
+<tr><td></td><td></td></tr><tr><td>Plain</td><td>None</td></tr><tr><td>Plainer</td><td>None</td></tr>
+<tr><td>Last</td><td><a href="https://last.example/">None</a></td></tr></table>`,
+			[]link{{"Orchard opt-out", "https://orchard.example/optout"}, {"the pixel form", "https://kestrel.example/pixel"}, {"help", "https://kestrel.example/help"}, {"None", "https://last.example/"}}},
 		{"html without a base", "p.html", `<p>Use <a href="/choices">our page</a> or <a href="HTTPS://optout.example/x">this tool</a>.</p>`,
 			[]link{{"this tool", "https://optout.example/x"}}},
 		{"markdown", "p.md", "# Privacy\n\nTo opt out, use [our **privacy choices** page](https://kestrel.example/choices \"Choices\") or the [industry tool](<https://optout.example/>).\n\n" +
@@ -40,6 +49,9 @@ func TestBlockLinks(t *testing.T) {
 		for _, b := range doc.Blocks {
 			for _, l := range b.Links {
 				got = append(got, link{b.Text[l.Start:l.End], l.URL})
+				if l.URL == "https://last.example/" && !strings.Contains(b.Text, "Last") {
+					t.Errorf("%s: the last row's link is in the row %q", c.name, b.Text)
+				}
 			}
 		}
 		if !slices.Equal(got, c.want) {
