@@ -9,8 +9,6 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-
-	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // tableRowNodes appends the rows of table n to rows: its <tr> elements
@@ -90,35 +88,6 @@ func (w *htmlWalker) table(rows []*html.Node) {
 	n := len(w.blocks)
 	w.blocks = tableBlocks(w.blocks, header, body)
 	placeLinks(w.blocks[n:], links)
-}
-
-// cellLink is a link of a table cell: its words and target, and the
-// index of its row among the body's rows.
-type cellLink struct {
-	words, url string
-	row        int
-}
-
-// placeLinks puts the links of a table's cells, in order, at their words
-// in the table's rows: in the row of their own index or one next to it
-// (the first row may turn out to be the header, an empty row gives no
-// block), not before the previous link. A link whose words are not there
-// (a cell's lines were joined) is left out.
-func placeLinks(rows []policy.Block, links []cellLink) {
-	r, from := 0, 0
-	for _, l := range links {
-		for k := max(r, l.row-1); k < len(rows) && k <= l.row+1; k++ {
-			f := 0
-			if k == r {
-				f = from
-			}
-			if start, end := indexWords(rows[k].Text, f, l.words); start >= 0 {
-				rows[k].Links = append(rows[k].Links, policy.Link{Start: start, End: end, URL: l.url})
-				r, from = k, end
-				break
-			}
-		}
-	}
 }
 
 func layoutCell(n *html.Node, headed bool, textLen *int) bool {

@@ -13,7 +13,8 @@ import (
 // where it points: relative targets resolved against the page's canonical
 // address, fragments, mail and script links left out (HTML); inline links
 // with a title, in angle brackets or over a line break, and reference
-// links whose label is defined, in any case (Markdown).
+// links whose label is defined, in any case, and those of pipe tables
+// (Markdown).
 func TestBlockLinks(t *testing.T) {
 	type link struct{ words, url string }
 	for _, c := range []struct {
@@ -33,6 +34,8 @@ form</a> or <a href="https://kestrel.example/help">help</a></td></tr>
 <tr><td></td><td></td></tr><tr><td>Plain</td><td>None</td></tr><tr><td>Plainer</td><td>None</td></tr>
 <tr><td>Last</td><td><a href="https://last.example/">None</a></td></tr></table>`,
 			[]link{{"Orchard opt-out", "https://orchard.example/optout"}, {"the pixel form", "https://kestrel.example/pixel"}, {"help", "https://kestrel.example/help"}, {"None", "https://last.example/"}}},
+		{"markdown table", "p.md", "| Partner | Opt out |\n|---|---|\n| Orchard Ads | [Orchard opt-out](https://orchard.example/optout) |\n| Nimbus | Write to us |\n| Plain | None |\n| Last | [None](https://last.example/) |\n\nAfter the table, [a page](https://kestrel.example/after).\n",
+			[]link{{"Orchard opt-out", "https://orchard.example/optout"}, {"None", "https://last.example/"}, {"a page", "https://kestrel.example/after"}}},
 		{"html without a base", "p.html", `<p>Use <a href="/choices">our page</a> or <a href="HTTPS://optout.example/x">this tool</a>.</p>`,
 			[]link{{"this tool", "https://optout.example/x"}}},
 		{"markdown", "p.md", "# Privacy\n\nTo opt out, use [our **privacy choices** page](https://kestrel.example/choices \"Choices\") or the [industry tool](<https://optout.example/>).\n\n" +

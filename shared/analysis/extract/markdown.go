@@ -100,6 +100,9 @@ type mdParser struct {
 	max     int               // stop after max+1 blocks (0: no limit)
 	nlinks  int               // the web links kept so far
 	refs    map[string]string // reference definitions: label (lower case) -> target
+	// The open pipe table's first block, rows read and links.
+	tableStart, tableRows int
+	tableLinks            []cellLink
 }
 
 var (
@@ -204,7 +207,7 @@ func (p *mdParser) parse(lines []string) {
 				h := p.para[len(p.para)-1]
 				p.para = p.para[:len(p.para)-1]
 				p.flush()
-				p.blocks = p.table.row(p.blocks, tableCells(h))
+				p.tableRow(h)
 				p.table.delimiter()
 			default:
 				p.flush()
@@ -214,7 +217,7 @@ func (p *mdParser) parse(lines []string) {
 			if !p.table.open {
 				p.flush()
 			}
-			p.blocks = p.table.row(p.blocks, tableCells(t))
+			p.tableRow(t)
 			continue
 		case mdRefDef().MatchString(line):
 			p.flush()
@@ -287,7 +290,16 @@ func atxText(s string) string {
 
 // flushTable ends the open table, if any.
 func (p *mdParser) flushTable() {
+	if p.table.header != nil {
+		for i := range p.tableLinks {
+			p.tableLinks[i].row-- // the header row has no block of its own
+		}
+	}
 	p.blocks = p.table.end(p.blocks)
+	if p.tableLinks != nil {
+		placeLinks(p.blocks[p.tableStart:], p.tableLinks)
+		p.tableLinks = nil
+	}
 }
 
 // isUnderline reports whether t is a setext underline of character c.
@@ -443,16 +455,32 @@ func listItem(line string) string {
 	return ""
 }
 
-// links finds the web links of a block: each inline link of its source
-// raw whose target is an absolute http or https address, at the words its
-// text became in the block's text, looked for in order. A link whose words
-// are not found (or are none) is left out.
+// links finds the web links of a block: each link of its source raw
+// (rawLinks), at the words its text became in the block's text, looked
+// for in order. A link whose words are not found is left out.
 func (p *mdParser) links(raw, text string) []policy.Link {
+	var out []policy.Link
+	from := 0
+	for _, l := range p.rawLinks(raw) {
+		start, end := indexWords(text, from, l.words)
+		if start < 0 {
+			continue
+		}
+		out = append(out, policy.Link{Start: start, End: end, URL: l.url})
+		from = end
+	}
+	return out
+}
+
+// rawLinks returns the links of Markdown source raw whose target is an
+// absolute http or https address: inline, or by a reference whose label
+// is defined; with their words as the text will read them, white space
+// collapsed. At most maxLinks are kept of a document.
+func (p *mdParser) rawLinks(raw string) []cellLink {
 	if p.nlinks >= maxLinks || !strings.Contains(raw, "](") && (len(p.refs) == 0 || !strings.Contains(raw, "][")) {
 		return nil
 	}
-	var out []policy.Link
-	from := 0
+	var out []cellLink
 	for _, m := range mdLink().FindAllStringSubmatch(raw, -1) {
 		if p.nlinks >= maxLinks {
 			break
@@ -474,15 +502,25 @@ func (p *mdParser) links(raw, text string) []policy.Link {
 		if target == "" || words == "" {
 			continue
 		}
-		start, end := indexWords(text, from, words)
-		if start < 0 {
-			continue
-		}
-		out = append(out, policy.Link{Start: start, End: end, URL: target})
+		out = append(out, cellLink{words: words, url: target})
 		p.nlinks++
-		from = end
 	}
 	return out
+}
+
+// tableRow reads a row of a pipe table from its source line: its blocks
+// as the table settles them, its links kept until the table ends
+// (flushTable places them).
+func (p *mdParser) tableRow(raw string) {
+	if !p.table.open {
+		p.tableStart, p.tableRows, p.tableLinks = len(p.blocks), 0, nil
+	}
+	for _, l := range p.rawLinks(raw) {
+		l.row = p.tableRows // counting the header, if there is one (flushTable)
+		p.tableLinks = append(p.tableLinks, l)
+	}
+	p.blocks = p.table.row(p.blocks, tableCells(raw))
+	p.tableRows++
 }
 
 // mdRefs returns the reference definitions of a Markdown text, by label

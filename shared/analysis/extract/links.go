@@ -3,6 +3,8 @@ package extract
 import (
 	"net/url"
 	"strings"
+
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // maxLinkEmails bounds Document.LinkEmails: a page of thousands of mailto
@@ -54,4 +56,34 @@ func webLink(base *url.URL, href string) string {
 		return ""
 	}
 	return u.String()
+}
+
+// cellLink is a link of a table cell: its words (white space collapsed)
+// and target, and the index of its row among the table's rows of text
+// (the header not counted).
+type cellLink struct {
+	words, url string
+	row        int
+}
+
+// placeLinks puts the links of a table's cells, in order, at their words
+// in the table's rows: in the row of their own index, else in one of the
+// two before it (rows without text give no block, and an empty header row
+// gives way to the next), not before the previous link. A link whose
+// words are not there (a cell's lines were joined) is left out.
+func placeLinks(rows []policy.Block, links []cellLink) {
+	r, from := 0, 0
+	for _, l := range links {
+		for k := min(l.row, len(rows)-1); k >= max(r, l.row-2); k-- {
+			f := 0
+			if k == r {
+				f = from
+			}
+			if start, end := indexWords(rows[k].Text, f, l.words); start >= 0 {
+				rows[k].Links = append(rows[k].Links, policy.Link{Start: start, End: end, URL: l.url})
+				r, from = k, end
+				break
+			}
+		}
+	}
 }
