@@ -302,12 +302,7 @@ func (sp *split) encode() []byte {
 		e.Int(int64(c.Start))
 		e.Int(int64(c.End))
 		e.Int(int64(c.Page))
-		e.Count(len(c.Links), c.Links == nil)
-		for _, l := range c.Links {
-			e.Int(int64(l.Start))
-			e.Int(int64(l.End))
-			e.String(l.URL)
-		}
+		e.Links(c.Links)
 	}
 	e.Int(int64(sp.Kind))
 	e.String(sp.Detail)
@@ -338,14 +333,7 @@ func decodeSplit(b []byte) (*split, error) {
 	n, _ = d.Count(6)
 	sp.Clauses = make([]wireClause, n)
 	for i := range sp.Clauses {
-		c := wireClause{Path: int(d.Int()), Text: d.String(), Start: int(d.Int()), End: int(d.Int()), Page: int(d.Int())}
-		if n, isNil := d.Count(3); !isNil {
-			c.Links = make([]policy.Link, n)
-			for j := range c.Links {
-				c.Links[j] = policy.Link{Start: int(d.Int()), End: int(d.Int()), URL: d.String()}
-			}
-		}
-		sp.Clauses[i] = c
+		sp.Clauses[i] = wireClause{Path: int(d.Int()), Text: d.String(), Start: int(d.Int()), End: int(d.Int()), Page: int(d.Int()), Links: d.Links()}
 	}
 	sp.Kind = fault.Kind(d.Int())
 	sp.Detail = d.String()

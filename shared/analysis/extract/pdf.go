@@ -83,12 +83,7 @@ func (r *pdfResponse) encode() []byte {
 			e.Int(int64(b.Level))
 			e.String(b.Text)
 			e.Int(int64(b.Page))
-			e.Count(len(b.Links), b.Links == nil)
-			for _, l := range b.Links {
-				e.Int(int64(l.Start))
-				e.Int(int64(l.End))
-				e.String(l.URL)
-			}
+			e.Links(b.Links)
 		}
 		e.Strings(doc.LinkEmails)
 	}
@@ -106,14 +101,7 @@ func decodePDFResponse(b []byte) (*pdfResponse, error) {
 		if n, isNil := d.Count(4); !isNil {
 			doc.Blocks = make([]policy.Block, n)
 			for i := range doc.Blocks {
-				b := policy.Block{Kind: policy.Kind(d.Int()), Level: int(d.Int()), Text: d.String(), Page: int(d.Int())}
-				if n, isNil := d.Count(3); !isNil {
-					b.Links = make([]policy.Link, n)
-					for j := range b.Links {
-						b.Links[j] = policy.Link{Start: int(d.Int()), End: int(d.Int()), URL: d.String()}
-					}
-				}
-				doc.Blocks[i] = b
+				doc.Blocks[i] = policy.Block{Kind: policy.Kind(d.Int()), Level: int(d.Int()), Text: d.String(), Page: int(d.Int()), Links: d.Links()}
 			}
 		}
 		doc.LinkEmails = d.Strings()

@@ -12,6 +12,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+
+	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // Encoder appends values to a buffer.
@@ -180,4 +182,28 @@ func (d *Decoder) Strings() []string {
 		ss[i] = d.String()
 	}
 	return ss
+}
+
+// Links appends a list of links (a block's or a clause's); a nil list
+// decodes as nil.
+func (e *Encoder) Links(ls []policy.Link) {
+	e.Count(len(ls), ls == nil)
+	for _, l := range ls {
+		e.Int(int64(l.Start))
+		e.Int(int64(l.End))
+		e.String(l.URL)
+	}
+}
+
+// Links reads a list of links.
+func (d *Decoder) Links() []policy.Link {
+	n, isNil := d.Count(3)
+	if isNil || d.err != nil {
+		return nil
+	}
+	ls := make([]policy.Link, n)
+	for i := range ls {
+		ls[i] = policy.Link{Start: int(d.Int()), End: int(d.Int()), URL: d.String()}
+	}
+	return ls
 }
