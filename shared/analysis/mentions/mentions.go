@@ -36,11 +36,60 @@ const numberAlt = `\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|elev
 var (
 	// A period: "30 days", "seven (7) years", "up to 24 months".
 	periodRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(` + numberAlt + `|a|an)(?:\s*\(\d{1,4}\))?[\s-]+(day|week|month|year)s?\b`)
+		return regexp.MustCompile(`(?i)\b(` + numberAlt + `|a|an)(?:\s*\(\d{1,4}\))?[\s-]+(hour|day|week|month|year)s?\b`)
 	})
-	// Open-ended periods.
-	untilRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:for\s+)?(?:as\s+long\s+as|so\s+long\s+as|until)\s+(?:(?:it\s+is|is|they\s+are|are|we\s+(?:have|are))\s+)?(?:your\s+account\s+(?:is|remains)\s+(?:active|open)|(?:permitted|required)\s+by\s+(?:applicable\s+)?law|(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)|you\s+(?:delete|close)\s+your\s+account|you\s+(?:have|maintain)\s+an?\s+account|(?:the\s+)?(?:account|relationship)\s+(?:is|remains)\s+active)`)
+	// Open-ended periods: the conditions attributes.RetentionCondition
+	// reads, by the word each holds (conditionWords: its prefilter bounds
+	// where around that word a match lies). Small expressions, each run
+	// where its word is, cost far less than one that holds them all.
+	conditionRes = sync.OnceValue(func() []condition {
+		const (
+			need    = `(?:reasonably\s+|strictly\s+|legally\s+)?(?:necessary|needed|required|permitted)`
+			law     = `(?:by|under|in)\s+(?:\w+\s+){0,3}?(?:laws?|regulations?|legislation)`
+			account = `(?:user\s+|\w+(?:[/-]\w+)?\s+)?(?:account|membership|subscription|profile)`
+			ended   = `(?:deleted|closed|cancell?ed|terminated|deactivated|removed)`
+			asLong  = `\b(?:for\s+)?(?:as|so)\s+long\s+as\s+`
+		)
+		re := func(branches ...string) *regexp.Regexp {
+			return regexp.MustCompile(`(?i)` + strings.Join(branches, "|"))
+		}
+		return []condition{
+			{&conditionWords[0], []*regexp.Regexp{
+				// as long as (it is) necessary / required by law
+				re(asLong+`(?:(?:it\s+is|is|they\s+are|are|we\s+are|this\s+is)\s+)?`+need+`(?:\s+`+law+`)?`,
+					asLong+`(?:the\s+)?(?:law|laws|legislation)\s+(?:requires?|permits?|allows?)`),
+				// as long as we need it / have a (legitimate business) need
+				re(asLong + `we\s+(?:need|have\s+an?\s+(?:(?:ongoing|legitimate|valid|genuine)\s+){0,2}(?:business\s+)?need)\b`),
+				// as long as your account is active / you have an account / you use
+				re(asLong + `(?:your|the)\s+` + account + `\s+(?:is|remains)\s+(?:active|open|valid)`),
+				re(asLong + `you\s+(?:(?:have|maintain|hold|keep)\s+(?:an?\s+)?(?:active\s+|registered\s+)?(?:account|membership|subscription)|(?:continue\s+to\s+)?(?:use|subscribe)|are\s+an?\s+(?:registered\s+|active\s+)?(?:member|user|subscriber))\b`),
+				// the relationship
+				re(asLong + `(?:we\s+have\s+an?\s+(?:(?:active|ongoing|business|contractual|customer)\s+){0,2}relationship|(?:the|our|your)\s+(?:(?:customer|business|contractual)\s+)?relationship\s+(?:is\s+active|exists|lasts|continues|remains\s+active))`),
+			}},
+			{&conditionWords[1], []*regexp.Regexp{
+				// until the account is deleted, consent withdrawn, no longer needed
+				re(`\buntil\s+(?:you\s+(?:delete|close|cancel|terminate|deactivate)\s+your\s+` + account + `|(?:your|the)\s+` + account + `\s+(?:is|has\s+been|gets)\s+` + ended + `|the\s+(?:deletion|closure|termination|cancell?ation)\s+of\s+(?:your|the)\s+` + account + `|you\s+(?:request|ask\s+(?:us\s+)?for)\s+(?:the\s+|its\s+|their\s+)?(?:deletion|erasure))\b`),
+				re(`\buntil\s+(?:you\s+(?:withdraw|revoke)\s+(?:your\s+)?consent|(?:your\s+)?consent\s+is\s+(?:withdrawn|revoked)|you\s+(?:object|unsubscribe|opt\s+out)|you\s+ask\s+(?:us\s+)?to\s+(?:be\s+)?opt(?:ed)?\s+out)\b`),
+				re(`\buntil\s+(?:it\s+is|they\s+are|(?:the|such|this|that|your)\s+(?:personal\s+)?(?:data|information)\s+(?:is|are))\s+no\s+longer\s+(?:necessary|needed|required)\b`),
+			}},
+			{&conditionWords[2], []*regexp.Regexp{
+				re(`\bwhile\s+(?:your\s+` + account + `\s+(?:is|remains)\s+(?:active|open)|you\s+(?:remain|are)\s+an?\s+(?:registered\s+|active\s+)?(?:member|user|subscriber|customer)|you\s+(?:have|maintain)\s+an?\s+account)\b`),
+			}},
+			{&conditionWords[3], []*regexp.Regexp{
+				re(`\bfor\s+the\s+(?:duration|life|lifetime)\s+of\s+(?:your|the)\s+` + account + `\b`),
+				re(`\bfor\s+the\s+duration\s+of\s+(?:the|our|your)\s+(?:(?:contractual|business|customer)\s+)?(?:relationship|contract|agreement)\b`,
+					`\bfor\s+the\s+duration\s+(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)\b`),
+			}},
+			{&conditionWords[4], []*regexp.Regexp{
+				// for the period necessary / prescribed by law; statutory periods
+				re(`\bfor\s+(?:the|a)\s+(?:time\s+)?period\s+(?:of\s+time\s+)?(?:that\s+is\s+)?(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)\s+(?:to|for)\b`),
+				re(`\bfor\s+the\s+(?:time\s+)?period\s+(?:of\s+time\s+)?(?:required|prescribed|stipulated|specified|mandated|set)\s+` + law + `\b`),
+				re(`\b(?:statutory|legal|legally\s+(?:prescribed|required|mandated))\s+(?:(?:retention|storage)\s+)?periods?\b`),
+			}},
+			{&conditionWords[5], []*regexp.Regexp{
+				re(`\b(?:no|for)\s+longer\s+than\s+(?:is\s+)?(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)\b`),
+			}},
+		}
 	})
 	indefRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bindefinitely\b`) })
 	retainCueRe = sync.OnceValue(func() *regexp.Regexp {
@@ -57,6 +106,19 @@ var (
 	})
 	responseAfterRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`^\W*(?:to\s+(?:process|respond|complete|fulfil|fulfill|handle|verify|answer)|of\s+(?:receiving|receipt|submitting|making))\b`)
+	})
+	// notifyBeforeRe and notifyAfterRe find, around a period, that it is
+	// the time a notice of a breach takes ("notify you within 72 hours of
+	// becoming aware").
+	notifyBeforeRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:notify|notifies|notified|notifying|notification|inform|informs|report|reports|alert)\b[^.;]*\b(?:within|in)\s+(?:up\s+to\s+|no\s+more\s+than\s+)?$`)
+	})
+	notifyAfterRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\W*(?:of|after|from)\s+(?:\w+\s+){0,3}?(?:breach|incident|discover\w*|becoming\s+aware|learning\s+of)`)
+	})
+	// purgedRe finds that what is done "every" so often is deleting.
+	purgedRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:delete[ds]?|purge[ds]?|erase[ds]?|overwritten|cleared|wiped|removed)\b`)
 	})
 	// periodBeforeRe ends the text before a length of time.
 	periodBeforeRe = sync.OnceValue(func() *regexp.Regexp {
@@ -132,6 +194,13 @@ var (
 		return regexp.MustCompile(`\b(?:European\s+Economic\s+Area|EEA|European\s+Union|EU|GDPR|United\s+Kingdom|UK|U\.K\.|Switzerland|Swiss|California(?:n|ns)?|CCPA|CPRA|Virginia|Colorado|Connecticut|Utah|Texas|Oregon|Montana|Nevada|Iowa|Delaware|Tennessee|Indiana|New\s+Jersey|New\s+Hampshire|Kentucky|Nebraska|Maryland|Minnesota|Rhode\s+Island|Washington\s+State|Brazil(?:ian)?|LGPD|Canada|Canadian|PIPEDA|Quebec|Qu\x{e9}bec)\b`)
 	})
 )
+
+// condition is the expressions of retention conditions that hold a word
+// of words.
+type condition struct {
+	words *prefilter
+	res   []*regexp.Regexp
+}
 
 // namedThirdParties are services policies often name; longest first where
 // one contains another.
@@ -364,11 +433,17 @@ func find(text string, filter bool) []policy.Mention {
 		}
 		add(policy.MentionRetention, plural(n, text[m[4]:m[5]]), m[0], m[1])
 	}
-	for _, m := range all(untilRe(), &untilWords, false) {
-		if !inSentence(retainCueRe(), m[0], m[1]) {
-			continue
+	for _, c := range conditionRes() {
+		for _, re := range c.res {
+			for _, m := range all(re, c.words, false) {
+				if !inSentence(retainCueRe(), m[0], m[1]) {
+					continue
+				}
+				if v := attributes.RetentionCondition(text[m[0]:m[1]]); v != "" {
+					add(policy.MentionRetention, v, m[0], m[1])
+				}
+			}
 		}
-		add(policy.MentionRetention, attributes.RetentionCondition(text[m[0]:m[1]]), m[0], m[1])
 	}
 	for _, m := range all(indefRe(), &indefWords, false) {
 		if inSentence(retainCueRe(), m[0], m[1]) {
@@ -514,14 +589,20 @@ func isAge(text string, start, end int) bool {
 // data is kept for: the decimals of a number ("1.19 days"), or the time a
 // request takes to answer ("median response time", "a timeframe of 5
 // days", "four weeks to process your request", "within 7 days of
-// submitting a request").
+// submitting a request"), the time a notice of a breach takes ("notify
+// you within 72 hours of becoming aware"), or how often something other
+// than deleting is done ("rotated every 48 hours").
 func notAPeriod(text string, start, end int) bool {
 	if start >= 2 && (text[start-1] == '.' || text[start-1] == ',') && text[start-2] >= '0' && text[start-2] <= '9' {
 		return true
 	}
 	before := strings.ToLower(text[max(0, start-48):start])
 	after := strings.ToLower(text[end:min(len(text), end+40)])
-	return responseBeforeRe().MatchString(before) || responseAfterRe().MatchString(after)
+	if strings.HasSuffix(before, "every ") && !purgedRe().MatchString(before) {
+		return true // how often, not how long ("rotated every 48 hours"; but "purged every 24 hours")
+	}
+	return responseBeforeRe().MatchString(before) || responseAfterRe().MatchString(after) ||
+		notifyBeforeRe().MatchString(before) || notifyAfterRe().MatchString(after)
 }
 
 // notAnAge reports whether "over two years" or "at least one" at

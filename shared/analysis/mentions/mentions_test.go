@@ -55,8 +55,29 @@ func TestExtractRetention(t *testing.T) {
 		"We respond to requests to delete within 45 days.":                                  nil,
 		"Timeframe of deletion: retained for up to 2 years after the account is deleted.":   {"2 years"},
 		// One value for the ways of writing a condition.
-		"We keep them for so long as it is reasonably necessary, and logs as long as they are needed.": {"as long as reasonably necessary", "as long as needed"},
+		"We keep them for so long as it is reasonably necessary, and logs as long as they are needed.": {"as long as necessary", "as long as necessary"},
 		"Records are retained as long as is required by law.":                                          {"as long as required by law"},
+		"We hold your data for the time period reasonably needed to run the service.":                  {"as long as necessary"},
+		"We keep nothing for longer than is strictly necessary.":                                       {"as long as necessary"},
+		"Orchard keeps your notes as long as we have a legitimate business need.":                      {"as long as necessary"},
+		"Drafts are stored until they are no longer needed.":                                           {"as long as necessary"},
+		"Your playlists are kept while your Kestrel account remains active.":                           {"as long as your account is active"},
+		"We retain it as long as you continue to use the app.":                                         {"as long as your account is active"},
+		"Profile data is retained for the lifetime of your account.":                                   {"as long as your account is active"},
+		"Member records are kept until your membership is cancelled.":                                  {"until you delete your account"},
+		"Personal data retained until your Kestrel account is deleted.":                                {"until you delete your account"},
+		"We store it until the closure of your user account.":                                          {"until you delete your account"},
+		"Invoices are kept for the duration of the contractual relationship.":                          {"for the duration of the relationship"},
+		"We keep your address as long as we have an ongoing business relationship with you.":           {"for the duration of the relationship"},
+		"Newsletter data is stored until you withdraw your consent or unsubscribe.":                    {"until consent is withdrawn"},
+		"Order data is erased at the end of the statutory retention periods.":                          {"as long as required by law"},
+		"We retain invoices for the period prescribed by applicable tax laws.":                         {"as long as required by law"},
+		"Session tokens are deleted after 24 hours.":                                                   {"24 hours"},
+		// Words about time that state no period data is kept for.
+		"The salt of stored addresses is rotated every 48 hours.":         nil,
+		"While you browse, we store a cookie.":                            nil,
+		"We keep you informed for the duration of the event.":             nil,
+		"We will notify you within 72 hours of a breach of data we hold.": nil,
 	})
 }
 

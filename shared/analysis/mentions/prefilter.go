@@ -36,8 +36,7 @@ type prefilter struct {
 }
 
 var (
-	periodWords    = prefilter{cue: &retainCueWords, bit: 1 << 0, before: 4, after: 0, words: true, lower: []string{"day", "days", "week", "weeks", "month", "months", "year", "years"}}
-	untilWords     = prefilter{cue: &retainCueWords, bit: 1 << 1, before: 2, after: 10, words: true, lower: []string{"until", "long"}}
+	periodWords    = prefilter{cue: &retainCueWords, bit: 1 << 0, before: 4, after: 0, words: true, lower: []string{"hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years"}}
 	indefWords     = prefilter{cue: &retainCueWords, bit: 1 << 2, before: 0, after: 0, words: true, lower: []string{"indefinitely"}}
 	namedWords     = prefilter{bit: 1 << 3, before: 0, after: 3, words: true} // the names' first words, set up with the index
 	recipientWords = prefilter{bit: 1 << 4, before: 4, after: 0, words: true, lower: []string{"partner", "partners", "provider", "providers", "processor",
@@ -73,7 +72,18 @@ var (
 		"keep", "keeps", "kept", "store", "stores", "stored", "storing", "delete", "deleted", "deletes", "deletion", "erase",
 		"erased", "purge", "purged", "destroy", "destroyed", "preserve", "preserved", "maintain", "maintained", "hold", "held",
 		"anonymise", "anonymize", "anonymised", "anonymized", "anonymises", "anonymizes"}}
-	allFilters = []*prefilter{&ageCueWords, &retainCueWords, &periodWords, &untilWords, &indefWords, &namedWords, &recipientWords, &ageWords,
+	// The words of the retention conditions (conditionRes), each with
+	// how far around it a condition that holds it reaches.
+	conditionWords = [...]prefilter{
+		{cue: &retainCueWords, bit: 1 << 13, before: 2, after: 10, words: true, lower: []string{"long"}},
+		{cue: &retainCueWords, bit: 1 << 14, before: 0, after: 8, words: true, lower: []string{"until"}},
+		{cue: &retainCueWords, bit: 1 << 15, before: 0, after: 7, words: true, lower: []string{"while"}},
+		{cue: &retainCueWords, bit: 1 << 16, before: 2, after: 7, words: true, lower: []string{"duration", "life", "lifetime"}},
+		{cue: &retainCueWords, bit: 1 << 17, before: 3, after: 10, words: true, lower: []string{"period", "periods"}},
+		{cue: &retainCueWords, bit: 1 << 18, before: 1, after: 5, words: true, lower: []string{"longer"}},
+	}
+	allFilters = []*prefilter{&ageCueWords, &retainCueWords, &periodWords, &conditionWords[0], &conditionWords[1],
+		&conditionWords[2], &conditionWords[3], &conditionWords[4], &conditionWords[5], &indefWords, &namedWords, &recipientWords, &ageWords,
 		&emailWords, &settingWords, &regionWords, &signalWords}
 )
 

@@ -1,7 +1,9 @@
 package attributes
 
 import (
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -12,57 +14,151 @@ import (
 // for "a service provider" finds "service providers".
 
 // Canonical returns the form of value that mentions of kind (a
-// policy.Mention* name) are given: for recipient categories and retention
-// periods stated as a condition, RecipientCategory and RetentionCondition;
-// other values as they are.
+// policy.Mention* name) are given: for recipient categories,
+// RecipientCategory; for retention periods, RetentionPeriod; other
+// values as they are.
 func Canonical(kind, value string) string {
 	switch kind {
 	case policy.MentionRecipient:
 		return RecipientCategory(value)
 	case policy.MentionRetention:
-		v := strings.ToLower(strings.Join(strings.Fields(value), " "))
-		for _, p := range []string{"as long as ", "so long as ", "for as long as ", "for so long as "} {
-			if strings.HasPrefix(v, p) {
-				return RetentionCondition(value)
-			}
-		}
+		return RetentionPeriod(value)
 	}
 	return value
 }
 
-// RetentionCondition is the value of a retention period stated as a
-// condition, in
-// one form for the ways of writing it, so that one query finds them all:
-// lower case, without "for", "so long as" as "as long as", and without
-// the verb before necessary, needed or required ("as long as it is
-// necessary" and "as long as is necessary" are "as long as necessary").
-func RetentionCondition(words string) string {
+// The values of a retention period stated as a condition rather than a
+// length of time. Each stands for the ways of writing it: "as long as
+// reasonably needed" and "for the period necessary to achieve the
+// purposes" are RetainNecessary.
+const (
+	// RetainNecessary: as long as the purposes need it.
+	RetainNecessary = "as long as necessary"
+	// RetainAccountActive: while the user has an account, a membership or
+	// a subscription, or uses the service.
+	RetainAccountActive = "as long as your account is active"
+	// RetainUntilAccountDeleted: until the account is deleted or closed,
+	// or the user asks for deletion.
+	RetainUntilAccountDeleted = "until you delete your account"
+	// RetainRelationship: for the duration of the contract or of the
+	// business relationship.
+	RetainRelationship = "for the duration of the relationship"
+	// RetainConsent: until consent is withdrawn, or the user objects or
+	// unsubscribes.
+	RetainConsent = "until consent is withdrawn"
+	// RetainRequiredByLaw: the periods the law prescribes (statutory
+	// retention periods).
+	RetainRequiredByLaw = "as long as required by law"
+	// RetainPermittedByLaw: as long as the law allows.
+	RetainPermittedByLaw = "as long as permitted by law"
+	// RetainIndefinitely: with no end.
+	RetainIndefinitely = "indefinitely"
+)
+
+// RetentionConditions are the values of RetentionCondition, in the order
+// its rules try them.
+var RetentionConditions = []string{RetainIndefinitely, RetainPermittedByLaw, RetainRequiredByLaw, RetainConsent,
+	RetainUntilAccountDeleted, RetainRelationship, RetainAccountActive, RetainNecessary}
+
+// RetentionPeriod is the value of a retention period in one form for the
+// ways of writing it, so that one query finds them all: a length of time
+// as a number of units ("seven (7) years" and "7 Years" are "7 years",
+// "a month" is "1 month"), a condition as RetentionCondition gives it,
+// anything else in lower case with its spaces collapsed.
+func RetentionPeriod(words string) string {
 	v := strings.ToLower(strings.Join(strings.Fields(words), " "))
-	v = strings.TrimPrefix(v, "for ")
-	if rest, ok := strings.CutPrefix(v, "so long as "); ok {
-		v = "as long as " + rest
+	if p, ok := lengthOfTime(v); ok {
+		return p
 	}
-	if rest, ok := strings.CutPrefix(v, "as long as "); ok {
-		for _, verb := range []string{"it is ", "is ", "they are ", "are ", "we are "} {
-			if r, ok := strings.CutPrefix(rest, verb); ok && needWord(r) {
-				return "as long as " + r
-			}
-		}
+	if c := RetentionCondition(v); c != "" {
+		return c
 	}
 	return v
 }
 
-// needWord reports whether s is "necessary", "needed" or "required",
-// perhaps after "reasonably" or "strictly", and perhaps with "by law".
-func needWord(s string) bool {
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "reasonably "), "strictly ")
-	for _, w := range []string{"necessary", "needed", "required"} {
-		if s == w || strings.HasPrefix(s, w+" ") {
-			return true
+// RetentionCondition is the value (one of RetentionConditions) of the
+// words of a retention period stated as a condition, read from the
+// words it holds: "" when they state none of them. The words are what a
+// policy wrote ("for so long as it is reasonably needed", "until your
+// membership is cancelled", "the statutory retention periods") or a
+// query's value.
+func RetentionCondition(words string) string {
+	w := " " + strings.Join(strings.FieldsFunc(strings.ToLower(words), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ") + " "
+	has := func(ws ...string) bool {
+		for _, x := range ws {
+			if strings.Contains(w, " "+x+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	prefix := func(ps ...string) bool {
+		for _, x := range ps {
+			if strings.Contains(w, " "+x) {
+				return true
+			}
+		}
+		return false
+	}
+	law := prefix("law", "legal", "statut", "regulat", "legislat")
+	switch {
+	case has("indefinitely", "indefinite"):
+		return RetainIndefinitely
+	case law && has("permitted", "allowed", "allows", "permits") && !prefix("requir", "prescrib", "stipulat", "specifi", "mandat", "oblig"):
+		return RetainPermittedByLaw
+	case law && (prefix("requir", "prescrib", "stipulat", "specifi", "mandat", "oblig", "statut") || has("retention", "storage")):
+		return RetainRequiredByLaw
+	case has("consent", "object", "objects", "unsubscribe", "unsubscribes", "opt", "opted", "withdraw", "withdraws", "revoke"):
+		return RetainConsent
+	case has("until") && prefix("delet", "clos", "cancel", "terminat", "deactivat", "eras"):
+		return RetainUntilAccountDeleted
+	case has("relationship", "contract", "contractual", "agreement", "customer", "customers"):
+		return RetainRelationship
+	case has("account", "accounts", "membership", "member", "subscription", "subscribe", "subscriber", "profile",
+		"registered", "registration", "use", "user"):
+		return RetainAccountActive
+	case has("necessary", "needed", "need", "required", "require", "requires"):
+		return RetainNecessary
+	}
+	return ""
+}
+
+// lengthOfTime reads "30 days", "seven (7) years", "a month" (v in lower
+// case) as a number of units, "N unit(s)".
+func lengthOfTime(v string) (string, bool) {
+	f := strings.Fields(v)
+	if len(f) == 3 && strings.HasPrefix(f[1], "(") && strings.HasSuffix(f[1], ")") {
+		f = []string{f[0], f[2]}
+	}
+	if len(f) != 2 {
+		return "", false
+	}
+	unit := strings.TrimSuffix(f[1], "s")
+	switch unit {
+	case "hour", "day", "week", "month", "year":
+	default:
+		return "", false
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil {
+		var ok bool
+		if n, ok = smallNumbers[f[0]]; !ok {
+			return "", false
 		}
 	}
-	return false
+	if n == 1 {
+		return "1 " + unit, true
+	}
+	return strconv.Itoa(n) + " " + unit + "s", true
 }
+
+// smallNumbers are the number words a query may write a length of time
+// with.
+var smallNumbers = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+	"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+	"fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90}
 
 // RecipientCategory is the value of a recipient category in one form for the
 // ways of writing it: lower case, without an article or "our" before it

@@ -7,22 +7,65 @@ import (
 )
 
 // A query is read in the form mentions are given, whatever way it is
-// written; values of other kinds, and retention periods that are not a
-// condition, stay as written.
+// written; values of other kinds stay as written.
 func TestCanonical(t *testing.T) {
 	for _, c := range []struct{ kind, in, want string }{
 		{policy.MentionRecipient, "A Payment Processor", "payment processors"},
 		{policy.MentionRecipient, "our third party  partner", "third-party partners"},
 		{policy.MentionRecipient, "ad networks", "advertising networks"},
 		{policy.MentionRecipient, "law enforcement", "law enforcement"},
-		{policy.MentionRetention, "For so long as it is reasonably necessary", "as long as reasonably necessary"},
-		{policy.MentionRetention, "as long as they are needed", "as long as needed"},
+		{policy.MentionRetention, "For so long as it is reasonably necessary", RetainNecessary},
+		{policy.MentionRetention, "as long as they are needed", RetainNecessary},
 		{policy.MentionRetention, "30 days", "30 days"},
-		{policy.MentionRetention, "until you delete your account", "until you delete your account"},
+		{policy.MentionRetention, "Seven (7) Years", "7 years"},
+		{policy.MentionRetention, "a month", "1 month"},
+		{policy.MentionRetention, "48 hours", "48 hours"},
+		{policy.MentionRetention, "until you delete your account", RetainUntilAccountDeleted},
+		{policy.MentionRetention, "something else", "something else"},
 		{policy.MentionThirdParty, "Google Analytics", "Google Analytics"},
 	} {
 		if got := Canonical(c.kind, c.in); got != c.want {
 			t.Errorf("Canonical(%s, %q) = %q, want %q", c.kind, c.in, got, c.want)
+		}
+	}
+}
+
+// The ways policies write a retention condition each read as one value;
+// words that state none of them read as none.
+func TestRetentionCondition(t *testing.T) {
+	for in, want := range map[string]string{
+		"as long as strictly necessary":                                RetainNecessary,
+		"for the time period reasonably needed to":                     RetainNecessary,
+		"no longer than is necessary":                                  RetainNecessary,
+		"as long as we have a legitimate business need":                RetainNecessary,
+		"until it is no longer needed":                                 RetainNecessary,
+		"as long as you maintain an account":                           RetainAccountActive,
+		"while you remain a registered member":                         RetainAccountActive,
+		"for the lifetime of your account":                             RetainAccountActive,
+		"as long as you continue to use":                               RetainAccountActive,
+		"until your membership is cancelled":                           RetainUntilAccountDeleted,
+		"until the closure of your user account":                       RetainUntilAccountDeleted,
+		"until you request deletion":                                   RetainUntilAccountDeleted,
+		"for the duration of the contractual relationship":             RetainRelationship,
+		"as long as we have a relationship":                            RetainRelationship,
+		"until you withdraw your consent":                              RetainConsent,
+		"until you object":                                             RetainConsent,
+		"the statutory retention periods":                              RetainRequiredByLaw,
+		"for the period prescribed by applicable laws and regulations": RetainRequiredByLaw,
+		"as long as required by law":                                   RetainRequiredByLaw,
+		"legally prescribed period":                                    RetainRequiredByLaw,
+		"as long as permitted by law":                                  RetainPermittedByLaw,
+		"Indefinitely":                                                 RetainIndefinitely,
+		"30 days":                                                      "",
+		"for a while":                                                  "",
+	} {
+		if got := RetentionCondition(in); got != want {
+			t.Errorf("RetentionCondition(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, v := range RetentionConditions {
+		if got := RetentionCondition(v); got != v {
+			t.Errorf("RetentionCondition(%q) = %q: a value does not read as itself", v, got)
 		}
 	}
 }
