@@ -542,6 +542,11 @@ func find(text string, filter bool) []policy.Mention {
 	if slices.ContainsFunc(out[signals:], func(m policy.Mention) bool { return m.Value == signalByLaw }) {
 		out = slices.DeleteFunc(out, func(m policy.Mention) bool { return m.Kind == policy.MentionSignal && m.Value == signalHonored })
 	}
+	for _, m := range all(securityRe(), &securityWords, false) {
+		for _, sm := range securityMeasures(text, m[0], m[1]) {
+			add(policy.MentionSecurity, sm.value, sm.start, sm.end)
+		}
+	}
 	for _, o := range facts.RegulationsIn(text) {
 		add(policy.MentionRegulation, o.Name, o.Start, o.End)
 	}

@@ -81,6 +81,25 @@ func TestExtractRetention(t *testing.T) {
 	})
 }
 
+// The security measures a vendor review asks for, each as one value for
+// its ways of writing it; an address's scheme and everyday phrases are
+// none.
+func TestExtractSecurity(t *testing.T) {
+	check(t, policy.MentionSecurity, map[string][]string{
+		"Kestrel encrypts data in transit using TLS 1.3 and encrypts backups at rest.":                       {"encryption in transit", "encryption in transit", "encryption at rest"},
+		"Messages are end-to-end encrypted.":                                                                 {"end-to-end encryption"},
+		"We protect your account with two-factor authentication (2FA).":                                      {"multi-factor authentication", "multi-factor authentication"},
+		"Staff see records on a need-to-know basis, under role-based access controls.":                       {"access controls", "access controls"},
+		"Orchard is certified to ISO/IEC 27001 and ISO27018, and audited for SOC 2 Type II.":                 {"ISO 27001", "ISO 27018", "SOC 2"},
+		"Card payments meet the Payment Card Industry Data Security Standard.":                               {"PCI DSS"},
+		"Identifiers are pseudonymised and e-mail addresses hashed.":                                         {"pseudonymisation", "hashing"},
+		"We run penetration tests and a bug bounty program, and train staff in security awareness training.": {"penetration testing", "bug bounty", "security training"},
+		"Visit https://kestrel.example/privacy to read more.":                                                nil,
+		"Here is what you need to know about cookies.":                                                       nil,
+		"Sensitive files are encrypted.":                                                                     {"encryption"},
+	})
+}
+
 func TestExtractThirdParties(t *testing.T) {
 	check(t, policy.MentionThirdParty, map[string][]string{
 		"We use Google Analytics and Hotjar to understand how visitors use the site.": {"Google Analytics", "Hotjar"},

@@ -84,7 +84,7 @@ var (
 	}
 	allFilters = []*prefilter{&ageCueWords, &retainCueWords, &periodWords, &conditionWords[0], &conditionWords[1],
 		&conditionWords[2], &conditionWords[3], &conditionWords[4], &conditionWords[5], &indefWords, &namedWords, &recipientWords, &ageWords,
-		&emailWords, &settingWords, &regionWords, &signalWords}
+		&emailWords, &settingWords, &regionWords, &signalWords, &securityWords}
 )
 
 // filterIndex maps each word to the bits of the prefilters it satisfies.

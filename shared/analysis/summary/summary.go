@@ -62,7 +62,7 @@ func Build(clauses []policy.Clause) policy.PrivacySummary {
 		{&out.Choices, section{attrs: []pick{{"", "Choice Type"}}, mentions: []string{policy.MentionOptOut}}},
 		{&out.Access, section{attrs: []pick{{access, "Access Type"}}}},
 		{&out.Audiences, section{attrs: []pick{{audiences, "Audience Type"}}, mentions: []string{policy.MentionAge, policy.MentionRegion}}},
-		{&out.Security, section{attrs: []pick{{security, "Security Measure"}}}},
+		{&out.Security, section{attrs: []pick{{security, "Security Measure"}}, mentions: []string{policy.MentionSecurity}}},
 		// Opt-out preference signals (the Global Privacy Control) are
 		// today's Do Not Track: modern policies state them together.
 		{&out.DoNotTrack, section{attrs: []pick{{dnt, "Do Not Track policy"}}, mentions: []string{policy.MentionSignal}}},

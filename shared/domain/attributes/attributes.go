@@ -185,6 +185,7 @@ var Kinds = []Kind{
 	{policy.MentionRegion, "A region with rules of its own: \"EEA/UK\", \"California\", \"Brazil\", \"Canada\"."},
 	{policy.MentionSignal, "Whether opt-out preference signals such as the Global Privacy Control are honored: \"GPC honored\", \"GPC honored where required by law\", \"GPC not honored\"."},
 	{policy.MentionRegulation, "A law or framework the clause names, as the key facts' regulations name it: \"GDPR\", \"CCPA\", \"Quebec Law 25\"."},
+	{policy.MentionSecurity, "A security measure or certification the clause names: \"encryption in transit\", \"encryption at rest\", \"multi-factor authentication\", \"access controls\", \"ISO 27001\", \"SOC 2\"."},
 }
 
 // KindOf returns the mention kind named s, in any letter case.

@@ -46,10 +46,14 @@ const (
 	// MentionRegulation is a law or framework the clause names, as the
 	// key facts name it: "GDPR", "CCPA", "Quebec Law 25".
 	MentionRegulation = "regulation"
+	// MentionSecurity is a security measure or certification the clause
+	// names: "encryption in transit", "multi-factor authentication",
+	// "ISO 27001", "SOC 2".
+	MentionSecurity = "security-measure"
 )
 
 // MentionKinds lists the mention kinds in the order summaries show them.
-var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation}
+var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity}
 
 // Mention is one value of a mention kind found in a clause, normalised
 // (numbers as digits, "7 years"; regions and recipient categories in one

@@ -1,0 +1,146 @@
+package mentions
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// The security measures a clause names, beyond the OPP-115 values: what a
+// vendor-risk review asks for (encryption in transit and at rest,
+// multi-factor authentication, certifications such as ISO 27001 and SOC 2).
+var securityRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:` + strings.Join([]string{
+		`end[\s-]to[\s-]end[\s-]encrypt(?:ed|ion|s)?`,
+		`encrypt(?:ed|ion|s|ing)?(?:\s+(?:\w+\s+){0,3}?(?:in\s+transit|at\s+rest|(?:in|during)\s+transmission|in\s+storage|when\s+stored))?`,
+		`TLS(?:v\d(?:\.\d)?)?|SSL(?:v\d)?|HTTPS|transport\s+layer\s+security|secure\s+sockets?\s+layer`,
+		`(?:two|multi|2)[\s-]factor\s+authentication|two[\s-]step\s+verification|2FA|MFA`,
+		`access\s+controls?|need[\s-]to[\s-]know\s+basis|least[\s-]privilege|role[\s-]based\s+access`,
+		`pseudonymi[sz](?:ed|ation|ing|e)`,
+		`hash(?:ed|ing)`,
+		`firewalls?`,
+		`penetration\s+test(?:s|ing)?`,
+		`bug\s+bount(?:y|ies)`,
+		`(?:security|independent|third[\s-]party|external)\s+audits?`,
+		`(?:security|privacy|data\s+protection)\s+(?:awareness\s+)?training`,
+		`ISO(?:/IEC)?[\s-]?27(?:001|017|018|701)`,
+		`SOC[\s-]?2`,
+		`PCI[\s-]DSS|Payment\s+Card\s+Industry\s+Data\s+Security\s+Standards?`,
+	}, "|") + `)\b`)
+})
+
+// securityWords lets the expression run on the sentences with one of
+// these words only.
+var securityWords = prefilter{bit: 1 << 19, lower: []string{"encrypt", "encrypted", "encryption", "encrypts", "encrypting",
+	"end", "tls", "tlsv1", "ssl", "sslv2", "sslv3", "https", "transport", "secure", "factor", "step", "2fa", "mfa", "access", "need", "least",
+	"role", "pseudonymised", "pseudonymized", "pseudonymisation", "pseudonymization", "pseudonymising",
+	"pseudonymizing", "pseudonymise", "pseudonymize", "hashed", "hashing", "firewall", "firewalls", "penetration",
+	"bug", "audit", "audits", "training", "iso", "iso27001", "iso27017", "iso27018", "iso27701", "soc", "soc2", "pci",
+	"payment"}}
+
+// The values of security-measure mentions.
+const (
+	securityInTransit  = "encryption in transit"
+	securityAtRest     = "encryption at rest"
+	securityEndToEnd   = "end-to-end encryption"
+	securityEncryption = "encryption"
+	securityMFA        = "multi-factor authentication"
+	securityAccess     = "access controls"
+)
+
+// alsoRe finds the other half of "encrypted at rest and in transit" just
+// after the first.
+var alsoRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^,?\s+(?:and|&)\s+(?:(?:also|when|while)\s+)?(in\s+transit|at\s+rest|(?:in|during)\s+transmission|in\s+storage)\b`)
+})
+
+// postcodeRe ends a text with the first half of a British postcode
+// ("EC2A" before "2FA").
+var postcodeRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b[A-Z]{1,2}\d[A-Z\d]?\s$`) })
+
+// security is one security measure found: its value and its words.
+type security struct {
+	value      string
+	start, end int
+}
+
+// securityMeasures returns the measures that the words text[start:end],
+// a match of securityRe, state: none for an address's "https://" or a
+// postcode's "2FA", two for "encrypted at rest and in transit".
+func securityMeasures(text string, start, end int) []security {
+	v := securityMeasure(text, start, end)
+	if v == "" {
+		return nil
+	}
+	out := []security{{v, start, end}}
+	switch v {
+	case securityInTransit, securityAtRest:
+		// "encrypted in transit and at rest": both.
+		if w := strings.ToLower(text[start:end]); strings.Contains(w, "rest") || strings.Contains(w, "stor") {
+			if strings.Contains(w, "transit") || strings.Contains(w, "transmission") {
+				out = append(out, security{securityAtRest, start, end})
+			}
+		}
+		if m := alsoRe().FindStringSubmatchIndex(text[end:]); m != nil {
+			other := securityAtRest
+			if strings.HasPrefix(strings.ToLower(text[end+m[2]:]), "in") {
+				other = securityInTransit
+			}
+			if !slices.ContainsFunc(out, func(s security) bool { return s.value == other }) {
+				out = append(out, security{other, end + m[2], end + m[3]})
+			}
+		}
+	}
+	return out
+}
+
+// securityMeasure is the value of a security measure's words, "" when
+// they are none.
+func securityMeasure(text string, start, end int) string {
+	if strings.HasPrefix(text[end:], ":/") {
+		return "" // a URL's scheme
+	}
+	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
+	switch {
+	case strings.HasPrefix(w, "end"):
+		return securityEndToEnd
+	case strings.HasPrefix(w, "encrypt"):
+		switch {
+		case strings.Contains(w, " transit") || strings.Contains(w, " transmission"):
+			return securityInTransit
+		case strings.HasSuffix(w, " rest") || strings.HasSuffix(w, " storage") || strings.HasSuffix(w, " stored"):
+			return securityAtRest
+		}
+		return securityEncryption
+	case strings.HasPrefix(w, "tls") || strings.HasPrefix(w, "ssl") || w == "https" || strings.HasPrefix(w, "transport") || strings.HasPrefix(w, "secure"):
+		return securityInTransit
+	case w == "2fa" && postcodeRe().MatchString(text[max(0, start-6):start]):
+		return ""
+	case strings.Contains(w, "factor") || strings.Contains(w, "step") || w == "2fa" || w == "mfa":
+		return securityMFA
+	case strings.HasPrefix(w, "access") || strings.HasPrefix(w, "need") || strings.HasPrefix(w, "least") || strings.HasPrefix(w, "role"):
+		return securityAccess
+	case strings.HasPrefix(w, "pseudonymi"):
+		return "pseudonymisation"
+	case strings.HasPrefix(w, "hash"):
+		return "hashing"
+	case strings.HasPrefix(w, "firewall"):
+		return "firewalls"
+	case strings.HasPrefix(w, "penetration"):
+		return "penetration testing"
+	case strings.HasPrefix(w, "bug"):
+		return "bug bounty"
+	case strings.HasSuffix(w, "audit") || strings.HasSuffix(w, "audits"):
+		return "security audits"
+	case strings.HasSuffix(w, "training"):
+		return "security training"
+	case strings.HasPrefix(w, "iso"):
+		return "ISO " + w[len(w)-5:]
+	case strings.HasPrefix(w, "soc"):
+		return "SOC 2"
+	case strings.HasPrefix(w, "pci") || strings.HasPrefix(w, "payment"):
+		return "PCI DSS"
+	}
+	return ""
+}
