@@ -178,6 +178,31 @@ func TestAnalyzeTextOutput(t *testing.T) {
 	}
 }
 
+// A clause's mentions are listed once each in the text output, however
+// often its words state them; the JSON keeps every span.
+func TestAnalyzeTextListsMentionsOnce(t *testing.T) {
+	doc := "# Security\n\nKestrel encrypts your files, encrypts your notes and encrypts your backups.\n"
+	p := writeFile(t, "kestrel.md", []byte(doc))
+	out := func(format string) []byte {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{"analyze", "--format", format, p}, nil, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		return stdout.Bytes()
+	}
+	var res policy.Analysis
+	if err := json.Unmarshal(out("json"), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Clauses) != 1 || len(res.Clauses[0].Mentions) != 3 {
+		t.Fatalf("want one clause with three spans of the mention, got %+v", res.Clauses)
+	}
+	text := string(out("text"))
+	if n := strings.Count(text, "security-measure encryption"); n != 1 {
+		t.Errorf("text output names the mention %d times, want once:\n%s", n, text)
+	}
+}
+
 // A summary item's clauses: runs as ranges, and no more than a line's
 // worth, with the count of the rest.
 func TestClauseRefs(t *testing.T) {

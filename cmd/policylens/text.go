@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/policylens/policylens/shared/analysis/language"
@@ -113,9 +114,13 @@ func writeText(w io.Writer, res *policy.Analysis) error {
 			writePrefixed(bw, "    attributes: ", strings.Join(parts, "; "))
 		}
 		if len(c.Mentions) > 0 {
-			parts := make([]string, len(c.Mentions))
-			for i, m := range c.Mentions {
-				parts[i] = m.Kind + " " + m.Value
+			// Each value once, however often the clause states it (the
+			// JSON keeps every span).
+			var parts []string
+			for _, m := range c.Mentions {
+				if p := m.Kind + " " + m.Value; !slices.Contains(parts, p) {
+					parts = append(parts, p)
+				}
 			}
 			writePrefixed(bw, "    mentions: ", strings.Join(parts, "; "))
 		}
