@@ -192,8 +192,11 @@ var titleSuffixes = []string{"notice of privacy practices", "privacy policy", "p
 // names ("We, Acme GmbH, Main Street 1, ..."), else the name it welcomes
 // the reader to its policy with ("Welcome to Acme’s Privacy Policy"), else
 // the name it says is the controller there ("Acme is the data
-// controller"), else "" (Find then tries the name of its own e-mail
-// domain, siteCompany).
+// controller"), else the name a definition of "we" ends with ((“we”,
+// “us” or “Acme”)), else the name it says it goes by beside its legal one
+// ("Acme Labs, Inc. dba Acme"), else the name a sentence opens with to say
+// it respects privacy ("Acme respects your privacy"), else "" (Find then
+// tries the name of its own e-mail domain, siteCompany).
 // The company is who the policy speaks for, so its name is no third party
 // (see package analyze).
 func findCompany(text, title string) string {
@@ -279,8 +282,45 @@ func findCompany(text, title string) string {
 		}
 		return name
 	}
+	for _, re := range []*regexp.Regexp{weThenName(), goesBy(), respectsPrivacy()} {
+		for _, m := range re.FindAllStringSubmatchIndex(top, -1) {
+			for len(m) > 4 && m[2] < 0 {
+				m = append(m[:2], m[4:]...) // the alternative that matched
+			}
+			name := companyName(corporateTail().ReplaceAllString(top[m[2]:m[3]], ""))
+			if midWord(top, m[2]) || !plainName(name) || questionWords[strings.ToLower(strings.Fields(name)[0])] {
+				continue
+			}
+			return name
+		}
+	}
 	return ""
 }
+
+// weThenName finds a name a definition of "we" ends with: (“we”, “our”,
+// “us” or “Acme”).
+var weThenName = sync.OnceValue(func() *regexp.Regexp {
+	const we = `[“"](?:\*\*)?(?:we|us|our|We|Us|Our|WE|US|OUR)(?:\*\*)?,?[”"]`
+	return regexp.MustCompile(`\(\s*` + we + `(?:\s*,?\s*(?:(?:or|and)\s+)?` + we + `){0,3}\s*,?\s*(?:(?:or|and)\s+)?[“"](?:\*\*)?(` +
+		capitalisedWords(`[\p{Lu}\p{N}]`, false) + `)(?:\*\*)?,?[”"]\s*\)`)
+})
+
+// goesBy finds the name a policy says its company goes by beside its legal
+// one: Acme Labs, Inc. dba Acme; Acme (officially, Acme Labs, Inc.); you
+// know us as Acme.
+var goesBy = sync.OnceValue(func() *regexp.Regexp {
+	name := capitalisedWords(`[\p{Lu}\p{N}]`, false)
+	return regexp.MustCompile(`\b(?:d/b/a|dba|doing business as|[Yy]ou know us as)[ \t]+(` + name + `)|(` + name + `)[ \t]*\(\s*officially\b`)
+})
+
+// respectsPrivacy finds a company a sentence opens with to say it respects
+// the reader's privacy: Acme respects your privacy; Acme Inc. knows you
+// care about how your personal information is used; Acme values your
+// business and is committed to protecting your privacy.
+var respectsPrivacy = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[.!?\n][ \t*_#]*)(` + capitalisedWords(`[\p{Lu}\p{N}]`, false) + `(?:` + corporateTailExpr() + `)?)` +
+		`[ \t]+(?:respects|values|is committed to|takes|cares about|knows you care)\b[^.\n]{0,80}?\b(?:privacy|personal (?:data|information))\b`)
+})
 
 // midWord reports whether s[i:] starts inside a word: a letter or digit
 // comes before it.

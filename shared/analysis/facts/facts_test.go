@@ -488,6 +488,17 @@ func TestCompany(t *testing.T) {
 		{"Privacy Policy", "When we say \u201cwe\u201d this means the Kestrel group of companies.", "Kestrel"},
 		{"Privacy Policy", "Privacy Policy\n\nWe, Kestrel GmbH, Main Street 4, 10115 Berlin (hereinafter \"we/our\"), care.", "Kestrel"},
 		{"Privacy Policy", "We, The People, care.", ""},
+		// A definition of "we" that ends with the name; the name a
+		// company goes by beside its legal one; a company that opens a
+		// sentence to say it respects privacy.
+		{"Privacy Policy", "This notice covers the services of our group (\u201c**we**\u201d, \u201c**our**\u201d, \u201cus\u201d or \u201c**Orchard**\u201d).", "Orchard"},
+		{"Privacy Policy", "This policy describes how Kestrel Labs, Inc. dba Kestrel Notes collects data.", "Kestrel Notes"},
+		{"Privacy Policy", "You know us as Orchard, but we are registered under another name.", "Orchard"},
+		{"Privacy Policy", "Kestrel (officially, Kestrel Search Labs, Inc.) has been independent since 2010.", "Kestrel"},
+		{"Privacy Policy", "Kestrel respects the privacy of its visitors.", "Kestrel"},
+		{"Privacy Policy", "Intro.\n\nOrchard Books Inc. knows you care about how your personal information is used.", "Orchard Books"},
+		{"Privacy Policy", "Our team respects your privacy.", ""},
+		{"Privacy Policy", "Privacy matters. The Company values your privacy.", ""},
 		// A title that names whom it is for.
 		{"Privacy Notice of Kestrel 6 Corporation", "We collect little.", "Kestrel 6"},
 		{"Privacy Policy for Kestrel", "We collect little.", "Kestrel"},
