@@ -18,7 +18,7 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-02.27"
+	digestVersion = "2026-12-02.28"
 	textDigest    = "109ad780b70eb685bbf2800d6eb0eac6ee9cc569b49c1ef28c8331138d4260ff"
 	pdfDigest     = "709c9b53498da9ae40e6ebe83ed71a92ea8905456e87b86437996a2f063fcb6b"
 )

@@ -178,7 +178,7 @@ var (
 	// A sentence that says the signal is acted on: honored, treated as
 	// a request, applied, or the way to opt out or exercise a right.
 	signalHonorRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|process(?:es|ed|ing)?|treat(?:s|ed|ing)?|accept(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|respond(?:s|ed|ing)?\s+to|compl(?:y|ies)\s+with|give\s+effect|effectuate)\b|\bopt(?:s|ted)?\s+(?:that|the|this|your|you)\b[^.;]{0,40}?\bout\b|\bopt[\s-]?out\b[^.;]{0,80}?\b(?:by|via|through|using|with)\b|\b(?:use|using|enable|enabling|turn\s+on|send|sending|broadcast\w*)\b[^.;]{0,60}?\bto\s+(?:opt[\s-]?out|exercise|signal|communicate)\b`)
+		return regexp.MustCompile(`(?i)\b(?:honou?r(?:s|ed|ing)?|respect(?:s|ed|ing)?|recogni[sz](?:e|es|ed|ing)|process(?:es|ed|ing)?|treat(?:s|ed|ing)?|accept(?:s|ed|ing)?|appl(?:y|ies|ied|ying)|respond(?:s|ed|ing)?\s+to|compl(?:y|ies)\s+with|give\s+effect|effectuate)\b|\bopt(?:s|ted)?\s+(?:that|the|this|your|you)\b[^.;]{0,40}?\bout\b|\bopt[\s-]?out\b[^.;]{0,80}?\b(?:by|via|through|using|with)\b|\b(?:use|using|enable|enabling|set|setting|activate|activating|turn\s+on|switch\s+on|send|sending|broadcast\w*)\b[^.;]{0,60}?\bto\s+(?:opt[\s-]?out|exercise|signal|communicate)\b|\b(?:turned\s+off|disabled|opted\s+out)\s+automatically\b|\bautomatically\s+(?:opt(?:s|ed)?\s+(?:you\s+)?out|turn(?:s|ed)?\s+off|disable[sd]?)\b`)
 	})
 	// A sentence that says the service does not act on it: a negated
 	// verb whose object is the signal, or the signal "not honored".
@@ -534,7 +534,15 @@ func find(text string, filter bool) []policy.Mention {
 		if lo == lastSentence {
 			continue
 		}
-		if v, ok := signalStance(text[lo:hi]); ok {
+		v, ok := signalStance(text[lo:hi])
+		if !ok {
+			// "Some browsers offer the Global Privacy Control. We
+			// process these signals as a request to opt out."
+			if nlo, nhi := nextSentence(text, hi); nlo < nhi && signalBackRe().MatchString(text[nlo:nhi]) {
+				v, ok = signalStance(text[nlo:nhi])
+			}
+		}
+		if ok {
 			lastSentence = lo
 			add(policy.MentionSignal, v, m[0], m[1])
 		}
@@ -673,6 +681,25 @@ func signalStance(sentence string) (string, bool) {
 		return signalByLaw, true
 	}
 	return signalHonored, true
+}
+
+// signalBackRe finds the words a sentence refers back to the signal a
+// sentence before named with.
+var signalBackRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:these|such|this|that|those)\s+(?:opt[\s-]?out\s+)?(?:preference\s+)?signals?\b`)
+})
+
+// nextSentence returns the bounds of the sentence after the one that ends
+// at hi (sentenceOf's end), or hi, hi when there is none.
+func nextSentence(text string, hi int) (int, int) {
+	lo := hi + 1
+	for lo < len(text) && text[lo] == ' ' {
+		lo++
+	}
+	if lo >= len(text) || text[hi] == '\n' {
+		return hi, hi // a sentence of another line is another paragraph's
+	}
+	return sentenceOf(text, lo, lo)
 }
 
 // The values of policy.MentionSignal.

@@ -186,7 +186,11 @@ func TestExtractRegions(t *testing.T) {
 // on it, and whether only where a law makes it; one stance a sentence.
 func TestExtractSignals(t *testing.T) {
 	check(t, policy.MentionSignal, map[string][]string{
-		"We honor the Global Privacy Control signal.":                                                                          {"GPC honored"},
+		"We honor the Global Privacy Control signal.": {"GPC honored"},
+		"Some browsers offer the Global Privacy Control. Kestrel processes these signals as a request to opt out of sharing.":  {"GPC honored"},
+		"Some browsers offer the Global Privacy Control. Kestrel reads the news.":                                              nil,
+		"Residents may set the Global Privacy Control (GPC) to opt out of sharing.":                                            {"GPC honored"},
+		"With the Global Privacy Control enabled, advertising cookies are turned off automatically.":                           {"GPC honored"},
 		"If your browser sends a Global Privacy Control (GPC) signal, we treat it as a request to opt out of sharing.":         {"GPC honored"},
 		"Where state law requires it, we process opt-out preference signals such as GPC as valid requests to opt out of sale.": {"GPC honored where required by law"},
 		"To the extent required by law, we will opt that browser out of targeted advertising when it sends a GPC signal.":      {"GPC honored where required by law"},
