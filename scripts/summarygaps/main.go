@@ -8,14 +8,19 @@
 //	go run ./scripts/summarygaps ../shared/corpus/modern-policies
 //
 // then, with --missing retention (or another section), the files where
-// that section was empty, to read them by hand.
+// that section was empty, to read them by hand; with --values access (or
+// another section), in how many policies each of its values stands.
 package main
 
 import (
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
 	"log"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/policylens/policylens/scripts/internal/analyzedir"
 	"github.com/policylens/policylens/shared/analysis/analyze"
@@ -43,7 +48,8 @@ var sections = []section{
 
 func main() {
 	missing := flag.String("missing", "", "list the files where this section (retention, security, ...) was empty though a clause carries its label")
-	dir := analyzedir.Dir("go run ./scripts/summarygaps [--missing SECTION] DIR")
+	valuesOf := flag.String("values", "", "count the policies each value of this section (access, security, ...) stands in")
+	dir := analyzedir.Dir("go run ./scripts/summarygaps [--missing SECTION] [--values SECTION] DIR")
 	var want *section
 	for i := range sections {
 		if sections[i].name == *missing {
@@ -53,6 +59,16 @@ func main() {
 	if *missing != "" && want == nil {
 		log.Fatalf("--missing %q: not a section this script counts", *missing)
 	}
+	count := -1
+	for i := range sections {
+		if sections[i].name == *valuesOf {
+			count = i
+		}
+	}
+	if *valuesOf != "" && count < 0 {
+		log.Fatalf("--values %q: not a section this script counts", *valuesOf)
+	}
+	policies := map[string]int{}
 	m, err := classify.Default()
 	if err != nil {
 		log.Fatal(err)
@@ -74,6 +90,9 @@ func main() {
 			items := s.items(&res.Privacy)
 			for _, it := range items {
 				values[i][it.Value] = true
+				if i == count {
+					policies[it.Value]++
+				}
 			}
 			if !carries(res.Clauses, s.label) {
 				continue
@@ -97,6 +116,13 @@ func main() {
 	}
 	for _, name := range without {
 		fmt.Printf("%s empty: %s\n", *missing, name)
+	}
+	if count >= 0 {
+		vs := slices.Collect(maps.Keys(policies))
+		slices.SortFunc(vs, func(a, b string) int { return cmp.Or(policies[b]-policies[a], strings.Compare(a, b)) })
+		for _, v := range vs {
+			fmt.Printf("%s: %-40s in %4d policies\n", *valuesOf, v, policies[v])
+		}
 	}
 }
 

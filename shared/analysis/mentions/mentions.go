@@ -550,9 +550,33 @@ func find(text string, filter bool) []policy.Mention {
 	if slices.ContainsFunc(out[signals:], func(m policy.Mention) bool { return m.Value == signalByLaw }) {
 		out = slices.DeleteFunc(out, func(m policy.Mention) bool { return m.Kind == policy.MentionSignal && m.Value == signalHonored })
 	}
-	for _, m := range all(securityRe(), &securityWords, false) {
-		for _, sm := range securityMeasures(text, m[0], m[1]) {
-			add(policy.MentionSecurity, sm.value, sm.start, sm.end)
+	var measured []stretch // "encrypted" inside "end-to-end encrypted" is no second measure
+	for i, re := range securityRes() {
+		for _, m := range all(re, &securityGroups[i].words, false) {
+			if slices.ContainsFunc(measured, func(st stretch) bool { return st.start <= m[0] && m[1] <= st.end }) {
+				continue
+			}
+			measured = append(measured, stretch{m[0], m[1]})
+			for _, sm := range securityMeasures(text, m[0], m[1]) {
+				add(policy.MentionSecurity, sm.value, sm.start, sm.end)
+			}
+		}
+	}
+	// One mention of a right a sentence.
+	type sentenceRight struct {
+		lo    int
+		value string
+	}
+	var rights []sentenceRight
+	for i, re := range rightRes() {
+		for _, m := range all(re, &rightGroups[i].words, false) {
+			v := userRight(text, m[0], m[1])
+			lo, _ := sentenceOf(text, m[0], m[1])
+			if v == "" || slices.Contains(rights, sentenceRight{lo, v}) {
+				continue
+			}
+			rights = append(rights, sentenceRight{lo, v})
+			add(policy.MentionRight, v, m[0], m[1])
 		}
 	}
 	for _, o := range facts.RegulationsIn(text) {

@@ -100,6 +100,25 @@ func TestExtractSecurity(t *testing.T) {
 	})
 }
 
+// The rights a clause says users have, each once a sentence, and only in
+// a sentence that speaks of a right or of what the reader can ask for.
+func TestExtractRights(t *testing.T) {
+	check(t, policy.MentionRight, map[string][]string{
+		"You have the right to access; rectification; erasure; portability.":                                                   {"access", "correction", "deletion", "portability"},
+		"You can request a copy of your data or ask us to delete your account.":                                                {"access", "deletion"},
+		"You may object to processing based on our legitimate interests, or ask that we restrict the processing.":              {"objection to processing", "restriction of processing"},
+		"You can withdraw your consent at any time.":                                                                           {"withdrawal of consent"},
+		"Residents have the right to opt out of the sale of their data and to appeal our decision.":                            {"opt out of sale or sharing", "appeal"},
+		"You have the right to lodge a complaint with your local supervisory authority.":                                       {"complaint to an authority"},
+		"You can file a complaint with our support team.":                                                                      nil,
+		"We will not discriminate against you for exercising your rights.":                                                     {"non-discrimination"},
+		"You have the right not to be subject to automated decision-making.":                                                   {"automated decisions"},
+		"Kestrel uses automated decision-making to detect fraud, as you may know.":                                             nil,
+		"We delete your data after 30 days.":                                                                                   nil,
+		"Right to deletion: you may ask us to delete your personal information, and we will delete your personal information.": {"deletion"},
+	})
+}
+
 func TestExtractThirdParties(t *testing.T) {
 	check(t, policy.MentionThirdParty, map[string][]string{
 		"We use Google Analytics and Hotjar to understand how visitors use the site.": {"Google Analytics", "Hotjar"},

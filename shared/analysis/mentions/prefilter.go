@@ -1,6 +1,7 @@
 package mentions
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -11,7 +12,7 @@ import (
 // an expression to match it: lower-case words for the expressions that
 // ignore case, words as written for the others.
 type prefilter struct {
-	bit   uint32
+	bit   uint64
 	lower []string
 	exact []string
 	// contains is a string the text must contain instead (an e-mail
@@ -82,16 +83,16 @@ var (
 		{cue: &retainCueWords, bit: 1 << 17, before: 3, after: 10, words: true, lower: []string{"period", "periods"}},
 		{cue: &retainCueWords, bit: 1 << 18, before: 1, after: 5, words: true, lower: []string{"longer"}},
 	}
-	allFilters = []*prefilter{&ageCueWords, &retainCueWords, &periodWords, &conditionWords[0], &conditionWords[1],
+	allFilters = append([]*prefilter{&ageCueWords, &retainCueWords, &periodWords, &conditionWords[0], &conditionWords[1],
 		&conditionWords[2], &conditionWords[3], &conditionWords[4], &conditionWords[5], &indefWords, &namedWords, &recipientWords, &ageWords,
-		&emailWords, &settingWords, &regionWords, &signalWords, &securityWords}
+		&emailWords, &settingWords, &regionWords, &signalWords}, groupFilters()...)
 )
 
 // filterIndex maps each word to the bits of the prefilters it satisfies.
-type filterIndex struct{ lower, exact map[string]uint32 }
+type filterIndex struct{ lower, exact map[string]uint64 }
 
 var index = sync.OnceValue(func() filterIndex {
-	ix := filterIndex{lower: map[string]uint32{}, exact: map[string]uint32{}}
+	ix := filterIndex{lower: map[string]uint64{}, exact: map[string]uint64{}}
 	for _, n := range namedThirdParties {
 		first, _, _ := strings.Cut(n, " ")
 		if k := wordEnd(first, 0); k > 0 {
@@ -111,12 +112,12 @@ var index = sync.OnceValue(func() filterIndex {
 })
 
 // wordSet is the prefilters a word or a sentence satisfies.
-type wordSet uint32
+type wordSet uint64
 
-func (w wordSet) has(f *prefilter) bool { return uint32(w)&f.bit != 0 }
+func (w wordSet) has(f *prefilter) bool { return uint64(w)&f.bit != 0 }
 
 // digitsBit marks a run of one to four digits (prefilter.digits).
-const digitsBit = 1 << 31
+const digitsBit = 1 << 63
 
 func isWordChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
@@ -256,4 +257,53 @@ func numberTokens() []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// A group is an expression that runs only around the words of its
+// prefilter, each with how far before and after it a match that holds it
+// reaches. Many small expressions, each run where its words are, cost
+// far less than one that holds them all.
+type group struct {
+	words prefilter
+	expr  string
+}
+
+// around returns the prefilter of the words of spec, each with its bounds
+// [before, after] in words (its bit is given by groupFilters).
+func around(spec map[string][2]int) prefilter {
+	f := prefilter{words: true, bounds: spec}
+	for w := range spec {
+		f.lower = append(f.lower, w)
+	}
+	slices.Sort(f.lower)
+	return f
+}
+
+// firstGroupBit is the bit of the first group's prefilter; the bits below
+// are the named prefilters'.
+const firstGroupBit = 21
+
+// groupFilters gives the groups' prefilters their bits and returns them.
+func groupFilters() []*prefilter {
+	var out []*prefilter
+	for _, gs := range [][]group{rightGroups[:], securityGroups[:]} {
+		for i := range gs {
+			gs[i].words.bit = 1 << (firstGroupBit + len(out))
+			out = append(out, &gs[i].words)
+		}
+	}
+	if firstGroupBit+len(out) >= 63 {
+		panic("mentions: more prefilters than bits")
+	}
+	return out
+}
+
+// compile compiles the groups' expressions, ignoring case, each as whole
+// words.
+func compile(gs []group) []*regexp.Regexp {
+	out := make([]*regexp.Regexp, len(gs))
+	for i, g := range gs {
+		out[i] = regexp.MustCompile(`(?i)\b(?:` + g.expr + `)\b`)
+	}
+	return out
 }

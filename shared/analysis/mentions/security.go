@@ -10,34 +10,30 @@ import (
 // The security measures a clause names, beyond the OPP-115 values: what a
 // vendor-risk review asks for (encryption in transit and at rest,
 // multi-factor authentication, certifications such as ISO 27001 and SOC 2).
-var securityRe = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\b(?:` + strings.Join([]string{
-		`end[\s-]to[\s-]end[\s-]encrypt(?:ed|ion|s)?`,
-		`encrypt(?:ed|ion|s|ing)?(?:\s+(?:\w+\s+){0,3}?(?:in\s+transit|at\s+rest|(?:in|during)\s+transmission|in\s+storage|when\s+stored))?`,
-		`TLS(?:v\d(?:\.\d)?)?|SSL(?:v\d)?|HTTPS|transport\s+layer\s+security|secure\s+sockets?\s+layer`,
-		`(?:two|multi|2)[\s-]factor\s+authentication|two[\s-]step\s+verification|2FA|MFA`,
-		`access\s+controls?|need[\s-]to[\s-]know\s+basis|least[\s-]privilege|role[\s-]based\s+access`,
-		`pseudonymi[sz](?:ed|ation|ing|e)`,
-		`hash(?:ed|ing)`,
-		`firewalls?`,
-		`penetration\s+test(?:s|ing)?`,
-		`bug\s+bount(?:y|ies)`,
-		`(?:security|independent|third[\s-]party|external)\s+audits?`,
-		`(?:security|privacy|data\s+protection)\s+(?:awareness\s+)?training`,
-		`ISO(?:/IEC)?[\s-]?27(?:001|017|018|701)`,
-		`SOC[\s-]?2`,
-		`PCI[\s-]DSS|Payment\s+Card\s+Industry\s+Data\s+Security\s+Standards?`,
-	}, "|") + `)\b`)
-})
+var securityGroups = [...]group{
+	{around(map[string][2]int{"end": {0, 3}}), `end[\s-]to[\s-]end[\s-]encrypt(?:ed|ion|s)?`},
+	{around(map[string][2]int{"encrypt": {0, 5}, "encrypted": {0, 5}, "encryption": {0, 5}, "encrypts": {0, 5}, "encrypting": {0, 5}}),
+		`encrypt(?:ed|ion|s|ing)?(?:\s+(?:\w+\s+){0,3}?(?:in\s+transit|at\s+rest|(?:in|during)\s+transmission|in\s+storage|when\s+stored))?`},
+	{around(map[string][2]int{"tls": {0, 0}, "tlsv1": {0, 1}, "ssl": {0, 0}, "sslv2": {0, 0}, "sslv3": {0, 0}, "https": {0, 0},
+		"transport": {0, 2}, "secure": {0, 2}}),
+		`TLS(?:v\d(?:\.\d)?)?|SSL(?:v\d)?|HTTPS|transport\s+layer\s+security|secure\s+sockets?\s+layer`},
+	{around(map[string][2]int{"factor": {1, 1}, "step": {1, 1}, "2fa": {0, 0}, "mfa": {0, 0}}),
+		`(?:two|multi|2)[\s-]factor\s+authentication|two[\s-]step\s+verification|2FA|MFA`},
+	{around(map[string][2]int{"access": {2, 1}, "need": {0, 3}, "least": {0, 1}}),
+		`access\s+controls?|need[\s-]to[\s-]know\s+basis|least[\s-]privilege|role[\s-]based\s+access`},
+	{around(map[string][2]int{"pseudonymised": {0, 0}, "pseudonymized": {0, 0}, "pseudonymisation": {0, 0}, "pseudonymization": {0, 0},
+		"pseudonymising": {0, 0}, "pseudonymizing": {0, 0}, "pseudonymise": {0, 0}, "pseudonymize": {0, 0}, "hashed": {0, 0},
+		"hashing": {0, 0}, "firewall": {0, 0}, "firewalls": {0, 0}, "penetration": {0, 1}, "bug": {0, 1}}),
+		`pseudonymi[sz](?:ed|ation|ing|e)|hash(?:ed|ing)|firewalls?|penetration\s+test(?:s|ing)?|bug\s+bount(?:y|ies)`},
+	{around(map[string][2]int{"audit": {2, 0}, "audits": {2, 0}, "training": {3, 0}}),
+		`(?:security|independent|third[\s-]party|external)\s+audits?|(?:security|privacy|data\s+protection)\s+(?:awareness\s+)?training`},
+	{around(map[string][2]int{"iso": {0, 2}, "iso27001": {0, 0}, "iso27017": {0, 0}, "iso27018": {0, 0}, "iso27701": {0, 0},
+		"soc": {0, 1}, "soc2": {0, 0}, "pci": {0, 1}, "payment": {0, 5}}),
+		`ISO(?:/IEC)?[\s-]?27(?:001|017|018|701)|SOC[\s-]?2|PCI[\s-]DSS|Payment\s+Card\s+Industry\s+Data\s+Security\s+Standards?`},
+}
 
-// securityWords lets the expression run on the sentences with one of
-// these words only.
-var securityWords = prefilter{bit: 1 << 19, lower: []string{"encrypt", "encrypted", "encryption", "encrypts", "encrypting",
-	"end", "tls", "tlsv1", "ssl", "sslv2", "sslv3", "https", "transport", "secure", "factor", "step", "2fa", "mfa", "access", "need", "least",
-	"role", "pseudonymised", "pseudonymized", "pseudonymisation", "pseudonymization", "pseudonymising",
-	"pseudonymizing", "pseudonymise", "pseudonymize", "hashed", "hashing", "firewall", "firewalls", "penetration",
-	"bug", "audit", "audits", "training", "iso", "iso27001", "iso27017", "iso27018", "iso27701", "soc", "soc2", "pci",
-	"payment"}}
+// securityRes are the expressions of securityGroups.
+var securityRes = sync.OnceValue(func() []*regexp.Regexp { return compile(securityGroups[:]) })
 
 // The values of security-measure mentions.
 const (
@@ -66,7 +62,7 @@ type security struct {
 }
 
 // securityMeasures returns the measures that the words text[start:end],
-// a match of securityRe, state: none for an address's "https://" or a
+// a match of securityRes, state: none for an address's "https://" or a
 // postcode's "2FA", two for "encrypted at rest and in transit".
 func securityMeasures(text string, start, end int) []security {
 	v := securityMeasure(text, start, end)

@@ -60,7 +60,7 @@ func Build(clauses []policy.Clause) policy.PrivacySummary {
 		{&out.ThirdParties, section{attrs: []pick{{thirdParty, "Third Party Entity"}}, mentions: []string{policy.MentionThirdParty, policy.MentionRecipient}}},
 		{&out.Retention, section{attrs: []pick{{retention, "Retention Period"}}, mentions: []string{policy.MentionRetention}}},
 		{&out.Choices, section{attrs: []pick{{"", "Choice Type"}}, mentions: []string{policy.MentionOptOut}}},
-		{&out.Access, section{attrs: []pick{{access, "Access Type"}}}},
+		{&out.Access, section{attrs: []pick{{access, "Access Type"}}, mentions: []string{policy.MentionRight}}},
 		{&out.Audiences, section{attrs: []pick{{audiences, "Audience Type"}}, mentions: []string{policy.MentionAge, policy.MentionRegion}}},
 		{&out.Security, section{attrs: []pick{{security, "Security Measure"}}, mentions: []string{policy.MentionSecurity}}},
 		// Opt-out preference signals (the Global Privacy Control) are

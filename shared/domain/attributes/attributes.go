@@ -186,6 +186,7 @@ var Kinds = []Kind{
 	{policy.MentionSignal, "Whether opt-out preference signals such as the Global Privacy Control are honored: \"GPC honored\", \"GPC honored where required by law\", \"GPC not honored\"."},
 	{policy.MentionRegulation, "A law or framework the clause names, as the key facts' regulations name it: \"GDPR\", \"CCPA\", \"Quebec Law 25\"."},
 	{policy.MentionSecurity, "A security measure or certification the clause names: \"encryption in transit\", \"encryption at rest\", \"multi-factor authentication\", \"access controls\", \"ISO 27001\", \"SOC 2\"."},
+	{policy.MentionRight, "A right the clause says users have over their data: \"access\", \"correction\", \"deletion\", \"portability\", \"restriction of processing\", \"objection to processing\", \"withdrawal of consent\", \"opt out of sale or sharing\", \"complaint to an authority\", \"appeal\", \"non-discrimination\", \"automated decisions\"."},
 }
 
 // KindOf returns the mention kind named s, in any letter case.

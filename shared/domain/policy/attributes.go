@@ -50,10 +50,14 @@ const (
 	// names: "encryption in transit", "multi-factor authentication",
 	// "ISO 27001", "SOC 2".
 	MentionSecurity = "security-measure"
+	// MentionRight is a right the clause says users have over their data:
+	// "access", "deletion", "portability", "objection to processing",
+	// "opt out of sale or sharing".
+	MentionRight = "user-right"
 )
 
 // MentionKinds lists the mention kinds in the order summaries show them.
-var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity}
+var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity, MentionRight}
 
 // Mention is one value of a mention kind found in a clause, normalised
 // (numbers as digits, "7 years"; regions and recipient categories in one

@@ -1,0 +1,139 @@
+package mentions
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// The rights a clause says users have over their data (access, deletion,
+// portability, ...), each found by the words that name it in a sentence
+// that speaks of a right or of what the reader can ask for: "you have the
+// right to erasure", "you can request a copy of your data", "you may
+// object to processing". The OPP-115 Access Type values are the 2015
+// vocabulary; these are today's rights as GDPR- and CCPA-era policies list
+// them.
+var rightGroups = [...]group{
+	// access
+	{around(map[string][2]int{"access": {2, 0}, "know": {2, 0}}), `right\s+(?:of|to)\s+access|right\s+to\s+know`},
+	{around(map[string][2]int{"access": {0, 4}}), `access\s+(?:to\s+)?(?:a\s+copy|your\s+(?:personal\s+)?(?:data|information)|the\s+personal|personal\s+(?:data|information))`},
+	{around(map[string][2]int{"copy": {2, 1}, "copies": {2, 1}}), `(?:obtain|request|receive|get)\s+(?:a\s+)?cop(?:y|ies)\s+of`},
+	// correction
+	{around(map[string][2]int{"rectify": {0, 0}, "rectification": {0, 0}, "correct": {2, 3}, "correction": {2, 3}, "amend": {0, 1}}),
+		`rectif(?:y|ication)|right\s+to\s+correct(?:ion)?|correct(?:ion\s+of)?\s+(?:your|inaccurate|incorrect|any\s+inaccurate|the\s+personal)|amend\s+(?:your|inaccurate)`},
+	// deletion
+	{around(map[string][2]int{"erasure": {0, 0}, "erase": {0, 2}, "erasing": {0, 2}, "forgotten": {3, 0}}),
+		`erasure|eras(?:e|ing)\s+(?:of\s+)?(?:your|all|personal)|right\s+to\s+be\s+forgotten`},
+	{around(map[string][2]int{"delete": {2, 4}, "deletion": {3, 4}, "deleting": {0, 4}}),
+		`right\s+to\s+delet(?:e|ion)|delet(?:e|ion\s+of|ing)\s+(?:your|all\s+(?:of\s+)?your|the\s+personal|personal|certain|some\s+or\s+all)|request\s+(?:the\s+|its\s+|their\s+)?deletion`},
+	// portability
+	{around(map[string][2]int{"portability": {0, 0}, "export": {0, 8}, "download": {0, 8}, "machine": {0, 1}}),
+		`portability|(?:export|download)\s+(?:a\s+copy\s+of\s+)?(?:your|all\s+(?:of\s+)?your)\s+(?:personal\s+)?(?:data|information|content)|machine[\s-]readable`},
+	// restriction
+	{around(map[string][2]int{"restrict": {2, 2}, "restriction": {2, 3}, "limit": {0, 5}}),
+		`right\s+to\s+restrict(?:ion)?|restrict(?:ion\s+of)?\s+(?:the\s+|our\s+)?processing|limit\s+(?:the\s+)?(?:use|processing|disclosure)\s+of\s+(?:your\s+)?sensitive`},
+	// objection
+	{around(map[string][2]int{"object": {2, 4}}),
+		`right\s+to\s+object|object\s+to\s+(?:the\s+|our\s+|such\s+|this\s+|certain\s+|any\s+)?(?:processing|use\s+of)`},
+	// consent
+	{around(map[string][2]int{"withdraw": {0, 2}, "revoke": {0, 2}}), `(?:withdraw|revoke)\s+(?:your\s+|any\s+|the\s+)?consent`},
+	// sale and sharing
+	{around(map[string][2]int{"opt": {0, 5}}), `opt[\s-]?out\s+of\s+(?:the\s+)?[“"']?(?:sale|sell|selling|shar(?:e|ing))`},
+	// complaint, appeal
+	{around(map[string][2]int{"complaint": {2, 0}, "complain": {2, 1}, "appeal": {2, 3}}),
+		`(?:lodge|file|make|submit|bring)\s+a\s+complaint|right\s+to\s+complain|complain\s+to|right\s+to\s+appeal|appeal\s+(?:our|the|a|any|that)\s+(?:decision|denial|refusal)`},
+	// non-discrimination, automated decisions
+	{around(map[string][2]int{"non": {0, 1}, "nondiscrimination": {0, 0}, "nondiscriminatory": {0, 0}, "discriminate": {1, 0}, "automated": {0, 3}}),
+		`non[\s-]?discriminat\w*|(?:not|never)\s+discriminate|automated\s+(?:individual\s+)?decision(?:s|[\s-]making)?`},
+}
+
+// rightRes are the expressions of rightGroups.
+var rightRes = sync.OnceValue(func() []*regexp.Regexp { return compile(rightGroups[:]) })
+
+// rightCueRe finds that a sentence speaks of a right or of what the
+// reader can ask for, not of what the service does ("we delete your data
+// after 30 days").
+var rightCueRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\bright(?:s)?\s+(?:to|of)\b|\byour\s+(?:\w+\s+)?rights?\b|\b(?:following|these|those|certain|privacy|data\s+protection)\s+rights\b|\byou\s+(?:\w+\s+){0,2}?(?:have|has|can|could|may|might|are\s+entitled|are\s+able|request|ask|choose)\b|\brequests?\s+(?:to|that|for)\b|\bentitled\s+to\b`)
+})
+
+// complaintToRe finds, in a sentence about a complaint, whom to: an
+// authority, not the service's own support.
+var complaintToRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:authorit(?:y|ies)|regulators?|commissioner|supervisory|ICO|CNIL|attorney\s+general|data\s+protection\s+(?:board|office|agency))\b`)
+})
+
+// automatedRightRe finds, in a sentence about automated decisions, a right
+// about them: to object, not to be subject to them, to a human review.
+var automatedRightRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:right|object|opt[\s-]?out|not\s+(?:to\s+)?be\s+subject|human\s+(?:intervention|review))\b`)
+})
+
+// The values of user-right mentions.
+const (
+	rightAccess      = "access"
+	rightCorrection  = "correction"
+	rightDeletion    = "deletion"
+	rightPortability = "portability"
+	rightRestriction = "restriction of processing"
+	rightObjection   = "objection to processing"
+	rightConsent     = "withdrawal of consent"
+	rightOptOutSale  = "opt out of sale or sharing"
+	rightComplaint   = "complaint to an authority"
+	rightAppeal      = "appeal"
+	rightNoDiscrim   = "non-discrimination"
+	rightAutomated   = "automated decisions"
+)
+
+// userRight is the right the words text[start:end], a match of rightRe,
+// name, "" when the sentence speaks of no right (sentence: its bounds).
+func userRight(text string, start, end int) string {
+	lo, hi := sentenceOf(text, start, end)
+	sentence := text[lo:hi]
+	if !rightCueRe().MatchString(sentence) {
+		return ""
+	}
+	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
+	has := func(subs ...string) bool {
+		for _, s := range subs {
+			if strings.Contains(w, s) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("portab", "export", "download", "machine"):
+		return rightPortability
+	case has("rectif", "correct", "amend"):
+		return rightCorrection
+	case has("eras", "forgotten", "delet"):
+		return rightDeletion
+	case has("restrict", "limit"):
+		return rightRestriction
+	case has("object"):
+		return rightObjection
+	case has("consent"):
+		return rightConsent
+	case has("opt"):
+		return rightOptOutSale
+	case has("complain"):
+		if !complaintToRe().MatchString(sentence) {
+			return ""
+		}
+		return rightComplaint
+	case has("appeal"):
+		return rightAppeal
+	case has("discriminat"):
+		return rightNoDiscrim
+	case has("automated"):
+		// A right about such decisions, not a use of them.
+		if !automatedRightRe().MatchString(sentence) {
+			return ""
+		}
+		return rightAutomated
+	case has("access", "know", "cop"):
+		return rightAccess
+	}
+	return ""
+}
