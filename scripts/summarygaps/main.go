@@ -36,6 +36,8 @@ type section struct {
 }
 
 var sections = []section{
+	{"dataCollected", "First Party Collection/Use", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.DataCollected }},
+	{"purposes", "First Party Collection/Use", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Purposes }},
 	{"thirdParties", "Third Party Sharing/Collection", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.ThirdParties }},
 	{"retention", "Data Retention", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Retention }},
 	{"choices", "User Choice/Control", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Choices }},

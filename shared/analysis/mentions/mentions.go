@@ -579,6 +579,19 @@ func find(text string, filter bool) []policy.Mention {
 			add(policy.MentionRight, v, m[0], m[1])
 		}
 	}
+	// One mention of a kind of data a sentence.
+	var typed []sentenceRight
+	for i, re := range dataTypeRes() {
+		for _, m := range all(re, &dataTypeGroups[i].words, false) {
+			v := dataType(text, m[0], m[1])
+			lo, _ := sentenceOf(text, m[0], m[1])
+			if v == "" || slices.Contains(typed, sentenceRight{lo, v}) {
+				continue
+			}
+			typed = append(typed, sentenceRight{lo, v})
+			add(policy.MentionDataType, v, m[0], m[1])
+		}
+	}
 	for _, o := range facts.RegulationsIn(text) {
 		add(policy.MentionRegulation, o.Name, o.Start, o.End)
 	}

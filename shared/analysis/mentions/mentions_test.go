@@ -119,6 +119,24 @@ func TestExtractRights(t *testing.T) {
 	})
 }
 
+// The kinds of personal data the OPP-115 values leave general, in a
+// sentence about handling data, and not where the sentence says the data
+// is not handled.
+func TestExtractDataTypes(t *testing.T) {
+	check(t, policy.MentionDataType, map[string][]string{
+		"To verify your identity we collect a scan of your government-issued ID and a facial geometry template.": {"government identifiers", "biometric data"},
+		"Kestrel collects precise location from your device's GPS signals when you allow it.":                    {"precise geolocation"},
+		"We may process health data, such as your heart rate, and your date of birth.":                           {"health data", "date of birth"},
+		"Payments are processed by our provider; we store only the last four digits of your card number.":        {"payment card data"},
+		"If you upload your address book, we use your contacts to suggest friends.":                              {"contacts"},
+		"Sensitive data we collect includes racial or ethnic origin, religious beliefs and sexual orientation.":  {"racial or ethnic origin", "religious beliefs", "sexual orientation or sex life"},
+		"We do not collect biometric data or genetic data.":                                                      nil,
+		"Kestrel never asks for your Social Security number.":                                                    nil,
+		"Orchard is a voice print of the city.":                                                                  nil,
+		"Calls to support are recorded, and call recordings are kept for 90 days.":                               {"voice recordings"},
+	})
+}
+
 func TestExtractThirdParties(t *testing.T) {
 	check(t, policy.MentionThirdParty, map[string][]string{
 		"We use Google Analytics and Hotjar to understand how visitors use the site.": {"Google Analytics", "Hotjar"},

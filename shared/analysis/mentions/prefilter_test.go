@@ -29,7 +29,8 @@ func TestPrefilterKeepsMentions(t *testing.T) {
 		"Residents of the U.K. and Québec may write to us. Kept for 7 years. Our partners (advertising partners) see it. " +
 		"We treat a Global Privacy Control or other universal opt-out preference signal as a request to opt out; our apps do not read GPC. " +
 		"Data is encrypted in transit with TLS, and we hold ISO 27001, ISO27018 and SOC 2 reports; see https://example.com/security. " +
-		"You have the right to erasure and to data portability, and may lodge a complaint with a supervisory authority."
+		"You have the right to erasure and to data portability, and may lodge a complaint with a supervisory authority. " +
+		"We collect your date of birth, a face print and your passports' numbers to verify you."
 	for _, para := range []string{own, strings.ReplaceAll(own, ". ", ".\n")} {
 		n++
 		if fast, slow := find(para, true), find(para, false); !reflect.DeepEqual(fast, slow) {

@@ -55,7 +55,7 @@ func Build(clauses []policy.Clause) policy.PrivacySummary {
 		dst *[]policy.SummaryItem
 		sec section
 	}{
-		{&out.DataCollected, section{attrs: []pick{{firstParty, infoType}}}},
+		{&out.DataCollected, section{attrs: []pick{{firstParty, infoType}}, mentions: []string{policy.MentionDataType}}},
 		{&out.Purposes, section{attrs: []pick{{firstParty, "Purpose"}, {thirdParty, "Purpose"}}}},
 		{&out.ThirdParties, section{attrs: []pick{{thirdParty, "Third Party Entity"}}, mentions: []string{policy.MentionThirdParty, policy.MentionRecipient}}},
 		{&out.Retention, section{attrs: []pick{{retention, "Retention Period"}}, mentions: []string{policy.MentionRetention}}},

@@ -54,10 +54,14 @@ const (
 	// "access", "deletion", "portability", "objection to processing",
 	// "opt out of sale or sharing".
 	MentionRight = "user-right"
+	// MentionDataType is a kind of personal data the clause names that
+	// the OPP-115 values leave general: "biometric data", "precise
+	// geolocation", "government identifiers", "racial or ethnic origin".
+	MentionDataType = "data-type"
 )
 
 // MentionKinds lists the mention kinds in the order summaries show them.
-var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity, MentionRight}
+var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity, MentionRight, MentionDataType}
 
 // Mention is one value of a mention kind found in a clause, normalised
 // (numbers as digits, "7 years"; regions and recipient categories in one
