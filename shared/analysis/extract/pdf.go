@@ -8,6 +8,8 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/policylens/policylens/shared/analysis/internal/wire"
@@ -334,7 +336,9 @@ func pdfDocument(ctx context.Context, data []byte, lim policy.Limits) (doc *poli
 	if len(doc.Blocks) == 0 {
 		return nil, fault.E(fault.NoText, "the PDF contains no readable text; OCR is not supported")
 	}
-	// The addresses of mail links, while time is left: they are an extra.
+	// The web links and the addresses of mail links, while time is left:
+	// they are an extra.
+	pdfLinks(ctx, d, pages, doc.Blocks)
 	for i := 0; i < d.NumPages() && len(doc.LinkEmails) < maxLinkEmails && ctx.Err() == nil; i++ {
 		for _, u := range d.LinkURIs(i, maxLinkEmails) {
 			doc.LinkEmails = appendMailto(doc.LinkEmails, u)
@@ -382,4 +386,78 @@ func pdfInputError(err error) error {
 		return fault.E(fault.Corrupt, "the PDF is damaged or truncated and cannot be read (%s)", fault.Detail(err))
 	}
 	return fault.E(fault.Corrupt, "the PDF cannot be read (%v)", err)
+}
+
+// pdfLinks puts the web links of the pages' link annotations at their
+// words in the blocks of their page (Block.Links): the words a link's
+// rectangle covers (pdflayout.WordsIn), in their order on the page, each
+// at its first place in the page's blocks that no other link holds, else
+// in the paragraph that runs on from the page before. A link whose words are not
+// found there (a word hyphenated across lines, a link over an image) is
+// left out, as are targets that are no absolute http or https address.
+func pdfLinks(ctx context.Context, d *pdftext.Doc, pages []*pdflayout.PageRows, blocks []policy.Block) {
+	byNumber := make(map[int]*pdflayout.PageRows, len(pages))
+	for _, p := range pages {
+		byNumber[p.Number] = p
+	}
+	n, first := 0, 0
+	for i := 0; i < d.NumPages() && n < maxLinks && ctx.Err() == nil; i++ {
+		number := i + 1
+		for first < len(blocks) && blocks[first].Page < number {
+			first++
+		}
+		last := first
+		for last < len(blocks) && blocks[last].Page == number {
+			last++
+		}
+		pr := byNumber[number]
+		if pr == nil {
+			continue
+		}
+		// The links in the order of their words on the page, which the
+		// order of the annotations need not be.
+		type pageLink struct {
+			words, url string
+			at         int
+		}
+		var links []pageLink
+		for _, l := range d.Links(i, maxLinks-n) {
+			url := webLink(nil, l.URI)
+			words, at := pr.WordsIn(l.X0, l.Y0, l.X1, l.Y1)
+			// A link's rectangle takes in the punctuation that ends its
+			// last word: "see our page."
+			words = strings.TrimRight(words, ".,;:!?")
+			if url != "" && words != "" && len(words) <= maxLinkChars {
+				links = append(links, pageLink{words, url, at})
+			}
+		}
+		slices.SortStableFunc(links, func(a, b pageLink) int { return a.at - b.at })
+		for _, l := range links {
+			if placeLink(blocks[first:last], l.words, l.url) || first > 0 && placeLink(blocks[first-1:first], l.words, l.url) {
+				n++
+			}
+		}
+	}
+	for i := range blocks {
+		slices.SortFunc(blocks[i].Links, func(a, b policy.Link) int { return a.Start - b.Start })
+	}
+}
+
+// placeLink adds a link to the first block of blocks whose text holds its
+// words where no other link is, and reports whether it found one.
+func placeLink(blocks []policy.Block, words, url string) bool {
+	for k := range blocks {
+		for from := 0; ; {
+			start, end := indexWords(blocks[k].Text, from, words)
+			if start < 0 {
+				break
+			}
+			if !slices.ContainsFunc(blocks[k].Links, func(l policy.Link) bool { return l.Start < end && start < l.End }) {
+				blocks[k].Links = append(blocks[k].Links, policy.Link{Start: start, End: end, URL: url})
+				return true
+			}
+			from = start + 1
+		}
+	}
+	return false
 }

@@ -52,6 +52,54 @@ type PageRows struct {
 	rows          []row
 	// edges are the page's structure block edges by MCID (tagged PDFs).
 	edges map[int32]pdftext.BlockEdge
+	// dir is the direction of the page's text that Page turned to run
+	// left to right (pdftext.Glyph.Dir), on a page of width w and height
+	// h before it was turned.
+	dir  uint8
+	w, h float64
+}
+
+// WordsIn returns the words of the page that a rectangle in points of the
+// upright page covers (a link annotation's), in reading order, one space
+// between them: each word whose middle lies inside it; and the place of
+// the first of them among the page's words, -1 when there is none. The
+// rectangle is turned with the page's text (Page).
+func (p *PageRows) WordsIn(x0, y0, x1, y1 float64) (words string, at int) {
+	x0, y0 = p.turn(x0, y0)
+	x1, y1 = p.turn(x1, y1)
+	x0, x1 = min(x0, x1), max(x0, x1)
+	y0, y1 = min(y0, y1), max(y0, y1)
+	var b strings.Builder
+	at, k := -1, 0
+	for i := range p.rows {
+		for _, w := range p.rows[i].words {
+			k++
+			mx, my := (w.x0+w.x1)/2, w.y+float64(0.3*w.size)
+			if mx < x0 || mx > x1 || my < y0 || my > y1 || w.shape {
+				continue
+			}
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			} else {
+				at = k - 1
+			}
+			b.WriteString(w.text)
+		}
+	}
+	return b.String(), at
+}
+
+// turn takes a point of the upright page to the page as Page turned it.
+func (p *PageRows) turn(x, y float64) (float64, float64) {
+	switch p.dir {
+	case 1:
+		return y, p.w - x
+	case 2:
+		return p.w - x, p.h - y
+	case 3:
+		return p.h - y, x
+	}
+	return x, y
 }
 
 // Page rebuilds the words and rows of a page. Only text in the page's
@@ -91,6 +139,7 @@ func Page(p *pdftext.Page) *PageRows {
 	if dir == 1 || dir == 3 {
 		pr.Width, pr.Height = p.Height, p.Width
 	}
+	pr.dir, pr.w, pr.h = dir, p.Width, p.Height
 	bold := make([]bool, len(p.Fonts))
 	for i, f := range p.Fonts {
 		bold[i] = f.Bold
