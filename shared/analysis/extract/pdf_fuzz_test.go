@@ -22,6 +22,10 @@ func FuzzExtractPDF(f *testing.F) {
 		f.Add(readPDF(f, name))
 	}
 	f.Add([]byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj trailer<</Root 1 0 R>>\n%%EOF"))
+	// Links over words, on an upright and on a rotated page.
+	links := []string{uriLink(178, 696, 278, 712, "https://kestrel.example/choices"), uriLink(0, 0, 600, 800, "http://x.example/")}
+	f.Add(onePagePDF("", "BT /F1 12 Tf 72 700 Td (To opt out, visit our choices page.) Tj ET", links...))
+	f.Add(onePagePDF("/Rotate 270", "BT /F1 12 Tf 72 700 Td (To opt out, visit our choices page.) Tj ET", links...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var bug string
 		bugHook = func(msg string) { bug = msg }
@@ -49,6 +53,13 @@ func FuzzExtractPDF(f *testing.F) {
 			if b.Text == "" || !utf8.ValidString(b.Text) || strings.Contains(b.Text, "\r") || strings.Contains(b.Text, "\n\n") ||
 				strings.TrimSpace(b.Text) != b.Text || b.Page < 1 || b.Page > doc.Pages {
 				t.Fatalf("bad block %+v", b)
+			}
+			// Links are at words of the block, in order, apart.
+			for i, l := range b.Links {
+				if l.Start < 0 || l.End > len(b.Text) || l.Start >= l.End || i > 0 && l.Start < b.Links[i-1].End ||
+					!strings.HasPrefix(l.URL, "http") {
+					t.Fatalf("bad link %+v of block %q", l, b.Text)
+				}
 			}
 		}
 	})
