@@ -177,6 +177,14 @@ var inputs = []input{
 			w.WriteString(strings.Repeat("We share data with partners. ", 60) + "To opt out, use [our choices page](https://kestrel.example/choices).\n\n")
 		}
 	}},
+	// As many mentions as words: 19,900 sections of security measures,
+	// rights and kinds of data named over and over.
+	{"mentions-max-clauses.md", func(w *bufio.Writer) {
+		for s := range 19_900 {
+			fmt.Fprintf(w, "## Section %d\n\nYou have the right to access, rectification and erasure; we collect your SSN, date of birth and passport and use ", s+1)
+			w.WriteString(strings.Repeat("TLS, SSL, 2FA, MFA, HTTPS, ", 60) + "end.\n\n")
+		}
+	}},
 	{"utf16-surrogates.txt", utf16(24*mb, func(int) uint16 { return 0xD800 })},
 	{"utf16-cjk.txt", utf16(24*mb, func(i int) uint16 {
 		switch {

@@ -18,7 +18,7 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-02.31"
+	digestVersion = "2026-12-02.32"
 	textDigest    = "1d6a693949f7df365bcb6d5f36f1bd7722dea9c536de8a3352df49d30ff0bac7"
 	pdfDigest     = "573a3d35629c13949e1c5c66db55bd3670db050291601cba7d0499f640ed8bcc"
 )

@@ -67,18 +67,26 @@ var (
 	})
 )
 
+// dataSentence reports whether a sentence is one whose kinds of data
+// count: about handling data, not saying it is not handled, and not a
+// law's list of sensitive categories.
+func dataSentence(s string) bool {
+	if !handlingRe().MatchString(s) {
+		return false
+	}
+	// The costlier expressions only where their words are.
+	l := strings.ToLower(s)
+	if (strings.Contains(l, "not") || strings.Contains(l, "n't") || strings.Contains(l, "n’t") || strings.Contains(l, "never") ||
+		strings.Contains(l, "no ")) && notHandledRe().MatchString(s) {
+		return false
+	}
+	return !(strings.Contains(l, "special") || strings.Contains(l, "sensitive")) || !sensitiveListRe().MatchString(s) ||
+		weHandleRe().MatchString(s)
+}
+
 // dataType is the value of the words text[start:end], a match of
-// dataTypeRes, "" when its sentence is not about handling data or says
-// it is not handled.
+// dataTypeRes (in a sentence dataSentence accepts).
 func dataType(text string, start, end int) string {
-	lo, hi := sentenceOf(text, start, end)
-	s := text[lo:hi]
-	if !handlingRe().MatchString(s) || notHandledRe().MatchString(s) {
-		return ""
-	}
-	if sensitiveListRe().MatchString(s) && !weHandleRe().MatchString(s) {
-		return "" // a law's list of sensitive categories, not what is collected
-	}
 	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
 	has := func(subs ...string) bool {
 		for _, s := range subs {

@@ -355,8 +355,41 @@ func FindLinked(text string, links []policy.Link) []policy.Mention {
 	}
 	if len(out) > n {
 		sortMentions(out)
+		out = capMentions(out)
 	}
 	return out
+}
+
+// Bounds of the mentions of a clause: the first maxSameMention places of
+// one value (more say nothing more, and a clause that names "TLS" three
+// hundred times would make the analysis, its JSON and the summary grow
+// with them), and maxClauseMentions in all.
+const (
+	maxSameMention    = 8
+	maxClauseMentions = 256
+)
+
+// maxSentenceRead bounds the bytes around a right or a kind of data that
+// are read for whether its sentence counts.
+const maxSentenceRead = 600
+
+// capMentions keeps, of mentions in order of position, those within the
+// bounds above.
+func capMentions(out []policy.Mention) []policy.Mention {
+	if len(out) <= maxSameMention {
+		return out
+	}
+	seen := map[[2]string]int{}
+	kept := out[:0]
+	for _, m := range out {
+		k := [2]string{m.Kind, m.Value}
+		if seen[k] >= maxSameMention || len(kept) >= maxClauseMentions {
+			continue
+		}
+		seen[k]++
+		kept = append(kept, m)
+	}
+	return kept
 }
 
 // sortMentions puts mentions in order of position, the longer first where
@@ -550,13 +583,17 @@ func find(text string, filter bool) []policy.Mention {
 	if slices.ContainsFunc(out[signals:], func(m policy.Mention) bool { return m.Value == signalByLaw }) {
 		out = slices.DeleteFunc(out, func(m policy.Mention) bool { return m.Kind == policy.MentionSignal && m.Value == signalHonored })
 	}
-	var measured []stretch // "encrypted" inside "end-to-end encrypted" is no second measure
+	// "encrypted" inside "end-to-end encrypted" (the first group's) is no
+	// second measure; no other groups' matches hold one another.
+	var endToEnd []stretch
 	for i, re := range securityRes() {
 		for _, m := range all(re, &securityGroups[i].words, false) {
-			if slices.ContainsFunc(measured, func(st stretch) bool { return st.start <= m[0] && m[1] <= st.end }) {
+			if slices.ContainsFunc(endToEnd, func(st stretch) bool { return st.start <= m[0] && m[1] <= st.end }) {
 				continue
 			}
-			measured = append(measured, stretch{m[0], m[1]})
+			if i == 0 {
+				endToEnd = append(endToEnd, stretch{m[0], m[1]})
+			}
 			for _, sm := range securityMeasures(text, m[0], m[1]) {
 				add(policy.MentionSecurity, sm.value, sm.start, sm.end)
 			}
@@ -568,8 +605,28 @@ func find(text string, filter bool) []policy.Mention {
 		value string
 	}
 	var rights []sentenceRight
+	// Whether a sentence counts is read once a sentence: a long one may
+	// hold many matches.
+	sentenceOK := func(memo map[int]bool, m []int, ok func(string) bool) bool {
+		lo, hi := sentenceOf(text, m[0], m[1])
+		if hi-lo > maxSentenceRead {
+			// A sentence of no end (a list run together): the words
+			// around the match only.
+			return ok(text[max(lo, m[0]-maxSentenceRead/2):min(hi, m[1]+maxSentenceRead/2)])
+		}
+		v, seen := memo[lo]
+		if !seen {
+			v = ok(text[lo:hi])
+			memo[lo] = v
+		}
+		return v
+	}
+	rightSentences, dataSentences := map[int]bool{}, map[int]bool{}
 	for i, re := range rightRes() {
 		for _, m := range all(re, &rightGroups[i].words, false) {
+			if !sentenceOK(rightSentences, m, rightCueRe().MatchString) {
+				continue
+			}
 			v := userRight(text, m[0], m[1])
 			lo, _ := sentenceOf(text, m[0], m[1])
 			if v == "" || slices.Contains(rights, sentenceRight{lo, v}) {
@@ -583,6 +640,9 @@ func find(text string, filter bool) []policy.Mention {
 	var typed []sentenceRight
 	for i, re := range dataTypeRes() {
 		for _, m := range all(re, &dataTypeGroups[i].words, false) {
+			if !sentenceOK(dataSentences, m, dataSentence) {
+				continue
+			}
 			v := dataType(text, m[0], m[1])
 			lo, _ := sentenceOf(text, m[0], m[1])
 			if v == "" || slices.Contains(typed, sentenceRight{lo, v}) {
@@ -596,6 +656,7 @@ func find(text string, filter bool) []policy.Mention {
 		add(policy.MentionRegulation, o.Name, o.Start, o.End)
 	}
 	sortMentions(out)
+	out = capMentions(out)
 	// Byte offsets to code points, in one pass over the text as the
 	// spans are in order of start.
 	pos, runes := 0, 0

@@ -346,3 +346,31 @@ func TestFindLinked(t *testing.T) {
 		t.Error("without links, FindLinked differs from Find")
 	}
 }
+
+// A clause that names one thing over and over gives its first places
+// only, and no clause gives more than maxClauseMentions.
+func TestMentionsBounded(t *testing.T) {
+	text := "We use " + strings.Repeat("TLS, ", 50) + "and keep logs for 30 days."
+	var tls, days int
+	for _, m := range Find(text) {
+		switch m.Value {
+		case "encryption in transit":
+			tls++
+			if m.Span.Start > 7+5*maxSameMention {
+				t.Errorf("a later place kept: %+v", m)
+			}
+		case "30 days":
+			days++
+		}
+	}
+	if tls != maxSameMention || days != 1 {
+		t.Errorf("%d mentions of TLS and %d of the period, want %d and 1", tls, days, maxSameMention)
+	}
+	var b strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&b, "We keep it for %d days. ", i+1)
+	}
+	if n := len(Find(b.String())); n != maxClauseMentions {
+		t.Errorf("%d mentions, want %d", n, maxClauseMentions)
+	}
+}

@@ -85,14 +85,12 @@ const (
 	rightAutomated   = "automated decisions"
 )
 
-// userRight is the right the words text[start:end], a match of rightRe,
-// name, "" when the sentence speaks of no right (sentence: its bounds).
+// userRight is the right the words text[start:end], a match of
+// rightRes, name (in a sentence rightCueRe accepts), "" when they name
+// none there.
 func userRight(text string, start, end int) string {
 	lo, hi := sentenceOf(text, start, end)
 	sentence := text[lo:hi]
-	if !rightCueRe().MatchString(sentence) {
-		return ""
-	}
 	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
 	has := func(subs ...string) bool {
 		for _, s := range subs {

@@ -78,9 +78,9 @@ func securityMeasures(text string, start, end int) []security {
 				out = append(out, security{securityAtRest, start, end})
 			}
 		}
-		if m := alsoRe().FindStringSubmatchIndex(text[end:]); m != nil {
+		if m := alsoRe().FindStringSubmatchIndex(text[end:min(len(text), end+40)]); m != nil {
 			other := securityAtRest
-			if strings.HasPrefix(strings.ToLower(text[end+m[2]:]), "in") {
+			if strings.HasPrefix(strings.ToLower(text[end+m[2]:end+m[3]]), "in") {
 				other = securityInTransit
 			}
 			if !slices.ContainsFunc(out, func(s security) bool { return s.value == other }) {
