@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policylens/policylens/shared/domain/attributes"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
@@ -85,56 +86,20 @@ func TestExtractRetention(t *testing.T) {
 // its ways of writing it; an address's scheme and everyday phrases are
 // none.
 func TestExtractSecurity(t *testing.T) {
-	check(t, policy.MentionSecurity, map[string][]string{
-		"Kestrel encrypts data in transit using TLS 1.3 and encrypts backups at rest.":                       {"encryption in transit", "encryption in transit", "encryption at rest"},
-		"Messages are end-to-end encrypted.":                                                                 {"end-to-end encryption"},
-		"We protect your account with two-factor authentication (2FA).":                                      {"multi-factor authentication", "multi-factor authentication"},
-		"Staff see records on a need-to-know basis, under role-based access controls.":                       {"access controls", "access controls"},
-		"Orchard is certified to ISO/IEC 27001 and ISO27018, and audited for SOC 2 Type II.":                 {"ISO 27001", "ISO 27018", "SOC 2"},
-		"Card payments meet the Payment Card Industry Data Security Standard.":                               {"PCI DSS"},
-		"Identifiers are pseudonymised and e-mail addresses hashed.":                                         {"pseudonymisation", "hashing"},
-		"We run penetration tests and a bug bounty program, and train staff in security awareness training.": {"penetration testing", "bug bounty", "security training"},
-		"Visit https://kestrel.example/privacy to read more.":                                                nil,
-		"Here is what you need to know about cookies.":                                                       nil,
-		"Sensitive files are encrypted.":                                                                     {"encryption"},
-	})
+	check(t, policy.MentionSecurity, securityCases)
 }
 
 // The rights a clause says users have, each once a sentence, and only in
 // a sentence that speaks of a right or of what the reader can ask for.
 func TestExtractRights(t *testing.T) {
-	check(t, policy.MentionRight, map[string][]string{
-		"You have the right to access; rectification; erasure; portability.":                                                   {"access", "correction", "deletion", "portability"},
-		"You can request a copy of your data or ask us to delete your account.":                                                {"access", "deletion"},
-		"You may object to processing based on our legitimate interests, or ask that we restrict the processing.":              {"objection to processing", "restriction of processing"},
-		"You can withdraw your consent at any time.":                                                                           {"withdrawal of consent"},
-		"Residents have the right to opt out of the sale of their data and to appeal our decision.":                            {"opt out of sale or sharing", "appeal"},
-		"You have the right to lodge a complaint with your local supervisory authority.":                                       {"complaint to an authority"},
-		"You can file a complaint with our support team.":                                                                      nil,
-		"We will not discriminate against you for exercising your rights.":                                                     {"non-discrimination"},
-		"You have the right not to be subject to automated decision-making.":                                                   {"automated decisions"},
-		"Kestrel uses automated decision-making to detect fraud, as you may know.":                                             nil,
-		"We delete your data after 30 days.":                                                                                   nil,
-		"Right to deletion: you may ask us to delete your personal information, and we will delete your personal information.": {"deletion"},
-	})
+	check(t, policy.MentionRight, rightCases)
 }
 
 // The kinds of personal data the OPP-115 values leave general, in a
 // sentence about handling data, and not where the sentence says the data
 // is not handled.
 func TestExtractDataTypes(t *testing.T) {
-	check(t, policy.MentionDataType, map[string][]string{
-		"To verify your identity we collect a scan of your government-issued ID and a facial geometry template.": {"government identifiers", "biometric data"},
-		"Kestrel collects precise location from your device's GPS signals when you allow it.":                    {"precise geolocation"},
-		"We may process health data, such as your heart rate, and your date of birth.":                           {"health data", "date of birth"},
-		"Payments are processed by our provider; we store only the last four digits of your card number.":        {"payment card data"},
-		"If you upload your address book, we use your contacts to suggest friends.":                              {"contacts"},
-		"Sensitive data we collect includes racial or ethnic origin, religious beliefs and sexual orientation.":  {"racial or ethnic origin", "religious beliefs", "sexual orientation or sex life"},
-		"We do not collect biometric data or genetic data.":                                                      nil,
-		"Kestrel never asks for your Social Security number.":                                                    nil,
-		"Orchard is a voice print of the city.":                                                                  nil,
-		"Calls to support are recorded, and call recordings are kept for 90 days.":                               {"voice recordings"},
-	})
+	check(t, policy.MentionDataType, dataTypeCases)
 }
 
 func TestExtractThirdParties(t *testing.T) {
@@ -372,5 +337,69 @@ func TestMentionsBounded(t *testing.T) {
 	}
 	if n := len(Find(b.String())); n != maxClauseMentions {
 		t.Errorf("%d mentions, want %d", n, maxClauseMentions)
+	}
+}
+
+var securityCases = map[string][]string{
+	"Kestrel encrypts data in transit using TLS 1.3 and encrypts backups at rest.":                       {"encryption in transit", "encryption in transit", "encryption at rest"},
+	"Messages are end-to-end encrypted.":                                                                 {"end-to-end encryption"},
+	"We protect your account with two-factor authentication (2FA).":                                      {"multi-factor authentication", "multi-factor authentication"},
+	"Staff see records on a need-to-know basis, under role-based access controls.":                       {"access controls", "access controls"},
+	"Orchard is certified to ISO/IEC 27001 and ISO27018, and audited for SOC 2 Type II.":                 {"ISO 27001", "ISO 27018", "SOC 2"},
+	"Card payments meet the Payment Card Industry Data Security Standard.":                               {"PCI DSS"},
+	"Identifiers are pseudonymised and e-mail addresses hashed.":                                         {"pseudonymisation", "hashing"},
+	"We run penetration tests and a bug bounty program, and train staff in security awareness training.": {"penetration testing", "bug bounty", "security training"},
+	"Visit https://kestrel.example/privacy to read more.":                                                nil,
+	"Here is what you need to know about cookies.":                                                       nil,
+	"Sensitive files are encrypted.":                                                                     {"encryption"},
+}
+
+var rightCases = map[string][]string{
+	"You have the right to access; rectification; erasure; portability.":                                                   {"access", "correction", "deletion", "portability"},
+	"You can request a copy of your data or ask us to delete your account.":                                                {"access", "deletion"},
+	"You may object to processing based on our legitimate interests, or ask that we restrict the processing.":              {"objection to processing", "restriction of processing"},
+	"You can withdraw your consent at any time.":                                                                           {"withdrawal of consent"},
+	"Residents have the right to opt out of the sale of their data and to appeal our decision.":                            {"opt out of sale or sharing", "appeal"},
+	"You have the right to lodge a complaint with your local supervisory authority.":                                       {"complaint to an authority"},
+	"You can file a complaint with our support team.":                                                                      nil,
+	"We will not discriminate against you for exercising your rights.":                                                     {"non-discrimination"},
+	"You have the right not to be subject to automated decision-making.":                                                   {"automated decisions"},
+	"Kestrel uses automated decision-making to detect fraud, as you may know.":                                             nil,
+	"We delete your data after 30 days.":                                                                                   nil,
+	"Right to deletion: you may ask us to delete your personal information, and we will delete your personal information.": {"deletion"},
+}
+
+var dataTypeCases = map[string][]string{
+	"To verify your identity we collect a scan of your government-issued ID and a facial geometry template.": {"government identifiers", "biometric data"},
+	"Kestrel collects precise location from your device's GPS signals when you allow it.":                    {"precise geolocation"},
+	"We may process health data, such as your heart rate, and your date of birth.":                           {"health data", "date of birth"},
+	"Payments are processed by our provider; we store only the last four digits of your card number.":        {"payment card data"},
+	"If you upload your address book, we use your contacts to suggest friends.":                              {"contacts"},
+	"Sensitive data we collect includes racial or ethnic origin, religious beliefs and sexual orientation.":  {"racial or ethnic origin", "religious beliefs", "sexual orientation or sex life"},
+	"We do not collect biometric data or genetic data.":                                                      nil,
+	"Kestrel never asks for your Social Security number.":                                                    nil,
+	"Orchard is a voice print of the city.":                                                                  nil,
+	"Calls to support are recorded, and call recordings are kept for 90 days.":                               {"voice recordings"},
+}
+
+// Every value the mentions give a security measure, a right or a kind of
+// data is the form a query of it is read in (attributes.Canonical), so
+// that GET /mentions/{kind}/clauses?value=... finds it.
+func TestMentionValuesAreCanonical(t *testing.T) {
+	for kind, cases := range map[string]map[string][]string{
+		policy.MentionSecurity: securityCases, policy.MentionRight: rightCases, policy.MentionDataType: dataTypeCases,
+	} {
+		n := 0
+		for text := range cases {
+			for _, v := range factsOf(text, kind) {
+				n++
+				if got := attributes.Canonical(kind, v); got != v {
+					t.Errorf("%s value %q is read as %q", kind, v, got)
+				}
+			}
+		}
+		if n < 8 {
+			t.Errorf("%s: only %d values checked", kind, n)
+		}
 	}
 }

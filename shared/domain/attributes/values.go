@@ -23,9 +23,86 @@ func Canonical(kind, value string) string {
 		return RecipientCategory(value)
 	case policy.MentionRetention:
 		return RetentionPeriod(value)
+	case policy.MentionSecurity, policy.MentionRight, policy.MentionDataType:
+		if v, ok := mentionForms[kind][strings.ToLower(strings.Join(strings.Fields(value), " "))]; ok {
+			return v
+		}
 	}
 	return value
 }
+
+// mentionForms map the ways a query may write a security measure, a right
+// or a kind of data (in lower case) to the value mentions of it are given.
+var mentionForms = func() map[string]map[string]string {
+	forms := map[string]map[string][]string{
+		policy.MentionSecurity: {
+			"encryption in transit":       {"tls", "ssl", "https", "encryption in transit", "transport layer security"},
+			"encryption at rest":          {"encryption at rest", "encrypted at rest"},
+			"end-to-end encryption":       {"end-to-end encryption", "end to end encryption", "e2ee"},
+			"encryption":                  {"encryption", "encrypted"},
+			"multi-factor authentication": {"multi-factor authentication", "mfa", "2fa", "two-factor authentication", "two-step verification"},
+			"access controls":             {"access controls", "access control", "least privilege", "need-to-know basis", "role-based access"},
+			"pseudonymisation":            {"pseudonymisation", "pseudonymization"},
+			"hashing":                     {"hashing", "hashed"},
+			"firewalls":                   {"firewalls", "firewall"},
+			"penetration testing":         {"penetration testing", "penetration tests", "pen testing"},
+			"bug bounty":                  {"bug bounty"},
+			"security audits":             {"security audits", "security audit"},
+			"security training":           {"security training", "privacy training"},
+			"ISO 27001":                   {"iso 27001", "iso/iec 27001", "iso27001"},
+			"ISO 27017":                   {"iso 27017", "iso/iec 27017", "iso27017"},
+			"ISO 27018":                   {"iso 27018", "iso/iec 27018", "iso27018"},
+			"ISO 27701":                   {"iso 27701", "iso/iec 27701", "iso27701"},
+			"SOC 2":                       {"soc 2", "soc2", "soc 2 type ii", "soc 2 type 2"},
+			"PCI DSS":                     {"pci dss", "pci-dss", "pci"},
+		},
+		policy.MentionRight: {
+			"access":                     {"access", "right of access", "right to access", "right to know"},
+			"correction":                 {"correction", "rectification", "right to correct", "right to rectification"},
+			"deletion":                   {"deletion", "erasure", "right to be forgotten", "right to delete", "right to erasure"},
+			"portability":                {"portability", "data portability", "right to data portability"},
+			"restriction of processing":  {"restriction of processing", "restriction", "right to restrict processing"},
+			"objection to processing":    {"objection to processing", "objection", "right to object"},
+			"withdrawal of consent":      {"withdrawal of consent", "withdraw consent"},
+			"opt out of sale or sharing": {"opt out of sale or sharing", "opt out of sale", "opt out of sharing", "do not sell"},
+			"complaint to an authority":  {"complaint to an authority", "complaint", "right to lodge a complaint"},
+			"appeal":                     {"appeal", "right to appeal"},
+			"non-discrimination":         {"non-discrimination", "nondiscrimination"},
+			"automated decisions":        {"automated decisions", "automated decision-making", "profiling"},
+		},
+		policy.MentionDataType: {
+			"biometric data":                 {"biometric data", "biometrics", "biometric information", "facial recognition", "fingerprints", "voiceprints"},
+			"precise geolocation":            {"precise geolocation", "precise location", "gps location"},
+			"health data":                    {"health data", "health information", "medical data", "medical information"},
+			"genetic data":                   {"genetic data", "genetic information"},
+			"government identifiers":         {"government identifiers", "ssn", "social security number", "passport", "driver's license", "national id"},
+			"payment card data":              {"payment card data", "credit card", "card number", "credit card number"},
+			"bank account details":           {"bank account details", "bank account", "bank account number"},
+			"date of birth":                  {"date of birth", "birthday", "birth date"},
+			"racial or ethnic origin":        {"racial or ethnic origin", "race", "ethnicity", "ethnic origin"},
+			"religious beliefs":              {"religious beliefs", "religion"},
+			"sexual orientation or sex life": {"sexual orientation or sex life", "sexual orientation", "sex life"},
+			"political opinions":             {"political opinions", "political views"},
+			"trade union membership":         {"trade union membership", "union membership"},
+			"criminal records":               {"criminal records", "criminal convictions"},
+			"voice recordings":               {"voice recordings", "call recordings", "audio recordings"},
+			"contacts":                       {"contacts", "address book", "contact list"},
+			"browsing or search history":     {"browsing or search history", "browsing history", "search history"},
+			"message content":                {"message content", "content of messages", "messages"},
+		},
+	}
+	out := map[string]map[string]string{}
+	for kind, values := range forms {
+		out[kind] = map[string]string{}
+		for v, ws := range values {
+			out[kind][strings.ToLower(v)] = v
+			for _, w := range ws {
+				out[kind][w] = v
+			}
+		}
+	}
+	return out
+}()
 
 // The values of a retention period stated as a condition rather than a
 // length of time. Each stands for the ways of writing it: "as long as

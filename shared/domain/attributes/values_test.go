@@ -23,6 +23,14 @@ func TestCanonical(t *testing.T) {
 		{policy.MentionRetention, "until you delete your account", RetainUntilAccountDeleted},
 		{policy.MentionRetention, "something else", "something else"},
 		{policy.MentionThirdParty, "Google Analytics", "Google Analytics"},
+		{policy.MentionSecurity, "ISO/IEC  27001", "ISO 27001"},
+		{policy.MentionSecurity, "tls", "encryption in transit"},
+		{policy.MentionSecurity, "2FA", "multi-factor authentication"},
+		{policy.MentionSecurity, "quantum locks", "quantum locks"},
+		{policy.MentionRight, "Right to be forgotten", "deletion"},
+		{policy.MentionRight, "data portability", "portability"},
+		{policy.MentionDataType, "SSN", "government identifiers"},
+		{policy.MentionDataType, "Biometrics", "biometric data"},
 	} {
 		if got := Canonical(c.kind, c.in); got != c.want {
 			t.Errorf("Canonical(%s, %q) = %q, want %q", c.kind, c.in, got, c.want)
