@@ -76,26 +76,17 @@ func dataSentence(s string) bool {
 	}
 	// The costlier expressions only where their words are.
 	l := strings.ToLower(s)
-	if (strings.Contains(l, "not") || strings.Contains(l, "n't") || strings.Contains(l, "n’t") || strings.Contains(l, "never") ||
-		strings.Contains(l, "no ")) && notHandledRe().MatchString(s) {
+	if containsAny(l, "not", "n't", "n’t", "never", "no ") && notHandledRe().MatchString(s) {
 		return false
 	}
-	return !(strings.Contains(l, "special") || strings.Contains(l, "sensitive")) || !sensitiveListRe().MatchString(s) ||
-		weHandleRe().MatchString(s)
+	return !containsAny(l, "special", "sensitive") || !sensitiveListRe().MatchString(s) || weHandleRe().MatchString(s)
 }
 
 // dataType is the value of the words text[start:end], a match of
 // dataTypeRes (in a sentence dataSentence accepts).
 func dataType(text string, start, end int) string {
 	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
-	has := func(subs ...string) bool {
-		for _, s := range subs {
-			if strings.Contains(w, s) {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(subs ...string) bool { return containsAny(w, subs...) }
 	switch {
 	case has("biometric", "face", "facial", "finger", "voiceprint", "voice print"):
 		return "biometric data"

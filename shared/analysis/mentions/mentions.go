@@ -38,59 +38,6 @@ var (
 	periodRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)\b(` + numberAlt + `|a|an)(?:\s*\(\d{1,4}\))?[\s-]+(hour|day|week|month|year)s?\b`)
 	})
-	// Open-ended periods: the conditions attributes.RetentionCondition
-	// reads, by the word each holds (conditionWords: its prefilter bounds
-	// where around that word a match lies). Small expressions, each run
-	// where its word is, cost far less than one that holds them all.
-	conditionRes = sync.OnceValue(func() []condition {
-		const (
-			need    = `(?:reasonably\s+|strictly\s+|legally\s+)?(?:necessary|needed|required|permitted)`
-			law     = `(?:by|under|in)\s+(?:\w+\s+){0,3}?(?:laws?|regulations?|legislation)`
-			account = `(?:user\s+|\w+(?:[/-]\w+)?\s+)?(?:account|membership|subscription|profile)`
-			ended   = `(?:deleted|closed|cancell?ed|terminated|deactivated|removed)`
-			asLong  = `\b(?:for\s+)?(?:as|so)\s+long\s+as\s+`
-		)
-		re := func(branches ...string) *regexp.Regexp {
-			return regexp.MustCompile(`(?i)` + strings.Join(branches, "|"))
-		}
-		return []condition{
-			{&conditionWords[0], []*regexp.Regexp{
-				// as long as (it is) necessary / required by law
-				re(asLong+`(?:(?:it\s+is|is|they\s+are|are|we\s+are|this\s+is)\s+)?`+need+`(?:\s+`+law+`)?`,
-					asLong+`(?:the\s+)?(?:law|laws|legislation)\s+(?:requires?|permits?|allows?)`),
-				// as long as we need it / have a (legitimate business) need
-				re(asLong + `we\s+(?:need|have\s+an?\s+(?:(?:ongoing|legitimate|valid|genuine)\s+){0,2}(?:business\s+)?need)\b`),
-				// as long as your account is active / you have an account / you use
-				re(asLong + `(?:your|the)\s+` + account + `\s+(?:is|remains)\s+(?:active|open|valid)`),
-				re(asLong + `you\s+(?:(?:have|maintain|hold|keep)\s+(?:an?\s+)?(?:active\s+|registered\s+)?(?:account|membership|subscription)|(?:continue\s+to\s+)?(?:use|subscribe)|are\s+an?\s+(?:registered\s+|active\s+)?(?:member|user|subscriber))\b`),
-				// the relationship
-				re(asLong + `(?:we\s+have\s+an?\s+(?:(?:active|ongoing|business|contractual|customer)\s+){0,2}relationship|(?:the|our|your)\s+(?:(?:customer|business|contractual)\s+)?relationship\s+(?:is\s+active|exists|lasts|continues|remains\s+active))`),
-			}},
-			{&conditionWords[1], []*regexp.Regexp{
-				// until the account is deleted, consent withdrawn, no longer needed
-				re(`\buntil\s+(?:you\s+(?:delete|close|cancel|terminate|deactivate)\s+your\s+` + account + `|(?:your|the)\s+` + account + `\s+(?:is|has\s+been|gets)\s+` + ended + `|the\s+(?:deletion|closure|termination|cancell?ation)\s+of\s+(?:your|the)\s+` + account + `|you\s+(?:request|ask\s+(?:us\s+)?for)\s+(?:the\s+|its\s+|their\s+)?(?:deletion|erasure))\b`),
-				re(`\buntil\s+(?:you\s+(?:withdraw|revoke)\s+(?:your\s+)?consent|(?:your\s+)?consent\s+is\s+(?:withdrawn|revoked)|you\s+(?:object|unsubscribe|opt\s+out)|you\s+ask\s+(?:us\s+)?to\s+(?:be\s+)?opt(?:ed)?\s+out)\b`),
-				re(`\buntil\s+(?:it\s+is|they\s+are|(?:the|such|this|that|your)\s+(?:personal\s+)?(?:data|information)\s+(?:is|are))\s+no\s+longer\s+(?:necessary|needed|required)\b`),
-			}},
-			{&conditionWords[2], []*regexp.Regexp{
-				re(`\bwhile\s+(?:your\s+` + account + `\s+(?:is|remains)\s+(?:active|open)|you\s+(?:remain|are)\s+an?\s+(?:registered\s+|active\s+)?(?:member|user|subscriber|customer)|you\s+(?:have|maintain)\s+an?\s+account)\b`),
-			}},
-			{&conditionWords[3], []*regexp.Regexp{
-				re(`\bfor\s+the\s+(?:duration|life|lifetime)\s+of\s+(?:your|the)\s+` + account + `\b`),
-				re(`\bfor\s+the\s+duration\s+of\s+(?:the|our|your)\s+(?:(?:contractual|business|customer)\s+)?(?:relationship|contract|agreement)\b`,
-					`\bfor\s+the\s+duration\s+(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)\b`),
-			}},
-			{&conditionWords[4], []*regexp.Regexp{
-				// for the period necessary / prescribed by law; statutory periods
-				re(`\bfor\s+(?:the|a)\s+(?:time\s+)?period\s+(?:of\s+time\s+)?(?:that\s+is\s+)?(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)\s+(?:to|for)\b`),
-				re(`\bfor\s+the\s+(?:time\s+)?period\s+(?:of\s+time\s+)?(?:required|prescribed|stipulated|specified|mandated|set)\s+` + law + `\b`),
-				re(`\b(?:statutory|legal|legally\s+(?:prescribed|required|mandated))\s+(?:(?:retention|storage)\s+)?periods?\b`),
-			}},
-			{&conditionWords[5], []*regexp.Regexp{
-				re(`\b(?:no|for)\s+longer\s+than\s+(?:is\s+)?(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)\b`),
-			}},
-		}
-	})
 	indefRe     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\bindefinitely\b`) })
 	retainCueRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)\b(?:retain|retains|retained|retaining|retention|keep|keeps|kept|store|stores|stored|storing|delete|deleted|deletes|deletion|erase|erased|purge|purged|destroy|destroyed|preserve|preserved|maintain|maintained|hold|held|anonymi[sz]e[ds]?)\b`)
@@ -194,13 +141,6 @@ var (
 		return regexp.MustCompile(`\b(?:European\s+Economic\s+Area|EEA|European\s+Union|EU|GDPR|United\s+Kingdom|UK|U\.K\.|Switzerland|Swiss|California(?:n|ns)?|CCPA|CPRA|Virginia|Colorado|Connecticut|Utah|Texas|Oregon|Montana|Nevada|Iowa|Delaware|Tennessee|Indiana|New\s+Jersey|New\s+Hampshire|Kentucky|Nebraska|Maryland|Minnesota|Rhode\s+Island|Washington\s+State|Brazil(?:ian)?|LGPD|Canada|Canadian|PIPEDA|Quebec|Qu\x{e9}bec)\b`)
 	})
 )
-
-// condition is the expressions of retention conditions that hold a word
-// of words.
-type condition struct {
-	words *prefilter
-	res   []*regexp.Regexp
-}
 
 // namedThirdParties are services policies often name; longest first where
 // one contains another.
@@ -368,10 +308,6 @@ const (
 	maxSameMention    = 8
 	maxClauseMentions = 256
 )
-
-// maxSentenceRead bounds the bytes around a right or a kind of data that
-// are read for whether its sentence counts.
-const maxSentenceRead = 600
 
 // capMentions keeps, of mentions in order of position, those within the
 // bounds above.
@@ -599,58 +535,8 @@ func find(text string, filter bool) []policy.Mention {
 			}
 		}
 	}
-	// One mention of a right a sentence.
-	type sentenceRight struct {
-		lo    int
-		value string
-	}
-	var rights []sentenceRight
-	// Whether a sentence counts is read once a sentence: a long one may
-	// hold many matches.
-	sentenceOK := func(memo map[int]bool, m []int, ok func(string) bool) bool {
-		lo, hi := sentenceOf(text, m[0], m[1])
-		if hi-lo > maxSentenceRead {
-			// A sentence of no end (a list run together): the words
-			// around the match only.
-			return ok(text[max(lo, m[0]-maxSentenceRead/2):min(hi, m[1]+maxSentenceRead/2)])
-		}
-		v, seen := memo[lo]
-		if !seen {
-			v = ok(text[lo:hi])
-			memo[lo] = v
-		}
-		return v
-	}
-	rightSentences, dataSentences := map[int]bool{}, map[int]bool{}
-	for i, re := range rightRes() {
-		for _, m := range all(re, &rightGroups[i].words, false) {
-			if !sentenceOK(rightSentences, m, rightCueRe().MatchString) {
-				continue
-			}
-			v := userRight(text, m[0], m[1])
-			lo, _ := sentenceOf(text, m[0], m[1])
-			if v == "" || slices.Contains(rights, sentenceRight{lo, v}) {
-				continue
-			}
-			rights = append(rights, sentenceRight{lo, v})
-			add(policy.MentionRight, v, m[0], m[1])
-		}
-	}
-	// One mention of a kind of data a sentence.
-	var typed []sentenceRight
-	for i, re := range dataTypeRes() {
-		for _, m := range all(re, &dataTypeGroups[i].words, false) {
-			if !sentenceOK(dataSentences, m, dataSentence) {
-				continue
-			}
-			v := dataType(text, m[0], m[1])
-			lo, _ := sentenceOf(text, m[0], m[1])
-			if v == "" || slices.Contains(typed, sentenceRight{lo, v}) {
-				continue
-			}
-			typed = append(typed, sentenceRight{lo, v})
-			add(policy.MentionDataType, v, m[0], m[1])
-		}
+	for _, k := range sentenceKinds() {
+		k.find(text, all, add)
 	}
 	for _, o := range facts.RegulationsIn(text) {
 		add(policy.MentionRegulation, o.Name, o.Start, o.End)

@@ -92,14 +92,7 @@ func userRight(text string, start, end int) string {
 	lo, hi := sentenceOf(text, start, end)
 	sentence := text[lo:hi]
 	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
-	has := func(subs ...string) bool {
-		for _, s := range subs {
-			if strings.Contains(w, s) {
-				return true
-			}
-		}
-		return false
-	}
+	has := func(subs ...string) bool { return containsAny(w, subs...) }
 	switch {
 	case has("portab", "export", "download", "machine"):
 		return rightPortability

@@ -1,0 +1,82 @@
+package mentions
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// A sentenceKind is a kind of mention found by groups of expressions and
+// counted once a sentence for each value, in the sentences ok accepts
+// (the rights, in a sentence about a right; the kinds of data, in one
+// about handling data).
+type sentenceKind struct {
+	kind   string
+	res    func() []*regexp.Regexp
+	groups []group
+	ok     func(sentence string) bool
+	// value is the value of a match, "" for none.
+	value func(text string, start, end int) string
+}
+
+// sentenceKinds are the kinds counted once a sentence.
+func sentenceKinds() []sentenceKind {
+	return []sentenceKind{
+		{policy.MentionRight, rightRes, rightGroups[:], rightCueRe().MatchString, userRight},
+		{policy.MentionDataType, dataTypeRes, dataTypeGroups[:], dataSentence, dataType},
+	}
+}
+
+// maxSentenceRead bounds the bytes around a match that are read for
+// whether its sentence counts.
+const maxSentenceRead = 600
+
+// find adds the mentions of k in text: all runs an expression where its
+// prefilter lets it (find's), add adds a mention.
+func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, bool) [][]int, add func(kind, value string, start, end int)) {
+	// Whether a sentence counts is read once a sentence: a long one may
+	// hold many matches.
+	counts := map[int]bool{}
+	type found struct {
+		sentence int
+		value    string
+	}
+	var seen []found
+	for i, re := range k.res() {
+		for _, m := range all(re, &k.groups[i].words, false) {
+			lo, hi := sentenceOf(text, m[0], m[1])
+			var ok bool
+			if hi-lo > maxSentenceRead {
+				// A sentence of no end (a list run together): the words
+				// around the match only.
+				ok = k.ok(text[max(lo, m[0]-maxSentenceRead/2):min(hi, m[1]+maxSentenceRead/2)])
+			} else if v, read := counts[lo]; read {
+				ok = v
+			} else {
+				ok = k.ok(text[lo:hi])
+				counts[lo] = ok
+			}
+			if !ok {
+				continue
+			}
+			v := k.value(text, m[0], m[1])
+			if v == "" || slices.Contains(seen, found{lo, v}) {
+				continue
+			}
+			seen = append(seen, found{lo, v})
+			add(k.kind, v, m[0], m[1])
+		}
+	}
+}
+
+// containsAny reports whether s contains one of subs.
+func containsAny(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
