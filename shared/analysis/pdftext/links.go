@@ -1,5 +1,7 @@
 package pdftext
 
+import "github.com/ledongthuc/pdf"
+
 // maxAnnots bounds the annotations read of a page.
 const maxAnnots = 1000
 
@@ -11,18 +13,18 @@ type Link struct {
 	URI            string
 }
 
-// Links returns the links of page i that open a URI, in order, at most
-// most of them. As LinkURIs, reading stops at a damaged annotation.
-func (d *Doc) Links(i, most int) (links []Link) {
+// eachURILink calls fn with each link annotation of page i that opens a
+// URI, and its target, in order, until fn returns false. Reading stops at
+// a damaged annotation, keeping what was read before it: links are an
+// extra, not a reason to fail the page.
+func (d *Doc) eachURILink(i int, fn func(annot pdf.Value, uri string) bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			rethrowBug(r)
 		}
 	}()
-	pr := d.pages[i]
-	ctm, _, _ := pr.upright()
-	annots := pr.v.Key("Annots")
-	for k := 0; k < min(annots.Len(), maxAnnots) && len(links) < most; k++ {
+	annots := d.pages[i].v.Key("Annots")
+	for k := 0; k < min(annots.Len(), maxAnnots); k++ {
 		a := annots.Index(k)
 		if a.Key("Subtype").Name() != "Link" {
 			continue
@@ -31,10 +33,23 @@ func (d *Doc) Links(i, most int) (links []Link) {
 		if act.Key("S").Name() != "URI" {
 			continue
 		}
-		u := rawString(act.Key("URI"), d.aes)
+		if u := rawString(act.Key("URI"), d.aes); u != "" && !fn(a, u) {
+			return
+		}
+	}
+}
+
+// Links returns the links of page i that open a URI and cover a
+// rectangle, in order, at most most of them.
+func (d *Doc) Links(i, most int) (links []Link) {
+	if most <= 0 {
+		return nil
+	}
+	ctm, _, _ := d.pages[i].upright()
+	d.eachURILink(i, func(a pdf.Value, u string) bool {
 		rect := a.Key("Rect")
-		if u == "" || rect.Len() != 4 {
-			continue
+		if rect.Len() != 4 {
+			return true
 		}
 		var r [4]float64
 		for j := range r {
@@ -43,33 +58,20 @@ func (d *Doc) Links(i, most int) (links []Link) {
 		x0, y0 := ctm.apply(r[0], r[1])
 		x1, y1 := ctm.apply(r[2], r[3])
 		links = append(links, Link{X0: min(x0, x1), Y0: min(y0, y1), X1: max(x0, x1), Y1: max(y0, y1), URI: u})
-	}
+		return len(links) < most
+	})
 	return links
 }
 
 // LinkURIs returns the targets of the links of page i (the URI actions of
-// its link annotations), in order, at most max of them. Reading stops at a
-// damaged annotation, keeping the targets read before it: links are an
-// extra, not a reason to fail the page.
-func (d *Doc) LinkURIs(i, max int) (uris []string) {
-	defer func() {
-		if r := recover(); r != nil {
-			rethrowBug(r)
-		}
-	}()
-	annots := d.pages[i].v.Key("Annots")
-	for k := 0; k < min(annots.Len(), maxAnnots) && len(uris) < max; k++ {
-		a := annots.Index(k)
-		if a.Key("Subtype").Name() != "Link" {
-			continue
-		}
-		act := a.Key("A")
-		if act.Key("S").Name() != "URI" {
-			continue
-		}
-		if u := rawString(act.Key("URI"), d.aes); u != "" {
-			uris = append(uris, u)
-		}
+// its link annotations), in order, at most most of them.
+func (d *Doc) LinkURIs(i, most int) (uris []string) {
+	if most <= 0 {
+		return nil
 	}
+	d.eachURILink(i, func(_ pdf.Value, u string) bool {
+		uris = append(uris, u)
+		return len(uris) < most
+	})
 	return uris
 }
