@@ -1,58 +1,26 @@
 package extract
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
+	"github.com/policylens/policylens/shared/analysis/pdftext/pdftexttest"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // onePagePDF writes a PDF of one 600 x 800 page with more entries in its
 // dictionary ("/Rotate 90"), the given content stream, Helvetica as /F1
 // with every glyph 500/1000 em wide (so a 12-point character is 6
-// points), and annotations (the page's /Annots).
+// points), and annotations.
 func onePagePDF(entries, content string, annots ...string) []byte {
-	var b bytes.Buffer
-	offs := map[int]int{}
-	obj := func(n int, body string) {
-		offs[n] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, body)
-	}
-	b.WriteString("%PDF-1.4\n")
-	obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
-	obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	var refs []string
-	for i := range annots {
-		refs = append(refs, fmt.Sprintf("%d 0 R", 10+i))
-	}
-	obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R /Annots ["+strings.Join(refs, " ")+"] "+entries+" >>")
-	obj(4, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
-	obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 255 /Widths ["+
-		strings.TrimSpace(strings.Repeat("500 ", 224))+"] /Encoding /WinAnsiEncoding >>")
-	for i, a := range annots {
-		obj(10+i, a)
-	}
-	last := 9 + len(annots)
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", last+1)
-	for i := 1; i <= last; i++ {
-		if o, ok := offs[i]; ok {
-			fmt.Fprintf(&b, "%010d 00000 n \n", o)
-		} else {
-			b.WriteString("0000000000 65535 f \n")
-		}
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", last+1, x)
-	return b.Bytes()
+	return pdftexttest.OnePage(entries+" "+pdftexttest.Annots(len(annots)), content, "", annots...)
 }
 
 // uriLink is a link annotation over a rectangle that opens uri.
 func uriLink(x0, y0, x1, y1 float64, uri string) string {
-	return fmt.Sprintf("<< /Type /Annot /Subtype /Link /Rect [%g %g %g %g] /A << /S /URI /URI (%s) >> >>", x0, y0, x1, y1, uri)
+	return pdftexttest.URILink(x0, y0, x1, y1, uri)
 }
 
 // A PDF's web links are kept at the words their rectangles cover, as an

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policylens/policylens/shared/analysis/pdftext/pdftexttest"
 	"github.com/policylens/policylens/shared/domain/fault"
 	"github.com/policylens/policylens/shared/local/fixture"
 )
@@ -22,38 +23,7 @@ func buildPDF(content string, resources string, extra ...string) []byte {
 // buildPDFPage is buildPDF with more entries in the page's dictionary
 // ("/Annots [10 0 R]").
 func buildPDFPage(entries, content string, resources string, extra ...string) []byte {
-	var b bytes.Buffer
-	offs := map[int]int{}
-	obj := func(n int, body string) {
-		offs[n] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", n, body)
-	}
-	b.WriteString("%PDF-1.4\n")
-	obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
-	obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	if resources == "" {
-		resources = "<< /Font << /F1 5 0 R /F2 6 0 R >> >>"
-	}
-	obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /Resources "+resources+" /Contents 4 0 R "+entries+" >>")
-	obj(4, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
-	widths := strings.TrimSpace(strings.Repeat("500 ", 224))
-	obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /FirstChar 32 /LastChar 255 /Widths ["+widths+"] /Encoding /WinAnsiEncoding >>")
-	obj(6, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
-	for i, e := range extra {
-		obj(10+i, e)
-	}
-	max := 9 + len(extra)
-	x := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", max+1)
-	for i := 1; i <= max; i++ {
-		if o, ok := offs[i]; ok {
-			fmt.Fprintf(&b, "%010d 00000 n \n", o)
-		} else {
-			b.WriteString("0000000000 65535 f \n")
-		}
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", max+1, x)
-	return b.Bytes()
+	return pdftexttest.OnePage(entries, content, resources, extra...)
 }
 
 // pageGlyphs opens data and returns the glyphs of its first page.
