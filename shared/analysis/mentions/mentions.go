@@ -22,15 +22,6 @@ import (
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
-var numberWords = map[string]int{
-	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-	"fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-	"nineteen": 19, "twenty": 20, "twenty-one": 21, "twenty-four": 24, "thirty": 30,
-	"thirty-six": 36, "forty": 40, "forty-five": 45, "sixty": 60, "ninety": 90,
-	"a hundred": 100, "one hundred": 100, "a": 1, "an": 1,
-}
-
 const numberAlt = `\d{1,4}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty(?:-one|-four)?|thirty(?:-six)?|forty(?:-five)?|sixty|ninety|(?:a|one) hundred`
 
 var (
@@ -239,23 +230,6 @@ func sentenceOf(text string, start, end int) (int, int) {
 	return lo, hi
 }
 
-func number(s string) (int, bool) {
-	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
-	if n, err := strconv.Atoi(s); err == nil {
-		return n, true
-	}
-	n, ok := numberWords[s]
-	return n, ok
-}
-
-func plural(n int, unit string) string {
-	unit = strings.ToLower(unit)
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
-}
-
 // Find finds retention periods, named third parties and recipient
 // categories, age thresholds, opt-out mechanisms and regions in a clause,
 // each with its span, in order of position. Periods count only in a
@@ -396,11 +370,11 @@ func find(text string, filter bool) []policy.Mention {
 		return re.MatchString(text[lo:hi])
 	}
 	for _, m := range all(periodRe(), &periodWords, true) {
-		n, ok := number(text[m[2]:m[3]])
+		n, ok := attributes.Number(text[m[2]:m[3]])
 		if !ok || n == 0 || !inSentence(retainCueRe(), m[0], m[1]) || isAge(text, m[0], m[1]) || notAPeriod(text, m[0], m[1]) {
 			continue
 		}
-		add(policy.MentionRetention, plural(n, text[m[4]:m[5]]), m[0], m[1])
+		add(policy.MentionRetention, attributes.Period(n, text[m[4]:m[5]]), m[0], m[1])
 	}
 	for _, c := range conditionRes() {
 		for _, re := range c.res {
@@ -438,10 +412,10 @@ func find(text string, filter bool) []policy.Mention {
 		switch {
 		case m[2] >= 0:
 			rel = strings.ToLower(strings.Join(strings.Fields(text[m[2]:m[3]]), " "))
-			n, ok = number(text[m[4]:m[5]])
+			n, ok = attributes.Number(text[m[4]:m[5]])
 		case m[6] >= 0:
 			rel = strings.ToLower(text[m[8]:m[9]])
-			n, ok = number(text[m[6]:m[7]])
+			n, ok = attributes.Number(text[m[6]:m[7]])
 			// "18 years of age or older" is at least 18, "12 years old or
 			// younger" at most 12.
 			switch rel {
@@ -452,13 +426,13 @@ func find(text string, filter bool) []policy.Mention {
 			}
 		case m[10] >= 0:
 			rel = "at least"
-			n, ok = number(text[m[10]:m[11]])
+			n, ok = attributes.Number(text[m[10]:m[11]])
 		case m[12] >= 0:
 			rel = "at least"
 			if r := strings.ToLower(text[m[14]:m[15]]); r == "younger" || r == "under" {
 				rel = "at most"
 			}
-			n, ok = number(text[m[12]:m[13]])
+			n, ok = attributes.Number(text[m[12]:m[13]])
 		}
 		if !ok || n < 1 || n > 25 || m[2] >= 0 && notAnAge(text, m[0], m[1]) {
 			continue

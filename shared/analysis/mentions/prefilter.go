@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/policylens/policylens/shared/domain/attributes"
 )
 
 // A prefilter names the words (runs of ASCII letters and digits, as the
@@ -248,7 +250,7 @@ func (f *prefilter) windows(text string, ws []word) []stretch {
 // with ("twenty-one" is "twenty" and "one"; "a" and "an" are not ages).
 func numberTokens() []string {
 	var out []string
-	for w := range numberWords {
+	for _, w := range attributes.NumberWords() {
 		for _, t := range strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == ' ' }) {
 			if t != "a" && t != "an" {
 				out = append(out, t)

@@ -1,6 +1,8 @@
 package attributes
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -218,24 +220,49 @@ func lengthOfTime(v string) (string, bool) {
 	default:
 		return "", false
 	}
-	n, err := strconv.Atoi(f[0])
-	if err != nil {
-		var ok bool
-		if n, ok = smallNumbers[f[0]]; !ok {
-			return "", false
-		}
+	n, ok := Number(f[0])
+	if !ok {
+		return "", false
 	}
-	if n == 1 {
-		return "1 " + unit, true
-	}
-	return strconv.Itoa(n) + " " + unit + "s", true
+	return Period(n, unit), true
 }
 
-// smallNumbers are the number words a query may write a length of time
+// numberWords are the number words lengths of time and ages are written
 // with.
-var smallNumbers = map[string]int{"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-	"seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-	"fifteen": 15, "eighteen": 18, "twenty": 20, "thirty": 30, "sixty": 60, "ninety": 90}
+var numberWords = map[string]int{
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+	"eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+	"fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+	"nineteen": 19, "twenty": 20, "twenty-one": 21, "twenty-four": 24, "thirty": 30,
+	"thirty-six": 36, "forty": 40, "forty-five": 45, "sixty": 60, "ninety": 90,
+	"a hundred": 100, "one hundred": 100, "a": 1, "an": 1,
+}
+
+// Number reads a number written in digits or in words ("7", "seven",
+// "a hundred", in any letter case).
+func Number(s string) (int, bool) {
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	if n, err := strconv.Atoi(s); err == nil {
+		return n, true
+	}
+	n, ok := numberWords[s]
+	return n, ok
+}
+
+// NumberWords returns the words Number reads, sorted.
+func NumberWords() []string {
+	return slices.Sorted(maps.Keys(numberWords))
+}
+
+// Period is a length of time in the one form mentions give it and a query
+// is read in: "1 day", "30 days" (unit in the singular, any letter case).
+func Period(n int, unit string) string {
+	unit = strings.ToLower(unit)
+	if n == 1 {
+		return "1 " + unit
+	}
+	return strconv.Itoa(n) + " " + unit + "s"
+}
 
 // RecipientCategory is the value of a recipient category in one form for the
 // ways of writing it: lower case, without an article or "our" before it

@@ -19,6 +19,7 @@ func TestCanonical(t *testing.T) {
 		{policy.MentionRetention, "30 days", "30 days"},
 		{policy.MentionRetention, "Seven (7) Years", "7 years"},
 		{policy.MentionRetention, "a month", "1 month"},
+		{policy.MentionRetention, "thirty-six months", "36 months"},
 		{policy.MentionRetention, "48 hours", "48 hours"},
 		{policy.MentionRetention, "until you delete your account", RetainUntilAccountDeleted},
 		{policy.MentionRetention, "something else", "something else"},
