@@ -82,10 +82,10 @@ func dataSentence(s string) bool {
 	return !containsAny(l, "special", "sensitive") || !sensitiveListRe().MatchString(s) || weHandleRe().MatchString(s)
 }
 
-// dataType is the value of the words text[start:end], a match of
-// dataTypeRes (in a sentence dataSentence accepts).
-func dataType(text string, start, end int) string {
-	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
+// dataType is the kind of data that words, a match of dataTypeRes, name
+// (in a sentence dataSentence accepts).
+func dataType(words, _ string) string {
+	w := strings.ToLower(strings.Join(strings.Fields(words), " "))
 	has := func(subs ...string) bool { return containsAny(w, subs...) }
 	switch {
 	case has("biometric", "face", "facial", "finger", "voiceprint", "voice print"):

@@ -85,13 +85,10 @@ const (
 	rightAutomated   = "automated decisions"
 )
 
-// userRight is the right the words text[start:end], a match of
-// rightRes, name (in a sentence rightCueRe accepts), "" when they name
-// none there.
-func userRight(text string, start, end int) string {
-	lo, hi := sentenceOf(text, start, end)
-	sentence := text[lo:hi]
-	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
+// userRight is the right that words, a match of rightRes, name in their
+// sentence (one rightCueRe accepts), "" when they name none there.
+func userRight(words, sentence string) string {
+	w := strings.ToLower(strings.Join(strings.Fields(words), " "))
 	has := func(subs ...string) bool { return containsAny(w, subs...) }
 	switch {
 	case has("portab", "export", "download", "machine"):

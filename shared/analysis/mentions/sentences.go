@@ -17,8 +17,9 @@ type sentenceKind struct {
 	res    func() []*regexp.Regexp
 	groups []group
 	ok     func(sentence string) bool
-	// value is the value of a match, "" for none.
-	value func(text string, start, end int) string
+	// value is the value of a match's words in its sentence (as ok read
+	// it), "" for none.
+	value func(words, sentence string) string
 }
 
 // sentenceKinds are the kinds counted once a sentence.
@@ -47,21 +48,23 @@ func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, boo
 	for i, re := range k.res() {
 		for _, m := range all(re, &k.groups[i].words, false) {
 			lo, hi := sentenceOf(text, m[0], m[1])
+			sentence := text[lo:hi]
 			var ok bool
 			if hi-lo > maxSentenceRead {
 				// A sentence of no end (a list run together): the words
 				// around the match only.
-				ok = k.ok(text[max(lo, m[0]-maxSentenceRead/2):min(hi, m[1]+maxSentenceRead/2)])
+				sentence = text[max(lo, m[0]-maxSentenceRead/2):min(hi, m[1]+maxSentenceRead/2)]
+				ok = k.ok(sentence)
 			} else if v, read := counts[lo]; read {
 				ok = v
 			} else {
-				ok = k.ok(text[lo:hi])
+				ok = k.ok(sentence)
 				counts[lo] = ok
 			}
 			if !ok {
 				continue
 			}
-			v := k.value(text, m[0], m[1])
+			v := k.value(text[m[0]:m[1]], sentence)
 			if v == "" || slices.Contains(seen, found{lo, v}) {
 				continue
 			}
