@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -26,7 +27,7 @@ func Canonical(kind, value string) string {
 	case policy.MentionRetention:
 		return RetentionPeriod(value)
 	case policy.MentionSecurity, policy.MentionRight, policy.MentionDataType:
-		if v, ok := mentionForms[kind][strings.ToLower(strings.Join(strings.Fields(value), " "))]; ok {
+		if v, ok := mentionForms()[kind][strings.ToLower(strings.Join(strings.Fields(value), " "))]; ok {
 			return v
 		}
 	}
@@ -35,7 +36,7 @@ func Canonical(kind, value string) string {
 
 // mentionForms map the ways a query may write a security measure, a right
 // or a kind of data (in lower case) to the value mentions of it are given.
-var mentionForms = func() map[string]map[string]string {
+var mentionForms = sync.OnceValue(func() map[string]map[string]string {
 	forms := map[string]map[string][]string{
 		policy.MentionSecurity: {
 			"encryption in transit":       {"tls", "ssl", "https", "encryption in transit", "transport layer security"},
@@ -104,7 +105,7 @@ var mentionForms = func() map[string]map[string]string {
 		}
 	}
 	return out
-}()
+})
 
 // The values of a retention period stated as a condition rather than a
 // length of time. Each stands for the ways of writing it: "as long as
