@@ -10,6 +10,12 @@
 // then, with --missing retention (or another section), the files where
 // that section was empty, to read them by hand; with --values access (or
 // another section), in how many policies each of its values stands.
+//
+// A second table counts, per section that mentions feed, the clauses
+// carrying the section's label and how many of them carry a mention of
+// the section's kinds (a User Access clause and a user-right mention): how
+// far the mentions reach clause by clause, where a query by value finds
+// them.
 package main
 
 import (
@@ -33,19 +39,21 @@ import (
 type section struct {
 	name, label string
 	items       func(p *policy.PrivacySummary) []policy.SummaryItem
+	// kinds are the mention kinds that feed the section.
+	kinds []string
 }
 
 var sections = []section{
-	{"dataCollected", "First Party Collection/Use", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.DataCollected }},
-	{"purposes", "First Party Collection/Use", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Purposes }},
-	{"thirdParties", "Third Party Sharing/Collection", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.ThirdParties }},
-	{"retention", "Data Retention", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Retention }},
-	{"choices", "User Choice/Control", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Choices }},
-	{"access", "User Access, Edit and Deletion", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Access }},
-	{"audiences", "International and Specific Audiences", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Audiences }},
-	{"security", "Data Security", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Security }},
-	{"doNotTrack", "Do Not Track", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.DoNotTrack }},
-	{"changes", "Policy Change", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Changes }},
+	{"dataCollected", "First Party Collection/Use", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.DataCollected }, []string{policy.MentionDataType}},
+	{"purposes", "First Party Collection/Use", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Purposes }, nil},
+	{"thirdParties", "Third Party Sharing/Collection", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.ThirdParties }, []string{policy.MentionThirdParty, policy.MentionRecipient}},
+	{"retention", "Data Retention", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Retention }, []string{policy.MentionRetention}},
+	{"choices", "User Choice/Control", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Choices }, []string{policy.MentionOptOut}},
+	{"access", "User Access, Edit and Deletion", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Access }, []string{policy.MentionRight}},
+	{"audiences", "International and Specific Audiences", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Audiences }, nil},
+	{"security", "Data Security", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Security }, []string{policy.MentionSecurity}},
+	{"doNotTrack", "Do Not Track", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.DoNotTrack }, []string{policy.MentionSignal}},
+	{"changes", "Policy Change", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Changes }, nil},
 }
 
 func main() {
@@ -76,6 +84,8 @@ func main() {
 		log.Fatal(err)
 	}
 	labelled := make([]int, len(sections))
+	clauses := make([]int, len(sections))
+	mentioned := make([]int, len(sections))
 	empty := make([]int, len(sections))
 	values := make([]map[string]bool, len(sections))
 	for i := range values {
@@ -89,6 +99,11 @@ func main() {
 		}
 		files++
 		for i, s := range sections {
+			if s.kinds != nil {
+				n, m := clausesWith(res.Clauses, s.label, s.kinds)
+				clauses[i] += n
+				mentioned[i] += m
+			}
 			items := s.items(&res.Privacy)
 			for _, it := range items {
 				values[i][it.Value] = true
@@ -116,6 +131,12 @@ func main() {
 	for i, s := range sections {
 		fmt.Printf("%-13s %-38s %9d %6d %7d\n", s.name, s.label, labelled[i], empty[i], len(values[i]))
 	}
+	fmt.Printf("\n%-13s %-38s %-37s %8s %10s\n", "section", "label", "mention kinds", "clauses", "mentioned")
+	for i, s := range sections {
+		if s.kinds != nil {
+			fmt.Printf("%-13s %-38s %-37s %8d %10d\n", s.name, s.label, strings.Join(s.kinds, ", "), clauses[i], mentioned[i])
+		}
+	}
 	for _, name := range without {
 		fmt.Printf("%s empty: %s\n", *missing, name)
 	}
@@ -138,4 +159,19 @@ func carries(clauses []policy.Clause, label string) bool {
 		}
 	}
 	return false
+}
+
+// clausesWith counts the clauses that carry label, and of those the ones
+// with a mention of one of kinds.
+func clausesWith(clauses []policy.Clause, label string, kinds []string) (n, with int) {
+	for _, c := range clauses {
+		if !carries([]policy.Clause{c}, label) {
+			continue
+		}
+		n++
+		if slices.ContainsFunc(c.Mentions, func(m policy.Mention) bool { return slices.Contains(kinds, m.Kind) }) {
+			with++
+		}
+	}
+	return n, with
 }

@@ -93,6 +93,15 @@ func TestExtractSecurity(t *testing.T) {
 // a sentence that speaks of a right or of what the reader can ask for.
 func TestExtractRights(t *testing.T) {
 	check(t, policy.MentionRight, rightCases)
+	// A list run together into one long sentence: its lead-in says the
+	// items are rights, however far down the list an item stands.
+	list := "Subject to the law of the country where you live, you have the right to: • " +
+		strings.Repeat("be told, in plain words and without charge, which categories of information Kestrel keeps about you and where it came from; • ", 6) +
+		"object to the processing of your personal information for direct marketing"
+	check(t, policy.MentionRight, map[string][]string{list: {"objection to processing"}})
+	// Without the lead-in, the same item far down an unrelated list is not
+	// a right.
+	check(t, policy.MentionRight, map[string][]string{strings.Replace(list, "you have the right to:", "Kestrel notes:", 1): nil})
 }
 
 // The kinds of personal data the OPP-115 values leave general, in a
@@ -367,6 +376,23 @@ var rightCases = map[string][]string{
 	"Kestrel uses automated decision-making to detect fraud, as you may know.":                                             nil,
 	"We delete your data after 30 days.":                                                                                   nil,
 	"Right to deletion: you may ask us to delete your personal information, and we will delete your personal information.": {"deletion"},
+	"If you wish to be informed what personal data we hold about you, or want it removed from our systems, write to us.":   {"access", "deletion"},
+	"You can update and correct most of your account details in the app.":                                                  {"correction"},
+	"If you would like to see your own personally identifiable information, visit a Kestrel store.":                        {"access"},
+	"You have the right to obtain from us access to the information we hold on you.":                                       {"access"},
+	"A parent may ask that we delete any personal information we collected from their child.":                              {"deletion"},
+	"Orchard lets you remove your personal information from public search results.":                                        {"deletion"},
+	"You have the right to receive a copy of, amend or delete your personal information.":                                  {"access", "correction", "deletion"},
+	"The user may request a copy of his or her personal data once a year.":                                                 {"access"},
+	"You have the right to ask us to correct information that is wrong.":                                                   {"correction"},
+	"Parents may: • Request that we delete the persistent identifiers we collected from their child.":                      {"deletion"},
+	"You may request that inaccurate personal information is corrected.":                                                   {"correction"},
+	"You can choose to accept, block, or delete some or all cookies in your browser.":                                      nil,
+	"If you want to obtain a copy of the standard contractual clauses, write to us.":                                       nil,
+	"If we cannot remove your personal data from a backup, we will let you know.":                                          nil,
+	"If you have questions about what information we collect, see our FAQ.":                                                nil,
+	"Please see the personal information section below, where you can read more.":                                          nil,
+	"When you close your account we remove your personal data from our servers within 90 days.":                            nil,
 }
 
 var dataTypeCases = map[string][]string{

@@ -16,16 +16,21 @@ import (
 var rightGroups = [...]group{
 	// access
 	{around(map[string][2]int{"access": {2, 0}, "know": {2, 0}}), `right\s+(?:of|to)\s+access|right\s+to\s+know`},
-	{around(map[string][2]int{"access": {0, 4}}), `access\s+(?:to\s+)?(?:a\s+copy|your\s+(?:personal\s+)?(?:data|information)|the\s+personal|personal\s+(?:data|information))`},
-	{around(map[string][2]int{"copy": {2, 1}, "copies": {2, 1}}), `(?:obtain|request|receive|get)\s+(?:a\s+)?cop(?:y|ies)\s+of`},
+	{around(map[string][2]int{"access": {0, 6}}), `access\s+(?:to\s+)?(?:a\s+copy|your\s+(?:personal\s+)?(?:data|information)|the\s+personal|personal\s+(?:data|information))|access\s+to\s+(?:the\s+|any\s+)?(?:personal\s+)?(?:information|data)\s+(?:that\s+)?we\s+(?:hold|have|keep|maintain|store)`},
+	{around(map[string][2]int{"copy": {2, 5}, "copies": {2, 5}, "what": {3, 7}, "see": {0, 5}, "review": {0, 5}, "view": {0, 5}, "inspect": {0, 5}}),
+		`(?:obtain|request|receive|get)\s+(?:a\s+)?cop(?:y|ies)\s+of(?:\s*,\s+|\s+(?:(?:any|all)\s+(?:of\s+)?)?(?:your|his|her|their|such|that\s+(?:personal\s+)?(?:data|information)|personal|(?:the\s+)?(?:personal\s+)?(?:information|data)))|(?:know|informed(?:\s+(?:of|about|as\s+to))?|learn|find\s+out|ask(?:\s+us)?|request|confirm(?:ation)?(?:\s+(?:of|as\s+to))?)\s+what\s+(?:personal\s+)?(?:data|information)\s+(?:about\s+you\s+)?(?:that\s+)?we\s+(?:hold|have|keep|maintain|store|process)|(?:see|review|view|inspect)\s+your\s+(?:own\s+)?(?:personal(?:ly\s+identifiable)?\s+)?(?:data|information)`},
 	// correction
-	{around(map[string][2]int{"rectify": {0, 0}, "rectification": {0, 0}, "correct": {2, 3}, "correction": {2, 3}, "amend": {0, 1}}),
-		`rectif(?:y|ication)|right\s+to\s+correct(?:ion)?|correct(?:ion\s+of)?\s+(?:your|inaccurate|incorrect|any\s+inaccurate|the\s+personal)|amend\s+(?:your|inaccurate)`},
+	{around(map[string][2]int{"rectify": {0, 0}, "rectification": {0, 0}, "correct": {2, 3}, "correction": {2, 3}, "amend": {0, 3}, "corrected": {2, 0}, "rectified": {2, 0}}),
+		`rectif(?:y|ication)|right\s+to\s+correct(?:ion)?|correct(?:ion\s+of)?\s+(?:your|inaccurate|incorrect|any\s+inaccurate|the\s+personal)|(?:be|is|are|being|been)\s+(?:\w+\s+)?(?:corrected|rectified)|amend(?:\s+(?:or|and)\s+(?:delete|update|correct))?\s+(?:your|inaccurate)|(?:updat(?:e|ing)|amend(?:ing)?|edit(?:ing)?)\s+(?:and|or)\s+correct(?:ing)?|correct(?:ing)?\s+(?:and|or)\s+(?:updat(?:e|ing)|amend(?:ing)?|edit(?:ing)?)`},
 	// deletion
 	{around(map[string][2]int{"erasure": {0, 0}, "erase": {0, 2}, "erasing": {0, 2}, "forgotten": {3, 0}}),
 		`erasure|eras(?:e|ing)\s+(?:of\s+)?(?:your|all|personal)|right\s+to\s+be\s+forgotten`},
-	{around(map[string][2]int{"delete": {2, 4}, "deletion": {3, 4}, "deleting": {0, 4}}),
-		`right\s+to\s+delet(?:e|ion)|delet(?:e|ion\s+of|ing)\s+(?:your|all\s+(?:of\s+)?your|the\s+personal|personal|certain|some\s+or\s+all)|request\s+(?:the\s+|its\s+|their\s+)?deletion`},
+	{around(map[string][2]int{"delete": {2, 7}, "deletion": {3, 4}, "deleting": {0, 7}, "deleted": {0, 5}, "removed": {0, 5}, "erased": {0, 5}, "remove": {0, 5}, "removal": {0, 5}}),
+		`right\s+to\s+delet(?:e|ion)|delet(?:e|ion\s+of|ing)\s+(?:your|all\s+(?:of\s+)?your|the\s+personal|personal|certain|some\s+or\s+all\s+(?:of\s+)?(?:your|the\s+personal|personal)|any\s+(?:of\s+your|personal))|request\s+(?:the\s+|its\s+|their\s+)?deletion|(?:deleted|removed|erased)\s+from\s+(?:our|the|its)\s+(?:\w+\s+)?(?:systems?|records|databases?|servers?)|remov(?:e|al\s+of)\s+(?:your|all\s+(?:of\s+)?your|the\s+personal|personal)\s+(?:personal\s+)?(?:data|information)`},
+	// asking the service to act: "ask us to correct it", "request that
+	// we delete the identifiers we hold"
+	{around(map[string][2]int{"ask": {0, 5}, "request": {0, 5}, "require": {0, 5}}),
+		`(?:ask|request|require)\s+(?:that\s+)?(?:us|we)\s+(?:to\s+)?(?:correct|rectify|amend|delete|erase|remove|restrict)`},
 	// portability
 	{around(map[string][2]int{"portability": {0, 0}, "export": {0, 8}, "download": {0, 8}, "machine": {0, 1}}),
 		`portability|(?:export|download)\s+(?:a\s+copy\s+of\s+)?(?:your|all\s+(?:of\s+)?your)\s+(?:personal\s+)?(?:data|information|content)|machine[\s-]readable`},
@@ -54,7 +59,7 @@ var rightRes = sync.OnceValue(func() []*regexp.Regexp { return compile(rightGrou
 // reader can ask for, not of what the service does ("we delete your data
 // after 30 days").
 var rightCueRe = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)\bright(?:s)?\s+(?:to|of)\b|\byour\s+(?:\w+\s+)?rights?\b|\b(?:following|these|those|certain|privacy|data\s+protection)\s+rights\b|\byou\s+(?:\w+\s+){0,2}?(?:have|has|can|could|may|might|are\s+entitled|are\s+able|request|ask|choose)\b|\brequests?\s+(?:to|that|for)\b|\bentitled\s+to\b`)
+	return regexp.MustCompile(`(?i)\bright(?:s)?\s+(?:to|of)\b|\byour\s+(?:\w+\s+)?rights?\b|\b(?:following|these|those|certain|privacy|data\s+protection)\s+rights\b|\byou\s+(?:\w+\s+){0,2}?(?:have|has|can|could|may|might|are\s+entitled|are\s+able|request|ask|choose|wish|want|would\s+like)\b|\brequests?\s+(?:to|that|for)\b|\bentitled\s+to\b|\b(?:enable|allow|permit)s?\s+you\s+to\b|\blets?\s+you\s+(?:\w+\s+)?(?:access|correct|delete|remove|download|export|update|edit|see|view|review|object|opt|withdraw|request|ask|choose|exercise)\b|\b(?:may|can|could)\s+(?:also\s+)?(?:ask|request)\b`)
 })
 
 // complaintToRe finds, in a sentence about a complaint, whom to: an
@@ -91,11 +96,15 @@ func userRight(words, sentence string) string {
 	w := strings.ToLower(strings.Join(strings.Fields(words), " "))
 	has := func(subs ...string) bool { return containsAny(w, subs...) }
 	switch {
+	case has("cop") && has("of,"):
+		// "receive a copy of, update or delete": the list's next right
+		// is in the words, not what the copy is of.
+		return rightAccess
 	case has("portab", "export", "download", "machine"):
 		return rightPortability
 	case has("rectif", "correct", "amend"):
 		return rightCorrection
-	case has("eras", "forgotten", "delet"):
+	case has("eras", "forgotten", "delet", "remov"):
 		return rightDeletion
 	case has("restrict", "limit"):
 		return rightRestriction
@@ -120,7 +129,7 @@ func userRight(words, sentence string) string {
 			return ""
 		}
 		return rightAutomated
-	case has("access", "know", "cop"):
+	case has("access", "know", "cop", "what", "see", "view", "inspect"):
 		return rightAccess
 	}
 	return ""

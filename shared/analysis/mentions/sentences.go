@@ -52,9 +52,15 @@ func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, boo
 			var ok bool
 			if hi-lo > maxSentenceRead {
 				// A sentence of no end (a list run together): the words
-				// around the match only.
+				// around the match, or the list's lead-in ("you have the
+				// right to: • ...") at the sentence's start.
 				sentence = text[max(lo, m[0]-maxSentenceRead/2):min(hi, m[1]+maxSentenceRead/2)]
-				ok = k.ok(sentence)
+				head, read := counts[lo]
+				if !read {
+					head = k.ok(text[lo:wordEnd(text, lo+maxSentenceRead/2)])
+					counts[lo] = head
+				}
+				ok = head || k.ok(sentence)
 			} else if v, read := counts[lo]; read {
 				ok = v
 			} else {
