@@ -15,10 +15,10 @@ import (
 // and not in one that says the data is not collected or processed.
 var dataTypeGroups = [...]group{
 	{around(map[string][2]int{"biometric": {0, 2}, "biometrics": {0, 0}, "faceprint": {0, 0}, "faceprints": {0, 0},
-		"fingerprint": {0, 0}, "fingerprints": {0, 0}, "voiceprint": {0, 0}, "voiceprints": {0, 0}, "facial": {0, 3}, "face": {0, 1}, "voice": {0, 1}}),
-		`biometrics?(?:\s+(?:data|information|identifiers?|templates?))?|face\s*prints?|fingerprints?|voice\s*prints?|facial\s+(?:recognition|geometry|scans?|features|templates?)(?:\s+(?:data|templates?))?`},
-	{around(map[string][2]int{"precise": {0, 3}, "gps": {0, 1}}),
-		`precise\s+(?:geo[\s-]?)?location(?:\s+(?:data|information))?|gps\s+(?:location|data|coordinates|signals)`},
+		"fingerprint": {1, 0}, "fingerprints": {1, 0}, "voiceprint": {0, 0}, "voiceprints": {0, 0}, "facial": {0, 3}, "face": {0, 1}, "voice": {0, 1}}),
+		`biometrics?(?:\s+(?:data|information|identifiers?|templates?))?|face\s*prints?|(?:(?:build|device|browser|canvas|digital|audio)\s+)?fingerprints?|voice\s*prints?|facial\s+(?:recognition|geometry|scans?|features|templates?)(?:\s+(?:data|templates?))?`},
+	{around(map[string][2]int{"precise": {1, 3}, "gps": {0, 1}}),
+		`(?:non[\s-]?)?precise\s+(?:geo[\s-]?)?location(?:\s+(?:data|information))?|gps\s+(?:location|data|coordinates|signals)`},
 	{around(map[string][2]int{"health": {0, 2}, "medical": {0, 2}, "genetic": {0, 1}}),
 		`(?:health|medical)(?:[\s-]related)?\s+(?:data|information|records?|conditions?|history)|genetic\s+(?:data|information)`},
 	{around(map[string][2]int{"social": {0, 2}, "ssn": {0, 0}, "ssns": {0, 0}, "passport": {0, 1}, "passports": {0, 1}, "driver": {0, 3}, "drivers": {0, 2},
@@ -87,6 +87,11 @@ func dataSentence(s string) bool {
 func dataType(words, _ string) string {
 	w := strings.ToLower(strings.Join(strings.Fields(words), " "))
 	has := func(subs ...string) bool { return containsAny(w, subs...) }
+	if strings.HasPrefix(w, "non") || has("fingerprint") && !strings.HasPrefix(w, "fingerprint") {
+		// "non-precise location" is coarse; a device's or a browser's
+		// fingerprint identifies a machine, not a body.
+		return ""
+	}
 	switch {
 	case has("biometric", "face", "facial", "finger", "voiceprint", "voice print"):
 		return "biometric data"

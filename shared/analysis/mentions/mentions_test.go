@@ -405,6 +405,11 @@ var dataTypeCases = map[string][]string{
 	"We do not collect biometric data or genetic data.":                                                      nil,
 	"Kestrel never asks for your Social Security number.":                                                    nil,
 	"Orchard is a voice print of the city.":                                                                  nil,
+	"We collect non-precise geolocation derived from your IP address.":                                       nil,
+	"We collect approximate and non precise location data.":                                                  nil,
+	"We collect device data such as the build fingerprint and screen size.":                                  nil,
+	"We use browser fingerprints to detect fraud.":                                                           nil,
+	"We collect your fingerprint to unlock the safe.":                                                        {"biometric data"},
 	"Calls to support are recorded, and call recordings are kept for 90 days.":                               {"voice recordings"},
 }
 
