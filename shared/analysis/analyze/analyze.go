@@ -77,7 +77,7 @@ func (a *Analyzer) attributes() *attrs.Model {
 // policy uploaded again is analysed again (ingest) and its history says
 // which rules read each version. TestRulesVersionNamesTheOutput holds it
 // to the analysis of the repository's sample policies.
-const RulesVersion = "2026-12-02.34"
+const RulesVersion = "2026-12-02.35"
 
 // Versions returns the versions of the models and rules the analyzer's
 // analyses come from, as those of a policy in English report them: the
@@ -212,8 +212,9 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 				}
 			}
 			for _, m := range mentions.FindLinked(s.Text, s.Links) {
-				// The policy's own company is no third party to it.
-				if m.Kind == policy.MentionThirdParty && facts.SameCompany(m.Value, res.Policy.Company) {
+				// The policy's own company is no third party to it, nor
+				// are its services that go by another name.
+				if m.Kind == policy.MentionThirdParty && ownService(m.Value, res.Policy.Company) {
 					continue
 				}
 				c.Mentions = append(c.Mentions, m)
@@ -280,3 +281,12 @@ func PracticeWords(clauses []policy.Clause) (words, n int) {
 }
 
 func round4(f float64) float64 { return math.Round(f*1e4) / 1e4 }
+
+// ownService reports whether a named third party is the policy's company
+// or one of its services ("AWS" in Amazon's policy).
+func ownService(name, company string) bool {
+	if facts.SameCompany(name, company) {
+		return true
+	}
+	return slices.ContainsFunc(mentions.Owners(name), func(owner string) bool { return facts.SameCompany(owner, company) })
+}

@@ -334,6 +334,25 @@ func TestOwnCompanyIsNoThirdParty(t *testing.T) {
 	if !slices.Equal(named, []string{"Google Analytics"}) {
 		t.Errorf("named third parties %q, want only Google Analytics", named)
 	}
+
+	// A service of the company under another name is its own too.
+	text = "Google Privacy Policy\n\nGoogle LLC (\u201cGoogle\u201d, \u201cwe\u201d) provides search.\n\n" +
+		"We use Google Analytics and YouTube data to improve our services, and we pay with Stripe.\n"
+	res, err = analyzer(t).Analyze(context.Background(), "google.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	named = nil
+	for _, c := range res.Clauses {
+		for _, m := range c.Mentions {
+			if m.Kind == policy.MentionThirdParty {
+				named = append(named, m.Value)
+			}
+		}
+	}
+	if res.Policy.Company != "Google" || !slices.Equal(named, []string{"Stripe"}) {
+		t.Errorf("company %q, named third parties %q, want Google and only Stripe", res.Policy.Company, named)
+	}
 }
 
 // An opt-out link of an HTML or Markdown policy is a mention of its

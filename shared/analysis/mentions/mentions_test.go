@@ -361,6 +361,11 @@ var securityCases = map[string][]string{
 	"Visit https://kestrel.example/privacy to read more.":                                                nil,
 	"Here is what you need to know about cookies.":                                                       nil,
 	"Sensitive files are encrypted.":                                                                     {"encryption"},
+	"We share hashed email addresses with advertising partners.":                                         nil,
+	"Partners receive a hashed or encrypted email address or user ID.":                                   nil,
+	"We may use your pseudonymized email address to measure our campaigns.":                              nil,
+	"Passwords are hashed and salted, and backups encrypted.":                                            {"hashing", "encryption"},
+	"Orchard offers encrypted email to its customers.":                                                   {"encryption"},
 }
 
 var rightCases = map[string][]string{
@@ -432,5 +437,24 @@ func TestMentionValuesAreCanonical(t *testing.T) {
 		if n < 8 {
 			t.Errorf("%s: only %d values checked", kind, n)
 		}
+	}
+}
+
+// Every service with owners is a name the mentions give, and no owner is
+// the service itself.
+func TestOwnersNameServices(t *testing.T) {
+	for name, os := range owners {
+		if !slices.Contains(namedThirdParties, name) {
+			t.Errorf("owners of %q, which no mention gives", name)
+		}
+		if slices.Contains(os, name) || len(os) == 0 {
+			t.Errorf("owners of %q: %q", name, os)
+		}
+	}
+	if got := Owners("AWS"); !slices.Contains(got, "Amazon") {
+		t.Errorf("Owners(AWS) = %q", got)
+	}
+	if got := Owners("Stripe"); got != nil {
+		t.Errorf("Owners(Stripe) = %q, want none", got)
 	}
 }

@@ -98,6 +98,9 @@ func securityMeasure(text string, start, end int) string {
 		return "" // a URL's scheme
 	}
 	w := strings.ToLower(strings.Join(strings.Fields(text[start:end]), " "))
+	if namesIdentifier(text, start, end, w) {
+		return ""
+	}
 	switch {
 	case strings.HasPrefix(w, "end"):
 		return securityEndToEnd
@@ -139,4 +142,34 @@ func securityMeasure(text string, start, end int) string {
 		return "PCI DSS"
 	}
 	return ""
+}
+
+// identifierRe starts a text with an identifier, perhaps after a second
+// participle ("or encrypted"): "email addresses", "user IDs", "phone
+// numbers".
+var identifierRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s+(?:(?:or|and|,)\s+\w+ed\s+)?(?:e-?mails?|(?:\w+\s+)?identifiers?|(?:user\s+|device\s+|advertising\s+)?ids?|phone\s+numbers?)\b`)
+})
+
+// namesIdentifier reports whether the words text[start:end] (w, in lower
+// case) make an identifier of what follows them rather than name a
+// safeguard: "hashed email addresses" and "pseudonymised user IDs" are
+// what advertising partners match people by; "a hashed or encrypted email
+// address" too.
+func namesIdentifier(text string, start, end int, w string) bool {
+	if !strings.HasSuffix(w, "ed") {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(w, "hash"), strings.HasPrefix(w, "pseudonymi"):
+	case strings.HasPrefix(w, "encrypt"):
+		// Only beside hashing: an "encrypted email" service is a safeguard.
+		before := strings.ToLower(text[max(0, start-12):start])
+		if !strings.Contains(before, "hashed or ") && !strings.Contains(before, "hashed and ") {
+			return false
+		}
+	default:
+		return false
+	}
+	return identifierRe().MatchString(strings.ToLower(text[end:min(len(text), end+60)]))
 }
