@@ -18,7 +18,7 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-02.35"
+	digestVersion = "2026-12-02.36"
 	textDigest    = "1a06ec773538636a90e8e2c2290b95397ecc3f57a30662288693fffc9eba61ab"
 	pdfDigest     = "0e15f524929f05f30fede5deb9f724e0505e36c040675b97f77017f3f5a601d8"
 )

@@ -88,7 +88,7 @@ var (
 		return regexp.MustCompile(`(?i)\b(?:(?:your\s+|the\s+)?(?:account|privacy|cookie|cookies|browser|ad|ads|advertising|notification|email|e-mail|communication|marketing|device|app|mobile\s+device|location)\s+(?:settings|preferences|preference\s+center|controls?|dashboard)|unsubscribe\s+link|(?:link\s+to\s+)?unsubscribe|do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:information|info|data)|global\s+privacy\s+control|opt[\s-]out\s+(?:link|page|form|tool)|cookie\s+(?:banner|consent\s+tool)|privacy\s+choices|your\s+ad\s+choices|adchoices|network\s+advertising\s+initiative|digital\s+advertising\s+alliance|limit\s+ad\s+tracking)\b`)
 	})
 	optOutCueRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:opt(?:ing)?[\s-]?out|unsubscrib\w*|withdraw\w*|object|objection|do\s+not\s+sell|stop\s+receiving|disable|turn\s+off|decline|manage|choices?|preferences?|consent|adjust|change\s+your|cookie|cookies|deactivate|limit)\b`)
+		return regexp.MustCompile(`(?i)\b(?:opt(?:ing)?[\s-]?out|unsubscrib\w*|withdraw\w*|object|objection|do\s+not\s+sell|stop\s+receiving|disable|(?:turn|switch)\w*\s+(?:\w+\s+){0,2}?off|decline|manage|choices?|preferences?|consent|adjust|change\s+your|(?:exercise\s+)?control(?:s|ling)?\s+(?:\w+\s+){0,3}?(?:cookies?|privacy|settings|information|data|use|them|it)|(?:block|refus|reject|remov|delet|clear|disabl)\w*\s+(?:[\w-]+\s+){0,3}?cookies|(?:block|refuse|reject|remove|delete|clear|disable)\s+(?:them|these|it)|deactivate|limit)\b`)
 	})
 
 	recipientRe = sync.OnceValue(func() *regexp.Regexp {

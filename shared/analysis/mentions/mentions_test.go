@@ -171,6 +171,13 @@ func TestExtractOptOut(t *testing.T) {
 		// A link ends as in the key facts: at a bracket it did not open,
 		// at an arrow of a route through menus.
 		"To opt out, use our form (https://example.com/optout)or https://example.com/login→Settings.": {"https://example.com/optout", "https://example.com/login"},
+		// A sentence that only names cookies offers no choice; one that
+		// says how to refuse them does.
+		"For more about the cookies we use, read our Cookie Notice at https://kestrel.example/cookies.":    nil,
+		"Cookies: _ga, _gid. Cookies used: First Party. See https://cookies.example/_ga.":                  nil,
+		"You can block third-party cookies in your browser, as https://kestrel.example/help explains.":     {"https://kestrel.example/help"},
+		"You can switch personalisation off at https://kestrel.example/account at any time.":               {"https://kestrel.example/account"},
+		"To learn how to control the use of your information, see https://kestrel.example/privacy-center.": {"https://kestrel.example/privacy-center"},
 	})
 }
 
