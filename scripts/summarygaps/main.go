@@ -53,7 +53,7 @@ var sections = []section{
 	{"audiences", "International and Specific Audiences", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Audiences }, nil},
 	{"security", "Data Security", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Security }, []string{policy.MentionSecurity}},
 	{"doNotTrack", "Do Not Track", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.DoNotTrack }, []string{policy.MentionSignal}},
-	{"changes", "Policy Change", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Changes }, nil},
+	{"changes", "Policy Change", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Changes }, []string{policy.MentionChangeNotice}},
 }
 
 func main() {

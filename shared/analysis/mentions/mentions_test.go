@@ -111,6 +111,12 @@ func TestExtractDataTypes(t *testing.T) {
 	check(t, policy.MentionDataType, dataTypeCases)
 }
 
+// How readers learn that the policy changed, only in a sentence about
+// changes, not about a breach.
+func TestExtractChangeNotices(t *testing.T) {
+	check(t, policy.MentionChangeNotice, changeNoticeCases)
+}
+
 func TestExtractThirdParties(t *testing.T) {
 	check(t, policy.MentionThirdParty, map[string][]string{
 		"We use Google Analytics and Hotjar to understand how visitors use the site.": {"Google Analytics", "Hotjar"},
@@ -407,6 +413,28 @@ var rightCases = map[string][]string{
 	"When you close your account we remove your personal data from our servers within 90 days.":                            nil,
 }
 
+var changeNoticeCases = map[string][]string{
+	"If we make material changes to this policy, we will notify you by email before they take effect.":                                    {"personal notice"},
+	"We will post any changes on this page and update the \u201cLast updated\u201d date above.":                                           {"general notice in privacy policy"},
+	"When we change this notice, we will place a prominent notice on our website.":                                                        {"general notice on website"},
+	"We may update this statement; please review it periodically.":                                                                        {"check for changes"},
+	"We recommend that you check the privacy notice at regular intervals.":                                                                {"check for changes"},
+	"Changes to this policy take effect thirty (30) days after we post them, and we will ask for your consent where the law requires it.": {"30 days' notice", "consent sought for changes"},
+	"We will give you at least 14 days' notice of any change that reduces your rights.":                                                   {"14 days' notice"},
+	"Orchard reserves the right to change the policy, which will be effective 10 days following posting the revision on the site.":        {"10 days' notice", "general notice on website"},
+	"We may notify you of changes by posting the new policy on our website.":                                                              {"general notice on website"},
+	"If there is a breach of your data, we will notify you by email within 72 hours.":                                                     nil,
+	"Kestrel will notify you of any changes to the Services that may affect you.":                                                         nil,
+	"If you apply for a job we post on our website, we use your CV to assess you.":                                                        nil,
+	"You can change your browser settings to notify you when you receive a cookie.":                                                       nil,
+	"If you have questions about changes to this policy, contact us via e-mail at privacy@kestrel.example.":                               nil,
+	"The latest version of this policy will be available on this page.":                                                                   {"general notice in privacy policy"},
+	"When this policy changes materially, we will post a notice on this website at least a week in advance.":                              {"general notice on website", "1 week's notice"},
+	"This notice may be updated, and you will always find the most recent version on our website.":                                        {"general notice on website"},
+	"How do we notify you of changes to this notice?":                                                                                     nil,
+	"You can change your email preferences in your account settings.":                                                                     nil,
+}
+
 var dataTypeCases = map[string][]string{
 	"To verify your identity we collect a scan of your government-issued ID and a facial geometry template.": {"government identifiers", "biometric data"},
 	"Kestrel collects precise location from your device's GPS signals when you allow it.":                    {"precise geolocation"},
@@ -431,6 +459,7 @@ var dataTypeCases = map[string][]string{
 func TestMentionValuesAreCanonical(t *testing.T) {
 	for kind, cases := range map[string]map[string][]string{
 		policy.MentionSecurity: securityCases, policy.MentionRight: rightCases, policy.MentionDataType: dataTypeCases,
+		policy.MentionChangeNotice: changeNoticeCases,
 	} {
 		n := 0
 		for text := range cases {

@@ -27,6 +27,7 @@ func sentenceKinds() []sentenceKind {
 	return []sentenceKind{
 		{policy.MentionRight, rightRes, rightGroups[:], rightCueRe().MatchString, userRight},
 		{policy.MentionDataType, dataTypeRes, dataTypeGroups[:], dataSentence, dataType},
+		{policy.MentionChangeNotice, changeRes, changeGroups[:], changeSentence, changeNotice},
 	}
 }
 
@@ -48,6 +49,9 @@ func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, boo
 	for i, re := range k.res() {
 		for _, m := range all(re, &k.groups[i].words, false) {
 			lo, hi := sentenceOf(text, m[0], m[1])
+			if hi < len(text) && strings.IndexByte(".!?", text[hi]) >= 0 {
+				hi++ // with its end: a question is not a statement
+			}
 			sentence := text[lo:hi]
 			var ok bool
 			if hi-lo > maxSentenceRead {

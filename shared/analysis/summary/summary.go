@@ -66,7 +66,7 @@ func Build(clauses []policy.Clause) policy.PrivacySummary {
 		// Opt-out preference signals (the Global Privacy Control) are
 		// today's Do Not Track: modern policies state them together.
 		{&out.DoNotTrack, section{attrs: []pick{{dnt, "Do Not Track policy"}}, mentions: []string{policy.MentionSignal}}},
-		{&out.Changes, section{attrs: []pick{{change, "Notification Type"}}}},
+		{&out.Changes, section{attrs: []pick{{change, "Notification Type"}}, mentions: []string{policy.MentionChangeNotice}}},
 	} {
 		*s.dst = collect(clauses, s.sec)
 	}

@@ -52,6 +52,10 @@ func TestBuild(t *testing.T) {
 			{Kind: policy.MentionSignal, Value: "GPC honored where required by law"},
 			{Kind: policy.MentionOptOut, Value: "global privacy control"},
 		}},
+		{Ordinal: 8, Mentions: []policy.Mention{
+			{Kind: policy.MentionChangeNotice, Value: "general notice on website"},
+			{Kind: policy.MentionChangeNotice, Value: "30 days' notice"},
+		}},
 	}
 	s := Build(clauses)
 	want := map[string][]policy.SummaryItem{
@@ -84,7 +88,11 @@ func TestBuild(t *testing.T) {
 			{Value: "Not honored", Source: "attribute", Attribute: "Do Not Track policy", Score: 0.9, Clauses: []int{6}},
 			{Value: "GPC honored where required by law", Source: "mention", Kind: policy.MentionSignal, Score: 1, Clauses: []int{7}},
 		},
-		"changes": {{Value: "General notice on website", Source: "attribute", Attribute: "Notification Type", Score: 0.7, Clauses: []int{6}}},
+		"changes": {
+			// The mention of the same value joins the attribute's item.
+			{Value: "General notice on website", Source: "attribute", Attribute: "Notification Type", Score: 0.7, Clauses: []int{6, 8}},
+			{Value: "30 days' notice", Source: "mention", Kind: policy.MentionChangeNotice, Score: 1, Clauses: []int{8}},
+		},
 	}
 	got := sections(t, s)
 	for name, w := range want {

@@ -188,6 +188,7 @@ var Kinds = []Kind{
 	{policy.MentionSecurity, "A security measure or certification the clause names: \"encryption in transit\", \"encryption at rest\", \"multi-factor authentication\", \"access controls\", \"ISO 27001\", \"SOC 2\"."},
 	{policy.MentionRight, "A right the clause says users have over their data: \"access\", \"correction\", \"deletion\", \"portability\", \"restriction of processing\", \"objection to processing\", \"withdrawal of consent\", \"opt out of sale or sharing\", \"complaint to an authority\", \"appeal\", \"non-discrimination\", \"automated decisions\"."},
 	{policy.MentionDataType, "A kind of personal data the clause names that the OPP-115 values leave general: \"biometric data\", \"precise geolocation\", \"health data\", \"genetic data\", \"government identifiers\", \"payment card data\", \"date of birth\", \"racial or ethnic origin\", \"voice recordings\", \"contacts\"."},
+	{policy.MentionChangeNotice, "How the clause says readers learn of changes to the policy, or how long before a change takes effect: \"personal notice\", \"general notice on website\", \"general notice in privacy policy\", \"check for changes\", \"consent sought for changes\", \"30 days' notice\"."},
 }
 
 // KindOf returns the mention kind named s, in any letter case.

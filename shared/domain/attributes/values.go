@@ -2,6 +2,7 @@ package attributes
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,12 +27,45 @@ func Canonical(kind, value string) string {
 		return RecipientCategory(value)
 	case policy.MentionRetention:
 		return RetentionPeriod(value)
-	case policy.MentionSecurity, policy.MentionRight, policy.MentionDataType:
+	case policy.MentionSecurity, policy.MentionRight, policy.MentionDataType, policy.MentionChangeNotice:
 		if v, ok := mentionForms()[kind][strings.ToLower(strings.Join(strings.Fields(value), " "))]; ok {
 			return v
 		}
+		if kind == policy.MentionChangeNotice {
+			if v, ok := NoticePeriod(value); ok {
+				return v
+			}
+		}
 	}
 	return value
+}
+
+// noticePeriodRe reads a notice period as a query writes it: "30 days",
+// "30 days' notice", "thirty days notice", "2 weeks".
+var noticePeriodRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\s*(\S+)\s+(day|week)s?['’]?(?:\s+(?:advance\s+)?notice)?\s*$`)
+})
+
+// NoticePeriod is the value of a change-notice mention that gives how long
+// before a change takes effect ("30 days' notice", "1 week's notice"),
+// read from a query's words or a policy's ("a week"); ok is false when
+// they give no such period.
+func NoticePeriod(s string) (string, bool) {
+	m := noticePeriodRe().FindStringSubmatch(s)
+	if m == nil {
+		return "", false
+	}
+	n, ok := Number(m[1])
+	if strings.EqualFold(m[1], "a") {
+		n, ok = 1, true
+	}
+	if !ok || n < 1 || n > 365 {
+		return "", false
+	}
+	if n == 1 {
+		return Period(n, m[2]) + "'s notice", true
+	}
+	return Period(n, m[2]) + "' notice", true
 }
 
 // mentionForms map the ways a query may write a security measure, a right
@@ -92,6 +126,13 @@ var mentionForms = sync.OnceValue(func() map[string]map[string]string {
 			"contacts":                       {"contacts", "address book", "contact list"},
 			"browsing or search history":     {"browsing or search history", "browsing history", "search history"},
 			"message content":                {"message content", "content of messages", "messages"},
+		},
+		policy.MentionChangeNotice: {
+			"personal notice":                  {"personal notice", "email", "e-mail", "email notice", "notice by email", "direct notice", "in-app notification"},
+			"general notice on website":        {"general notice on website", "website notice", "notice on the website", "prominent notice", "banner"},
+			"general notice in privacy policy": {"general notice in privacy policy", "posted on this page", "updated date", "last updated date", "revised date"},
+			"check for changes":                {"check for changes", "no notification", "review periodically", "check regularly"},
+			"consent sought for changes":       {"consent sought for changes", "consent", "consent for changes"},
 		},
 	}
 	out := map[string]map[string]string{}

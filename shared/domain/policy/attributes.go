@@ -58,10 +58,15 @@ const (
 	// the OPP-115 values leave general: "biometric data", "precise
 	// geolocation", "government identifiers", "racial or ethnic origin".
 	MentionDataType = "data-type"
+	// MentionChangeNotice is how the clause says readers learn of changes
+	// to the policy, or how far ahead: "personal notice", "general notice
+	// on website", "general notice in privacy policy", "check for
+	// changes", "consent sought for changes", "30 days' notice".
+	MentionChangeNotice = "change-notice"
 )
 
 // MentionKinds lists the mention kinds in the order summaries show them.
-var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity, MentionRight, MentionDataType}
+var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity, MentionRight, MentionDataType, MentionChangeNotice}
 
 // Mention is one value of a mention kind found in a clause, normalised
 // (numbers as digits, "7 years"; regions and recipient categories in one
