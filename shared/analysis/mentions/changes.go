@@ -16,8 +16,8 @@ import (
 // ("review this policy periodically"), consent asked for, and how long
 // before a change takes effect ("at least 30 days before").
 var changeGroups = [...]group{
-	{around(map[string][2]int{"notify": {0, 4}, "notifying": {0, 4}, "inform": {0, 4}, "informing": {0, 4}, "alert": {0, 3}}),
-		`(?:notify(?:ing)?|inform(?:ing)?|alert)\s+(?:you|users|our\s+users|affected\s+users|account\s+holders|customers)\b`},
+	{around(map[string][2]int{"notify": {0, 4}, "notifying": {0, 4}, "inform": {0, 4}, "informing": {0, 4}, "alert": {0, 3}, "contact": {0, 4}}),
+		`(?:notify(?:ing)?|inform(?:ing)?|alert)\s+(?:you|users|our\s+users|affected\s+users|account\s+holders|customers)\b|contact\s+you\s+(?:directly|personally|individually|by\s+e-?mail)`},
 	{around(map[string][2]int{"send": {0, 5}, "sending": {0, 5}, "email": {1, 2}, "mail": {2, 2}, "push": {0, 1}, "app": {2, 1}}),
 		`(?:send(?:ing)?|provid(?:e|ing))\s+you\s+(?:an?\s+)?(?:e-?mail|notice|notification|message)|(?:by|via|through)\s+e-?mail|(?:e-?mail|in-app|push)\s+notifications?`},
 	{around(map[string][2]int{"post": {0, 12}, "posting": {0, 12}, "posted": {6, 6}, "publish": {0, 12}, "publishing": {0, 12}, "published": {6, 6}, "available": {6, 6}, "version": {4, 8}}),
@@ -96,6 +96,8 @@ func changeNotice(words, sentence string) string {
 		return changeConsent
 	case strings.Contains(w, "day") || strings.Contains(w, "week"):
 		return noticePeriod(w)
+	case strings.HasPrefix(w, "contact"):
+		return changePersonal
 	case strings.HasPrefix(w, "notify") || strings.HasPrefix(w, "inform") || strings.HasPrefix(w, "alert"):
 		if noticeByPostRe().MatchString(sentence) {
 			return "" // the posting itself is found on its own words

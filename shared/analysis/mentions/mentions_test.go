@@ -429,7 +429,7 @@ var changeNoticeCases = map[string][]string{
 	"You can change your browser settings to notify you when you receive a cookie.":                                                       nil,
 	"If you have questions about changes to this policy, contact us via e-mail at privacy@kestrel.example.":                               nil,
 	"The latest version of this policy will be available on this page.":                                                                   {"general notice in privacy policy"},
-	"When this policy changes materially, we will post a notice on this website at least a week in advance.":                              {"general notice on website", "1 week's notice"},
+	"When this policy changes materially, we will post a notice on this website at least a week in advance, and contact you directly.":    {"general notice on website", "1 week's notice", "personal notice"},
 	"This notice may be updated, and you will always find the most recent version on our website.":                                        {"general notice on website"},
 	"How do we notify you of changes to this notice?":                                                                                     nil,
 	"You can change your email preferences in your account settings.":                                                                     nil,
