@@ -91,11 +91,14 @@ var noticeByPostRe = sync.OnceValue(func() *regexp.Regexp {
 // changeNotice is the value of a match's words in their sentence.
 func changeNotice(words, sentence string) string {
 	w := strings.ToLower(strings.Join(strings.Fields(words), " "))
+	if strings.Contains(w, " day") || strings.Contains(w, " week") {
+		if v := noticePeriod(w); v != "" {
+			return v
+		}
+	}
 	switch {
 	case strings.HasSuffix(w, "consent"):
 		return changeConsent
-	case strings.Contains(w, "day") || strings.Contains(w, "week"):
-		return noticePeriod(w)
 	case strings.HasPrefix(w, "contact"):
 		return changePersonal
 	case strings.HasPrefix(w, "notify") || strings.HasPrefix(w, "inform") || strings.HasPrefix(w, "alert"):
@@ -128,7 +131,7 @@ func changeNotice(words, sentence string) string {
 }
 
 // noticePeriod is "30 days' notice" for words that give how long before a
-// change takes effect, "" when the number is none or out of range.
+// change takes effect, "" when they do not open with a number in range.
 func noticePeriod(w string) string {
 	fields := strings.Fields(w)
 	unit := "day"

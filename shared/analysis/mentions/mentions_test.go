@@ -431,6 +431,7 @@ var changeNoticeCases = map[string][]string{
 	"The latest version of this policy will be available on this page.":                                                                   {"general notice in privacy policy"},
 	"When this policy changes materially, we will post a notice on this website at least a week in advance, and contact you directly.":    {"general notice on website", "1 week's notice", "personal notice"},
 	"This notice may be updated, and you will always find the most recent version on our website.":                                        {"general notice on website"},
+	"When this policy changes, we post the updated version today on this page.":                                                           {"general notice in privacy policy"},
 	"How do we notify you of changes to this notice?":                                                                                     nil,
 	"You can change your email preferences in your account settings.":                                                                     nil,
 }
