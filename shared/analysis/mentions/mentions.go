@@ -463,7 +463,7 @@ func find(text string, filter bool) []policy.Mention {
 		add(policy.MentionOptOut, v, m[0], m[1])
 	}
 	for _, m := range all(regionRe(), &regionWords, false) {
-		if regionLawRe().MatchString(text[m[0]:m[1]]) || !inAddress(text, m[0], m[1]) {
+		if regionLawRe().MatchString(text[m[0]:m[1]]) || !inAddress(text, m[0], m[1]) && !inOrgName(text, m[0], m[1]) {
 			add(policy.MentionRegion, region(text[m[0]:m[1]]), m[0], m[1])
 		}
 	}
@@ -599,6 +599,25 @@ func notAnAge(text string, start, end int) bool {
 // inAddress reports whether the place text[start:end] is in a postal
 // address or a list of dialling codes rather than a sentence about the
 // region.
+// orgAfterRe starts a text with a company's legal form, orgBeforeRe ends
+// one with the kind of body a place name can end the name of.
+var (
+	orgAfterRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^,?\s+(?:Inc|Ltd|LLC|L\.L\.C|Limited|Corp|Corporation|GmbH|ULC|Pty|S\.?A|B\.?V|SAS|SARL|PLC|plc)\b`)
+	})
+	orgBeforeRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b(?:University|Alliance|Association|Bureau|Council|Foundation|Institute|Bank)\s+of\s+(?:the\s+)?$`)
+	})
+)
+
+// inOrgName reports whether the region at text[start:end] is part of an
+// organisation's name: a company's ("Kestrel Canada, Inc."), or a body's
+// ("the University of California", "the Digital Advertising Alliance of
+// Canada"), not a region the policy addresses.
+func inOrgName(text string, start, end int) bool {
+	return orgAfterRe().MatchString(text[end:min(len(text), end+24)]) || orgBeforeRe().MatchString(text[max(0, start-40):start])
+}
+
 func inAddress(text string, start, end int) bool {
 	lo, hi := sentenceOf(text, start, end)
 	s := text[lo:hi]

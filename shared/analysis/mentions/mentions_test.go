@@ -189,17 +189,22 @@ func TestExtractOptOut(t *testing.T) {
 
 func TestExtractRegions(t *testing.T) {
 	check(t, policy.MentionRegion, map[string][]string{
-		"If you live in the European Economic Area (EEA) or the UK, the GDPR gives you these rights.": {"EEA/UK", "EEA/UK", "EEA/UK", "EEA/UK"},
-		"California residents have rights under the CCPA.":                                            {"California", "California"},
-		"Residents of Virginia, Colorado and Connecticut may appeal a refusal.":                       {"US state: Virginia", "US state: Colorado", "US state: Connecticut"},
-		"Users in Brazil may contact our data protection officer under the LGPD.":                     {"Brazil", "Brazil"},
-		"For users in Canada, PIPEDA applies.":                                                        {"Canada", "Canada"},
+		"If you live in the European Economic Area (EEA) or the UK, the GDPR gives you these rights.":   {"EEA/UK", "EEA/UK", "EEA/UK", "EEA/UK"},
+		"California residents have rights under the CCPA.":                                              {"California", "California"},
+		"Residents of Virginia, Colorado and Connecticut may appeal a refusal.":                         {"US state: Virginia", "US state: Colorado", "US state: Connecticut"},
+		"Users in Brazil may contact our data protection officer under the LGPD.":                       {"Brazil", "Brazil"},
+		"Your provider is Kestrel Canada, Inc., and we study trails with the University of California.": nil,
+		"Visit the opt-out portal of the Digital Advertising Alliance of Canada.":                       nil,
+		"Residents of Canada may ask Kestrel Canada Ltd for access.":                                    {"Canada"},
+		"Montana residents may complain to the Montana AG.":                                             {"US state: Montana", "US state: Montana"},
+		"For users in Canada, PIPEDA applies.":                                                          {"Canada", "Canada"},
 		// Postal addresses and dialling-code pickers name places, not
 		// regions the policy addresses; the laws' names count anywhere.
-		"Write to Acme Inc., 100 Congress Avenue, Suite 200, Austin, Texas 78701.":             nil,
-		"Acme UK Ltd, 1 Cousin Lane, London, EC4R 3TE, United Kingdom":                         nil,
-		"Belgium (+32)Belize (+501)Brazil (+55)Bulgaria (+359)Canada (+1)Chad (+235)":          nil,
-		"Our representative under the UK GDPR is Acme UK Ltd, 1 Cousin Lane, London EC4R 3TE.": {"EEA/UK", "EEA/UK", "EEA/UK"},
+		"Write to Acme Inc., 100 Congress Avenue, Suite 200, Austin, Texas 78701.":    nil,
+		"Acme UK Ltd, 1 Cousin Lane, London, EC4R 3TE, United Kingdom":                nil,
+		"Belgium (+32)Belize (+501)Brazil (+55)Bulgaria (+359)Canada (+1)Chad (+235)": nil,
+		// The law names the region; the representative's company name does not.
+		"Our representative under the UK GDPR is Acme UK Ltd, 1 Cousin Lane, London EC4R 3TE.": {"EEA/UK", "EEA/UK"},
 		"Residents of Texas may write to 100 Congress Avenue, Austin, Texas 78701.":            {"US state: Texas", "US state: Texas"},
 		"Acme Ltd, 1 Cousin Lane, London EC4R 3TE, processes data under the GDPR.":             {"EEA/UK"},
 		"We euthanize no data.": nil,
