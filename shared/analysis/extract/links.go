@@ -55,6 +55,11 @@ func webLink(base *url.URL, href string) string {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
 	}
+	if strings.HasPrefix(u.Path, "/cdn-cgi/l/email-protection") {
+		// A page saved with its e-mail addresses hidden by the host's
+		// scripts: the link leads to no page a reader could use.
+		return ""
+	}
 	return u.String()
 }
 

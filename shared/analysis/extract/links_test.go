@@ -38,6 +38,10 @@ form</a> or <a href="https://kestrel.example/help">help</a></td></tr>
 			[]link{{"Orchard opt-out", "https://orchard.example/optout"}, {"None", "https://last.example/"}, {"a page", "https://kestrel.example/after"}}},
 		{"html without a base", "p.html", `<p>Use <a href="/choices">our page</a> or <a href="HTTPS://optout.example/x">this tool</a>.</p>`,
 			[]link{{"this tool", "https://optout.example/x"}}},
+		// An address hidden by the host when the page was saved leads
+		// nowhere a reader could use.
+		{"hidden address", "p.md", "To opt out, write to [[email protected]](https://kestrel.example/cdn-cgi/l/email-protection#6b1b) or use [the form](https://kestrel.example/optout).\n",
+			[]link{{"the form", "https://kestrel.example/optout"}}},
 		{"markdown", "p.md", "# Privacy\n\nTo opt out, use [our **privacy choices** page](https://kestrel.example/choices \"Choices\") or the [industry tool](<https://optout.example/>).\n\n" +
 			"*   [First item](https://kestrel.example/a), [back](#top), [mail](mailto:a@kestrel.example), [relative](/x)\n\nSee [the\nlong link](https://kestrel.example/long).\n",
 			[]link{{"our privacy choices page", "https://kestrel.example/choices"}, {"industry tool", "https://optout.example/"}, {"First item", "https://kestrel.example/a"}, {"the\nlong link", "https://kestrel.example/long"}}},
