@@ -2,10 +2,12 @@ package summary
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -262,5 +264,52 @@ func TestStatesFollowsBuild(t *testing.T) {
 	}
 	if n != 7 {
 		t.Errorf("%d item clauses, want 7 (insurers 1,2; opt-out link 2,3; Californians 1,2; Brazil 4)", n)
+	}
+}
+
+// What a clause says the service does not do is no item: "We do not use
+// advertising cookies" does not make Advertising a purpose. A denial with
+// an exception, or followed by what the service does, still states it.
+func TestDeniedPracticeIsNoItem(t *testing.T) {
+	spanned := func(text, evidence string, a policy.Attribute) policy.Attribute {
+		start := utf8.RuneCountInString(text[:strings.Index(text, evidence)])
+		a.Spans = []policy.Span{{Start: start, End: start + utf8.RuneCountInString(evidence)}}
+		return a
+	}
+	deny := "Our site counts visits. We do not use advertising cookies."
+	except := "We don’t share your information with anyone, except to comply with the law."
+	after := "Kestrel does not sell your data; we use it for analytics."
+	company := "Kestrel does not share location data with advertisers."
+	clauses := []policy.Clause{
+		{Ordinal: 1, Text: deny, Attributes: []policy.Attribute{
+			spanned(deny, "We do not use advertising cookies.", attr(firstParty, "Purpose", "Advertising", 0.5)),
+			spanned(deny, "Our site counts visits.", attr(firstParty, "Purpose", "Analytics/Research", 0.5)),
+		}},
+		{Ordinal: 2, Text: except, Attributes: []policy.Attribute{spanned(except, except, attr(thirdParty, "Purpose", "Legal requirement", 0.5))}},
+		{Ordinal: 3, Text: after, Attributes: []policy.Attribute{spanned(after, after, attr(firstParty, "Purpose", "Analytics/Research", 0.5))}},
+		{Ordinal: 4, Text: company, Attributes: []policy.Attribute{
+			spanned(company, company, attr(thirdParty, infoType, "Location", 0.5)),
+			spanned(company, company, attr(thirdParty, "Third Party Entity", "Unnamed third party", 0.5)),
+			// Choices are not read this way: "you do not have to" is a choice.
+			spanned(company, company, attr("User Choice/Control", "Choice Type", "Opt-out link", 0.5)),
+		}},
+	}
+	s := Build(clauses)
+	var purposes []string
+	for _, it := range s.Purposes {
+		purposes = append(purposes, fmt.Sprintf("%s %v", it.Value, it.Clauses))
+	}
+	if want := []string{"Analytics/Research [1 3]", "Legal requirement [2]"}; !slices.Equal(purposes, want) {
+		t.Errorf("purposes %q, want %q", purposes, want)
+	}
+	if len(s.ThirdParties) != 0 || len(s.Choices) != 1 {
+		t.Errorf("third parties %+v (want none), choices %+v (want the opt-out link)", s.ThirdParties, s.Choices)
+	}
+	for _, c := range clauses {
+		for _, it := range slices.Concat(s.Purposes, s.ThirdParties, s.DataCollected) {
+			if States(c, it) != slices.Contains(it.Clauses, c.Ordinal) {
+				t.Errorf("States(%d, %q) disagrees with the item's clauses %v", c.Ordinal, it.Value, it.Clauses)
+			}
+		}
 	}
 }

@@ -1,0 +1,76 @@
+package summary
+
+import (
+	"regexp"
+	"sync"
+
+	"github.com/policylens/policylens/shared/domain/policy"
+)
+
+// What a clause says the service does not do is no answer to what it
+// does: "We do not use advertising cookies" gives the attribute model's
+// Purpose Advertising (OPP-115 annotates such a clause with the purpose
+// and Does Not), which the summary must not list as a purpose. The rule
+// reads the attribute's evidence sentence.
+var (
+	// deniedRe finds the service saying it does not do a thing with data:
+	// "we do not use", "we won't share", "we never sell", "Acme does not
+	// disclose".
+	deniedRe = sync.OnceValue(func() *regexp.Regexp {
+		const verb = `(?i:use|collect|share|sell|disclose|process|rent|trade|transfer|provide|engage|display|serve|send)\w*`
+		return regexp.MustCompile(`(?:(?i:\b(?:we|it|they)\s+(?:(?:do|does|did|will|shall|would)\s+not|(?:don|doesn|won|didn)[’']t|never))|\b\p{Lu}[\p{L}\p{N}&.-]*\s+(?:does|will)\s+not)\s+(?:[\w-]+\s+){0,2}?` + verb + `\b`)
+	})
+	// exceptRe finds an exception or a condition, under which the practice
+	// does happen: "we do not share it except to comply with the law",
+	// "without your consent", "we do not sell it, but we share it".
+	exceptRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(?:except|unless|other\s+than|without|but|only|apart\s+from|besides|beyond|outside)\b|\bwe\s+(?:may\s+|also\s+)?(?:use|share|collect|disclose|process)\b`)
+	})
+)
+
+// denies reports whether a's evidence in clause c says the service does
+// not do what a names, with no exception.
+func denies(c policy.Clause, a policy.Attribute) bool {
+	if len(a.Spans) == 0 {
+		return false
+	}
+	s := spanText(c.Text, a.Spans[0])
+	loc := deniedRe().FindStringIndex(s)
+	if loc == nil {
+		return false
+	}
+	// An exception anywhere in the sentence, or a practice stated after
+	// the denial ("we do not sell it; we use it for analytics").
+	return !exceptRe().MatchString(s[:loc[0]]) && !exceptRe().MatchString(s[loc[1]:])
+}
+
+// spanText is the text of a span in code points of text.
+func spanText(text string, sp policy.Span) string {
+	start, i := -1, 0
+	for b := range text {
+		if i == sp.Start {
+			start = b
+		}
+		if i == sp.End {
+			if start < 0 {
+				return ""
+			}
+			return text[start:b]
+		}
+		i++
+	}
+	if start < 0 || sp.End != i {
+		return ""
+	}
+	return text[start:]
+}
+
+// deniable are the attributes whose items the rule checks: what is
+// collected, for what, and who receives it.
+func deniable(a policy.Attribute) bool {
+	switch a.Attribute {
+	case infoType, "Purpose", "Third Party Entity":
+		return a.Category == firstParty || a.Category == thirdParty
+	}
+	return false
+}
