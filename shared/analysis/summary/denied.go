@@ -2,6 +2,7 @@ package summary
 
 import (
 	"regexp"
+	"strings"
 	"sync"
 
 	"github.com/policylens/policylens/shared/domain/policy"
@@ -18,13 +19,14 @@ var (
 	// disclose".
 	deniedRe = sync.OnceValue(func() *regexp.Regexp {
 		const verb = `(?i:use|collect|share|sell|disclose|process|rent|trade|transfer|provide|engage|display|serve|send)\w*`
-		return regexp.MustCompile(`(?:(?i:\b(?:we|it|they)\s+(?:(?:do|does|did|will|shall|would)\s+not|(?:don|doesn|won|didn)[’']t|never))|\b\p{Lu}[\p{L}\p{N}&.-]*\s+(?:does|will)\s+not)\s+(?:[\w-]+\s+){0,2}?` + verb + `\b`)
+		return regexp.MustCompile(`(?:(?i:\b(?:we|it|they|and)\s+(?:(?:do|does|did|will|shall|would)\s+not|(?:don|doesn|won|didn)[’']t|never))|\b\p{Lu}[\p{L}\p{N}&.-]*\s+(?:does|will)\s+not)\s+(?:[\w-]+\s+){0,2}?` + verb + `\b`)
 	})
 	// exceptRe finds an exception or a condition, under which the practice
 	// does happen: "we do not share it except to comply with the law",
-	// "without your consent", "we do not sell it, but we share it".
+	// "without your consent", "we do not sell it, but we share it",
+	// "although we do not sell it for money, we do sell it".
 	exceptRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)\b(?:except|unless|other\s+than|without|but|only|apart\s+from|besides|beyond|outside)\b|\bwe\s+(?:may\s+|also\s+)?(?:use|share|collect|disclose|process)\b`)
+		return regexp.MustCompile(`(?i)\b(?:except|unless|other\s+than|without|but|only|apart\s+from|besides|beyond|outside|although|though|while|whereas)\b|\bwe\s+(?:may\s+|also\s+|do\s+)?(?:use|share|collect|disclose|process|sell)\b`)
 	})
 )
 
@@ -34,7 +36,23 @@ func denies(c policy.Clause, a policy.Attribute) bool {
 	if len(a.Spans) == 0 {
 		return false
 	}
-	s := spanText(c.Text, a.Spans[0])
+	return deniesIn(spanText(c.Text, a.Spans[0]))
+}
+
+// deniesMention reports whether the sentence of a named third party or
+// recipient category says the service does not share with it: "We do not
+// share personal data with advertisers, data brokers, or analytics
+// companies".
+func deniesMention(c policy.Clause, m policy.Mention) bool {
+	if m.Kind != policy.MentionThirdParty && m.Kind != policy.MentionRecipient {
+		return false
+	}
+	return deniesIn(sentenceAt(c.Text, m.Span))
+}
+
+// deniesIn reports whether sentence s denies a practice with no
+// exception.
+func deniesIn(s string) bool {
 	loc := deniedRe().FindStringIndex(s)
 	if loc == nil {
 		return false
@@ -42,6 +60,50 @@ func denies(c policy.Clause, a policy.Attribute) bool {
 	// An exception anywhere in the sentence, or a practice stated after
 	// the denial ("we do not sell it; we use it for analytics").
 	return !exceptRe().MatchString(s[:loc[0]]) && !exceptRe().MatchString(s[loc[1]:])
+}
+
+// sentenceAt is the sentence of text (cut at a full stop, question or
+// exclamation mark before a space, at a line break or a bullet) that holds
+// the span, in code points of text.
+func sentenceAt(text string, sp policy.Span) string {
+	words := spanText(text, sp)
+	if words == "" {
+		return ""
+	}
+	// The byte offsets of the span.
+	start, i := 0, 0
+	for b := range text {
+		if i == sp.Start {
+			start = b
+			break
+		}
+		i++
+	}
+	end := start + len(words)
+	lo := start
+	for lo > 0 && !sentenceEnd(text, lo) {
+		lo--
+	}
+	hi := end
+	for hi < len(text) && !sentenceEnd(text, hi+1) {
+		hi++
+	}
+	return text[lo:hi]
+}
+
+// sentenceEnd reports whether a sentence of text starts at byte i: after
+// ". ", "? ", "! ", a line break or a bullet.
+func sentenceEnd(text string, i int) bool {
+	if i <= 0 || i >= len(text) {
+		return true
+	}
+	switch c := text[i-1]; {
+	case c == '\n':
+		return true
+	case (c == ' ' || c == '\t') && i >= 2 && strings.ContainsRune(".?!", rune(text[i-2])):
+		return true
+	}
+	return strings.HasPrefix(text[i:], "•")
 }
 
 // spanText is the text of a span in code points of text.

@@ -107,7 +107,7 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 			}
 		}
 		for _, m := range c.Mentions {
-			if slices.Contains(sec.mentions, m.Kind) {
+			if slices.Contains(sec.mentions, m.Kind) && !deniesMention(c, m) {
 				add([3]string{"mention", m.Kind, mentionKey(m.Kind, m.Value)},
 					policy.SummaryItem{Value: m.Value, Source: "mention", Kind: m.Kind, Score: 1}, c.Ordinal)
 			}
@@ -141,6 +141,9 @@ func States(c policy.Clause, it policy.SummaryItem) bool {
 		}
 	}
 	for _, m := range c.Mentions {
+		if deniesMention(c, m) {
+			continue
+		}
 		switch it.Source {
 		case "mention":
 			if m.Kind == it.Kind && mentionKey(m.Kind, m.Value) == mentionKey(it.Kind, it.Value) {

@@ -313,3 +313,32 @@ func TestDeniedPracticeIsNoItem(t *testing.T) {
 		}
 	}
 }
+
+// A third party named in a sentence that says the service does not share
+// with it is no item of thirdParties.
+func TestDeniedRecipientIsNoItem(t *testing.T) {
+	text := "We do not share personal data with advertisers, data brokers, or analytics companies. • We use Stripe for payments."
+	at := func(words string) policy.Span {
+		start := utf8.RuneCountInString(text[:strings.Index(text, words)])
+		return policy.Span{Start: start, End: start + utf8.RuneCountInString(words)}
+	}
+	c := policy.Clause{Ordinal: 1, Text: text, Mentions: []policy.Mention{
+		{Kind: policy.MentionRecipient, Value: "data brokers", Span: at("data brokers")},
+		{Kind: policy.MentionThirdParty, Value: "Stripe", Span: at("Stripe")},
+	}}
+	s := Build([]policy.Clause{c})
+	if len(s.ThirdParties) != 1 || s.ThirdParties[0].Value != "Stripe" {
+		t.Errorf("third parties %+v, want Stripe alone", s.ThirdParties)
+	}
+	if States(c, policy.SummaryItem{Value: "data brokers", Source: "mention", Kind: policy.MentionRecipient}) {
+		t.Error("the clause states the data brokers it denies sharing with")
+	}
+	// A denial that gives way to the practice states it.
+	text = "Although we do not sell personal data for money, we do sell it to advertising companies."
+	c = policy.Clause{Ordinal: 1, Text: text, Mentions: []policy.Mention{
+		{Kind: policy.MentionRecipient, Value: "advertising companies", Span: at("advertising companies")},
+	}}
+	if s := Build([]policy.Clause{c}); len(s.ThirdParties) != 1 {
+		t.Errorf("third parties %+v, want the advertising companies", s.ThirdParties)
+	}
+}
