@@ -66,34 +66,22 @@ func deniesIn(s string) bool {
 // exclamation mark before a space, at a line break or a bullet) that holds
 // the span, in code points of text.
 func sentenceAt(text string, sp policy.Span) string {
-	words := spanText(text, sp)
-	if words == "" {
+	lo, hi, ok := byteRange(text, sp)
+	if !ok || lo == hi {
 		return ""
 	}
-	// The byte offsets of the span.
-	start, i := 0, 0
-	for b := range text {
-		if i == sp.Start {
-			start = b
-			break
-		}
-		i++
-	}
-	end := start + len(words)
-	lo := start
-	for lo > 0 && !sentenceEnd(text, lo) {
+	for lo > 0 && !sentenceStart(text, lo) {
 		lo--
 	}
-	hi := end
-	for hi < len(text) && !sentenceEnd(text, hi+1) {
+	for hi < len(text) && !sentenceStart(text, hi+1) {
 		hi++
 	}
 	return text[lo:hi]
 }
 
-// sentenceEnd reports whether a sentence of text starts at byte i: after
-// ". ", "? ", "! ", a line break or a bullet.
-func sentenceEnd(text string, i int) bool {
+// sentenceStart reports whether a sentence of text starts at byte i:
+// after ". ", "? ", "! ", a line break, or at a bullet.
+func sentenceStart(text string, i int) bool {
 	if i <= 0 || i >= len(text) {
 		return true
 	}
@@ -106,25 +94,38 @@ func sentenceEnd(text string, i int) bool {
 	return strings.HasPrefix(text[i:], "•")
 }
 
-// spanText is the text of a span in code points of text.
+// spanText is the text of a span in code points of text, "" for a span
+// outside it.
 func spanText(text string, sp policy.Span) string {
-	start, i := -1, 0
+	lo, hi, ok := byteRange(text, sp)
+	if !ok {
+		return ""
+	}
+	return text[lo:hi]
+}
+
+// byteRange returns the byte offsets of a span in code points of text;
+// ok is false for a span outside it.
+func byteRange(text string, sp policy.Span) (lo, hi int, ok bool) {
+	lo, hi = -1, -1
+	i := 0
 	for b := range text {
 		if i == sp.Start {
-			start = b
+			lo = b
 		}
 		if i == sp.End {
-			if start < 0 {
-				return ""
-			}
-			return text[start:b]
+			hi = b
+			break
 		}
 		i++
 	}
-	if start < 0 || sp.End != i {
-		return ""
+	if hi < 0 && i == sp.End {
+		hi = len(text)
+		if lo < 0 && sp.Start == i {
+			lo = len(text)
+		}
 	}
-	return text[start:]
+	return lo, hi, lo >= 0 && hi >= lo
 }
 
 // deniable are the attributes whose items the rule checks: what is

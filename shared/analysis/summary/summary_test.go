@@ -342,3 +342,28 @@ func TestDeniedRecipientIsNoItem(t *testing.T) {
 		t.Errorf("third parties %+v, want the advertising companies", s.ThirdParties)
 	}
 }
+
+// A span in code points gives its words, also after multi-byte
+// characters and at the text's end, and nothing outside the text; the
+// sentence around it ends at a full stop, a line break or a bullet.
+func TestSpanAndSentence(t *testing.T) {
+	text := "Café first. We do not share it • with brokers."
+	for _, c := range []struct {
+		sp             policy.Span
+		words, context string
+	}{
+		{policy.Span{Start: 0, End: 4}, "Café", "Café first."},
+		{policy.Span{Start: 12, End: 14}, "We", "We do not share it"},
+		{policy.Span{Start: 38, End: 46}, "brokers.", "• with brokers."},
+		{policy.Span{Start: 37, End: 46}, " brokers.", "• with brokers."},
+		{policy.Span{Start: 46, End: 46}, "", ""},
+		{policy.Span{Start: 40, End: 60}, "", ""},
+	} {
+		if got := spanText(text, c.sp); got != c.words {
+			t.Errorf("spanText(%v) = %q, want %q", c.sp, got, c.words)
+		}
+		if got := sentenceAt(text, c.sp); got != c.context {
+			t.Errorf("sentenceAt(%v) = %q, want %q", c.sp, got, c.context)
+		}
+	}
+}
