@@ -53,6 +53,11 @@ func deniesMention(c policy.Clause, m policy.Mention) bool {
 // deniesIn reports whether sentence s denies a practice with no
 // exception.
 func deniesIn(s string) bool {
+	// The expression only where its words are: most sentences deny
+	// nothing.
+	if !mayDeny(s) {
+		return false
+	}
 	loc := deniedRe().FindStringIndex(s)
 	if loc == nil {
 		return false
@@ -92,6 +97,29 @@ func sentenceStart(text string, i int) bool {
 		return true
 	}
 	return strings.HasPrefix(text[i:], "•")
+}
+
+// mayDeny reports whether s holds a word of denial: "not", "n't",
+// "never", in any letter case.
+func mayDeny(s string) bool {
+	// at is the byte at i in ASCII lower case, 0 past the end.
+	at := func(i int) byte {
+		if i >= len(s) {
+			return 0
+		}
+		return s[i] | 0x20
+	}
+	for i := 0; i < len(s); i++ {
+		switch {
+		case at(i) == 'n' && (at(i+1) == 'o' && at(i+2) == 't' || at(i+1) == 'e' && at(i+2) == 'v'):
+			return true // "not", "never"
+		case s[i] == '\'' && at(i+1) == 't':
+			return true // "n't"
+		case strings.HasPrefix(s[i:], "’") && at(i+len("’")) == 't':
+			return true // "n’t"
+		}
+	}
+	return false
 }
 
 // spanText is the text of a span in code points of text, "" for a span

@@ -367,3 +367,16 @@ func TestSpanAndSentence(t *testing.T) {
 		}
 	}
 }
+
+// The quick check before the denial's expression misses no word of
+// denial.
+func TestMayDeny(t *testing.T) {
+	for s, want := range map[string]bool{
+		"We do NOT sell it": true, "we don't": true, "we won’t": true, "Never": true, "nOt": true,
+		"We sell it to partners.": false, "notably": true, "": false, "n": false, "don’": false,
+	} {
+		if got := mayDeny(s); got != want {
+			t.Errorf("mayDeny(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
