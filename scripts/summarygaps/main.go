@@ -11,6 +11,9 @@
 // that section was empty, to read them by hand; with --values access (or
 // another section), in how many policies each of its values stands.
 //
+// The first table also counts the section's items over all policies and
+// the clauses they cite (an item's clauses summed).
+//
 // A second table counts, per section that mentions feed, the clauses
 // carrying the section's label and how many of them carry a mention of
 // the section's kinds (a User Access clause and a user-right mention): how
@@ -85,6 +88,8 @@ func main() {
 	}
 	labelled := make([]int, len(sections))
 	clauses := make([]int, len(sections))
+	itemCount := make([]int, len(sections))
+	itemClauseCount := make([]int, len(sections))
 	mentioned := make([]int, len(sections))
 	empty := make([]int, len(sections))
 	values := make([]map[string]bool, len(sections))
@@ -107,6 +112,8 @@ func main() {
 			items := s.items(&res.Privacy)
 			for _, it := range items {
 				values[i][it.Value] = true
+				itemCount[i]++
+				itemClauseCount[i] += len(it.Clauses)
 				if i == count {
 					policies[it.Value]++
 				}
@@ -127,9 +134,9 @@ func main() {
 		log.Fatal(err)
 	}
 	fmt.Printf("rules %s, %s: %d English policies\n", analyze.RulesVersion, dir, files)
-	fmt.Printf("%-13s %-38s %9s %6s %7s\n", "section", "label", "labelled", "empty", "values")
+	fmt.Printf("%-13s %-38s %9s %6s %7s %6s %8s\n", "section", "label", "labelled", "empty", "values", "items", "clauses")
 	for i, s := range sections {
-		fmt.Printf("%-13s %-38s %9d %6d %7d\n", s.name, s.label, labelled[i], empty[i], len(values[i]))
+		fmt.Printf("%-13s %-38s %9d %6d %7d %6d %8d\n", s.name, s.label, labelled[i], empty[i], len(values[i]), itemCount[i], itemClauseCount[i])
 	}
 	fmt.Printf("\n%-13s %-38s %-37s %8s %10s\n", "section", "label", "mention kinds", "clauses", "mentioned")
 	for i, s := range sections {
