@@ -596,9 +596,6 @@ func notAnAge(text string, start, end int) bool {
 	return !ageWhoRe().MatchString(before) && !ageWhoAfterRe().MatchString(after)
 }
 
-// inAddress reports whether the place text[start:end] is in a postal
-// address or a list of dialling codes rather than a sentence about the
-// region.
 // orgAfterRe starts a text with a company's legal form, orgBeforeRe ends
 // one with the kind of body a place name can end the name of.
 var (
@@ -618,6 +615,9 @@ func inOrgName(text string, start, end int) bool {
 	return orgAfterRe().MatchString(text[end:min(len(text), end+24)]) || orgBeforeRe().MatchString(text[max(0, start-40):start])
 }
 
+// inAddress reports whether the place text[start:end] is in a postal
+// address or a list of dialling codes rather than a sentence about the
+// region.
 func inAddress(text string, start, end int) bool {
 	lo, hi := sentenceOf(text, start, end)
 	s := text[lo:hi]

@@ -19,8 +19,10 @@ import (
 
 // Canonical returns the form of value that mentions of kind (a
 // policy.Mention* name) are given: for recipient categories,
-// RecipientCategory; for retention periods, RetentionPeriod; other
-// values as they are.
+// RecipientCategory; for retention periods, RetentionPeriod; for security
+// measures, rights, kinds of data and change notices, the value a known
+// way of writing it stands for (and for a change notice's period,
+// NoticePeriod); other values as they are.
 func Canonical(kind, value string) string {
 	switch kind {
 	case policy.MentionRecipient:
@@ -68,8 +70,9 @@ func NoticePeriod(s string) (string, bool) {
 	return Period(n, m[2]) + "' notice", true
 }
 
-// mentionForms map the ways a query may write a security measure, a right
-// or a kind of data (in lower case) to the value mentions of it are given.
+// mentionForms map the ways a query may write a security measure, a right,
+// a kind of data or a change notice (in lower case) to the value mentions
+// of it are given.
 var mentionForms = sync.OnceValue(func() map[string]map[string]string {
 	forms := map[string]map[string][]string{
 		policy.MentionSecurity: {
