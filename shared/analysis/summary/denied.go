@@ -30,10 +30,11 @@ var (
 	})
 )
 
-// denies reports whether a's evidence in clause c says the service does
-// not do what a names, with no exception.
+// denies reports whether a is one of the attributes the rule reads
+// (deniable) and its evidence in clause c says the service does not do
+// what a names, with no exception.
 func denies(c policy.Clause, a policy.Attribute) bool {
-	if len(a.Spans) == 0 {
+	if !deniable(a) || len(a.Spans) == 0 {
 		return false
 	}
 	return deniesIn(spanText(c.Text, a.Spans[0]))

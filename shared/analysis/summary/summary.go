@@ -99,7 +99,7 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 	}
 	for _, c := range clauses {
 		for _, a := range c.Attributes {
-			if sec.wants(a) && !(deniable(a) && denies(c, a)) {
+			if sec.wants(a) && !denies(c, a) {
 				// Spellings that differ in case only across categories
 				// ("Service operation and security") are one item.
 				add([3]string{"attribute", a.Attribute, strings.ToLower(a.Value)},
@@ -136,7 +136,7 @@ func mentionKey(kind, value string) string {
 // item's own value, or one Build folds into it).
 func States(c policy.Clause, it policy.SummaryItem) bool {
 	for _, a := range c.Attributes {
-		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) && !(deniable(a) && denies(c, a)) {
+		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) && !denies(c, a) {
 			return true
 		}
 	}
