@@ -156,23 +156,21 @@ func main() {
 	}
 }
 
-// carries reports whether a clause carries label.
+// carries reports whether one of clauses carries label.
 func carries(clauses []policy.Clause, label string) bool {
-	for _, c := range clauses {
-		for _, l := range c.Labels {
-			if l.Label == label {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(clauses, func(c policy.Clause) bool { return hasLabel(c, label) })
+}
+
+// hasLabel reports whether clause c carries label.
+func hasLabel(c policy.Clause, label string) bool {
+	return slices.ContainsFunc(c.Labels, func(l policy.LabelScore) bool { return l.Label == label })
 }
 
 // clausesWith counts the clauses that carry label, and of those the ones
 // with a mention of one of kinds.
 func clausesWith(clauses []policy.Clause, label string, kinds []string) (n, with int) {
 	for _, c := range clauses {
-		if !carries([]policy.Clause{c}, label) {
+		if !hasLabel(c, label) {
 			continue
 		}
 		n++
