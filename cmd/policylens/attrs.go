@@ -66,7 +66,7 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return fail(err)
 	}
-	segs, err := atrain.ReadFile(filepath.Join(*dir, attrsDir, "train.jsonl"))
+	segs, err := readSegments(filepath.Join(*dir, attrsDir, "train.jsonl"), true)
 	if err != nil {
 		return fail(err)
 	}
@@ -99,14 +99,54 @@ func runTrainAttrs(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 0
 	}
 	fmt.Fprintf(stdout, "\n%s:\n", val)
-	return evalAttrs(m, val, false, stdout, stderr)
+	return evalAttrs(m, val, false, true, stdout, stderr)
+}
+
+// readSegments reads an attribute JSONL file and, with places, gives its
+// segments their policies' segment counts, from it and the other split
+// files beside it (train.jsonl, validation.jsonl).
+func readSegments(path string, places bool) ([]atrain.Segment, error) {
+	segs, err := atrain.ReadFile(path)
+	if err != nil || !places {
+		return segs, err
+	}
+	all := [][]atrain.Segment{segs}
+	for _, f := range []string{"train.jsonl", "validation.jsonl"} {
+		p := filepath.Join(filepath.Dir(path), f)
+		if same, _ := sameFile(p, path); same {
+			continue
+		}
+		other, err := atrain.ReadFile(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, other)
+	}
+	atrain.SetCounts(segs, all...)
+	return segs, nil
+}
+
+// sameFile reports whether paths a and b name the same file.
+func sameFile(a, b string) (bool, error) {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	fb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(fa, fb), nil
 }
 
 // evalAttrs reports the attribute model m on an attribute JSONL file: the
 // per-pair table, the span overlap, and last the line "attributes
 // micro-F1 X macro-F1 Y". With goldCats, a line before the table gives
 // the figures with the segments' own labels as the categories.
-func evalAttrs(m *attrs.Model, path string, goldCats bool, stdout, stderr io.Writer) int {
+func evalAttrs(m *attrs.Model, path string, goldCats, places bool, stdout, stderr io.Writer) int {
 	lm, err := loadModel("")
 	if err != nil {
 		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
@@ -116,7 +156,7 @@ func evalAttrs(m *attrs.Model, path string, goldCats bool, stdout, stderr io.Wri
 		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
 		return 1
 	}
-	segs, err := atrain.ReadFile(path)
+	segs, err := readSegments(path, places && lm.ReadsPlace())
 	if err != nil {
 		fmt.Fprintf(stderr, "policylens eval: %v\n", err)
 		return 1

@@ -31,7 +31,8 @@ func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintln(stderr, "usage: policylens classify [--format jsonl] [--model FILE] FILE|-")
 		fmt.Fprintln(stderr, "\nClassifies clauses given one a line as JSON, {\"text\": \"...\", \"heading\": \"...\"} (the")
 		fmt.Fprintln(stderr, "heading path is optional, with \" > \" between levels, or a list of strings; other")
-		fmt.Fprintln(stderr, "fields are ignored), and prints one line of JSON per clause, in the same order:")
+		fmt.Fprintln(stderr, "fields are ignored; \"index\" and \"count\", optional, give the clause's place from 0 among")
+		fmt.Fprintln(stderr, "the clauses of its document), and prints one line of JSON per clause, in the same order:")
 		fmt.Fprintln(stderr, "{\"labels\": [{\"label\": ..., \"score\": ...}], \"scores\": {...}}, labels highest first,")
 		fmt.Fprintln(stderr, "scores for all 12 labels, and the OPP-115 attributes of a labelled clause,")
 		fmt.Fprintln(stderr, "\"attributes\": [{\"category\", \"attribute\", \"value\", \"score\", \"spans\": [{\"start\", \"end\"}]}]")
@@ -80,6 +81,10 @@ func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, st
 type clauseIn struct {
 	Text    *string         `json:"text"`
 	Heading json.RawMessage `json:"heading"`
+	// Index and Count: the clause's place among the clauses of its
+	// document (optional, both or neither).
+	Index *int `json:"index"`
+	Count *int `json:"count"`
 }
 
 // clauseOut is one output line of classify.
@@ -162,6 +167,15 @@ func parseClause(b []byte) (classify.Input, error) {
 		return classify.Input{}, errors.New(`no "text"`)
 	}
 	in := classify.Input{Text: *c.Text}
+	switch {
+	case c.Index == nil && c.Count == nil:
+	case c.Index == nil || c.Count == nil:
+		return classify.Input{}, errors.New(`"index" and "count" go together: the clause's place (from 0) among the count clauses of its document`)
+	case *c.Count < 1 || *c.Index < 0 || *c.Index >= *c.Count:
+		return classify.Input{}, fmt.Errorf(`"index" %d outside the %d clauses of "count"`, *c.Index, *c.Count)
+	default:
+		in.Index, in.Count = *c.Index, *c.Count
+	}
 	if h := bytes.TrimSpace(c.Heading); len(h) > 0 && string(h) != "null" {
 		var path string
 		var levels []string

@@ -98,6 +98,9 @@ func TestClassifyErrors(t *testing.T) {
 		{"not an object", `"just a string"` + "\n", nil, 1, "line 1: not a JSON object"},
 		{"text not a string", `{"text": 42}` + "\n", nil, 1, "line 1: invalid JSON"},
 		{"bad heading", `{"text": "We collect data.", "heading": 3}` + "\n", nil, 1, `line 1: "heading" must be`},
+		{"index without count", `{"text": "We collect data.", "index": 3}` + "\n", nil, 1, `line 1: "index" and "count" go together`},
+		{"index past count", `{"text": "We collect data.", "index": 3, "count": 3}` + "\n", nil, 1, `line 1: "index" 3 outside the 3 clauses`},
+		{"negative index", `{"text": "We collect data.", "index": -1, "count": 3}` + "\n", nil, 1, `line 1: "index" -1 outside`},
 		{"other format", good, []string{"--format", "csv", "-"}, 2, "--format must be jsonl"},
 		{"no file", good, []string{}, 2, "usage: policylens classify"},
 	}

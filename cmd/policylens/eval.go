@@ -10,7 +10,6 @@ import (
 	atrain "github.com/policylens/policylens/shared/analysis/attrs/train"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/classify/train"
-	"github.com/policylens/policylens/shared/analysis/corpus"
 )
 
 func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -19,9 +18,10 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	modelPath := fs.String("model", "", "weights file to evaluate (default: the embedded model)")
 	fs.String("attributes-model", "", "attribute weights file to evaluate on attribute JSONL files (default: the embedded model)")
 	goldCats := fs.Bool("gold-categories", false, "on attribute JSONL files, also report the attribute figures with the segments' own OPP-115 labels in place of the label model's (what its mistakes cost)")
+	places := fs.Bool("places", true, "give the model each example's place in its document where the reference corpus beside the file says it (OPP-115 segments by ../"+attrsDir+"/, modern clauses by segmenting ../"+policiesDir+"/); false: text and heading only")
 	fallbacks := fs.Bool("fallbacks", false, "also report the figures with no fallback, with the best label always given, and with it given to clauses that state something")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: policylens eval [--model FILE] [--fallbacks] FILE.csv|FILE.jsonl ...")
+		fmt.Fprintln(stderr, "usage: policylens eval [--model FILE] [--places=false] [--fallbacks] FILE.csv|FILE.jsonl ...")
 		fmt.Fprintln(stderr, "\nFILE.csv has rows text,label and no header; rows with the same text are one")
 		fmt.Fprintln(stderr, "multi-label example. FILE.jsonl has one clause a line, {\"source\", \"heading\",")
 		fmt.Fprintln(stderr, "\"text\", \"labels\"}, the heading path (given to the model) with \" > \" between")
@@ -51,12 +51,12 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 				fmt.Fprintf(stderr, "policylens eval: load attribute model: %v\n", err)
 				return 1
 			}
-			if rc := evalAttrs(am, path, *goldCats, stdout, stderr); rc != 0 {
+			if rc := evalAttrs(am, path, *goldCats, *places, stdout, stderr); rc != 0 {
 				return rc
 			}
 			continue
 		}
-		examples, err := corpus.Load(path)
+		examples, err := loadPlaced(ctx, path, *places && m.ReadsPlace(), stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "policylens eval: %v\n", err)
 			return 1

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,11 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/policylens/policylens/shared/analysis/analyze"
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/classify/train"
 	"github.com/policylens/policylens/shared/analysis/corpus"
-	"github.com/policylens/policylens/shared/domain/policy"
 )
 
 // The folders of the corpus root (../shared/corpus) that train reads.
@@ -70,6 +67,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.BoolVar(&opt.PerLabel, "per-label", false, "keep each label's F1-best threshold instead of tuning them jointly")
 	fs.IntVar(&opt.Workers, "workers", 2, "goroutines to train with (the result does not depend on it)")
 	modern := fs.Bool("modern", true, "train on "+modernDir+"/train.jsonl too")
+	places := fs.Bool("places", false, "the calibration reads which fifth of its document a clause sits in, placing the OPP-115 segments by "+attrsDir+"/ and the modern clauses by segmenting their policies in "+policiesDir+"/")
 	more := fs.Bool("more", true, "with --modern, train on the second labelling pass too (shared/analysis/corpus/modern-more.jsonl: clauses of the modern training companies' policies in "+policiesDir+"/, found by segmenting them)")
 	moreLabels := fs.String("more-labels", "", "keyed labels to read instead of the second labelling pass (JSON Lines: source, key, labels)")
 	fs.Float64Var(&opt.ModernWeight, "modern-weight", opt.ModernWeight, "cost weight of the modern clauses")
@@ -140,13 +138,14 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 1
 	}
 
+	opt.Place = *places
 	start := time.Now()
-	examples, err := corpus.ReadFile(filepath.Join(*dir, oppDir, "train.csv"))
+	examples, err := loadPlaced(ctx, filepath.Join(*dir, oppDir, "train.csv"), *places, stderr)
 	if err != nil {
 		return fail(err)
 	}
 	if *modern {
-		mt, err := corpus.Load(filepath.Join(*dir, modernDir, "train.jsonl"))
+		mt, err := loadPlaced(ctx, filepath.Join(*dir, modernDir, "train.jsonl"), *places, stderr)
 		if err != nil {
 			return fail(err)
 		}
@@ -192,7 +191,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail(err)
 	}
 	for _, path := range []string{filepath.Join(*dir, oppDir, "validation.csv"), filepath.Join(*dir, modernDir, "validation.jsonl")} {
-		val, err := corpus.Load(path)
+		val, err := loadPlaced(ctx, path, *places, stderr)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -308,9 +307,9 @@ func hasFlag(args []string, name string) bool {
 
 // moreModern returns the clauses of the second labelling pass
 // (corpus.MoreModern, or the keyed labels of the file labelsFile) with
-// their labels, found by segmenting their policies in dir as analyze
-// does, and how many clauses the pass labelled. A policy dir lacks adds
-// none.
+// their labels and places, found by segmenting their policies in dir as
+// analyze does, and how many clauses the pass labelled. A policy dir lacks
+// adds none.
 func moreModern(ctx context.Context, dir, labelsFile string) ([]corpus.Example, int, error) {
 	keyed, err := corpus.MoreModern()
 	if labelsFile != "" {
@@ -330,30 +329,12 @@ func moreModern(ctx context.Context, dir, labelsFile string) ([]corpus.Example, 
 			sources = append(sources, k.Source)
 		}
 	}
-	m, err := classify.Default()
-	if err != nil {
-		return nil, 0, err
-	}
-	a := analyze.New(m, policy.Limits{})
 	var out []corpus.Example
-	for _, src := range sources {
-		name := src + ".md"
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, 0, fmt.Errorf("the second labelling pass: %w", err)
-		}
-		res, err := a.Analyze(ctx, name, data)
-		if err != nil {
-			return nil, 0, fmt.Errorf("the second labelling pass: %s: %w", name, err)
-		}
-		clauses := make([]corpus.Clause, len(res.Clauses))
-		for i, c := range res.Clauses {
-			clauses[i] = corpus.Clause{Heading: c.Heading, Text: c.Text}
-		}
+	err = segmentPolicies(ctx, dir, sources, func(src string, clauses []corpus.Clause) {
 		out = append(out, corpus.Join(keyed, src, clauses)...)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("the second labelling pass: %w", err)
 	}
 	return out, len(keyed), nil
 }

@@ -179,7 +179,7 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 		if heading == nil {
 			heading = []string{}
 		}
-		in := classify.Input{Heading: heading, Text: s.Text}
+		in := classify.Input{Heading: heading, Text: s.Text, Index: i, Count: len(sp.Clauses)}
 		var scores classify.Scores
 		if english && am != nil {
 			scores = a.model.ScoresPass(in, &pass)

@@ -43,10 +43,15 @@ import (
 type Scores [labels.Count]float64
 
 // Input is a clause to score: its text and, when known, its section
-// heading path, outermost first.
+// heading path, outermost first, and its place in its document.
 type Input struct {
 	Heading []string
 	Text    string
+	// Index is the clause's place among the Count clauses (or segments)
+	// of its document, from 0. Count is 0 when the place is not known; a
+	// model trained with places (Model.ReadsPlace) reads which fifth of
+	// the document the clause sits in.
+	Index, Count int
 }
 
 // Model is a trained clause classifier. It is safe for concurrent use.
@@ -112,6 +117,19 @@ func (m *Model) Fallback() float64 { return m.fallback }
 
 // Features returns the n-grams the model reads.
 func (m *Model) Features() Features { return m.feat }
+
+// PlaceParts is the number of equal parts of a document a model that
+// reads places tells apart.
+const PlaceParts = modelfile.PlaceParts
+
+// PlacePart returns which of the PlaceParts equal parts of a document of
+// count clauses its clause index (from 0) sits in, by index/(count-1);
+// -1 when the place is unknown (count 0) or out of range.
+func PlacePart(index, count int) int { return modelfile.PlacePart(index, count) }
+
+// ReadsPlace reports whether the model reads a clause's place in its
+// document (Input.Index and Count).
+func (m *Model) ReadsPlace() bool { return m.flags&modelfile.Place != 0 }
 
 // Meta returns the training notes stored with the weights (JSON), if any.
 func (m *Model) Meta() string { return m.meta }
@@ -222,6 +240,9 @@ func (m *Model) evidence(in Input, s *scratch, x *evidence, p *Pass) {
 	if len(in.Heading) > 0 {
 		x[modelfile.CalibFlag] = 1
 	}
+	if part := modelfile.PlacePart(in.Index, in.Count); part >= 0 && m.flags&modelfile.Place != 0 {
+		x[modelfile.CalibPlace+part] = 1
+	}
 	if m.net != nil {
 		var out [labels.Count]float64
 		m.net.logits(s, &out)
@@ -237,7 +258,7 @@ func (m *Model) evidence(in Input, s *scratch, x *evidence, p *Pass) {
 		return
 	}
 	for i, text := range s.sents {
-		m.vector(Input{Heading: in.Heading, Text: text}, s, sentencePass)
+		m.vector(Input{Heading: in.Heading, Text: text, Index: in.Index, Count: in.Count}, s, sentencePass)
 		if p != nil {
 			p.addSentence(text, s)
 		}

@@ -58,6 +58,10 @@ type Example struct {
 	// Modern marks clauses of the modern corpus (JSON Lines), whose empty
 	// label set means navigation or a bare heading.
 	Modern bool
+	// Index is the clause's place among the Count clauses (or segments)
+	// of its document, from 0; Count is 0 when it is not known (see
+	// Places and Locate).
+	Index, Count int
 }
 
 // spreadsheetArtefact is a cell that a spreadsheet turned into an error

@@ -168,7 +168,8 @@ func TestJoinKeyed(t *testing.T) {
 	ex := got[0]
 	retention, _ := labels.Index("Data Retention")
 	if ex.Text != "We keep data for seven years." || !ex.Labels.Has(retention) || ex.Labels.Len() != 1 ||
-		!slices.Equal(ex.Heading, []string{"Retention"}) || ex.Source != "Kestrel" || !ex.Modern {
+		!slices.Equal(ex.Heading, []string{"Retention"}) || ex.Source != "Kestrel" || !ex.Modern ||
+		ex.Index != 1 || ex.Count != 3 {
 		t.Errorf("Join: %+v", ex)
 	}
 	for _, bad := range []string{

@@ -86,7 +86,7 @@ type Clause struct {
 
 // Join returns the modern examples of the keyed labels of source whose
 // keys are those of its clauses, in the order of the clauses, each clause
-// once. A keyed label whose clause is not among them (the rules that
+// once, with its place among them. A keyed label whose clause is not among them (the rules that
 // segment policies have changed since it was labelled) is left out.
 func Join(keyed []Keyed, source string, clauses []Clause) []Example {
 	want := map[string]LabelSet{}
@@ -96,14 +96,14 @@ func Join(keyed []Keyed, source string, clauses []Clause) []Example {
 		}
 	}
 	var out []Example
-	for _, c := range clauses {
+	for i, c := range clauses {
 		key := ClauseKey(c.Text)
 		set, ok := want[key]
 		if !ok {
 			continue
 		}
 		delete(want, key)
-		out = append(out, Example{Text: strings.TrimSpace(c.Text), Labels: set, Heading: c.Heading, Source: source, Modern: true})
+		out = append(out, Example{Text: strings.TrimSpace(c.Text), Labels: set, Heading: c.Heading, Source: source, Modern: true, Index: i, Count: len(clauses)})
 	}
 	return out
 }

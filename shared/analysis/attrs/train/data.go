@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
@@ -54,6 +55,34 @@ type Segment struct {
 	Text       string       `json:"text"`
 	Labels     []string     `json:"labels"`
 	Attributes []Annotation `json:"attributes"`
+	// Count is the number of segments of the policy (see SetCounts); 0
+	// when not known.
+	Count int `json:"-"`
+}
+
+// Input is the segment as the label model reads it: its text and, when
+// its policy's count is known, its place.
+func (s Segment) Input() classify.Input {
+	in := classify.Input{Text: s.Text}
+	if s.Count > s.Segment && s.Segment >= 0 {
+		in.Index, in.Count = s.Segment, s.Count
+	}
+	return in
+}
+
+// SetCounts gives every segment of segs its policy's number of segments:
+// the highest segment index of the policy in any of all, plus one (the
+// segments of a policy are spread over the corpus's splits).
+func SetCounts(segs []Segment, all ...[]Segment) {
+	count := map[string]int{}
+	for _, ss := range all {
+		for _, s := range ss {
+			count[s.Policy] = max(count[s.Policy], s.Segment+1)
+		}
+	}
+	for i := range segs {
+		segs[i].Count = count[segs[i].Policy]
+	}
 }
 
 // MinVotes is the majority: a triple is gold when at least this many of the

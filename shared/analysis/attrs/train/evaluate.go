@@ -14,7 +14,7 @@ func Evaluate(m *attrs.Model, lm *classify.Model, segs []Segment) *Metrics {
 	met := NewMetrics()
 	var p classify.Pass
 	for _, s := range segs {
-		_, _, pred := m.Clause(lm, classify.Input{Text: s.Text}, &p)
+		_, _, pred := m.Clause(lm, s.Input(), &p)
 		met.Add(s.Gold(), pred)
 	}
 	return met
@@ -38,7 +38,7 @@ func EvaluateGoldCategories(m *attrs.Model, lm *classify.Model, segs []Segment) 
 // segment s when the label model's scores are replaced by s's own labels
 // (score 1 for each, 0 for the others). p is working memory.
 func PredictGoldCategories(m *attrs.Model, lm *classify.Model, s Segment, p *classify.Pass) []Triple {
-	sc := lm.ScoresPass(classify.Input{Text: s.Text}, p)
+	sc := lm.ScoresPass(s.Input(), p)
 	var own [labels.Count]bool
 	for _, name := range s.Labels {
 		if i, ok := labels.Index(name); ok {

@@ -63,7 +63,7 @@ func CrossLabelScores(segs []Segment, examples []corpus.Example, oof io.Reader, 
 			joined++
 			continue
 		}
-		in := classify.Input{Text: s.Text}
+		in := s.Input()
 		out[k].Scores = lm.ScoresInput(in)
 		for _, a := range lm.AssignInput(in, out[k].Scores) {
 			if i, ok := labels.Index(a.Label); ok {

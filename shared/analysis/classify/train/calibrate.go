@@ -109,7 +109,7 @@ func stack(inputs []evidence, use []int, y []corpus.LabelSet, l int, init [model
 		return inputs[k][use[j]]
 	}
 	penalty := func(j int) float64 {
-		if j == nin || use[j] == modelfile.CalibFlag || use[j]%labels.Count == l {
+		if j == nin || use[j] >= modelfile.CalibFlag || use[j]%labels.Count == l {
 			return 0
 		}
 		return lambda

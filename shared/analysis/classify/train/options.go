@@ -86,6 +86,12 @@ type Options struct {
 	// HeadFlag lets the calibration read whether a clause comes with a
 	// heading path (modern clauses) or not (OPP-115 segments).
 	HeadFlag bool
+	// Place lets the calibration read which fifth of its document a
+	// clause sits in, for the examples whose place is known
+	// (corpus.Example.Count). The calibration is fitted on every example
+	// twice, with its place and without, so that a clause whose place
+	// its caller does not know is scored as a model without places would.
+	Place bool `json:",omitempty"`
 	// Sentences lets the calibration read each label's highest margin over
 	// a clause's sentences as well as the clause's, and enables the
 	// sentence gates.

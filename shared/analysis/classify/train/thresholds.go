@@ -48,7 +48,7 @@ func (d *decision) assign(p [labels.Count]float64, english, states bool) corpus.
 // counts the same whatever its size.
 type objective struct {
 	gold    []corpus.LabelSet
-	dom     []int // 0 OPP-115, 1 modern
+	dom     []int // 0 OPP-115, 1 modern; + domPlain: the same without its place
 	english []bool
 	states  []bool
 	pred    []corpus.LabelSet
@@ -60,7 +60,7 @@ func newObjective(gold []corpus.LabelSet, dom []int, english, states []bool) *ob
 
 // metrics returns the figures of decision d over all examples, then per
 // corpus.
-func (o *objective) metrics(d *decision, probs [][labels.Count]float64) [3]Metrics {
+func (o *objective) metrics(d *decision, probs [][labels.Count]float64) [numFigures]Metrics {
 	for k := range probs {
 		o.pred[k] = d.assign(probs[k], o.english[k], o.states[k])
 	}
@@ -69,15 +69,18 @@ func (o *objective) metrics(d *decision, probs [][labels.Count]float64) [3]Metri
 
 // compare returns the figures of predictions pred (one per example) over
 // all examples, then per corpus.
-func (o *objective) compare(pred []corpus.LabelSet) [3]Metrics {
-	var gold, got [3][]corpus.LabelSet
+func (o *objective) compare(pred []corpus.LabelSet) [numFigures]Metrics {
+	var gold, got [numFigures][]corpus.LabelSet
 	for k, p := range pred {
 		for _, g := range []int{0, 1 + o.dom[k]} {
+			if g == 0 && o.dom[k] >= domPlain {
+				continue // "all" counts each example once
+			}
 			gold[g] = append(gold[g], o.gold[k])
 			got[g] = append(got[g], p)
 		}
 	}
-	var out [3]Metrics
+	var out [numFigures]Metrics
 	for g := range out {
 		out[g] = Compare(gold[g], got[g])
 	}
@@ -259,7 +262,7 @@ func gated(probs, pSent [][labels.Count]float64, gates [labels.Count]float64) []
 // each fold's examples labelled by a decision (thresholds, fallback and
 // gate) tuned as tune does on the other folds only: what tuning on the
 // very scores it is scored on leaves out of the cross-validated figures.
-func heldOut(probs [][labels.Count]float64, o *objective, fold []int, folds int, fallback, gate, perLabel bool) [3]Metrics {
+func heldOut(probs [][labels.Count]float64, o *objective, fold []int, folds int, fallback, gate, perLabel bool) [numFigures]Metrics {
 	pred := make([]corpus.LabelSet, len(probs))
 	for f := range folds {
 		var sp [][labels.Count]float64

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/policylens/policylens/shared/analysis/classify"
 	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
@@ -117,17 +118,24 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 		if opt.HeadFlag && len(examples[k].Heading) > 0 {
 			inputs[k][modelfile.CalibFlag] = 1
 		}
+		if part := modelfile.PlacePart(examples[k].Index, examples[k].Count); opt.Place && part >= 0 {
+			inputs[k][modelfile.CalibPlace+part] = 1
+		}
 	}
 	use := calibUses(opt)
+	fitIn, fitY, fitFold := inputs, d.y, fold
+	if opt.Place {
+		fitIn, fitY, fitFold = withoutPlaces(inputs, d.y, fold)
+	}
 	if stacked(opt, use) {
 		for l := range labels.Count {
-			calib[l] = stack(inputs, use, d.y, l, calib[l], stackPenalty(opt))
+			calib[l] = stack(fitIn, use, fitY, l, calib[l], stackPenalty(opt))
 		}
 	}
 	// The scores thresholds, fallback and gates are tuned on: each
 	// example's from a calibration fitted on the other folds, as the final
 	// calibration meets clauses it was not fitted on.
-	foldCalib := nestedCalibration(inputs, use, d.y, fold, calib, opt)
+	foldCalib := nestedCalibration(fitIn, use, fitY, fitFold, calib, opt)
 	probs := make([][labels.Count]float64, n)
 	english := make([]bool, n)
 	states := make([]bool, n)
@@ -136,25 +144,41 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 		english[k] = !opt.LangCheck || language.ReadsAsEnglish(ex.Text)
 		states[k] = classify.States(ex.Text)
 	}
-	obj := newObjective(d.y, dom, english, states)
-	dec := &decision{}
+	var pSent [][labels.Count]float64
 	if opt.Sentences && opt.SentGate >= 0 {
 		// Each sentence scored as a clause of its own: its margins as the
 		// clause's and as the best sentence's, with the clause's network
 		// logits and heading flag.
-		pSent := make([][labels.Count]float64, n)
-		for k := range n {
-			for _, si := range d.sent[k] {
-				x := inputs[k]
-				for l := range labels.Count {
-					v := lin.sentOOF[chosen[l]][si][l]
-					x[l], x[modelfile.CalibSentence+l] = v, v
-				}
-				for l, v := range foldCalib[fold[k]].apply(&x) {
-					pSent[k][l] = max(pSent[k][l], v)
-				}
-			}
+		pSent = sentenceScores(inputs, d.sent, lin.sentOOF, chosen, foldCalib, fold, true)
+	}
+	// With places, the placed examples once more without them, as corpora
+	// of their own (domPlain): the decision is tuned for both kinds of
+	// callers.
+	gold, tdom, tfold := d.y, dom, fold
+	if opt.Place {
+		var plainSent [][labels.Count]float64
+		if pSent != nil {
+			plainSent = sentenceScores(inputs, d.sent, lin.sentOOF, chosen, foldCalib, fold, false)
 		}
+		gold, tdom, tfold = slices.Clone(d.y), slices.Clone(dom), slices.Clone(fold)
+		for k := range n {
+			x := inputs[k]
+			place := x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts]
+			if !slices.ContainsFunc(place, func(v float64) bool { return v != 0 }) {
+				continue
+			}
+			clear(place)
+			probs = append(probs, foldCalib[fold[k]].apply(&x))
+			if pSent != nil {
+				pSent = append(pSent, plainSent[k])
+			}
+			gold, tdom, tfold = append(gold, d.y[k]), append(tdom, domPlain+dom[k]), append(tfold, fold[k])
+			english, states = append(english, english[k]), append(states, states[k])
+		}
+	}
+	obj := newObjective(gold, tdom, english, states)
+	dec := &decision{}
+	if pSent != nil {
 		base := tune(dec, probs, obj, opt.Fallback, opt.FallbackGate, opt.PerLabel)
 		rep.SentGate = sentenceGates(dec, probs, pSent, obj, base, opt.SentTolerance, opt.SentGate)
 		probs = gated(probs, pSent, rep.SentGate)
@@ -166,7 +190,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	// Logged only (and so computed only when logged): the report is part
 	// of the model file, which these figures would change.
 	if opt.Log != nil {
-		for i, mt := range heldOut(probs, obj, fold, opt.Folds, opt.Fallback, opt.FallbackGate, opt.PerLabel) {
+		for i, mt := range heldOut(probs, obj, tfold, opt.Folds, opt.Fallback, opt.FallbackGate, opt.PerLabel) {
 			if i > 0 && mt.Examples > 0 {
 				logf("train: cross-validated %-18s micro-F1 %.3f macro-F1 %.3f (thresholds and fallback tuned on the other folds)", corpusNames[i], mt.MicroF1(), mt.MacroF1())
 			}
@@ -193,7 +217,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	for _, f := range []struct {
 		on   bool
 		flag modelfile.Flags
-	}{{opt.Sentences, modelfile.Sentences}, {opt.LangCheck, modelfile.LangCheck}, {opt.HeadFlag, modelfile.HeadFlag}, {dec.gate, modelfile.FallbackGate}} {
+	}{{opt.Sentences, modelfile.Sentences}, {opt.LangCheck, modelfile.LangCheck}, {opt.HeadFlag, modelfile.HeadFlag}, {dec.gate, modelfile.FallbackGate}, {opt.Place, modelfile.Place}} {
 		if f.on {
 			p.Flags |= f.flag
 		}
@@ -345,13 +369,67 @@ func calibUses(opt Options) []int {
 	if opt.HeadFlag {
 		use = append(use, modelfile.CalibFlag)
 	}
+	if opt.Place {
+		for j := range modelfile.PlaceParts {
+			use = append(use, modelfile.CalibPlace+j)
+		}
+	}
 	return use
+}
+
+// withoutPlaces returns the calibration's inputs, labels and folds with
+// every example whose place is known a second time, its place cleared: the
+// calibration learns to score clauses with a place and without.
+func withoutPlaces(inputs []evidence, y []corpus.LabelSet, fold []int) ([]evidence, []corpus.LabelSet, []int) {
+	in2, y2, f2 := slices.Clone(inputs), slices.Clone(y), slices.Clone(fold)
+	for k, x := range inputs {
+		place := x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts]
+		if !slices.ContainsFunc(place, func(v float64) bool { return v != 0 }) {
+			continue
+		}
+		clear(x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts])
+		in2, y2, f2 = append(in2, x), append(y2, y[k]), append(f2, fold[k])
+	}
+	return in2, y2, f2
+}
+
+// sentenceScores returns per example the highest calibrated scores of its
+// sentences, each scored as a clause of its own: its margins as the
+// clause's and as the best sentence's, with the clause's network logits,
+// heading flag and (withPlace) place.
+func sentenceScores(inputs []evidence, sent [][]int, sentOOF [][][labels.Count]float64, chosen []int, foldCalib []calibration, fold []int, withPlace bool) [][labels.Count]float64 {
+	pSent := make([][labels.Count]float64, len(inputs))
+	for k := range inputs {
+		for _, si := range sent[k] {
+			x := inputs[k]
+			if !withPlace {
+				clear(x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts])
+			}
+			for l := range labels.Count {
+				v := sentOOF[chosen[l]][si][l]
+				x[l], x[modelfile.CalibSentence+l] = v, v
+			}
+			for l, v := range foldCalib[fold[k]].apply(&x) {
+				pSent[k][l] = max(pSent[k][l], v)
+			}
+		}
+	}
+	return pSent
 }
 
 // report fills rep's cross-validated figures and logs them.
 // corpusNames name the figures objective.metrics gives: over all
 // examples, then per corpus.
-var corpusNames = [3]string{"all", "opp115", "modern"}
+// With places, the examples the tuning reads a second time without their
+// places count as corpora of their own (domPlain + the corpus), so that
+// the thresholds, fallback and gates serve callers that give a place and
+// callers that do not alike.
+var corpusNames = [numFigures]string{"all", "opp115", "modern", "opp115 unplaced", "modern unplaced"}
+
+const (
+	domPlain   = 2
+	numFigures = 5
+)
 
 func report(rep *Report, dec *decision, probs [][labels.Count]float64, obj *objective, logf func(string, ...any)) {
 	rep.CVByCorpus = map[string][2]float64{}

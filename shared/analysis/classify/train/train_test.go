@@ -163,3 +163,57 @@ func TestTrainRejects(t *testing.T) {
 		t.Errorf("Train with a cancelled context: %v", err)
 	}
 }
+
+// With Place, the calibration learns where in a document a label sits: in
+// a synthetic corpus whose Introductory/Generic examples open their
+// documents and whose Practice not covered examples close them, with the
+// same words, an ambiguous clause leans to the first at the start and to
+// the second at the end; without a place it is scored between the two.
+func TestTrainReadsPlaces(t *testing.T) {
+	intro, _ := labels.Index("Introductory/Generic")
+	other, _ := labels.Index("Practice not covered")
+	shared := []string{"welcome", "overview", "misc", "beyond"}
+	rng := rand.New(rand.NewPCG(9, 9))
+	ex := syntheticCorpus(300, 8, false)
+	for k := range ex {
+		ex[k].Index, ex[k].Count = 5+rng.IntN(10), 20
+	}
+	for k := range 200 {
+		words := []string{shared[rng.IntN(4)], shared[rng.IntN(4)]}
+		for range 6 {
+			words = append(words, filler[rng.IntN(len(filler))])
+		}
+		e := corpus.Example{Text: fmt.Sprintf("%s (p%d).", strings.Join(words, " "), k), Count: 20}
+		if k%2 == 0 {
+			e.Labels, e.Index = e.Labels.With(intro), rng.IntN(3)
+		} else {
+			e.Labels, e.Index = e.Labels.With(other), 17+rng.IntN(3)
+		}
+		ex = append(ex, e)
+	}
+	opt := Options{Seed: 1, C: []float64{0.3}, Folds: 3, Workers: 2, Stack: DefaultStack, Place: true}
+	b, _ := trainBytes(t, ex, opt)
+	m, err := classify.LoadBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.ReadsPlace() {
+		t.Fatal("a model trained with places does not read them")
+	}
+	text := "welcome misc the our policy information (new)."
+	start := m.ScoresInput(classify.Input{Text: text, Index: 0, Count: 20})
+	end := m.ScoresInput(classify.Input{Text: text, Index: 19, Count: 20})
+	none := m.ScoresInput(classify.Input{Text: text})
+	if !(start[intro] > start[other] && end[other] > end[intro]) {
+		t.Errorf("at the start %.2f / %.2f, at the end %.2f / %.2f (Introductory/Generic / Practice not covered)",
+			start[intro], start[other], end[intro], end[other])
+	}
+	if !(none[intro] < start[intro] && none[intro] > end[intro]) {
+		t.Errorf("without a place Introductory/Generic scores %.2f, not between %.2f (start) and %.2f (end)", none[intro], start[intro], end[intro])
+	}
+	opt.Place = false
+	b, _ = trainBytes(t, ex, opt)
+	if m, _ := classify.LoadBytes(b); m.ReadsPlace() {
+		t.Error("a model trained without places reads them")
+	}
+}

@@ -24,7 +24,7 @@ type vocab struct {
 
 // input is the clause an example stands for.
 func input(ex corpus.Example) classify.Input {
-	return classify.Input{Heading: ex.Heading, Text: ex.Text}
+	return classify.Input{Heading: ex.Heading, Text: ex.Text, Index: ex.Index, Count: ex.Count}
 }
 
 // buildVocabulary counts the n-grams of examples.

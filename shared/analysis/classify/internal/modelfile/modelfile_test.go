@@ -146,6 +146,20 @@ func TestFileRoundTrip(t *testing.T) {
 	if q.Thresholds[3] != 0.4 || q.SentGate[7] != 0.98 || q.Calib[2][CalibBias] != -1.5 || q.Fallback != 0.15 || q.B1[1] != 2 || q.Words != 1 {
 		t.Errorf("parameters changed in a round trip: %+v", q)
 	}
+	// A file without Place keeps the layout from before places: no place
+	// coefficients, and the same bytes as then.
+	if n := len(p.Encode()); n != oldParamsLen(p) {
+		t.Errorf("parameters without Place take %d bytes, want %d", n, oldParamsLen(p))
+	}
+	pl := *p
+	pl.Flags |= Place
+	pl.Calib[4][CalibPlace+2] = 0.75
+	if n := len(pl.Encode()); n != oldParamsLen(p)+8*Labels*PlaceParts {
+		t.Errorf("parameters with Place take %d bytes", n)
+	}
+	if q, err := DecodeParams(pl.Encode()); err != nil || q.Calib[4][CalibPlace+2] != 0.75 || q.Calib[2][CalibBias] != -1.5 {
+		t.Errorf("place coefficients lost in a round trip: %v", err)
+	}
 	bad := *p
 	bad.Thresholds[0] = 2
 	if _, err := DecodeParams(bad.Encode()); err == nil || !strings.Contains(err.Error(), "outside") {
@@ -158,5 +172,23 @@ func TestFileRoundTrip(t *testing.T) {
 	}
 	if _, err := DecodeParams(append(p.Encode(), 0)); err == nil {
 		t.Error("trailing bytes accepted")
+	}
+}
+
+// oldParamsLen is the size of p's parameters in the layout before places.
+func oldParamsLen(p *Params) int {
+	return 12*4 + NumGroups*4 + 2*Labels*4 + Labels*(CalibFlag+2)*8 + Labels*8 + 8 + Labels*8 +
+		4*(len(p.B1)+len(p.W2)+Labels+len(p.ProjScale))
+}
+
+func TestPlacePart(t *testing.T) {
+	for _, tt := range []struct{ index, count, want int }{
+		{0, 0, -1}, {0, 1, 0}, {1, 1, -1}, {-1, 5, -1},
+		{0, 10, 0}, {1, 10, 0}, {2, 10, 1}, {4, 10, 2}, {5, 10, 2}, {7, 10, 3}, {8, 10, 4}, {9, 10, 4},
+		{0, 2, 0}, {1, 2, 4},
+	} {
+		if got := PlacePart(tt.index, tt.count); got != tt.want {
+			t.Errorf("PlacePart(%d, %d) = %d, want %d", tt.index, tt.count, got, tt.want)
+		}
 	}
 }

@@ -14,18 +14,51 @@ const Labels = labels.Count
 
 // The calibration inputs of a clause, in order: the linear margins of the
 // clause, the highest margin of each label over its sentences, the
-// network's logits, and 1 when the clause comes with a heading path. The
-// calibration of label i is the logistic function of Calib[i][CalibBias] +
-// sum_j Calib[i][j] * input_j; inputs a model does not compute are 0 and
-// their coefficients too.
+// network's logits, 1 when the clause comes with a heading path, and,
+// when its place in the document is known, 1 for the part of the document
+// it sits in (PlaceParts equal parts, see PlacePart). The calibration of
+// label i is the logistic function of Calib[i][CalibBias] + sum_j
+// Calib[i][j] * input_j; inputs a model does not compute are 0 and their
+// coefficients too.
 const (
 	CalibSentence = Labels
 	CalibNet      = 2 * Labels
 	CalibFlag     = 3 * Labels
-	CalibInputs   = CalibFlag + 1
+	CalibPlace    = CalibFlag + 1
+	PlaceParts    = 5
+	CalibInputs   = CalibPlace + PlaceParts
 	CalibBias     = CalibInputs
 	CalibDim      = CalibBias + 1
 )
+
+// PlacePart returns which of the PlaceParts equal parts of a document of
+// count clauses (or segments) its clause index (from 0) sits in, by its
+// relative place index/(count-1); -1 when count is not above 0 or index is
+// outside [0, count).
+func PlacePart(index, count int) int {
+	if count <= 0 || index < 0 || index >= count {
+		return -1
+	}
+	if count == 1 {
+		return 0
+	}
+	rel := float64(index) / float64(count-1)
+	return min(int(rel*PlaceParts), PlaceParts-1)
+}
+
+// calibColumns lists the calibration coefficients a file of flags f
+// stores per label, in order: a file without Place stores none of the
+// place inputs' (the layout before they existed).
+func calibColumns(f Flags) []int {
+	var cols []int
+	for j := range CalibDim {
+		if f&Place == 0 && j >= CalibPlace && j < CalibBias {
+			continue
+		}
+		cols = append(cols, j)
+	}
+	return cols
+}
 
 // Groups of n-gram rows, each L2-normalised apart and weighted.
 const (
@@ -50,6 +83,9 @@ const (
 	// FallbackGate: a clause that states something and that no threshold
 	// admits gets its best label.
 	FallbackGate
+	// Place: the calibration reads the part of the document a clause sits
+	// in, when its caller knows it (CalibPlace).
+	Place
 )
 
 // Limits on what a file may declare, so that a damaged count cannot make a
@@ -112,7 +148,9 @@ func (p *Params) Encode() []byte {
 	f32(p.WeightScale[:]...)
 	f32(p.Bias[:]...)
 	for i := range p.Calib {
-		f64(p.Calib[i][:]...)
+		for _, j := range calibColumns(p.Flags) {
+			f64(p.Calib[i][j])
+		}
 	}
 	f64(p.Thresholds[:]...)
 	f64(p.Fallback)
@@ -143,7 +181,9 @@ func DecodeParams(b []byte) (*Params, error) {
 	d.f32s(p.WeightScale[:])
 	d.f32s(p.Bias[:])
 	for i := range p.Calib {
-		d.f64s(p.Calib[i][:])
+		for _, j := range calibColumns(p.Flags) {
+			p.Calib[i][j] = d.f64()
+		}
 	}
 	d.f64s(p.Thresholds[:])
 	p.Fallback = d.f64()
