@@ -67,7 +67,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.BoolVar(&opt.PerLabel, "per-label", false, "keep each label's F1-best threshold instead of tuning them jointly")
 	fs.IntVar(&opt.Workers, "workers", 2, "goroutines to train with (the result does not depend on it)")
 	modern := fs.Bool("modern", true, "train on "+modernDir+"/train.jsonl too")
-	places := fs.Bool("places", false, "the calibration reads which fifth of its document a clause sits in, placing the OPP-115 segments by "+attrsDir+"/ and the modern clauses by segmenting their policies in "+policiesDir+"/")
+	places := fs.Bool("places", opt.Place, "the calibration reads which fifth of its document a clause sits in, placing the OPP-115 segments by "+attrsDir+"/ and the modern clauses by segmenting their policies in "+policiesDir+"/")
 	more := fs.Bool("more", true, "with --modern, train on the second labelling pass too (shared/analysis/corpus/modern-more.jsonl: clauses of the modern training companies' policies in "+policiesDir+"/, found by segmenting them)")
 	moreLabels := fs.String("more-labels", "", "keyed labels to read instead of the second labelling pass (JSON Lines: source, key, labels)")
 	fs.Float64Var(&opt.ModernWeight, "modern-weight", opt.ModernWeight, "cost weight of the modern clauses")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -392,5 +393,32 @@ func TestOptOutLinks(t *testing.T) {
 		if !found {
 			t.Errorf("%s: the summary's choices %+v lack the link", c.name, res.Privacy.Choices)
 		}
+	}
+}
+
+// Each clause is scored with its place among the policy's clauses, as
+// classify scores a clause given its index and the count.
+func TestClausesScoredWithTheirPlace(t *testing.T) {
+	m, err := classify.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, res := analyzeFile(t, New(m, policy.Limits{}), filepath.Join("..", "..", "..", "testdata", "policies", "lumen-fitness.txt"))
+	n := len(res.Clauses)
+	differs := 0
+	for i, c := range res.Clauses {
+		placed := m.ScoresInput(classify.Input{Heading: c.Heading, Text: c.Text, Index: i, Count: n})
+		plain := m.ScoresInput(classify.Input{Heading: c.Heading, Text: c.Text})
+		for l, name := range labels.All {
+			if got := c.Scores[name.Name]; math.Abs(got-placed[l]) > 1e-4 {
+				t.Fatalf("clause %d: %s scored %.4f, want %.4f as at place %d of %d", c.Ordinal, name.Name, got, placed[l], i, n)
+			}
+			if math.Abs(placed[l]-plain[l]) > 1e-4 {
+				differs++
+			}
+		}
+	}
+	if differs == 0 {
+		t.Error("no clause scored differently with its place than without")
 	}
 }

@@ -559,3 +559,26 @@ func BenchmarkLoadVerified(b *testing.B) {
 		}
 	}
 }
+
+// The embedded model reads where a clause sits: a bare title line reads
+// as the policy's introduction at the top of a document more than
+// anywhere else, and with no place given it scores between the two. A
+// place outside the document counts as none.
+func TestPlaceOfATitle(t *testing.T) {
+	m := mustDefault(t)
+	if !m.ReadsPlace() {
+		t.Fatal("the embedded model does not read places")
+	}
+	intro := index(t, "Introductory/Generic")
+	title := "Kestrel Outdoor Gear"
+	top := m.ScoresInput(Input{Text: title, Index: 0, Count: 40})[intro]
+	middle := m.ScoresInput(Input{Text: title, Index: 20, Count: 40})[intro]
+	none := m.ScoresInput(Input{Text: title})[intro]
+	t.Logf("Introductory/Generic: %.3f at the top, %.3f in the middle, %.3f with no place", top, middle, none)
+	if !(top > none && none > middle) {
+		t.Errorf("Introductory/Generic: %.3f at the top, %.3f in the middle, %.3f with no place; want them falling in that order", top, middle, none)
+	}
+	if out := m.ScoresInput(Input{Text: title, Index: 40, Count: 40})[intro]; out != none {
+		t.Errorf("a place past the end scored %.3f, not as no place (%.3f)", out, none)
+	}
+}

@@ -149,6 +149,7 @@ func Shipped() Options {
 		CopyWeight:    0.5,
 		ModernWeight:  2,
 		HeadFlag:      true,
+		Place:         true,
 		Sentences:     true,
 		SentTolerance: 0.005,
 		LangCheck:     true,
