@@ -378,12 +378,21 @@ func find(text string, filter bool) []policy.Mention {
 	}
 	for _, c := range conditionRes() {
 		for _, re := range c.res {
-			for _, m := range all(re, c.words, false) {
+			cond := re.SubexpIndex("cond")
+			for _, m := range all(re, c.words, cond > 0) {
 				if !inSentence(retainCueRe(), m[0], m[1]) {
 					continue
 				}
-				if v := attributes.RetentionCondition(text[m[0]:m[1]]); v != "" {
-					add(policy.MentionRetention, v, m[0], m[1])
+				lo, hi := m[0], m[1]
+				if cond > 0 {
+					lo, hi = m[2*cond], m[2*cond+1]
+					// "as long as necessary" is the first expressions'.
+					if before := strings.TrimRight(text[m[0]:lo], " \t\n"); len(before) >= 4 && strings.EqualFold(before[len(before)-4:], "long") {
+						continue
+					}
+				}
+				if v := attributes.RetentionCondition(text[lo:hi]); v != "" {
+					add(policy.MentionRetention, v, lo, hi)
 				}
 			}
 		}

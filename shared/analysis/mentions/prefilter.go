@@ -84,9 +84,13 @@ var (
 		{cue: &retainCueWords, bit: 1 << 16, before: 2, after: 7, words: true, lower: []string{"duration", "life", "lifetime"}},
 		{cue: &retainCueWords, bit: 1 << 17, before: 3, after: 10, words: true, lower: []string{"period", "periods"}},
 		{cue: &retainCueWords, bit: 1 << 18, before: 1, after: 5, words: true, lower: []string{"longer"}},
+		{cue: &retainCueWords, bit: 1 << 19, before: 18, after: 1, words: true, lower: []string{"necessary", "needed"}},
+		{cue: &retainCueWords, bit: 1 << 20, before: 45, after: 16, words: true, lower: []string{"deleted", "erased", "removed"}},
+		{cue: &retainCueWords, bit: 1 << 1, before: 2, after: 4, words: true, lower: []string{"reasonable"}},
+		{cue: &retainCueWords, bit: 1 << 6, before: 2, after: 2, words: true, lower: []string{"temporarily"}},
 	}
 	allFilters = append([]*prefilter{&ageCueWords, &retainCueWords, &periodWords, &conditionWords[0], &conditionWords[1],
-		&conditionWords[2], &conditionWords[3], &conditionWords[4], &conditionWords[5], &indefWords, &namedWords, &recipientWords, &ageWords,
+		&conditionWords[2], &conditionWords[3], &conditionWords[4], &conditionWords[5], &conditionWords[6], &conditionWords[7], &conditionWords[8], &conditionWords[9], &indefWords, &namedWords, &recipientWords, &ageWords,
 		&emailWords, &settingWords, &regionWords, &signalWords}, groupFilters()...)
 )
 

@@ -57,11 +57,30 @@ var conditionRes = sync.OnceValue(func() []condition {
 		{&conditionWords[5], []*regexp.Regexp{
 			re(`\b(?:no|for)\s+longer\s+than\s+(?:is\s+)?(?:reasonably\s+|strictly\s+)?(?:necessary|needed|required)\b`),
 		}},
+		{&conditionWords[6], []*regexp.Regexp{
+			// "we retain your information as necessary for the purposes":
+			// the condition is what follows the verb and its object.
+			re(`\b(?:retain|store|hold|preserve|maintain)(?:s|ed|ing)?\s+(?:[\w'’()-]+\s+){0,6}?(?P<cond>(?:only\s+)?(?:as|where|when)\s+(?:(?:it\s+is|is|they\s+are|are)\s+)?(?:reasonably\s+|strictly\s+)?(?:necessary|needed)\s+(?:for|to))\b`),
+		}},
+		{&conditionWords[7], []*regexp.Regexp{
+			// "this data is deleted when your account is deleted"
+			re(`\b(?:is|are|will\s+be|gets?)\s+(?:permanently\s+|automatically\s+|also\s+)?(?:deleted|erased|removed)\s+(?:from\s+(?:\w+\s+){0,4}?)?(?P<cond>(?:when|once|as\s+soon\s+as|upon)\s+(?:you\s+(?:delete|close|terminate|cancel)\s+your\s+` + account + `|(?:your|the|an?)\s+(?:\w+\s+){0,3}?` + account + `\s+(?:is|has\s+been|gets)\s+` + ended + `|(?:the\s+)?(?:deletion|closure|termination|cancell?ation)\s+of\s+(?:your|the)\s+` + account + `))\b`),
+			// "once your account is terminated, all data ... is deleted"
+			re(`\b(?P<cond>once\s+(?:your|the|an?)\s+(?:\w+\s+){0,3}?` + account + `\s+(?:is|has\s+been)\s+` + ended + `)\b[^.;!?]{0,150}?\b(?:is|are|will\s+be)\s+(?:permanently\s+|automatically\s+)?(?:deleted|erased|removed)\b`),
+		}},
+		{&conditionWords[8], []*regexp.Regexp{
+			re(`\bfor\s+(?:a|such)\s+reasonable\s+(?:period|amount|length)(?:\s+of\s+time)?\b`),
+		}},
+		{&conditionWords[9], []*regexp.Regexp{
+			re(`\b(?:stored|kept|retained|held|cached|logged|saved|remains?)\s+(?:only\s+)?temporarily\b`,
+				`\btemporarily\s+(?:stored|kept|retained|held|cached|logged|saved|store|keep|retain|hold|cache|log|save|remains?)\b`),
+		}},
 	}
 })
 
 // condition is the expressions of retention conditions that hold a word
-// of words.
+// of words. An expression with a group named cond states the condition
+// in that group alone (the rest is context).
 type condition struct {
 	words *prefilter
 	res   []*regexp.Regexp

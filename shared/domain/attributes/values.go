@@ -177,12 +177,17 @@ const (
 	RetainPermittedByLaw = "as long as permitted by law"
 	// RetainIndefinitely: with no end.
 	RetainIndefinitely = "indefinitely"
+	// RetainReasonable: for a reasonable period, with no length stated.
+	RetainReasonable = "for a reasonable period"
+	// RetainTemporarily: kept or stored temporarily, with no length
+	// stated.
+	RetainTemporarily = "temporarily"
 )
 
 // RetentionConditions are the values of RetentionCondition, in the order
 // its rules try them.
-var RetentionConditions = []string{RetainIndefinitely, RetainPermittedByLaw, RetainRequiredByLaw, RetainConsent,
-	RetainUntilAccountDeleted, RetainRelationship, RetainAccountActive, RetainNecessary}
+var RetentionConditions = []string{RetainIndefinitely, RetainTemporarily, RetainPermittedByLaw, RetainRequiredByLaw, RetainConsent,
+	RetainUntilAccountDeleted, RetainRelationship, RetainAccountActive, RetainReasonable, RetainNecessary}
 
 // RetentionPeriod is the value of a retention period in one form for the
 // ways of writing it, so that one query finds them all: a length of time
@@ -230,19 +235,24 @@ func RetentionCondition(words string) string {
 	switch {
 	case has("indefinitely", "indefinite"):
 		return RetainIndefinitely
+	case has("temporarily"):
+		return RetainTemporarily
 	case law && has("permitted", "allowed", "allows", "permits") && !prefix("requir", "prescrib", "stipulat", "specifi", "mandat", "oblig"):
 		return RetainPermittedByLaw
 	case law && (prefix("requir", "prescrib", "stipulat", "specifi", "mandat", "oblig", "statut") || has("retention", "storage")):
 		return RetainRequiredByLaw
 	case has("consent", "object", "objects", "unsubscribe", "unsubscribes", "opt", "opted", "withdraw", "withdraws", "revoke"):
 		return RetainConsent
-	case has("until") && prefix("delet", "clos", "cancel", "terminat", "deactivat", "eras"):
+	case prefix("delet", "clos", "cancel", "terminat", "deactivat", "eras") && (has("until") ||
+		has("when", "once", "upon") && has("account", "accounts", "membership", "subscription", "profile")):
 		return RetainUntilAccountDeleted
 	case has("relationship", "contract", "contractual", "agreement", "customer", "customers"):
 		return RetainRelationship
 	case has("account", "accounts", "membership", "member", "subscription", "subscribe", "subscriber", "profile",
 		"registered", "registration", "use", "user"):
 		return RetainAccountActive
+	case has("reasonable") && has("period", "time", "amount", "length"):
+		return RetainReasonable
 	case has("necessary", "needed", "need", "required", "require", "requires"):
 		return RetainNecessary
 	}

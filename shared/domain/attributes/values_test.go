@@ -71,6 +71,12 @@ func TestRetentionCondition(t *testing.T) {
 		"legally prescribed period":                                    RetainRequiredByLaw,
 		"as long as permitted by law":                                  RetainPermittedByLaw,
 		"Indefinitely":                                                 RetainIndefinitely,
+		"when your account is deleted":                                 RetainUntilAccountDeleted,
+		"once the VPN service account is terminated":                   RetainUntilAccountDeleted,
+		"for a reasonable period of time":                              RetainReasonable,
+		"as long as reasonably necessary":                              RetainNecessary,
+		"temporarily stored":                                           RetainTemporarily,
+		"deleted when no longer needed":                                RetainNecessary,
 		"30 days":                                                      "",
 		"for a while":                                                  "",
 	} {
