@@ -18,7 +18,7 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-02.44"
+	digestVersion = "2026-12-02.45"
 	textDigest    = "bea1a1ed0d75b0a6e2776c09d67660470a4df9e7c528da38032f377a07660406"
 	pdfDigest     = "ab063d06d2193c66d507583f295bd908fbd9362d8b13ff741b76833cae523b2a"
 )

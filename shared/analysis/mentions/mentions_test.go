@@ -256,6 +256,10 @@ func TestExtractSignals(t *testing.T) {
 		"Where required by law, we honor GPC. GPC processing is limited to the browser that sends the signal.":                 {"GPC honored where required by law"},
 		"We honor GPC. We do not respond to GPC signals sent by apps.":                                                         {"GPC honored", "GPC not honored"},
 		"We never sell data. We honor GPC. Learn about GPC online.":                                                            {"GPC honored"},
+		"You may use an opt-out preference signal, a browser feature that enables you to opt out of sales with every site.":    {"GPC honored"},
+		"Alternatively, you can ask for this by email, or by using a recognised opt-out preference signal.":                    {"GPC honored"},
+		"Visit our privacy choices page or enable a Global Privacy Control signal when visiting our sites.":                    {"GPC honored"},
+		"We recommend a browser extension that sends the Global Privacy Control to the sites you visit.":                       nil,
 	})
 }
 
