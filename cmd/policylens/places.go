@@ -86,10 +86,14 @@ func placeExamples(ctx context.Context, path string, examples []corpus.Example) 
 }
 
 // loadPlaced reads a corpus file (corpus.Load) and, with places, gives its
-// examples their places (placeExamples), saying on log how many.
+// examples their places (placeExamples), saying on log how many; without,
+// it clears the places the file gives.
 func loadPlaced(ctx context.Context, path string, places bool, log io.Writer) ([]corpus.Example, error) {
 	ex, err := corpus.Load(path)
 	if err != nil || !places {
+		for i := range ex {
+			ex[i].Index, ex[i].Count = 0, 0
+		}
 		return ex, err
 	}
 	n, err := placeExamples(ctx, path, ex)

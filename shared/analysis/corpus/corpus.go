@@ -132,10 +132,12 @@ func ReadFile(path string) ([]Example, error) {
 
 // ReadJSONL parses a modern clause corpus: one JSON object a line,
 // {"source", "heading", "text", "labels"}, the heading a path with " > "
-// between levels. An empty labels list is kept (navigation or a bare
-// heading that states no practice). Blank lines are skipped; a line that
-// is not such an object, has no text or names an unknown label is an error
-// that names its line.
+// between levels, and optionally "index" and "count", the clause's place
+// (from 0) among the clauses of its document, as policylens classify
+// reads them. An empty labels list is kept (navigation or a bare heading
+// that states no practice). Blank lines are skipped; a line that is not
+// such an object, has no text, names an unknown label or gives a place
+// outside its document is an error that names its line.
 func ReadJSONL(r io.Reader) ([]Example, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
@@ -150,6 +152,8 @@ func ReadJSONL(r io.Reader) ([]Example, error) {
 			Heading string   `json:"heading"`
 			Text    string   `json:"text"`
 			Labels  []string `json:"labels"`
+			Index   *int     `json:"index"`
+			Count   *int     `json:"count"`
 		}
 		if err := json.Unmarshal(b, &rec); err != nil {
 			return nil, fmt.Errorf("corpus: line %d: %w", line, err)
@@ -162,7 +166,15 @@ func ReadJSONL(r io.Reader) ([]Example, error) {
 		if err != nil {
 			return nil, fmt.Errorf("corpus: line %d: %w", line, err)
 		}
-		out = append(out, Example{Text: text, Labels: set, Line: line, Source: rec.Source, Modern: true, Heading: SplitHeading(rec.Heading)})
+		ex := Example{Text: text, Labels: set, Line: line, Source: rec.Source, Modern: true, Heading: SplitHeading(rec.Heading)}
+		switch {
+		case rec.Index == nil && rec.Count == nil:
+		case rec.Index == nil || rec.Count == nil || *rec.Count < 1 || *rec.Index < 0 || *rec.Index >= *rec.Count:
+			return nil, fmt.Errorf("corpus: line %d: \"index\" and \"count\" go together, the index from 0 below the count", line)
+		default:
+			ex.Index, ex.Count = *rec.Index, *rec.Count
+		}
+		out = append(out, ex)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("corpus: %w", err)

@@ -115,7 +115,7 @@ func TestReadJSONL(t *testing.T) {
 	want := []Example{
 		{Text: "You can ask us for a copy of your data.", Labels: set("User Access, Edit and Deletion"), Line: 1,
 			Heading: []string{"Privacy Policy", "Your rights"}, Source: "Acme", Modern: true},
-		{Text: "Home | About | Contact", Line: 3, Source: "Acme", Modern: true},
+		{Text: "Home | About | Contact", Line: 3, Source: "Acme", Modern: true, Index: 0, Count: 12},
 		{Text: "California residents may opt out of the sale of their data.", Line: 4,
 			Labels:  set("International and Specific Audiences", "User Choice/Control"),
 			Heading: []string{"California", "Rights"}, Source: "Beta", Modern: true},
@@ -131,6 +131,8 @@ func TestReadJSONLErrors(t *testing.T) {
 		{`{"text": "  ", "labels": []}`, "line 1: empty text"},
 		{"{\"text\": \"a\"}\n\nnot json", "line 3:"},
 		{`["a list"]`, "line 1:"},
+		{`{"text": "a", "index": 2}`, `line 1: "index" and "count" go together`},
+		{`{"text": "a", "index": 3, "count": 3}`, `line 1: "index" and "count" go together`},
 	} {
 		_, err := ReadJSONL(strings.NewReader(tt.in))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
