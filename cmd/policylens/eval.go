@@ -42,6 +42,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "policylens eval: load model: %v\n", err)
 		return 1
 	}
+	seg := &segmenter{}
 	for i, path := range files {
 		if atrain.IsAttributeFile(path) {
 			if i > 0 {
@@ -57,7 +58,7 @@ func runEval(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			}
 			continue
 		}
-		examples, err := loadPlaced(ctx, path, *places && m.ReadsPlace(), stderr)
+		examples, err := loadPlaced(ctx, seg, path, *places && m.ReadsPlace(), stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "policylens eval: %v\n", err)
 			return 1

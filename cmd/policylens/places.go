@@ -16,33 +16,50 @@ import (
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
-// segmentPolicies segments the policies of sources (file names in dir
-// without ".md") as analyze does and calls fn with each one's clauses, in
-// the order of sources. A policy dir lacks is skipped.
-func segmentPolicies(ctx context.Context, dir string, sources []string, fn func(source string, clauses []corpus.Clause)) error {
-	m, err := classify.Default()
-	if err != nil {
-		return err
-	}
-	a := analyze.New(m, policy.Limits{})
-	for _, src := range sources {
-		name := src + ".md"
-		data, err := os.ReadFile(filepath.Join(dir, name))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
+// segmenter segments policies as analyze does, each file once: training
+// places the modern clauses and finds the second labelling pass's in the
+// same policies.
+type segmenter struct {
+	a    *analyze.Analyzer
+	done map[string][]corpus.Clause // by path; nil for a missing file
+}
+
+// each segments the policies of sources (file names in dir without ".md")
+// and calls fn with each one's clauses, in the order of sources. A policy
+// dir lacks is skipped.
+func (s *segmenter) each(ctx context.Context, dir string, sources []string, fn func(source string, clauses []corpus.Clause)) error {
+	if s.a == nil {
+		m, err := classify.Default()
 		if err != nil {
 			return err
 		}
-		res, err := a.Analyze(ctx, name, data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
+		s.a, s.done = analyze.New(m, policy.Limits{}), map[string][]corpus.Clause{}
+	}
+	for _, src := range sources {
+		name := src + ".md"
+		path := filepath.Join(dir, name)
+		clauses, ok := s.done[path]
+		if !ok {
+			data, err := os.ReadFile(path)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+			case err != nil:
+				return err
+			default:
+				res, err := s.a.Analyze(ctx, name, data)
+				if err != nil {
+					return fmt.Errorf("%s: %w", name, err)
+				}
+				clauses = make([]corpus.Clause, len(res.Clauses))
+				for i, c := range res.Clauses {
+					clauses[i] = corpus.Clause{Heading: c.Heading, Text: c.Text}
+				}
+			}
+			s.done[path] = clauses
 		}
-		clauses := make([]corpus.Clause, len(res.Clauses))
-		for i, c := range res.Clauses {
-			clauses[i] = corpus.Clause{Heading: c.Heading, Text: c.Text}
+		if clauses != nil {
+			fn(src, clauses)
 		}
-		fn(src, clauses)
 	}
 	return nil
 }
@@ -53,7 +70,7 @@ func segmentPolicies(ctx context.Context, dir string, sources []string, fn func(
 // attribute files in ../opp115-attributes/, modern clauses (JSON Lines) by
 // segmenting their companies' policies in ../modern-policies/. It returns
 // how many it placed; none when those folders are missing.
-func placeExamples(ctx context.Context, path string, examples []corpus.Example) (int, error) {
+func placeExamples(ctx context.Context, seg *segmenter, path string, examples []corpus.Example) (int, error) {
 	root := filepath.Dir(filepath.Dir(path))
 	if filepath.Ext(path) != ".jsonl" {
 		var files []string
@@ -79,7 +96,7 @@ func placeExamples(ctx context.Context, path string, examples []corpus.Example) 
 		}
 	}
 	n := 0
-	err := segmentPolicies(ctx, filepath.Join(root, policiesDir), sources, func(src string, clauses []corpus.Clause) {
+	err := seg.each(ctx, filepath.Join(root, policiesDir), sources, func(src string, clauses []corpus.Clause) {
 		n += corpus.Locate(examples, src, clauses)
 	})
 	return n, err
@@ -88,7 +105,7 @@ func placeExamples(ctx context.Context, path string, examples []corpus.Example) 
 // loadPlaced reads a corpus file (corpus.Load) and, with places, gives its
 // examples their places (placeExamples), saying on log how many; without,
 // it clears the places the file gives.
-func loadPlaced(ctx context.Context, path string, places bool, log io.Writer) ([]corpus.Example, error) {
+func loadPlaced(ctx context.Context, seg *segmenter, path string, places bool, log io.Writer) ([]corpus.Example, error) {
 	ex, err := corpus.Load(path)
 	if err != nil || !places {
 		for i := range ex {
@@ -96,7 +113,7 @@ func loadPlaced(ctx context.Context, path string, places bool, log io.Writer) ([
 		}
 		return ex, err
 	}
-	n, err := placeExamples(ctx, path, ex)
+	n, err := placeExamples(ctx, seg, path, ex)
 	if err != nil {
 		return nil, fmt.Errorf("%s: places: %w", path, err)
 	}

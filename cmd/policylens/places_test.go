@@ -23,14 +23,14 @@ func TestLoadPlacedKeepsOrClearsGivenPlaces(t *testing.T) {
 	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := loadPlaced(context.Background(), path, true, io.Discard)
+	ex, err := loadPlaced(context.Background(), &segmenter{}, path, true, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ex[0].Index != 0 || ex[0].Count != 30 || ex[1].Count != 0 {
 		t.Errorf("with places: %+v", ex)
 	}
-	ex, err = loadPlaced(context.Background(), path, false, io.Discard)
+	ex, err = loadPlaced(context.Background(), &segmenter{}, path, false, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -139,13 +139,14 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	opt.Place = *places
+	seg := &segmenter{}
 	start := time.Now()
-	examples, err := loadPlaced(ctx, filepath.Join(*dir, oppDir, "train.csv"), *places, stderr)
+	examples, err := loadPlaced(ctx, seg, filepath.Join(*dir, oppDir, "train.csv"), *places, stderr)
 	if err != nil {
 		return fail(err)
 	}
 	if *modern {
-		mt, err := loadPlaced(ctx, filepath.Join(*dir, modernDir, "train.jsonl"), *places, stderr)
+		mt, err := loadPlaced(ctx, seg, filepath.Join(*dir, modernDir, "train.jsonl"), *places, stderr)
 		if err != nil {
 			return fail(err)
 		}
@@ -156,7 +157,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	// texts do not count twice there.
 	var more2 []corpus.Example
 	if *modern && *more {
-		mm, n, err := moreModern(ctx, filepath.Join(*dir, policiesDir), *moreLabels)
+		mm, n, err := moreModern(ctx, seg, filepath.Join(*dir, policiesDir), *moreLabels)
 		if err != nil {
 			return fail(err)
 		}
@@ -191,7 +192,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail(err)
 	}
 	for _, path := range []string{filepath.Join(*dir, oppDir, "validation.csv"), filepath.Join(*dir, modernDir, "validation.jsonl")} {
-		val, err := loadPlaced(ctx, path, *places, stderr)
+		val, err := loadPlaced(ctx, seg, path, *places, stderr)
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -310,7 +311,7 @@ func hasFlag(args []string, name string) bool {
 // their labels and places, found by segmenting their policies in dir as
 // analyze does, and how many clauses the pass labelled. A policy dir lacks
 // adds none.
-func moreModern(ctx context.Context, dir, labelsFile string) ([]corpus.Example, int, error) {
+func moreModern(ctx context.Context, seg *segmenter, dir, labelsFile string) ([]corpus.Example, int, error) {
 	keyed, err := corpus.MoreModern()
 	if labelsFile != "" {
 		var f *os.File
@@ -330,7 +331,7 @@ func moreModern(ctx context.Context, dir, labelsFile string) ([]corpus.Example, 
 		}
 	}
 	var out []corpus.Example
-	err = segmentPolicies(ctx, dir, sources, func(src string, clauses []corpus.Clause) {
+	err = seg.each(ctx, dir, sources, func(src string, clauses []corpus.Clause) {
 		out = append(out, corpus.Join(keyed, src, clauses)...)
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package train
 
 import (
 	"math"
+	"slices"
 
 	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
 	"github.com/policylens/policylens/shared/analysis/corpus"
@@ -12,6 +13,15 @@ import (
 // modelfile.CalibInputs): margins, best sentence margins, network logits
 // and the heading flag.
 type evidence [modelfile.CalibInputs]float64
+
+// unplaced returns x with its place inputs cleared, and whether it had a
+// place.
+func (x evidence) unplaced() (evidence, bool) {
+	place := x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts]
+	had := slices.ContainsFunc(place, func(v float64) bool { return v != 0 })
+	clear(place)
+	return x, had
+}
 
 // calibration is the logistic layer of every label.
 type calibration [labels.Count][modelfile.CalibDim]float64

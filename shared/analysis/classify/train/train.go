@@ -162,12 +162,10 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 		}
 		gold, tdom, tfold = slices.Clone(d.y), slices.Clone(dom), slices.Clone(fold)
 		for k := range n {
-			x := inputs[k]
-			place := x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts]
-			if !slices.ContainsFunc(place, func(v float64) bool { return v != 0 }) {
+			x, placed := inputs[k].unplaced()
+			if !placed {
 				continue
 			}
-			clear(place)
 			probs = append(probs, foldCalib[fold[k]].apply(&x))
 			if pSent != nil {
 				pSent = append(pSent, plainSent[k])
@@ -383,12 +381,9 @@ func calibUses(opt Options) []int {
 func withoutPlaces(inputs []evidence, y []corpus.LabelSet, fold []int) ([]evidence, []corpus.LabelSet, []int) {
 	in2, y2, f2 := slices.Clone(inputs), slices.Clone(y), slices.Clone(fold)
 	for k, x := range inputs {
-		place := x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts]
-		if !slices.ContainsFunc(place, func(v float64) bool { return v != 0 }) {
-			continue
+		if x, placed := x.unplaced(); placed {
+			in2, y2, f2 = append(in2, x), append(y2, y[k]), append(f2, fold[k])
 		}
-		clear(x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts])
-		in2, y2, f2 = append(in2, x), append(y2, y[k]), append(f2, fold[k])
 	}
 	return in2, y2, f2
 }
@@ -403,7 +398,7 @@ func sentenceScores(inputs []evidence, sent [][]int, sentOOF [][][labels.Count]f
 		for _, si := range sent[k] {
 			x := inputs[k]
 			if !withPlace {
-				clear(x[modelfile.CalibPlace : modelfile.CalibPlace+modelfile.PlaceParts])
+				x, _ = x.unplaced()
 			}
 			for l := range labels.Count {
 				v := sentOOF[chosen[l]][si][l]
@@ -417,10 +412,8 @@ func sentenceScores(inputs []evidence, sent [][]int, sentOOF [][][labels.Count]f
 	return pSent
 }
 
-// report fills rep's cross-validated figures and logs them.
 // corpusNames name the figures objective.metrics gives: over all
-// examples, then per corpus.
-// With places, the examples the tuning reads a second time without their
+// examples, then per corpus. With places, the examples the tuning reads a second time without their
 // places count as corpora of their own (domPlain + the corpus), so that
 // the thresholds, fallback and gates serve callers that give a place and
 // callers that do not alike.
@@ -431,6 +424,7 @@ const (
 	numFigures = 5
 )
 
+// report fills rep's cross-validated figures and logs them.
 func report(rep *Report, dec *decision, probs [][labels.Count]float64, obj *objective, logf func(string, ...any)) {
 	rep.CVByCorpus = map[string][2]float64{}
 	variants := []struct {
