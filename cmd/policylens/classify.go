@@ -22,13 +22,21 @@ import (
 // maxLine bounds the length of one input line of classify.
 const maxLine = 16 << 20
 
+// maxDocument bounds what classify --document holds before it scores: the
+// clauses and their bytes.
+const (
+	maxDocClauses = 50_000
+	maxDocBytes   = 64 << 20
+)
+
 func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("classify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	formatOf := formatFlag(fs, "jsonl", "input and output format: jsonl (JSON Lines)", "jsonl")
 	modelPath := fs.String("model", "", "weights file to classify with (default: the embedded model)")
+	document := fs.Bool("document", false, "the lines are the clauses of one document, in order: each gets its place (\"index\", \"count\") unless it gives its own, as analyze scores them; reads the whole input first")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: policylens classify [--format jsonl] [--model FILE] FILE|-")
+		fmt.Fprintln(stderr, "usage: policylens classify [--format jsonl] [--model FILE] [--document] FILE|-")
 		fmt.Fprintln(stderr, "\nClassifies clauses given one a line as JSON, {\"text\": \"...\", \"heading\": \"...\"} (the")
 		fmt.Fprintln(stderr, "heading path is optional, with \" > \" between levels, or a list of strings; other")
 		fmt.Fprintln(stderr, "fields are ignored; \"index\" and \"count\", optional, give the clause's place from 0 among")
@@ -70,7 +78,7 @@ func runClassify(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		fmt.Fprintf(stderr, "policylens classify: no attributes: %v\n", err)
 		am = nil
 	}
-	if err := classifyLines(ctx, m, am, in, stdout); err != nil {
+	if err := classifyLines(ctx, m, am, in, stdout, *document); err != nil {
 		fmt.Fprintf(stderr, "policylens classify: %s: %v\n", displayName(files[0]), err)
 		return 1
 	}
@@ -97,32 +105,15 @@ type clauseOut struct {
 // classifyLines classifies the clauses of r, one JSON object a line, and
 // writes one JSON object a line to w, with the attributes am predicts of
 // the labelled clauses (none when am is nil); it stops at the first bad
-// line.
-func classifyLines(ctx context.Context, m *classify.Model, am *attrs.Model, r io.Reader, w io.Writer) error {
+// line. With document, the lines are the clauses of one document: it
+// reads them all first, gives each that has none its place among them,
+// and stops before writing anything at a bad line.
+func classifyLines(ctx context.Context, m *classify.Model, am *attrs.Model, r io.Reader, w io.Writer, document bool) error {
 	var pass classify.Pass
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
-	line := 0
-	for sc.Scan() {
-		line++
-		if line%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				bw.Flush()
-				return err
-			}
-		}
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		in, err := parseClause(b)
-		if err != nil {
-			bw.Flush()
-			return fmt.Errorf("line %d: %w", line, err)
-		}
+	write := func(in classify.Input) error {
 		s := m.ScoresPass(in, &pass)
 		out := clauseOut{Labels: m.AssignInput(in, s), Scores: make(map[string]float64, labels.Count), Attributes: []policy.Attribute{}}
 		if out.Labels == nil {
@@ -140,18 +131,73 @@ func classifyLines(ctx context.Context, m *classify.Model, am *attrs.Model, r io
 		for i := range out.Labels {
 			out.Labels[i].Score = round4(out.Labels[i].Score)
 		}
-		if err := enc.Encode(out); err != nil {
+		return enc.Encode(out)
+	}
+	var doc []classify.Input
+	size := 0
+	err := eachClause(ctx, r, func(line int, in classify.Input) error {
+		if !document {
+			return write(in)
+		}
+		if size += len(in.Text); len(doc) == maxDocClauses || size > maxDocBytes {
+			return fmt.Errorf("line %d: more than --document holds (%d clauses, %d MB)", line, maxDocClauses, maxDocBytes>>20)
+		}
+		doc = append(doc, in)
+		return nil
+	})
+	if err != nil {
+		bw.Flush()
+		return err
+	}
+	for i, in := range doc {
+		if i%256 == 255 {
+			if err := ctx.Err(); err != nil {
+				bw.Flush()
+				return err
+			}
+		}
+		if in.Count == 0 {
+			in.Index, in.Count = i, len(doc)
+		}
+		if err := write(in); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// eachClause calls fn with every clause of r, one JSON object a line, and
+// its line number; it stops at the first bad line or error of fn.
+func eachClause(ctx context.Context, r io.Reader, fn func(line int, in classify.Input) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	line := 0
+	for sc.Scan() {
+		line++
+		if line%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		b := bytes.TrimSpace(sc.Bytes())
+		if len(b) == 0 {
+			continue
+		}
+		in, err := parseClause(b)
+		if err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		if err := fn(line, in); err != nil {
 			return err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		bw.Flush()
 		if errors.Is(err, bufio.ErrTooLong) {
 			return fmt.Errorf("line %d: longer than %d MB", line+1, maxLine>>20)
 		}
 		return err
 	}
-	return bw.Flush()
+	return nil
 }
 
 // parseClause reads one input line.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -157,5 +158,49 @@ func TestClassifyAttributes(t *testing.T) {
 	}
 	if !strings.Contains(out, `"spans":[{"start":`) {
 		t.Errorf("output lacks spans as {\"start\", \"end\"}:\n%s", out)
+	}
+}
+
+// With --document the lines are one document's clauses in order: each
+// is scored at its place among them, as classify scores a line that gives
+// "index" and "count" itself, and a line's own place stands. A bad line
+// stops it before anything is written.
+func TestClassifyDocument(t *testing.T) {
+	lines := []string{
+		`{"text": "Kestrel Outdoor Gear"}`,
+		`{"text": "We collect your name and e-mail address when you order."}`,
+		`{"text": "Kestrel Outdoor Gear", "index": 0, "count": 3}`,
+		`{"text": "Write to privacy@kestrel.example with any question."}`,
+	}
+	code, out, errOut := runCmdIn(strings.Join(lines, "\n")+"\n", "classify", "--document", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	placed := []string{
+		`{"text": "Kestrel Outdoor Gear", "index": 0, "count": 4}`,
+		`{"text": "We collect your name and e-mail address when you order.", "index": 1, "count": 4}`,
+		`{"text": "Kestrel Outdoor Gear", "index": 0, "count": 3}`,
+		`{"text": "Write to privacy@kestrel.example with any question.", "index": 3, "count": 4}`,
+	}
+	code, want, errOut := runCmdIn(strings.Join(placed, "\n")+"\n", "classify", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if out != want {
+		t.Errorf("--document:\n%s\nwant, as with each line's place given:\n%s", out, want)
+	}
+	_, plain, _ := runCmdIn(strings.Join(lines, "\n")+"\n", "classify", "-")
+	if plain == out {
+		t.Error("the places made no difference to any line")
+	}
+	code, out, errOut = runCmdIn(lines[0]+"\n{\"heading\": \"x\"}\n", "classify", "--document", "-")
+	if code != 1 || out != "" || !strings.Contains(errOut, `line 2: no "text"`) {
+		t.Errorf("a bad line: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	// A document too large to hold is refused at the line that overflows.
+	big := strings.Repeat(`{"text": "a"}`+"\n", maxDocClauses+1)
+	code, out, errOut = runCmdIn(big, "classify", "--document", "-")
+	if code != 1 || out != "" || !strings.Contains(errOut, fmt.Sprintf("line %d: more than --document holds", maxDocClauses+1)) {
+		t.Errorf("%d clauses: exit %d, %d bytes out, stderr %q", maxDocClauses+1, code, len(out), errOut)
 	}
 }
