@@ -52,6 +52,32 @@ var (
 	})
 )
 
+// followsChange reports whether a sentence that does not name the policy
+// speaks of its changes all the same: the sentence before it is about
+// changing the policy, and it speaks of changes or of reading it again
+// ("We may update this policy. If we make material changes, we will
+// notify you by e-mail." "... We encourage you to review it regularly.").
+func followsChange(sentence, previous string) bool {
+	if strings.HasSuffix(strings.TrimSpace(sentence), "?") || breachRe().MatchString(sentence) || stopMessagesRe().MatchString(sentence) {
+		return false
+	}
+	return (changeWordRe().MatchString(sentence) || againRe().MatchString(sentence)) &&
+		changeWordRe().MatchString(previous) && policyWordRe().MatchString(previous) &&
+		!breachRe().MatchString(previous) && !stopMessagesRe().MatchString(previous)
+}
+
+// againRe finds a sentence about reading something again.
+var againRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:review|check|consult|revisit)\b`)
+})
+
+// stopMessagesRe finds a sentence about stopping messages, whose
+// notifications are not notices of a change ("notifications of changes
+// to our services that you may not opt out of").
+var stopMessagesRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:opt[- ]?out|unsubscrib\w*|stop\s+receiving)\b`)
+})
+
 // breachRe finds a sentence about a breach or incident, whose notices are
 // not about the policy.
 var breachRe = sync.OnceValue(func() *regexp.Regexp {

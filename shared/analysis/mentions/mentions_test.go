@@ -437,6 +437,13 @@ var rightCases = map[string][]string{
 }
 
 var changeNoticeCases = map[string][]string{
+	// The sentence before names the policy.
+	"Kestrel may update this notice from time to time. If we make material changes, we will notify you by email.":                         {"personal notice"},
+	"Our services grow, and this policy will change with them. Check our website often to see recent changes.":                            {"check for changes"},
+	"We may change this policy. We encourage you to review it regularly.":                                                                 {"check for changes"},
+	"We may change this policy. Please contact us by email with questions.":                                                               nil,
+	"We may change this policy.\nIf we make changes, we will notify you by email.":                                                        nil,
+	"You cannot opt out of notices of changes to our policies. To stop push notifications, change your device settings.":                  nil,
 	"If we make material changes to this policy, we will notify you by email before they take effect.":                                    {"personal notice"},
 	"We will post any changes on this page and update the \u201cLast updated\u201d date above.":                                           {"general notice in privacy policy"},
 	"When we change this notice, we will place a prominent notice on our website.":                                                        {"general notice on website"},

@@ -20,14 +20,19 @@ type sentenceKind struct {
 	// value is the value of a match's words in its sentence (as ok read
 	// it), "" for none.
 	value func(words, sentence string) string
+	// follows, when set, lets a sentence that ok refuses count when the
+	// sentence before it, in the same paragraph, sets the subject ("We may
+	// update this policy. If we make material changes, we will notify you
+	// by e-mail.").
+	follows func(sentence, previous string) bool
 }
 
 // sentenceKinds are the kinds counted once a sentence.
 func sentenceKinds() []sentenceKind {
 	return []sentenceKind{
-		{policy.MentionRight, rightRes, rightGroups[:], rightCueRe().MatchString, userRight},
-		{policy.MentionDataType, dataTypeRes, dataTypeGroups[:], dataSentence, dataType},
-		{policy.MentionChangeNotice, changeRes, changeGroups[:], changeSentence, changeNotice},
+		{policy.MentionRight, rightRes, rightGroups[:], rightCueRe().MatchString, userRight, nil},
+		{policy.MentionDataType, dataTypeRes, dataTypeGroups[:], dataSentence, dataType, nil},
+		{policy.MentionChangeNotice, changeRes, changeGroups[:], changeSentence, changeNotice, followsChange},
 	}
 }
 
@@ -69,6 +74,11 @@ func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, boo
 				ok = v
 			} else {
 				ok = k.ok(sentence)
+				if !ok && k.follows != nil {
+					if plo, phi := previousSentence(text, lo); plo < phi {
+						ok = k.follows(sentence, text[plo:phi])
+					}
+				}
 				counts[lo] = ok
 			}
 			if !ok {
@@ -82,6 +92,16 @@ func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, boo
 			add(k.kind, v, m[0], m[1])
 		}
 	}
+}
+
+// previousSentence returns the bounds of the sentence before the one that
+// starts at lo (as sentenceOf gives it) in the same paragraph, or lo, lo
+// when there is none.
+func previousSentence(text string, lo int) (int, int) {
+	if lo < 2 || text[lo-1] == '\n' {
+		return lo, lo
+	}
+	return sentenceOf(text, lo-2, lo-2)
 }
 
 // containsAny reports whether s contains one of subs.
