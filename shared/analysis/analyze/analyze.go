@@ -16,6 +16,7 @@ import (
 
 	"github.com/policylens/policylens/shared/analysis/attrs"
 	"github.com/policylens/policylens/shared/analysis/classify"
+	"github.com/policylens/policylens/shared/analysis/denial"
 	"github.com/policylens/policylens/shared/analysis/facts"
 	"github.com/policylens/policylens/shared/analysis/language"
 	"github.com/policylens/policylens/shared/analysis/mentions"
@@ -77,7 +78,7 @@ func (a *Analyzer) attributes() *attrs.Model {
 // policy uploaded again is analysed again (ingest) and its history says
 // which rules read each version. TestRulesVersionNamesTheOutput holds it
 // to the analysis of the repository's sample policies.
-const RulesVersion = "2026-12-02.46"
+const RulesVersion = "2026-12-02.47"
 
 // Versions returns the versions of the models and rules the analyzer's
 // analyses come from, as those of a policy in English report them: the
@@ -219,6 +220,8 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 				}
 				c.Mentions = append(c.Mentions, m)
 			}
+			// What the clause says the service does not do.
+			denial.Mark(&c)
 		}
 		if c.Labels == nil {
 			c.Labels = []policy.LabelScore{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -420,5 +421,34 @@ func TestClausesScoredWithTheirPlace(t *testing.T) {
 	}
 	if differs == 0 {
 		t.Error("no clause scored differently with its place than without")
+	}
+}
+
+// A named recipient in a sentence that says the service does not share
+// with it comes out marked as denied, and the privacy summary leaves it
+// out; one the service does share with is neither.
+func TestDeniedRecipientIsMarked(t *testing.T) {
+	text := "Kestrel Privacy Policy\n\n" +
+		"Sharing. We do not sell or share your personal information with data brokers. " +
+		"We share your payment details with Stripe to process your payments.\n"
+	res, err := analyzer(t).Analyze(context.Background(), "kestrel.txt", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	marks := map[string]bool{}
+	for _, c := range res.Clauses {
+		for _, m := range c.Mentions {
+			if m.Kind == policy.MentionRecipient || m.Kind == policy.MentionThirdParty {
+				marks[m.Value] = m.Denied
+			}
+		}
+	}
+	if want := map[string]bool{"data brokers": true, "Stripe": false}; !maps.Equal(marks, want) {
+		t.Errorf("recipients and their denials %v, want %v", marks, want)
+	}
+	for _, it := range res.Privacy.ThirdParties {
+		if it.Value == "data brokers" {
+			t.Errorf("the summary lists the data brokers the policy denies sharing with: %+v", it)
+		}
 	}
 }

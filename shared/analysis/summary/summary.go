@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/policylens/policylens/shared/analysis/denial"
 	"github.com/policylens/policylens/shared/domain/attributes"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -99,7 +100,7 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 	}
 	for _, c := range clauses {
 		for _, a := range c.Attributes {
-			if sec.wants(a) && !denies(c, a) {
+			if sec.wants(a) && !denial.Attribute(c.Text, a) {
 				// Spellings that differ in case only across categories
 				// ("Service operation and security") are one item.
 				add([3]string{"attribute", a.Attribute, strings.ToLower(a.Value)},
@@ -107,7 +108,7 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 			}
 		}
 		for _, m := range c.Mentions {
-			if slices.Contains(sec.mentions, m.Kind) && !deniesMention(c, m) {
+			if slices.Contains(sec.mentions, m.Kind) && !denial.Mention(c.Text, m) {
 				add([3]string{"mention", m.Kind, mentionKey(m.Kind, m.Value)},
 					policy.SummaryItem{Value: m.Value, Source: "mention", Kind: m.Kind, Score: 1}, c.Ordinal)
 			}
@@ -136,12 +137,12 @@ func mentionKey(kind, value string) string {
 // item's own value, or one Build folds into it).
 func States(c policy.Clause, it policy.SummaryItem) bool {
 	for _, a := range c.Attributes {
-		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) && !denies(c, a) {
+		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) && !denial.Attribute(c.Text, a) {
 			return true
 		}
 	}
 	for _, m := range c.Mentions {
-		if deniesMention(c, m) {
+		if denial.Mention(c.Text, m) {
 			continue
 		}
 		switch it.Source {
@@ -248,7 +249,7 @@ func sharedTypes(clauses []policy.Clause, ordinals []int) []string {
 			continue
 		}
 		for _, a := range clauses[i].Attributes {
-			if a.Category == thirdParty && a.Attribute == infoType && !slices.Contains(out, a.Value) && !denies(clauses[i], a) {
+			if a.Category == thirdParty && a.Attribute == infoType && !slices.Contains(out, a.Value) && !denial.Attribute(clauses[i].Text, a) {
 				out = append(out, a.Value)
 			}
 		}

@@ -19,6 +19,12 @@ type Attribute struct {
 	Value     string  `json:"value"`
 	Score     float64 `json:"score"`
 	Spans     []Span  `json:"spans"`
+	// Denied is set when the evidence says the service does not do what
+	// the value names, with no exception ("We do not share your location
+	// with advertisers"): the clause is about the value, but states that it
+	// does not happen. The summary and the cross-policy index leave such a
+	// value out.
+	Denied bool `json:"denied,omitempty"`
 }
 
 // Mention kinds: values users ask for that the OPP-115 vocabulary has no
@@ -75,6 +81,9 @@ type Mention struct {
 	Kind  string `json:"kind"`
 	Value string `json:"value"`
 	Span  Span   `json:"span"`
+	// Denied is set for a named third party or recipient category whose
+	// sentence says the service does not share with it, as for Attribute.
+	Denied bool `json:"denied,omitempty"`
 }
 
 // PrivacySummary answers, for one policy, the questions readers ask first.

@@ -74,9 +74,10 @@ func expect(analyses map[string]*policy.Analysis) expectation {
 		stated := map[string]bool{} // by this policy
 		for _, c := range res.Clauses {
 			lists := map[string]string{} // list -> count key
+			// A value the clause denies finds it in no list.
 			for _, a := range c.Attributes {
 				attr, ok := attributes.Find(a.Category, a.Attribute)
-				if !ok {
+				if !ok || a.Denied {
 					continue
 				}
 				v, ok := attr.Value(a.Value)
@@ -88,7 +89,7 @@ func expect(analyses map[string]*policy.Analysis) expectation {
 				lists[base+"value="+url.QueryEscape(v.Name)] = attr.Category + " > " + attr.Name + " > " + v.Name
 			}
 			for _, m := range c.Mentions {
-				if _, ok := attributes.KindOf(m.Kind); !ok || attributes.MentionKey(m.Kind, m.Value) == "" {
+				if _, ok := attributes.KindOf(m.Kind); !ok || attributes.MentionKey(m.Kind, m.Value) == "" || m.Denied {
 					continue
 				}
 				base := "/mentions/" + m.Kind + "/clauses?"
@@ -167,8 +168,13 @@ func TestAttributesServedAsAnalysed(t *testing.T) {
 		Spans: []policy.Span{{Start: 25, End: 37}}}}
 	c3.Mentions = []policy.Mention{{Kind: policy.MentionThirdParty, Value: "Stripe", Span: policy.Span{Start: 0, End: 6}},
 		{Kind: policy.MentionThirdParty, Value: "Google Analytics", Span: policy.Span{Start: 39, End: 55}}}
-	published := s.publish("policies/stated.txt", []policy.Clause{c1, c2, c3})
-	analyses[published] = &policy.Analysis{Clauses: []policy.Clause{c1, c2, c3}}
+	// A clause that denies what it names: on no list, in no count.
+	c4 := clause(4, "We do not share your location with data brokers.", map[string]float64{"third-party-sharing-collection": 0.8})
+	c4.Attributes = []policy.Attribute{{Category: "Third Party Sharing/Collection", Attribute: "Personal Information Type", Value: "Location", Score: 0.95,
+		Spans: []policy.Span{{Start: 0, End: 49}}, Denied: true}}
+	c4.Mentions = []policy.Mention{{Kind: policy.MentionRecipient, Value: "data brokers", Span: policy.Span{Start: 36, End: 48}, Denied: true}}
+	published := s.publish("policies/stated.txt", []policy.Clause{c1, c2, c3, c4})
+	analyses[published] = &policy.Analysis{Clauses: []policy.Clause{c1, c2, c3, c4}}
 
 	want := expect(analyses)
 	if len(want.hits) < 10 {

@@ -104,22 +104,24 @@ type attrView struct {
 	Value     string     `json:"value"`
 	Score     float64    `json:"score"`
 	Spans     []spanView `json:"spans"`
+	Denied    bool       `json:"denied,omitempty"`
 }
 
 type mentionView struct {
-	Kind  string   `json:"kind"`
-	Value string   `json:"value"`
-	Span  spanView `json:"span"`
+	Kind   string   `json:"kind"`
+	Value  string   `json:"value"`
+	Span   spanView `json:"span"`
+	Denied bool     `json:"denied,omitempty"`
 }
 
 func attrViewOf(a store.Attr) attrView {
 	d := a.Domain()
-	return attrView{Category: d.Category, Attribute: d.Attribute, Value: d.Value, Score: d.Score, Spans: d.Spans}
+	return attrView{Category: d.Category, Attribute: d.Attribute, Value: d.Value, Score: d.Score, Spans: d.Spans, Denied: d.Denied}
 }
 
 func mentionViewOf(m store.Mention) mentionView {
 	d := m.Domain()
-	return mentionView{Kind: d.Kind, Value: d.Value, Span: d.Span}
+	return mentionView{Kind: d.Kind, Value: d.Value, Span: d.Span, Denied: d.Denied}
 }
 
 // indexClauseView is a clause found through the attribute index, with the
@@ -236,7 +238,7 @@ func (h *Handler) attributeClauses(ctx context.Context, r *request) *response {
 		// The clause's attributes that answer the query, with their spans.
 		for _, sa := range c.Clause.Attributes {
 			fa, ok := attributes.Find(sa.Category, sa.Attribute)
-			if !ok || fa.CategorySlug != a.CategorySlug || fa.Slug != a.Slug {
+			if !ok || fa.CategorySlug != a.CategorySlug || fa.Slug != a.Slug || sa.Denied {
 				continue
 			}
 			if fv, ok := fa.Value(sa.Value); ok && (value == nil || fv.Slug == value.Slug) {
@@ -280,7 +282,7 @@ func (h *Handler) mentionClauses(ctx context.Context, r *request) *response {
 	for _, c := range page.Items {
 		v := indexClauseViewOf(c)
 		for _, m := range c.Clause.Mentions {
-			if kk, ok := attributes.KindOf(m.Kind); ok && kk.Name == k.Name && (key == "" || attributes.MentionKey(m.Kind, m.Value) == key) {
+			if kk, ok := attributes.KindOf(m.Kind); ok && kk.Name == k.Name && !m.Denied && (key == "" || attributes.MentionKey(m.Kind, m.Value) == key) {
 				v.Mentions = append(v.Mentions, mentionViewOf(m))
 			}
 		}

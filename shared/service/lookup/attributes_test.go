@@ -107,7 +107,11 @@ func newAttrFixture(t *testing.T) *attrFixture {
 	a.Clauses[0].Mentions = []policy.Mention{{Kind: policy.MentionThirdParty, Value: "Google Analytics", Span: policy.Span{Start: 3, End: 19}},
 		{Kind: policy.MentionOptOut, Value: "https://www.example.org/choices/", Span: policy.Span{Start: 20, End: 52}}}
 	put("a.txt", "a1", a)
-	b := analysisOf("b1", []policy.Attribute{at(tps, pit, "Location", 0.9)})
+	// b's clause says it does not share contact details: it is not found
+	// by them, nor counted for them.
+	denied := at(tps, pit, "Contact", 0.95)
+	denied.Denied = true
+	b := analysisOf("b1", []policy.Attribute{at(tps, pit, "Location", 0.9), denied})
 	b.Clauses[0].Mentions = []policy.Mention{{Kind: policy.MentionThirdParty, Value: "google analytics", Span: policy.Span{Start: 0, End: 16}},
 		{Kind: policy.MentionAge, Value: "under 13", Span: policy.Span{Start: 20, End: 28}},
 		{Kind: policy.MentionRecipient, Value: "third-party service providers", Span: policy.Span{Start: 30, End: 59}},
@@ -335,8 +339,11 @@ func TestAttributeRoutes(t *testing.T) {
 	// The clauses of a policy show their attributes and mentions.
 	r = get(h, "/policies/"+f.b+"/clauses", "")
 	cl := decode[clauseList](t, r.Body, r.StatusCode, 200)
-	if len(cl.Items) != 1 || len(cl.Items[0].Attributes) != 1 || cl.Items[0].Attributes[0].Value != "Location" || len(cl.Items[0].Mentions) != 5 {
+	if len(cl.Items) != 1 || len(cl.Items[0].Attributes) != 2 || cl.Items[0].Attributes[0].Value != "Location" || len(cl.Items[0].Mentions) != 5 {
 		t.Errorf("clauses of b: %+v", cl.Items)
+	}
+	if !strings.Contains(r.Body, `"value":"Contact","score":0.95,"spans":[{"start":0,"end":2}],"denied":true}`) || strings.Count(r.Body, `"denied"`) != 1 {
+		t.Errorf("b's clause does not show its denied Contact, marked, and its Location unmarked: %s", r.Body)
 	}
 }
 

@@ -92,6 +92,9 @@ type Attr struct {
 	Score     float64 `dynamodbav:"s"`
 	// Spans are the evidence spans, start and end of each in turn.
 	Spans []int `dynamodbav:"p,omitempty"`
+	// Denied: the clause says the service does not do it
+	// (policy.Attribute.Denied); the index and the counts leave it out.
+	Denied bool `dynamodbav:"d,omitempty"`
 }
 
 // Mention is a mention as a clause item stores it.
@@ -100,16 +103,18 @@ type Mention struct {
 	Value string `dynamodbav:"v"`
 	// Span is the evidence span: start and end.
 	Span []int `dynamodbav:"p,omitempty"`
+	// Denied as for Attr.
+	Denied bool `dynamodbav:"d,omitempty"`
 }
 
 // Domain returns a as the domain type.
 func (a Attr) Domain() policy.Attribute {
-	return policy.Attribute{Category: a.Category, Attribute: a.Attribute, Value: a.Value, Score: a.Score, Spans: spansOf(a.Spans)}
+	return policy.Attribute{Category: a.Category, Attribute: a.Attribute, Value: a.Value, Score: a.Score, Spans: spansOf(a.Spans), Denied: a.Denied}
 }
 
 // Domain returns m as the domain type.
 func (m Mention) Domain() policy.Mention {
-	out := policy.Mention{Kind: m.Kind, Value: m.Value}
+	out := policy.Mention{Kind: m.Kind, Value: m.Value, Denied: m.Denied}
 	if s := spansOf(m.Span); len(s) > 0 {
 		out.Span = s[0]
 	}
@@ -130,7 +135,7 @@ func storedAttributes(c policy.Clause) ([]Attr, []Mention) {
 	var as []Attr
 	for _, a := range c.Attributes[:min(len(c.Attributes), maxAttributes)] {
 		sa := Attr{Category: bound(a.Category, maxNameBytes), Attribute: bound(a.Attribute, maxNameBytes),
-			Value: bound(a.Value, maxNameBytes), Score: a.Score}
+			Value: bound(a.Value, maxNameBytes), Score: a.Score, Denied: a.Denied}
 		for _, sp := range a.Spans[:min(len(a.Spans), maxSpans)] {
 			sa.Spans = append(sa.Spans, sp.Start, sp.End)
 		}
@@ -139,7 +144,7 @@ func storedAttributes(c policy.Clause) ([]Attr, []Mention) {
 	var ms []Mention
 	for _, m := range c.Mentions[:min(len(c.Mentions), maxMentions)] {
 		ms = append(ms, Mention{Kind: bound(m.Kind, maxNameBytes), Value: bound(m.Value, maxMentionBytes),
-			Span: []int{m.Span.Start, m.Span.End}})
+			Span: []int{m.Span.Start, m.Span.End}, Denied: m.Denied})
 	}
 	return as, ms
 }
@@ -150,7 +155,9 @@ func bound(s string, n int) string {
 }
 
 // entryHits are the index entries of one clause: each index key with the
-// score the clause has in it.
+// score the clause has in it. A value the clause denies ("we do not share
+// your location") finds no clause: the index answers which clauses state
+// that a thing is done.
 func entryHits(c policy.Clause) map[IndexKey]float64 {
 	hits := map[IndexKey]float64{}
 	put := func(k IndexKey, score float64) {
@@ -160,6 +167,9 @@ func entryHits(c policy.Clause) map[IndexKey]float64 {
 	}
 	as, ms := storedAttributes(c)
 	for _, a := range as {
+		if a.Denied {
+			continue
+		}
 		attr, ok := attributes.Find(a.Category, a.Attribute)
 		if !ok {
 			continue // not in the vocabulary: stored with the clause, not indexed
@@ -174,7 +184,7 @@ func entryHits(c policy.Clause) map[IndexKey]float64 {
 	for _, m := range ms {
 		k, ok := attributes.KindOf(m.Kind)
 		key := attributes.MentionKey(m.Kind, m.Value)
-		if !ok || key == "" {
+		if !ok || key == "" || m.Denied {
 			continue
 		}
 		put(MentionIndexKey(k.Name, key), 1)
@@ -230,6 +240,9 @@ func countKeys(c policy.Clause) map[string]bool {
 	keys := map[string]bool{}
 	as, ms := storedAttributes(c)
 	for _, a := range as {
+		if a.Denied {
+			continue
+		}
 		if attr, ok := attributes.Find(a.Category, a.Attribute); ok {
 			if v, ok := attr.Value(a.Value); ok {
 				keys[countValueKey(attr.CategorySlug, attr.Slug, v.Slug)] = true
@@ -238,7 +251,7 @@ func countKeys(c policy.Clause) map[string]bool {
 		}
 	}
 	for _, m := range ms {
-		if k, ok := attributes.KindOf(m.Kind); ok && attributes.MentionKey(m.Kind, m.Value) != "" {
+		if k, ok := attributes.KindOf(m.Kind); ok && attributes.MentionKey(m.Kind, m.Value) != "" && !m.Denied {
 			keys[countKindKey(k.Name)] = true
 		}
 	}

@@ -31,7 +31,8 @@ const (
 )
 
 // stated describes what one clause of attrResult states: attributes as
-// "category > attribute > value @ score" and mentions as "kind: value".
+// "category > attribute > value @ score" and mentions as "kind: value",
+// each after "no " when the clause denies it.
 type stated []string
 
 // attrResult is result(tag, len(cs)) whose clause i states cs[i].
@@ -40,8 +41,9 @@ func attrResult(tag string, cs ...stated) *policy.Analysis {
 	for i, st := range cs {
 		c := &r.Clauses[i]
 		for _, s := range st {
+			s, denied := strings.CutPrefix(s, "no ")
 			if kind, value, ok := strings.Cut(s, ": "); ok {
-				c.Mentions = append(c.Mentions, policy.Mention{Kind: kind, Value: value, Span: policy.Span{Start: 0, End: 3}})
+				c.Mentions = append(c.Mentions, policy.Mention{Kind: kind, Value: value, Span: policy.Span{Start: 0, End: 3}, Denied: denied})
 				continue
 			}
 			var score float64
@@ -49,7 +51,7 @@ func attrResult(tag string, cs ...stated) *policy.Analysis {
 			fmt.Sscan(sc, &score)
 			parts := strings.Split(names, " > ")
 			c.Attributes = append(c.Attributes, policy.Attribute{Category: parts[0], Attribute: parts[1], Value: parts[2],
-				Score: score, Spans: []policy.Span{{Start: 1, End: 4}, {Start: 6, End: 9}}})
+				Score: score, Spans: []policy.Span{{Start: 1, End: 4}, {Start: 6, End: 9}}, Denied: denied})
 		}
 	}
 	r.Privacy = policy.PrivacySummary{DataCollected: []policy.SummaryItem{{Value: tag, Source: "attribute", Attribute: pit, Score: 0.5, Clauses: []int{1}}}}
@@ -325,5 +327,46 @@ func TestUnchangedObjectKeepsCounts(t *testing.T) {
 	}
 	if got := listAll(t, s, store.AttributeKey(tpsSlug, pitSlug, location), 0, 5); !slices.Equal(got, []string{"u clause 1 0.8"}) {
 		t.Errorf("Location after an unchanged object: %q", got)
+	}
+}
+
+// A clause that says the service does not do a thing ("we do not share
+// your location with data brokers") is not found by it, nor counted for
+// it; the clause keeps the denied values, marked, for its readers.
+func TestDeniedValuesAreNotIndexed(t *testing.T) {
+	s, _ := newTable(t)
+	ctx := context.Background()
+	brokers := store.MentionIndexKey(policy.MentionRecipient, attributes.MentionKey(policy.MentionRecipient, "data brokers"))
+	v := version(t, "d.txt", "d1")
+	apply(t, s, v, attrResult("d",
+		stated{"no " + tps + " > " + pit + " > Location @ 0.9", "no recipient-category: data brokers"},
+		stated{tps + " > " + pit + " > Location @ 0.4", "recipient-category: data brokers"},
+		stated{"no " + tps + " > " + pit + " > Contact @ 0.7"}))
+	if got, want := listAll(t, s, store.AttributeKey(tpsSlug, pitSlug, location), 0, 5), []string{"d clause 2 0.4"}; !slices.Equal(got, want) {
+		t.Errorf("Location: %q, want %q (clause 1 denies it)", got, want)
+	}
+	if got, want := listAll(t, s, store.AttributeKey(tpsSlug, pitSlug, ""), 0, 5), []string{"d clause 2 0.4"}; !slices.Equal(got, want) {
+		t.Errorf("any Personal Information Type: %q, want %q", got, want)
+	}
+	if got, want := listAll(t, s, brokers, 0, 5), []string{"d clause 2 1"}; !slices.Equal(got, want) {
+		t.Errorf("data brokers: %q, want %q", got, want)
+	}
+	c := counts(t, s)
+	if got := c[store.CountValueKey(tpsSlug, pitSlug, location)]; got != (store.Count{Policies: 1, Clauses: 1}) {
+		t.Errorf("Location counted %+v, want 1 policy, 1 clause", got)
+	}
+	if _, ok := c[store.CountValueKey(tpsSlug, pitSlug, "contact")]; ok {
+		t.Error("Contact counted, though only denied")
+	}
+	read, err := s.ReadVersion(ctx, v.ID, snapshot(t, s, v).Gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := read.Clauses[0]
+	if len(first.Attributes) != 1 || !first.Attributes[0].Denied || len(first.Mentions) != 1 || !first.Mentions[0].Denied {
+		t.Errorf("clause 1 reads back as %+v %+v, want its denied Location and data brokers, marked", first.Attributes, first.Mentions)
+	}
+	if second := read.Clauses[1]; second.Attributes[0].Denied || second.Mentions[0].Denied {
+		t.Errorf("clause 2 reads back as denying: %+v %+v", second.Attributes, second.Mentions)
 	}
 }

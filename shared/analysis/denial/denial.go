@@ -1,4 +1,12 @@
-package summary
+// Package denial reads whether a clause says the service does not do
+// what one of its attributes or mentions names: "We do not use
+// advertising cookies" gets the attribute model's Purpose Advertising
+// (OPP-115 annotates such a clause with the purpose and Does Not), and
+// "We do not share personal data with data brokers" names a recipient.
+// Such a value is no answer to what the service does: the summary does
+// not list it, and the cross-policy index does not find the clause by it.
+// The rule reads the sentence of the value's evidence.
+package denial
 
 import (
 	"regexp"
@@ -8,11 +16,6 @@ import (
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
-// What a clause says the service does not do is no answer to what it
-// does: "We do not use advertising cookies" gives the attribute model's
-// Purpose Advertising (OPP-115 annotates such a clause with the purpose
-// and Does Not), which the summary must not list as a purpose. The rule
-// reads the attribute's evidence sentence.
 var (
 	// deniedRe finds the service saying it does not do a thing with data:
 	// "we do not use", "we won't share", "we never sell", "Acme does not
@@ -30,25 +33,37 @@ var (
 	})
 )
 
-// denies reports whether a is one of the attributes the rule reads
-// (deniable) and its evidence in clause c says the service does not do
-// what a names, with no exception.
-func denies(c policy.Clause, a policy.Attribute) bool {
+// Mark sets the Denied flag of each attribute and mention of c that its
+// evidence says the service does not do, with no exception.
+func Mark(c *policy.Clause) {
+	for i := range c.Attributes {
+		c.Attributes[i].Denied = Attribute(c.Text, c.Attributes[i])
+	}
+	for i := range c.Mentions {
+		c.Mentions[i].Denied = Mention(c.Text, c.Mentions[i])
+	}
+}
+
+// Attribute reports whether a is one of the attributes the rule reads
+// (what is collected, for what, and who receives it) and its evidence in
+// text, the clause's, says the service does not do what a names, with no
+// exception.
+func Attribute(text string, a policy.Attribute) bool {
 	if !deniable(a) || len(a.Spans) == 0 {
 		return false
 	}
-	return deniesIn(spanText(c.Text, a.Spans[0]))
+	return deniesIn(spanText(text, a.Spans[0]))
 }
 
-// deniesMention reports whether the sentence of a named third party or
-// recipient category says the service does not share with it: "We do not
-// share personal data with advertisers, data brokers, or analytics
-// companies".
-func deniesMention(c policy.Clause, m policy.Mention) bool {
+// Mention reports whether the sentence of a named third party or recipient
+// category in text, the clause's, says the service does not share with
+// it: "We do not share personal data with advertisers, data brokers, or
+// analytics companies".
+func Mention(text string, m policy.Mention) bool {
 	if m.Kind != policy.MentionThirdParty && m.Kind != policy.MentionRecipient {
 		return false
 	}
-	return deniesIn(sentenceAt(c.Text, m.Span))
+	return deniesIn(sentenceAt(text, m.Span))
 }
 
 // deniesIn reports whether sentence s denies a practice with no
@@ -161,8 +176,8 @@ func byteRange(text string, sp policy.Span) (lo, hi int, ok bool) {
 // collected, for what, and who receives it.
 func deniable(a policy.Attribute) bool {
 	switch a.Attribute {
-	case infoType, "Purpose", "Third Party Entity":
-		return a.Category == firstParty || a.Category == thirdParty
+	case "Personal Information Type", "Purpose", "Third Party Entity":
+		return a.Category == "First Party Collection/Use" || a.Category == "Third Party Sharing/Collection"
 	}
 	return false
 }
