@@ -129,7 +129,21 @@ func writeDiffText(w io.Writer, from, to string, r *changes.Report) error {
 			if a.Kind != "" {
 				name = a.Kind + ": " + a.Value
 			}
-			fmt.Fprintf(bw, "  %-70s %5d -> %d\n", name, a.Before, a.After)
+			if a.Denied {
+				name += " (denied)"
+			}
+			// A name too long for its column takes lines of its own, the
+			// counts stay in theirs.
+			lines := wrap(name, 70)
+			last := lines[len(lines)-1]
+			for _, l := range lines[:len(lines)-1] {
+				fmt.Fprintf(bw, "  %s\n", l)
+			}
+			if len([]rune(last)) > 70 {
+				fmt.Fprintf(bw, "  %s\n", last)
+				last = ""
+			}
+			fmt.Fprintf(bw, "  %-70s %5d -> %d\n", last, a.Before, a.After)
 		}
 	}
 	if len(r.Facts) > 0 {

@@ -167,6 +167,18 @@ func TestDiffText(t *testing.T) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
 		}
 	}
+	// "we do not share it for targeted advertising" became "we share your
+	// approximate location with advertising partners": the purpose moves
+	// from the denied count to the stated one.
+	var gaveUp, took bool
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Join(strings.Fields(line), " ")
+		gaveUp = gaveUp || f == "Third Party Sharing/Collection / Purpose: Advertising (denied) 1 -> 0"
+		took = took || f == "Third Party Sharing/Collection / Purpose: Advertising 0 -> 1"
+	}
+	if !gaveUp || !took {
+		t.Errorf("the purpose Advertising does not move from denied to stated:\n%s", out)
+	}
 	for _, line := range strings.Split(out, "\n") {
 		if len([]rune(line)) > wrapWidth+2 {
 			t.Errorf("line longer than %d columns: %q", wrapWidth, line)
