@@ -4,14 +4,14 @@
 // kept, the choices and rights users have, the audiences addressed, the
 // security measures, Do Not Track and the Global Privacy Control, and how
 // changes are announced. Every
-// item names the clauses that state it.
+// item names the clauses that state it. A value marked denied
+// (policy.Attribute.Denied, set by package denial) is no item.
 package summary
 
 import (
 	"slices"
 	"strings"
 
-	"github.com/policylens/policylens/shared/analysis/denial"
 	"github.com/policylens/policylens/shared/domain/attributes"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
@@ -49,7 +49,8 @@ func (s *section) wants(a policy.Attribute) bool {
 
 // Build returns the privacy summary of clauses (in reading order). Every
 // section is a non-nil slice, empty when nothing fills it; items are in
-// the order their first clause comes.
+// the order their first clause comes. The clauses' denials are marked
+// (denial.Mark), as analyze marks them.
 func Build(clauses []policy.Clause) policy.PrivacySummary {
 	out := policy.PrivacySummary{}
 	for _, s := range []struct {
@@ -100,7 +101,7 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 	}
 	for _, c := range clauses {
 		for _, a := range c.Attributes {
-			if sec.wants(a) && !denial.Attribute(c.Text, a) {
+			if sec.wants(a) && !a.Denied {
 				// Spellings that differ in case only across categories
 				// ("Service operation and security") are one item.
 				add([3]string{"attribute", a.Attribute, strings.ToLower(a.Value)},
@@ -108,7 +109,7 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 			}
 		}
 		for _, m := range c.Mentions {
-			if slices.Contains(sec.mentions, m.Kind) && !denial.Mention(c.Text, m) {
+			if slices.Contains(sec.mentions, m.Kind) && !m.Denied {
 				add([3]string{"mention", m.Kind, mentionKey(m.Kind, m.Value)},
 					policy.SummaryItem{Value: m.Value, Source: "mention", Kind: m.Kind, Score: 1}, c.Ordinal)
 			}
@@ -137,12 +138,12 @@ func mentionKey(kind, value string) string {
 // item's own value, or one Build folds into it).
 func States(c policy.Clause, it policy.SummaryItem) bool {
 	for _, a := range c.Attributes {
-		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) && !denial.Attribute(c.Text, a) {
+		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) && !a.Denied {
 			return true
 		}
 	}
 	for _, m := range c.Mentions {
-		if denial.Mention(c.Text, m) {
+		if m.Denied {
 			continue
 		}
 		switch it.Source {
@@ -249,7 +250,7 @@ func sharedTypes(clauses []policy.Clause, ordinals []int) []string {
 			continue
 		}
 		for _, a := range clauses[i].Attributes {
-			if a.Category == thirdParty && a.Attribute == infoType && !slices.Contains(out, a.Value) && !denial.Attribute(clauses[i].Text, a) {
+			if a.Category == thirdParty && a.Attribute == infoType && !slices.Contains(out, a.Value) && !a.Denied {
 				out = append(out, a.Value)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/policylens/policylens/shared/analysis/denial"
 	"github.com/policylens/policylens/shared/domain/policy"
 )
 
@@ -294,6 +295,9 @@ func TestDeniedPracticeIsNoItem(t *testing.T) {
 			spanned(company, company, attr("User Choice/Control", "Choice Type", "Opt-out link", 0.5)),
 		}},
 	}
+	for i := range clauses {
+		denial.Mark(&clauses[i]) // as analyze marks them
+	}
 	s := Build(clauses)
 	var purposes []string
 	for _, it := range s.Purposes {
@@ -326,6 +330,7 @@ func TestDeniedRecipientIsNoItem(t *testing.T) {
 		{Kind: policy.MentionRecipient, Value: "data brokers", Span: at("data brokers")},
 		{Kind: policy.MentionThirdParty, Value: "Stripe", Span: at("Stripe")},
 	}}
+	denial.Mark(&c) // as analyze marks them
 	s := Build([]policy.Clause{c})
 	if len(s.ThirdParties) != 1 || s.ThirdParties[0].Value != "Stripe" {
 		t.Errorf("third parties %+v, want Stripe alone", s.ThirdParties)
@@ -338,6 +343,7 @@ func TestDeniedRecipientIsNoItem(t *testing.T) {
 	c = policy.Clause{Ordinal: 1, Text: text, Mentions: []policy.Mention{
 		{Kind: policy.MentionRecipient, Value: "advertising companies", Span: at("advertising companies")},
 	}}
+	denial.Mark(&c)
 	if s := Build([]policy.Clause{c}); len(s.ThirdParties) != 1 {
 		t.Errorf("third parties %+v, want the advertising companies", s.ThirdParties)
 	}
