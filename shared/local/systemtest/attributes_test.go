@@ -74,10 +74,11 @@ func expect(analyses map[string]*policy.Analysis) expectation {
 		stated := map[string]bool{} // by this policy
 		for _, c := range res.Clauses {
 			lists := map[string]string{} // list -> count key
-			// A value the clause denies finds it in no list.
+			// A value the clause denies finds it only in the lists of
+			// denials, which are not counted.
 			for _, a := range c.Attributes {
 				attr, ok := attributes.Find(a.Category, a.Attribute)
-				if !ok || a.Denied {
+				if !ok {
 					continue
 				}
 				v, ok := attr.Value(a.Value)
@@ -85,14 +86,24 @@ func expect(analyses map[string]*policy.Analysis) expectation {
 					continue
 				}
 				base := "/attributes/" + attr.CategorySlug + "/" + attr.Slug + "/clauses?"
+				if a.Denied {
+					lists[base+"denied=true"] = ""
+					lists[base+"value="+url.QueryEscape(v.Name)+"&denied=true"] = ""
+					continue
+				}
 				lists[base] = attr.Category + " > " + attr.Name
 				lists[base+"value="+url.QueryEscape(v.Name)] = attr.Category + " > " + attr.Name + " > " + v.Name
 			}
 			for _, m := range c.Mentions {
-				if _, ok := attributes.KindOf(m.Kind); !ok || attributes.MentionKey(m.Kind, m.Value) == "" || m.Denied {
+				if _, ok := attributes.KindOf(m.Kind); !ok || attributes.MentionKey(m.Kind, m.Value) == "" {
 					continue
 				}
 				base := "/mentions/" + m.Kind + "/clauses?"
+				if m.Denied {
+					lists[base+"denied=true"] = ""
+					lists[base+"value="+url.QueryEscape(attributes.MentionKey(m.Kind, m.Value))+"&denied=true"] = ""
+					continue
+				}
 				lists[base] = "mention " + m.Kind
 				lists[base+"value="+url.QueryEscape(attributes.MentionKey(m.Kind, m.Value))] = ""
 			}

@@ -31,8 +31,8 @@ var routes = []Route{
 	{"GET", "/policies/{id}/changes", []string{"from", "to", "limit", "cursor"}},
 	{"GET", "/policies/{id}/summary", []string{"version"}},
 	{"GET", "/attributes", nil},
-	{"GET", "/attributes/{category}/{attribute}/clauses", []string{"value", "minScore", "limit", "cursor"}},
-	{"GET", "/mentions/{kind}/clauses", []string{"value", "limit", "cursor"}},
+	{"GET", "/attributes/{category}/{attribute}/clauses", []string{"value", "minScore", "denied", "limit", "cursor"}},
+	{"GET", "/mentions/{kind}/clauses", []string{"value", "denied", "limit", "cursor"}},
 }
 
 // Routes lists the routes of the API.

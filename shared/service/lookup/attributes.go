@@ -197,6 +197,23 @@ func indexClauseViewOf(c store.IndexClause) indexClauseView {
 		Text: c.Clause.Text, Truncated: c.Clause.Truncated, Page: c.Clause.Page, Score: c.Score}}
 }
 
+// deniedParam reads the query parameter denied: true lists the clauses
+// that deny a value ("we do not sell your personal information") in place
+// of those that state it.
+func deniedParam(r *request) (bool, *response) {
+	v, ok := r.query["denied"]
+	if !ok {
+		return false, nil
+	}
+	switch v[0] {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, badParam("denied", fmt.Sprintf("denied must be true or false, not %q", v[0]))
+}
+
 // attributeClauses serves GET /attributes/{category}/{attribute}/clauses.
 func (h *Handler) attributeClauses(ctx context.Context, r *request) *response {
 	a, bad := findAttribute(r)
@@ -219,12 +236,20 @@ func (h *Handler) attributeClauses(ctx context.Context, r *request) *response {
 	if bad != nil {
 		return bad
 	}
+	denied, bad := deniedParam(r)
+	if bad != nil {
+		return bad
+	}
 	valueSlug := ""
 	if value != nil {
 		valueSlug = value.Slug
 	}
-	scope := fmt.Sprintf("category=%s&attribute=%s&value=%s&minScore=%g", a.CategorySlug, a.Slug, valueSlug, minScore)
-	page, bad := h.indexPage(ctx, r, store.AttributeKey(a.CategorySlug, a.Slug, valueSlug), scope, minScore)
+	scope := fmt.Sprintf("category=%s&attribute=%s&value=%s&minScore=%g&denied=%t", a.CategorySlug, a.Slug, valueSlug, minScore, denied)
+	key := store.AttributeKey(a.CategorySlug, a.Slug, valueSlug)
+	if denied {
+		key = key.Denied()
+	}
+	page, bad := h.indexPage(ctx, r, key, scope, minScore)
 	if bad != nil {
 		return bad
 	}
@@ -238,7 +263,7 @@ func (h *Handler) attributeClauses(ctx context.Context, r *request) *response {
 		// The clause's attributes that answer the query, with their spans.
 		for _, sa := range c.Clause.Attributes {
 			fa, ok := attributes.Find(sa.Category, sa.Attribute)
-			if !ok || fa.CategorySlug != a.CategorySlug || fa.Slug != a.Slug || sa.Denied {
+			if !ok || fa.CategorySlug != a.CategorySlug || fa.Slug != a.Slug || sa.Denied != denied {
 				continue
 			}
 			if fv, ok := fa.Value(sa.Value); ok && (value == nil || fv.Slug == value.Slug) {
@@ -273,8 +298,16 @@ func (h *Handler) mentionClauses(ctx context.Context, r *request) *response {
 			return badParam("value", fmt.Sprintf("value must be the text of a mention, 1 to %d bytes of printable characters", maxMentionValue))
 		}
 	}
-	scope := fmt.Sprintf("kind=%s&value=%s", k.Name, key)
-	page, bad := h.indexPage(ctx, r, store.MentionIndexKey(k.Name, key), scope, 0)
+	denied, bad := deniedParam(r)
+	if bad != nil {
+		return bad
+	}
+	scope := fmt.Sprintf("kind=%s&value=%s&denied=%t", k.Name, key, denied)
+	list := store.MentionIndexKey(k.Name, key)
+	if denied {
+		list = list.Denied()
+	}
+	page, bad := h.indexPage(ctx, r, list, scope, 0)
 	if bad != nil {
 		return bad
 	}
@@ -282,7 +315,7 @@ func (h *Handler) mentionClauses(ctx context.Context, r *request) *response {
 	for _, c := range page.Items {
 		v := indexClauseViewOf(c)
 		for _, m := range c.Clause.Mentions {
-			if kk, ok := attributes.KindOf(m.Kind); ok && kk.Name == k.Name && !m.Denied && (key == "" || attributes.MentionKey(m.Kind, m.Value) == key) {
+			if kk, ok := attributes.KindOf(m.Kind); ok && kk.Name == k.Name && m.Denied == denied && (key == "" || attributes.MentionKey(m.Kind, m.Value) == key) {
 				v.Mentions = append(v.Mentions, mentionViewOf(m))
 			}
 		}

@@ -220,6 +220,18 @@ func TestAttributeRoutes(t *testing.T) {
 	if got, want := decode[attrClauseDoc](t, r.Body, r.StatusCode, 200).hits(), []string{"b1 clause 1 0.9 Location"}; !slices.Equal(got, want) {
 		t.Errorf("minScore 0.85: %q, want %q", got, want)
 	}
+	// The clauses that deny a value, with the denied value alone.
+	for _, q := range []string{"value=contact&denied=true", "denied=true"} {
+		r = get(h, bySlug, q)
+		d := decode[attrClauseDoc](t, r.Body, r.StatusCode, 200)
+		if got, want := d.hits(), []string{"b1 clause 1 0.95 Contact"}; !slices.Equal(got, want) || !d.Items[0].Attributes[0].Denied {
+			t.Errorf("%s: %q (denied %+v), want %q, marked", q, got, d.Items[0].Attributes, want)
+		}
+	}
+	r = get(h, bySlug, "value=contact&denied=false")
+	if got, want := decode[attrClauseDoc](t, r.Body, r.StatusCode, 200).hits(), []string{"a1 clause 2 0.6 Contact"}; !slices.Equal(got, want) {
+		t.Errorf("denied=false: %q, want %q", got, want)
+	}
 
 	// Pages follow the cursor; a cursor continues its own query only.
 	var paged []string
@@ -261,6 +273,8 @@ func TestAttributeRoutes(t *testing.T) {
 		{"/attributes/data-retention/purpose/clauses", "", 404, "", "has no attribute"},
 		{bySlug, "value=Telepathy", 400, "value", "not a value"},
 		{bySlug, "minScore=2", 400, "minScore", "minScore"},
+		{bySlug, "denied=yes", 400, "denied", "true or false"},
+		{"/mentions/named-third-party/clauses", "denied=1", 400, "denied", "true or false"},
 		{bySlug, "limit=0", 400, "limit", "limit"},
 		{bySlug, "label=x", 400, "label", "unknown query parameter"},
 		{"/mentions/gossip/clauses", "", 404, "", "no mention kind"},

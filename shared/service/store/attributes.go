@@ -26,6 +26,7 @@ import (
 //	AP#<category>#<attribute>           clauses stating any value of an attribute
 //	MV#<kind>#<mention key>             clauses mentioning a value (attributes.MentionKey)
 //	MK#<kind>                           clauses with any mention of a kind
+//	D + any of the above                 clauses that deny it (IndexKey.Denied)
 //
 // An entry's sort key in the generation partition is its index key,
 // "#", the ordinal; its byLabel partition key is the index key, "#", the
@@ -39,7 +40,8 @@ const (
 )
 
 // entriesEnd bounds the sort keys of the index entries of a generation:
-// the label and attribute entries (AP#, AV#, L#, MK#, MV#) sort before
+// the label and attribute entries (AP#, AV#, DAP#, DAV#, DMK#, DMV#, L#,
+// MK#, MV#) sort before
 // it, the clause items (O#), the summary (S) and the version item (V) do
 // not. A version that stops being current loses the items before it.
 const entriesEnd = clauseSKPrefix
@@ -79,6 +81,14 @@ func MentionIndexKey(kind, key string) IndexKey {
 	}
 	return IndexKey{mentionValuePrefix + kind + "#" + key}
 }
+
+// Denied is the list of the clauses that deny what k lists ("we do not
+// share your location": policy.Attribute.Denied), which k itself leaves
+// out.
+func (k IndexKey) Denied() IndexKey { return IndexKey{deniedPrefix + k.key} }
+
+// deniedPrefix opens the index keys of denied values.
+const deniedPrefix = "D"
 
 func (k IndexKey) pk(shard int) string { return fmt.Sprintf("%s#%02d", k.key, shard) }
 
@@ -156,8 +166,8 @@ func bound(s string, n int) string {
 
 // entryHits are the index entries of one clause: each index key with the
 // score the clause has in it. A value the clause denies ("we do not share
-// your location") finds no clause: the index answers which clauses state
-// that a thing is done.
+// your location") is listed apart, under the key's Denied list: the
+// index's own lists answer which clauses state that a thing is done.
 func entryHits(c policy.Clause) map[IndexKey]float64 {
 	hits := map[IndexKey]float64{}
 	put := func(k IndexKey, score float64) {
@@ -166,10 +176,13 @@ func entryHits(c policy.Clause) map[IndexKey]float64 {
 		}
 	}
 	as, ms := storedAttributes(c)
-	for _, a := range as {
-		if a.Denied {
-			continue
+	listed := func(k IndexKey, denied bool) IndexKey {
+		if denied {
+			return k.Denied()
 		}
+		return k
+	}
+	for _, a := range as {
 		attr, ok := attributes.Find(a.Category, a.Attribute)
 		if !ok {
 			continue // not in the vocabulary: stored with the clause, not indexed
@@ -178,17 +191,17 @@ func entryHits(c policy.Clause) map[IndexKey]float64 {
 		if !ok {
 			continue
 		}
-		put(AttributeKey(attr.CategorySlug, attr.Slug, v.Slug), a.Score)
-		put(AttributeKey(attr.CategorySlug, attr.Slug, ""), a.Score)
+		put(listed(AttributeKey(attr.CategorySlug, attr.Slug, v.Slug), a.Denied), a.Score)
+		put(listed(AttributeKey(attr.CategorySlug, attr.Slug, ""), a.Denied), a.Score)
 	}
 	for _, m := range ms {
 		k, ok := attributes.KindOf(m.Kind)
 		key := attributes.MentionKey(m.Kind, m.Value)
-		if !ok || key == "" || m.Denied {
+		if !ok || key == "" {
 			continue
 		}
-		put(MentionIndexKey(k.Name, key), 1)
-		put(MentionIndexKey(k.Name, ""), 1)
+		put(listed(MentionIndexKey(k.Name, key), m.Denied), 1)
+		put(listed(MentionIndexKey(k.Name, ""), m.Denied), 1)
 	}
 	return hits
 }

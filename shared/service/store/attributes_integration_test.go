@@ -332,7 +332,8 @@ func TestUnchangedObjectKeepsCounts(t *testing.T) {
 
 // A clause that says the service does not do a thing ("we do not share
 // your location with data brokers") is not found by it, nor counted for
-// it; the clause keeps the denied values, marked, for its readers.
+// it, but by the list of the clauses denying it; the clause keeps the
+// denied values, marked, for its readers.
 func TestDeniedValuesAreNotIndexed(t *testing.T) {
 	s, _ := newTable(t)
 	ctx := context.Background()
@@ -351,6 +352,15 @@ func TestDeniedValuesAreNotIndexed(t *testing.T) {
 	if got, want := listAll(t, s, brokers, 0, 5), []string{"d clause 2 1"}; !slices.Equal(got, want) {
 		t.Errorf("data brokers: %q, want %q", got, want)
 	}
+	if got, want := listAll(t, s, store.AttributeKey(tpsSlug, pitSlug, location).Denied(), 0, 5), []string{"d clause 1 0.9"}; !slices.Equal(got, want) {
+		t.Errorf("Location denied: %q, want %q", got, want)
+	}
+	if got, want := listAll(t, s, store.AttributeKey(tpsSlug, pitSlug, "").Denied(), 0, 1), []string{"d clause 1 0.9", "d clause 3 0.7"}; !slices.Equal(got, want) {
+		t.Errorf("any Personal Information Type denied: %q, want %q", got, want)
+	}
+	if got, want := listAll(t, s, brokers.Denied(), 0, 5), []string{"d clause 1 1"}; !slices.Equal(got, want) {
+		t.Errorf("data brokers denied: %q, want %q", got, want)
+	}
 	c := counts(t, s)
 	if got := c[store.CountValueKey(tpsSlug, pitSlug, location)]; got != (store.Count{Policies: 1, Clauses: 1}) {
 		t.Errorf("Location counted %+v, want 1 policy, 1 clause", got)
@@ -368,5 +378,10 @@ func TestDeniedValuesAreNotIndexed(t *testing.T) {
 	}
 	if second := read.Clauses[1]; second.Attributes[0].Denied || second.Mentions[0].Denied {
 		t.Errorf("clause 2 reads back as denying: %+v %+v", second.Attributes, second.Mentions)
+	}
+	// A new version that states nothing takes the denied entries out too.
+	apply(t, s, version(t, "d.txt", "d2"), attrResult("d2", stated{}))
+	if got := listAll(t, s, store.AttributeKey(tpsSlug, pitSlug, location).Denied(), 0, 5); len(got) != 0 {
+		t.Errorf("Location denied after the overwrite: %q", got)
 	}
 }
