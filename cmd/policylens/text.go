@@ -150,12 +150,16 @@ func writePrivacy(w io.Writer, p policy.PrivacySummary) {
 		{"Security", p.Security},
 		{"Do Not Track", p.DoNotTrack},
 		{"Changes", p.Changes},
+		{"Does not", p.Denials},
 	} {
 		parts := make([]string, len(sec.items))
 		for i, it := range sec.items {
 			parts[i] = fmt.Sprintf("%s [%s]", it.Value, clauseRefs(it.Clauses))
-			if len(it.Details) > 0 {
-				parts[i] += " (" + strings.Join(it.Details, ", ") + ")"
+			switch details := it.Details; {
+			case it.Denied:
+				parts[i] += " (" + deniedPractice(it) + ")"
+			case len(details) > 0:
+				parts[i] += " (" + strings.Join(details, ", ") + ")"
 			}
 		}
 		value := strings.Join(parts, "; ")
@@ -170,6 +174,24 @@ func writePrivacy(w io.Writer, p policy.PrivacySummary) {
 			fmt.Fprintf(w, "  %-15s %s\n", name, line)
 		}
 	}
+}
+
+// deniedPractice says in a few words what a denial's item is not: "not
+// collected or used", "not used for", "not shared", "not shared for", "not shared
+// with".
+func deniedPractice(it policy.SummaryItem) string {
+	shared := slices.Contains(it.Details, "Third Party Sharing/Collection")
+	switch {
+	case it.Source == "mention" || it.Attribute == "Third Party Entity":
+		return "not shared with"
+	case it.Attribute == "Purpose" && shared:
+		return "not shared for"
+	case it.Attribute == "Purpose":
+		return "not used for"
+	case shared:
+		return "not shared"
+	}
+	return "not collected or used"
 }
 
 // maxRefs is how many clause references (an ordinal or a run of them)

@@ -57,6 +57,9 @@ var sections = []section{
 	{"security", "Data Security", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Security }, []string{policy.MentionSecurity}},
 	{"doNotTrack", "Do Not Track", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.DoNotTrack }, []string{policy.MentionSignal}},
 	{"changes", "Policy Change", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Changes }, []string{policy.MentionChangeNotice}},
+	// What a policy says is not done: counted against the sharing label,
+	// where most denials are ("we do not sell or share ...").
+	{"denials", "Third Party Sharing/Collection", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Denials }, nil},
 }
 
 func main() {

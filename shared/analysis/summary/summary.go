@@ -34,6 +34,9 @@ const (
 type section struct {
 	attrs    []pick
 	mentions []string
+	// denied: the section gathers the values the clauses deny (and no
+	// other), each under its category (in Details).
+	denied bool
 }
 
 type pick struct{ category, attribute string }
@@ -69,6 +72,8 @@ func Build(clauses []policy.Clause) policy.PrivacySummary {
 		// today's Do Not Track: modern policies state them together.
 		{&out.DoNotTrack, section{attrs: []pick{{dnt, "Do Not Track policy"}}, mentions: []string{policy.MentionSignal}}},
 		{&out.Changes, section{attrs: []pick{{change, "Notification Type"}}, mentions: []string{policy.MentionChangeNotice}}},
+		{&out.Denials, section{attrs: []pick{{firstParty, infoType}, {firstParty, "Purpose"}, {thirdParty, infoType}, {thirdParty, "Purpose"}, {thirdParty, "Third Party Entity"}},
+			mentions: []string{policy.MentionThirdParty, policy.MentionRecipient}, denied: true}},
 	} {
 		*s.dst = collect(clauses, s.sec)
 	}
@@ -101,17 +106,24 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 	}
 	for _, c := range clauses {
 		for _, a := range c.Attributes {
-			if sec.wants(a) && !a.Denied {
-				// Spellings that differ in case only across categories
-				// ("Service operation and security") are one item.
-				add([3]string{"attribute", a.Attribute, strings.ToLower(a.Value)},
-					policy.SummaryItem{Value: a.Value, Source: "attribute", Attribute: a.Attribute, Score: a.Score}, c.Ordinal)
+			if !sec.wants(a) || a.Denied != sec.denied {
+				continue
 			}
+			// Spellings that differ in case only across categories
+			// ("Service operation and security") are one item; a denial
+			// is one per category (not collected, not shared).
+			key := [3]string{"attribute", a.Attribute, strings.ToLower(a.Value)}
+			item := policy.SummaryItem{Value: a.Value, Source: "attribute", Attribute: a.Attribute, Score: a.Score}
+			if sec.denied {
+				key[1] = a.Category + " > " + a.Attribute
+				item.Details, item.Denied = []string{a.Category}, true
+			}
+			add(key, item, c.Ordinal)
 		}
 		for _, m := range c.Mentions {
-			if slices.Contains(sec.mentions, m.Kind) && !m.Denied {
+			if slices.Contains(sec.mentions, m.Kind) && m.Denied == sec.denied {
 				add([3]string{"mention", m.Kind, mentionKey(m.Kind, m.Value)},
-					policy.SummaryItem{Value: m.Value, Source: "mention", Kind: m.Kind, Score: 1}, c.Ordinal)
+					policy.SummaryItem{Value: m.Value, Source: "mention", Kind: m.Kind, Score: 1, Denied: sec.denied}, c.Ordinal)
 			}
 		}
 	}
@@ -135,15 +147,17 @@ func mentionKey(kind, value string) string {
 
 // States reports whether clause c states item it: it has the item's
 // attribute value (up to case), or a mention the item gathers (of the
-// item's own value, or one Build folds into it).
+// item's own value, or one Build folds into it); for an item of Denials,
+// whether it denies it (an attribute value in the item's category).
 func States(c policy.Clause, it policy.SummaryItem) bool {
 	for _, a := range c.Attributes {
-		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) && !a.Denied {
+		if it.Source == "attribute" && a.Attribute == it.Attribute && strings.EqualFold(a.Value, it.Value) && a.Denied == it.Denied &&
+			(!it.Denied || slices.Contains(it.Details, a.Category)) {
 			return true
 		}
 	}
 	for _, m := range c.Mentions {
-		if m.Denied {
+		if m.Denied != it.Denied {
 			continue
 		}
 		switch it.Source {

@@ -96,6 +96,7 @@ func TestBuild(t *testing.T) {
 			{Value: "General notice on website", Source: "attribute", Attribute: "Notification Type", Score: 0.7, Clauses: []int{6, 8}},
 			{Value: "30 days' notice", Source: "mention", Kind: policy.MentionChangeNotice, Score: 1, Clauses: []int{8}},
 		},
+		"denials": {}, // no clause denies anything
 	}
 	got := sections(t, s)
 	for name, w := range want {
@@ -128,7 +129,7 @@ func TestEmptyHasEverySection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(b), "null") || strings.Count(string(b), "[]") != 10 {
+	if strings.Contains(string(b), "null") || strings.Count(string(b), "[]") != 11 {
 		t.Errorf("empty summary %s", b)
 	}
 }
@@ -309,8 +310,21 @@ func TestDeniedPracticeIsNoItem(t *testing.T) {
 	if len(s.ThirdParties) != 0 || len(s.Choices) != 1 {
 		t.Errorf("third parties %+v (want none), choices %+v (want the opt-out link)", s.ThirdParties, s.Choices)
 	}
+	// What is denied is in Denials, by category: the purpose not used
+	// for, the data and the party not shared.
+	var denied []string
+	for _, it := range s.Denials {
+		denied = append(denied, fmt.Sprintf("%s %v %v", it.Value, it.Details, it.Clauses))
+		if !it.Denied {
+			t.Errorf("denial %+v not marked denied", it)
+		}
+	}
+	if want := []string{"Advertising [First Party Collection/Use] [1]", "Location [Third Party Sharing/Collection] [4]",
+		"Unnamed third party [Third Party Sharing/Collection] [4]"}; !slices.Equal(denied, want) {
+		t.Errorf("denials %q, want %q", denied, want)
+	}
 	for _, c := range clauses {
-		for _, it := range slices.Concat(s.Purposes, s.ThirdParties, s.DataCollected) {
+		for _, it := range slices.Concat(s.Purposes, s.ThirdParties, s.DataCollected, s.Denials) {
 			if States(c, it) != slices.Contains(it.Clauses, c.Ordinal) {
 				t.Errorf("States(%d, %q) disagrees with the item's clauses %v", c.Ordinal, it.Value, it.Clauses)
 			}
@@ -337,6 +351,9 @@ func TestDeniedRecipientIsNoItem(t *testing.T) {
 	}
 	if States(c, policy.SummaryItem{Value: "data brokers", Source: "mention", Kind: policy.MentionRecipient}) {
 		t.Error("the clause states the data brokers it denies sharing with")
+	}
+	if len(s.Denials) != 1 || s.Denials[0].Value != "data brokers" || !States(c, s.Denials[0]) {
+		t.Errorf("denials %+v, want the data brokers, which the clause states it does not share with", s.Denials)
 	}
 	// A denial that gives way to the practice states it.
 	text = "Although we do not sell personal data for money, we do sell it to advertising companies."

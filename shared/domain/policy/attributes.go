@@ -117,6 +117,12 @@ type PrivacySummary struct {
 	DoNotTrack []SummaryItem `json:"doNotTrack"`
 	// Changes: how changes to the policy are announced.
 	Changes []SummaryItem `json:"changes"`
+	// Denials: what the policy says the service does not do, with no
+	// exception: data it does not collect, purposes it does not pursue,
+	// parties it does not share with ("We do not sell your personal
+	// information", "we do not share it with data brokers"). Each item is
+	// Denied, and names its category in Details.
+	Denials []SummaryItem `json:"denials"`
 }
 
 // SummaryItem is one answer of a privacy summary.
@@ -137,6 +143,10 @@ type SummaryItem struct {
 	// order.
 	Clauses []int `json:"clauses"`
 	// Details qualify the value where the summary knows more: for a third
-	// party, the types of information the same clauses share with it.
+	// party, the types of information the same clauses share with it; for
+	// a denial of an attribute value, its category.
 	Details []string `json:"details,omitempty"`
+	// Denied is set on the items of Denials: the clauses say the service
+	// does not do it.
+	Denied bool `json:"denied,omitempty"`
 }
