@@ -116,7 +116,7 @@ func TestAnalyzeJSON(t *testing.T) {
 	}
 	// The privacy summary: every section present, the data collected
 	// pointing at clauses of the output.
-	if len(out.Privacy) != 11 || len(out.Privacy["dataCollected"]) == 0 {
+	if len(out.Privacy) != 12 || len(out.Privacy["dataCollected"]) == 0 {
 		t.Errorf("privacy summary %+v", out.Privacy)
 	}
 	for _, it := range out.Privacy["dataCollected"] {

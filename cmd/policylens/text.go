@@ -143,6 +143,7 @@ func writePrivacy(w io.Writer, p policy.PrivacySummary) {
 		{"Data collected", p.DataCollected},
 		{"Purposes", p.Purposes},
 		{"Third parties", p.ThirdParties},
+		{"Sale", p.Sale},
 		{"Retention", p.Retention},
 		{"Choices", p.Choices},
 		{"Access", p.Access},

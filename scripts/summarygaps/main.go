@@ -50,6 +50,7 @@ var sections = []section{
 	{"dataCollected", "First Party Collection/Use", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.DataCollected }, []string{policy.MentionDataType}},
 	{"purposes", "First Party Collection/Use", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Purposes }, nil},
 	{"thirdParties", "Third Party Sharing/Collection", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.ThirdParties }, []string{policy.MentionThirdParty, policy.MentionRecipient}},
+	{"sale", "Third Party Sharing/Collection", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Sale }, []string{policy.MentionSale}},
 	{"retention", "Data Retention", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Retention }, []string{policy.MentionRetention}},
 	{"choices", "User Choice/Control", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Choices }, []string{policy.MentionOptOut}},
 	{"access", "User Access, Edit and Deletion", func(p *policy.PrivacySummary) []policy.SummaryItem { return p.Access }, []string{policy.MentionRight}},

@@ -18,9 +18,9 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-02.47"
-	textDigest    = "e18079bf143a898a24070d256ed41c3772e790fcac3d1d4a79202f6c12942338"
-	pdfDigest     = "af7101b67563528d2a7971e89666d8ba747d4068fa365b4fd55b7d5fb0c348a4"
+	digestVersion = "2026-12-02.48"
+	textDigest    = "4cd486083972a85904bd03e51ff2103f415e7986b38a05e2ea17d400a8582548"
+	pdfDigest     = "c56cb2c54f83e855c280f3536c46d438be2e59e064d65e45ea2f7d027d842743"
 )
 
 // TestRulesVersionNamesTheOutput holds RulesVersion to what the rules give

@@ -131,6 +131,42 @@ func TestExtractChangeNotices(t *testing.T) {
 	check(t, policy.MentionChangeNotice, changeNoticeCases)
 }
 
+// What a clause says of selling personal information: denied, denied of
+// minors only, or stated; not a link's name, a right, a question, a
+// denial with an exception or a sale of the business.
+func TestExtractSale(t *testing.T) {
+	check(t, policy.MentionSale, saleCases)
+}
+
+var saleCases = map[string][]string{
+	"The Global Privacy Control tells websites not to sell your personal information.":                       nil,
+	"While we do not sell your personal data, we use advertising services that read cookies.":                nil,
+	"We have not sold any personal information (including that of minors) in the past 12 months.":            {"not sold"},
+	"We do not knowingly sell the personal information of consumers under the age of sixteen.":               {"minors' data not sold"},
+	"You have a right to tell us that you do not want your personal information sold.":                       nil,
+	"We do not have actual knowledge that we sell the personal information of minors under 16.":              {"minors' data not sold"},
+	"To the extent that we sell your personal information, you have the right to opt out of the sale.":       nil,
+	"You may ask for a list of the third parties to whom we may have sold personal data.":                    nil,
+	"Our service providers are not permitted to sell the personal information we share with them.":           nil,
+	"Opting out: choices, do not sell, or share my info.":                                                    nil,
+	"Use the “Don’t Sell/Share my Info” link to opt out of targeted ads based on your personal information.": nil,
+	"We do not sell your personal information.":                                                              {"not sold"},
+	"Kestrel does not and will not sell personal data to anyone.":                                            {"not sold"},
+	"In the preceding 12 months, we have not sold personal information.":                                     {"not sold"},
+	"We don’t rent, trade or sell your information.":                                                         {"not sold"},
+	"We do not engage in the sale of personal information.":                                                  {"not sold"},
+	"We do not sell the personal information of consumers under 16 years of age.":                            {"minors' data not sold"},
+	"We may sell your personal information to data brokers.":                                                 {"sold"},
+	"In the past 12 months, we have sold the following categories of personal information: identifiers.":     {"sold"},
+	"You have the right to opt out of the sale of your personal information.":                                nil,
+	"Click the Do Not Sell or Share My Personal Information link in the footer to opt out.":                  nil,
+	"Do we sell your personal information?":                                                                  nil,
+	"We do not sell your personal information for money, but we share it with advertising partners.":         nil,
+	"If Kestrel is acquired, we may sell your information to the buyer as part of the transaction.":          nil,
+	"We sell fitness trackers and subscriptions in our online shop.":                                         nil,
+	"Our shop sells gift cards; we collect your payment information to process the order.":                   nil,
+}
+
 func TestExtractThirdParties(t *testing.T) {
 	check(t, policy.MentionThirdParty, map[string][]string{
 		"We use Google Analytics and Hotjar to understand how visitors use the site.": {"Google Analytics", "Hotjar"},
@@ -490,7 +526,7 @@ var dataTypeCases = map[string][]string{
 func TestMentionValuesAreCanonical(t *testing.T) {
 	for kind, cases := range map[string]map[string][]string{
 		policy.MentionSecurity: securityCases, policy.MentionRight: rightCases, policy.MentionDataType: dataTypeCases,
-		policy.MentionChangeNotice: changeNoticeCases,
+		policy.MentionChangeNotice: changeNoticeCases, policy.MentionSale: saleCases,
 	} {
 		n := 0
 		for text := range cases {

@@ -292,7 +292,7 @@ const firstGroupBit = 21
 // groupFilters gives the groups' prefilters their bits and returns them.
 func groupFilters() []*prefilter {
 	var out []*prefilter
-	for _, gs := range [][]group{rightGroups[:], securityGroups[:], dataTypeGroups[:], changeGroups[:]} {
+	for _, gs := range [][]group{rightGroups[:], securityGroups[:], dataTypeGroups[:], changeGroups[:], saleGroups[:]} {
 		for i := range gs {
 			gs[i].words.bit = 1 << (firstGroupBit + len(out))
 			out = append(out, &gs[i].words)

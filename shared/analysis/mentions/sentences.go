@@ -33,6 +33,7 @@ func sentenceKinds() []sentenceKind {
 		{policy.MentionRight, rightRes, rightGroups[:], rightCueRe().MatchString, userRight, nil},
 		{policy.MentionDataType, dataTypeRes, dataTypeGroups[:], dataSentence, dataType, nil},
 		{policy.MentionChangeNotice, changeRes, changeGroups[:], changeSentence, changeNotice, followsChange},
+		{policy.MentionSale, saleRes, saleGroups[:], saleSentence, saleStance, nil},
 	}
 }
 

@@ -63,6 +63,7 @@ func Build(clauses []policy.Clause) policy.PrivacySummary {
 		{&out.DataCollected, section{attrs: []pick{{firstParty, infoType}}, mentions: []string{policy.MentionDataType}}},
 		{&out.Purposes, section{attrs: []pick{{firstParty, "Purpose"}, {thirdParty, "Purpose"}}}},
 		{&out.ThirdParties, section{attrs: []pick{{thirdParty, "Third Party Entity"}}, mentions: []string{policy.MentionThirdParty, policy.MentionRecipient}}},
+		{&out.Sale, section{mentions: []string{policy.MentionSale}}},
 		{&out.Retention, section{attrs: []pick{{retention, "Retention Period"}}, mentions: []string{policy.MentionRetention}}},
 		{&out.Choices, section{attrs: []pick{{"", "Choice Type"}}, mentions: []string{policy.MentionOptOut}}},
 		{&out.Access, section{attrs: []pick{{access, "Access Type"}}, mentions: []string{policy.MentionRight}}},

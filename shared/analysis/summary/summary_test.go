@@ -97,6 +97,7 @@ func TestBuild(t *testing.T) {
 			{Value: "30 days' notice", Source: "mention", Kind: policy.MentionChangeNotice, Score: 1, Clauses: []int{8}},
 		},
 		"denials": {}, // no clause denies anything
+		"sale":    {},
 	}
 	got := sections(t, s)
 	for name, w := range want {
@@ -129,7 +130,7 @@ func TestEmptyHasEverySection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(b), "null") || strings.Count(string(b), "[]") != 11 {
+	if strings.Contains(string(b), "null") || strings.Count(string(b), "[]") != 12 {
 		t.Errorf("empty summary %s", b)
 	}
 }

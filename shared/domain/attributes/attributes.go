@@ -189,6 +189,7 @@ var Kinds = []Kind{
 	{policy.MentionRight, "A right the clause says users have over their data: \"access\", \"correction\", \"deletion\", \"portability\", \"restriction of processing\", \"objection to processing\", \"withdrawal of consent\", \"opt out of sale or sharing\", \"complaint to an authority\", \"appeal\", \"non-discrimination\", \"automated decisions\"."},
 	{policy.MentionDataType, "A kind of personal data the clause names that the OPP-115 values leave general: \"biometric data\", \"precise geolocation\", \"health data\", \"genetic data\", \"government identifiers\", \"payment card data\", \"date of birth\", \"racial or ethnic origin\", \"voice recordings\", \"contacts\"."},
 	{policy.MentionChangeNotice, "How the clause says readers learn of changes to the policy, or how long before a change takes effect: \"personal notice\", \"general notice on website\", \"general notice in privacy policy\", \"check for changes\", \"consent sought for changes\", \"30 days' notice\"."},
+	{policy.MentionSale, "What the clause says of selling personal information: \"not sold\" (\"we do not sell your personal information\"), \"minors' data not sold\", \"sold\" (\"we may sell your information to data brokers\")."},
 }
 
 // KindOf returns the mention kind named s, in any letter case.

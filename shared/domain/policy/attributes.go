@@ -69,10 +69,13 @@ const (
 	// on website", "general notice in privacy policy", "check for
 	// changes", "consent sought for changes", "30 days' notice".
 	MentionChangeNotice = "change-notice"
+	// MentionSale is what the clause says of selling personal information:
+	// "not sold", "minors' data not sold", "sold".
+	MentionSale = "sale"
 )
 
 // MentionKinds lists the mention kinds in the order summaries show them.
-var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity, MentionRight, MentionDataType, MentionChangeNotice}
+var MentionKinds = []string{MentionRetention, MentionThirdParty, MentionRecipient, MentionAge, MentionOptOut, MentionRegion, MentionSignal, MentionRegulation, MentionSecurity, MentionRight, MentionDataType, MentionChangeNotice, MentionSale}
 
 // Mention is one value of a mention kind found in a clause, normalised
 // (numbers as digits, "7 years"; regions and recipient categories in one
@@ -99,6 +102,9 @@ type PrivacySummary struct {
 	// named third parties, recipient categories); Details lists the types of
 	// information the same clauses say go to them.
 	ThirdParties []SummaryItem `json:"thirdParties"`
+	// Sale: what the policy says of selling personal information ("not
+	// sold", "minors' data not sold", "sold"; MentionSale).
+	Sale []SummaryItem `json:"sale"`
 	// Retention: how long information is kept (OPP-115 retention periods and
 	// the periods stated).
 	Retention []SummaryItem `json:"retention"`

@@ -322,7 +322,7 @@ func unmarshalSummary(av types.AttributeValue, ps *policy.PrivacySummary) error 
 
 // sections returns pointers to the sections of ps.
 func sections(ps *policy.PrivacySummary) []*[]policy.SummaryItem {
-	return []*[]policy.SummaryItem{&ps.DataCollected, &ps.Purposes, &ps.ThirdParties, &ps.Retention, &ps.Choices,
+	return []*[]policy.SummaryItem{&ps.DataCollected, &ps.Purposes, &ps.ThirdParties, &ps.Sale, &ps.Retention, &ps.Choices,
 		&ps.Access, &ps.Audiences, &ps.Security, &ps.DoNotTrack, &ps.Changes, &ps.Denials}
 }
 
