@@ -38,9 +38,9 @@ var (
 	saleDataRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)\b(?:personal|data|information|info|details)\b`)
 	})
-	// saleLinkRe finds the name of the link or right that a sentence may
-	// name without saying whether anything is sold: "Do Not Sell or Share
-	// My Personal Information", "opt out of the sale".
+	// saleLinkRe finds the name of the link a sentence may name without
+	// saying whether anything is sold: "Do Not Sell or Share My Personal
+	// Information", "“Don’t Sell/Share my Info”".
 	saleLinkRe = sync.OnceValue(func() *regexp.Regexp {
 		return regexp.MustCompile(`(?i)\b(?:do\s+not|don['’]t)\s+sell\b[\w\s,/-]{0,40}?\bmy\b|["“](?:do\s+not|don['’]t)\s+sell\b[^"”]*["”]`)
 	})
