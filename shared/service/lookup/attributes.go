@@ -245,11 +245,7 @@ func (h *Handler) attributeClauses(ctx context.Context, r *request) *response {
 		valueSlug = value.Slug
 	}
 	scope := fmt.Sprintf("category=%s&attribute=%s&value=%s&minScore=%g&denied=%t", a.CategorySlug, a.Slug, valueSlug, minScore, denied)
-	key := store.AttributeKey(a.CategorySlug, a.Slug, valueSlug)
-	if denied {
-		key = key.Denied()
-	}
-	page, bad := h.indexPage(ctx, r, key, scope, minScore)
+	page, bad := h.indexPage(ctx, r, store.AttributeKey(a.CategorySlug, a.Slug, valueSlug).Side(denied), scope, minScore)
 	if bad != nil {
 		return bad
 	}
@@ -303,11 +299,7 @@ func (h *Handler) mentionClauses(ctx context.Context, r *request) *response {
 		return bad
 	}
 	scope := fmt.Sprintf("kind=%s&value=%s&denied=%t", k.Name, key, denied)
-	list := store.MentionIndexKey(k.Name, key)
-	if denied {
-		list = list.Denied()
-	}
-	page, bad := h.indexPage(ctx, r, list, scope, 0)
+	page, bad := h.indexPage(ctx, r, store.MentionIndexKey(k.Name, key).Side(denied), scope, 0)
 	if bad != nil {
 		return bad
 	}

@@ -87,6 +87,15 @@ func MentionIndexKey(kind, key string) IndexKey {
 // out.
 func (k IndexKey) Denied() IndexKey { return IndexKey{deniedPrefix + k.key} }
 
+// Side is k, or with denied its Denied list: where a value stated, or
+// denied, is listed.
+func (k IndexKey) Side(denied bool) IndexKey {
+	if denied {
+		return k.Denied()
+	}
+	return k
+}
+
 // deniedPrefix opens the index keys of denied values.
 const deniedPrefix = "D"
 
@@ -176,12 +185,6 @@ func entryHits(c policy.Clause) map[IndexKey]float64 {
 		}
 	}
 	as, ms := storedAttributes(c)
-	listed := func(k IndexKey, denied bool) IndexKey {
-		if denied {
-			return k.Denied()
-		}
-		return k
-	}
 	for _, a := range as {
 		attr, ok := attributes.Find(a.Category, a.Attribute)
 		if !ok {
@@ -191,8 +194,8 @@ func entryHits(c policy.Clause) map[IndexKey]float64 {
 		if !ok {
 			continue
 		}
-		put(listed(AttributeKey(attr.CategorySlug, attr.Slug, v.Slug), a.Denied), a.Score)
-		put(listed(AttributeKey(attr.CategorySlug, attr.Slug, ""), a.Denied), a.Score)
+		put(AttributeKey(attr.CategorySlug, attr.Slug, v.Slug).Side(a.Denied), a.Score)
+		put(AttributeKey(attr.CategorySlug, attr.Slug, "").Side(a.Denied), a.Score)
 	}
 	for _, m := range ms {
 		k, ok := attributes.KindOf(m.Kind)
@@ -200,8 +203,8 @@ func entryHits(c policy.Clause) map[IndexKey]float64 {
 		if !ok || key == "" {
 			continue
 		}
-		put(listed(MentionIndexKey(k.Name, key), m.Denied), 1)
-		put(listed(MentionIndexKey(k.Name, ""), m.Denied), 1)
+		put(MentionIndexKey(k.Name, key).Side(m.Denied), 1)
+		put(MentionIndexKey(k.Name, "").Side(m.Denied), 1)
 	}
 	return hits
 }
