@@ -156,11 +156,11 @@ func writePrivacy(w io.Writer, p policy.PrivacySummary) {
 		parts := make([]string, len(sec.items))
 		for i, it := range sec.items {
 			parts[i] = fmt.Sprintf("%s [%s]", it.Value, clauseRefs(it.Clauses))
-			switch details := it.Details; {
+			switch {
 			case it.Denied:
 				parts[i] += " (" + deniedPractice(it) + ")"
-			case len(details) > 0:
-				parts[i] += " (" + strings.Join(details, ", ") + ")"
+			case len(it.Details) > 0:
+				parts[i] += " (" + strings.Join(it.Details, ", ") + ")"
 			}
 		}
 		value := strings.Join(parts, "; ")
@@ -178,8 +178,8 @@ func writePrivacy(w io.Writer, p policy.PrivacySummary) {
 }
 
 // deniedPractice says in a few words what a denial's item is not: "not
-// collected or used", "not used for", "not shared", "not shared for", "not shared
-// with".
+// collected or used", "not used for", "not shared", "not shared for",
+// "not shared with".
 func deniedPractice(it policy.SummaryItem) string {
 	shared := slices.Contains(it.Details, "Third Party Sharing/Collection")
 	switch {

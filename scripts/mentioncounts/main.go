@@ -9,8 +9,9 @@
 // with --values KIND, also how many mentions of each value of KIND there
 // are. The last column counts the mentions marked denied (a recipient the
 // policy says it does not share with), which the summary and the index
-// leave out; the attributes marked denied are counted on a last line. It reads the rules of the checkout it runs in, so copied into an
-// older checkout it counts that checkout's mentions.
+// leave out; the attributes marked denied are counted on a last line. It
+// reads the rules of the checkout it runs in, so copied into an older
+// checkout it counts that checkout's mentions.
 package main
 
 import (

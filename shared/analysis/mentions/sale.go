@@ -48,7 +48,7 @@ var (
 	// sold", "is never sold", "we do not rent, trade or sell", "we do not
 	// engage in the sale of".
 	saleDeniedRe = sync.OnceValue(func() *regexp.Regexp {
-		return regexp.MustCompile(`(?i)(?:\bnot|\bnever|n['’]t)\b,?\s+(?:[\w,-]+\s+){0,4}?(?:sell|sells|selling|sold|sale)\b|\bno\s+actual\s+knowledge\s+that\s+we\s+(?:\w+\s+)?sell\b|\bnot\s+have\s+actual\s+knowledge\s+that\s+we\s+(?:\w+\s+)?sell\b`)
+		return regexp.MustCompile(`(?i)(?:\bnot|\bnever|n['’]t)\b,?\s+(?:[\w,-]+\s+){0,4}?(?:sell|sells|selling|sold|sale)\b|\b(?:no|not\s+have)\s+actual\s+knowledge\s+that\s+we\s+(?:\w+\s+)?sell\b`)
 	})
 	// saleSoldRe finds a sale stated: "we sell your personal
 	// information", "we may sell or rent data", "we have sold the
