@@ -78,7 +78,7 @@ func (a *Analyzer) attributes() *attrs.Model {
 // policy uploaded again is analysed again (ingest) and its history says
 // which rules read each version. TestRulesVersionNamesTheOutput holds it
 // to the analysis of the repository's sample policies.
-const RulesVersion = "2026-12-02.48"
+const RulesVersion = "2026-12-03.49"
 
 // Versions returns the versions of the models and rules the analyzer's
 // analyses come from, as those of a policy in English report them: the
@@ -212,7 +212,7 @@ func (a *Analyzer) Analyze(ctx context.Context, name string, data []byte) (*poli
 					c.Attributes[k].Score = round4(c.Attributes[k].Score)
 				}
 			}
-			for _, m := range mentions.FindLinked(s.Text, s.Links) {
+			for _, m := range mentions.FindUnder(s.Text, heading, s.Links) {
 				// The policy's own company is no third party to it, nor
 				// are its services that go by another name.
 				if m.Kind == policy.MentionThirdParty && ownService(m.Value, res.Policy.Company) {

@@ -18,9 +18,9 @@ import (
 // the PDFs. When the rules' output changes, set RulesVersion (see there)
 // and record the new digests and version here, together.
 const (
-	digestVersion = "2026-12-02.48"
-	textDigest    = "4cd486083972a85904bd03e51ff2103f415e7986b38a05e2ea17d400a8582548"
-	pdfDigest     = "c56cb2c54f83e855c280f3536c46d438be2e59e064d65e45ea2f7d027d842743"
+	digestVersion = "2026-12-03.49"
+	textDigest    = "dc3e02b66f1b5ffeafce516fb481e1dce8f8ecb186acda4b3383898b601dc665"
+	pdfDigest     = "4e49d68171a38bcc02effddbaa5c887f3dd024b33764e013384e8fb857b35d1b"
 )
 
 // TestRulesVersionNamesTheOutput holds RulesVersion to what the rules give

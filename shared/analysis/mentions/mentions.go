@@ -246,7 +246,16 @@ func Find(text string) []policy.Mention { return find(text, true) }
 // its target and whose span is its words. Words that show an address are
 // found by Find already.
 func FindLinked(text string, links []policy.Link) []policy.Mention {
-	out := Find(text)
+	return FindUnder(text, nil, links)
+}
+
+// FindUnder is FindLinked for a clause under the headings heading,
+// outermost first: under a heading about the reader's rights ("Your
+// rights", "What are my rights?"), an item of a list of them counts
+// without a sentence of its own saying it is a right ("Erasure of your
+// personal data.", "Withdraw consent at any time.").
+func FindUnder(text string, heading []string, links []policy.Link) []policy.Mention {
+	out := findIn(text, strings.Join(heading, " > "), true)
 	if len(links) == 0 {
 		return out
 	}
@@ -316,7 +325,12 @@ func sortMentions(out []policy.Mention) {
 // find is Find; with filter, each expression runs only on a text that has
 // a word the expression cannot match without (regular expressions that
 // ignore case cost far more than a look at the text's words).
-func find(text string, filter bool) []policy.Mention {
+func find(text string, filter bool) []policy.Mention { return findIn(text, "", filter) }
+
+// findIn is find for a clause under the heading path heading (its levels
+// joined by " > "), which may set a sentence's subject (a bare "Erasure of
+// your personal data" under "Your rights").
+func findIn(text, heading string, filter bool) []policy.Mention {
 	// The sentences each expression is run on: with filter, those that
 	// have one of its words (no match spans two sentences: none holds a
 	// full stop, question or exclamation mark followed by a space).
@@ -519,7 +533,7 @@ func find(text string, filter bool) []policy.Mention {
 		}
 	}
 	for _, k := range sentenceKinds() {
-		k.find(text, all, add)
+		k.find(text, heading, all, add)
 	}
 	for _, o := range facts.RegulationsIn(text) {
 		add(policy.MentionRegulation, o.Name, o.Start, o.End)

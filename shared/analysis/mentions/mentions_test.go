@@ -118,6 +118,41 @@ func TestExtractRights(t *testing.T) {
 	check(t, policy.MentionRight, map[string][]string{strings.Replace(list, "you have the right to:", "Kestrel notes:", 1): nil})
 }
 
+// An item of a list of rights under a heading about them counts without a
+// sentence of its own that says it is a right.
+func TestRightsUnderHeading(t *testing.T) {
+	for _, c := range []struct {
+		heading []string
+		text    string
+		want    []string
+	}{
+		{[]string{"Privacy notice", "Your rights"}, "Withdraw consent whenever you like, for processing based on it.", []string{"withdrawal of consent"}},
+		{[]string{"Your rights", "Erasure"}, "Erasure of your personal data where it is no longer needed.", []string{"deletion"}},
+		{[]string{"What are my rights?"}, "Rectify, restrict or delete your personal data.", []string{"correction", "deletion"}},
+		{[]string{"Data subject rights"}, "We will erase your personal data on request.", []string{"deletion"}},
+		// What the service does of its own accord is no right.
+		{[]string{"Your rights"}, "We delete your personal data after two years without activity.", nil},
+		// Not a heading about rights.
+		{[]string{"Consent"}, "Withdraw consent whenever you like, for processing based on it.", nil},
+		{[]string{"Copyright", "All rights reserved"}, "Erasure of your personal data where it is no longer needed.", nil},
+		// A rights heading far above the clause's own section.
+		{[]string{"Your rights", "California", "Retention"}, "Erasure of your personal data where it is no longer needed.", nil},
+	} {
+		var got []string
+		for _, m := range FindUnder(c.text, c.heading, nil) {
+			if m.Kind == policy.MentionRight {
+				got = append(got, m.Value)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q under %q: got %q, want %q", c.text, c.heading, got, c.want)
+		}
+		if base := factsOf(c.text, policy.MentionRight); len(base) != 0 && c.want != nil {
+			t.Errorf("%q: a right without its heading too (%q): the case tests nothing", c.text, base)
+		}
+	}
+}
+
 // The kinds of personal data the OPP-115 values leave general, in a
 // sentence about handling data, and not where the sentence says the data
 // is not handled.
@@ -470,6 +505,16 @@ var rightCases = map[string][]string{
 	"If you have questions about what information we collect, see our FAQ.":                                                nil,
 	"Please see the personal information section below, where you can read more.":                                          nil,
 	"When you close your account we remove your personal data from our servers within 90 days.":                            nil,
+	// Lists of what the reader can do with their data.
+	"You may review, amend, erase or download personal data Kestrel keeps, from the app.":                    {"access", "correction", "deletion", "portability"},
+	"Kestrel lets you view, and, in certain cases, update or remove the following information you typed in.": {"access", "correction", "deletion"},
+	"At any time you can amend, erase, or alter your saved profile details.":                                 {"correction", "deletion"},
+	"Where the law allows, you can see and review personal information that Kestrel stores.":                 {"access"},
+	"We access, update and delete personal data in our systems as our business needs.":                       nil,
+	"You can view or delete some or all cookies in your browser.":                                            nil,
+	// Other wordings of a right.
+	"At any point, you may object to Kestrel's or our processing of data about you.": {"objection to processing"},
+	"If you wish, you can demand that we correct wrong entries in your file.":        {"correction"},
 }
 
 var changeNoticeCases = map[string][]string{

@@ -2,6 +2,7 @@ package mentions
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -29,8 +30,8 @@ var rightGroups = [...]group{
 		`right\s+to\s+delet(?:e|ion)|delet(?:e|ion\s+of|ing)\s+(?:your|all\s+(?:of\s+)?your|the\s+personal|personal|certain|some\s+or\s+all\s+(?:of\s+)?(?:your|the\s+personal|personal)|any\s+(?:of\s+your|personal))|request\s+(?:the\s+|its\s+|their\s+)?deletion|(?:deleted|removed|erased)\s+from\s+(?:our|the|its)\s+(?:\w+\s+)?(?:systems?|records|databases?|servers?)|remov(?:e|al\s+of)\s+(?:your|all\s+(?:of\s+)?your|the\s+personal|personal)\s+(?:personal\s+)?(?:data|information)`},
 	// asking the service to act: "ask us to correct it", "request that
 	// we delete the identifiers we hold"
-	{around(map[string][2]int{"ask": {0, 5}, "request": {0, 5}, "require": {0, 5}}),
-		`(?:ask|request|require)\s+(?:that\s+)?(?:us|we)\s+(?:to\s+)?(?:correct|rectify|amend|delete|erase|remove|restrict)`},
+	{around(map[string][2]int{"ask": {0, 5}, "request": {0, 5}, "require": {0, 5}, "demand": {0, 5}}),
+		`(?:ask|request|require|demand)\s+(?:that\s+)?(?:us|we)\s+(?:to\s+)?(?:correct|rectify|amend|delete|erase|remove|restrict)`},
 	// portability
 	{around(map[string][2]int{"portability": {0, 0}, "export": {0, 8}, "download": {0, 8}, "machine": {0, 1}}),
 		`portability|(?:export|download)\s+(?:a\s+copy\s+of\s+)?(?:your|all\s+(?:of\s+)?your)\s+(?:personal\s+)?(?:data|information|content)|machine[\s-]readable`},
@@ -38,8 +39,8 @@ var rightGroups = [...]group{
 	{around(map[string][2]int{"restrict": {2, 2}, "restriction": {2, 3}, "limit": {0, 5}}),
 		`right\s+to\s+restrict(?:ion)?|restrict(?:ion\s+of)?\s+(?:the\s+|our\s+)?processing|limit\s+(?:the\s+)?(?:use|processing|disclosure)\s+of\s+(?:your\s+)?sensitive`},
 	// objection
-	{around(map[string][2]int{"object": {2, 4}}),
-		`right\s+to\s+object|object\s+to\s+(?:the\s+|our\s+|such\s+|this\s+|certain\s+|any\s+)?(?:processing|use\s+of)`},
+	{around(map[string][2]int{"object": {2, 7}}),
+		`right\s+to\s+object|object\s+to\s+(?:the\s+|our\s+|such\s+|this\s+|certain\s+|any\s+)?(?:[\w'’]+\s+(?:or|and)\s+our\s+)?(?:processing|use\s+of)`},
 	// consent
 	{around(map[string][2]int{"withdraw": {0, 2}, "revoke": {0, 2}}), `(?:withdraw|revoke)\s+(?:your\s+|any\s+|the\s+)?consent`},
 	// sale and sharing
@@ -47,9 +48,94 @@ var rightGroups = [...]group{
 	// complaint, appeal
 	{around(map[string][2]int{"complaint": {2, 0}, "complain": {2, 1}, "appeal": {2, 3}}),
 		`(?:lodge|file|make|submit|bring)\s+a\s+complaint|right\s+to\s+complain|complain\s+to|right\s+to\s+appeal|appeal\s+(?:our|the|a|any|that)\s+(?:decision|denial|refusal)`},
+	// a list of what the reader can do with their data: "access, edit,
+	// delete or export your personal data" (listedRights gives each)
+	{around(listVerbBounds()), rightVerb + `(?:` + rightListSep + rightVerb + `){1,6}\s+` + rightListObject},
 	// non-discrimination, automated decisions
 	{around(map[string][2]int{"non": {0, 1}, "nondiscrimination": {0, 0}, "nondiscriminatory": {0, 0}, "discriminate": {1, 0}, "automated": {0, 3}}),
 		`non[\s-]?discriminat\w*|(?:not|never)\s+discriminate|automated\s+(?:individual\s+)?decision(?:s|[\s-]making)?`},
+}
+
+// The parts of a list of rights: its verbs, what stands between two of
+// them, and what the list is of (the reader's data, not "all cookies").
+const (
+	rightVerb       = `(?:access|view|review|see|obtain|edit|update|correct|amend|modify|alter|rectify|delete|erase|remove|export|download)`
+	rightListSep    = `(?:\s*,\s*(?:(?:and|or)\s*,?\s*)?(?:in\s+(?:some|certain)\s+cases\s*,\s*)?|\s+(?:and|or|and/or)\s+)`
+	rightListObject = `(?:your\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:data|information|details|profile)|(?:the\s+)?personal(?:ly\s+identifiable)?\s+(?:data|information)|(?:the\s+)?(?:following\s+)?information\s+(?:you|we|that\s+(?:you|we))|(?:certain|some|much|most|any)\s+(?:of\s+)?(?:your|the)\s+(?:personal\s+)?(?:data|information))`
+)
+
+// listVerbBounds lets a list of rights through at each of its verbs: a
+// list of seven verbs and its object lie within 16 words of any of them.
+func listVerbBounds() map[string][2]int {
+	out := map[string][2]int{}
+	for _, v := range strings.Split(strings.Trim(rightVerb, "(?:)"), "|") {
+		out[v] = [2]int{16, 20}
+	}
+	return out
+}
+
+// rightListRe matches the whole of a list of rights, as listedRights reads
+// a match.
+var rightListRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^` + rightVerb + `(?:` + rightListSep + rightVerb + `){1,6}\s+` + rightListObject + `$`)
+})
+
+// listVerbRight is the right each verb of a list names.
+var listVerbRight = map[string]string{
+	"access": rightAccess, "view": rightAccess, "review": rightAccess, "see": rightAccess, "obtain": rightAccess,
+	"edit": rightCorrection, "update": rightCorrection, "correct": rightCorrection, "amend": rightCorrection,
+	"modify": rightCorrection, "alter": rightCorrection, "rectify": rightCorrection,
+	"delete": rightDeletion, "erase": rightDeletion, "remove": rightDeletion,
+	"export": rightPortability, "download": rightPortability,
+}
+
+// listedRights returns the rights a list of them names, in the order of
+// their first verbs ("access, update or delete your data": access,
+// correction, deletion); nil when words are no such list.
+func listedRights(words string) []string {
+	if !rightListRe().MatchString(words) {
+		return nil
+	}
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(words), func(r rune) bool { return r < 'a' || r > 'z' }) {
+		if r, ok := listVerbRight[w]; ok && !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// rightsHeadingRe finds a heading about the reader's rights: "Your
+// rights", "Data subject rights", "What are my rights?", "Right to
+// rectification" (not "All rights reserved", nor "copyright").
+var rightsHeadingRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\brights?\b(?:\s+(?:to|of)\b|\s*$|\s*[?:>)]|\s+(?:and|&|regarding|over|under|related|relating|in|for|with|at)\b)`)
+})
+
+// serviceActsRe finds a sentence about what the service does with data
+// ("We delete inactive accounts after two years"), which a rights heading
+// does not make a right unless it speaks of a request.
+var serviceActsRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\W*(?:we|our|the\s+company)\b`)
+})
+
+var rightRequestRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(?:request|ask|asks|asked|contact\s+us|you\s+(?:can|may))\b`)
+})
+
+// underRights reports whether a sentence under heading, which names no
+// right itself, counts as one of a list of rights: the heading (innermost
+// levels first) is about rights, and the sentence does not say what the
+// service does of its own accord.
+func underRights(sentence, heading string) bool {
+	levels := strings.Split(heading, " > ")
+	// The two innermost levels: "Your rights > Erasure", not a rights
+	// heading far above a section of its own.
+	levels = levels[max(0, len(levels)-2):]
+	if !slices.ContainsFunc(levels, func(h string) bool { return rightsHeadingRe().MatchString(h) }) {
+		return false
+	}
+	return !serviceActsRe().MatchString(sentence) || rightRequestRe().MatchString(sentence)
 }
 
 // rightRes are the expressions of rightGroups.

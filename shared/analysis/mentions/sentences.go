@@ -25,15 +25,23 @@ type sentenceKind struct {
 	// update this policy. If we make material changes, we will notify you
 	// by e-mail.").
 	follows func(sentence, previous string) bool
+	// under, when set, lets a sentence that ok refuses count under a
+	// heading (the clause's heading path) that sets the subject.
+	under func(sentence, heading string) bool
+	// values, when set, gives the values of a match that names several
+	// (a list of rights: "access, correct or delete your data"); nil
+	// leaves it to value.
+	values func(words string) []string
 }
 
 // sentenceKinds are the kinds counted once a sentence.
 func sentenceKinds() []sentenceKind {
 	return []sentenceKind{
-		{policy.MentionRight, rightRes, rightGroups[:], rightCueRe().MatchString, userRight, nil},
-		{policy.MentionDataType, dataTypeRes, dataTypeGroups[:], dataSentence, dataType, nil},
-		{policy.MentionChangeNotice, changeRes, changeGroups[:], changeSentence, changeNotice, followsChange},
-		{policy.MentionSale, saleRes, saleGroups[:], saleSentence, saleStance, nil},
+		{kind: policy.MentionRight, res: rightRes, groups: rightGroups[:], ok: rightCueRe().MatchString, value: userRight,
+			under: underRights, values: listedRights},
+		{kind: policy.MentionDataType, res: dataTypeRes, groups: dataTypeGroups[:], ok: dataSentence, value: dataType},
+		{kind: policy.MentionChangeNotice, res: changeRes, groups: changeGroups[:], ok: changeSentence, value: changeNotice, follows: followsChange},
+		{kind: policy.MentionSale, res: saleRes, groups: saleGroups[:], ok: saleSentence, value: saleStance},
 	}
 }
 
@@ -41,9 +49,9 @@ func sentenceKinds() []sentenceKind {
 // whether its sentence counts.
 const maxSentenceRead = 600
 
-// find adds the mentions of k in text: all runs an expression where its
-// prefilter lets it (find's), add adds a mention.
-func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, bool) [][]int, add func(kind, value string, start, end int)) {
+// find adds the mentions of k in text, a clause under heading: all runs
+// an expression where its prefilter lets it (find's), add adds a mention.
+func (k sentenceKind) find(text, heading string, all func(*regexp.Regexp, *prefilter, bool) [][]int, add func(kind, value string, start, end int)) {
 	// Whether a sentence counts is read once a sentence: a long one may
 	// hold many matches.
 	counts := map[int]bool{}
@@ -70,7 +78,7 @@ func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, boo
 					head = k.ok(text[lo:wordEnd(text, lo+maxSentenceRead/2)])
 					counts[lo] = head
 				}
-				ok = head || k.ok(sentence)
+				ok = head || k.ok(sentence) || (k.under != nil && heading != "" && k.under(sentence, heading))
 			} else if v, read := counts[lo]; read {
 				ok = v
 			} else {
@@ -80,17 +88,29 @@ func (k sentenceKind) find(text string, all func(*regexp.Regexp, *prefilter, boo
 						ok = k.follows(sentence, text[plo:phi])
 					}
 				}
+				if !ok && k.under != nil && heading != "" {
+					ok = k.under(sentence, heading)
+				}
 				counts[lo] = ok
 			}
 			if !ok {
 				continue
 			}
-			v := k.value(text[m[0]:m[1]], sentence)
-			if v == "" || slices.Contains(seen, found{lo, v}) {
-				continue
+			words := text[m[0]:m[1]]
+			var vs []string
+			if k.values != nil {
+				vs = k.values(words)
 			}
-			seen = append(seen, found{lo, v})
-			add(k.kind, v, m[0], m[1])
+			if vs == nil {
+				vs = []string{k.value(words, sentence)}
+			}
+			for _, v := range vs {
+				if v == "" || slices.Contains(seen, found{lo, v}) {
+					continue
+				}
+				seen = append(seen, found{lo, v})
+				add(k.kind, v, m[0], m[1])
+			}
 		}
 	}
 }
