@@ -128,7 +128,33 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 			}
 		}
 	}
-	return mergeSameValues(items)
+	return sec.spelled(mergeSameValues(items))
+}
+
+// spelled gives a mention item whose value is one of the section's
+// attribute values up to case the vocabulary's spelling: a policy whose
+// "personal notice" was found in the words and one whose "Personal notice"
+// the model predicted show the same value.
+func (s *section) spelled(items []policy.SummaryItem) []policy.SummaryItem {
+	names := map[string]string{}
+	for _, a := range attributes.All() {
+		for _, p := range s.attrs {
+			if (p.category == "" || p.category == a.Category) && p.attribute == a.Name {
+				for _, v := range a.Values {
+					names[strings.ToLower(v.Name)] = v.Name
+				}
+			}
+		}
+	}
+	for i := range items {
+		if items[i].Source != "mention" {
+			continue
+		}
+		if name, ok := names[strings.ToLower(items[i].Value)]; ok {
+			items[i].Value = name
+		}
+	}
+	return items
 }
 
 // mentionKey is what mentions of one item share: the value, and for a

@@ -155,6 +155,25 @@ func TestMentionJoinsAttributeOfSameValue(t *testing.T) {
 	}
 }
 
+// A value found in the words alone is spelled as the vocabulary spells
+// it, as when the model predicts it: one policy's "personal notice" and
+// another's "Personal notice" are the same item to a reader.
+func TestMentionTakesTheVocabularySpelling(t *testing.T) {
+	clauses := []policy.Clause{
+		{Ordinal: 3, Mentions: []policy.Mention{
+			{Kind: policy.MentionChangeNotice, Value: "personal notice"},
+			{Kind: policy.MentionChangeNotice, Value: "check for changes"},
+		}},
+	}
+	var got []string
+	for _, it := range Build(clauses).Changes {
+		got = append(got, it.Value+"/"+it.Source)
+	}
+	if want := []string{"Personal notice/mention", "check for changes/mention"}; !slices.Equal(got, want) {
+		t.Errorf("changes = %q, want %q", got, want)
+	}
+}
+
 // The bare value "Named third party" is left out where the names are
 // listed: kept while one of its clauses names nobody the summary found.
 func TestNamedThirdPartyGivesWayToTheNames(t *testing.T) {
