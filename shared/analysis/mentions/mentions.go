@@ -255,7 +255,7 @@ func FindLinked(text string, links []policy.Link) []policy.Mention {
 // without a sentence of its own saying it is a right ("Erasure of your
 // personal data.", "Withdraw consent at any time.").
 func FindUnder(text string, heading []string, links []policy.Link) []policy.Mention {
-	out := findIn(text, strings.Join(heading, " > "), true)
+	out := findIn(text, heading, true)
 	if len(links) == 0 {
 		return out
 	}
@@ -325,12 +325,12 @@ func sortMentions(out []policy.Mention) {
 // find is Find; with filter, each expression runs only on a text that has
 // a word the expression cannot match without (regular expressions that
 // ignore case cost far more than a look at the text's words).
-func find(text string, filter bool) []policy.Mention { return findIn(text, "", filter) }
+func find(text string, filter bool) []policy.Mention { return findIn(text, nil, filter) }
 
-// findIn is find for a clause under the heading path heading (its levels
-// joined by " > "), which may set a sentence's subject (a bare "Erasure of
-// your personal data" under "Your rights").
-func findIn(text, heading string, filter bool) []policy.Mention {
+// findIn is find for a clause under the headings heading, outermost
+// first, which may set a sentence's subject (a bare "Erasure of your
+// personal data" under "Your rights").
+func findIn(text string, heading []string, filter bool) []policy.Mention {
 	// The sentences each expression is run on: with filter, those that
 	// have one of its words (no match spans two sentences: none holds a
 	// full stop, question or exclamation mark followed by a space).

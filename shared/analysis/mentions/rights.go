@@ -50,7 +50,7 @@ var rightGroups = [...]group{
 		`(?:lodge|file|make|submit|bring)\s+a\s+complaint|right\s+to\s+complain|complain\s+to|right\s+to\s+appeal|appeal\s+(?:our|the|a|any|that)\s+(?:decision|denial|refusal)`},
 	// a list of what the reader can do with their data: "access, edit,
 	// delete or export your personal data" (listedRights gives each)
-	{around(listVerbBounds()), rightVerb + `(?:` + rightListSep + rightVerb + `){1,6}\s+` + rightListObject},
+	{around(listVerbBounds()), rightVerb + `(?:` + rightListSep + rightVerb + `){1,5}\s+` + rightListObject},
 	// non-discrimination, automated decisions
 	{around(map[string][2]int{"non": {0, 1}, "nondiscrimination": {0, 0}, "nondiscriminatory": {0, 0}, "discriminate": {1, 0}, "automated": {0, 3}}),
 		`non[\s-]?discriminat\w*|(?:not|never)\s+discriminate|automated\s+(?:individual\s+)?decision(?:s|[\s-]making)?`},
@@ -64,12 +64,15 @@ const (
 	rightListObject = `(?:your\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:data|information|details|profile)|(?:the\s+)?personal(?:ly\s+identifiable)?\s+(?:data|information)|(?:the\s+)?(?:following\s+)?information\s+(?:you|we|that\s+(?:you|we))|(?:certain|some|much|most|any)\s+(?:of\s+)?(?:your|the)\s+(?:personal\s+)?(?:data|information))`
 )
 
-// listVerbBounds lets a list of rights through at each of its verbs: a
-// list of seven verbs and its object lie within 16 words of any of them.
+// listVerbBounds lets a list of rights through at each of its verbs. A
+// list holds at most six verbs and five separators of at most four words
+// each ("and, in certain cases,"), so its verbs span at most 26 words, and
+// its object adds at most 7 ("your own third-party app data"): a match lies
+// within 25 words before and 32 after any of its verbs.
 func listVerbBounds() map[string][2]int {
 	out := map[string][2]int{}
 	for _, v := range strings.Split(strings.Trim(rightVerb, "(?:)"), "|") {
-		out[v] = [2]int{16, 20}
+		out[v] = [2]int{26, 34}
 	}
 	return out
 }
@@ -77,7 +80,7 @@ func listVerbBounds() map[string][2]int {
 // rightListRe matches the whole of a list of rights, as listedRights reads
 // a match.
 var rightListRe = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)^` + rightVerb + `(?:` + rightListSep + rightVerb + `){1,6}\s+` + rightListObject + `$`)
+	return regexp.MustCompile(`(?i)^` + rightVerb + `(?:` + rightListSep + rightVerb + `){1,5}\s+` + rightListObject + `$`)
 })
 
 // listVerbRight is the right each verb of a list names.
@@ -119,6 +122,8 @@ var serviceActsRe = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)^\W*(?:we|our|the\s+company)\b`)
 })
 
+// rightRequestRe finds, in a sentence about what the service does, that
+// it does it on the reader's request ("we will erase it on request").
 var rightRequestRe = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)\b(?:request|ask|asks|asked|contact\s+us|you\s+(?:can|may))\b`)
 })
@@ -127,11 +132,10 @@ var rightRequestRe = sync.OnceValue(func() *regexp.Regexp {
 // right itself, counts as one of a list of rights: the heading (innermost
 // levels first) is about rights, and the sentence does not say what the
 // service does of its own accord.
-func underRights(sentence, heading string) bool {
-	levels := strings.Split(heading, " > ")
+func underRights(sentence string, heading []string) bool {
 	// The two innermost levels: "Your rights > Erasure", not a rights
 	// heading far above a section of its own.
-	levels = levels[max(0, len(levels)-2):]
+	levels := heading[max(0, len(heading)-2):]
 	if !slices.ContainsFunc(levels, func(h string) bool { return rightsHeadingRe().MatchString(h) }) {
 		return false
 	}

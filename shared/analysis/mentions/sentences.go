@@ -27,7 +27,7 @@ type sentenceKind struct {
 	follows func(sentence, previous string) bool
 	// under, when set, lets a sentence that ok refuses count under a
 	// heading (the clause's heading path) that sets the subject.
-	under func(sentence, heading string) bool
+	under func(sentence string, heading []string) bool
 	// values, when set, gives the values of a match that names several
 	// (a list of rights: "access, correct or delete your data"); nil
 	// leaves it to value.
@@ -51,7 +51,7 @@ const maxSentenceRead = 600
 
 // find adds the mentions of k in text, a clause under heading: all runs
 // an expression where its prefilter lets it (find's), add adds a mention.
-func (k sentenceKind) find(text, heading string, all func(*regexp.Regexp, *prefilter, bool) [][]int, add func(kind, value string, start, end int)) {
+func (k sentenceKind) find(text string, heading []string, all func(*regexp.Regexp, *prefilter, bool) [][]int, add func(kind, value string, start, end int)) {
 	// Whether a sentence counts is read once a sentence: a long one may
 	// hold many matches.
 	counts := map[int]bool{}
@@ -78,7 +78,7 @@ func (k sentenceKind) find(text, heading string, all func(*regexp.Regexp, *prefi
 					head = k.ok(text[lo:wordEnd(text, lo+maxSentenceRead/2)])
 					counts[lo] = head
 				}
-				ok = head || k.ok(sentence) || (k.under != nil && heading != "" && k.under(sentence, heading))
+				ok = head || k.ok(sentence) || (k.under != nil && k.under(sentence, heading))
 			} else if v, read := counts[lo]; read {
 				ok = v
 			} else {
@@ -88,7 +88,7 @@ func (k sentenceKind) find(text, heading string, all func(*regexp.Regexp, *prefi
 						ok = k.follows(sentence, text[plo:phi])
 					}
 				}
-				if !ok && k.under != nil && heading != "" {
+				if !ok && k.under != nil {
 					ok = k.under(sentence, heading)
 				}
 				counts[lo] = ok
