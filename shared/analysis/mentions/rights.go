@@ -50,7 +50,7 @@ var rightGroups = [...]group{
 		`(?:lodge|file|make|submit|bring)\s+a\s+complaint|right\s+to\s+complain|complain\s+to|right\s+to\s+appeal|appeal\s+(?:our|the|a|any|that)\s+(?:decision|denial|refusal)`},
 	// a list of what the reader can do with their data: "access, edit,
 	// delete or export your personal data" (listedRights gives each)
-	{around(listVerbBounds()), rightVerb + `(?:` + rightListSep + rightVerb + `){1,5}\s+` + rightListObject},
+	{around(listVerbBounds()), rightVerb + `(?:` + rightListSep + rightVerb + `){1,3}\s+` + rightListObject},
 	// non-discrimination, automated decisions
 	{around(map[string][2]int{"non": {0, 1}, "nondiscrimination": {0, 0}, "nondiscriminatory": {0, 0}, "discriminate": {1, 0}, "automated": {0, 3}}),
 		`non[\s-]?discriminat\w*|(?:not|never)\s+discriminate|automated\s+(?:individual\s+)?decision(?:s|[\s-]making)?`},
@@ -64,15 +64,15 @@ const (
 	rightListObject = `(?:your\s+(?:own\s+)?(?:[\w-]+\s+){0,2}?(?:data|information|details|profile)|(?:the\s+)?personal(?:ly\s+identifiable)?\s+(?:data|information)|(?:the\s+)?(?:following\s+)?information\s+(?:you|we|that\s+(?:you|we))|(?:certain|some|much|most|any)\s+(?:of\s+)?(?:your|the)\s+(?:personal\s+)?(?:data|information))`
 )
 
-// listVerbBounds lets a list of rights through at each of its verbs. A
-// list holds at most six verbs and five separators of at most four words
-// each ("and, in certain cases,"), so its verbs span at most 26 words, and
-// its object adds at most 7 ("your own third-party app data"): a match lies
-// within 25 words before and 32 after any of its verbs.
+// listVerbBounds lets a list of rights through at its first verb. A list
+// holds at most four verbs and three separators of at most four words each
+// ("and, in certain cases,"), so its verbs span at most 16 words, and its
+// object adds at most 7 ("your own third-party app data"): a match lies
+// within the 23 words from its first verb.
 func listVerbBounds() map[string][2]int {
 	out := map[string][2]int{}
 	for _, v := range strings.Split(strings.Trim(rightVerb, "(?:)"), "|") {
-		out[v] = [2]int{26, 34}
+		out[v] = [2]int{0, 23}
 	}
 	return out
 }
@@ -80,7 +80,7 @@ func listVerbBounds() map[string][2]int {
 // rightListRe matches the whole of a list of rights, as listedRights reads
 // a match.
 var rightListRe = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)^` + rightVerb + `(?:` + rightListSep + rightVerb + `){1,5}\s+` + rightListObject + `$`)
+	return regexp.MustCompile(`(?i)^` + rightVerb + `(?:` + rightListSep + rightVerb + `){1,3}\s+` + rightListObject + `$`)
 })
 
 // listVerbRight is the right each verb of a list names.
