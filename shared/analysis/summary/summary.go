@@ -138,11 +138,9 @@ func collect(clauses []policy.Clause, sec section) []policy.SummaryItem {
 func (s *section) spelled(items []policy.SummaryItem) []policy.SummaryItem {
 	names := map[string]string{}
 	for _, a := range attributes.All() {
-		for _, p := range s.attrs {
-			if (p.category == "" || p.category == a.Category) && p.attribute == a.Name {
-				for _, v := range a.Values {
-					names[strings.ToLower(v.Name)] = v.Name
-				}
+		if s.wants(policy.Attribute{Category: a.Category, Attribute: a.Name}) {
+			for _, v := range a.Values {
+				names[strings.ToLower(v.Name)] = v.Name
 			}
 		}
 	}
