@@ -202,10 +202,15 @@ func States(c policy.Clause, it policy.SummaryItem) bool {
 
 // sameAs maps a mention's value to the attribute value it stands for when
 // the two are spelled differently (a region found in the words, the
-// audience the attribute model predicts).
+// audience the attribute model predicts; the kind of data "health data",
+// the Personal Information Type Health). The other kinds of data the
+// words name are narrower than the type they fall under ("precise
+// geolocation" and Location), or another thing ("contacts" in an address
+// book, Contact details), and stay items of their own.
 var sameAs = map[string]string{
-	"california": "californians",
-	"eea/uk":     "europeans",
+	"california":  "californians",
+	"eea/uk":      "europeans",
+	"health data": "health",
 }
 
 // mergeSameValues folds a mention into the attribute item of the same value

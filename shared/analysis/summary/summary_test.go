@@ -218,6 +218,24 @@ func TestRegionJoinsItsAudience(t *testing.T) {
 	}
 }
 
+// Health data named in the words joins the type Health the model
+// predicts; a narrower kind of data stays an item of its own.
+func TestHealthDataJoinsHealth(t *testing.T) {
+	clauses := []policy.Clause{
+		{Ordinal: 2, Attributes: []policy.Attribute{attr(firstParty, infoType, "Health", 0.8), attr(firstParty, infoType, "Location", 0.7)}},
+		{Ordinal: 5, Mentions: []policy.Mention{{Kind: policy.MentionDataType, Value: "health data"}, {Kind: policy.MentionDataType, Value: "precise geolocation"}}},
+	}
+	got := Build(clauses).DataCollected
+	want := []policy.SummaryItem{
+		{Value: "Health", Source: "attribute", Attribute: infoType, Score: 0.8, Clauses: []int{2, 5}},
+		{Value: "Location", Source: "attribute", Attribute: infoType, Score: 0.7, Clauses: []int{2}},
+		{Value: "precise geolocation", Source: "mention", Kind: policy.MentionDataType, Score: 1, Clauses: []int{5}},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("dataCollected = %+v\nwant %+v", got, want)
+	}
+}
+
 // A recipient category in the singular and in the plural is one item,
 // spelled as first seen.
 func TestRecipientSingularAndPluralAreOne(t *testing.T) {
