@@ -78,7 +78,7 @@ func (a *Analyzer) attributes() *attrs.Model {
 // policy uploaded again is analysed again (ingest) and its history says
 // which rules read each version. TestRulesVersionNamesTheOutput holds it
 // to the analysis of the repository's sample policies.
-const RulesVersion = "2026-12-03.49"
+const RulesVersion = "2026-12-03.50"
 
 // Versions returns the versions of the models and rules the analyzer's
 // analyses come from, as those of a policy in English report them: the

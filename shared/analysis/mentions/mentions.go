@@ -481,9 +481,7 @@ func findIn(text string, heading []string, filter bool) []policy.Mention {
 		}
 	}
 	for _, m := range all(settingRe(), &settingWords, false) {
-		v := strings.ToLower(strings.Join(strings.Fields(text[m[0]:m[1]]), " "))
-		v = strings.TrimPrefix(strings.TrimPrefix(v, "your "), "the ")
-		add(policy.MentionOptOut, v, m[0], m[1])
+		add(policy.MentionOptOut, attributes.SettingName(text[m[0]:m[1]]), m[0], m[1])
 	}
 	for _, m := range all(regionRe(), &regionWords, false) {
 		if regionLawRe().MatchString(text[m[0]:m[1]]) || !inAddress(text, m[0], m[1]) && !inOrgName(text, m[0], m[1]) {

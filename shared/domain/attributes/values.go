@@ -19,7 +19,8 @@ import (
 
 // Canonical returns the form of value that mentions of kind (a
 // policy.Mention* name) are given: for recipient categories,
-// RecipientCategory; for retention periods, RetentionPeriod; for security
+// RecipientCategory; for retention periods, RetentionPeriod; for opt-out
+// mechanisms named in words, SettingName; for security
 // measures, rights, kinds of data and change notices, the value a known
 // way of writing it stands for (and for a change notice's period,
 // NoticePeriod); other values as they are.
@@ -29,6 +30,8 @@ func Canonical(kind, value string) string {
 		return RecipientCategory(value)
 	case policy.MentionRetention:
 		return RetentionPeriod(value)
+	case policy.MentionOptOut:
+		return SettingName(value)
 	case policy.MentionSecurity, policy.MentionRight, policy.MentionDataType, policy.MentionChangeNotice:
 		if v, ok := mentionForms()[kind][strings.ToLower(strings.Join(strings.Fields(value), " "))]; ok {
 			return v
@@ -40,6 +43,30 @@ func Canonical(kind, value string) string {
 		}
 	}
 	return value
+}
+
+// SettingName is the value of an opt-out mention that names a setting
+// or a mechanism in words: lower case, without "your" or "the", one name
+// for the ways of writing one ("unsubscribe link" and "link to
+// unsubscribe" are "unsubscribe"; "cookies settings" is "cookie
+// settings", "e-mail preferences" "email preferences", "ads settings" "ad
+// settings"). A link or an e-mail address is returned as it is.
+func SettingName(value string) string {
+	k := strings.ToLower(strings.Join(strings.Fields(value), " "))
+	if k == "" || strings.ContainsAny(k, "@/:.") {
+		return value
+	}
+	k = strings.TrimPrefix(strings.TrimPrefix(k, "your "), "the ")
+	switch k {
+	case "unsubscribe link", "link to unsubscribe":
+		return "unsubscribe"
+	}
+	for _, f := range [...][2]string{{"cookies ", "cookie "}, {"e-mail ", "email "}, {"ads ", "ad "}} {
+		if rest, ok := strings.CutPrefix(k, f[0]); ok {
+			return f[1] + rest
+		}
+	}
+	return k
 }
 
 // noticePeriodRe reads a notice period as a query writes it: "30 days",

@@ -38,6 +38,14 @@ func TestCanonical(t *testing.T) {
 		{policy.MentionRight, "data portability", "portability"},
 		{policy.MentionDataType, "SSN", "government identifiers"},
 		{policy.MentionDataType, "Biometrics", "biometric data"},
+		{policy.MentionOptOut, "Unsubscribe  Link", "unsubscribe"},
+		{policy.MentionOptOut, "link to unsubscribe", "unsubscribe"},
+		{policy.MentionOptOut, "your Cookies Settings", "cookie settings"},
+		{policy.MentionOptOut, "E-mail preferences", "email preferences"},
+		{policy.MentionOptOut, "ads settings", "ad settings"},
+		{policy.MentionOptOut, "privacy choices", "privacy choices"},
+		{policy.MentionOptOut, "https://example.org/Unsubscribe", "https://example.org/Unsubscribe"},
+		{policy.MentionOptOut, "Privacy@Example.org", "Privacy@Example.org"},
 	} {
 		if got := Canonical(c.kind, c.in); got != c.want {
 			t.Errorf("Canonical(%s, %q) = %q, want %q", c.kind, c.in, got, c.want)
