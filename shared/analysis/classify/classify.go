@@ -78,6 +78,8 @@ type Model struct {
 	bias     [labels.Count]float32
 
 	net *network
+	// mem is the memory of the training clauses, nil for a model without.
+	mem *modelfile.MemoryView
 
 	calib      [labels.Count][modelfile.CalibDim]float64
 	thresholds [labels.Count]float64
@@ -130,6 +132,16 @@ func PlacePart(index, count int) int { return modelfile.PlacePart(index, count) 
 // ReadsPlace reports whether the model reads a clause's place in its
 // document (Input.Index and Count).
 func (m *Model) ReadsPlace() bool { return m.flags&modelfile.Place != 0 }
+
+// MemoryClauses returns how many training clauses the model's memory
+// holds, and how many of the nearest the calibration reads (0, 0: the
+// model has no memory).
+func (m *Model) MemoryClauses() (clauses, nearest int) {
+	if m.mem == nil {
+		return 0, 0
+	}
+	return m.mem.N, m.mem.K
+}
 
 // Meta returns the training notes stored with the weights (JSON), if any.
 func (m *Model) Meta() string { return m.meta }
@@ -237,6 +249,9 @@ func (m *Model) evidence(in Input, s *scratch, x *evidence, p *Pass) {
 	}
 	m.margins(s, &margins)
 	copy(x[:labels.Count], margins[:])
+	if m.mem != nil {
+		MemoryInputs(m.mem, s.touched, s.vals[:len(s.touched)], nil, &s.mem, (*[modelfile.CalibInputs]float64)(x))
+	}
 	if len(in.Heading) > 0 {
 		x[modelfile.CalibFlag] = 1
 	}

@@ -113,6 +113,20 @@ func (f Features) Grams(in Input, emit func(key uint32, group int)) {
 	}
 }
 
+// Unigrams calls emit with the key of every word of a clause's text (and
+// lead heading) as a word 1-gram, in order, repeats included; not the
+// lead copies of its first words. These are the keys a model's memory
+// indexes its training clauses by.
+func (f Features) Unigrams(in Input, emit func(key uint32)) {
+	var norm, tmp []byte
+	norm = normalizeInput(norm, &tmp, in)
+	f.walkGrams(norm, func([]byte, uint64) {}, func(key uint32, n int, lead bool) {
+		if n == 1 && !lead {
+			emit(key)
+		}
+	})
+}
+
 // Words returns the words of text as the model reads them: lower case,
 // digits as '0', split at everything that is not a letter or digit.
 func Words(text string) []string {

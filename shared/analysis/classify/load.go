@@ -100,6 +100,13 @@ func decode(data []byte, verify bool) (*Model, error) {
 	for _, g := range p.SentGate {
 		m.gated = m.gated || g > 0
 	}
+	if p.Flags&modelfile.Memory != 0 {
+		mem, err := modelfile.ParseMemory(f.Section(modelfile.SecMemory), p.WordRows)
+		if err != nil {
+			return nil, err
+		}
+		m.mem = mem
+	}
 	if p.Hidden > 0 {
 		n := &network{
 			hidden:  p.Hidden,

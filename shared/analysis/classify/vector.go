@@ -27,6 +27,7 @@ type scratch struct {
 	sumT, sumH   float32
 	hidden       []float32
 	groupSquares [modelfile.NumGroups]float64
+	mem          MemoryScratch
 }
 
 // count counts one occurrence of row.

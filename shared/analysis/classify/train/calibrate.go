@@ -95,6 +95,11 @@ func nestedCalibration(inputs []evidence, use []int, y []corpus.LabelSet, fold [
 // lambda, the label's own inputs, the flag and the bias none. Targets are
 // Platt's smoothed ones.
 func stack(inputs []evidence, use []int, y []corpus.LabelSet, l int, init [modelfile.CalibDim]float64, lambda float64) [modelfile.CalibDim]float64 {
+	// A label reads its own memory inputs, not the other labels'.
+	use = slices.DeleteFunc(slices.Clone(use), func(j int) bool {
+		m, ok := modelfile.IsMemoryInput(j)
+		return ok && m != l
+	})
 	nin := len(use)
 	dim := nin + 1
 	var npos, nneg float64

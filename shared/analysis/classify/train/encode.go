@@ -7,7 +7,7 @@ import (
 
 // encode writes the weights file: the parameters, the vocabulary's
 // sections, the weight codes, the network's per-word table and the notes.
-func encode(voc *vocab, p *modelfile.Params, w []float32, net *networkRun, opt Options, notes []byte) ([]byte, error) {
+func encode(voc *vocab, p *modelfile.Params, w []float32, net *networkRun, memory []byte, opt Options, notes []byte) ([]byte, error) {
 	var wr modelfile.Writer
 	var codes []byte
 	p.WeightScale, codes = modelfile.Quantize(w)
@@ -37,6 +37,9 @@ func encode(voc *vocab, p *modelfile.Params, w []float32, net *networkRun, opt O
 		return nil, err
 	}
 	wr.Add(modelfile.SecCodes, codes)
+	if memory != nil {
+		wr.Add(modelfile.SecMemory, memory)
+	}
 	wr.Add(modelfile.SecNotes, notes)
 	return wr.Bytes(), nil
 }

@@ -102,7 +102,7 @@ func TestModelScoresAsTrained(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := encode(f.voc, f.params, f.w, f.net, f.opt, nil)
+	file, err := encode(f.voc, f.params, f.w, f.net, f.memory, f.opt, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -92,6 +92,14 @@ type Options struct {
 	// twice, with its place and without, so that a clause whose place
 	// its caller does not know is scored as a model without places would.
 	Place bool `json:",omitempty"`
+	// Memory, when above 0, gives the model a memory of its training
+	// clauses, each by its MemoryWords heaviest words (0 means
+	// DefaultMemoryWords) and its labels: the calibration reads the labels
+	// of the Memory clauses nearest a clause (while training, the nearest
+	// of the other folds, as for a clause of a policy the model has not
+	// seen).
+	Memory      int `json:",omitempty"`
+	MemoryWords int `json:",omitempty"`
 	// Sentences lets the calibration read each label's highest margin over
 	// a clause's sentences as well as the clause's, and enables the
 	// sentence gates.
@@ -190,6 +198,9 @@ func (o *Options) defaults() {
 	}
 	if o.SentTolerance == 0 {
 		o.SentTolerance = 0.001
+	}
+	if o.Memory > 0 && o.MemoryWords == 0 {
+		o.MemoryWords = DefaultMemoryWords
 	}
 	if o.Network != nil {
 		n := *o.Network

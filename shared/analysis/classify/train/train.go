@@ -36,7 +36,7 @@ func Train(ctx context.Context, examples []corpus.Example, opt Options) ([]byte,
 	if err != nil {
 		return nil, nil, err
 	}
-	file, err := encode(f.voc, f.params, f.w, f.net, f.opt, notes)
+	file, err := encode(f.voc, f.params, f.w, f.net, f.memory, f.opt, notes)
 	if err != nil {
 		return nil, nil, fmt.Errorf("train: %w", err)
 	}
@@ -50,6 +50,7 @@ type fitted struct {
 	params *modelfile.Params
 	w      []float32 // labels.Count per row
 	net    *networkRun
+	memory []byte // SecMemory, nil for none
 	report *Report
 }
 
@@ -85,6 +86,17 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	logf("train: %d examples, %d features (%d word, %d character, %d heading, %d modern copies)",
 		n, dim, g[modelfile.GroupWord], g[modelfile.GroupChar], g[modelfile.GroupHead], g[modelfile.GroupCopy])
 	fold := assignFolds(examples, opt.Folds)
+	var memory []byte
+	var mem *modelfile.MemoryView
+	if opt.Memory > 0 {
+		if n > modelfile.MaxMemoryClauses || opt.Memory > modelfile.MaxMemoryK {
+			return nil, fmt.Errorf("train: a memory of %d examples reading %d neighbours (at most %d and %d)", n, opt.Memory, modelfile.MaxMemoryClauses, modelfile.MaxMemoryK)
+		}
+		memory = buildMemory(examples, d, voc, opt)
+		if mem, err = modelfile.ParseMemory(memory, voc.groupRows[modelfile.GroupWord]); err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+	}
 
 	lin := crossValidate(ctx, d, fold, dim, opt)
 	if err := ctx.Err(); err != nil {
@@ -107,6 +119,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 		rep.C[l] = opt.C[chosen[l]]
 	}
 	inputs := make([]evidence, n)
+	var memScratch classify.MemoryScratch
 	for k := range n {
 		for l := range labels.Count {
 			inputs[k][l] = lin.oof[chosen[l]][k][l]
@@ -120,6 +133,11 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 		}
 		if part := modelfile.PlacePart(examples[k].Index, examples[k].Count); opt.Place && part >= 0 {
 			inputs[k][modelfile.CalibPlace+part] = 1
+		}
+		if mem != nil {
+			// The nearest examples of the other folds.
+			classify.MemoryInputs(mem, d.rows[d.start[k]:d.start[k+1]], d.vals[d.start[k]:d.start[k+1]],
+				func(c int) bool { return fold[c] == fold[k] }, &memScratch, (*[modelfile.CalibInputs]float64)(&inputs[k]))
 		}
 	}
 	use := calibUses(opt)
@@ -215,7 +233,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	for _, f := range []struct {
 		on   bool
 		flag modelfile.Flags
-	}{{opt.Sentences, modelfile.Sentences}, {opt.LangCheck, modelfile.LangCheck}, {opt.HeadFlag, modelfile.HeadFlag}, {dec.gate, modelfile.FallbackGate}, {opt.Place, modelfile.Place}} {
+	}{{opt.Sentences, modelfile.Sentences}, {opt.LangCheck, modelfile.LangCheck}, {opt.HeadFlag, modelfile.HeadFlag}, {dec.gate, modelfile.FallbackGate}, {opt.Place, modelfile.Place}, {mem != nil, modelfile.Memory}} {
 		if f.on {
 			p.Flags |= f.flag
 		}
@@ -223,7 +241,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	if net != nil {
 		rep.Words = len(opt.Vectors.Words)
 	}
-	return &fitted{opt: opt, voc: voc, params: p, w: w, net: net, report: rep}, nil
+	return &fitted{opt: opt, voc: voc, params: p, w: w, net: net, memory: memory, report: rep}, nil
 }
 
 func validate(examples []corpus.Example, opt *Options) error {
@@ -370,6 +388,11 @@ func calibUses(opt Options) []int {
 	if opt.Place {
 		for j := range modelfile.PlaceParts {
 			use = append(use, modelfile.CalibPlace+j)
+		}
+	}
+	if opt.Memory > 0 {
+		for j := modelfile.CalibMemory; j < modelfile.CalibInputs; j++ {
+			use = append(use, j)
 		}
 	}
 	return use

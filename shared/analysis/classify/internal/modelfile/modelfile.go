@@ -76,6 +76,8 @@ const (
 	// SecCopyRows holds, per word row, the uint32 row of its modern copy
 	// (NoRow when the copy is not a feature).
 	SecCopyRows
+	// SecMemory holds the memory of the training clauses (see ClauseMemory).
+	SecMemory
 	numSections = iota
 )
 

@@ -16,7 +16,9 @@ const Labels = labels.Count
 // clause, the highest margin of each label over its sentences, the
 // network's logits, 1 when the clause comes with a heading path, and,
 // when its place in the document is known, 1 for the part of the document
-// it sits in (PlaceParts equal parts, see PlacePart). The calibration of
+// it sits in (PlaceParts equal parts, see PlacePart); then, for a model
+// with a memory, three per label of the training clauses nearest the
+// clause (MemoryInputs). The calibration of
 // label i is the logistic function of Calib[i][CalibBias] + sum_j
 // Calib[i][j] * input_j; inputs a model does not compute are 0 and their
 // coefficients too.
@@ -26,10 +28,35 @@ const (
 	CalibFlag     = 3 * Labels
 	CalibPlace    = CalibFlag + 1
 	PlaceParts    = 5
-	CalibInputs   = CalibPlace + PlaceParts
+	CalibMemory   = CalibPlace + PlaceParts
+	CalibInputs   = CalibMemory + 3*Labels
 	CalibBias     = CalibInputs
 	CalibDim      = CalibBias + 1
 )
+
+// The memory inputs of label l, at CalibMemory + MemoryVote*Labels + l and
+// so on: the similarity-weighted share of the nearest training clauses
+// that carry the label, less one half; that times the best similarity;
+// and whether the nearest carries it (1 or 0), less one half, times its
+// similarity. A clause with no neighbour has 0 for all three.
+const (
+	MemoryVote = iota
+	MemoryVoteSim
+	MemoryNearest
+)
+
+// MemoryInput is the position of memory input kind (MemoryVote, ...) of
+// label l among the calibration inputs.
+func MemoryInput(kind, l int) int { return CalibMemory + kind*Labels + l }
+
+// IsMemoryInput reports whether calibration input j is a memory input, and
+// of which label.
+func IsMemoryInput(j int) (label int, ok bool) {
+	if j < CalibMemory || j >= CalibInputs {
+		return 0, false
+	}
+	return (j - CalibMemory) % Labels, true
+}
 
 // PlacePart returns which of the PlaceParts equal parts of a document of
 // count clauses (or segments) its clause index (from 0) sits in, by its
@@ -52,7 +79,10 @@ func PlacePart(index, count int) int {
 func calibColumns(f Flags) []int {
 	var cols []int
 	for j := range CalibDim {
-		if f&Place == 0 && j >= CalibPlace && j < CalibBias {
+		if f&Place == 0 && j >= CalibPlace && j < CalibMemory {
+			continue
+		}
+		if f&Memory == 0 && j >= CalibMemory && j < CalibBias {
 			continue
 		}
 		cols = append(cols, j)
@@ -86,6 +116,9 @@ const (
 	// Place: the calibration reads the part of the document a clause sits
 	// in, when its caller knows it (CalibPlace).
 	Place
+	// Memory: the calibration reads the labels of the training clauses
+	// nearest the clause (SecMemory, CalibMemory).
+	Memory
 )
 
 // Limits on what a file may declare, so that a damaged count cannot make a

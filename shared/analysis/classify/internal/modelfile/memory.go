@@ -1,0 +1,122 @@
+package modelfile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// ClauseMemory is what a model keeps of its training clauses to find a clause's
+// nearest ones: per clause its labels, and per word row the clauses that
+// keep the row among their heaviest words, with the row's weight in the
+// clause (a bag of keywords per clause, not its text).
+//
+// SecMemory holds, little-endian: the uint32s K (neighbours read), N
+// (clauses), R (word rows indexed) and E (entries); N uint16 label sets
+// (bit l: label l), padded to 4 bytes; R+1 uint32 starts (row r's entries
+// are [Start[r], Start[r+1])); E uint16 clause indexes; E uint8 weights
+// (the weight times 255).
+type ClauseMemory struct {
+	K       int
+	Labels  []uint16
+	Start   []uint32
+	Clause  []uint16
+	Weights []uint8
+}
+
+// Limits of a memory, so that a damaged file cannot make a reader
+// allocate without bound.
+const (
+	MaxMemoryClauses = 1 << 16
+	MaxMemoryK       = 64
+)
+
+// Encode returns the SecMemory section.
+func (m *ClauseMemory) Encode() []byte {
+	var b []byte
+	u32 := func(v int) { b = binary.LittleEndian.AppendUint32(b, uint32(v)) }
+	u32(m.K)
+	u32(len(m.Labels))
+	u32(len(m.Start) - 1)
+	u32(len(m.Clause))
+	for _, l := range m.Labels {
+		b = binary.LittleEndian.AppendUint16(b, l)
+	}
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	for _, s := range m.Start {
+		b = binary.LittleEndian.AppendUint32(b, s)
+	}
+	for _, c := range m.Clause {
+		b = binary.LittleEndian.AppendUint16(b, c)
+	}
+	return append(b, m.Weights...)
+}
+
+// MemoryView reads a SecMemory section in place.
+type MemoryView struct {
+	K, N, R, E int
+	labels     []byte
+	start      []byte
+	clause     []byte
+	weights    []byte
+}
+
+// ParseMemory checks the sizes of a SecMemory section of a model of
+// wordRows word rows and returns its view. Entries are checked as they are
+// read: a damaged entry is passed over, never read out of bounds.
+func ParseMemory(b []byte, wordRows int) (*MemoryView, error) {
+	if len(b) < 16 {
+		return nil, errors.New("memory truncated")
+	}
+	v := &MemoryView{
+		K: int(binary.LittleEndian.Uint32(b)),
+		N: int(binary.LittleEndian.Uint32(b[4:])),
+		R: int(binary.LittleEndian.Uint32(b[8:])),
+		E: int(binary.LittleEndian.Uint32(b[12:])),
+	}
+	switch {
+	case v.K < 1 || v.K > MaxMemoryK:
+		return nil, fmt.Errorf("memory reads %d neighbours", v.K)
+	case v.N < 1 || v.N > MaxMemoryClauses:
+		return nil, fmt.Errorf("memory of %d clauses", v.N)
+	case v.R > wordRows:
+		return nil, fmt.Errorf("memory indexes %d rows of %d word rows", v.R, wordRows)
+	case v.E > len(b):
+		return nil, fmt.Errorf("memory of %d entries in %d bytes", v.E, len(b))
+	}
+	labelBytes := (2*v.N + 3) &^ 3
+	if want := 16 + labelBytes + 4*(v.R+1) + 3*v.E; len(b) != want {
+		return nil, fmt.Errorf("memory of %d bytes, want %d", len(b), want)
+	}
+	p := b[16:]
+	v.labels, p = p[:2*v.N], p[labelBytes:]
+	v.start, p = p[:4*(v.R+1)], p[4*(v.R+1):]
+	v.clause, v.weights = p[:2*v.E], p[2*v.E:]
+	return v, nil
+}
+
+// Labels returns clause i's labels, a bit per label.
+func (v *MemoryView) Labels(i int) uint16 { return binary.LittleEndian.Uint16(v.labels[2*i:]) }
+
+// Row returns the entries of word row r, [lo, hi); none for a row the
+// memory does not index.
+func (v *MemoryView) Row(r int) (lo, hi int) {
+	if r < 0 || r >= v.R {
+		return 0, 0
+	}
+	lo = int(binary.LittleEndian.Uint32(v.start[4*r:]))
+	hi = int(binary.LittleEndian.Uint32(v.start[4*r+4:]))
+	if lo > hi || hi > v.E {
+		return 0, 0
+	}
+	return lo, hi
+}
+
+// Entry returns entry q's clause and its weight code (the weight times
+// 255); ok is false for a damaged entry.
+func (v *MemoryView) Entry(q int) (clause int, code uint8, ok bool) {
+	c := int(binary.LittleEndian.Uint16(v.clause[2*q:]))
+	return c, v.weights[q], c < v.N
+}

@@ -1,0 +1,59 @@
+package modelfile
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestMemoryRoundTrip(t *testing.T) {
+	m := &ClauseMemory{
+		K:       3,
+		Labels:  []uint16{1, 6, 1 << 11},
+		Start:   []uint32{0, 2, 2, 3, 4},
+		Clause:  []uint16{0, 2, 1, 0},
+		Weights: []uint8{200, 10, 255, 1},
+	}
+	b := m.Encode()
+	v, err := ParseMemory(b, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.K != 3 || v.N != 3 || v.R != 4 || v.E != 4 {
+		t.Fatalf("K %d N %d R %d E %d", v.K, v.N, v.R, v.E)
+	}
+	for i, want := range m.Labels {
+		if got := v.Labels(i); got != want {
+			t.Errorf("labels of clause %d: %b, want %b", i, got, want)
+		}
+	}
+	var got [][2]int
+	for r := range 6 {
+		lo, hi := v.Row(r)
+		for q := lo; q < hi; q++ {
+			c, code, ok := v.Entry(q)
+			if !ok {
+				t.Fatalf("entry %d damaged", q)
+			}
+			got = append(got, [2]int{r, c*1000 + int(code)})
+		}
+	}
+	want := [][2]int{{0, 200}, {0, 2010}, {2, 1255}, {3, 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("entries %v, want %v", got, want)
+	}
+	// A damaged section is refused whole, or its damaged entries are
+	// passed over; never read out of bounds.
+	if _, err := ParseMemory(b[:len(b)-1], 6); err == nil {
+		t.Error("a truncated memory was read")
+	}
+	if _, err := ParseMemory(b, 3); err == nil {
+		t.Error("a memory of more rows than the model's word rows was read")
+	}
+	bad := slices.Clone(b)
+	bad[len(bad)-4*2-4*1] = 9 // the first entry's clause, out of range
+	if v, err := ParseMemory(bad, 6); err == nil {
+		if _, _, ok := v.Entry(0); ok {
+			t.Error("an entry of a clause out of range was read as good")
+		}
+	}
+}
