@@ -288,11 +288,16 @@ func (m *Model) evidence(in Input, s *scratch, x *evidence, p *Pass) {
 }
 
 func (m *Model) calibrate(x *evidence) Scores {
+	// A model without a memory has none of its inputs to read.
+	in := x[:modelfile.CalibMemory]
+	if m.mem != nil {
+		in = x[:]
+	}
 	var s Scores
 	for i := range s {
 		c := &m.calib[i]
 		z := c[modelfile.CalibBias]
-		for j, v := range x {
+		for j, v := range in {
 			z += c[j] * v
 		}
 		s[i] = logistic(z)

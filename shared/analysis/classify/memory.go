@@ -30,18 +30,19 @@ func MemoryInputs(mem *modelfile.MemoryView, rows []int32, vals []float32, skip 
 		s.acc = make([]float32, mem.N)
 	}
 	s.touched = s.touched[:0]
+	acc := s.acc
 	for k, r := range rows {
-		lo, hi := mem.Row(int(r))
+		clauses, codes := mem.RowEntries(int(r))
 		v := vals[k]
-		for q := lo; q < hi; q++ {
-			c, code, ok := mem.Entry(q)
-			if !ok || code == 0 || (skip != nil && skip(c)) {
-				continue
+		for i, code := range codes {
+			c := int(clauses[2*i]) | int(clauses[2*i+1])<<8
+			if c >= len(acc) || code == 0 || (skip != nil && skip(c)) {
+				continue // a damaged entry, or one left out
 			}
-			if s.acc[c] == 0 {
+			if acc[c] == 0 {
 				s.touched = append(s.touched, int32(c))
 			}
-			s.acc[c] += v * float32(code)
+			acc[c] += v * float32(code)
 		}
 	}
 	s.best = s.best[:0]

@@ -13,6 +13,12 @@ import (
 // keeps in a model's memory.
 const DefaultMemoryWords = 48
 
+// DefaultMemoryMaxShare is the share of the training clauses above which a
+// word kept by that many is left out of the memory: 1, none (leaving out
+// the words that many clauses keep made the memory cheaper and no better
+// than none, docs/model.md).
+const DefaultMemoryMaxShare = 1.0
+
 // buildMemory returns the memory section of the training examples: each
 // keeps its opt.MemoryWords heaviest words (word 1-gram rows, by their
 // values in its feature vector, renormalised) with 8-bit weights, and its
@@ -73,9 +79,15 @@ func buildMemory(examples []corpus.Example, d *dataset, voc *vocab, opt Options)
 			}{uint16(k), uint8(code)})
 		}
 	}
+	// A word many clauses keep says little about which are near, and
+	// reading its entries would cost every clause that holds it the most.
+	maxEntries := max(1, int(opt.MemoryMaxShare*float64(d.n())))
 	mem.Start = make([]uint32, 0, nWord+1)
 	mem.Start = append(mem.Start, 0)
 	for _, es := range perRow {
+		if len(es) > maxEntries {
+			es = nil
+		}
 		for _, e := range es {
 			mem.Clause = append(mem.Clause, e.clause)
 			mem.Weights = append(mem.Weights, e.code)

@@ -44,8 +44,8 @@ func pairCorpus(n int, seed uint64) []corpus.Example {
 // same settings do no better than chance.
 func TestMemoryLearnsWhatWordsAloneCannot(t *testing.T) {
 	train, test := pairCorpus(400, 1), pairCorpus(200, 2)
-	accuracy := func(memory int) (float64, *classify.Model) {
-		opt := Options{Seed: 1, C: []float64{0.3}, Folds: 3, Workers: 2, Stack: DefaultStack, Features: classify.Features{WordMin: 1, WordMax: 1}, Memory: memory}
+	accuracy := func(memory int, share float64) (float64, *classify.Model) {
+		opt := Options{Seed: 1, C: []float64{0.3}, Folds: 3, Workers: 2, Stack: DefaultStack, Features: classify.Features{WordMin: 1, WordMax: 1}, Memory: memory, MemoryMaxShare: share}
 		b, _ := trainBytes(t, train, opt)
 		m, err := classify.LoadBytes(b)
 		if err != nil {
@@ -66,8 +66,8 @@ func TestMemoryLearnsWhatWordsAloneCannot(t *testing.T) {
 		}
 		return float64(right) / float64(len(test)), m
 	}
-	without, m0 := accuracy(0)
-	with, m := accuracy(5)
+	without, m0 := accuracy(0, 0)
+	with, m := accuracy(5, 0)
 	if n, k := m.MemoryClauses(); n != len(train) || k != 5 {
 		t.Errorf("memory of %d clauses reading %d, want %d and 5", n, k, len(train))
 	}
@@ -76,5 +76,10 @@ func TestMemoryLearnsWhatWordsAloneCannot(t *testing.T) {
 	}
 	if with < 0.9 || with < without+0.2 {
 		t.Errorf("best label right for %.2f of the test clauses with the memory, %.2f without", with, without)
+	}
+	// With words that half the clauses keep left out of the memory, it
+	// has nothing to go by.
+	if capped, _ := accuracy(5, 0.02); capped > without+0.1 {
+		t.Errorf("best label right for %.2f with the common words left out of the memory, %.2f without one", capped, without)
 	}
 }

@@ -100,6 +100,10 @@ type Options struct {
 	// seen).
 	Memory      int `json:",omitempty"`
 	MemoryWords int `json:",omitempty"`
+	// MemoryMaxShare leaves out of the memory the words that more than
+	// this share of the training clauses keep (0 means
+	// DefaultMemoryMaxShare).
+	MemoryMaxShare float64 `json:",omitempty"`
 	// Sentences lets the calibration read each label's highest margin over
 	// a clause's sentences as well as the clause's, and enables the
 	// sentence gates.
@@ -201,6 +205,9 @@ func (o *Options) defaults() {
 	}
 	if o.Memory > 0 && o.MemoryWords == 0 {
 		o.MemoryWords = DefaultMemoryWords
+	}
+	if o.Memory > 0 && o.MemoryMaxShare == 0 {
+		o.MemoryMaxShare = DefaultMemoryMaxShare
 	}
 	if o.Network != nil {
 		n := *o.Network

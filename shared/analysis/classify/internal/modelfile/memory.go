@@ -114,6 +114,14 @@ func (v *MemoryView) Row(r int) (lo, hi int) {
 	return lo, hi
 }
 
+// RowEntries returns the entries of word row r: two bytes a clause
+// index (little-endian) and one a weight code each; none for a row the
+// memory does not index. Clause indexes are not checked (see Entry).
+func (v *MemoryView) RowEntries(r int) (clauses, codes []byte) {
+	lo, hi := v.Row(r)
+	return v.clause[2*lo : 2*hi], v.weights[lo:hi]
+}
+
 // Entry returns entry q's clause and its weight code (the weight times
 // 255); ok is false for a damaged entry.
 func (v *MemoryView) Entry(q int) (clause int, code uint8, ok bool) {
