@@ -35,14 +35,14 @@ func buildMemory(examples []corpus.Example, d *dataset, voc *vocab, opt Options)
 		})
 	}
 	type kept struct {
-		row  int32
-		val  float32
-		code uint8
+		row int32
+		val float32
 	}
-	perRow := make([][]struct {
+	type entry struct {
 		clause uint16
 		code   uint8
-	}, nWord)
+	}
+	perRow := make([][]entry, nWord)
 	mem := &modelfile.ClauseMemory{K: opt.Memory, Labels: make([]uint16, d.n())}
 	var ks []kept
 	for k := range d.n() {
@@ -73,10 +73,7 @@ func buildMemory(examples []corpus.Example, d *dataset, voc *vocab, opt Options)
 			if code < 1 {
 				continue
 			}
-			perRow[e.row] = append(perRow[e.row], struct {
-				clause uint16
-				code   uint8
-			}{uint16(k), uint8(code)})
+			perRow[e.row] = append(perRow[e.row], entry{uint16(k), uint8(code)})
 		}
 	}
 	// A word many clauses keep says little about which are near, and

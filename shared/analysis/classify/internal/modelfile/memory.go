@@ -64,8 +64,9 @@ type MemoryView struct {
 }
 
 // ParseMemory checks the sizes of a SecMemory section of a model of
-// wordRows word rows and returns its view. Entries are checked as they are
-// read: a damaged entry is passed over, never read out of bounds.
+// wordRows word rows and returns its view. A damaged row start gives the
+// row no entries; a damaged clause index is for the reader to pass over
+// (RowEntries): nothing is read out of bounds.
 func ParseMemory(b []byte, wordRows int) (*MemoryView, error) {
 	if len(b) < 16 {
 		return nil, errors.New("memory truncated")
@@ -116,15 +117,9 @@ func (v *MemoryView) Row(r int) (lo, hi int) {
 
 // RowEntries returns the entries of word row r: two bytes a clause
 // index (little-endian) and one a weight code each; none for a row the
-// memory does not index. Clause indexes are not checked (see Entry).
+// memory does not index. Clause indexes are not checked: a reader passes
+// over those not below N.
 func (v *MemoryView) RowEntries(r int) (clauses, codes []byte) {
 	lo, hi := v.Row(r)
 	return v.clause[2*lo : 2*hi], v.weights[lo:hi]
-}
-
-// Entry returns entry q's clause and its weight code (the weight times
-// 255); ok is false for a damaged entry.
-func (v *MemoryView) Entry(q int) (clause int, code uint8, ok bool) {
-	c := int(binary.LittleEndian.Uint16(v.clause[2*q:]))
-	return c, v.weights[q], c < v.N
 }

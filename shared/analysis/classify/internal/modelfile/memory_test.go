@@ -28,12 +28,9 @@ func TestMemoryRoundTrip(t *testing.T) {
 	}
 	var got [][2]int
 	for r := range 6 {
-		lo, hi := v.Row(r)
-		for q := lo; q < hi; q++ {
-			c, code, ok := v.Entry(q)
-			if !ok {
-				t.Fatalf("entry %d damaged", q)
-			}
+		clauses, codes := v.RowEntries(r)
+		for i, code := range codes {
+			c := int(clauses[2*i]) | int(clauses[2*i+1])<<8
 			got = append(got, [2]int{r, c*1000 + int(code)})
 		}
 	}
@@ -49,11 +46,12 @@ func TestMemoryRoundTrip(t *testing.T) {
 	if _, err := ParseMemory(b, 3); err == nil {
 		t.Error("a memory of more rows than the model's word rows was read")
 	}
+	// A damaged row start: the rows it bounds have no entries.
 	bad := slices.Clone(b)
-	bad[len(bad)-4*2-4*1] = 9 // the first entry's clause, out of range
-	if v, err := ParseMemory(bad, 6); err == nil {
-		if _, _, ok := v.Entry(0); ok {
-			t.Error("an entry of a clause out of range was read as good")
-		}
+	bad[16+8+4] = 9 // row 0 ends at 9, past the 4 entries
+	if v, err := ParseMemory(bad, 6); err != nil {
+		t.Errorf("a damaged row start refused the memory: %v", err)
+	} else if c, _ := v.RowEntries(0); len(c) != 0 {
+		t.Errorf("a damaged row gave %d bytes of entries", len(c))
 	}
 }
