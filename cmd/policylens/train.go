@@ -80,6 +80,7 @@ func runTrain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.BoolVar(&opt.LangCheck, "lang-check", opt.LangCheck, "leave text that does not read as English unlabelled")
 	fs.IntVar(&opt.Memory, "memory", opt.Memory, "a memory of the training clauses: the calibration reads the labels of the N nearest (0: none)")
 	fs.Float64Var(&opt.MemoryMaxShare, "memory-max-share", opt.MemoryMaxShare, "with --memory, leave out the words more than this share of the training clauses keep (0: "+strconv.FormatFloat(train.DefaultMemoryMaxShare, 'g', -1, 64)+")")
+	fs.IntVar(&opt.MemoryQuery, "memory-query", opt.MemoryQuery, "with --memory, look a clause's nearest up by its heaviest word rows, this many (0: all)")
 	fs.IntVar(&opt.MemoryWords, "memory-words", opt.MemoryWords, "with --memory, the heaviest words each training clause keeps in the memory (0: "+strconv.Itoa(train.DefaultMemoryWords)+")")
 	oofPath := fs.String("oof", "", "write the cross-validated predictions of the training examples to this file")
 	fs.Usage = func() {

@@ -79,7 +79,8 @@ type Model struct {
 
 	net *network
 	// mem is the memory of the training clauses, nil for a model without.
-	mem *modelfile.MemoryView
+	mem    *modelfile.MemoryView
+	memory func() *Memory // mem indexed for MemoryInputs
 
 	calib      [labels.Count][modelfile.CalibDim]float64
 	thresholds [labels.Count]float64
@@ -250,7 +251,7 @@ func (m *Model) evidence(in Input, s *scratch, x *evidence, p *Pass) {
 	m.margins(s, &margins)
 	copy(x[:labels.Count], margins[:])
 	if m.mem != nil {
-		MemoryInputs(m.mem, s.touched, s.vals[:len(s.touched)], nil, &s.mem, (*[modelfile.CalibInputs]float64)(x))
+		MemoryInputs(m.memory(), s.touched, s.vals[:len(s.touched)], nil, &s.mem, (*[modelfile.CalibInputs]float64)(x))
 	}
 	if len(in.Heading) > 0 {
 		x[modelfile.CalibFlag] = 1

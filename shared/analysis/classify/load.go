@@ -106,6 +106,8 @@ func decode(data []byte, verify bool) (*Model, error) {
 			return nil, err
 		}
 		m.mem = mem
+		// Indexed on first use, off the load path (about a millisecond).
+		m.memory = sync.OnceValue(func() *Memory { return NewMemory(mem) })
 	}
 	if p.Hidden > 0 {
 		n := &network{

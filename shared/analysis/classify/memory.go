@@ -1,97 +1,389 @@
 package classify
 
 import (
+	"cmp"
+	"math"
+	"math/bits"
+	"slices"
+
 	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
 	"github.com/policylens/policylens/shared/domain/labels"
 )
 
+// Memory finds a clause's nearest training clauses in a model's memory
+// of them (modelfile.MemoryView). A clause's similarity to a training
+// clause is the sum, over the word rows both hold, of the clause's value
+// times the training clause's weight, in fixed point (whole numbers, so
+// that the sum does not depend on its order).
+//
+// Most of that sum's terms come from the few words most clauses hold.
+// Their rows are read clause by clause instead of row by row: the rare
+// rows are summed for every clause, and the common rows only for the
+// clauses whose bound on their share (the norms of the two vectors'
+// common parts, or each common row's largest weight) can still lift
+// them among the nearest. The neighbours found are exactly those of
+// the whole sum.
+type Memory struct {
+	view *modelfile.MemoryView
+	// commonID gives each indexed row its index among the common rows;
+	// -1 for a rare row.
+	commonID []int32
+	maxCode  []uint8 // per common row, its largest weight code
+	// The rare rows' entries, a clause index and its weight code in each
+	// (index<<8 | code): row r's are [rareStart[r], rareStart[r+1]).
+	rareStart []uint32
+	rare      []uint32
+	// A clause's entries in the common rows: [start[c], start[c+1]).
+	start []uint32
+	row   []int32 // common row index
+	code  []uint8
+	norm  []float64 // per clause, the norm of its common entries' codes
+}
+
+// A row held by more than one in commonShare of the memory's clauses is
+// read clause by clause. It sets the speed only, not the neighbours
+// found.
+const commonShare = 3
+
+// NewMemory indexes a memory for MemoryInputs. Entries of a damaged
+// memory naming no clause of it are passed over.
+func NewMemory(v *modelfile.MemoryView) *Memory {
+	m := &Memory{view: v, commonID: make([]int32, v.R), start: make([]uint32, v.N+1), norm: make([]float64, v.N)}
+	above := max(8, v.N/commonShare)
+	for r := range v.R {
+		m.commonID[r] = -1
+		if lo, hi := v.Row(r); hi-lo > above {
+			m.commonID[r] = int32(len(m.maxCode))
+			m.maxCode = append(m.maxCode, 0)
+		}
+	}
+	m.rareStart = make([]uint32, v.R+1)
+	for r, id := range m.commonID {
+		if id < 0 {
+			clauses, codes := v.RowEntries(r)
+			for i, code := range codes {
+				if c := int(clauses[2*i]) | int(clauses[2*i+1])<<8; c < v.N {
+					m.rare = append(m.rare, uint32(c)<<8|uint32(code))
+				}
+			}
+		}
+		m.rareStart[r+1] = uint32(len(m.rare))
+	}
+	each := func(f func(id int32, c int, code uint8)) {
+		for r, id := range m.commonID {
+			if id < 0 {
+				continue
+			}
+			clauses, codes := v.RowEntries(r)
+			for i, code := range codes {
+				if c := int(clauses[2*i]) | int(clauses[2*i+1])<<8; c < v.N {
+					f(id, c, code)
+				}
+			}
+		}
+	}
+	each(func(id int32, c int, code uint8) {
+		m.start[c+1]++
+		m.maxCode[id] = max(m.maxCode[id], code)
+		m.norm[c] += float64(code) * float64(code)
+	})
+	for c := range v.N {
+		m.start[c+1] += m.start[c]
+		m.norm[c] = math.Sqrt(m.norm[c])
+	}
+	m.row = make([]int32, m.start[v.N])
+	m.code = make([]uint8, m.start[v.N])
+	next := append([]uint32(nil), m.start[:v.N]...)
+	each(func(id int32, c int, code uint8) {
+		m.row[next[c]], m.code[next[c]] = id, code
+		next[c]++
+	})
+	return m
+}
+
 // MemoryScratch holds what finding a clause's nearest training clauses
 // needs between calls; the zero value is ready.
 type MemoryScratch struct {
-	acc     []float32 // per memory clause, its similarity so far (0 between calls)
-	touched []int32
-	best    []neighbour
+	acc      []uint32 // per clause, its rare rows' sum (0 between calls)
+	common   []uint32 // per common row, the clause's value (0 between calls)
+	set      []int32  // the common rows set
+	seen     []uint64 // a bit per clause the rare rows touch (0 between calls)
+	rareRows []rareRow
+	pick     []picked
+	rows     []int32
+	vals     []float32
+	best     []neighbour
 }
 
 type neighbour struct {
-	sim    float32
+	sim    uint64
 	clause int32
 }
 
+// memoryUnit is the fixed-point unit of a clause's values, and the
+// weight codes' is 255: a similarity of memoryUnit*255 is 1.
+const memoryUnit = 1 << 16
+
 // MemoryInputs sets the memory inputs (modelfile.MemoryInput) of x, the
 // calibration inputs of a clause whose feature vector is rows, vals (as
-// FeatureVector gives it), from the mem.K training clauses nearest it:
-// its word rows' values times the clauses' stored weights, summed per
-// clause. Clauses skip reports (nil: none) are no neighbours: while
-// training, a clause's own and those of its fold. Ties go to the clause
-// stored first, so training and scoring find the same neighbours.
-func MemoryInputs(mem *modelfile.MemoryView, rows []int32, vals []float32, skip func(clause int) bool, s *MemoryScratch, x *[modelfile.CalibInputs]float64) {
-	if len(s.acc) != mem.N {
-		s.acc = make([]float32, mem.N)
+// FeatureVector gives it), from the K training clauses nearest it: by
+// all its word rows, or by its Q heaviest when the memory has a Q. A
+// value above 4 (a word group weighs 1) counts as 4, so that no sum
+// overflows. Clauses skip reports (nil: none) are no neighbours: while training, a
+// clause's own and those of its fold. Ties go to the clause stored
+// first, so training and scoring find the same neighbours.
+func MemoryInputs(mem *Memory, rows []int32, vals []float32, skip func(clause int) bool, s *MemoryScratch, x *[modelfile.CalibInputs]float64) {
+	v := mem.view
+	n := v.N
+	if len(s.acc) != n {
+		s.acc = make([]uint32, n)
 	}
-	s.touched = s.touched[:0]
-	acc := s.acc
+	if len(s.common) != len(mem.maxCode) {
+		s.common = make([]uint32, len(mem.maxCode))
+	}
+	if len(s.seen) != (n+63)/64 {
+		s.seen = make([]uint64, (n+63)/64)
+	}
+	if v.Q > 0 {
+		rows, vals = heaviest(v, rows, vals, s)
+	}
+	s.set, s.rareRows = s.set[:0], s.rareRows[:0]
+	entries := 0
 	for k, r := range rows {
-		clauses, codes := mem.RowEntries(int(r))
-		v := vals[k]
-		for i, code := range codes {
-			c := int(clauses[2*i]) | int(clauses[2*i+1])<<8
-			if c >= len(acc) || code == 0 || (skip != nil && skip(c)) {
-				continue // a damaged entry, or one left out
+		val := vals[k]
+		if r < 0 || int(r) >= len(mem.commonID) || !(val > 0) {
+			continue
+		}
+		q := uint32(math.Round(float64(min(val, 4)) * memoryUnit))
+		if id := mem.commonID[r]; id >= 0 {
+			if s.common[id] == 0 {
+				s.set = append(s.set, id)
 			}
-			if acc[c] == 0 {
-				s.touched = append(s.touched, int32(c))
+			s.common[id] += q
+			continue
+		}
+		s.rareRows = append(s.rareRows, rareRow{r, q})
+		entries += int(mem.rareStart[r+1] - mem.rareStart[r])
+	}
+	f := search{mem: mem, s: s, acc: s.acc[:n], seen: s.seen, skip: skip, k: v.K}
+	// A clause that reads few entries touches few clauses: those are
+	// kept a bit each, and walked alone where they can be.
+	f.sparse = entries < n/4
+	for _, rr := range s.rareRows {
+		es := mem.rare[mem.rareStart[rr.row]:mem.rareStart[rr.row+1]]
+		if f.sparse {
+			for _, e := range es {
+				c := e >> 8
+				f.acc[c] += rr.q * (e & 0xff)
+				f.seen[c>>6] |= 1 << (c & 63)
 			}
-			acc[c] += v * float32(code)
+		} else {
+			for _, e := range es {
+				f.acc[e>>8] += rr.q * (e & 0xff)
+			}
 		}
 	}
+	f.find()
+	for _, id := range s.set {
+		s.common[id] = 0
+	}
+	memoryLabels(v, s.best, x)
+}
+
+type rareRow struct {
+	row int32
+	q   uint32
+}
+
+// search finds the K nearest clauses once the rare rows are summed.
+type search struct {
+	mem    *Memory
+	s      *MemoryScratch
+	acc    []uint32 // per clause, its rare rows' sum
+	seen   []uint64 // with sparse, a bit per clause acc is not 0 of
+	sparse bool
+	skip   func(int) bool
+	k      int
+
+	kth           uint32  // while seeding: the K-th most of the rare sums
+	fBound, qNorm float64 // the most the common rows add; their norm in the clause
+	limit         uint64  // the whole sum the K nearest reach at least
+	fLimit        float64 // limit, less the room for rounding
+}
+
+func (f *search) find() {
+	s, mem := f.s, f.mem
+	// The most the common rows can add to any clause's sum.
+	var bound uint64
+	var sq float64
+	for _, id := range s.set {
+		q := s.common[id]
+		bound += uint64(q) * uint64(mem.maxCode[id])
+		sq += float64(q) * float64(q)
+	}
+	f.fBound, f.qNorm = float64(bound), math.Sqrt(sq)
+	// First the K clauses the rare rows give the most: their whole sums
+	// are a floor the nearest K reach.
 	s.best = s.best[:0]
-	for _, c := range s.touched {
-		nb := neighbour{s.acc[c] / 255, c}
-		s.acc[c] = 0
-		if nb.sim <= 0 {
-			continue
+	if f.sparse {
+		f.eachSeen((*search).seed)
+	} else {
+		for c, a := range f.acc {
+			if a > f.kth || len(s.best) < f.k {
+				f.seed(c)
+			}
 		}
-		// Insert in order, best first; equal similarities by clause.
-		i := len(s.best)
-		for i > 0 && (s.best[i-1].sim < nb.sim || s.best[i-1].sim == nb.sim && s.best[i-1].clause > nb.clause) {
-			i--
-		}
-		if i >= mem.K {
-			continue
-		}
-		if len(s.best) < mem.K {
-			s.best = append(s.best, neighbour{})
-		}
-		copy(s.best[i+1:], s.best[i:len(s.best)-1])
-		s.best[i] = nb
 	}
+	if len(s.best) == f.k {
+		f.limit = math.MaxUint64
+		for _, nb := range s.best {
+			f.limit = min(f.limit, f.exact(int(nb.clause)))
+		}
+	}
+	// Then every clause whose bound reaches the floor, or the K-th of
+	// those found so far.
+	s.best = s.best[:0]
+	f.fLimit = float64(f.limit) - 1
+	if f.sparse && f.fBound < f.fLimit {
+		// No clause the rare rows miss can reach the floor.
+		f.eachSeen((*search).visit)
+		f.eachSeen(func(f *search, c int) { f.acc[c] = 0 })
+	} else {
+		for c, a := range f.acc {
+			if float64(a)+min(f.fBound, f.qNorm*mem.norm[c]) >= f.fLimit {
+				f.visit(c)
+			}
+		}
+		clear(f.acc)
+	}
+	clear(f.seen)
+}
+
+// seed offers clause c to the K most by the rare rows alone.
+func (f *search) seed(c int) {
+	s := f.s
+	if a := f.acc[c]; (a > f.kth || len(s.best) < f.k) && (f.skip == nil || !f.skip(c)) {
+		s.best = insertNeighbour(s.best, neighbour{uint64(a), int32(c)}, f.k)
+		if len(s.best) == f.k {
+			f.kth = uint32(s.best[f.k-1].sim)
+		}
+	}
+}
+
+// visit offers clause c to the K nearest, if its bound reaches the limit.
+func (f *search) visit(c int) {
+	// The bound, with room for rounding (fLimit).
+	if float64(f.acc[c])+min(f.fBound, f.qNorm*f.mem.norm[c]) < f.fLimit || f.skip != nil && f.skip(c) {
+		return
+	}
+	s := f.s
+	if sim := f.exact(c); sim > 0 {
+		s.best = insertNeighbour(s.best, neighbour{sim, int32(c)}, f.k)
+		if len(s.best) == f.k && s.best[f.k-1].sim > f.limit {
+			f.limit = s.best[f.k-1].sim
+			f.fLimit = float64(f.limit) - 1
+		}
+	}
+}
+
+// exact returns clause c's whole sum.
+func (f *search) exact(c int) uint64 {
+	mem := f.mem
+	sum := uint64(f.acc[c])
+	for e := mem.start[c]; e < mem.start[c+1]; e++ {
+		sum += uint64(f.s.common[mem.row[e]]) * uint64(mem.code[e])
+	}
+	return sum
+}
+
+// eachSeen calls g with every clause whose bit is set in seen, in order.
+func (f *search) eachSeen(g func(f *search, c int)) {
+	for w, word := range f.seen {
+		for word != 0 {
+			g(f, w<<6|bits.TrailingZeros64(word))
+			word &= word - 1
+		}
+	}
+}
+
+type picked struct {
+	val float32
+	row int32
+}
+
+// heaviest returns the v.Q heaviest of a clause's word rows that the
+// memory holds entries of (equal values by row).
+func heaviest(v *modelfile.MemoryView, rows []int32, vals []float32, s *MemoryScratch) ([]int32, []float32) {
+	s.pick = s.pick[:0]
+	for k, r := range rows {
+		if lo, hi := v.Row(int(r)); hi > lo && vals[k] > 0 {
+			s.pick = append(s.pick, picked{vals[k], r})
+		}
+	}
+	if len(s.pick) > v.Q {
+		slices.SortFunc(s.pick, func(a, b picked) int {
+			if c := cmp.Compare(b.val, a.val); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.row, b.row)
+		})
+		s.pick = s.pick[:v.Q]
+	}
+	s.rows, s.vals = s.rows[:0], s.vals[:0]
+	for _, p := range s.pick {
+		s.rows = append(s.rows, p.row)
+		s.vals = append(s.vals, p.val)
+	}
+	return s.rows, s.vals
+}
+
+// insertNeighbour inserts nb into best, kept in order (most similar
+// first, equal similarities by clause) and at most k long.
+func insertNeighbour(best []neighbour, nb neighbour, k int) []neighbour {
+	i := len(best)
+	for i > 0 && (best[i-1].sim < nb.sim || best[i-1].sim == nb.sim && best[i-1].clause > nb.clause) {
+		i--
+	}
+	if i >= k {
+		return best
+	}
+	if len(best) < k {
+		best = append(best, neighbour{})
+	}
+	copy(best[i+1:], best[i:len(best)-1])
+	best[i] = nb
+	return best
+}
+
+// memoryLabels sets the memory inputs of x from the neighbours found.
+func memoryLabels(v *modelfile.MemoryView, best []neighbour, x *[modelfile.CalibInputs]float64) {
 	for l := range labels.Count {
 		x[modelfile.MemoryInput(modelfile.MemoryVote, l)] = 0
 		x[modelfile.MemoryInput(modelfile.MemoryVoteSim, l)] = 0
 		x[modelfile.MemoryInput(modelfile.MemoryNearest, l)] = 0
 	}
-	if len(s.best) == 0 {
+	if len(best) == 0 {
 		return
 	}
+	sim := func(nb neighbour) float64 { return float64(nb.sim) / (memoryUnit * 255) }
 	var total float64
 	var vote [labels.Count]float64
-	for _, nb := range s.best {
-		w := float64(nb.sim)
+	for _, nb := range best {
+		w := sim(nb)
 		total += w
-		set := mem.Labels(int(nb.clause))
+		set := v.Labels(int(nb.clause))
 		for l := range labels.Count {
 			if set&(1<<l) != 0 {
 				vote[l] += w
 			}
 		}
 	}
-	s1 := float64(s.best[0].sim)
-	first := mem.Labels(int(s.best[0].clause))
+	s1 := sim(best[0])
+	first := v.Labels(int(best[0].clause))
 	for l := range labels.Count {
-		v := vote[l]/total - 0.5
-		x[modelfile.MemoryInput(modelfile.MemoryVote, l)] = v
-		x[modelfile.MemoryInput(modelfile.MemoryVoteSim, l)] = v * s1
+		share := vote[l]/total - 0.5
+		x[modelfile.MemoryInput(modelfile.MemoryVote, l)] = share
+		x[modelfile.MemoryInput(modelfile.MemoryVoteSim, l)] = share * s1
 		near := -0.5
 		if first&(1<<l) != 0 {
 			near = 0.5

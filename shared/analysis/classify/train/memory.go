@@ -43,7 +43,7 @@ func buildMemory(examples []corpus.Example, d *dataset, voc *vocab, opt Options)
 		code   uint8
 	}
 	perRow := make([][]entry, nWord)
-	mem := &modelfile.ClauseMemory{K: opt.Memory, Labels: make([]uint16, d.n())}
+	mem := &modelfile.ClauseMemory{K: opt.Memory, Q: opt.MemoryQuery, Labels: make([]uint16, d.n())}
 	var ks []kept
 	for k := range d.n() {
 		mem.Labels[k] = uint16(d.y[k])

@@ -104,6 +104,9 @@ type Options struct {
 	// this share of the training clauses keep (0 means
 	// DefaultMemoryMaxShare).
 	MemoryMaxShare float64 `json:",omitempty"`
+	// MemoryQuery, when above 0, looks a clause's nearest up by its
+	// MemoryQuery heaviest word rows only (0: all its word rows).
+	MemoryQuery int `json:",omitempty"`
 	// Sentences lets the calibration read each label's highest margin over
 	// a clause's sentences as well as the clause's, and enables the
 	// sentence gates.

@@ -89,6 +89,9 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	var memory []byte
 	var mem *modelfile.MemoryView
 	if opt.Memory > 0 {
+		if opt.MemoryQuery < 0 {
+			return nil, fmt.Errorf("train: a memory looked up by %d words", opt.MemoryQuery)
+		}
 		if n > modelfile.MaxMemoryClauses || opt.Memory > modelfile.MaxMemoryK {
 			return nil, fmt.Errorf("train: a memory of %d examples reading %d neighbours (at most %d and %d)", n, opt.Memory, modelfile.MaxMemoryClauses, modelfile.MaxMemoryK)
 		}
@@ -120,6 +123,10 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 	}
 	inputs := make([]evidence, n)
 	var memScratch classify.MemoryScratch
+	var nearest *classify.Memory
+	if mem != nil {
+		nearest = classify.NewMemory(mem)
+	}
 	for k := range n {
 		for l := range labels.Count {
 			inputs[k][l] = lin.oof[chosen[l]][k][l]
@@ -136,7 +143,7 @@ func fitModel(ctx context.Context, examples []corpus.Example, opt Options) (*fit
 		}
 		if mem != nil {
 			// The nearest examples of the other folds.
-			classify.MemoryInputs(mem, d.rows[d.start[k]:d.start[k+1]], d.vals[d.start[k]:d.start[k+1]],
+			classify.MemoryInputs(nearest, d.rows[d.start[k]:d.start[k+1]], d.vals[d.start[k]:d.start[k+1]],
 				func(c int) bool { return fold[c] == fold[k] }, &memScratch, (*[modelfile.CalibInputs]float64)(&inputs[k]))
 		}
 	}

@@ -12,12 +12,14 @@ import (
 // clause (a bag of keywords per clause, not its text).
 //
 // SecMemory holds, little-endian: the uint32s K (neighbours read), N
-// (clauses), R (word rows indexed) and E (entries); N uint16 label sets
+// (clauses), R (word rows indexed), E (entries) and Q (how many of its
+// heaviest word rows a clause looks the nearest up by; 0: all); N uint16 label sets
 // (bit l: label l), padded to 4 bytes; R+1 uint32 starts (row r's entries
 // are [Start[r], Start[r+1])); E uint16 clause indexes; E uint8 weights
 // (the weight times 255).
 type ClauseMemory struct {
 	K       int
+	Q       int
 	Labels  []uint16
 	Start   []uint32
 	Clause  []uint16
@@ -39,6 +41,7 @@ func (m *ClauseMemory) Encode() []byte {
 	u32(len(m.Labels))
 	u32(len(m.Start) - 1)
 	u32(len(m.Clause))
+	u32(m.Q)
 	for _, l := range m.Labels {
 		b = binary.LittleEndian.AppendUint16(b, l)
 	}
@@ -54,13 +57,16 @@ func (m *ClauseMemory) Encode() []byte {
 	return append(b, m.Weights...)
 }
 
+// memoryHeader is the size of SecMemory's header: K, N, R, E and Q.
+const memoryHeader = 20
+
 // MemoryView reads a SecMemory section in place.
 type MemoryView struct {
-	K, N, R, E int
-	labels     []byte
-	start      []byte
-	clause     []byte
-	weights    []byte
+	K, N, R, E, Q int
+	labels        []byte
+	start         []byte
+	clause        []byte
+	weights       []byte
 }
 
 // ParseMemory checks the sizes of a SecMemory section of a model of
@@ -68,7 +74,7 @@ type MemoryView struct {
 // row no entries; a damaged clause index is for the reader to pass over
 // (RowEntries): nothing is read out of bounds.
 func ParseMemory(b []byte, wordRows int) (*MemoryView, error) {
-	if len(b) < 16 {
+	if len(b) < memoryHeader {
 		return nil, errors.New("memory truncated")
 	}
 	v := &MemoryView{
@@ -76,6 +82,7 @@ func ParseMemory(b []byte, wordRows int) (*MemoryView, error) {
 		N: int(binary.LittleEndian.Uint32(b[4:])),
 		R: int(binary.LittleEndian.Uint32(b[8:])),
 		E: int(binary.LittleEndian.Uint32(b[12:])),
+		Q: int(binary.LittleEndian.Uint32(b[16:])),
 	}
 	switch {
 	case v.K < 1 || v.K > MaxMemoryK:
@@ -84,14 +91,16 @@ func ParseMemory(b []byte, wordRows int) (*MemoryView, error) {
 		return nil, fmt.Errorf("memory of %d clauses", v.N)
 	case v.R > wordRows:
 		return nil, fmt.Errorf("memory indexes %d rows of %d word rows", v.R, wordRows)
+	case v.Q > wordRows:
+		return nil, fmt.Errorf("memory looks clauses up by %d of %d word rows", v.Q, wordRows)
 	case v.E > len(b):
 		return nil, fmt.Errorf("memory of %d entries in %d bytes", v.E, len(b))
 	}
 	labelBytes := (2*v.N + 3) &^ 3
-	if want := 16 + labelBytes + 4*(v.R+1) + 3*v.E; len(b) != want {
+	if want := memoryHeader + labelBytes + 4*(v.R+1) + 3*v.E; len(b) != want {
 		return nil, fmt.Errorf("memory of %d bytes, want %d", len(b), want)
 	}
-	p := b[16:]
+	p := b[memoryHeader:]
 	v.labels, p = p[:2*v.N], p[labelBytes:]
 	v.start, p = p[:4*(v.R+1)], p[4*(v.R+1):]
 	v.clause, v.weights = p[:2*v.E], p[2*v.E:]

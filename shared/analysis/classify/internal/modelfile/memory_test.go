@@ -8,6 +8,7 @@ import (
 func TestMemoryRoundTrip(t *testing.T) {
 	m := &ClauseMemory{
 		K:       3,
+		Q:       5,
 		Labels:  []uint16{1, 6, 1 << 11},
 		Start:   []uint32{0, 2, 2, 3, 4},
 		Clause:  []uint16{0, 2, 1, 0},
@@ -18,8 +19,8 @@ func TestMemoryRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v.K != 3 || v.N != 3 || v.R != 4 || v.E != 4 {
-		t.Fatalf("K %d N %d R %d E %d", v.K, v.N, v.R, v.E)
+	if v.K != 3 || v.N != 3 || v.R != 4 || v.E != 4 || v.Q != 5 {
+		t.Fatalf("K %d N %d R %d E %d Q %d", v.K, v.N, v.R, v.E, v.Q)
 	}
 	for i, want := range m.Labels {
 		if got := v.Labels(i); got != want {
@@ -46,9 +47,12 @@ func TestMemoryRoundTrip(t *testing.T) {
 	if _, err := ParseMemory(b, 3); err == nil {
 		t.Error("a memory of more rows than the model's word rows was read")
 	}
+	if _, err := ParseMemory(b, 4); err == nil {
+		t.Error("a memory looking clauses up by more rows than the model's word rows was read")
+	}
 	// A damaged row start: the rows it bounds have no entries.
 	bad := slices.Clone(b)
-	bad[16+8+4] = 9 // row 0 ends at 9, past the 4 entries
+	bad[20+8+4] = 9 // row 0 ends at 9, past the 4 entries
 	if v, err := ParseMemory(bad, 6); err != nil {
 		t.Errorf("a damaged row start refused the memory: %v", err)
 	} else if c, _ := v.RowEntries(0); len(c) != 0 {
