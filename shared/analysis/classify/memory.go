@@ -3,7 +3,6 @@ package classify
 import (
 	"cmp"
 	"math"
-	"math/bits"
 	"slices"
 
 	"github.com/policylens/policylens/shared/analysis/classify/internal/modelfile"
@@ -141,14 +140,13 @@ func MemoryInputs(mem *Memory, rows []int32, vals []float32, skip func(clause in
 	if len(s.common) != len(mem.maxCode) {
 		s.common = make([]uint32, len(mem.maxCode))
 	}
-	if len(s.seen) != (n+63)/64 {
-		s.seen = make([]uint64, (n+63)/64)
-	}
 	if v.Q > 0 {
-		rows, vals = heaviest(v, rows, vals, s)
+		rows, vals = mem.heaviest(rows, vals, s)
 	}
 	s.set, s.rareRows = s.set[:0], s.rareRows[:0]
-	entries := 0
+	f := search{mem: mem, s: s, acc: s.acc[:n], skip: skip, k: v.K}
+	heaviest := -1 // the rare row of the largest value
+	entries := 0   // the rare rows' entries read
 	for k, r := range rows {
 		val := vals[k]
 		if r < 0 || int(r) >= len(mem.commonID) || !(val > 0) {
@@ -162,28 +160,19 @@ func MemoryInputs(mem *Memory, rows []int32, vals []float32, skip func(clause in
 			s.common[id] += q
 			continue
 		}
+		if mem.rareStart[r+1] == mem.rareStart[r] {
+			continue
+		}
+		if heaviest < 0 || q > s.rareRows[heaviest].q {
+			heaviest = len(s.rareRows)
+		}
 		s.rareRows = append(s.rareRows, rareRow{r, q})
 		entries += int(mem.rareStart[r+1] - mem.rareStart[r])
-	}
-	f := search{mem: mem, s: s, acc: s.acc[:n], seen: s.seen, skip: skip, k: v.K}
-	// A clause that reads few entries touches few clauses: those are
-	// kept a bit each, and walked alone where they can be.
-	f.sparse = entries < n/4
-	for _, rr := range s.rareRows {
-		es := mem.rare[mem.rareStart[rr.row]:mem.rareStart[rr.row+1]]
-		if f.sparse {
-			for _, e := range es {
-				c := e >> 8
-				f.acc[c] += rr.q * (e & 0xff)
-				f.seen[c>>6] |= 1 << (c & 63)
-			}
-		} else {
-			for _, e := range es {
-				f.acc[e>>8] += rr.q * (e & 0xff)
-			}
+		for _, e := range mem.rare[mem.rareStart[r]:mem.rareStart[r+1]] {
+			f.acc[e>>8] += q * (e & 0xff)
 		}
 	}
-	f.find()
+	f.find(heaviest, entries < n)
 	for _, id := range s.set {
 		s.common[id] = 0
 	}
@@ -197,13 +186,11 @@ type rareRow struct {
 
 // search finds the K nearest clauses once the rare rows are summed.
 type search struct {
-	mem    *Memory
-	s      *MemoryScratch
-	acc    []uint32 // per clause, its rare rows' sum
-	seen   []uint64 // with sparse, a bit per clause acc is not 0 of
-	sparse bool
-	skip   func(int) bool
-	k      int
+	mem  *Memory
+	s    *MemoryScratch
+	acc  []uint32 // per clause, its rare rows' sum
+	skip func(int) bool
+	k    int
 
 	kth           uint32  // while seeding: the K-th most of the rare sums
 	fBound, qNorm float64 // the most the common rows add; their norm in the clause
@@ -211,7 +198,10 @@ type search struct {
 	fLimit        float64 // limit, less the room for rounding
 }
 
-func (f *search) find() {
+// find finds the K nearest in s.best and leaves acc 0; heaviest is the
+// index in s.rareRows of the rare row of the largest value (-1: none);
+// few says the rare rows hold fewer entries than there are clauses.
+func (f *search) find(heaviest int, few bool) {
 	s, mem := f.s, f.mem
 	// The most the common rows can add to any clause's sum.
 	var bound uint64
@@ -222,12 +212,17 @@ func (f *search) find() {
 		sq += float64(q) * float64(q)
 	}
 	f.fBound, f.qNorm = float64(bound), math.Sqrt(sq)
-	// First the K clauses the rare rows give the most: their whole sums
-	// are a floor the nearest K reach.
+	// First a floor the nearest K reach: the whole sums of K clauses,
+	// those of the heaviest rare row its rare sums rank first (any K
+	// would do; these are likely near), else the K of the most.
 	s.best = s.best[:0]
-	if f.sparse {
-		f.eachSeen((*search).seed)
-	} else {
+	if heaviest >= 0 {
+		r := s.rareRows[heaviest].row
+		for _, e := range mem.rare[mem.rareStart[r]:mem.rareStart[r+1]] {
+			f.seed(int(e >> 8))
+		}
+	}
+	if len(s.best) < f.k {
 		for c, a := range f.acc {
 			if a > f.kth || len(s.best) < f.k {
 				f.seed(c)
@@ -244,29 +239,46 @@ func (f *search) find() {
 	// those found so far.
 	s.best = s.best[:0]
 	f.fLimit = float64(f.limit) - 1
-	if f.sparse && f.fBound < f.fLimit {
-		// No clause the rare rows miss can reach the floor.
-		f.eachSeen((*search).visit)
-		f.eachSeen(func(f *search, c int) { f.acc[c] = 0 })
-	} else {
-		for c, a := range f.acc {
-			if float64(a)+min(f.fBound, f.qNorm*mem.norm[c]) >= f.fLimit {
-				f.visit(c)
+	if few && f.fBound < f.fLimit {
+		// No clause the rare rows miss can reach the floor, and they
+		// touch few: those are read from their entries, each once (its
+		// sum is cleared once read).
+		for _, rr := range s.rareRows {
+			for _, e := range mem.rare[mem.rareStart[rr.row]:mem.rareStart[rr.row+1]] {
+				c := int(e >> 8)
+				if a := f.acc[c]; a != 0 {
+					if float64(a)+min(f.fBound, f.qNorm*mem.norm[c]) >= f.fLimit {
+						f.visit(c)
+					}
+					f.acc[c] = 0
+				}
 			}
 		}
-		clear(f.acc)
+		return
 	}
-	clear(f.seen)
+	for c, a := range f.acc {
+		if float64(a)+min(f.fBound, f.qNorm*mem.norm[c]) >= f.fLimit {
+			f.visit(c)
+		}
+	}
+	clear(f.acc)
 }
 
 // seed offers clause c to the K most by the rare rows alone.
 func (f *search) seed(c int) {
 	s := f.s
-	if a := f.acc[c]; (a > f.kth || len(s.best) < f.k) && (f.skip == nil || !f.skip(c)) {
-		s.best = insertNeighbour(s.best, neighbour{uint64(a), int32(c)}, f.k)
-		if len(s.best) == f.k {
-			f.kth = uint32(s.best[f.k-1].sim)
+	a := f.acc[c]
+	if a <= f.kth && len(s.best) == f.k || f.skip != nil && f.skip(c) {
+		return
+	}
+	for _, nb := range s.best {
+		if int(nb.clause) == c {
+			return // a damaged memory's row may name a clause twice
 		}
+	}
+	s.best = insertNeighbour(s.best, neighbour{uint64(a), int32(c)}, f.k)
+	if len(s.best) == f.k {
+		f.kth = uint32(s.best[f.k-1].sim)
 	}
 }
 
@@ -296,38 +308,31 @@ func (f *search) exact(c int) uint64 {
 	return sum
 }
 
-// eachSeen calls g with every clause whose bit is set in seen, in order.
-func (f *search) eachSeen(g func(f *search, c int)) {
-	for w, word := range f.seen {
-		for word != 0 {
-			g(f, w<<6|bits.TrailingZeros64(word))
-			word &= word - 1
-		}
-	}
-}
-
 type picked struct {
 	val float32
 	row int32
 }
 
-// heaviest returns the v.Q heaviest of a clause's word rows that the
+// heaviest returns the Q heaviest of a clause's word rows that the
 // memory holds entries of (equal values by row).
-func heaviest(v *modelfile.MemoryView, rows []int32, vals []float32, s *MemoryScratch) ([]int32, []float32) {
+func (m *Memory) heaviest(rows []int32, vals []float32, s *MemoryScratch) ([]int32, []float32) {
 	s.pick = s.pick[:0]
 	for k, r := range rows {
-		if lo, hi := v.Row(int(r)); hi > lo && vals[k] > 0 {
+		if r < 0 || int(r) >= len(m.commonID) || !(vals[k] > 0) {
+			continue
+		}
+		if m.commonID[r] >= 0 || m.rareStart[r+1] > m.rareStart[r] {
 			s.pick = append(s.pick, picked{vals[k], r})
 		}
 	}
-	if len(s.pick) > v.Q {
+	if q := m.view.Q; len(s.pick) > q {
 		slices.SortFunc(s.pick, func(a, b picked) int {
 			if c := cmp.Compare(b.val, a.val); c != 0 {
 				return c
 			}
 			return cmp.Compare(a.row, b.row)
 		})
-		s.pick = s.pick[:v.Q]
+		s.pick = s.pick[:q]
 	}
 	s.rows, s.vals = s.rows[:0], s.vals[:0]
 	for _, p := range s.pick {
