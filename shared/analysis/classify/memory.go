@@ -106,7 +106,6 @@ type MemoryScratch struct {
 	acc      []uint32 // per clause, its rare rows' sum (0 between calls)
 	common   []uint32 // per common row, the clause's value (0 between calls)
 	set      []int32  // the common rows set
-	seen     []uint64 // a bit per clause the rare rows touch (0 between calls)
 	rareRows []rareRow
 	pick     []picked
 	rows     []int32
@@ -128,9 +127,9 @@ const memoryUnit = 1 << 16
 // FeatureVector gives it), from the K training clauses nearest it: by
 // all its word rows, or by its Q heaviest when the memory has a Q. A
 // value above 4 (a word group weighs 1) counts as 4, so that no sum
-// overflows. Clauses skip reports (nil: none) are no neighbours: while training, a
-// clause's own and those of its fold. Ties go to the clause stored
-// first, so training and scoring find the same neighbours.
+// overflows. Clauses skip reports (nil: none) are no neighbours: while
+// training, a clause's own and those of its fold. Ties go to the clause
+// stored first, so training and scoring find the same neighbours.
 func MemoryInputs(mem *Memory, rows []int32, vals []float32, skip func(clause int) bool, s *MemoryScratch, x *[modelfile.CalibInputs]float64) {
 	v := mem.view
 	n := v.N
